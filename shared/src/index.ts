@@ -1,0 +1,3 @@
+export * from './vin';
+export * from './ledger-data';
+export * from './ownership-event';
