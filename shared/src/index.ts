@@ -1,4 +1,10 @@
 export * from './vin';
+export * from './issues';
 export * from './ledger-data';
 export * from './ownership-event';
+export * from './parse';
+export * from './classify';
+export * from './webhook-secrets';
+export * from './webhook-signature';
+export * from './back-office';
 export * as bigchaindb from './bigchaindb';

@@ -1,33 +1,59 @@
 // The on-ledger data contract: what the leasing company writes into BigchainDB transactions.
 // A car is registered by a CREATE whose asset.data is a VehicleAsset; every lease change is a
-// TRANSFER whose metadata is a LeaseMetadata. Anything tagged otherwise is simply not ours.
+// TRANSFER whose metadata is a LeaseMetadata. Anything tagged otherwise is simply not ours
+// (see classify.ts). Both objects are open (.loose()): the leasing company may add fields.
 import { z } from 'zod';
-import { isValidVin } from './vin';
+import { requireDateAfter } from './dates';
+import { isValidVin, VIN_PATTERN, vinCheckDigit } from './vin';
 
 export const VEHICLE_SCHEMA_TAG = 'lease-premium/vehicle@1';
 export const LEASE_SCHEMA_TAG = 'lease-premium/lease@1';
 
-/** ISO 4217 alphabetic code (format only; the rate table decides which currencies it prices). */
-export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"');
+// ICU's list of current ISO 4217 codes; the rate table still decides which ones it prices.
+const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
 
-/** Calendar date, ISO 8601 "YYYY-MM-DD". */
+/** ISO 4217 alphabetic code. JSON Schema carries the shape; the code list is checked here. */
+export const CurrencyCode = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"')
+  .refine((code) => !/^[A-Z]{3}$/.test(code) || ISO_4217.has(code), 'must be an ISO 4217 code such as "EUR"');
+
+/** Calendar date, ISO 8601 "YYYY-MM-DD" (real dates only: 2023-02-29 is refused). */
 export const IsoDate = z.iso.date();
 
+/**
+ * Vehicle identification number: 17 characters, no I/O/Q, valid check digit in position 9
+ * (49 CFR 565.15 / ISO 3779). JSON Schema carries the pattern; the check digit is checked here.
+ */
+export const Vin = z
+  .string()
+  .length(17, 'must be 17 characters')
+  .regex(VIN_PATTERN, 'must use only A-Z and 0-9, without I, O or Q')
+  .superRefine((vin, ctx) => {
+    if (VIN_PATTERN.test(vin) && !isValidVin(vin)) {
+      ctx.addIssue({ code: 'custom', message: `check digit (position 9) must be ${vinCheckDigit(vin)}`, input: vin });
+    }
+  });
+
+/** Liability rating class from the manufacturer's VIN lookup (the rate table's vehicle factor). */
 export const VehicleRatingClass = z.enum(['standard', 'high-performance', 'large']);
 export const BodyType = z.enum(['sedan', 'hatchback', 'estate', 'suv', 'coupe', 'convertible', 'van', 'pickup', 'minivan']);
 
 export const VehicleAsset = z
   .object({
+    /** Schema tag: "lease-premium/vehicle@1". Another tag, or none, means "not a car-lease asset". */
     schema: z.literal(VEHICLE_SCHEMA_TAG),
-    /** Vehicle identification number: 17 characters, no I/O/Q, valid ISO 3779 / 49 CFR 565 check digit. */
-    vin: z.string().refine(isValidVin, 'must be a valid 17-character VIN (no I, O or Q; check digit in position 9)'),
+    vin: Vin,
+    /** Manufacturer, e.g. "Honda". */
     make: z.string().min(1).max(64),
+    /** Model name, e.g. "Accord". */
     model: z.string().min(1).max(64),
     /** Model year as printed on the registration. */
     modelYear: z.int().min(1980).max(2100),
     bodyType: BodyType,
     /** Price new (list price incl. options) in minor units of `currency`; drives the physical-damage symbol. */
     valueMinor: z.int().positive(),
+    /** Currency of valueMinor. */
     currency: CurrencyCode,
     /** Liability rating class from the manufacturer's VIN lookup. */
     ratingClass: VehicleRatingClass,
@@ -35,26 +61,26 @@ export const VehicleAsset = z
   .loose();
 export type VehicleAsset = z.infer<typeof VehicleAsset>;
 
+/** lease-start: a lessee takes the car; lease-end: it returns to the company; transfer: any other change of hands. */
 export const LeaseAction = z.enum(['lease-start', 'lease-end', 'transfer']);
+/** Declared use of the car: the rate table's usage factor. */
 export const VehicleUsage = z.enum(['pleasure', 'commute', 'business']);
 
 export const LeaseMetadata = z
   .object({
+    /** Schema tag: "lease-premium/lease@1". Another tag, or none, means "not a car-lease transfer". */
     schema: z.literal(LEASE_SCHEMA_TAG),
     action: LeaseAction,
     /** The leasing company's contract reference; stable across the start and end of one lease. */
     leaseId: z.string().min(1).max(128),
+    /** First day of the lease (ISO date). */
     startDate: IsoDate,
-    /** Exclusive end of the lease; must be after startDate. */
+    /** Exclusive end of the lease (ISO date); must be after startDate. */
     endDate: IsoDate,
     /** Contractual annual mileage allowance, kilometres. */
     annualMileageKm: z.int().min(0).max(500_000),
     usage: VehicleUsage,
   })
   .loose()
-  .superRefine((lease, ctx) => {
-    if (lease.endDate <= lease.startDate) {
-      ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be after startDate' });
-    }
-  });
+  .superRefine(requireDateAfter('endDate', 'startDate'));
 export type LeaseMetadata = z.infer<typeof LeaseMetadata>;

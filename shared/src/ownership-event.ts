@@ -66,6 +66,7 @@ export const OwnershipEvent = z
     replay: z.boolean().optional(),
     data: OwnershipEventData,
   })
+  // Cross-field rules JSON Schema cannot express; the validators enforce them.
   .superRefine((event, ctx) => {
     if (event.data.ledger.transactionId !== event.id) {
       ctx.addIssue({ code: 'custom', path: ['data', 'ledger', 'transactionId'], message: 'must equal id' });
@@ -77,7 +78,14 @@ export const OwnershipEvent = z
     if (isCreate !== (event.type === VEHICLE_REGISTERED_TYPE)) {
       ctx.addIssue({ code: 'custom', path: ['type'], message: `must be ${isCreate ? VEHICLE_REGISTERED_TYPE : OWNERSHIP_CHANGED_TYPE} for a ${event.data.ledger.operation}` });
     }
+    if (isCreate !== (event.data.ledger.spends.length === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'ledger', 'spends'], message: isCreate ? 'must be empty for a CREATE' : 'must not be empty for a TRANSFER' });
+    }
   });
 export type OwnershipEvent = z.infer<typeof OwnershipEvent>;
 
-export const OwnershipEventBatch = z.array(OwnershipEvent).min(1).max(1000);
+/** Most events one batch request may carry (the receiver answers 400 above it). */
+export const MAX_BATCH_EVENTS = 1000;
+
+/** Batch mode: a JSON array of events (application/cloudevents-batch+json). */
+export const OwnershipEventBatch = z.array(OwnershipEvent).min(1).max(MAX_BATCH_EVENTS);

@@ -6,7 +6,8 @@ const TRANSLITERATION: Record<string, number> = {
   S: 2, T: 3, U: 4, V: 5, W: 6, X: 7, Y: 8, Z: 9,
 };
 const WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
-const VIN_SHAPE = /^[A-HJ-NPR-Z0-9]{17}$/;
+/** 17 characters of A–Z and 0–9 without I, O and Q (the shape only; the check digit is separate). */
+export const VIN_PATTERN = /^[A-HJ-NPR-Z0-9]{17}$/;
 
 function valueOf(ch: string): number {
   return /[0-9]/.test(ch) ? Number(ch) : (TRANSLITERATION[ch] ?? NaN);
@@ -22,5 +23,5 @@ export function vinCheckDigit(vin: string): string {
 
 /** 17 characters of A–Z/0–9 without I, O, Q, and a correct check digit in position 9. */
 export function isValidVin(vin: unknown): boolean {
-  return typeof vin === 'string' && VIN_SHAPE.test(vin) && vin.charAt(8) === vinCheckDigit(vin);
+  return typeof vin === 'string' && VIN_PATTERN.test(vin) && vin.charAt(8) === vinCheckDigit(vin);
 }
