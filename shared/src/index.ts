@@ -7,4 +7,5 @@ export * from './classify';
 export * from './webhook-secrets';
 export * from './webhook-signature';
 export * from './back-office';
+export * from './json-schema';
 export * as bigchaindb from './bigchaindb';
