@@ -1,0 +1,109 @@
+// Public types of the rating engine (contracts.md §3). Dates are ISO "YYYY-MM-DD" strings, money is
+// integer minor units of `currency`, factors and other decimals are strings (never JS floats).
+
+export type Coverage = 'LIAB' | 'COLL' | 'COMP';
+export const COVERAGES: readonly Coverage[] = ['LIAB', 'COLL', 'COMP'];
+
+export type VehicleRatingClass = 'standard' | 'high-performance' | 'large';
+export type VehicleUsage = 'pleasure' | 'commute' | 'business';
+
+export interface DriverFacts {
+  driverKey: string;
+  dateOfBirth: string;
+  licensedSince: string;
+  territory: string;
+  /** Insured periods; `to` is exclusive, absent = ongoing. Absent or empty = no prior insurance declared. */
+  priorInsurance?: { periods: { from: string; to?: string }[] };
+  claims: { date: string; atFault: boolean; amountMinor: number }[];
+  violations: { date: string; points: number; code: string }[];
+}
+
+/** A key on the output that is not in the drivers table: rated by the table's unknown-driver rule. */
+export interface UnknownDriver {
+  driverKey: string;
+  unknown: true;
+}
+
+export interface RatingRequest {
+  /** ISO date the new lessee takes the car: rated as new business from here (terms are anchored on it). */
+  transferDate: string;
+  vehicle: {
+    vin: string;
+    make: string;
+    model: string;
+    modelYear: number;
+    /** Price new, minor units; drives the physical-damage symbol. */
+    valueMinor: number;
+    currency: string;
+    ratingClass: VehicleRatingClass;
+    bodyType: string;
+  };
+  /** null -> the table's default lease (one 12-month term) and a review reason. */
+  lease: { startDate: string; endDate: string; annualMileageKm: number; usage: VehicleUsage } | null;
+  drivers: Array<DriverFacts | UnknownDriver>;
+  /** Extension: chosen limits/deductibles (table keys, e.g. "100/300/100", "1000"); absent -> the table's lessor defaults. */
+  coverage?: { liabilityLimit?: string; collDeductible?: string; compDeductible?: string };
+}
+
+export interface RatingTerm {
+  start: string;
+  /** Exclusive end. */
+  end: string;
+  days: number;
+  premiumMinor: number;
+  tableVersion: string;
+  /** Extension: days in the policy year starting on this term's anniversary (the pro-rata denominator). */
+  yearDays: number;
+  /** Extension: the annual premium at this term's start (re-rated: age, vehicle age, incidents). */
+  annualPremiumMinor: number;
+}
+
+export interface BreakdownLine {
+  step: string;
+  coverage?: Coverage;
+  factor?: string;
+  /** Decimal string: a factor, a money amount in major units, or a count. */
+  value: string;
+  amountMinor?: number;
+  source: { driverFact?: string; tableRow?: string; note?: string };
+  /** Extension: exact running product after a factor step (major units, unrounded). */
+  running?: string;
+}
+
+export interface RatingResult {
+  outcome: 'RATED' | 'REFER';
+  needsReview: boolean;
+  reviewReasons: string[];
+  currency: string;
+  tableId: string;
+  tableVersion: string;
+  /** The highest-risk driver (highest annual premium; ties -> higher lease total, then smallest driverKey). */
+  ratedDriverKey: string;
+  annualPremiumMinor: number;
+  terms: RatingTerm[];
+  leaseTotalMinor: number;
+  breakdown: BreakdownLine[];
+  /** Extension: sha256 of the canonical JSON of the first term's table version. */
+  tableSha256: string;
+}
+
+/** Unratable input (bad date, currency the table cannot price, no table version in force...). */
+export class RatingError extends Error {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'RatingError';
+  }
+}
+
+/** A rate table that fails validation; `issues` name the offending JSON paths. */
+export class RateTableError extends Error {
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(`invalid rate table: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.name = 'RateTableError';
+  }
+}
+
+export type { RateTable, RateTableSet } from './table-schema';
