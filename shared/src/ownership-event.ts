@@ -51,16 +51,20 @@ export type OwnershipEventData = z.infer<typeof OwnershipEventData>;
 
 export const OwnershipEvent = z
   .object({
+    /** CloudEvents version: "1.0". */
     specversion: z.literal(EVENT_SPEC_VERSION),
     /** The ledger transaction id: stable across redeliveries, so receivers deduplicate on it. */
     id: LedgerId,
     /** The ledger network (stable across its nodes), e.g. "bigchaindb://lease-network". */
     source: z.string().min(1),
+    /** Versioned event type: registered (CREATE) or ownership-changed (TRANSFER). */
     type: z.enum([VEHICLE_REGISTERED_TYPE, OWNERSHIP_CHANGED_TYPE]),
     /** The asset id of the car. */
     subject: LedgerId,
+    /** When the change happened on the ledger as far as the bridge knows (the ledger exposes no block time). */
     time: z.iso.datetime({ offset: true }),
     datacontenttype: z.literal('application/json'),
+    /** URL ($id) of the data's JSON Schema (OwnershipEventData.json); changes with a major version. */
     dataschema: z.literal(EVENT_DATA_SCHEMA),
     /** CloudEvents extension: true when this delivery was requested by an operator replay. */
     replay: z.boolean().optional(),
