@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Deploys lease-premium with the az CLI alone: resource group, infrastructure (infra/main.bicep),
+# the Function App package, the WebJob package, then a smoke test. Safe to run again: every step
+# converges (incremental ARM deployment, zip deploys, secrets kept unless you pass new ones).
+# Run from anywhere; `infra/deploy.sh --help` lists the flags. infra/README.md has the walkthrough.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TEMPLATE="$REPO_ROOT/infra/main.bicep"
+PACKAGES="$REPO_ROOT/.packages"
+
+usage() {
+  cat <<'USAGE'
+Usage: infra/deploy.sh --resource-group RG [options]
+
+Required (for the infrastructure step):
+  --resource-group RG         resource group to create or update
+  --ledger-url URL            HTTP base URL of the BigchainDB node (LEDGER_API_URL)
+  --leasing-company-keys K    space-separated base58 public keys of trusted leasing companies
+                              (LEASING_COMPANY_PUBLIC_KEYS); quote the list
+
+Options:
+  --location LOC              region (default: the group's region, else westeurope)
+  --name-prefix P             3-11 lowercase letters/digits starting every resource name (default leaseprem)
+  --subscription ID           subscription to use (default: az account's current one)
+  --ledger-ws-url URL         stream URL (LEDGER_WS_URL); default: discovered from the node index
+  --storage-name-prefix P     STORAGE_NAME_PREFIX (default leasepremium)
+  --rate-table ID             RATE_TABLE (default us-illustrative)
+  --log-level L               LOG_LEVEL: debug|info|warn|error (default info)
+  --webjob-sku SKU            App Service plan SKU for the WebJob host (default B1)
+  --webhook-secrets "S..."    set WEBHOOK_SECRETS (space-separated whsec_...; rotation: "old new",
+                              later "new"). Default: keep the Key Vault value; generate on first deploy
+  --deployer-object-id ID     object id granted Key Vault Secrets Officer (default: the signed-in
+                              user or service principal, if Microsoft Graph can tell)
+  --deployer-type T           User|ServicePrincipal|Group for --deployer-object-id (default: detected)
+  --deployment-name N         ARM deployment name (default lease-premium)
+  --what-if                   show what the infrastructure step would change, then stop
+  --skip-package              deploy the existing .packages/*.zip instead of running npm run package
+  --skip-infra                do not deploy infrastructure (reads outputs of the last deployment)
+  --skip-code                 do not deploy the Function App and WebJob packages
+  --skip-smoke                do not run the smoke test
+  -h, --help                  this text
+USAGE
+}
+
+die() { echo "deploy.sh: $*" >&2; exit 1; }
+step() { echo; echo "==> $*"; }
+
+RESOURCE_GROUP="" LOCATION="" NAME_PREFIX="leaseprem" SUBSCRIPTION=""
+LEDGER_URL="" LEDGER_WS_URL="" LEASING_KEYS="" STORAGE_NAME_PREFIX="leasepremium"
+RATE_TABLE="us-illustrative" LOG_LEVEL="info" WEBJOB_SKU="B1" WEBHOOK_SECRETS_VALUE=""
+DEPLOYER_ID="" DEPLOYER_TYPE="" DEPLOYMENT_NAME="lease-premium"
+WHAT_IF=0 SKIP_PACKAGE=0 SKIP_INFRA=0 SKIP_CODE=0 SKIP_SMOKE=0
+
+need_value() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value (see --help)"; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --resource-group) need_value "$@"; RESOURCE_GROUP="$2"; shift 2 ;;
+    --location) need_value "$@"; LOCATION="$2"; shift 2 ;;
+    --name-prefix) need_value "$@"; NAME_PREFIX="$2"; shift 2 ;;
+    --subscription) need_value "$@"; SUBSCRIPTION="$2"; shift 2 ;;
+    --ledger-url) need_value "$@"; LEDGER_URL="$2"; shift 2 ;;
+    --ledger-ws-url) need_value "$@"; LEDGER_WS_URL="$2"; shift 2 ;;
+    --leasing-company-keys) need_value "$@"; LEASING_KEYS="$2"; shift 2 ;;
+    --storage-name-prefix) need_value "$@"; STORAGE_NAME_PREFIX="$2"; shift 2 ;;
+    --rate-table) need_value "$@"; RATE_TABLE="$2"; shift 2 ;;
+    --log-level) need_value "$@"; LOG_LEVEL="$2"; shift 2 ;;
+    --webjob-sku) need_value "$@"; WEBJOB_SKU="$2"; shift 2 ;;
+    --webhook-secrets) need_value "$@"; WEBHOOK_SECRETS_VALUE="$2"; shift 2 ;;
+    --deployer-object-id) need_value "$@"; DEPLOYER_ID="$2"; shift 2 ;;
+    --deployer-type) need_value "$@"; DEPLOYER_TYPE="$2"; shift 2 ;;
+    --deployment-name) need_value "$@"; DEPLOYMENT_NAME="$2"; shift 2 ;;
+    --what-if) WHAT_IF=1; shift ;;
+    --skip-package) SKIP_PACKAGE=1; shift ;;
+    --skip-infra) SKIP_INFRA=1; shift ;;
+    --skip-code) SKIP_CODE=1; shift ;;
+    --skip-smoke) SKIP_SMOKE=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+# --- validate input before touching Azure ----------------------------------------------------
+[[ -n "$RESOURCE_GROUP" ]] || die "--resource-group is required"
+[[ "$NAME_PREFIX" =~ ^[a-z][a-z0-9]{2,10}$ ]] || die "--name-prefix must be 3-11 lowercase letters/digits, starting with a letter (got '$NAME_PREFIX')"
+[[ "$LOG_LEVEL" =~ ^(debug|info|warn|error)$ ]] || die "--log-level must be debug|info|warn|error"
+if [[ $SKIP_INFRA -eq 0 ]]; then
+  [[ "$LEDGER_URL" =~ ^https?:// ]] || die "--ledger-url must be an http(s) URL (got '$LEDGER_URL')"
+  [[ -z "$LEDGER_WS_URL" || "$LEDGER_WS_URL" =~ ^wss?:// ]] || die "--ledger-ws-url must be a ws(s) URL"
+  [[ -n "${LEASING_KEYS// /}" ]] || die "--leasing-company-keys is required (space-separated base58 public keys)"
+  for key in $LEASING_KEYS; do
+    [[ "$key" =~ ^[1-9A-HJ-NP-Za-km-z]{32,44}$ ]] || die "--leasing-company-keys: '$key' is not a base58 ed25519 public key"
+  done
+fi
+if [[ -n "$WEBHOOK_SECRETS_VALUE" ]]; then
+  for secret in $WEBHOOK_SECRETS_VALUE; do
+    [[ "$secret" =~ ^whsec_[A-Za-z0-9+/]+=*$ ]] || die "--webhook-secrets: each secret must look like whsec_<base64>"
+  done
+fi
+command -v az >/dev/null || die "the Azure CLI (az) is not installed"
+command -v node >/dev/null || die "node is not installed"
+
+[[ -z "$SUBSCRIPTION" ]] || az account set --subscription "$SUBSCRIPTION"
+SUBSCRIPTION_ID="$(az account show --query id -o tsv)" || die "not logged in: run az login"
+echo "Subscription $SUBSCRIPTION_ID, resource group $RESOURCE_GROUP, prefix $NAME_PREFIX"
+
+# Outputs of the last infrastructure deployment (JSON object name -> value).
+read_outputs() {
+  az deployment group show -g "$RESOURCE_GROUP" -n "$DEPLOYMENT_NAME" \
+    --query properties.outputs -o json 2>/dev/null \
+    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const o=JSON.parse(s||"null");if(!o)process.exit(1);const r={};for(const[k,v]of Object.entries(o))r[k]=v.value;process.stdout.write(JSON.stringify(r))})'
+}
+output() { node -e 'const o=JSON.parse(process.argv[1]);const v=o[process.argv[2]];if(v===undefined){console.error("missing output "+process.argv[2]);process.exit(1)}process.stdout.write(String(v))' "$OUTPUTS" "$1"; }
+
+# A Key Vault secret exists? Asked through ARM (metadata only), so no data-plane role is needed.
+KEY_VAULT=""
+secret_exists() {
+  [[ -n "$KEY_VAULT" ]] || return 1
+  az resource show --api-version 2023-07-01 \
+    --ids "/subscriptions/$SUBSCRIPTION_ID/resourceGroups/$RESOURCE_GROUP/providers/Microsoft.KeyVault/vaults/$KEY_VAULT/secrets/$1" \
+    >/dev/null 2>&1
+}
+
+# --- infrastructure --------------------------------------------------------------------------
+if [[ $SKIP_INFRA -eq 0 ]]; then
+  step "Resource group"
+  if [[ "$(az group exists -n "$RESOURCE_GROUP")" == "true" ]]; then
+    existing_location="$(az group show -n "$RESOURCE_GROUP" --query location -o tsv)"
+    LOCATION="${LOCATION:-$existing_location}"
+    echo "exists in $existing_location"
+  else
+    LOCATION="${LOCATION:-westeurope}"
+    [[ $WHAT_IF -eq 1 ]] && die "resource group $RESOURCE_GROUP does not exist; what-if needs it (create it or run without --what-if)"
+    az group create -n "$RESOURCE_GROUP" -l "$LOCATION" --tags project=lease-premium -o none
+    echo "created in $LOCATION"
+  fi
+
+  KEY_VAULT="$(az keyvault list -g "$RESOURCE_GROUP" --query "[?starts_with(name, '${NAME_PREFIX}-kv-')].name | [0]" -o tsv 2>/dev/null || true)"
+  WEBJOB_FUNCTION_KEY_VALUE=""
+  if [[ -z "$WEBHOOK_SECRETS_VALUE" ]] && ! secret_exists webhook-secrets; then
+    WEBHOOK_SECRETS_VALUE="$(node "$REPO_ROOT/infra/hooks/generate-secret.js" webhook)"
+    echo "First deployment: generated WEBHOOK_SECRETS (stored only in Key Vault)."
+  fi
+  if ! secret_exists webjob-function-key; then
+    WEBJOB_FUNCTION_KEY_VALUE="$(node "$REPO_ROOT/infra/hooks/generate-secret.js" function-key)"
+    echo "First deployment: generated the WebJob's function key (stored only in Key Vault and the Function App)."
+  fi
+
+  if [[ -z "$DEPLOYER_ID" ]]; then
+    if [[ "$(az account show --query user.type -o tsv)" == "user" ]]; then
+      DEPLOYER_ID="$(az ad signed-in-user show --query id -o tsv 2>/dev/null || true)"; DEPLOYER_TYPE="${DEPLOYER_TYPE:-User}"
+    else
+      DEPLOYER_ID="$(az ad sp show --id "$(az account show --query user.name -o tsv)" --query id -o tsv 2>/dev/null || true)"; DEPLOYER_TYPE="${DEPLOYER_TYPE:-ServicePrincipal}"
+    fi
+    [[ -n "$DEPLOYER_ID" ]] || echo "note: could not look up your object id; pass --deployer-object-id to manage secrets with the CLI"
+  fi
+
+  # Parameters go through a private temp file: secrets never appear on a command line.
+  PARAMS_FILE="$(mktemp)"; chmod 600 "$PARAMS_FILE"; trap 'rm -f "$PARAMS_FILE"' EXIT
+  NAME_PREFIX="$NAME_PREFIX" LOCATION="$LOCATION" LEDGER_URL="$LEDGER_URL" LEDGER_WS_URL="$LEDGER_WS_URL" \
+  LEASING_KEYS="$LEASING_KEYS" STORAGE_NAME_PREFIX="$STORAGE_NAME_PREFIX" RATE_TABLE="$RATE_TABLE" \
+  LOG_LEVEL="$LOG_LEVEL" WEBJOB_SKU="$WEBJOB_SKU" WEBHOOK_SECRETS_VALUE="$WEBHOOK_SECRETS_VALUE" \
+  WEBJOB_FUNCTION_KEY_VALUE="$WEBJOB_FUNCTION_KEY_VALUE" DEPLOYER_ID="$DEPLOYER_ID" DEPLOYER_TYPE="${DEPLOYER_TYPE:-User}" \
+  node -e '
+    const e = process.env; const p = {
+      namePrefix: e.NAME_PREFIX, location: e.LOCATION, ledgerApiUrl: e.LEDGER_URL, ledgerWsUrl: e.LEDGER_WS_URL,
+      leasingCompanyPublicKeys: e.LEASING_KEYS.trim().split(/\s+/).join(" "), storageNamePrefix: e.STORAGE_NAME_PREFIX,
+      rateTable: e.RATE_TABLE, logLevel: e.LOG_LEVEL, webjobPlanSku: e.WEBJOB_SKU,
+      webhookSecrets: e.WEBHOOK_SECRETS_VALUE, webjobFunctionKey: e.WEBJOB_FUNCTION_KEY_VALUE,
+      deployerPrincipalId: e.DEPLOYER_ID, deployerPrincipalType: e.DEPLOYER_TYPE };
+    const out = { $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", contentVersion: "1.0.0.0", parameters: {} };
+    for (const [k, v] of Object.entries(p)) out.parameters[k] = { value: v };
+    process.stdout.write(JSON.stringify(out));' > "$PARAMS_FILE"
+
+  if [[ $WHAT_IF -eq 1 ]]; then
+    step "What-if (no changes are made)"
+    az deployment group what-if -g "$RESOURCE_GROUP" -n "$DEPLOYMENT_NAME" \
+      --template-file "$TEMPLATE" --parameters "@$PARAMS_FILE"
+    exit 0
+  fi
+
+  step "Infrastructure (infra/main.bicep)"
+  az deployment group create -g "$RESOURCE_GROUP" -n "$DEPLOYMENT_NAME" \
+    --template-file "$TEMPLATE" --parameters "@$PARAMS_FILE" -o none
+  echo "done"
+fi
+
+OUTPUTS="$(read_outputs)" || die "no deployment '$DEPLOYMENT_NAME' in $RESOURCE_GROUP: run without --skip-infra first"
+FUNCTION_APP="$(output FUNCTION_APP_NAME)"
+FUNCTION_APP_URL="$(output FUNCTION_APP_URL)"
+WEBJOB_APP="$(output WEBJOB_APP_NAME)"
+WEBJOB_NAME="$(output WEBJOB_NAME)"
+KEY_VAULT="$(output KEY_VAULT_NAME)"
+
+# --- code ------------------------------------------------------------------------------------
+if [[ $SKIP_CODE -eq 0 ]]; then
+  if [[ $SKIP_PACKAGE -eq 0 ]]; then
+    step "Packages (npm run package)"
+    (cd "$REPO_ROOT" && npm run package)
+  fi
+  [[ -f "$PACKAGES/function-app.zip" && -f "$PACKAGES/webjob.zip" ]] || die "missing .packages/function-app.zip or webjob.zip: run npm run package"
+
+  step "Function App $FUNCTION_APP (Flex Consumption one-deploy, no remote build)"
+  az functionapp deployment source config-zip -g "$RESOURCE_GROUP" -n "$FUNCTION_APP" \
+    --src "$PACKAGES/function-app.zip" -o none
+
+  step "WebJob $WEBJOB_NAME on $WEBJOB_APP"
+  az webapp deploy -g "$RESOURCE_GROUP" -n "$WEBJOB_APP" --src-path "$PACKAGES/webjob.zip" --type zip -o none
+fi
+
+# --- smoke test ------------------------------------------------------------------------------
+if [[ $SKIP_SMOKE -eq 0 ]]; then
+  step "Smoke test"
+  # Role assignments can take a few minutes to apply after the first deployment: bounded retries.
+  webhook_secrets="" function_key=""
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    webhook_secrets="$(az keyvault secret show --vault-name "$KEY_VAULT" -n webhook-secrets --query value -o tsv 2>/dev/null || true)"
+    function_key="$(az keyvault secret show --vault-name "$KEY_VAULT" -n webjob-function-key --query value -o tsv 2>/dev/null || true)"
+    [[ -n "$webhook_secrets" && -n "$function_key" ]] && break
+    echo "waiting for Key Vault access (attempt $attempt/10)"; sleep 30
+  done
+  [[ -n "$webhook_secrets" && -n "$function_key" ]] || die "cannot read the secrets from $KEY_VAULT (needs Key Vault Secrets Officer: --deployer-object-id)"
+  [[ -f "$REPO_ROOT/devstack/dist/package/smoke-cli.js" ]] || (cd "$REPO_ROOT" && npx tsc -b devstack)
+  SMOKE_WEBHOOK_SECRETS="$webhook_secrets" SMOKE_FUNCTION_KEY="$function_key" \
+    node "$REPO_ROOT/devstack/dist/package/smoke-cli.js" --url "$FUNCTION_APP_URL" --attempts 20 --interval-seconds 15
+
+  echo "WebJob status:"
+  az webapp webjob continuous list -g "$RESOURCE_GROUP" -n "$WEBJOB_APP" \
+    --query "[?contains(name, '$WEBJOB_NAME')].{name:name, status:status}" -o table || true
+fi
+
+step "Done"
+echo "Function App: $FUNCTION_APP_URL   WebJob host: $WEBJOB_APP   Key Vault: $KEY_VAULT"
