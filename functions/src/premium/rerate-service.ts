@@ -1,0 +1,136 @@
+// A change to a driver's history re-rates every car currently leased to that driver, through the
+// same ETag-guarded, marker-deduplicated write as events: one re-rate record per (car, driver,
+// profile revision), so a retried request never rates twice.
+import { RatingError, rate, type RateTableSet } from '../rating';
+import type { DriversRepository } from '../storage/drivers-repository';
+import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
+import { isConflict } from '../storage/storage-errors';
+import {
+  needsReviewOf,
+  summarize,
+  type CurrentCoverage,
+  type DriverChange,
+  type HistoryRecord,
+  type PremiumSummary,
+  type RerateMarker,
+} from '../storage/vehicle-records';
+import { eventHistoryRowKey, rerateHistoryRowKey, type VehiclesRepository } from '../storage/vehicles-repository';
+import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
+import { buildRatingRequest } from './rating-request';
+import { reviewEntry } from './review-entry';
+import type { SideEffects } from './side-effects';
+
+export interface RerateResult {
+  assetId: string;
+  outcome: 're-rated' | 'already-re-rated' | 'not-leased' | 'lease-over' | 'rejected';
+  reason?: string;
+  premium?: PremiumSummary;
+}
+
+export interface RerateServiceDeps {
+  vehicles: VehiclesRepository;
+  drivers: DriversRepository;
+  driverVehicles: DriverVehiclesRepository;
+  sideEffects: SideEffects;
+  rateTables: RateTableSet;
+  now: () => Date;
+}
+
+const PARALLEL_VEHICLES = 8;
+
+export function describeChange(change: DriverChange): string {
+  const item = change.item ?? {};
+  switch (change.change) {
+    case 'claim-added':
+      return `driver history changed: claim added (${String(item.date)}, ${item.atFault === true ? 'at fault' : 'not at fault'}), profile revision ${change.revision}`;
+    case 'violation-added':
+      return `driver history changed: violation added (${String(item.date)}, ${String(item.code)}, ${String(item.points)} points), profile revision ${change.revision}`;
+    case 'profile-saved':
+      return `driver profile replaced, profile revision ${change.revision}`;
+  }
+}
+
+export class RerateService {
+  constructor(private readonly deps: RerateServiceDeps) {}
+
+  /** `effectiveDate`: the premium is re-rated from this date (or the transfer date, if later). */
+  async rerateDriver(change: DriverChange, effectiveDate: string): Promise<RerateResult[]> {
+    const assetIds = await this.deps.driverVehicles.vehiclesOf(change.driverKey);
+    return mapWithConcurrency(assetIds.sort(), PARALLEL_VEHICLES, (assetId) => this.rerateVehicle(assetId, change, effectiveDate));
+  }
+
+  private async rerateVehicle(assetId: string, change: DriverChange, effectiveDate: string): Promise<RerateResult> {
+    const { vehicles, drivers, sideEffects, rateTables, now } = this.deps;
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      const state = await vehicles.readRerateState(assetId, change.driverKey, change.revision);
+      if (state.marker) {
+        await sideEffects.complete(assetId, state.marker);
+        return { assetId, outcome: 'already-re-rated', ...(state.marker.summary.premium ? { premium: state.marker.summary.premium } : {}) };
+      }
+      const current = state.current;
+      if (!current) return { assetId, outcome: 'not-leased' };
+      const coverage = current.value;
+      if (coverage.status !== 'active' || !coverage.driverKeys.includes(change.driverKey) || !coverage.basis) {
+        // The link says this driver leases the car but the coverage does not (yet): an event for it
+        // may be rating right now with the driver's old facts. Changing the ETag makes that commit
+        // fail and re-read the driver, so the change is never silently missed.
+        try {
+          await vehicles.touch(assetId, current.etag);
+        } catch (error) {
+          if (isConflict(error)) continue;
+          throw error;
+        }
+        return { assetId, outcome: 'not-leased' };
+      }
+
+      const transferDate = effectiveDate > coverage.basis.transferDate ? effectiveDate : coverage.basis.transferDate;
+      if (coverage.basis.lease && transferDate >= coverage.basis.lease.endDate) return { assetId, outcome: 'lease-over' };
+      const basis = { ...coverage.basis, transferDate };
+      const profiles = await drivers.getMany(coverage.driverKeys);
+      let rating;
+      try {
+        rating = rate(buildRatingRequest(basis, coverage.driverKeys, profiles), rateTables);
+      } catch (error) {
+        if (error instanceof RatingError) return { assetId, outcome: 'rejected', reason: `cannot rate: ${error.message}` };
+        throw error;
+      }
+
+      const recordedAt = now().toISOString();
+      const revision = coverage.revision + 1;
+      const history: HistoryRecord = {
+        assetId,
+        rowKey: rerateHistoryRowKey(eventHistoryRowKey(coverage.ledger), revision),
+        kind: 're-rate',
+        ledger: coverage.ledger,
+        eventTime: coverage.eventTime,
+        driverKeys: coverage.driverKeys,
+        stale: false,
+        basis,
+        rating,
+        reviewReasons: coverage.reviewReasons,
+        reason: describeChange(change),
+        cause: change,
+        recordedAt,
+      };
+      const marker: RerateMarker = {
+        driverKey: change.driverKey,
+        revision: change.revision,
+        historyRowKey: history.rowKey,
+        summary: summarize(history),
+        sideEffects: { indexAdd: [], indexRemove: [], ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}) },
+        sideEffectsDone: false,
+        recordedAt,
+      };
+      const next: CurrentCoverage = { ...coverage, basis, rating, historyRowKey: history.rowKey, revision, updatedAt: recordedAt };
+      try {
+        await vehicles.commit({ history, current: { value: next, etag: current.etag }, rerateMarker: marker });
+      } catch (error) {
+        if (isConflict(error)) continue;
+        throw error;
+      }
+      await sideEffects.complete(assetId, marker);
+      return { assetId, outcome: 're-rated', ...(marker.summary.premium ? { premium: marker.summary.premium } : {}) };
+    }
+    throw new ContentionError(`vehicle ${assetId}`);
+  }
+}

@@ -1,0 +1,25 @@
+// Azure Tables caps a string property at 64 KiB (32K UTF-16 characters) and an entity at 1 MiB.
+// Large JSON values (rating breakdowns, rating inputs) are stored as several string properties.
+const CHUNK_CHARS = 30_000;
+const MAX_CHUNKS = 30; // ~900K characters: leaves room for the other properties in 1 MiB
+
+export function packJson(name: string, value: unknown): Record<string, string | number> {
+  const text = JSON.stringify(value);
+  const chunks = Math.max(1, Math.ceil(text.length / CHUNK_CHARS));
+  if (chunks > MAX_CHUNKS) throw new RangeError(`${name} is too large to store (${text.length} characters)`);
+  const properties: Record<string, string | number> = { [`${name}Parts`]: chunks };
+  for (let i = 0; i < chunks; i++) properties[`${name}${i}`] = text.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS);
+  return properties;
+}
+
+export function unpackJson(entity: Record<string, unknown>, name: string): unknown {
+  const parts = entity[`${name}Parts`];
+  if (typeof parts !== 'number' || !Number.isInteger(parts) || parts < 1) return undefined;
+  let text = '';
+  for (let i = 0; i < parts; i++) {
+    const chunk = entity[`${name}${i}`];
+    if (typeof chunk !== 'string') throw new Error(`stored ${name} is missing part ${i}`);
+    text += chunk;
+  }
+  return JSON.parse(text) as unknown;
+}

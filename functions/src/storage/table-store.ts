@@ -1,0 +1,66 @@
+// One TableClient per table, built from the storage settings (connection string locally, managed
+// identity in Azure), and each table created once per process on first use.
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { StorageSettings } from '../config';
+import { storageCall } from './storage-errors';
+import { tableNames, type TableNames } from './table-names';
+
+export class TableStore {
+  readonly names: TableNames;
+  private readonly clients = new Map<string, TableClient>();
+  private readonly created = new Map<string, Promise<void>>();
+  /** Counts every request sent to storage (the benchmark reports operations per event). */
+  requestCount = 0;
+
+  constructor(
+    private readonly settings: StorageSettings,
+    prefix: string,
+  ) {
+    this.names = tableNames(prefix);
+  }
+
+  /** The client for a table, creating the table on first use (retried after a failure). */
+  async table(name: string): Promise<TableClient> {
+    const client = this.client(name);
+    let creation = this.created.get(name);
+    if (!creation) {
+      creation = storageCall(`create table ${name}`, () => client.createTable()).then(() => undefined);
+      this.created.set(name, creation);
+      creation.catch(() => this.created.delete(name));
+    }
+    await creation;
+    return client;
+  }
+
+  private client(name: string): TableClient {
+    let client = this.clients.get(name);
+    if (!client) {
+      const options: TableServiceClientOptions = {
+        additionalPolicies: [
+          {
+            position: 'perCall',
+            policy: {
+              name: 'countRequests',
+              sendRequest: (request, next) => {
+                this.requestCount++;
+                return next(request);
+              },
+            },
+          },
+        ],
+        retryOptions: { maxRetries: 2, maxRetryDelayInMs: 2_000 },
+      };
+      if (this.settings.kind === 'connection-string') {
+        const cs = this.settings.connectionString;
+        // Azurite speaks plain http; the SDK refuses it unless told.
+        const insecure = /UseDevelopmentStorage=true/i.test(cs) || /(Endpoint=|Protocol=)http(;|:)/i.test(cs);
+        client = TableClient.fromConnectionString(cs, name, { ...options, allowInsecureConnection: insecure });
+      } else {
+        client = new TableClient(this.settings.tableEndpoint, name, new DefaultAzureCredential(), options);
+      }
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+}

@@ -1,0 +1,159 @@
+// What the Vehicles table holds for one car (all in the car's partition, PK = asset id):
+//   "current"                      the coverage in force (or the registration / closure), ETag-guarded
+//   "h~<height>~<index>~<txid>"    one history record per ledger event, in ledger order
+//   "h~<...event key...>~r~<rev>"  re-rate records, right after the event whose coverage they re-rate
+//   "evt~<txid>"                   processed-event marker: the stored outcome of that event
+//   "rr~<driver>~<revision>"       processed re-rate marker: one per driver-history revision
+import type { LeaseMetadata, VehicleAsset } from '@lease-premium/events';
+import type { RatingResult } from '../rating';
+
+export type CoverageStatus = 'registered' | 'active' | 'closed';
+export type HistoryKind = 'registration' | 'premium' | 'closure' | 're-rate';
+export type EventOutcomeKind = 'applied' | 'stale';
+
+/** Where a ledger event sits in the ledger's total order. */
+export interface LedgerPoint {
+  transactionId: string;
+  blockHeight: number;
+  indexInBlock: number;
+}
+
+/** Everything that was rated, so a driver-history change can re-rate the same coverage. */
+export interface RatingBasis {
+  vehicle: VehicleAsset;
+  lease: LeaseMetadata | null;
+  transferDate: string;
+}
+
+/** A change of a driver's history that caused a re-rate (never the profile itself: it holds a date of birth). */
+export interface DriverChange {
+  driverKey: string;
+  /** The driver profile revision the change produced. */
+  revision: number;
+  change: 'profile-saved' | 'claim-added' | 'violation-added';
+  /** The appended claim or violation. */
+  item?: Record<string, unknown>;
+}
+
+export interface CurrentCoverage {
+  assetId: string;
+  status: CoverageStatus;
+  /** The last ledger event applied to this car. */
+  ledger: LedgerPoint;
+  eventTime: string;
+  issuer: string;
+  /** Owners on the ledger after the last applied event. */
+  holderKeys: string[];
+  /** Drivers the current premium covers (empty unless active). */
+  driverKeys: string[];
+  basis?: RatingBasis;
+  rating?: RatingResult;
+  /** Extra review reasons this app adds to the engine's (e.g. unverified ledger signatures). */
+  reviewReasons: string[];
+  /** The history record that produced this state. */
+  historyRowKey: string;
+  /** Counts writes to this entity; orders re-rate records. */
+  revision: number;
+  updatedAt: string;
+}
+
+export interface HistoryRecord {
+  assetId: string;
+  rowKey: string;
+  kind: HistoryKind;
+  ledger: LedgerPoint;
+  eventTime: string;
+  leaseAction?: string;
+  /** Drivers rated by this record (premium / re-rate) or whose coverage it closed (closure). */
+  driverKeys: string[];
+  /** Applied out of ledger order: kept as history, did not change the current coverage. */
+  stale: boolean;
+  basis?: RatingBasis;
+  rating?: RatingResult;
+  reviewReasons: string[];
+  /** Re-rates: why, and the driver-history change that caused it. */
+  reason?: string;
+  cause?: DriverChange;
+  recordedAt: string;
+}
+
+export interface ReviewEntry {
+  bucket: string;
+  assetId: string;
+  historyRowKey: string;
+  transactionId: string;
+  kind: HistoryKind;
+  reasons: string[];
+  annualPremiumMinor?: number;
+  currency?: string;
+  recordedAt: string;
+}
+
+/** Work outside the vehicle's partition that follows an applied event (an outbox: redone until marked done). */
+export interface SideEffects {
+  indexAdd: string[];
+  indexRemove: string[];
+  review?: ReviewEntry;
+}
+
+/** The figures a caller sees for a rated record (the full breakdown is in the record). */
+export interface PremiumSummary {
+  annualPremiumMinor: number;
+  leaseTotalMinor: number;
+  currency: string;
+  tableVersion: string;
+  ratedDriverKey: string;
+  ratingOutcome: 'RATED' | 'REFER';
+  needsReview: boolean;
+  reviewReasons: string[];
+}
+
+export interface RecordSummary {
+  kind: HistoryKind;
+  premium?: PremiumSummary;
+}
+
+/** A processed-work marker: the stored outcome, plus the outbox of writes outside the car's partition. */
+export interface WorkMarker {
+  historyRowKey: string;
+  summary: RecordSummary;
+  sideEffects: SideEffects;
+  sideEffectsDone: boolean;
+  recordedAt: string;
+}
+
+export interface EventMarker extends WorkMarker {
+  transactionId: string;
+  outcome: EventOutcomeKind;
+}
+
+export interface RerateMarker extends WorkMarker {
+  driverKey: string;
+  revision: number;
+}
+
+export function summarize(record: HistoryRecord): RecordSummary {
+  const { rating } = record;
+  if (!rating) return { kind: record.kind };
+  return {
+    kind: record.kind,
+    premium: {
+      annualPremiumMinor: rating.annualPremiumMinor,
+      leaseTotalMinor: rating.leaseTotalMinor,
+      currency: rating.currency,
+      tableVersion: rating.tableVersion,
+      ratedDriverKey: rating.ratedDriverKey,
+      ratingOutcome: rating.outcome,
+      needsReview: needsReviewOf(record),
+      reviewReasons: reviewReasonsOf(record),
+    },
+  };
+}
+
+export function reviewReasonsOf(record: { rating?: RatingResult; reviewReasons: string[] }): string[] {
+  return [...(record.rating?.reviewReasons ?? []), ...record.reviewReasons];
+}
+
+export function needsReviewOf(record: { rating?: RatingResult; reviewReasons: string[] }): boolean {
+  return (record.rating?.needsReview ?? false) || record.reviewReasons.length > 0;
+}

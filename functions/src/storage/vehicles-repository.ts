@@ -1,0 +1,219 @@
+// Vehicles table: the current coverage, the history and the processed-event/re-rate markers of one
+// car share its partition, so each event (or re-rate) is ONE atomic transaction: history record +
+// marker (both "create": a second writer gets 409) + current coverage (ETag If-Match: a concurrent
+// change gets 412). Rows are stored as a JSON document plus a few scalar columns for reading by eye.
+import { type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import { type Page, decodeContinuationToken, encodeContinuationToken } from './continuation-token';
+import { packJson, unpackJson } from './packed-json';
+import { isNotFound, storageCall } from './storage-errors';
+import { encodeKey, odataString, padNumber } from './table-keys';
+import { type TableStore } from './table-store';
+import {
+  needsReviewOf,
+  type CurrentCoverage,
+  type EventMarker,
+  type HistoryRecord,
+  type LedgerPoint,
+  type RerateMarker,
+  type WorkMarker,
+} from './vehicle-records';
+
+const CURRENT_ROW = 'current';
+const HISTORY_PREFIX = 'h~';
+/** '~' sorts after every digit, so [h~, h~~) is exactly the history rows. */
+const HISTORY_END = 'h~~';
+
+export function eventHistoryRowKey(point: LedgerPoint): string {
+  return `${HISTORY_PREFIX}${padNumber(point.blockHeight, 12)}~${padNumber(point.indexInBlock, 6)}~${point.transactionId}`;
+}
+
+export function rerateHistoryRowKey(baseRowKey: string, coverageRevision: number): string {
+  return `${baseRowKey}~r~${padNumber(coverageRevision, 8)}`;
+}
+
+function eventMarkerRowKey(transactionId: string): string {
+  return `evt~${transactionId}`;
+}
+
+function rerateMarkerRowKey(driverKey: string, revision: number): string {
+  return `rr~${encodeKey(driverKey)}~${padNumber(revision, 10)}`;
+}
+
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+export interface EventState {
+  current?: Versioned<CurrentCoverage>;
+  marker?: EventMarker;
+}
+
+export interface RerateState {
+  current?: Versioned<CurrentCoverage>;
+  marker?: RerateMarker;
+}
+
+/** The writes of one event or re-rate; `current.etag` undefined = the car has no current row yet. */
+export interface CoverageWrite {
+  history: HistoryRecord;
+  current?: { value: CurrentCoverage; etag: string | undefined };
+  eventMarker?: EventMarker;
+  rerateMarker?: RerateMarker;
+}
+
+type Row = Record<string, unknown>;
+
+export class VehiclesRepository {
+  constructor(private readonly store: TableStore) {}
+
+  private table(): Promise<TableClient> {
+    return this.store.table(this.store.names.vehicles);
+  }
+
+  /** The current coverage and this event's marker, in one request. */
+  async readEventState(assetId: string, transactionId: string): Promise<EventState> {
+    const rows = await this.readRows(assetId, [CURRENT_ROW, eventMarkerRowKey(transactionId)]);
+    const state: EventState = {};
+    for (const row of rows) {
+      if (row.rowKey === CURRENT_ROW) state.current = { value: docOf<CurrentCoverage>(row), etag: row.etag };
+      else state.marker = docOf<EventMarker>(row);
+    }
+    return state;
+  }
+
+  async readRerateState(assetId: string, driverKey: string, revision: number): Promise<RerateState> {
+    const rows = await this.readRows(assetId, [CURRENT_ROW, rerateMarkerRowKey(driverKey, revision)]);
+    const state: RerateState = {};
+    for (const row of rows) {
+      if (row.rowKey === CURRENT_ROW) state.current = { value: docOf<CurrentCoverage>(row), etag: row.etag };
+      else state.marker = docOf<RerateMarker>(row);
+    }
+    return state;
+  }
+
+  async readCurrent(assetId: string): Promise<Versioned<CurrentCoverage> | undefined> {
+    const table = await this.table();
+    try {
+      const row = await storageCall('read current coverage', () => table.getEntity<Row>(encodeKey(assetId), CURRENT_ROW));
+      return { value: docOf<CurrentCoverage>(row), etag: row.etag };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async readHistoryRecord(assetId: string, rowKey: string): Promise<HistoryRecord | undefined> {
+    const table = await this.table();
+    try {
+      return docOf<HistoryRecord>(await storageCall('read history record', () => table.getEntity<Row>(encodeKey(assetId), rowKey)));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** One atomic transaction. Throws a 409/412 RestError when another writer got there first. */
+  async commit(write: CoverageWrite): Promise<void> {
+    const pk = encodeKey(write.history.assetId);
+    const actions: TransactionAction[] = [['create', historyEntity(pk, write.history)]];
+    if (write.eventMarker) {
+      const m = write.eventMarker;
+      actions.push(['create', { partitionKey: pk, rowKey: eventMarkerRowKey(m.transactionId), outcome: m.outcome, ...packJson('doc', m) }]);
+    }
+    if (write.rerateMarker) {
+      const m = write.rerateMarker;
+      actions.push(['create', { partitionKey: pk, rowKey: rerateMarkerRowKey(m.driverKey, m.revision), ...packJson('doc', m) }]);
+    }
+    if (write.current) {
+      const entity = currentEntity(pk, write.current.value);
+      actions.push(write.current.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: write.current.etag }]);
+    }
+    const table = await this.table();
+    await storageCall('commit coverage transaction', () => table.submitTransaction(actions));
+  }
+
+  /** A marker's outbox is done (plain merge: every writer of it writes the same). */
+  async markSideEffectsDone(assetId: string, marker: EventMarker | RerateMarker): Promise<void> {
+    const table = await this.table();
+    const rowKey = 'transactionId' in marker ? eventMarkerRowKey(marker.transactionId) : rerateMarkerRowKey(marker.driverKey, marker.revision);
+    const done: WorkMarker = { ...marker, sideEffectsDone: true };
+    await storageCall('mark side effects done', () => table.updateEntity({ partitionKey: encodeKey(assetId), rowKey, ...packJson('doc', done) }, 'Merge'));
+  }
+
+  /**
+   * Changes the current row's ETag without changing its content, so a writer that read it before
+   * (and may have rated with driver facts older than a change being re-rated) must re-read and retry.
+   */
+  async touch(assetId: string, etag: string): Promise<void> {
+    const table = await this.table();
+    await storageCall('touch current coverage', () => table.updateEntity({ partitionKey: encodeKey(assetId), rowKey: CURRENT_ROW, touchedAt: new Date().toISOString() }, 'Merge', { etag }));
+  }
+
+  /** History in ledger order (re-rates right after the event whose coverage they re-rated). */
+  async listHistory(assetId: string, pageSize: number, continuationToken: string | undefined): Promise<Page<HistoryRecord>> {
+    const table = await this.table();
+    const filter = `PartitionKey eq ${odataString(encodeKey(assetId))} and RowKey ge ${odataString(HISTORY_PREFIX)} and RowKey lt ${odataString(HISTORY_END)}`;
+    const sdkToken = decodeContinuationToken(continuationToken);
+    const page = await storageCall('list history', async () => {
+      const iterator = table.listEntities<Row>({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize, continuationToken: sdkToken });
+      const result = await iterator.next();
+      return result.done ? undefined : result.value;
+    });
+    if (!page) return { items: [] };
+    const token = encodeContinuationToken(page.continuationToken);
+    return { items: page.map((row) => docOf<HistoryRecord>(row)), ...(token ? { continuationToken: token } : {}) };
+  }
+
+  private async readRows(assetId: string, rowKeys: string[]): Promise<TableEntityResult<Row>[]> {
+    const table = await this.table();
+    const filter = `PartitionKey eq ${odataString(encodeKey(assetId))} and (${rowKeys.map((rk) => `RowKey eq ${odataString(rk)}`).join(' or ')})`;
+    return storageCall('read vehicle rows', async () => {
+      const rows: TableEntityResult<Row>[] = [];
+      for await (const row of table.listEntities<Row>({ queryOptions: { filter } })) rows.push(row);
+      return rows;
+    });
+  }
+}
+
+type NewRow = Row & { partitionKey: string; rowKey: string };
+
+/** The SDK would send `undefined` columns as nulls; leave them out instead. */
+function withoutUndefined(row: NewRow): NewRow {
+  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as NewRow;
+}
+
+function currentEntity(pk: string, current: CurrentCoverage): NewRow {
+  return withoutUndefined({
+    partitionKey: pk,
+    rowKey: CURRENT_ROW,
+    status: current.status,
+    transactionId: current.ledger.transactionId,
+    annualPremiumMinor: current.rating?.annualPremiumMinor,
+    currency: current.rating?.currency,
+    needsReview: needsReviewOf(current),
+    revision: current.revision,
+    ...packJson('doc', current),
+  });
+}
+
+function historyEntity(pk: string, record: HistoryRecord): NewRow {
+  return withoutUndefined({
+    partitionKey: pk,
+    rowKey: record.rowKey,
+    kind: record.kind,
+    transactionId: record.ledger.transactionId,
+    stale: record.stale,
+    annualPremiumMinor: record.rating?.annualPremiumMinor,
+    currency: record.rating?.currency,
+    needsReview: needsReviewOf(record),
+    ...packJson('doc', record),
+  });
+}
+
+/** Rows are written only by this repository, from typed values, so the document is trusted. */
+function docOf<T>(row: Row): T {
+  const doc = unpackJson(row, 'doc');
+  if (typeof doc !== 'object' || doc === null) throw new Error(`row ${String(row.rowKey)} has no document`);
+  return doc as T;
+}
