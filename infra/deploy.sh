@@ -40,16 +40,23 @@ Options:
   --skip-code                 do not deploy the Function App and WebJob packages
   --skip-smoke                do not run the smoke test
   -h, --help                  this text
+
+Environment fallbacks: AZURE_RESOURCE_GROUP, AZURE_LOCATION, AZURE_SUBSCRIPTION_ID, NAME_PREFIX,
+LEDGER_API_URL, LEDGER_WS_URL, LEASING_COMPANY_PUBLIC_KEYS, STORAGE_NAME_PREFIX, RATE_TABLE, LOG_LEVEL,
+WEBJOB_SKU, DEPLOYER_OBJECT_ID, DEPLOYER_TYPE, DEPLOYMENT_NAME (a flag wins over its variable).
 USAGE
 }
 
 die() { echo "deploy.sh: $*" >&2; exit 1; }
 step() { echo; echo "==> $*"; }
 
-RESOURCE_GROUP="" LOCATION="" NAME_PREFIX="leaseprem" SUBSCRIPTION=""
-LEDGER_URL="" LEDGER_WS_URL="" LEASING_KEYS="" STORAGE_NAME_PREFIX="leasepremium"
-RATE_TABLE="us-illustrative" LOG_LEVEL="info" WEBJOB_SKU="B1" WEBHOOK_SECRETS_VALUE=""
-DEPLOYER_ID="" DEPLOYER_TYPE="" DEPLOYMENT_NAME="lease-premium"
+# Every flag falls back to an environment variable (the names azd and the deploy workflow use).
+RESOURCE_GROUP="${AZURE_RESOURCE_GROUP:-}" LOCATION="${AZURE_LOCATION:-}" NAME_PREFIX="${NAME_PREFIX:-leaseprem}"
+SUBSCRIPTION="${AZURE_SUBSCRIPTION_ID:-}" LEDGER_URL="${LEDGER_API_URL:-}" LEDGER_WS_URL="${LEDGER_WS_URL:-}"
+LEASING_KEYS="${LEASING_COMPANY_PUBLIC_KEYS:-}" STORAGE_NAME_PREFIX="${STORAGE_NAME_PREFIX:-leasepremium}"
+RATE_TABLE="${RATE_TABLE:-us-illustrative}" LOG_LEVEL="${LOG_LEVEL:-info}" WEBJOB_SKU="${WEBJOB_SKU:-B1}"
+WEBHOOK_SECRETS_VALUE="" DEPLOYER_ID="${DEPLOYER_OBJECT_ID:-}" DEPLOYER_TYPE="${DEPLOYER_TYPE:-}"
+DEPLOYMENT_NAME="${DEPLOYMENT_NAME:-lease-premium}"
 WHAT_IF=0 SKIP_PACKAGE=0 SKIP_INFRA=0 SKIP_CODE=0 SKIP_SMOKE=0
 
 need_value() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value (see --help)"; }
