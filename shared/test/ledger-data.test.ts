@@ -37,7 +37,7 @@ describe('vehicle@1 asset data', () => {
     ['a lower-case VIN', set('vin', '1hgcm82633a004352'), 'vin: must use only A-Z and 0-9, without I, O or Q'],
     ['a 16-character VIN', set('vin', '1HGCM82633A00435'), 'vin: must be 17 characters; vin: must use only A-Z and 0-9, without I, O or Q'],
     ['an 18-character VIN', set('vin', '1HGCM82633A0043521'), 'vin: must be 17 characters; vin: must use only A-Z and 0-9, without I, O or Q'],
-    ['a numeric VIN', set('vin', 11111111111111111), 'vin: Invalid input: expected string, received number'],
+    ['a numeric VIN', set('vin', 1111111), 'vin: Invalid input: expected string, received number'],
     ['a negative value', set('valueMinor', -100), 'valueMinor: Too small: expected number to be >0'],
     ['a zero value', set('valueMinor', 0), 'valueMinor: Too small: expected number to be >0'],
     ['a fractional value', set('valueMinor', 2199000.5), 'valueMinor: Invalid input: expected int, received number'],
