@@ -6,7 +6,7 @@ import { createEvent, transferEvent } from './fixtures';
 
 function structured(body: unknown): CloudEvent<unknown> {
   const event = HTTP.toEvent({ headers: { 'content-type': STRUCTURED_CONTENT_TYPE }, body: JSON.stringify(body) });
-  if (Array.isArray(event)) throw new Error('expected one event');
+  if (!(event instanceof CloudEvent)) throw new Error('expected one CloudEvent');
   event.validate(); // structured parsing builds the event unvalidated; validate explicitly
   return event;
 }
@@ -37,6 +37,7 @@ describe('the CloudEvents SDK', () => {
     if (!Array.isArray(events)) throw new Error('expected a batch');
     expect(events.map((event) => event.id)).toEqual([createEvent().id, transferEvent().id, transferEvent().id]);
     for (const event of events) {
+      if (!(event instanceof CloudEvent)) throw new Error('expected CloudEvent instances');
       expect(event.validate()).toBe(true);
       expect(parseOwnershipEvent(JSON.parse(JSON.stringify(event))).ok).toBe(true);
     }
