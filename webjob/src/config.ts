@@ -1,0 +1,173 @@
+// WebJob configuration: every setting comes from an environment variable (App Settings), is read
+// and validated once at start, and is passed down as this typed object. Errors name the variable.
+import { z } from 'zod';
+import { parseWebhookSecrets } from '@lease-premium/events';
+
+export type StartPosition = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'height'; height: number };
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type StorageSettings =
+  | { kind: 'connection-string'; connectionString: string; namePrefix: string }
+  | { kind: 'identity'; accountName: string; clientId: string | undefined; namePrefix: string };
+
+export interface WebJobConfig {
+  ledger: {
+    apiUrl: string; // ends with "/"
+    wsUrl: string | undefined; // undefined: discovered from the API index ("streams")
+    source: string; // CloudEvents source, and the checkpoint's partition
+    requestTimeoutMs: number;
+    fetchConcurrency: number;
+    pingIntervalMs: number;
+    pingTimeoutMs: number;
+    reconnectBaseMs: number;
+    reconnectMaxMs: number;
+    tipPollMs: number;
+    stallTimeoutMs: number;
+  };
+  trust: { leasingCompanyPublicKeys: ReadonlySet<string> };
+  webhook: {
+    url: string;
+    functionKey: string | undefined;
+    secrets: string[];
+    batchSize: number;
+    maxConcurrency: number;
+    timeoutMs: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
+  storage: StorageSettings;
+  consumerName: string;
+  startPosition: StartPosition;
+  maxPendingEvents: number;
+  checkpointIntervalMs: number;
+  leaseSeconds: number;
+  health: { host: string; port: number };
+  shutdown: { graceMs: number; file: string | undefined };
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function fail(name: string, message: string): never {
+  throw new ConfigError(`${name}: ${message}`);
+}
+
+function url(env: Env, name: string, fallback: string, protocols: string[]): string {
+  const value = text(env, name) ?? fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return fail(name, `must be an absolute URL, got "${value}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) fail(name, `must use ${protocols.join(' or ')}, got "${value}"`);
+  return parsed.toString();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = z.coerce.number().int().min(min).max(max).safeParse(raw);
+  if (!parsed.success || !/^-?\d+$/.test(raw)) fail(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+  return parsed.data;
+}
+
+function startPosition(env: Env): StartPosition {
+  const raw = text(env, 'WEBJOB_START_POSITION') ?? 'earliest';
+  if (raw === 'earliest' || raw === 'latest') return { kind: raw };
+  if (/^\d+$/.test(raw) && Number.isSafeInteger(Number(raw))) return { kind: 'height', height: Number(raw) };
+  return fail('WEBJOB_START_POSITION', `must be "earliest", "latest" or a block height, got "${raw}"`);
+}
+
+function secrets(env: Env): string[] {
+  const raw = text(env, 'WEBHOOK_SECRETS');
+  if (!raw) fail('WEBHOOK_SECRETS', 'is required: space-separated Standard Webhooks secrets "whsec_<base64>"');
+  try {
+    return parseWebhookSecrets(raw);
+  } catch (error) {
+    throw new ConfigError((error as Error).message); // already names WEBHOOK_SECRETS
+  }
+}
+
+function trustedKeys(env: Env): Set<string> {
+  const raw = text(env, 'LEASING_COMPANY_PUBLIC_KEYS');
+  if (!raw) fail('LEASING_COMPANY_PUBLIC_KEYS', 'is required: the base58 Ed25519 public keys of the leasing companies, separated by spaces or commas');
+  const keys = raw.split(/[\s,]+/).filter(Boolean);
+  for (const key of keys) if (!BASE58_KEY.test(key)) fail('LEASING_COMPANY_PUBLIC_KEYS', `"${key}" is not a base58 Ed25519 public key`);
+  return new Set(keys);
+}
+
+function storage(env: Env): StorageSettings {
+  const namePrefix = text(env, 'STORAGE_NAME_PREFIX') ?? 'leasepremium';
+  if (!/^[a-z][a-z0-9]{2,39}$/.test(namePrefix)) {
+    fail('STORAGE_NAME_PREFIX', `must be 3-40 lowercase letters and digits starting with a letter (it names tables, queues and containers), got "${namePrefix}"`);
+  }
+  const connectionString = text(env, 'STORAGE_CONNECTION_STRING');
+  const accountName = text(env, 'STORAGE_ACCOUNT_NAME');
+  if (connectionString) return { kind: 'connection-string', connectionString, namePrefix };
+  if (accountName) {
+    if (!/^[a-z0-9]{3,24}$/.test(accountName)) fail('STORAGE_ACCOUNT_NAME', `must be 3-24 lowercase letters and digits, got "${accountName}"`);
+    return { kind: 'identity', accountName, clientId: text(env, 'AZURE_CLIENT_ID'), namePrefix };
+  }
+  return fail('STORAGE_CONNECTION_STRING', 'set STORAGE_CONNECTION_STRING (or "UseDevelopmentStorage=true") or STORAGE_ACCOUNT_NAME (managed identity)');
+}
+
+function logLevel(env: Env): LogLevel {
+  const raw = (text(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw;
+  return fail('LOG_LEVEL', `must be debug, info, warn or error, got "${raw}"`);
+}
+
+/** Reads and validates every WebJob setting; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): WebJobConfig {
+  const apiUrl = url(env, 'LEDGER_API_URL', 'http://127.0.0.1:9984/api/v1/', ['http:', 'https:']);
+  const wsRaw = text(env, 'LEDGER_WS_URL');
+  const consumerName = text(env, 'WEBJOB_CONSUMER_NAME') ?? 'webjob';
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(consumerName)) fail('WEBJOB_CONSUMER_NAME', `must be 1-64 letters, digits, "_", "." or "-", got "${consumerName}"`);
+  return {
+    ledger: {
+      apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
+      wsUrl: wsRaw ? url(env, 'LEDGER_WS_URL', wsRaw, ['ws:', 'wss:']) : undefined,
+      source: text(env, 'LEDGER_SOURCE') ?? 'bigchaindb://local',
+      requestTimeoutMs: int(env, 'LEDGER_REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
+      fetchConcurrency: int(env, 'WEBJOB_FETCH_CONCURRENCY', 8, 1, 64),
+      pingIntervalMs: int(env, 'WEBJOB_PING_INTERVAL_MS', 10_000, 50, 600_000),
+      pingTimeoutMs: int(env, 'WEBJOB_PING_TIMEOUT_MS', 5_000, 50, 600_000),
+      reconnectBaseMs: int(env, 'WEBJOB_RECONNECT_BASE_MS', 250, 1, 60_000),
+      reconnectMaxMs: int(env, 'WEBJOB_RECONNECT_MAX_MS', 30_000, 1, 600_000),
+      tipPollMs: int(env, 'WEBJOB_TIP_POLL_MS', 2_000, 10, 600_000),
+      stallTimeoutMs: int(env, 'WEBJOB_STALL_TIMEOUT_MS', 15_000, 10, 3_600_000),
+    },
+    trust: { leasingCompanyPublicKeys: trustedKeys(env) },
+    webhook: {
+      url: url(env, 'WEBHOOK_URL', 'http://127.0.0.1:7071/api/ownership-changes', ['http:', 'https:']),
+      functionKey: text(env, 'WEBHOOK_FUNCTION_KEY'),
+      secrets: secrets(env),
+      batchSize: int(env, 'WEBJOB_BATCH_SIZE', 100, 1, 1000),
+      maxConcurrency: int(env, 'WEBJOB_MAX_CONCURRENCY', 8, 1, 256),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 30_000, 100, 600_000),
+      retryBaseMs: int(env, 'WEBJOB_RETRY_BASE_MS', 500, 1, 600_000),
+      retryMaxMs: int(env, 'WEBJOB_RETRY_MAX_MS', 60_000, 1, 3_600_000),
+    },
+    storage: storage(env),
+    consumerName,
+    startPosition: startPosition(env),
+    maxPendingEvents: int(env, 'WEBJOB_MAX_PENDING_EVENTS', 10_000, 1, 1_000_000),
+    checkpointIntervalMs: int(env, 'WEBJOB_CHECKPOINT_INTERVAL_MS', 1_000, 10, 600_000),
+    leaseSeconds: int(env, 'WEBJOB_LEASE_SECONDS', 30, 15, 60),
+    health: { host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1', port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535) },
+    shutdown: { graceMs: int(env, 'WEBJOB_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000), file: text(env, 'WEBJOBS_SHUTDOWN_FILE') },
+    logLevel: logLevel(env),
+  };
+}

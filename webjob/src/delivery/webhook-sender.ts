@@ -1,0 +1,75 @@
+// One signed POST of a CloudEvents batch to the Function App, classified into what to do next.
+// The body is serialized once per batch by the caller, so every retry sends identical bytes;
+// the signature is recomputed per attempt (the timestamp must be fresh) with the same webhook-id.
+import { z } from 'zod';
+import { BATCH_CONTENT_TYPE, type WebhookSigner } from '@lease-premium/events';
+
+export type EventOutcome = 'applied' | 'duplicate' | 'stale' | 'rejected';
+
+export type SendResult =
+  | { kind: 'acknowledged'; status: number; outcomes: Map<string, { outcome: EventOutcome; reason?: string }> }
+  | { kind: 'retry'; status: number | 'timeout' | 'network'; retryAfterMs: number | undefined; detail: string }
+  | { kind: 'refused'; status: number; detail: string };
+
+const ResultsBody = z.object({
+  results: z.array(z.object({ id: z.string(), outcome: z.enum(['applied', 'duplicate', 'stale', 'rejected']), reason: z.string().optional() }).loose()),
+});
+
+export interface WebhookSenderOptions {
+  url: string;
+  functionKey: string | undefined;
+  signer: WebhookSigner;
+  timeoutMs: number;
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+export class WebhookSender {
+  constructor(private readonly options: WebhookSenderOptions) {}
+
+  async send(deliveryId: string, body: string, signal?: AbortSignal): Promise<SendResult> {
+    const headers: Record<string, string> = {
+      'content-type': BATCH_CONTENT_TYPE,
+      ...this.options.signer.sign(deliveryId, body),
+    };
+    if (this.options.functionKey) headers['x-functions-key'] = this.options.functionKey;
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(this.options.url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      if (timeout.aborted) return { kind: 'retry', status: 'timeout', retryAfterMs: undefined, detail: `no answer within ${this.options.timeoutMs} ms` };
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      return { kind: 'retry', status: 'network', retryAfterMs: undefined, detail: `${error instanceof Error ? error.message : String(error)}${cause}` };
+    }
+    const status = response.status;
+    if (status >= 200 && status < 300) {
+      const outcomes = new Map<string, { outcome: EventOutcome; reason?: string }>();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      const parsed = ResultsBody.safeParse(json);
+      if (parsed.success) for (const r of parsed.data.results) outcomes.set(r.id, r.reason === undefined ? { outcome: r.outcome } : { outcome: r.outcome, reason: r.reason });
+      return { kind: 'acknowledged', status, outcomes };
+    }
+    const detail = text.slice(0, 2_000);
+    if (isRetryableStatus(status)) return { kind: 'retry', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), detail };
+    return { kind: 'refused', status, detail };
+  }
+}

@@ -1,0 +1,44 @@
+// A block's transactions, in order, through verify -> classify -> map, then into delivery.
+// Dead letters for refused transactions are stored before the height is opened, so the
+// checkpoint can only pass a height whose refusals are durable too.
+import type { OwnershipEvent } from '@lease-premium/events';
+import type { HeightTracker } from '../checkpoint/height-tracker';
+import type { DeadLetterStore } from '../deadletter/dead-letter-store';
+import type { DeliveryDispatcher } from '../delivery/delivery-dispatcher';
+import type { LedgerBlock } from '../ledger/ledger-client';
+import type { WebJobMetrics } from '../ops/metrics';
+import type { TransactionProcessor } from './transaction-processor';
+
+export interface BlockHandlerOptions {
+  processor: TransactionProcessor;
+  dispatcher: DeliveryDispatcher;
+  deadLetters: DeadLetterStore;
+  metrics: WebJobMetrics;
+  replay: boolean;
+  /** Live consumption tracks heights for the checkpoint; replays do not. */
+  tracker?: HeightTracker;
+  /** Replays of one asset select its transactions only. */
+  select?: (raw: unknown) => boolean;
+}
+
+export class BlockHandler {
+  constructor(private readonly options: BlockHandlerOptions) {}
+
+  async handle(block: LedgerBlock, signal?: AbortSignal, seenAt?: number): Promise<void> {
+    const { processor, deadLetters, metrics, replay } = this.options;
+    const events: OwnershipEvent[] = [];
+    for (const [indexInBlock, raw] of block.transactions.entries()) {
+      if (this.options.select && !this.options.select(raw)) continue;
+      const outcome = await processor.process(raw, { blockHeight: block.height, indexInBlock }, replay, signal);
+      if (outcome.kind === 'event') events.push(outcome.event);
+      else if (outcome.kind === 'skip') metrics.eventsSkipped.inc(1, { reason: outcome.reason });
+      else {
+        await deadLetters.add({ ...outcome.deadLetter, blockHeight: block.height, indexInBlock, deadLetteredAt: new Date().toISOString(), ...(replay ? { replay } : {}) }, signal);
+        metrics.eventsDeadLettered.inc(1, { kind: outcome.deadLetter.kind });
+      }
+    }
+    metrics.transactionsSeen.inc(block.transactions.length);
+    this.options.tracker?.openHeight(block.height, events.length, seenAt);
+    for (const event of events) this.options.dispatcher.enqueue({ event, blockHeight: block.height });
+  }
+}

@@ -1,0 +1,82 @@
+// One ledger transaction -> what to do with it: deliver an event, skip it (not a tracked car),
+// or dead-letter it (a tracked car's transaction that fails verification or the data contract).
+// Transactions of one block must be processed in order: a CREATE teaches the registry about its
+// car before a TRANSFER of the same car later in the block is judged.
+import { classifyLeaseMetadata, formatIssues, type OwnershipEvent } from '@lease-premium/events';
+import type { AssetRegistry } from '../classifier/asset-registry';
+import { judgeCreate, type SkipReason } from '../classifier/create-judgement';
+import type { DeadLetterKind } from '../deadletter/dead-letter-store';
+import { toOwnershipEvent } from '../mapper/event-mapper';
+import { parseLedgerTransaction, verifyTransfer } from '../verifier/transaction-verifier';
+
+export interface TxPosition {
+  blockHeight: number;
+  indexInBlock: number;
+}
+
+export type TxOutcome =
+  | { kind: 'event'; event: OwnershipEvent }
+  | { kind: 'skip'; reason: SkipReason }
+  | { kind: 'dead-letter'; deadLetter: { kind: DeadLetterKind; reason: string; transactionId: string; assetId: string | undefined; payload: unknown } };
+
+export interface ProcessorOptions {
+  registry: AssetRegistry;
+  trusted: ReadonlySet<string>;
+  source: string;
+}
+
+function rawField(raw: unknown, key: string): unknown {
+  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
+}
+
+export class TransactionProcessor {
+  constructor(private readonly options: ProcessorOptions) {}
+
+  async process(raw: unknown, position: TxPosition, replay: boolean, signal?: AbortSignal): Promise<TxOutcome> {
+    const parsed = parseLedgerTransaction(raw);
+    if (!parsed.ok) {
+      const id = rawField(raw, 'id');
+      return { kind: 'dead-letter', deadLetter: { kind: 'verification-failed', reason: parsed.reason, transactionId: typeof id === 'string' ? id : '', assetId: undefined, payload: raw } };
+    }
+    const tx = parsed.value;
+    const observedAt = new Date().toISOString();
+    const refuse = (kind: DeadLetterKind, reason: string, assetId: string): TxOutcome => ({
+      kind: 'dead-letter',
+      deadLetter: { kind, reason, transactionId: tx.id, assetId, payload: tx },
+    });
+
+    if (tx.operation === 'CREATE') {
+      const judgement = judgeCreate(tx, this.options.trusted);
+      this.options.registry.remember(tx.id, judgement.asset);
+      if (judgement.refusal) return refuse(judgement.refusal.kind, judgement.refusal.reason, tx.id);
+      if (!judgement.asset.tracked) return { kind: 'skip', reason: judgement.asset.reason };
+      this.options.registry.rememberOutputs(tx);
+      const { vehicle, issuer } = judgement.asset;
+      return { kind: 'event', event: toOwnershipEvent(tx, { source: this.options.source, ...position, assetId: tx.id, vehicle, issuer, lease: null, observedAt, replay }) };
+    }
+    if (tx.operation !== 'TRANSFER' || !('id' in tx.asset)) return { kind: 'skip', reason: 'other-operation' };
+
+    const assetId = tx.asset.id;
+    const asset = await this.options.registry.lookup(assetId, signal);
+    if (!asset.tracked) return { kind: 'skip', reason: 'untracked-asset' };
+    const spent = await this.options.registry.spentOutputs(tx, signal);
+    const verified = verifyTransfer(tx, spent);
+    if (!verified.ok) return refuse('verification-failed', verified.reason, assetId);
+    const lease = classifyLeaseMetadata(tx.metadata);
+    if (lease.kind === 'malformed') return refuse('malformed', `metadata: ${formatIssues(lease.issues)}`, assetId);
+    this.options.registry.rememberOutputs(tx);
+    return {
+      kind: 'event',
+      event: toOwnershipEvent(tx, {
+        source: this.options.source,
+        ...position,
+        assetId,
+        vehicle: asset.vehicle,
+        issuer: asset.issuer,
+        lease: lease.kind === 'lease' ? lease.lease : null,
+        observedAt,
+        replay,
+      }),
+    };
+  }
+}

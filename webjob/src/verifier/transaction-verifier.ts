@@ -1,0 +1,60 @@
+// Cryptographic checks before anything is acted on: the id is the hash of the body, every
+// fulfillment verifies (for TRANSFERs, against the condition of the output it spends), and a
+// CREATE that names a leasing company was really signed by that company's key. BigchainDB does
+// not check the last point (common/transaction.py `_input_valid` ignores owners_before for
+// CREATE), so anyone could register a "leasing company" car; we refuse such cars.
+import { bigchaindb } from '@lease-premium/events';
+
+export type LedgerTransaction = bigchaindb.Transaction & { id: string };
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** The raw JSON as a v2.0 transaction (the node validated it; a failure here means corruption). */
+export function parseLedgerTransaction(raw: unknown): Checked<LedgerTransaction> {
+  const parsed = bigchaindb.Transaction.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { ok: false, reason: `not a valid v2.0 transaction: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'schema mismatch'}` };
+  }
+  if (parsed.data.id === null) return { ok: false, reason: 'not a valid v2.0 transaction: id is null' };
+  return { ok: true, value: parsed.data as LedgerTransaction };
+}
+
+/** Keys named in a CREATE's owners_before that are trusted leasing companies. */
+export function trustedIssuersOf(tx: LedgerTransaction, trusted: ReadonlySet<string>): string[] {
+  return tx.inputs.flatMap((input) => input.owners_before).filter((key) => trusted.has(key));
+}
+
+/**
+ * Verifies a CREATE naming a trusted issuer: id hash, fulfillment, and that the issuer's own key
+ * produced the signature. Returns the issuer key.
+ */
+export function verifyTrustedCreate(tx: LedgerTransaction, trusted: ReadonlySet<string>): Checked<string> {
+  const issuers = trustedIssuersOf(tx, trusted);
+  const issuer = issuers[0];
+  if (issuer === undefined) return { ok: false, reason: 'CREATE names no trusted leasing-company key' };
+  const result = bigchaindb.verifyTransaction(tx);
+  if (!result.ok) return { ok: false, reason: `${result.error}: ${result.reason}` };
+  const signed = new Set(result.signers.flat());
+  for (const [index, input] of tx.inputs.entries()) {
+    for (const owner of input.owners_before) {
+      if (!signed.has(owner)) {
+        return {
+          ok: false,
+          reason: `CREATE input ${index} names ${owner} in owners_before but its fulfillment was signed by ${[...(result.signers[index] ?? [])].join(', ') || 'no key'}`,
+        };
+      }
+    }
+  }
+  return { ok: true, value: issuer };
+}
+
+/** Verifies a TRANSFER: id hash and every fulfillment against the condition of the output it spends. */
+export function verifyTransfer(tx: LedgerTransaction, spentOutputs: Map<string, bigchaindb.Output>): Checked<true> {
+  const result = bigchaindb.verifyTransaction(tx, (input) => (input.fulfills ? spentOutputs.get(outputKey(input.fulfills.transaction_id, input.fulfills.output_index)) : undefined));
+  return result.ok ? { ok: true, value: true } : { ok: false, reason: `${result.error}: ${result.reason}` };
+}
+
+export function outputKey(transactionId: string, outputIndex: number): string {
+  return `${transactionId}:${outputIndex}`;
+}

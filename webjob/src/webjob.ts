@@ -1,0 +1,109 @@
+// The WebJob process minus process concerns: storage, health server, and the leadership loop
+// (standby until the lease is ours, consume while it is, stop at once when it is lost).
+// Tests and main.ts start it the same way.
+import { WebhookSigner } from '@lease-premium/events';
+import type { WebJobConfig } from './config';
+import { TableCheckpointStore } from './checkpoint/table-checkpoint-store';
+import { Consumer } from './consumer';
+import { QueueDeadLetterStore } from './deadletter/dead-letter-store';
+import { WebhookSender } from './delivery/webhook-sender';
+import { BlobLeadership } from './leadership/blob-leadership';
+import { LedgerClient } from './ledger/ledger-client';
+import { startHealthServer, type HealthServer } from './ops/health-server';
+import type { Logger } from './ops/logger';
+import { WebJobMetrics } from './ops/metrics';
+import { createStorageClients, ensureStorage } from './storage/storage-clients';
+import { backoffDelay } from './util/backoff';
+import { sleep } from './util/abortable-sleep';
+import { tableKey } from './checkpoint/table-checkpoint-store';
+
+export interface RunningWebJob {
+  readonly healthPort: number;
+  readonly metrics: WebJobMetrics;
+  /** Graceful stop: intake stops, deliveries finish within the grace period, checkpoint stored, lease released. */
+  stop(reason?: string): Promise<void>;
+  /** Settles when the job has stopped (rejects only on an unrecoverable start-up failure). */
+  readonly done: Promise<void>;
+}
+
+export async function startWebJob(config: WebJobConfig, logger: Logger): Promise<RunningWebJob> {
+  const metrics = new WebJobMetrics();
+  const storage = createStorageClients(config.storage);
+  const ledger = new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: { baseMs: 200, maxMs: 10_000 }, logger: logger.child({ component: 'ledger' }), metrics });
+  const sender = new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs });
+  const deadLetters = new QueueDeadLetterStore(storage.deadLetters, { baseMs: 500, maxMs: 30_000 }, logger.child({ component: 'dead-letters' }));
+  const leadership = new BlobLeadership(storage.leases, `${tableKey(config.ledger.source)}~${config.consumerName}`, config.leaseSeconds, logger.child({ component: 'leadership' }));
+
+  const stopping = new AbortController();
+  let consumer: Consumer | undefined;
+  let role: 'starting' | 'standby' | 'leader' | 'stopping' | 'stopped' = 'starting';
+
+  const health: HealthServer = await startHealthServer(config.health.host, config.health.port, metrics, () => ({
+    healthy: role !== 'stopped',
+    role,
+    ...(consumer ? consumer.status() : {}),
+    lastSeenHeight: metrics.lastSeenHeight.get(),
+    lastDeliveredHeight: metrics.lastDeliveredHeight.get(),
+    lagBlocks: metrics.lagBlocks.get(),
+    pendingEvents: metrics.pendingEvents.get(),
+  }));
+  logger.info('health and metrics listening', { url: `http://${config.health.host}:${health.port}/healthz`, port: health.port });
+
+  const loop = async (): Promise<void> => {
+    for (let attempt = 1; !stopping.signal.aborted; ) {
+      try {
+        await ensureStorage(storage);
+        const term = await leadership.tryAcquire();
+        if (!term) {
+          if (role !== 'standby') logger.info('standby: another instance holds the leadership lease');
+          role = 'standby';
+          metrics.leader.set(0);
+          await sleep(Math.min(5_000, (config.leaseSeconds * 1000) / 3), stopping.signal);
+          continue;
+        }
+        role = 'leader';
+        metrics.leader.set(1);
+        consumer = new Consumer({
+          config,
+          logger,
+          metrics,
+          ledger,
+          checkpoints: new TableCheckpointStore(storage.checkpoints, config.ledger.source, config.consumerName),
+          deadLetters,
+          sender,
+        });
+        try {
+          await consumer.run(term.signal, AbortSignal.any([stopping.signal, term.signal]));
+        } finally {
+          metrics.leader.set(0);
+          await term.release();
+        }
+        attempt = 1;
+      } catch (error) {
+        const delayMs = backoffDelay({ baseMs: 1_000, maxMs: 30_000 }, attempt++);
+        logger.error('consumer failed; restarting', { error, delayMs });
+        await sleep(delayMs, stopping.signal);
+      }
+    }
+  };
+
+  const done = loop().finally(async () => {
+    role = 'stopped';
+    await health.close();
+    logger.info('webjob stopped');
+  });
+
+  return {
+    healthPort: health.port,
+    metrics,
+    done,
+    stop: async (reason = 'stop requested') => {
+      if (!stopping.signal.aborted) {
+        logger.info('shutting down', { reason, graceMs: config.shutdown.graceMs });
+        role = 'stopping';
+        stopping.abort();
+      }
+      await done;
+    },
+  };
+}
