@@ -33,6 +33,16 @@ export class TableStore {
     return client;
   }
 
+  /** Reads (at most) one row of every table: proves the account answers and the tables exist. */
+  async ping(): Promise<void> {
+    await Promise.all(
+      Object.values(this.names).map(async (name) => {
+        const table = await this.table(name);
+        await storageCall(`ping ${name}`, () => table.listEntities({ queryOptions: { select: ['PartitionKey'] } }).byPage({ maxPageSize: 1 }).next());
+      }),
+    );
+  }
+
   private client(name: string): TableClient {
     let client = this.clients.get(name);
     if (!client) {

@@ -1,0 +1,32 @@
+// PUT /api/drivers/{driverKey}: create or replace a driver profile (re-rates the driver's leased cars).
+// GET /api/drivers/{driverKey}: the stored profile. The key is the driver's ledger public key.
+import { app, type HttpHandler } from '@azure/functions';
+import { DriverProfile, parseWith } from '@lease-premium/events';
+import { MAX_BODY_BYTES, withAppServices, type AppServices } from '../app-services';
+import { withErrorHandling } from '../http/error-handling';
+import { driverKeyParam } from '../http/path-params';
+import { json, notFound } from '../http/problem';
+import { readJsonBody } from '../http/request-body';
+import { driverChangeView, driverView } from '../http/representations';
+
+export function driversHandler(services: AppServices): HttpHandler {
+  return withErrorHandling(async (request) => {
+    const key = driverKeyParam(request);
+    if (!key.ok) return key.response;
+    if (request.method === 'GET') {
+      const driver = await services.drivers.get(key.value);
+      return driver ? json(200, driverView(driver)) : notFound(`no driver profile for ${key.value}`);
+    }
+    const body = await readJsonBody(request, MAX_BODY_BYTES, (input) => parseWith(DriverProfile, input), 'driver profile');
+    if (!body.ok) return body.response;
+    const result = await services.drivers.put(key.value, body.value);
+    return json(result.created ? 201 : 200, driverChangeView(result));
+  });
+}
+
+app.http('drivers', {
+  route: 'drivers/{driverKey}',
+  methods: ['GET', 'PUT'],
+  authLevel: 'function',
+  handler: withAppServices(driversHandler),
+});

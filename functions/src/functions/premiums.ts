@@ -1,0 +1,27 @@
+// GET /api/premiums?needsReview=true&pageSize=&continuationToken=: the underwriters' review queue.
+import { app, type HttpHandler } from '@azure/functions';
+import { withAppServices, type AppServices } from '../app-services';
+import { withErrorHandling } from '../http/error-handling';
+import { pagingOf } from '../http/paging';
+import { json, validationProblem } from '../http/problem';
+import { reviewEntryView } from '../http/representations';
+
+export function premiumsHandler(services: AppServices): HttpHandler {
+  return withErrorHandling(async (request) => {
+    if (request.query.get('needsReview') !== 'true') {
+      const message = 'must be "true": this listing is the review queue';
+      return validationProblem(`query parameter needsReview ${message}`, [{ path: 'needsReview', message }]);
+    }
+    const paging = pagingOf(request);
+    if (!paging.ok) return paging.response;
+    const page = await services.reviewQueue.list(paging.pageSize, paging.continuationToken);
+    return json(200, { items: page.items.map(reviewEntryView), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
+  });
+}
+
+app.http('premiums', {
+  route: 'premiums',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: withAppServices(premiumsHandler),
+});

@@ -1,0 +1,17 @@
+// Route parameters validated with the event package's key formats (400 naming the parameter).
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { LedgerId, PublicKey } from '@lease-premium/events';
+import { validationProblem } from './problem';
+
+type ParamResult = { ok: true; value: string } | { ok: false; response: HttpResponseInit };
+
+function param(request: HttpRequest, name: string, schema: typeof LedgerId | typeof PublicKey): ParamResult {
+  const value = request.params[name] ?? '';
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const message = parsed.error.issues[0]?.message ?? 'is not valid';
+  return { ok: false, response: validationProblem(`path parameter ${name} ${message}`, [{ path: name, message }]) };
+}
+
+export const driverKeyParam = (request: HttpRequest): ParamResult => param(request, 'driverKey', PublicKey);
+export const assetIdParam = (request: HttpRequest): ParamResult => param(request, 'assetId', LedgerId);

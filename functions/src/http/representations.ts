@@ -1,0 +1,81 @@
+// What the API returns for stored records: plain JSON documents (described in the OpenAPI document).
+import type { DriverChangeResult } from '../premium/driver-service';
+import type { StoredDriver } from '../storage/drivers-repository';
+import { needsReviewOf, reviewReasonsOf, type CurrentCoverage, type HistoryRecord, type RatingBasis, type ReviewEntry } from '../storage/vehicle-records';
+import type { RatingResult } from '../rating';
+
+function ratingFields(rating: RatingResult | undefined, basis: RatingBasis | undefined) {
+  if (!rating) return {};
+  return {
+    annualPremiumMinor: rating.annualPremiumMinor,
+    leaseTotalMinor: rating.leaseTotalMinor,
+    currency: rating.currency,
+    ratingOutcome: rating.outcome,
+    tableId: rating.tableId,
+    tableVersion: rating.tableVersion,
+    ratedDriverKey: rating.ratedDriverKey,
+    ...(basis ? { transferDate: basis.transferDate, lease: basis.lease } : {}),
+    terms: rating.terms,
+    breakdown: rating.breakdown,
+  };
+}
+
+export function currentCoverageView(current: CurrentCoverage) {
+  return {
+    assetId: current.assetId,
+    status: current.status,
+    transactionId: current.ledger.transactionId,
+    blockHeight: current.ledger.blockHeight,
+    indexInBlock: current.ledger.indexInBlock,
+    eventTime: current.eventTime,
+    holderKeys: current.holderKeys,
+    driverKeys: current.driverKeys,
+    needsReview: needsReviewOf(current),
+    reviewReasons: reviewReasonsOf(current),
+    ...ratingFields(current.rating, current.basis),
+    recordId: current.historyRowKey,
+    updatedAt: current.updatedAt,
+  };
+}
+
+export function historyRecordView(record: HistoryRecord) {
+  return {
+    recordId: record.rowKey,
+    kind: record.kind,
+    assetId: record.assetId,
+    transactionId: record.ledger.transactionId,
+    blockHeight: record.ledger.blockHeight,
+    indexInBlock: record.ledger.indexInBlock,
+    eventTime: record.eventTime,
+    ...(record.leaseAction ? { leaseAction: record.leaseAction } : {}),
+    stale: record.stale,
+    driverKeys: record.driverKeys,
+    needsReview: needsReviewOf(record),
+    reviewReasons: reviewReasonsOf(record),
+    ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.cause ? { cause: record.cause } : {}),
+    ...ratingFields(record.rating, record.basis),
+    recordedAt: record.recordedAt,
+  };
+}
+
+export function reviewEntryView(entry: ReviewEntry) {
+  return {
+    assetId: entry.assetId,
+    recordId: entry.historyRowKey,
+    transactionId: entry.transactionId,
+    kind: entry.kind,
+    reasons: entry.reasons,
+    ...(entry.annualPremiumMinor !== undefined ? { annualPremiumMinor: entry.annualPremiumMinor } : {}),
+    ...(entry.currency ? { currency: entry.currency } : {}),
+    recordedAt: entry.recordedAt,
+  };
+}
+
+export function driverView(driver: StoredDriver) {
+  return { driverKey: driver.driverKey, revision: driver.revision, updatedAt: driver.updatedAt, profile: driver.profile };
+}
+
+export function driverChangeView(result: DriverChangeResult) {
+  return { ...driverView(result.driver), changed: result.changed, rerates: result.rerates };
+}

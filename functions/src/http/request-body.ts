@@ -1,0 +1,41 @@
+// Reading request bodies: the raw bytes (the webhook signature covers them exactly), with a size
+// limit, and JSON parsed and validated at the edge.
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { Parsed } from '@lease-premium/events';
+import { problem, validationProblem } from './problem';
+
+export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
+
+export function tooLarge(limitBytes: number): HttpResponseInit {
+  return problem(413, 'too-large', 'Request body too large', `the body must be at most ${limitBytes} bytes`);
+}
+
+export async function readRawBody(request: HttpRequest, limitBytes: number): Promise<BodyResult<Uint8Array>> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (Number.isFinite(declared) && declared > limitBytes) return { ok: false, response: tooLarge(limitBytes) };
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > limitBytes) return { ok: false, response: tooLarge(limitBytes) };
+  return { ok: true, value: bytes };
+}
+
+export function parseJson(bytes: Uint8Array): BodyResult<unknown> {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (text.trim() === '') return { ok: false, response: validationProblem('the request body is empty; a JSON document is required', [{ path: '', message: 'is required' }]) };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'invalid JSON';
+    return { ok: false, response: problem(400, 'malformed-json', 'Body is not JSON', `the request body is not valid JSON: ${reason}`) };
+  }
+}
+
+/** Parses and validates a JSON body with one of the event package's parsers. */
+export async function readJsonBody<T>(request: HttpRequest, limitBytes: number, parse: (json: unknown) => Parsed<T>, what: string): Promise<BodyResult<T>> {
+  const raw = await readRawBody(request, limitBytes);
+  if (!raw.ok) return raw;
+  const json = parseJson(raw.value);
+  if (!json.ok) return json;
+  const parsed = parse(json.value);
+  if (!parsed.ok) return { ok: false, response: validationProblem(`the body is not a valid ${what}`, parsed.issues) };
+  return parsed;
+}
