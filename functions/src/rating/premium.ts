@@ -1,0 +1,61 @@
+// Money steps of §7.3: P_c = R(B_c × Π f), annual A = Σ P_c + fee + MIN_ADJ, and the term premium
+// TP = Σ R(line × d/D) over the non-fee lines + fee, floored at the term minimum. R is the table's
+// rounding; it is applied only at these checkpoints, never to a factor product.
+import { Dec, roundMoney } from './decimal';
+import type { FactorStep } from './steps';
+import type { RateTable } from './table-schema';
+import type { PolicyTerm } from './terms';
+import { COVERAGES, type Coverage } from './types';
+
+export interface CoveragePremium {
+  coverage: Coverage;
+  base: Dec;
+  /** The steps that multiply this coverage, each with the exact running product after it. */
+  steps: { step: FactorStep; running: Dec }[];
+  exact: Dec;
+  annual: Dec;
+}
+
+export interface AnnualPremium {
+  coverages: CoveragePremium[];
+  fee: Dec;
+  /** MIN_ADJ: lifts the annual premium to the table minimum ("the minimum includes everything"). */
+  minAdj: Dec;
+  annual: Dec;
+}
+
+export interface TermPremium {
+  coverages: { coverage: Coverage; amount: Dec }[];
+  minAdj: Dec;
+  fee: Dec;
+  minTermAdj: Dec;
+  total: Dec;
+}
+
+export function annualPremium(steps: readonly FactorStep[], table: RateTable): AnnualPremium {
+  const coverages = COVERAGES.map((coverage): CoveragePremium => {
+    const base = new Dec(table.baseRates[coverage]!);
+    let running = base;
+    const applied = steps
+      .filter((s) => s.appliesTo.includes(coverage))
+      .map((s) => {
+        running = running.times(s.value);
+        return { step: s, running };
+      });
+    return { coverage, base, steps: applied, exact: running, annual: roundMoney(running, table) };
+  });
+  const fee = new Dec(table.fees.policyFee);
+  const beforeMinimum = coverages.reduce((sum, c) => sum.plus(c.annual), fee);
+  const minAdj = Dec.max(0, new Dec(table.minimumPremium.annual).minus(beforeMinimum));
+  return { coverages, fee, minAdj, annual: beforeMinimum.plus(minAdj) };
+}
+
+export function termPremium(annual: AnnualPremium, term: PolicyTerm, table: RateTable): TermPremium {
+  const prorate = (line: Dec): Dec => roundMoney(line.times(term.days).dividedBy(term.yearDays), table);
+  const coverages = annual.coverages.map((c) => ({ coverage: c.coverage, amount: prorate(c.annual) }));
+  const minAdj = prorate(annual.minAdj);
+  const fee = table.proration.prorateFee ? prorate(annual.fee) : annual.fee;
+  const subtotal = coverages.reduce((sum, c) => sum.plus(c.amount), minAdj.plus(fee));
+  const minTermAdj = Dec.max(0, new Dec(table.minimumPremium.term).minus(subtotal));
+  return { coverages, minAdj, fee, minTermAdj, total: subtotal.plus(minTermAdj) };
+}

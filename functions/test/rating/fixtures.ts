@@ -1,0 +1,45 @@
+// Shared inputs for the rating tests: the reference's worked example (rating-model.md §7.10) and
+// small builders around it.
+import type { DriverFacts, RatingRequest } from '../../src/rating';
+
+/** The §7.10 lessee: DOB 2001-02-10, licensed 2021-09-01, one at-fault claim, one 1-point speeding, continuously insured. */
+export function workedExampleDriver(overrides: Partial<DriverFacts> = {}): DriverFacts {
+  return {
+    driverKey: 'lessee-A',
+    dateOfBirth: '2001-02-10',
+    licensedSince: '2021-09-01',
+    territory: 'urban',
+    priorInsurance: { periods: [{ from: '2021-09-01' }] },
+    claims: [{ date: '2023-11-02', atFault: true, amountMinor: 450_000 }],
+    violations: [{ date: '2024-05-20', points: 1, code: 'SPEEDING_LE_10' }],
+    ...overrides,
+  };
+}
+
+/**
+ * §7.10: 2024 SUV, price new 32,000 USD, standard class; lease 2024-03-01 to 2027-02-28, transferred
+ * 2025-07-15; 15,000 miles a year = 24,140 km (14,999.90 mi, band 12,001-15,000); commute.
+ */
+export function workedExampleRequest(overrides: Partial<RatingRequest> = {}): RatingRequest {
+  return {
+    transferDate: '2025-07-15',
+    vehicle: { vin: '1HGCM82633A004352', make: 'Demo', model: 'SUV', modelYear: 2024, valueMinor: 3_200_000, currency: 'USD', ratingClass: 'standard', bodyType: 'suv' },
+    lease: { startDate: '2024-03-01', endDate: '2027-02-28', annualMileageKm: 24_140, usage: 'commute' },
+    drivers: [workedExampleDriver()],
+    ...overrides,
+  };
+}
+
+/** A clean, experienced, continuously insured driver in a neutral territory. */
+export function cleanDriver(driverKey: string, overrides: Partial<DriverFacts> = {}): DriverFacts {
+  return {
+    driverKey,
+    dateOfBirth: '1980-06-15',
+    licensedSince: '1998-06-15',
+    territory: 'suburban',
+    priorInsurance: { periods: [{ from: '1998-06-15' }] },
+    claims: [],
+    violations: [],
+    ...overrides,
+  };
+}
