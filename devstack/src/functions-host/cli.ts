@@ -2,9 +2,9 @@
 // Runs the compiled Function App in this process, like `func start`, without Core Tools.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatFunctionList } from './function-list.js';
-import { formatLogLine, isLogLevel, logLevels } from './host-log.js';
-import { startHostRuntime } from './host-runtime.js';
+import { formatFunctionList } from './function-list';
+import { formatLogLine, isLogLevel, logLevels } from './host-log';
+import { startHostRuntime } from './host-runtime';
 
 function fail(message: string): never {
   process.stderr.write(`functions:local: ${message}\n`);

@@ -6,8 +6,8 @@ import {
   type ProgrammingModel,
   type RpcLogCategory,
   type RpcLogLevel,
-} from './core-types.js';
-import { Disposable } from './disposable.js';
+} from './core-types';
+import { Disposable } from './disposable';
 
 /** Worker/host versions reported to the app. The library only checks that `log` exists (streaming, v4.28+). */
 export const workerVersion = '3.10.1-devstack';

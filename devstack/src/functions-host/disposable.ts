@@ -1,4 +1,4 @@
-import { type DisposableLike } from './core-types.js';
+import { type DisposableLike } from './core-types';
 
 /** `coreApi.Disposable`: runs its callback once; `from()` groups several. */
 export class Disposable implements DisposableLike {

@@ -1,4 +1,4 @@
-import { type FunctionListing } from './route-table.js';
+import { type FunctionListing } from './route-table';
 
 /** The `func start` listing: `Functions:` then `\tname: [GET,POST] http://host/api/route` per function. */
 export function formatFunctionList(functions: readonly FunctionListing[], baseUrl: string): string {

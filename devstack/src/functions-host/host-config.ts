@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type FunctionKeys } from './keys.js';
+import { type FunctionKeys } from './keys';
 
 /** The real host's default request body limit (HttpRequestBodySizeMiddleware): 100 MB. */
 export const defaultBodySizeLimit = 104_857_600;

@@ -1,4 +1,4 @@
-import { type RpcLogCategory, type RpcLogLevel } from './core-types.js';
+import { type RpcLogCategory, type RpcLogLevel } from './core-types';
 
 /** One line of the host log: the worker's system logs, the app's context.log, and the host's own lines. */
 export interface HostLogEntry {

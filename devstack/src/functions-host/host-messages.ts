@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { type RpcLogLevel } from './core-types.js';
-import { logLevels } from './host-log.js';
+import { type RpcLogLevel } from './core-types';
+import { logLevels } from './host-log';
 
 /** Messages between `startFunctionsHost` (parent) and the host process it forks, validated on receipt. */
 const keysSchema = z.object({ functionKey: z.string(), masterKey: z.string() });

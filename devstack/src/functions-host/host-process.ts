@@ -1,7 +1,7 @@
 // Entry of the process `startFunctionsHost` forks: one Function App per process, like the real worker.
-import { type ChildMessage, parentMessageSchema, type StartMessage } from './host-messages.js';
-import { formatLogLine, type HostLogEntry, isLogLevel, makeEntry } from './host-log.js';
-import { type RunningHost, startHostRuntime } from './host-runtime.js';
+import { type ChildMessage, parentMessageSchema, type StartMessage } from './host-messages';
+import { formatLogLine, type HostLogEntry, isLogLevel, makeEntry } from './host-log';
+import { type RunningHost, startHostRuntime } from './host-runtime';
 
 function send(message: ChildMessage): void {
   if (process.connected) process.send?.(message);

@@ -1,18 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { findEntryPoints, loadEntryPoints, readAppPackage } from './app-loader.js';
-import { AppRegistry } from './core-api.js';
-import { type RpcLogCategory, type RpcLogLevel } from './core-types.js';
-import { installCoreModule } from './core-module.js';
-import { readHostConfig } from './host-config.js';
-import { type HostLogEntry, type HostLogSink, makeEntry, passesLevel } from './host-log.js';
-import { createRequestHandler } from './http-server.js';
-import { type InvocationLogger } from './invocation.js';
-import { type FunctionKeys, type KeysSource, resolveKeys } from './keys.js';
-import { applySettings, readLocalSettings } from './local-settings.js';
-import { buildRouteTable, type FunctionListing } from './route-table.js';
-import { StreamingProxy } from './streaming-proxy.js';
+import { findEntryPoints, loadEntryPoints, readAppPackage } from './app-loader';
+import { AppRegistry } from './core-api';
+import { type RpcLogCategory, type RpcLogLevel } from './core-types';
+import { installCoreModule } from './core-module';
+import { readHostConfig } from './host-config';
+import { type HostLogEntry, type HostLogSink, makeEntry, passesLevel } from './host-log';
+import { createRequestHandler } from './http-server';
+import { type InvocationLogger } from './invocation';
+import { type FunctionKeys, type KeysSource, resolveKeys } from './keys';
+import { applySettings, readLocalSettings } from './local-settings';
+import { buildRouteTable, type FunctionListing } from './route-table';
+import { StreamingProxy } from './streaming-proxy';
 
 export interface HostRuntimeOptions {
   appRoot: string;

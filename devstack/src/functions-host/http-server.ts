@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { type AppRegistry } from './core-api.js';
-import { type RpcInvocationRequest, type RpcTypedData } from './core-types.js';
-import { type HostConfig } from './host-config.js';
-import { type HostLogEntry } from './host-log.js';
-import { runInvocation, type InvocationLogger } from './invocation.js';
-import { isAuthorized, type FunctionKeys } from './keys.js';
-import { declaredLength, readBody } from './request-body.js';
-import { matchRoute, type HttpRoute } from './route-table.js';
-import { decodePath } from './route-template.js';
-import { buildRpcHttp, toNullableHeaders, toNullableParams, toNullableQuery, writeEmpty, writeRpcHttpResponse } from './rpc-http.js';
-import { type StreamingProxy } from './streaming-proxy.js';
+import { type AppRegistry } from './core-api';
+import { type RpcInvocationRequest, type RpcTypedData } from './core-types';
+import { type HostConfig } from './host-config';
+import { type HostLogEntry } from './host-log';
+import { runInvocation, type InvocationLogger } from './invocation';
+import { isAuthorized, type FunctionKeys } from './keys';
+import { declaredLength, readBody } from './request-body';
+import { matchRoute, type HttpRoute } from './route-table';
+import { decodePath } from './route-template';
+import { buildRpcHttp, toNullableHeaders, toNullableParams, toNullableQuery, writeEmpty, writeRpcHttpResponse } from './rpc-http';
+import { type StreamingProxy } from './streaming-proxy';
 
 export interface RequestHandlerDeps {
   registry: AppRegistry;

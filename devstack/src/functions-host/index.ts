@@ -2,15 +2,15 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type RpcLogLevel } from './core-types.js';
-import { childMessageSchema, type ReadyMessage, type StartMessage } from './host-messages.js';
-import { formatLogLine, type HostLogEntry, makeEntry } from './host-log.js';
-import { type FunctionKeys } from './keys.js';
+import { type RpcLogLevel } from './core-types';
+import { childMessageSchema, type ReadyMessage, type StartMessage } from './host-messages';
+import { formatLogLine, type HostLogEntry, makeEntry } from './host-log';
+import { type FunctionKeys } from './keys';
 
-export { type FunctionKeys } from './keys.js';
-export { type HostLogEntry, formatLogLine } from './host-log.js';
-export { type FunctionListing } from './route-table.js';
-export { formatFunctionList } from './function-list.js';
+export { type FunctionKeys } from './keys';
+export { type HostLogEntry, formatLogLine } from './host-log';
+export { type FunctionListing } from './route-table';
+export { formatFunctionList } from './function-list';
 
 export interface StartFunctionsHostOptions {
   /** Directory with the app's package.json (`main` glob), host.json and local.settings.json. */

@@ -1,4 +1,4 @@
-import { type AppRegistry, HostSystemError, type RegisteredFunction } from './core-api.js';
+import { type AppRegistry, HostSystemError, type RegisteredFunction } from './core-api';
 import {
   type CoreInvocationContext,
   type InvocationState,
@@ -6,7 +6,7 @@ import {
   type RpcInvocationResponse,
   type RpcLogCategory,
   type RpcLogLevel,
-} from './core-types.js';
+} from './core-types';
 
 /** Where the app's logs go, with the invocation's hook data and context so `log` hooks can see them. */
 export type InvocationLogger = (level: RpcLogLevel, category: RpcLogCategory, message: string, invocation: { functionName: string; invocationId: string; hookData: Record<string, unknown>; invocationContext: unknown }) => void;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { type RegisteredFunction } from './core-api.js';
-import { type AuthLevel } from './keys.js';
-import { comparePrecedence, parseRouteTemplate, type RouteTemplate } from './route-template.js';
+import { type RegisteredFunction } from './core-api';
+import { type AuthLevel } from './keys';
+import { comparePrecedence, parseRouteTemplate, type RouteTemplate } from './route-template';
 
 export interface HttpRoute {
   functionName: string;

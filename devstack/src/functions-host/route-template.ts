@@ -1,4 +1,4 @@
-import { createConstraint, type RouteConstraint } from './route-constraints.js';
+import { createConstraint, type RouteConstraint } from './route-constraints';
 
 /**
  * ASP.NET Core route templates as used by Functions `route` values: literal segments, `{name}`,

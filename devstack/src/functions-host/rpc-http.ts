@@ -1,5 +1,5 @@
 import { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import { type NullableString, type RpcHttpCookie, type RpcHttpData, type RpcHttpResponseData, type RpcTypedData } from './core-types.js';
+import { type NullableString, type RpcHttpCookie, type RpcHttpData, type RpcHttpResponseData, type RpcTypedData } from './core-types';
 
 function nullable(value: string): NullableString {
   return { value };
