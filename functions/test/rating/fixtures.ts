@@ -43,3 +43,26 @@ export function cleanDriver(driverKey: string, overrides: Partial<DriverFacts> =
     ...overrides,
   };
 }
+
+import usTable from '../../src/rating/tables/us-illustrative.2025.07.0.json';
+import euTable from '../../src/rating/tables/eu-bonus-malus-illustrative.2025.07.0.json';
+import type { BreakdownLine, RatingResult } from '../../src/rating';
+
+/** A mutable deep copy of a shipped table's JSON, to build variants. */
+export function usTableJson(): any {
+  return structuredClone(usTable);
+}
+export function euTableJson(): any {
+  return structuredClone(euTable);
+}
+
+/** The breakdown line of one factor on one coverage of the annual (first-term) premium. */
+export function factorLine(result: RatingResult, factor: string, coverage: 'LIAB' | 'COLL' | 'COMP' = 'LIAB'): BreakdownLine {
+  const line = result.breakdown.find((l) => l.step === 'factor' && l.factor === factor && l.coverage === coverage);
+  if (!line) throw new Error(`no ${factor} line on ${coverage}`);
+  return line;
+}
+
+export function lines(result: RatingResult, step: string): BreakdownLine[] {
+  return result.breakdown.filter((l) => l.step === step);
+}
