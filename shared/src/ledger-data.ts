@@ -2,6 +2,7 @@
 // A car is registered by a CREATE whose asset.data is a VehicleAsset; every lease change is a
 // TRANSFER whose metadata is a LeaseMetadata. Anything tagged otherwise is simply not ours
 // (see classify.ts). Both objects are open (.loose()): the leasing company may add fields.
+// Field documentation lives in .describe() so it reaches the JSON Schema and the OpenAPI document.
 import { z } from 'zod';
 import { requireDateAfter } from './dates';
 import { isValidVin, VIN_PATTERN, vinCheckDigit } from './vin';
@@ -16,10 +17,11 @@ const ISO_4217 = new Set(Intl.supportedValuesOf('currency'));
 export const CurrencyCode = z
   .string()
   .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"')
-  .refine((code) => !/^[A-Z]{3}$/.test(code) || ISO_4217.has(code), 'must be an ISO 4217 code such as "EUR"');
+  .refine((code) => !/^[A-Z]{3}$/.test(code) || ISO_4217.has(code), 'must be an ISO 4217 code such as "EUR"')
+  .describe('ISO 4217 currency code, e.g. "EUR".');
 
 /** Calendar date, ISO 8601 "YYYY-MM-DD" (real dates only: 2023-02-29 is refused). */
-export const IsoDate = z.iso.date();
+export const IsoDate = z.iso.date().describe('Calendar date, ISO 8601 "YYYY-MM-DD".');
 
 /**
  * Vehicle identification number: 17 characters, no I/O/Q, valid check digit in position 9
@@ -33,54 +35,48 @@ export const Vin = z
     if (VIN_PATTERN.test(vin) && !isValidVin(vin)) {
       ctx.addIssue({ code: 'custom', message: `check digit (position 9) must be ${vinCheckDigit(vin)}`, input: vin });
     }
-  });
+  })
+  .describe('Vehicle identification number: 17 characters A-Z/0-9 without I, O, Q; position 9 is a check digit (49 CFR 565.15) the validators verify.');
 
 /** Liability rating class from the manufacturer's VIN lookup (the rate table's vehicle factor). */
-export const VehicleRatingClass = z.enum(['standard', 'high-performance', 'large']);
-export const BodyType = z.enum(['sedan', 'hatchback', 'estate', 'suv', 'coupe', 'convertible', 'van', 'pickup', 'minivan']);
+export const VehicleRatingClass = z.enum(['standard', 'high-performance', 'large']).describe('Liability rating class from the manufacturer\'s VIN lookup.');
+/** Body style. */
+export const BodyType = z.enum(['sedan', 'hatchback', 'estate', 'suv', 'coupe', 'convertible', 'van', 'pickup', 'minivan']).describe('Body style.');
 
 export const VehicleAsset = z
   .object({
-    /** Schema tag: "lease-premium/vehicle@1". Another tag, or none, means "not a car-lease asset". */
-    schema: z.literal(VEHICLE_SCHEMA_TAG),
+    schema: z.literal(VEHICLE_SCHEMA_TAG).describe('Schema tag: "lease-premium/vehicle@1". Another tag, or none, means "not a car-lease asset".'),
     vin: Vin,
-    /** Manufacturer, e.g. "Honda". */
-    make: z.string().min(1).max(64),
-    /** Model name, e.g. "Accord". */
-    model: z.string().min(1).max(64),
-    /** Model year as printed on the registration. */
-    modelYear: z.int().min(1980).max(2100),
+    make: z.string().min(1).max(64).describe('Manufacturer, e.g. "Honda".'),
+    model: z.string().min(1).max(64).describe('Model name, e.g. "Accord".'),
+    modelYear: z.int().min(1980).max(2100).describe('Model year as printed on the registration.'),
     bodyType: BodyType,
-    /** Price new (list price incl. options) in minor units of `currency`; drives the physical-damage symbol. */
-    valueMinor: z.int().positive(),
-    /** Currency of valueMinor. */
-    currency: CurrencyCode,
-    /** Liability rating class from the manufacturer's VIN lookup. */
-    ratingClass: VehicleRatingClass,
+    valueMinor: z.int().positive().describe('Price new (list price incl. options) in minor units of `currency`; drives the physical-damage symbol.'),
+    currency: CurrencyCode.describe('Currency of valueMinor.'),
+    ratingClass: VehicleRatingClass.describe('Liability rating class from the manufacturer\'s VIN lookup.'),
   })
-  .loose();
+  .loose()
+  .describe('asset.data of the CREATE that registers a car (schema lease-premium/vehicle@1). Open: other fields are allowed.');
 export type VehicleAsset = z.infer<typeof VehicleAsset>;
 
 /** lease-start: a lessee takes the car; lease-end: it returns to the company; transfer: any other change of hands. */
-export const LeaseAction = z.enum(['lease-start', 'lease-end', 'transfer']);
+export const LeaseAction = z
+  .enum(['lease-start', 'lease-end', 'transfer'])
+  .describe('lease-start: a lessee takes the car; lease-end: it returns to the company; transfer: any other change of hands.');
 /** Declared use of the car: the rate table's usage factor. */
-export const VehicleUsage = z.enum(['pleasure', 'commute', 'business']);
+export const VehicleUsage = z.enum(['pleasure', 'commute', 'business']).describe('Declared use of the car (the rate table\'s usage factor).');
 
 export const LeaseMetadata = z
   .object({
-    /** Schema tag: "lease-premium/lease@1". Another tag, or none, means "not a car-lease transfer". */
-    schema: z.literal(LEASE_SCHEMA_TAG),
+    schema: z.literal(LEASE_SCHEMA_TAG).describe('Schema tag: "lease-premium/lease@1". Another tag, or none, means "not a car-lease transfer".'),
     action: LeaseAction,
-    /** The leasing company's contract reference; stable across the start and end of one lease. */
-    leaseId: z.string().min(1).max(128),
-    /** First day of the lease (ISO date). */
-    startDate: IsoDate,
-    /** Exclusive end of the lease (ISO date); must be after startDate. */
-    endDate: IsoDate,
-    /** Contractual annual mileage allowance, kilometres. */
-    annualMileageKm: z.int().min(0).max(500_000),
+    leaseId: z.string().min(1).max(128).describe('The leasing company\'s contract reference; stable across the start and end of one lease.'),
+    startDate: IsoDate.describe('First day of the lease (ISO date).'),
+    endDate: IsoDate.describe('Exclusive end of the lease (ISO date); must be after startDate.'),
+    annualMileageKm: z.int().min(0).max(500_000).describe('Contractual annual mileage allowance, kilometres.'),
     usage: VehicleUsage,
   })
   .loose()
-  .superRefine(requireDateAfter('endDate', 'startDate'));
+  .superRefine(requireDateAfter('endDate', 'startDate'))
+  .describe('metadata of a TRANSFER that changes a car\'s lease (schema lease-premium/lease@1). Open: other fields are allowed.');
 export type LeaseMetadata = z.infer<typeof LeaseMetadata>;

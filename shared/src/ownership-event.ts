@@ -1,5 +1,6 @@
 // The event the WebJob delivers to the Function App: a CloudEvents 1.0 envelope (structured JSON
 // mode, or a JSON array in batch mode) around the facts of one ledger transaction of a tracked car.
+// Field documentation lives in .describe() so it reaches the JSON Schema and the OpenAPI document.
 import { z } from 'zod';
 import { LeaseMetadata, VehicleAsset } from './ledger-data';
 
@@ -13,62 +14,44 @@ export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json';
 export const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
 
 /** A BigchainDB transaction id / asset id: 64 lowercase hex characters (SHA3-256). */
-export const LedgerId = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
+export const LedgerId = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters').describe('BigchainDB transaction or asset id (64 lowercase hex).');
 /** An Ed25519 public key in base58 (BigchainDB's key encoding). */
-export const PublicKey = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'must be a base58 Ed25519 public key');
+export const PublicKey = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'must be a base58 Ed25519 public key').describe('Ed25519 public key, base58.');
 
 export const LedgerPosition = z.object({
   transactionId: LedgerId,
   assetId: LedgerId,
-  /** Block height that committed the transaction. */
-  blockHeight: z.int().min(0),
-  /** Index of the transaction within its block: with blockHeight, a total order of the ledger. */
-  indexInBlock: z.int().min(0),
+  blockHeight: z.int().min(0).describe('Block height that committed the transaction.'),
+  indexInBlock: z.int().min(0).describe('Index of the transaction within its block: with blockHeight, a total order of the ledger.'),
   operation: z.enum(['CREATE', 'TRANSFER']),
-  /** The outputs this transaction spends (empty for a CREATE). */
-  spends: z.array(z.object({ transactionId: LedgerId, outputIndex: z.int().min(0) })),
-});
+  spends: z.array(z.object({ transactionId: LedgerId, outputIndex: z.int().min(0) })).describe('The outputs this transaction spends (empty for a CREATE).'),
+}).describe('Position of one transaction in the ledger.');
 export type LedgerPosition = z.infer<typeof LedgerPosition>;
 
 export const OwnershipEventData = z.object({
-  ledger: LedgerPosition,
-  /** The car, as registered by its CREATE. */
-  vehicle: VehicleAsset,
-  /** Public keys that owned the spent outputs (the issuer for a CREATE). */
-  previousOwners: z.array(PublicKey),
-  /** Public keys of the new outputs' owners (several keys = joint owners of one output). */
-  newOwners: z.array(PublicKey).min(1),
-  /** The leasing company key that issued the car's CREATE (trusted by the bridge). */
-  issuer: PublicKey,
-  /** Lease terms from the TRANSFER's metadata; null for a CREATE or a TRANSFER without lease metadata. */
-  lease: LeaseMetadata.nullable(),
-  /** The bridge recomputed the id hash and verified every fulfillment before sending. */
-  signaturesVerified: z.boolean(),
-  /** When the bridge first saw the transaction (ISO 8601 UTC). */
-  observedAt: z.iso.datetime({ offset: true }),
-});
+  ledger: LedgerPosition.describe('Where the transaction sits in the ledger.'),
+  vehicle: VehicleAsset.describe('The car, as registered by its CREATE.'),
+  previousOwners: z.array(PublicKey).describe('Public keys that owned the spent outputs (the issuer for a CREATE).'),
+  newOwners: z.array(PublicKey).min(1).describe('Public keys of the new outputs\' owners (several keys = joint owners of one output).'),
+  issuer: PublicKey.describe('The leasing company key that issued the car\'s CREATE (trusted by the bridge).'),
+  lease: LeaseMetadata.nullable().describe('Lease terms from the TRANSFER\'s metadata; null for a CREATE or a TRANSFER without lease metadata.'),
+  signaturesVerified: z.boolean().describe('The bridge recomputed the id hash and verified every fulfillment before sending.'),
+  observedAt: z.iso.datetime({ offset: true }).describe('When the bridge first saw the transaction (ISO 8601 UTC).'),
+}).describe('data of the ownership-change CloudEvent: the facts of one ledger transaction of a tracked car.');
 export type OwnershipEventData = z.infer<typeof OwnershipEventData>;
 
 export const OwnershipEvent = z
   .object({
-    /** CloudEvents version: "1.0". */
-    specversion: z.literal(EVENT_SPEC_VERSION),
-    /** The ledger transaction id: stable across redeliveries, so receivers deduplicate on it. */
-    id: LedgerId,
-    /** The ledger network (stable across its nodes), e.g. "bigchaindb://lease-network". */
-    source: z.string().min(1),
-    /** Versioned event type: registered (CREATE) or ownership-changed (TRANSFER). */
-    type: z.enum([VEHICLE_REGISTERED_TYPE, OWNERSHIP_CHANGED_TYPE]),
-    /** The asset id of the car. */
-    subject: LedgerId,
-    /** When the change happened on the ledger as far as the bridge knows (the ledger exposes no block time). */
-    time: z.iso.datetime({ offset: true }),
-    datacontenttype: z.literal('application/json'),
-    /** URL ($id) of the data's JSON Schema (OwnershipEventData.json); changes with a major version. */
-    dataschema: z.literal(EVENT_DATA_SCHEMA),
-    /** CloudEvents extension: true when this delivery was requested by an operator replay. */
-    replay: z.boolean().optional(),
-    data: OwnershipEventData,
+    specversion: z.literal(EVENT_SPEC_VERSION).describe('CloudEvents version: "1.0".'),
+    id: LedgerId.describe('The ledger transaction id: stable across redeliveries, so receivers deduplicate on it.'),
+    source: z.string().min(1).describe('The ledger network (stable across its nodes), e.g. "bigchaindb://lease-network".'),
+    type: z.enum([VEHICLE_REGISTERED_TYPE, OWNERSHIP_CHANGED_TYPE]).describe('Versioned event type: registered (CREATE) or ownership-changed (TRANSFER).'),
+    subject: LedgerId.describe('The asset id of the car.'),
+    time: z.iso.datetime({ offset: true }).describe('When the change happened on the ledger as far as the bridge knows (the ledger exposes no block time).'),
+    datacontenttype: z.literal('application/json').describe('Always application/json.'),
+    dataschema: z.literal(EVENT_DATA_SCHEMA).describe('URL ($id) of the data\'s JSON Schema (OwnershipEventData.json); changes with a major version.'),
+    replay: z.boolean().optional().describe('CloudEvents extension: true when this delivery was requested by an operator replay.'),
+    data: OwnershipEventData.describe('The facts of the ledger transaction.'),
   })
   // Cross-field rules JSON Schema cannot express; the validators enforce them.
   .superRefine((event, ctx) => {
@@ -85,11 +68,16 @@ export const OwnershipEvent = z
     if (isCreate !== (event.data.ledger.spends.length === 0)) {
       ctx.addIssue({ code: 'custom', path: ['data', 'ledger', 'spends'], message: isCreate ? 'must be empty for a CREATE' : 'must not be empty for a TRANSFER' });
     }
-  });
+  })
+  .describe('CloudEvents 1.0 event (structured JSON mode) for one ledger transaction of a tracked car.');
 export type OwnershipEvent = z.infer<typeof OwnershipEvent>;
 
 /** Most events one batch request may carry (the receiver answers 400 above it). */
 export const MAX_BATCH_EVENTS = 1000;
 
 /** Batch mode: a JSON array of events (application/cloudevents-batch+json). */
-export const OwnershipEventBatch = z.array(OwnershipEvent).min(1).max(MAX_BATCH_EVENTS);
+export const OwnershipEventBatch = z
+  .array(OwnershipEvent)
+  .min(1)
+  .max(MAX_BATCH_EVENTS)
+  .describe('Batch mode (application/cloudevents-batch+json): 1 to 1000 events.');
