@@ -63,9 +63,10 @@ describe('referral conditions', () => {
     expect(result.reviewReasons).toEqual(["driver who: not in the drivers table: priced by the table's unknown-driver profile (unknownDriver)"]);
     expect(factorLine(result, 'driverAge').source).toEqual({ driverFact: 'unknownDriver.profile.age=21', tableRow: 'driverAge[21-24]' });
     expect(factorLine(result, 'priorInsurance').source.tableRow).toBe('priorInsurance[none]');
-    // 520 × 1.35 × 1.35 × 1.30 × 1.00 × 1.20 × 1.05 = 1551.4578 -> 1551.46; COLL 380 × 1.35 × 1.35 × 1.30 × 1.20 × 1.05 × 0.88 = 997.678908 -> 997.68;
-    // COMP 140 × 1.35 = 189.00; + 45.00 = 2783.14
-    expect(result.annualPremiumMinor).toBe(278314);
+    // LIAB 520 × 1.35 × 1.35 × 1.30 × 1.00 × 1.20 × 1.05 = 1552.3326 -> 1552.33;
+    // COLL 380 × 1.35 × 1.35 × 1.30 × 1.00 × 1.20 × 1.05 × 1.00 × 1.00 × 0.88 = 998.269272 -> 998.27;
+    // COMP 140 × 1.35 = 189.00; + fee 45.00 = 2784.60
+    expect(result.annualPremiumMinor).toBe(278460);
   });
 
   it('a missing lease is priced as one 12-month term with the default lease and referred', () => {
@@ -91,7 +92,7 @@ describe('referral conditions', () => {
 
   it('an annual premium above 10,000.00 refers', () => {
     const json = usTableJson();
-    json.baseRates.LIAB = '9000.00';
+    json.baseRates.LIAB = '9500.00';
     const result = rate(workedExampleRequest({ drivers: [cleanDriver('d1')] }), loadRateTableSet([json]));
     expect(result.outcome).toBe('REFER');
     expect(result.reviewReasons[0]).toMatch(/^annual premium \d+\.\d\d USD is above 10000.00 USD$/);
