@@ -1,0 +1,166 @@
+// Delivery lanes against a real HTTP receiver that verifies Standard Webhooks signatures.
+import { WebhookSigner, type OwnershipEvent } from '@lease-premium/events';
+import { DeliveryDispatcher, type DeliveryItem } from '../src/delivery/delivery-dispatcher';
+import { parseRetryAfter, WebhookSender } from '../src/delivery/webhook-sender';
+import { silentLogger } from '../src/ops/logger';
+import { WebJobMetrics } from '../src/ops/metrics';
+import { buildFleet, newKeyPair } from './support/car-scenarios';
+import { eventsFor, TEST_SECRETS } from './support/events';
+import { startReceiver, type TestReceiver } from './support/receiver';
+
+const company = newKeyPair();
+let events: OwnershipEvent[];
+
+beforeAll(async () => {
+  const cars = buildFleet(company, 6, 4);
+  // commit order: round by round, so each vehicle's transactions keep their chain order
+  const ordered = [0, 1, 2, 3, 4].flatMap((r) => cars.map((c) => c.transactions[r]!));
+  events = await eventsFor([company.publicKey], ordered);
+});
+
+interface Harness {
+  receiver: TestReceiver;
+  dispatcher: DeliveryDispatcher;
+  metrics: WebJobMetrics;
+  acked: DeliveryItem[];
+  deadLetters: Array<{ item: DeliveryItem; kind: string; reason: string }>;
+  abort: AbortController;
+}
+
+let harness: Harness | undefined;
+
+async function setup(options: { batchSize?: number; concurrency?: number } = {}): Promise<Harness> {
+  const receiver = await startReceiver({ secrets: [TEST_SECRETS[1]!], functionKey: 'fn-key' });
+  const metrics = new WebJobMetrics();
+  const abort = new AbortController();
+  const acked: DeliveryItem[] = [];
+  const deadLetters: Harness['deadLetters'] = [];
+  const dispatcher = new DeliveryDispatcher({
+    sender: new WebhookSender({ url: receiver.url, functionKey: 'fn-key', signer: new WebhookSigner(TEST_SECRETS), timeoutMs: 2_000 }),
+    batchSize: options.batchSize ?? 10,
+    maxConcurrency: options.concurrency ?? 4,
+    retry: { baseMs: 20, maxMs: 200 },
+    logger: silentLogger,
+    metrics,
+    signal: abort.signal,
+    onFatal: (error) => {
+      throw error;
+    },
+    hooks: {
+      onAcknowledged: (item) => acked.push(item),
+      onDeadLetter: async (item, kind, reason) => {
+        deadLetters.push({ item, kind, reason });
+      },
+    },
+  });
+  harness = { receiver, dispatcher, metrics, acked, deadLetters, abort };
+  return harness;
+}
+
+afterEach(async () => {
+  harness?.abort.abort();
+  await harness?.receiver.close();
+  harness = undefined;
+});
+
+function expectPerVehicleOrder(received: OwnershipEvent[], expected: OwnershipEvent[]): void {
+  const order = (list: OwnershipEvent[]): Map<string, string[]> => {
+    const map = new Map<string, string[]>();
+    for (const e of list) map.set(e.subject, [...(map.get(e.subject) ?? []), e.id]);
+    return map;
+  };
+  const want = order(expected);
+  const got = order(received);
+  for (const [vehicle, ids] of want) expect(got.get(vehicle)).toEqual(ids);
+}
+
+const enqueueAll = (h: Harness, list: OwnershipEvent[]): void => list.forEach((event) => h.dispatcher.enqueue({ event, blockHeight: event.data.ledger.blockHeight }));
+
+test('delivers every event once, signed, in ledger order per vehicle, in batches', async () => {
+  const h = await setup({ batchSize: 7, concurrency: 3 });
+  enqueueAll(h, events);
+  await h.dispatcher.drained();
+  expect(h.receiver.authFailures).toBe(0);
+  expect(h.receiver.received).toHaveLength(events.length);
+  expect(new Set(h.receiver.received.map((e) => e.id)).size).toBe(events.length);
+  expectPerVehicleOrder(h.receiver.received, events);
+  expect(h.receiver.deliveries.some((d) => d.events.length > 1)).toBe(true);
+  expect(Math.max(...h.receiver.deliveries.map((d) => d.events.length))).toBeLessThanOrEqual(7);
+  expect(h.acked).toHaveLength(events.length);
+  expect(h.metrics.eventsDelivered.get({ outcome: 'applied' })).toBe(events.length);
+  // a webhook-id names the batch's first event and its size
+  for (const d of h.receiver.deliveries) expect(d.deliveryId).toBe(`${d.events[0]!.id}-${d.events.length}`);
+});
+
+test('503 with Retry-After, then up: retried until acknowledged, nothing lost, order kept', async () => {
+  const h = await setup();
+  h.receiver.mode = 'unavailable';
+  h.receiver.retryAfterSeconds = 1;
+  const started = Date.now();
+  enqueueAll(h, events);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(h.receiver.received).toHaveLength(0);
+  h.receiver.mode = 'up';
+  await h.dispatcher.drained();
+  expect(Date.now() - started).toBeGreaterThanOrEqual(900); // Retry-After honoured
+  expect(h.metrics.deliveryRetries.total()).toBeGreaterThan(0);
+  expect(new Set(h.receiver.received.map((e) => e.id)).size).toBe(events.length);
+  expectPerVehicleOrder(h.receiver.received, events);
+});
+
+test('connection refused, then the receiver comes back: retried forever, nothing lost', async () => {
+  const h = await setup();
+  await h.receiver.goDown();
+  enqueueAll(h, events);
+  await new Promise((r) => setTimeout(r, 800));
+  expect(h.dispatcher.pending).toBe(events.length);
+  expect(h.metrics.deliveryRequests.get({ result: 'network' })).toBeGreaterThan(0);
+  await h.receiver.comeBack();
+  await h.dispatcher.drained();
+  expect(new Set(h.receiver.received.map((e) => e.id)).size).toBe(events.length);
+  expectPerVehicleOrder(h.receiver.received, events);
+});
+
+test('a 400 for one event dead-letters only that event; its batch neighbours are delivered', async () => {
+  const h = await setup({ batchSize: 10 });
+  const bad = events[8]!;
+  h.receiver.badRequestIds.add(bad.id);
+  enqueueAll(h, events);
+  await h.dispatcher.drained();
+  expect(h.deadLetters).toHaveLength(1);
+  expect(h.deadLetters[0]!.item.event.id).toBe(bad.id);
+  expect(h.deadLetters[0]!.kind).toBe('refused');
+  expect(h.deadLetters[0]!.reason).toMatch(/^HTTP 400: .*refused by the test/);
+  const others = events.filter((e) => e.id !== bad.id);
+  expect(new Set(h.receiver.received.map((e) => e.id))).toEqual(new Set(others.map((e) => e.id)));
+  expectPerVehicleOrder(h.receiver.received, others);
+});
+
+test('an event answered "rejected" is dead-lettered with the receiver\'s reason', async () => {
+  const h = await setup();
+  const rejected = events[3]!;
+  h.receiver.rejectIds.add(rejected.id);
+  enqueueAll(h, events);
+  await h.dispatcher.drained();
+  expect(h.deadLetters.map((d) => [d.item.event.id, d.kind, d.reason])).toEqual([[rejected.id, 'rejected', 'rejected by the test']]);
+  expect(h.receiver.received).toHaveLength(events.length - 1);
+});
+
+test('a wrong function key is a permanent 401 refusal (dead-lettered, not retried forever)', async () => {
+  const receiver = await startReceiver({ secrets: TEST_SECRETS, functionKey: 'right' });
+  try {
+    const sender = new WebhookSender({ url: receiver.url, functionKey: 'wrong', signer: new WebhookSigner(TEST_SECRETS), timeoutMs: 2_000 });
+    const result = await sender.send('id-1', JSON.stringify([events[0]]));
+    expect(result.kind).toBe('refused');
+    expect(receiver.authFailures).toBe(1);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('Retry-After accepts seconds and HTTP dates', () => {
+  expect(parseRetryAfter('3')).toBe(3000);
+  expect(parseRetryAfter(new Date(Date.now() + 5_000).toUTCString())).toBeGreaterThan(3_000);
+  expect(parseRetryAfter('soon')).toBeUndefined();
+  expect(parseRetryAfter(null)).toBeUndefined();
+});
