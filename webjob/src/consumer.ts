@@ -6,7 +6,7 @@ import type { CheckpointStore } from './checkpoint/checkpoint-store';
 import { CheckpointConflictError } from './checkpoint/checkpoint-store';
 import { HeightTracker } from './checkpoint/height-tracker';
 import type { DeadLetterStore } from './deadletter/dead-letter-store';
-import { DeliveryDispatcher, type DeliveryItem } from './delivery/delivery-dispatcher';
+import { DeliveryDispatcher, deadLetterOfEvent } from './delivery/delivery-dispatcher';
 import type { WebhookSender } from './delivery/webhook-sender';
 import type { LedgerClient } from './ledger/ledger-client';
 import type { Logger } from './ops/logger';
@@ -81,7 +81,7 @@ export class Consumer {
       hooks: {
         onAcknowledged: (item) => tracker.settle(item.blockHeight),
         onDeadLetter: async (item, kind, reason) => {
-          await this.deps.deadLetters.add(deadLetterOf(item, kind, reason), delivery.signal);
+          await this.deps.deadLetters.add(deadLetterOfEvent(item, kind, reason), delivery.signal);
           tracker.settle(item.blockHeight);
         },
       },
@@ -196,18 +196,4 @@ export class Consumer {
     logger.info('no checkpoint yet: starting from the configured position', { startPosition: position.kind, startHeight: start });
     return start;
   }
-}
-
-function deadLetterOf(item: DeliveryItem, kind: 'rejected' | 'refused', reason: string) {
-  return {
-    kind,
-    reason,
-    transactionId: item.event.id,
-    assetId: item.event.subject,
-    blockHeight: item.blockHeight,
-    indexInBlock: item.event.data.ledger.indexInBlock,
-    payload: item.event,
-    deadLetteredAt: new Date().toISOString(),
-    ...(item.event.replay ? { replay: true } : {}),
-  };
 }

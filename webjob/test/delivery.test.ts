@@ -48,8 +48,9 @@ async function setup(options: { batchSize?: number; concurrency?: number } = {})
     },
     hooks: {
       onAcknowledged: (item) => acked.push(item),
-      onDeadLetter: async (item, kind, reason) => {
+      onDeadLetter: (item, kind, reason) => {
         deadLetters.push({ item, kind, reason });
+        return Promise.resolve();
       },
     },
   });

@@ -2,6 +2,7 @@
 // data contract, and events the receiver refused. Each letter names the ledger position so an
 // operator can inspect it and `npm run replay -- --dead-letters` can rebuild it from the ledger.
 import type { QueueClient } from '@azure/storage-queue';
+import { z } from 'zod';
 import { backoffDelay, type BackoffPolicy } from '../util/backoff';
 import { sleep } from '../util/abortable-sleep';
 import { throwIfAborted } from '../util/aborted';
@@ -27,7 +28,8 @@ export interface DeadLetter {
 }
 
 export interface ReceivedDeadLetter {
-  letter: DeadLetter;
+  /** undefined when the message is not a dead letter this WebJob wrote (kept, never replayed). */
+  letter: DeadLetter | undefined;
   /** Removes the letter for good (after a successful replay). */
   remove(): Promise<void>;
 }
@@ -36,6 +38,27 @@ export interface DeadLetterStore {
   add(letter: DeadLetter, signal?: AbortSignal): Promise<void>;
   /** Takes up to `max` letters out of sight for `hideSeconds` (they reappear unless removed). */
   receive(max: number, hideSeconds: number): Promise<ReceivedDeadLetter[]>;
+}
+
+const DeadLetterMessage = z.object({
+  kind: z.enum(['verification-failed', 'malformed', 'rejected', 'refused']),
+  reason: z.string(),
+  transactionId: z.string(),
+  assetId: z.string().optional(),
+  blockHeight: z.int().min(0),
+  indexInBlock: z.int().min(0),
+  payload: z.unknown(),
+  deadLetteredAt: z.string(),
+  replay: z.boolean().optional(),
+});
+
+function parseLetter(text: string): DeadLetter | undefined {
+  try {
+    const parsed = DeadLetterMessage.safeParse(JSON.parse(text));
+    return parsed.success ? { ...parsed.data, assetId: parsed.data.assetId } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Azure Queue messages are limited to 64 KiB; oversized payloads are replaced by a pointer. */
@@ -71,7 +94,7 @@ export class QueueDeadLetterStore implements DeadLetterStore {
   async receive(max: number, hideSeconds: number): Promise<ReceivedDeadLetter[]> {
     const response = await this.queue.receiveMessages({ numberOfMessages: Math.min(32, max), visibilityTimeout: hideSeconds });
     return response.receivedMessageItems.map((item) => ({
-      letter: JSON.parse(item.messageText) as DeadLetter,
+      letter: parseLetter(item.messageText),
       remove: async () => {
         await this.queue.deleteMessage(item.messageId, item.popReceipt);
       },

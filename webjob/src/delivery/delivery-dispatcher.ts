@@ -7,6 +7,7 @@ import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
 import { backoffDelay, type BackoffPolicy } from '../util/backoff';
 import { sleep } from '../util/abortable-sleep';
+import type { DeadLetter } from '../deadletter/dead-letter-store';
 import type { EventOutcome, WebhookSender } from './webhook-sender';
 
 export interface DeliveryItem {
@@ -186,4 +187,19 @@ export class DeliveryDispatcher {
     this.options.metrics.eventsDeadLettered.inc(1, { kind });
     this.settled(1);
   }
+}
+
+/** The dead letter for an event the receiver refused: the CloudEvent itself is the payload. */
+export function deadLetterOfEvent(item: DeliveryItem, kind: 'rejected' | 'refused', reason: string): DeadLetter {
+  return {
+    kind,
+    reason,
+    transactionId: item.event.id,
+    assetId: item.event.subject,
+    blockHeight: item.blockHeight,
+    indexInBlock: item.event.data.ledger.indexInBlock,
+    payload: item.event,
+    deadLetteredAt: new Date().toISOString(),
+    ...(item.event.replay ? { replay: true } : {}),
+  };
 }
