@@ -37,3 +37,13 @@ export async function startFixture(options: Partial<StartFunctionsHostOptions> =
     },
   };
 }
+
+/** Logs travel over IPC, apart from the HTTP response: wait (bounded) until `count` matching entries arrived. */
+export async function waitForLogs(logs: HostLogEntry[], predicate: (entry: HostLogEntry) => boolean, count = 1, timeoutMs = 5_000): Promise<HostLogEntry[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = logs.filter(predicate);
+    if (found.length >= count || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,146 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { defaultBodySizeLimit, readHostConfig } from '../../src/functions-host/host-config';
+import { startFunctionsHost } from '../../src/functions-host/index';
+import { applySettings, readLocalSettings } from '../../src/functions-host/local-settings';
+import { send } from './http-client';
+
+const repoNodeModules = resolve(__dirname, '../../../node_modules');
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'functions-config-'));
+}
+
+describe('local.settings.json', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('local.settings.json wins over the example; Values become strings', () => {
+    writeFileSync(join(dir, 'local.settings.json.example'), JSON.stringify({ Values: { A: 'example' } }));
+    expect(readLocalSettings(dir).values).toEqual({ A: 'example' });
+    writeFileSync(join(dir, 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: { A: 'real', N: 3, B: true }, Host: { LocalHttpPort: 7072 } }));
+    expect(readLocalSettings(dir)).toEqual({ file: join(dir, 'local.settings.json'), values: { A: 'real', N: '3', B: 'true' }, localHttpPort: 7072 });
+  });
+
+  test('no file is fine', () => {
+    expect(readLocalSettings(dir)).toEqual({ file: undefined, values: {}, localHttpPort: undefined });
+  });
+
+  test('bad files are clear errors naming the file', () => {
+    writeFileSync(join(dir, 'local.settings.json'), '{ nope');
+    expect(() => readLocalSettings(dir)).toThrow(new RegExp(`${join(dir, 'local.settings.json')} is not valid JSON`));
+    writeFileSync(join(dir, 'local.settings.json'), JSON.stringify({ IsEncrypted: true, Values: {} }));
+    expect(() => readLocalSettings(dir)).toThrow(/IsEncrypted/);
+    writeFileSync(join(dir, 'local.settings.json'), JSON.stringify({ Values: { A: { nested: 1 } } }));
+    expect(() => readLocalSettings(dir)).toThrow(/is invalid/);
+  });
+
+  test('values never override variables already set (even empty ones)', () => {
+    const env: NodeJS.ProcessEnv = { KEPT: 'mine', EMPTY: '' };
+    expect(applySettings({ KEPT: 'theirs', EMPTY: 'theirs', NEW: 'new' }, env)).toEqual(['NEW']);
+    expect(env).toEqual({ KEPT: 'mine', EMPTY: '', NEW: 'new' });
+  });
+});
+
+describe('host settings', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('defaults: prefix "api", 100 MB body limit', () => {
+    expect(readHostConfig(dir, {})).toEqual({ routePrefix: 'api', bodySizeLimit: defaultBodySizeLimit, keysFromEnvironment: {} });
+    expect(defaultBodySizeLimit).toBe(104_857_600);
+  });
+
+  test('host.json routePrefix, overridden by the AzureFunctionsJobHost__ app setting', () => {
+    writeFileSync(join(dir, 'host.json'), JSON.stringify({ version: '2.0', extensions: { http: { routePrefix: '' } } }));
+    expect(readHostConfig(dir, {}).routePrefix).toBe('');
+    expect(readHostConfig(dir, { AzureFunctionsJobHost__extensions__http__routePrefix: '/v2/' }).routePrefix).toBe('v2');
+  });
+
+  test('FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a positive whole number', () => {
+    expect(readHostConfig(dir, { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '5000' }).bodySizeLimit).toBe(5000);
+    for (const bad of ['0', '-1', '1.5', '10MB']) {
+      expect(() => readHostConfig(dir, { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: bad })).toThrow(/FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a positive whole number/);
+    }
+  });
+
+  test('a broken host.json is an error naming the file', () => {
+    writeFileSync(join(dir, 'host.json'), '{');
+    expect(() => readHostConfig(dir, {})).toThrow(/host\.json is not valid JSON/);
+  });
+});
+
+/** A throwaway CommonJS app in a temp dir; NODE_PATH lets it find the repo's @azure/functions. */
+function writeApp(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+async function startApp(dir: string, env: Record<string, string> = {}) {
+  return startFunctionsHost({ appRoot: dir, port: 0, keysFile: join(dir, 'keys.json'), env: { NODE_PATH: repoNodeModules, ...env }, onLog: () => undefined });
+}
+
+describe('app startup', () => {
+  const handler = `const { app } = require('@azure/functions');
+app.get('hello', { route: 'hello/{who?}', handler: (req) => ({ body: 'hi ' + (req.params.who ?? process.env.WHO) }) });`;
+
+  test('empty routePrefix, local.settings.json over the example, `main` with braces', async () => {
+    const dir = writeApp({
+      'package.json': JSON.stringify({ main: 'out/{a,b}.js' }),
+      'host.json': JSON.stringify({ version: '2.0', extensions: { http: { routePrefix: '' } } }),
+      'local.settings.json': JSON.stringify({ Values: { WHO: 'from-json' } }),
+      'local.settings.json.example': JSON.stringify({ Values: { WHO: 'from-example' } }),
+      'out/a.js': handler,
+      'out/b.js': `require('@azure/functions').app.get('second', { handler: () => ({ body: 'b' }) });`,
+      'out/c.js': `throw new Error('c.js is not matched by main and must not load');`,
+    });
+    const host = await startApp(dir);
+    try {
+      expect(host.functions.map((fn) => fn.route)).toEqual(['hello/{who?}', 'second']);
+      expect((await send(host.url, { path: '/hello' })).body.toString()).toBe('hi from-json');
+      expect((await send(host.url, { path: '/second' })).body.toString()).toBe('b');
+      expect(host.settingsFile).toBe(join(dir, 'local.settings.json'));
+    } finally {
+      await host.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    ['no files match main', { 'package.json': JSON.stringify({ main: 'dist/*.js' }) }, /Found zero files matching the supplied pattern "dist\/\*\.js"/],
+    ['package.json has no main', { 'package.json': '{}' }, /has no "main"/],
+    ['an entry point throws', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': `throw new Error('kaput')` }, /unable to load entry point "x.js": kaput/],
+    ['a route uses an unknown constraint', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': `require('@azure/functions').app.get('f', { route: 'a/{b:wat}', handler: () => undefined })` }, /Function "f": .*Unknown route constraint "wat"/],
+    ['a bad body size limit', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': handler, 'local.settings.json': JSON.stringify({ Values: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'lots' } }) }, /FUNCTIONS_REQUEST_BODY_SIZE_LIMIT/],
+  ])('fails clearly when %s', async (_name, files, message) => {
+    const dir = writeApp(files);
+    try {
+      await expect(startApp(dir)).rejects.toThrow(message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an app that registers nothing starts with no functions and every request is 404', async () => {
+    const dir = writeApp({ 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': 'module.exports = {};' });
+    const host = await startApp(dir);
+    try {
+      expect(host.functions).toEqual([]);
+      expect((await send(host.url, { path: '/api/anything' })).status).toBe(404);
+    } finally {
+      await host.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
