@@ -24,6 +24,8 @@ Options:
   --name-prefix P             3-11 lowercase letters/digits starting every resource name (default leaseprem)
   --subscription ID           subscription to use (default: az account's current one)
   --ledger-ws-url URL         stream URL (LEDGER_WS_URL); default: discovered from the node index
+  --ledger-source ID          LEDGER_SOURCE (CloudEvents source, checkpoint partition);
+                              default bigchaindb://<ledger host>
   --storage-name-prefix P     STORAGE_NAME_PREFIX (default leasepremium)
   --rate-table ID             RATE_TABLE (default us-illustrative)
   --log-level L               LOG_LEVEL: debug|info|warn|error (default info)
@@ -42,7 +44,7 @@ Options:
   -h, --help                  this text
 
 Environment fallbacks: AZURE_RESOURCE_GROUP, AZURE_LOCATION, AZURE_SUBSCRIPTION_ID, NAME_PREFIX,
-LEDGER_API_URL, LEDGER_WS_URL, LEASING_COMPANY_PUBLIC_KEYS, STORAGE_NAME_PREFIX, RATE_TABLE, LOG_LEVEL,
+LEDGER_API_URL, LEDGER_WS_URL, LEDGER_SOURCE, LEASING_COMPANY_PUBLIC_KEYS, STORAGE_NAME_PREFIX, RATE_TABLE, LOG_LEVEL,
 WEBJOB_SKU, DEPLOYER_OBJECT_ID, DEPLOYER_TYPE, DEPLOYMENT_NAME (a flag wins over its variable).
 USAGE
 }
@@ -53,6 +55,7 @@ step() { echo; echo "==> $*"; }
 # Every flag falls back to an environment variable (the names azd and the deploy workflow use).
 RESOURCE_GROUP="${AZURE_RESOURCE_GROUP:-}" LOCATION="${AZURE_LOCATION:-}" NAME_PREFIX="${NAME_PREFIX:-leaseprem}"
 SUBSCRIPTION="${AZURE_SUBSCRIPTION_ID:-}" LEDGER_URL="${LEDGER_API_URL:-}" LEDGER_WS_URL="${LEDGER_WS_URL:-}"
+LEDGER_SOURCE="${LEDGER_SOURCE:-}"
 LEASING_KEYS="${LEASING_COMPANY_PUBLIC_KEYS:-}" STORAGE_NAME_PREFIX="${STORAGE_NAME_PREFIX:-leasepremium}"
 RATE_TABLE="${RATE_TABLE:-us-illustrative}" LOG_LEVEL="${LOG_LEVEL:-info}" WEBJOB_SKU="${WEBJOB_SKU:-B1}"
 WEBHOOK_SECRETS_VALUE="" DEPLOYER_ID="${DEPLOYER_OBJECT_ID:-}" DEPLOYER_TYPE="${DEPLOYER_TYPE:-}"
@@ -68,6 +71,7 @@ while [[ $# -gt 0 ]]; do
     --subscription) need_value "$@"; SUBSCRIPTION="$2"; shift 2 ;;
     --ledger-url) need_value "$@"; LEDGER_URL="$2"; shift 2 ;;
     --ledger-ws-url) need_value "$@"; LEDGER_WS_URL="$2"; shift 2 ;;
+    --ledger-source) need_value "$@"; LEDGER_SOURCE="$2"; shift 2 ;;
     --leasing-company-keys) need_value "$@"; LEASING_KEYS="$2"; shift 2 ;;
     --storage-name-prefix) need_value "$@"; STORAGE_NAME_PREFIX="$2"; shift 2 ;;
     --rate-table) need_value "$@"; RATE_TABLE="$2"; shift 2 ;;
@@ -165,12 +169,12 @@ if [[ $SKIP_INFRA -eq 0 ]]; then
   # Parameters go through a private temp file: secrets never appear on a command line.
   PARAMS_FILE="$(mktemp)"; chmod 600 "$PARAMS_FILE"; trap 'rm -f "$PARAMS_FILE"' EXIT
   NAME_PREFIX="$NAME_PREFIX" LOCATION="$LOCATION" LEDGER_URL="$LEDGER_URL" LEDGER_WS_URL="$LEDGER_WS_URL" \
-  LEASING_KEYS="$LEASING_KEYS" STORAGE_NAME_PREFIX="$STORAGE_NAME_PREFIX" RATE_TABLE="$RATE_TABLE" \
+  LEDGER_SOURCE="$LEDGER_SOURCE" LEASING_KEYS="$LEASING_KEYS" STORAGE_NAME_PREFIX="$STORAGE_NAME_PREFIX" RATE_TABLE="$RATE_TABLE" \
   LOG_LEVEL="$LOG_LEVEL" WEBJOB_SKU="$WEBJOB_SKU" WEBHOOK_SECRETS_VALUE="$WEBHOOK_SECRETS_VALUE" \
   WEBJOB_FUNCTION_KEY_VALUE="$WEBJOB_FUNCTION_KEY_VALUE" DEPLOYER_ID="$DEPLOYER_ID" DEPLOYER_TYPE="${DEPLOYER_TYPE:-User}" \
   node -e '
     const e = process.env; const p = {
-      namePrefix: e.NAME_PREFIX, location: e.LOCATION, ledgerApiUrl: e.LEDGER_URL, ledgerWsUrl: e.LEDGER_WS_URL,
+      namePrefix: e.NAME_PREFIX, location: e.LOCATION, ledgerApiUrl: e.LEDGER_URL, ledgerWsUrl: e.LEDGER_WS_URL, ledgerSource: e.LEDGER_SOURCE,
       leasingCompanyPublicKeys: e.LEASING_KEYS.trim().split(/\s+/).join(" "), storageNamePrefix: e.STORAGE_NAME_PREFIX,
       rateTable: e.RATE_TABLE, logLevel: e.LOG_LEVEL, webjobPlanSku: e.WEBJOB_SKU,
       webhookSecrets: e.WEBHOOK_SECRETS_VALUE, webjobFunctionKey: e.WEBJOB_FUNCTION_KEY_VALUE,

@@ -20,6 +20,9 @@ param ledgerApiUrl string
 @description('WebSocket URL of the valid_transactions stream (LEDGER_WS_URL); empty = discover from the node index.')
 param ledgerWsUrl string = ''
 
+@description('LEDGER_SOURCE: CloudEvents source and checkpoint partition; empty = bigchaindb://<ledger host>. Changing it restarts the stream from WEBJOB_START_POSITION.')
+param ledgerSource string = ''
+
 @description('Space-separated base58 public keys of the trusted leasing companies (LEASING_COMPANY_PUBLIC_KEYS).')
 param leasingCompanyPublicKeys string
 
@@ -32,7 +35,7 @@ param rateTable string = 'us-illustrative'
 @description('WEBHOOK_TOLERANCE_SECONDS: accepted clock skew of webhook timestamps.')
 param webhookToleranceSeconds int = 300
 
-@description('LOG_LEVEL of both components.')
+@description('LOG_LEVEL of the WebJob (the Function App logs through host.json).')
 @allowed(['debug', 'info', 'warn', 'error'])
 param logLevel string = 'info'
 
@@ -219,7 +222,6 @@ module functionApp 'modules/function-app.bicep' = {
     storageNamePrefix: storageNamePrefix
     rateTable: rateTable
     webhookToleranceSeconds: webhookToleranceSeconds
-    logLevel: logLevel
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
     webjobFunctionKey: webjobFunctionKey
@@ -244,6 +246,7 @@ module webjobApp 'modules/webjob-app.bicep' = {
     webhookUrl: 'https://${functionApp.outputs.defaultHostName}/api/ownership-changes'
     ledgerApiUrl: ledgerApiUrl
     ledgerWsUrl: ledgerWsUrl
+    ledgerSource: empty(ledgerSource) ? 'bigchaindb://${split(ledgerApiUrl, '/')[2]}' : ledgerSource
     leasingCompanyPublicKeys: leasingCompanyPublicKeys
     storageNamePrefix: storageNamePrefix
     logLevel: logLevel

@@ -25,7 +25,6 @@ param webhookSecretsUri string
 param storageNamePrefix string
 param rateTable string
 param webhookToleranceSeconds int
-param logLevel string
 
 @minValue(1)
 @maxValue(1000)
@@ -53,7 +52,6 @@ var appSettings = {
   WEBHOOK_SECRETS: '@Microsoft.KeyVault(SecretUri=${webhookSecretsUri})'
   WEBHOOK_TOLERANCE_SECONDS: string(webhookToleranceSeconds)
   RATE_TABLE: rateTable
-  LOG_LEVEL: logLevel
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

@@ -25,6 +25,8 @@ param webhookUrl string
 param ledgerApiUrl string
 @description('Empty: the WebJob discovers the stream URL from the node index.')
 param ledgerWsUrl string
+@description('CloudEvents source of the events, and the partition of the stream checkpoint.')
+param ledgerSource string
 param leasingCompanyPublicKeys string
 param storageNamePrefix string
 param logLevel string
@@ -39,6 +41,7 @@ var appSettings = union({
   WEBHOOK_FUNCTION_KEY: '@Microsoft.KeyVault(SecretUri=${webjobFunctionKeyUri})'
   WEBHOOK_URL: webhookUrl
   LEDGER_API_URL: ledgerApiUrl
+  LEDGER_SOURCE: ledgerSource
   LEASING_COMPANY_PUBLIC_KEYS: leasingCompanyPublicKeys
   LOG_LEVEL: logLevel
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
