@@ -159,6 +159,6 @@ export function leaseStartEvent(car: CarOnLedger, at: Position & { transactionId
 }
 
 /** A lease end: lessee(s) -> issuer. */
-export function leaseEndEvent(car: CarOnLedger, at: Position & { transactionId?: string }, lessees: string[], lease: LeaseMetadata): OwnershipEvent {
+export function leaseEndEvent(car: CarOnLedger, at: Position & { transactionId?: string; spends?: string }, lessees: string[], lease: LeaseMetadata): OwnershipEvent {
   return transferEvent(car, at, lessees, [car.issuer], { ...lease, action: 'lease-end' });
 }

@@ -1,11 +1,12 @@
 // Route parameters validated with the event package's key formats (400 naming the parameter).
+// (LedgerId and PublicKey are both zod string schemas, hence the one parameter type.)
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { LedgerId, PublicKey } from '@lease-premium/events';
 import { validationProblem } from './problem';
 
 type ParamResult = { ok: true; value: string } | { ok: false; response: HttpResponseInit };
 
-function param(request: HttpRequest, name: string, schema: typeof LedgerId | typeof PublicKey): ParamResult {
+function param(request: HttpRequest, name: string, schema: typeof LedgerId): ParamResult {
   const value = request.params[name] ?? '';
   const parsed = schema.safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data };

@@ -23,6 +23,12 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+export function dayAfter(isoDate: string): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
 export class DriverService {
   constructor(
     private readonly drivers: DriversRepository,
@@ -65,7 +71,8 @@ export class DriverService {
     // The same item twice is the same fact (a retried request), not a second claim.
     const saved = await this.change(driverKey, (existing) => (existing && items(existing.profile).some((i) => canonicalJson(i) === key) ? undefined : existing && add(existing.profile)), false);
     if (!saved) return undefined;
-    const rerates = await this.rerates.rerateDriver({ driverKey, revision: saved.driver.revision, change, item: { ...item } }, item.date);
+    // Rating counts incidents dated before the term start, so the re-rated terms start the day after.
+    const rerates = await this.rerates.rerateDriver({ driverKey, revision: saved.driver.revision, change, item: { ...item } }, dayAfter(item.date));
     return { ...saved, rerates };
   }
 

@@ -57,11 +57,16 @@ export class DriversRepository {
 }
 
 function toStoredDriver(driverKey: string, entity: TableEntityResult<Record<string, unknown>>): StoredDriver {
-  // Stored data was validated on the way in; parse again so a hand-edited row cannot break rating silently.
-  const profile = DriverProfile.parse(unpackJson(entity, 'profile'));
+  // Stored data was validated on the way in; parse again so a hand-edited row cannot break rating
+  // silently. The error names paths only: values (a date of birth) must not reach the logs.
+  const parsed = DriverProfile.safeParse(unpackJson(entity, 'profile'));
+  if (!parsed.success) {
+    const paths = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`stored profile of driver ${driverKey} is not valid (${paths})`);
+  }
   return {
     driverKey,
-    profile,
+    profile: parsed.data,
     revision: typeof entity.revision === 'number' ? entity.revision : 0,
     updatedAt: typeof entity.updatedAt === 'string' ? entity.updatedAt : '',
     etag: entity.etag,

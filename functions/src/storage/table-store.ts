@@ -36,7 +36,7 @@ export class TableStore {
   /** Reads (at most) one row of every table: proves the account answers and the tables exist. */
   async ping(): Promise<void> {
     await Promise.all(
-      Object.values(this.names).map(async (name) => {
+      [this.names.drivers, this.names.vehicles, this.names.driverVehicles, this.names.reviewQueue].map(async (name) => {
         const table = await this.table(name);
         await storageCall(`ping ${name}`, () => table.listEntities({ queryOptions: { select: ['PartitionKey'] } }).byPage({ maxPageSize: 1 }).next());
       }),

@@ -1,7 +1,7 @@
 // Test harness for the Function App: real services on the jest run's Azurite with a unique table
 // prefix per suite, real HttpRequest / InvocationContext objects, real HttpResponse for reading.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { HttpRequest, HttpResponse, InvocationContext, type HttpHandler, type HttpResponseInit } from '@azure/functions';
+import { HttpRequest, HttpResponse, InvocationContext, type HttpHandler } from '@azure/functions';
 import { BATCH_CONTENT_TYPE, STRUCTURED_CONTENT_TYPE, WebhookSigner, parseWebhookSecrets, type OwnershipEvent } from '@lease-premium/events';
 import { createAppServices, type AppServices } from '../../src/app-services';
 import { loadConfig } from '../../src/config';
@@ -52,7 +52,7 @@ export async function invoke(handler: HttpHandler, request: HttpRequest, functio
     logHandler: (level, ...args) => logs.push(`${level}: ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`),
   });
   const result = await handler(request, context);
-  const response = result instanceof HttpResponse ? result : new HttpResponse(result as HttpResponseInit);
+  const response = result instanceof HttpResponse ? result : new HttpResponse(result);
   const text = await response.text();
   let body: unknown = undefined;
   if (text !== '') {
