@@ -16,16 +16,24 @@ export const BreakdownLine = z
   .loose();
 export type BreakdownLine = z.infer<typeof BreakdownLine>;
 
+/** GET /vehicles/{assetId}/premium: the car's current coverage; the rating fields only while a premium is in force. */
 export const CurrentPremium = z
   .object({
     assetId: z.string(),
+    status: z.enum(['registered', 'active', 'closed']),
     transactionId: z.string(),
+    blockHeight: z.number(),
     driverKeys: z.array(z.string()),
-    annualPremiumMinor: z.number(),
-    currency: z.string(),
-    breakdown: z.array(BreakdownLine),
-    tableVersion: z.string(),
     needsReview: z.boolean(),
+    reviewReasons: z.array(z.string()),
+    annualPremiumMinor: z.number().optional(),
+    leaseTotalMinor: z.number().optional(),
+    currency: z.string().optional(),
+    tableVersion: z.string().optional(),
+    transferDate: z.string().optional(),
+    breakdown: z.array(BreakdownLine).optional(),
+    recordId: z.string(),
+    updatedAt: z.string(),
   })
   .loose();
 export type CurrentPremium = z.infer<typeof CurrentPremium>;

@@ -54,11 +54,23 @@ function carLabel(car: FleetCar): string {
   return `${car.asset.make} ${car.asset.model}`;
 }
 
-function premiumText(premium: CurrentPremium | undefined): string {
-  return premium ? formatMoney(premium.annualPremiumMinor, premium.currency) + (premium.needsReview ? '*' : '') : '—';
+/** The premium in force, or undefined when the car is only registered or its coverage is closed. */
+function inForce(premium: CurrentPremium | undefined): CurrentPremium | undefined {
+  return premium?.status === 'active' && premium.annualPremiumMinor !== undefined ? premium : undefined;
 }
 
-export async function runDemo(options: DemoOptions): Promise<void> {
+function premiumText(premium: CurrentPremium | undefined): string {
+  const active = inForce(premium);
+  return active ? formatMoney(active.annualPremiumMinor, active.currency ?? '') + (active.needsReview ? '*' : '') : '—';
+}
+
+function movedFactors(before: CurrentPremium | undefined, after: CurrentPremium | undefined): string {
+  const now = inForce(after);
+  return now ? factorMoves(inForce(before)?.breakdown, now.breakdown ?? []).map(formatFactorMove).join(', ') : '';
+}
+
+/** Plays (or resumes) the scenario; returns its progress record (driver keys, cars, the scenario's date). */
+export async function runDemo(options: DemoOptions): Promise<DemoProgress> {
   const { stack, signal } = options;
   const store: ProgressStore = options.progressDir ? fileProgressStore(options.progressDir) : memoryProgressStore();
   const ledger = new LeaseLedger(stack.ledger.apiUrl);
@@ -74,7 +86,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   if (progress?.finishedAt) {
     table.note(`The demo was played on ${progress.finishedAt.slice(0, 16).replace('T', ' ')} UTC; its cars and premiums are still stored.`);
     table.note(`(delete ${store.where} to play it again.)`);
-    return;
+    return progress;
   }
   const resuming = progress !== undefined;
   progress ??= newProgress(isoDate(new Date()), currencyForRateTable(process.env.RATE_TABLE), PERSONAS.map((p) => p.name), DEMO_FLEET_SIZE);
@@ -139,15 +151,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
           buildOwnershipTransfer(slot.lastTx!, slot.assetId!, company, [driver.publicKey], leaseMetadata('lease-start', leaseTermsOf(step, state.today))),
         );
         state.cars[step.car] = { ...slot, lastTx: tx, holder: step.driver };
-        const after = await waitForPremium(slot.assetId!, `${carLabel(car)} leased to ${step.driver}: waiting for the premium…`, (p) => p?.transactionId === tx.id);
-        if (after) lastActive.set(step.car, after);
+        const after = await waitForPremium(slot.assetId!, `${carLabel(car)} leased to ${step.driver}: waiting for the premium…`, (p) => p?.transactionId === tx.id && p.status === 'active');
+        if (inForce(after)) lastActive.set(step.car, after!);
         table.row({
           vehicle: carLabel(car),
           driver: step.driver,
           event: 'lease start',
           before: premiumText(before),
           after: premiumText(after),
-          factors: after ? factorMoves(before?.breakdown, after.breakdown).map(formatFactorMove).join(', ') : '',
+          factors: movedFactors(before, after),
         });
         break;
       }
@@ -160,7 +172,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
           buildOwnershipTransfer(slot.lastTx!, slot.assetId!, lessee, [company.publicKey], leaseMetadata('lease-end', leaseTermsOf(leaseStartOf(step.leaseId), state.today))),
         );
         state.cars[step.car] = { ...slot, lastTx: tx, holder: 'company' };
-        await waitForPremium(slot.assetId!, `${carLabel(car)} returned by ${slot.holder}: waiting for the coverage to close…`, (p) => p === undefined || p.transactionId === tx.id);
+        await waitForPremium(slot.assetId!, `${carLabel(car)} returned by ${slot.holder}: waiting for the coverage to close…`, (p) => p?.transactionId === tx.id);
         table.row({ vehicle: carLabel(car), driver: slot.holder, event: 'returned', before: premiumText(before), after: 'closed', factors: 'coverage closed at lease end' });
         break;
       }
@@ -172,14 +184,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         table.note(`  ${step.driver} reports an at-fault claim; the insurer re-rates every car leased to them`);
         for (const [i, { slot, index }] of leased.entries()) {
           const before = befores[i];
-          const after = await waitForPremium(slot.assetId!, `re-rating ${carLabel(fleet[index]!)}…`, (p) => p !== undefined && JSON.stringify(p.breakdown) !== JSON.stringify(before?.breakdown));
+          const after = await waitForPremium(slot.assetId!, `re-rating ${carLabel(fleet[index]!)}…`, (p) => p !== undefined && p.recordId !== before?.recordId);
           table.row({
             vehicle: carLabel(fleet[index]!),
             driver: step.driver,
             event: 'at-fault claim',
             before: premiumText(before),
             after: premiumText(after),
-            factors: after ? factorMoves(before?.breakdown, after.breakdown).map(formatFactorMove).join(', ') : '',
+            factors: movedFactors(before, after),
           });
         }
         break;
@@ -196,4 +208,5 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       `  curl -s -H "x-functions-key: ${stack.functionApp.functionKey}" ${stack.functionApp.baseUrl}/vehicles/${state.cars[2]?.assetId ?? '<assetId>'}/premium\n` +
       `  npm run demo:load -- --cars 20 --leases 200 --rate 20\n`,
   );
+  return state;
 }

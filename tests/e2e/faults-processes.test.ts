@@ -1,0 +1,67 @@
+// Fault runs on the whole stack, part 1: the WebJob killed (SIGKILL, mid-delivery) and restarted by
+// the supervisor; the Function App down for a while (15 s here, to keep the suite short; the
+// WebJob's retries have no deadline, so the length only changes how long it waits). Ledger traffic
+// keeps flowing through both. Afterwards every lease TRANSFER has exactly one premium record,
+// every car's current premium reflects its latest lease, nothing is duplicated or missing.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { shiftDate } from '../../devstack/src/demo/dates';
+import { PERSONAS, personaProfile } from '../../devstack/src/demo/drivers';
+import type { KeyPair } from '../../devstack/src/stack/local-config';
+import { startTestStack, type TestStack } from '../support/stack';
+import { waitForConsistency } from './lib/invariants';
+import { LeaseStory } from './lib/lease-story';
+import { startTraffic, trafficProgress } from './lib/traffic';
+
+jest.setTimeout(150_000);
+
+const FUNCTION_APP_DOWN_MS = 15_000;
+
+describe('faults: WebJob killed, Function App down', () => {
+  let t: TestStack;
+  let story: LeaseStory;
+  let drivers: KeyPair[];
+
+  beforeAll(async () => {
+    t = await startTestStack();
+    const today = new Date().toISOString().slice(0, 10);
+    story = new LeaseStory(t.ledger, t.api, t.stack.description.leasingCompany, shiftDate(today, { days: 7 }));
+    drivers = [];
+    for (const persona of PERSONAS.slice(0, 3)) drivers.push(await story.registerDriver(personaProfile(persona, today)));
+    await story.registerCars(6);
+    await story.churn(drivers, 1);
+    await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, story.cars.map((c) => c.assetId), 30_000, () => t.logTail());
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('the WebJob killed mid-stream is restarted and delivers everything exactly once', async () => {
+    const traffic = startTraffic(story, drivers, 50);
+    await trafficProgress(traffic, 10);
+    const pid = t.stack.supervisor.pid('webjob');
+    await t.stack.supervisor.killPart('webjob', 'SIGKILL');
+    await trafficProgress(traffic, 10);
+    // Restarted by the supervisor; it waits for the dead instance's leadership lease to expire.
+    await t.stack.supervisor.waitHealthy('webjob', 60_000);
+    expect(t.stack.supervisor.pid('webjob')).not.toBe(pid);
+    await trafficProgress(traffic, 5);
+    const sent = await traffic.stop();
+    expect(sent).toBeGreaterThanOrEqual(25);
+    await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, story.cars.map((c) => c.assetId), 60_000, () => t.logTail());
+  });
+
+  it(`the Function App down for ${FUNCTION_APP_DOWN_MS / 1000} s: deliveries wait and retry, then everything arrives once`, async () => {
+    const traffic = startTraffic(story, drivers, 50);
+    await trafficProgress(traffic, 5);
+    await t.stack.supervisor.stopPart('function-app');
+    const downSince = Date.now();
+    await trafficProgress(traffic, 10);
+    // The WebJob keeps retrying (its health stays up); nothing can be stored meanwhile.
+    expect((await fetch(t.stack.description.functionApp.healthUrl).catch(() => undefined))?.status).toBeUndefined();
+    await sleep(Math.max(0, FUNCTION_APP_DOWN_MS - (Date.now() - downSince)));
+    await t.stack.supervisor.startPart('function-app');
+    await trafficProgress(traffic, 5);
+    await traffic.stop();
+    await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, story.cars.map((c) => c.assetId), 60_000, () => t.logTail());
+  });
+});
