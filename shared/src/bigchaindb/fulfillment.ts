@@ -95,3 +95,11 @@ export function fulfill(details: ConditionDetails, message: Buffer, seeds: Map<s
   }
   return fulfilled >= details.threshold ? threshold : undefined;
 }
+
+/** Base58 (bitcoin alphabet) codec used for BigchainDB keys; decode throws on a character outside the alphabet. */
+export function decodeBase58(text: string): Uint8Array {
+  return bs58.decode(text);
+}
+export function encodeBase58(bytes: Uint8Array): string {
+  return bs58.encode(bytes);
+}

@@ -5,5 +5,5 @@ export { serialize } from './serialize';
 export { computeTransactionId, serializeForSigning, signingMessage, sha3Hex } from './hashing';
 export { checkTransactionId, verifyInputs, verifyTransaction } from './verify';
 export type { SpentOutputLookup, VerificationError, VerificationResult } from './verify';
-export { conditionDetailsFor, conditionFromDetails, parseFulfillment, publicKeyOfSeed, signingKeys } from './fulfillment';
+export { conditionDetailsFor, conditionFromDetails, decodeBase58, encodeBase58, fulfillmentValidates, parseFulfillment, publicKeyOfSeed, signingKeys } from './fulfillment';
 export { signTransaction } from './sign';
