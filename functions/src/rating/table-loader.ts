@@ -29,9 +29,10 @@ function zodIssues(error: z.ZodError): TableIssue[] {
   return error.issues.map((issue) => ({ path: zodPath(issue.path), message: issue.message }));
 }
 
-/** Validates one table version; issues are prefixed with `prefix` (e.g. "[1]." inside a set). */
+/** Validates one table version; issue paths are prefixed with `prefix` (e.g. "[1]" inside a set of several versions). */
 export function parseRateTable(json: unknown, prefix = ''): { table: RateTable; sha256: string } {
-  const withPrefix = (issues: TableIssue[]): TableIssue[] => issues.map((i) => ({ ...i, path: `${prefix}${i.path}` }));
+  const join = (path: string): string => (prefix === '' ? path : path === '' ? prefix : `${prefix}.${path}`);
+  const withPrefix = (issues: TableIssue[]): TableIssue[] => issues.map((i) => ({ ...i, path: join(i.path) }));
   const protectedPaths = findProtectedAttributes(json);
   if (protectedPaths.length > 0) {
     throw new RateTableError(
@@ -48,7 +49,8 @@ export function parseRateTable(json: unknown, prefix = ''): { table: RateTable; 
 /** Validates every version of one table id: same id and currency, distinct versions, no overlapping effective ranges. */
 export function loadRateTableSet(json: unknown[]): RateTableSet {
   if (!Array.isArray(json) || json.length === 0) throw new RateTableError([{ path: '', message: 'expected a non-empty array of rate-table versions' }]);
-  const versions = json.map((item, index) => ({ ...parseRateTable(item, `[${index}].`), index }));
+  // A one-version set names paths from the table root; a larger one prefixes the version's index.
+  const versions = json.map((item, index) => ({ ...parseRateTable(item, json.length > 1 ? `[${index}]` : ''), index }));
   const issues: TableIssue[] = [];
   const first = versions[0]!.table;
   versions.forEach(({ table }, index) => {

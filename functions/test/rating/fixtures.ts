@@ -48,6 +48,7 @@ import usTable from '../../src/rating/tables/us-illustrative.2025.07.0.json';
 import euTable from '../../src/rating/tables/eu-bonus-malus-illustrative.2025.07.0.json';
 import type { BreakdownLine, RatingResult } from '../../src/rating';
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests reshape table JSON freely, including into invalid tables */
 /** A mutable deep copy of a shipped table's JSON, to build variants. */
 export function usTableJson(): any {
   return structuredClone(usTable);
