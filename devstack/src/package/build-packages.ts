@@ -1,11 +1,11 @@
 // `npm run package`: stage, zip and check both deployables. A package that breaks a content rule
 // (package-contents.ts) fails the build instead of reaching Azure.
 import { promises as fs } from 'node:fs';
-import { type PackageLayout } from './layout.js';
-import { checkFunctionAppPackage, checkWebJobPackage } from './package-contents.js';
-import { zipView } from './package-view.js';
-import { stageFunctionApp, stageWebJob } from './stage.js';
-import { zipDirectory } from './zip-archive.js';
+import { type PackageLayout } from './layout';
+import { checkFunctionAppPackage, checkWebJobPackage } from './package-contents';
+import { zipView } from './package-view';
+import { stageFunctionApp, stageWebJob } from './stage';
+import { zipDirectory } from './zip-archive';
 
 export type PackageName = 'function-app' | 'webjob';
 export const PACKAGE_NAMES: readonly PackageName[] = ['function-app', 'webjob'];

@@ -3,8 +3,8 @@
 // .packages/ (git-ignored). infra/deploy.sh, azure.yaml and the deploy workflow use them.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PACKAGE_NAMES, type PackageName, buildPackages } from './build-packages.js';
-import { packageLayout } from './layout.js';
+import { PACKAGE_NAMES, type PackageName, buildPackages } from './build-packages';
+import { packageLayout } from './layout';
 
 function usage(): string {
   return 'usage: npm run package [-- --only function-app|webjob] [--out DIR]';

@@ -3,8 +3,8 @@
 import { isBuiltin } from 'node:module';
 import { posix } from 'node:path';
 import { z } from 'zod';
-import { WEBJOB_SITE_PREFIX } from './layout.js';
-import { type PackageView } from './package-view.js';
+import { WEBJOB_SITE_PREFIX } from './layout';
+import { type PackageView } from './package-view';
 
 /** Tools and local-only parts that must never ship (dev dependencies and the devstack's own). */
 export const FORBIDDEN_PACKAGES = [

@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as yauzl from 'yauzl';
-import { listFiles, readZipEntries } from './zip-archive.js';
+import { listFiles, readZipEntries } from './zip-archive';
 
 export interface PackageView {
   /** Where the view comes from, for messages. */

@@ -4,7 +4,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
-import { cleanNpmEnv, npmCommand, runCommand } from './run-command.js';
+import { cleanNpmEnv, npmCommand, runCommand } from './run-command';
 
 const manifestSchema = z.object({
   name: z.string(),

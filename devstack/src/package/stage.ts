@@ -1,8 +1,8 @@
 // Stages the two deployables as plain folders (what azure.yaml deploys) before they are zipped.
 import { existsSync, promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type PackageLayout, WEBJOB_SITE_PREFIX } from './layout.js';
-import { installProductionDependencies, readManifest } from './production-install.js';
+import { type PackageLayout, WEBJOB_SITE_PREFIX } from './layout';
+import { installProductionDependencies, readManifest } from './production-install';
 
 /** Compiled output worth shipping: JavaScript, source maps, JSON data; no declarations, build state or tests. */
 function isRuntimeFile(path: string): boolean {

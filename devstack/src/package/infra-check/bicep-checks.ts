@@ -3,9 +3,9 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BicepFile, objectProperties, propertyOf, resourceOrModule, textOf, valueRange } from './bicep-text.js';
-import { BUILT_IN_ROLES, COMPONENTS, type Component, NOT_SET_IN_AZURE, PLATFORM_SETTINGS, ROLE_INCLUDES, SDK_ROLES, SECRET_SETTINGS } from './infra-policy.js';
-import { type ComponentScan, scanComponent } from './source-scan.js';
+import { BicepFile, objectProperties, propertyOf, resourceOrModule, textOf, valueRange } from './bicep-text';
+import { BUILT_IN_ROLES, COMPONENTS, type Component, NOT_SET_IN_AZURE, PLATFORM_SETTINGS, ROLE_INCLUDES, SDK_ROLES, SECRET_SETTINGS } from './infra-policy';
+import { type ComponentScan, scanComponent } from './source-scan';
 
 export interface CheckResult {
   check: string;

@@ -9,6 +9,8 @@ export interface Masked {
   masked: string;
   /** The original source. */
   source: string;
+  /** The source with comments blanked (strings intact): what values are read from. */
+  uncommented: string;
   /** Every string literal: [start, end) of its content in both texts, and its raw content. */
   strings: { start: number; end: number; value: string }[];
 }
@@ -16,9 +18,14 @@ export interface Masked {
 /** Masks comments and string contents (single-quoted with escapes and ${} interpolation, and '''multi-line'''). */
 export function maskBicep(source: string): Masked {
   const out = source.split('');
+  const noComments = source.split('');
   const strings: Masked['strings'] = [];
-  const blank = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
+  const blank = (from: number, to: number, comment = false): void => {
+    for (let k = from; k < to; k++) {
+      if (out[k] === '\n') continue;
+      out[k] = ' ';
+      if (comment) noComments[k] = ' ';
+    }
   };
   let i = 0;
   while (i < source.length) {
@@ -26,12 +33,12 @@ export function maskBicep(source: string): Masked {
     if (char === '/' && source[i + 1] === '/') {
       const end = source.indexOf('\n', i);
       const stop = end === -1 ? source.length : end;
-      blank(i, stop);
+      blank(i, stop, true);
       i = stop;
     } else if (char === '/' && source[i + 1] === '*') {
       const end = source.indexOf('*/', i + 2);
       const stop = end === -1 ? source.length : end + 2;
-      blank(i, stop);
+      blank(i, stop, true);
       i = stop;
     } else if (source.startsWith("'''", i)) {
       const end = source.indexOf("'''", i + 3);
@@ -72,7 +79,7 @@ export function maskBicep(source: string): Masked {
       i++;
     }
   }
-  return { masked: out.join(''), source, strings };
+  return { masked: out.join(''), source, uncommented: noComments.join(''), strings };
 }
 
 /** The string literal whose content starts at or after `from` (the next one in the text). */
@@ -132,7 +139,7 @@ export function declarations(m: Masked): Declaration[] {
         else if (c === '}' || c === ']' || c === ')') d--;
         else if (c === '\n' && d <= 0) break;
       }
-      const text = m.source.slice(statementStart, j);
+      const text = m.uncommented.slice(statementStart, j);
       if (trimmed.startsWith('@')) {
         pendingDecorators.push(text.trim());
       } else {
@@ -268,7 +275,7 @@ export function objectProperties(m: Masked, start: number, end: number): ObjectP
 
 /** The source text of a range, trimmed. */
 export function textOf(m: Masked, range: { start: number; end: number } | { valueStart: number; valueEnd: number }): string {
-  return 'start' in range ? m.source.slice(range.start, range.end).trim() : m.source.slice(range.valueStart, range.valueEnd).trim();
+  return 'start' in range ? m.uncommented.slice(range.start, range.end).trim() : m.uncommented.slice(range.valueStart, range.valueEnd).trim();
 }
 
 /** Top-level properties of the first object literal in [start, end) (e.g. a module's `params: { ... }`). */

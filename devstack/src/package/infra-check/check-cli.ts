@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `node devstack/dist/package/infra-check/check-cli.js`: the offline infra checks, for humans.
 import { resolve } from 'node:path';
-import { checkInfra, formatResults } from './check-infra.js';
+import { checkInfra, formatResults } from './check-infra';
 
 checkInfra(resolve(__dirname, '../../../..')).then(
   (results) => {

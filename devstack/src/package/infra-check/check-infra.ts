@@ -1,11 +1,11 @@
 // Runs every offline infrastructure check (no Azure, no Bicep compiler needed). Used by the jest
 // suite tests/deploy/infra-check.test.ts (so `npm test` runs it) and by check-cli.ts.
 import { join } from 'node:path';
-import { WEBJOB_NAME, packageLayout } from '../layout.js';
-import { type CheckResult, checkModuleCalls, checkOutputsAndNames, checkParametersFile, checkRoles, checkSettings, scanComponents } from './bicep-checks.js';
-import { checkAzureYaml, checkDeployScript, checkWorkflows } from './pipeline-checks.js';
+import { WEBJOB_NAME, packageLayout } from '../layout';
+import { type CheckResult, checkModuleCalls, checkOutputsAndNames, checkParametersFile, checkRoles, checkSettings, scanComponents } from './bicep-checks';
+import { checkAzureYaml, checkDeployScript, checkWorkflows } from './pipeline-checks';
 
-export { type CheckResult } from './bicep-checks.js';
+export { type CheckResult } from './bicep-checks';
 
 export async function checkInfra(repoRoot: string): Promise<CheckResult[]> {
   const infraDir = join(repoRoot, 'infra');

@@ -5,9 +5,9 @@ import { existsSync, promises as fs, statSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { type PackageLayout } from '../layout.js';
-import { PACKAGE_NAMES } from '../build-packages.js';
-import { type CheckResult } from './bicep-checks.js';
+import { type PackageLayout } from '../layout';
+import { PACKAGE_NAMES } from '../build-packages';
+import { type CheckResult } from './bicep-checks';
 
 async function parseYaml(path: string, problems: string[]): Promise<unknown> {
   const doc = parseDocument(await fs.readFile(path, 'utf8'), { uniqueKeys: true, prettyErrors: true });
