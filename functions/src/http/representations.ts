@@ -1,7 +1,7 @@
 // What the API returns for stored records: plain JSON documents (described in the OpenAPI document).
 import type { DriverChangeResult } from '../premium/driver-service';
 import type { StoredDriver } from '../storage/drivers-repository';
-import { needsReviewOf, reviewReasonsOf, type CurrentCoverage, type HistoryRecord, type RatingBasis, type ReviewEntry } from '../storage/vehicle-records';
+import { currentNeedsReview, needsReviewOf, reviewReasonsOf, type CurrentCoverage, type HistoryRecord, type RatingBasis, type ReviewEntry } from '../storage/vehicle-records';
 import type { RatingResult } from '../rating';
 
 function ratingFields(rating: RatingResult | undefined, basis: RatingBasis | undefined) {
@@ -20,7 +20,8 @@ function ratingFields(rating: RatingResult | undefined, basis: RatingBasis | und
   };
 }
 
-export function currentCoverageView(current: CurrentCoverage) {
+/** `record`: the history record current.historyRowKey names (its rating has the breakdown). */
+export function currentCoverageView(current: CurrentCoverage, record: HistoryRecord | undefined) {
   return {
     assetId: current.assetId,
     status: current.status,
@@ -30,9 +31,9 @@ export function currentCoverageView(current: CurrentCoverage) {
     eventTime: current.eventTime,
     holderKeys: current.holderKeys,
     driverKeys: current.driverKeys,
-    needsReview: needsReviewOf(current),
-    reviewReasons: reviewReasonsOf(current),
-    ...ratingFields(current.rating, current.basis),
+    needsReview: currentNeedsReview(current),
+    reviewReasons: current.premium?.reviewReasons ?? current.reviewReasons,
+    ...(current.status === 'active' ? ratingFields(record?.rating, current.basis) : {}),
     recordId: current.historyRowKey,
     updatedAt: current.updatedAt,
   };

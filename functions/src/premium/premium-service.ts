@@ -20,7 +20,7 @@ import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concu
 import { isStale, ledgerPointOf, planEvent } from './event-plan';
 import { buildRatingRequest } from './rating-request';
 import { reviewEntry } from './review-entry';
-import type { SideEffects } from './side-effects';
+import { hasSideEffects, type SideEffects } from './side-effects';
 
 export type EventOutcome =
   | { id: string; outcome: EventOutcomeKind; kind: HistoryKind; premium?: PremiumSummary }
@@ -94,9 +94,9 @@ export class PremiumService {
 
     let rating: RatingResult | undefined;
     if (plan.kind === 'premium') {
-      // Link before reading driver facts: a driver-history change from now on finds this car
-      // (and forces this commit to retry; see RerateService).
-      if (!stale) await Promise.all(plan.driverKeys.map((key) => driverVehicles.add(key, event.subject, rowKey)));
+      // Link before reading driver facts: a driver-history change from now on finds this car (and
+      // forces this commit to retry; see RerateService). The link is only a hint until the commit.
+      if (!stale) await Promise.all(plan.driverKeys.map((key) => driverVehicles.link(key, event.subject, rowKey)));
       const profiles = await drivers.getMany(plan.driverKeys);
       try {
         rating = rate(buildRatingRequest(plan.basis, plan.driverKeys, profiles), rateTables);
@@ -124,19 +124,19 @@ export class PremiumService {
 
     const previousDrivers = current?.value.status === 'active' ? current.value.driverKeys : [];
     const newDrivers = plan.kind === 'premium' ? plan.driverKeys : [];
+    const effects = stale
+      ? { indexRemove: [] }
+      : {
+          indexRemove: [...new Set([...previousDrivers, ...history.driverKeys])].filter((key) => !newDrivers.includes(key)),
+          ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}),
+        };
     const marker: EventMarker = {
       transactionId: event.id,
       outcome: stale ? 'stale' : 'applied',
       historyRowKey: rowKey,
       summary: summarize(history),
-      sideEffects: stale
-        ? { indexAdd: [], indexRemove: [] }
-        : {
-            indexAdd: newDrivers,
-            indexRemove: [...new Set([...previousDrivers, ...history.driverKeys])].filter((key) => !newDrivers.includes(key)),
-            ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}),
-          },
-      sideEffectsDone: false,
+      sideEffects: effects,
+      sideEffectsDone: !hasSideEffects(effects), // nothing outside the partition: done with the commit
       recordedAt,
     };
 
@@ -151,7 +151,7 @@ export class PremiumService {
           holderKeys: event.data.newOwners,
           driverKeys: newDrivers,
           ...(history.basis ? { basis: history.basis } : {}),
-          ...(rating ? { rating } : {}),
+          ...(marker.summary.premium ? { premium: marker.summary.premium } : {}),
           reviewReasons: history.reviewReasons,
           historyRowKey: rowKey,
           revision: (current?.value.revision ?? 0) + 1,

@@ -18,7 +18,7 @@ import { eventHistoryRowKey, rerateHistoryRowKey, type VehiclesRepository } from
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { buildRatingRequest } from './rating-request';
 import { reviewEntry } from './review-entry';
-import type { SideEffects } from './side-effects';
+import { hasSideEffects, type SideEffects } from './side-effects';
 
 export interface RerateResult {
   assetId: string;
@@ -112,16 +112,17 @@ export class RerateService {
         cause: change,
         recordedAt,
       };
+      const effects = { indexRemove: [], ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}) };
       const marker: RerateMarker = {
         driverKey: change.driverKey,
         revision: change.revision,
         historyRowKey: history.rowKey,
         summary: summarize(history),
-        sideEffects: { indexAdd: [], indexRemove: [], ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}) },
-        sideEffectsDone: false,
+        sideEffects: effects,
+        sideEffectsDone: !hasSideEffects(effects),
         recordedAt,
       };
-      const next: CurrentCoverage = { ...coverage, basis, rating, historyRowKey: history.rowKey, revision, updatedAt: recordedAt };
+      const next: CurrentCoverage = { ...coverage, basis, ...(marker.summary.premium ? { premium: marker.summary.premium } : {}), historyRowKey: history.rowKey, revision, updatedAt: recordedAt };
       try {
         await vehicles.commit({ history, current: { value: next, etag: current.etag }, rerateMarker: marker });
       } catch (error) {

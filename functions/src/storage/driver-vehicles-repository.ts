@@ -11,29 +11,31 @@ const MAX_VEHICLES_PER_DRIVER = 10_000;
 export class DriverVehiclesRepository {
   constructor(private readonly store: TableStore) {}
 
-  /** `since` = the history record that made the driver a lessee of the car. */
-  async add(driverKey: string, assetId: string, since: string): Promise<void> {
+  /**
+   * Links a driver to a car. `since` = the history row key of the event that made the driver a
+   * lessee: row keys sort in ledger order, which lets a later closure tell old links from new ones.
+   */
+  async link(driverKey: string, assetId: string, since: string): Promise<void> {
     const table = await this.store.table(this.store.names.driverVehicles);
     await storageCall('add driver-vehicle link', () => table.upsertEntity({ partitionKey: encodeKey(driverKey), rowKey: encodeKey(assetId), since }, 'Replace'));
   }
 
-  /** The link's ETag, to remove it only if nobody re-added it meanwhile. */
-  async linkEtag(driverKey: string, assetId: string): Promise<string | undefined> {
+  /**
+   * Removes the link if an event before `closedAt` (a history row key) created it. A link written
+   * by a later event, before or during this call (the ETag check), stays.
+   */
+  async unlinkIfBefore(driverKey: string, assetId: string, closedAt: string): Promise<boolean> {
     const table = await this.store.table(this.store.names.driverVehicles);
+    let link;
     try {
-      const row = await storageCall('read driver-vehicle link', () => table.getEntity(encodeKey(driverKey), encodeKey(assetId)));
-      return row.etag;
+      link = await storageCall('read driver-vehicle link', () => table.getEntity<{ since?: string }>(encodeKey(driverKey), encodeKey(assetId)));
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (isNotFound(error)) return false;
       throw error;
     }
-  }
-
-  /** Removes the link if it still has `etag`; false when it changed (re-added) or is gone. */
-  async removeIfUnchanged(driverKey: string, assetId: string, etag: string): Promise<boolean> {
-    const table = await this.store.table(this.store.names.driverVehicles);
+    if (typeof link.since === 'string' && link.since >= closedAt) return false;
     try {
-      await storageCall('remove driver-vehicle link', () => table.deleteEntity(encodeKey(driverKey), encodeKey(assetId), { etag }));
+      await storageCall('remove driver-vehicle link', () => table.deleteEntity(encodeKey(driverKey), encodeKey(assetId), { etag: link.etag }));
       return true;
     } catch (error) {
       if (isNotFound(error) || isConflict(error)) return false;

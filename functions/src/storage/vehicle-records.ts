@@ -47,10 +47,11 @@ export interface CurrentCoverage {
   /** Drivers the current premium covers (empty unless active). */
   driverKeys: string[];
   basis?: RatingBasis;
-  rating?: RatingResult;
+  /** The premium in force (active only); the full rating with its breakdown is in the history record. */
+  premium?: PremiumSummary;
   /** Extra review reasons this app adds to the engine's (e.g. unverified ledger signatures). */
   reviewReasons: string[];
-  /** The history record that produced this state. */
+  /** The history record that produced this state (holds the full rating). */
   historyRowKey: string;
   /** Counts writes to this entity; orders re-rate records. */
   revision: number;
@@ -91,7 +92,7 @@ export interface ReviewEntry {
 
 /** Work outside the vehicle's partition that follows an applied event (an outbox: redone until marked done). */
 export interface SideEffects {
-  indexAdd: string[];
+  /** Drivers whose link to the car this record ended (closure, or a hand-over to other drivers). */
   indexRemove: string[];
   review?: ReviewEntry;
 }
@@ -150,10 +151,14 @@ export function summarize(record: HistoryRecord): RecordSummary {
   };
 }
 
-export function reviewReasonsOf(record: { rating?: RatingResult; reviewReasons: string[] }): string[] {
+export function reviewReasonsOf(record: HistoryRecord): string[] {
   return [...(record.rating?.reviewReasons ?? []), ...record.reviewReasons];
 }
 
-export function needsReviewOf(record: { rating?: RatingResult; reviewReasons: string[] }): boolean {
+export function needsReviewOf(record: HistoryRecord): boolean {
   return (record.rating?.needsReview ?? false) || record.reviewReasons.length > 0;
+}
+
+export function currentNeedsReview(current: CurrentCoverage): boolean {
+  return current.premium?.needsReview ?? current.reviewReasons.length > 0;
 }

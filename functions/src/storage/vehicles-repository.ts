@@ -9,6 +9,7 @@ import { isNotFound, storageCall } from './storage-errors';
 import { encodeKey, odataString, padNumber } from './table-keys';
 import { type TableStore } from './table-store';
 import {
+  currentNeedsReview,
   needsReviewOf,
   type CurrentCoverage,
   type EventMarker,
@@ -189,9 +190,9 @@ function currentEntity(pk: string, current: CurrentCoverage): NewRow {
     rowKey: CURRENT_ROW,
     status: current.status,
     transactionId: current.ledger.transactionId,
-    annualPremiumMinor: current.rating?.annualPremiumMinor,
-    currency: current.rating?.currency,
-    needsReview: needsReviewOf(current),
+    annualPremiumMinor: current.premium?.annualPremiumMinor,
+    currency: current.premium?.currency,
+    needsReview: currentNeedsReview(current),
     revision: current.revision,
     ...packJson('doc', current),
   });

@@ -1,0 +1,98 @@
+// Webhook benchmark: one signed delivery of N lease-start events for N different cars (default 100),
+// through the real handler and services, against Azurite (or any storage the connection string names).
+// Prints per-run wall time, events/s and table operations (storage requests) per event, then medians.
+//
+//   STORAGE_CONNECTION_STRING=<azurite> node functions/dist/bench/webhook-bench.js [--runs 5] [--events 100]
+//
+// Setup per run (not timed): fresh tables (unique prefix), one driver profile per car, each car's
+// CREATE applied. Timed: the handler call from raw request to 200 response.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
+import { BATCH_CONTENT_TYPE, WebhookSigner, parseWebhookSecrets } from '@lease-premium/events';
+import { createAppServices } from '../app-services';
+import { loadConfig } from '../config';
+import { ownershipChangesHandler } from '../functions/ownership-changes';
+import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from './event-factory';
+
+interface RunResult {
+  ms: number;
+  eventsPerSecond: number;
+  operationsPerEvent: number;
+}
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
+  return value;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export async function benchRun(connectionString: string, eventCount: number): Promise<RunResult> {
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const config = loadConfig(
+    { STORAGE_CONNECTION_STRING: connectionString, STORAGE_NAME_PREFIX: `bench${randomBytes(4).toString('hex')}`, WEBHOOK_SECRETS: secret },
+    parseWebhookSecrets,
+  );
+  const services = createAppServices(config);
+  await services.store.ping(); // tables exist before timing
+
+  const cars = Array.from({ length: eventCount }, () => newCar());
+  const drivers = cars.map(() => randomPublicKey());
+  await Promise.all(drivers.map((key) => services.drivers.put(key, sampleProfile())));
+  await services.premiums.applyEvents(cars.map((car) => registeredEvent(car, { blockHeight: 1 })));
+  const events = cars.map((car, i) => leaseStartEvent(car, { blockHeight: 2, indexInBlock: i }, [drivers[i] as string]));
+
+  const body = JSON.stringify(events);
+  const headers = new WebhookSigner([secret]).sign(`msg_${randomUUID()}`, body);
+  const request = new HttpRequest({
+    method: 'POST',
+    url: 'http://127.0.0.1/api/ownership-changes',
+    headers: { 'content-type': BATCH_CONTENT_TYPE, ...headers },
+    body: { string: body },
+  });
+  const context = new InvocationContext({ invocationId: randomUUID(), functionName: 'ownership-changes', logHandler: () => undefined });
+  const handler = ownershipChangesHandler(services);
+
+  const requestsBefore = services.store.requestCount;
+  const started = process.hrtime.bigint();
+  const result = await handler(request, context);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const operations = services.store.requestCount - requestsBefore;
+
+  const response = result instanceof HttpResponse ? result : new HttpResponse(result);
+  const answer = (await response.json()) as { results: { outcome: string }[] };
+  const applied = answer.results.filter((r) => r.outcome === 'applied').length;
+  if (response.status !== 200 || applied !== eventCount) throw new Error(`benchmark delivery failed: ${response.status}, ${applied}/${eventCount} applied`);
+  return { ms, eventsPerSecond: (eventCount * 1000) / ms, operationsPerEvent: operations / eventCount };
+}
+
+async function main(): Promise<void> {
+  const connectionString = process.env.STORAGE_CONNECTION_STRING;
+  if (!connectionString) throw new Error('STORAGE_CONNECTION_STRING is required (e.g. an Azurite connection string)');
+  const runs = argument('runs', 5);
+  const events = argument('events', 100);
+  await benchRun(connectionString, 10); // warm-up: JIT, connections
+  const results: RunResult[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const result = await benchRun(connectionString, events);
+    results.push(result);
+    console.log(`run ${run}: ${events} events in ${result.ms.toFixed(1)} ms = ${result.eventsPerSecond.toFixed(0)} events/s, ${result.operationsPerEvent.toFixed(2)} table operations/event`);
+  }
+  console.log(
+    `median of ${runs}: ${median(results.map((r) => r.ms)).toFixed(1)} ms per delivery of ${events} events, ` +
+      `${median(results.map((r) => r.eventsPerSecond)).toFixed(0)} events/s, ${median(results.map((r) => r.operationsPerEvent)).toFixed(2)} table operations/event`,
+  );
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
