@@ -38,6 +38,7 @@ export interface TestStackOptions {
   persistent?: boolean;
   webjobEnv?: Record<string, string>;
   functionAppEnv?: Record<string, string>;
+  /** Ledger block interval; default 100 ms (tests commit many transactions in sequence). */
   blockIntervalMs?: number;
 }
 
@@ -68,7 +69,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       ports: 'free',
       namePrefix: uniqueName('e2e').toLowerCase(),
       rateTable: 'us-illustrative',
-      ledger: { admin: true, ...(options.blockIntervalMs !== undefined ? { blockIntervalMs: options.blockIntervalMs } : {}) },
+      ledger: { admin: true, blockIntervalMs: options.blockIntervalMs ?? 100 },
       webjobEnv: { ...FAST_WEBJOB_ENV, ...options.webjobEnv },
       ...(options.functionAppEnv ? { functionAppEnv: options.functionAppEnv } : {}),
       onEvent: (event) => events.push(event),

@@ -14,7 +14,7 @@ export interface PremiumRow {
 const COLUMNS: Array<[keyof PremiumRow, string, number]> = [
   ['vehicle', 'vehicle', 24],
   ['driver', 'driver', 8],
-  ['event', 'event', 13],
+  ['event', 'event', 15],
   ['before', 'old premium/yr', 15],
   ['after', 'new premium/yr', 15],
   ['factors', 'factors that moved it', 0],
