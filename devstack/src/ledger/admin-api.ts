@@ -11,6 +11,13 @@ export interface AdminStatus {
   subscribers: number;
 }
 
+/** Process memory; with ?gc=1 and node --expose-gc a full collection runs first (the benchmark's growth figure). */
+function memory(collect: boolean): NodeJS.MemoryUsage & { collected: boolean } {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (collect && gc) gc();
+  return { ...process.memoryUsage(), collected: collect && gc !== undefined };
+}
+
 const Seconds = z.coerce.number().nonnegative();
 const Ms = z.coerce.number().nonnegative();
 const Params = z.object({ seconds: Seconds.optional(), ms: Ms.optional() });
@@ -18,7 +25,7 @@ const Params = z.object({ seconds: Seconds.optional(), ms: Ms.optional() });
 const reply = (status: number, value: unknown): HttpReply => ({ status, body: `${JSON.stringify(value)}\n` });
 
 export const ADMIN_USAGE = {
-  'GET /admin/status': 'height, transaction count, pending transactions, WebSocket subscribers',
+  'GET /admin/status[?gc=1]': 'height, transaction count, pending transactions, WebSocket subscribers, memory',
   'GET /admin/faults': 'the active faults',
   'POST /admin/faults/drop-websockets': 'close every WebSocket abruptly',
   'POST /admin/faults/refuse-websockets?seconds=N': 'refuse new WebSocket connections (503) for N seconds',
@@ -38,7 +45,7 @@ export async function handleAdmin(
   status: () => AdminStatus,
 ): Promise<HttpReply> {
   if (method === 'GET' && (path === '/admin' || path === '/admin/')) return reply(200, ADMIN_USAGE);
-  if (method === 'GET' && path === '/admin/status') return reply(200, status());
+  if (method === 'GET' && path === '/admin/status') return reply(200, { ...status(), memory: memory(query.get('gc') === '1'), cpu: process.cpuUsage() });
   if (method === 'GET' && path === '/admin/faults') return reply(200, faults.snapshot());
   const action = /^\/admin\/faults\/([a-z-]+)$/.exec(path)?.[1];
   if (!action) return reply(404, { error: `no admin endpoint ${method} ${path}`, endpoints: ADMIN_USAGE });

@@ -45,11 +45,12 @@ export function htmlNotFound(): HttpReply {
 }
 
 export function send(res: ServerResponse, reply: HttpReply, headOnly = false): void {
-  const body = Buffer.from(reply.body, 'utf8');
+  // A string body goes out in the same write as the headers (a Buffer would need a second one).
   res.writeHead(reply.status, REASONS[reply.status] ?? 'UNKNOWN', {
     'Content-Type': reply.contentType ?? 'application/json',
-    'Content-Length': String(body.length),
+    'Content-Length': String(Buffer.byteLength(reply.body, 'utf8')),
     ...reply.headers,
   });
-  res.end(headOnly ? undefined : body);
+  if (headOnly) res.end();
+  else res.end(reply.body, 'utf8');
 }

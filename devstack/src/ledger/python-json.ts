@@ -6,8 +6,11 @@
 // - Python `repr`, used inside jsonschema's error messages.
 
 /** Python json's ensure_ascii: every character outside ' '..'~' becomes \uXXXX (lower-case hex). */
+const NON_ASCII = /[\u007f-\uffff]/;
 function asciiString(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const quoted = JSON.stringify(text);
+  if (!NON_ASCII.test(quoted)) return quoted;
+  return quoted.replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function pythonNumber(value: number): string {

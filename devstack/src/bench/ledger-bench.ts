@@ -1,0 +1,242 @@
+// Local ledger node throughput and memory. Run: `node devstack/dist/bench/ledger-bench.js [--runs N] [--txs N]`
+// (after `npx tsc -b devstack`). The node runs as its own process (the compiled CLI, --block-interval-ms 100);
+// this process plays the concurrent clients. Every transaction is signed before timing starts.
+// Prints each run and the medians. Targets: >= 2,000 tx/s accepted and committed (mode=async, CREATE and
+// TRANSFER phases), >= 5,000 tx/s served by GET /blocks/{h} catch-up, linear and modest memory per tx.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { bigchaindb } from '@lease-premium/events';
+
+type Tx = bigchaindb.Transaction;
+
+const CLI = resolve(__dirname, '..', 'ledger', 'cli.js');
+// A fixed key pair (the BigchainDB docs' sample issuer; not a secret).
+const ISSUER = { private_key: 'CfdqtD7sS7FgkMoGPXw55MVGGFwQLAoHYTcBhZDtF99Z', public_key: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD' };
+const LESSEE = { private_key: '3AeWpPdhEZzWLYfkfYHBfMFC2r1f8HEaGS9NtbbKssya', public_key: '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9' };
+
+interface RunResult {
+  createTps: number;
+  transferTps: number;
+  createCpuUs: number;
+  transferCpuUs: number;
+  catchUpTps: number;
+  bytesPerTxHalf: number;
+  bytesPerTxFull: number;
+}
+
+function output(publicKey: string): bigchaindb.Output {
+  const details = bigchaindb.conditionDetailsFor([publicKey]);
+  return { public_keys: [publicKey], condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() }, amount: '1' };
+}
+
+/** Realistic car-lease sized transactions (about 1 KB): a vehicle CREATE and its lease TRANSFER. */
+function presign(count: number): { creates: Tx[]; transfers: Tx[] } {
+  const toIssuer = output(ISSUER.public_key);
+  const toLessee = output(LESSEE.public_key);
+  const creates: Tx[] = [];
+  const transfers: Tx[] = [];
+  for (let i = 0; i < count; i++) {
+    const create = bigchaindb.signTransaction(
+      {
+        inputs: [{ owners_before: [ISSUER.public_key], fulfills: null, fulfillment: null }],
+        outputs: [toIssuer],
+        operation: 'CREATE',
+        metadata: { note: 'bench', n: i },
+        asset: { data: { schema: 'lease-premium/vehicle@1', vin: `BENCH${String(i).padStart(12, '0')}`, make: 'Volvo', model: 'V60', modelYear: 2024, bodyType: 'estate', valueMinor: 4_500_000, currency: 'EUR', ratingClass: 'standard' } },
+        version: '2.0',
+      },
+      [ISSUER.private_key],
+    );
+    creates.push(create);
+    transfers.push(
+      bigchaindb.signTransaction(
+        {
+          inputs: [{ owners_before: [ISSUER.public_key], fulfills: { transaction_id: create.id!, output_index: 0 }, fulfillment: null }],
+          outputs: [toLessee],
+          operation: 'TRANSFER',
+          metadata: { schema: 'lease-premium/lease@1', action: 'lease-start', leaseId: `L-${i}`, startDate: '2026-01-01', endDate: '2029-01-01', annualMileageKm: 15000, usage: 'commute' },
+          asset: { id: create.id! },
+          version: '2.0',
+        },
+        [ISSUER.private_key],
+        () => toIssuer,
+      ),
+    );
+  }
+  return { creates, transfers };
+}
+
+async function startNode(nodeFlags: string[]): Promise<{ child: ChildProcess; api: string; admin: string }> {
+  const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, CLI, '--http-port', '0', '--ws-port', '0', '--block-interval-ms', '100', '--admin'], {
+    env: { ...process.env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolveStart, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => reject(new Error('ledger did not start within 15 s')), 15_000);
+    child.once('exit', (code) => reject(new Error(`ledger exited with ${code}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (!line.includes('"ledger node listening"')) continue;
+        const parsed = JSON.parse(line) as { api: string; admin: string };
+        clearTimeout(timer);
+        resolveStart({ child, api: parsed.api, admin: parsed.admin });
+      }
+    });
+  });
+}
+
+function http(agent: Agent, method: string, url: string, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolveReq, reject) => {
+    const req = request(url, { method, agent, headers: body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolveReq({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface NodeStatus {
+  height: number;
+  transactions: number;
+  pending: number;
+  memory: { heapUsed: number };
+  cpu: { user: number; system: number };
+}
+const cpuUs = (s: NodeStatus): number => s.cpu.user + s.cpu.system;
+
+async function status(agent: Agent, admin: string, gc = false): Promise<NodeStatus> {
+  return JSON.parse((await http(agent, 'GET', `${admin}/status${gc ? '?gc=1' : ''}`)).body) as never;
+}
+
+/**
+ * Posts every body with `concurrency` clients (mode=async) and waits until the node holds `expectedTotal`
+ * transactions. Returns wall-clock tx/s and the node's CPU time per transaction (independent of other load).
+ */
+async function postAll(agent: Agent, api: string, admin: string, bodies: string[], concurrency: number, expectedTotal: number): Promise<{ tps: number; cpuUsPerTx: number }> {
+  let next = 0;
+  const cpuBefore = cpuUs(await status(agent, admin));
+  const started = performance.now();
+  const client = async (): Promise<void> => {
+    while (next < bodies.length) {
+      const body = bodies[next++] as string;
+      const res = await http(agent, 'POST', `${api}transactions?mode=async`, body);
+      if (res.status !== 202) throw new Error(`POST answered ${res.status}: ${res.body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  for (let i = 0; i < 6000; i++) {
+    if ((await status(agent, admin)).transactions >= expectedTotal) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  const st = await status(agent, admin);
+  if (st.transactions < expectedTotal) throw new Error(`only ${st.transactions} of ${expectedTotal} transactions committed`);
+  return { tps: bodies.length / elapsed, cpuUsPerTx: (cpuUs(st) - cpuBefore) / bodies.length };
+}
+
+async function catchUp(agent: Agent, api: string, height: number, concurrency: number): Promise<number> {
+  let next = 1;
+  let txs = 0;
+  const started = performance.now();
+  const reader = async (): Promise<void> => {
+    while (next <= height) {
+      const h = next++;
+      const res = await http(agent, 'GET', `${api}blocks/${h}`);
+      if (res.status !== 200) throw new Error(`GET /blocks/${h} answered ${res.status}`);
+      txs += (JSON.parse(res.body) as { transactions: unknown[] }).transactions.length;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, reader));
+  return txs / ((performance.now() - started) / 1000);
+}
+
+async function run(creates: string[], transfers: string[], concurrency: number, nodeFlags: string[]): Promise<RunResult> {
+  const node = await startNode(nodeFlags);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency + 2 });
+  try {
+    const base = (await status(agent, node.admin, true)).memory.heapUsed;
+    const half = creates.length / 2;
+    const create = await postAll(agent, node.api, node.admin, creates, concurrency, creates.length);
+    const afterCreates = (await status(agent, node.admin, true)).memory.heapUsed;
+    const transfer = await postAll(agent, node.api, node.admin, transfers, concurrency, creates.length + transfers.length);
+    const afterAll = await status(agent, node.admin, true);
+    const catchUpTps = await catchUp(agent, node.api, afterAll.height, 8);
+    return {
+      createTps: create.tps,
+      transferTps: transfer.tps,
+      createCpuUs: create.cpuUsPerTx,
+      transferCpuUs: transfer.cpuUsPerTx,
+      catchUpTps,
+      bytesPerTxHalf: (afterCreates - base) / (2 * half),
+      bytesPerTxFull: (afterAll.memory.heapUsed - base) / (creates.length + transfers.length),
+    };
+  } finally {
+    agent.destroy();
+    node.child.kill('SIGTERM');
+    await new Promise((r) => node.child.once('exit', r));
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '5' },
+      txs: { type: 'string', default: '10000' },
+      concurrency: { type: 'string', default: '32' },
+      // Extra flags for the node process, e.g. --node-flags="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+      'node-flags': { type: 'string', default: '' },
+    },
+  });
+  const nodeFlags = values['node-flags'].split(' ').filter(Boolean);
+  const runs = Number(values.runs);
+  const count = Number(values.txs);
+  const concurrency = Number(values.concurrency);
+  const [load1] = loadavg();
+  console.log(`ledger bench: load average ${load1?.toFixed(1)} at start (other processes skew wall-clock figures; node CPU per tx does not)`);
+  console.log(`ledger bench: ${runs} runs x (${count} CREATE + ${count} TRANSFER), ${concurrency} concurrent clients, ${cpus().length} CPUs, node ${process.version}`);
+  const signStart = performance.now();
+  const { creates, transfers } = presign(count);
+  const createBodies = creates.map((t) => JSON.stringify(t));
+  const transferBodies = transfers.map((t) => JSON.stringify(t));
+  console.log(`pre-signed ${2 * count} transactions in ${((performance.now() - signStart) / 1000).toFixed(1)} s (avg ${Math.round(createBodies.concat(transferBodies).reduce((s, b) => s + b.length, 0) / (2 * count))} bytes)`);
+  const results: RunResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await run(createBodies, transferBodies, concurrency, nodeFlags);
+    results.push(r);
+    console.log(
+      `run ${i + 1}: CREATE ${r.createTps.toFixed(0)} tx/s (node CPU ${r.createCpuUs.toFixed(0)} µs/tx), ` +
+        `TRANSFER ${r.transferTps.toFixed(0)} tx/s (${r.transferCpuUs.toFixed(0)} µs/tx), catch-up ${r.catchUpTps.toFixed(0)} tx/s, ` +
+        `heap ${r.bytesPerTxHalf.toFixed(0)} B/tx at ${count} txs, ${r.bytesPerTxFull.toFixed(0)} B/tx at ${2 * count} txs`,
+    );
+  }
+  const m = (f: (r: RunResult) => number): number => median(results.map(f));
+  console.log('medians:');
+  console.log(`  accepted+committed, mode=async, CREATE:   ${m((r) => r.createTps).toFixed(0)} tx/s (target >= 2000)`);
+  console.log(`  accepted+committed, mode=async, TRANSFER: ${m((r) => r.transferTps).toFixed(0)} tx/s (target >= 2000)`);
+  console.log(`  node CPU per tx (CREATE / TRANSFER):     ${m((r) => r.createCpuUs).toFixed(0)} / ${m((r) => r.transferCpuUs).toFixed(0)} µs (1e6/µs = single-core ceiling)`);
+  console.log(`  GET /blocks/{h} catch-up:                 ${m((r) => r.catchUpTps).toFixed(0)} tx/s (target >= 5000)`);
+  console.log(`  heap growth per tx:                       ${m((r) => r.bytesPerTxHalf).toFixed(0)} B at ${count} txs, ${m((r) => r.bytesPerTxFull).toFixed(0)} B at ${2 * count} txs (linear if close)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
