@@ -3,8 +3,17 @@
 const CHUNK_CHARS = 30_000;
 const MAX_CHUNKS = 30; // ~900K characters: leaves room for the other properties in 1 MiB
 
+/**
+ * JSON with every non-ASCII character escaped (\uXXXX): sizes are exact (one byte per character) and
+ * the text survives any byte-level chunking on the way (Azurite was seen corrupting a multi-byte
+ * character that straddled a chunk boundary).
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function packJson(name: string, value: unknown): Record<string, string | number> {
-  const text = JSON.stringify(value);
+  const text = asciiJson(value);
   const chunks = Math.max(1, Math.ceil(text.length / CHUNK_CHARS));
   if (chunks > MAX_CHUNKS) throw new RangeError(`${name} is too large to store (${text.length} characters)`);
   const properties: Record<string, string | number> = { [`${name}Parts`]: chunks };

@@ -1,0 +1,44 @@
+// Azure Table limits the repositories handle: large documents split across string properties, keys
+// with forbidden characters encoded, and the driver-vehicle links kept in ledger order.
+import { TableStore } from '../src/storage/table-store';
+import { packJson, unpackJson } from '../src/storage/packed-json';
+import { decodeKey, encodeKey } from '../src/storage/table-keys';
+import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
+import { testStorageConnectionString, uniqueName } from '../../tests/support/storage';
+
+describe('table limits', () => {
+  const store = new TableStore({ kind: 'connection-string', connectionString: testStorageConnectionString() }, uniqueName('limits'));
+
+  it('stores a document larger than one property allows (64 KiB) across several, and reads it back', async () => {
+    const doc = { breakdown: Array.from({ length: 2000 }, (_, i) => ({ step: `step ${i}`, value: '1.2345', source: { note: 'é'.repeat(20) } })) };
+    const props = packJson('doc', doc);
+    expect(props.docParts).toBeGreaterThan(2);
+    const table = await store.table(store.names.vehicles);
+    await table.createEntity({ partitionKey: 'p', rowKey: 'big', ...props });
+    expect(unpackJson(await table.getEntity('p', 'big'), 'doc')).toEqual(doc);
+  });
+
+  it('refuses a document over the entity budget with a clear error', () => {
+    expect(() => packJson('doc', 'x'.repeat(1_000_000))).toThrow(/too large to store/);
+  });
+
+  it('encodes the characters Azure forbids in keys, reversibly, and such keys work', async () => {
+    const key = 'a/b\\c#d?e%f\u0001g';
+    const encoded = encodeKey(key);
+    expect(encoded).not.toMatch(/[/\\#?\u0000-\u001f]/);
+    expect(decodeKey(encoded)).toBe(key);
+    const table = await store.table(store.names.drivers);
+    await table.createEntity({ partitionKey: encoded, rowKey: 'profile' });
+    expect((await table.getEntity(encoded, 'profile')).partitionKey).toBe(encoded);
+  });
+
+  it('a closure removes only links an earlier event created', async () => {
+    const links = new DriverVehiclesRepository(store);
+    await links.link('driverA', 'car1', 'h~000000000005~000000~aa');
+    expect(await links.unlinkIfBefore('driverA', 'car1', 'h~000000000004~000000~bb')).toBe(false);
+    expect(await links.vehiclesOf('driverA')).toEqual(['car1']);
+    expect(await links.unlinkIfBefore('driverA', 'car1', 'h~000000000009~000000~cc')).toBe(true);
+    expect(await links.vehiclesOf('driverA')).toEqual([]);
+    expect(await links.unlinkIfBefore('driverA', 'car1', 'h~000000000009~000000~cc')).toBe(false);
+  });
+});
