@@ -69,9 +69,10 @@ test('WebSocket dropped (and refused) while blocks keep committing: catch-up rec
   const s = stack;
   const job = await s.startWebJob();
   const cars = buildFleet(s.company, 6, 5);
-  await commitFleet(s.ledger, cars, async (round) => {
+  await commitFleet(s.ledger, cars, (round) => {
     s.ledger.faults.dropWebSockets();
     if (round === 2) s.ledger.faults.refuseWebSockets(1);
+    return Promise.resolve();
   });
   await waitFor(() => allArrived(s.receiver, cars), 30_000, 'all car events');
   await new Promise((r) => setTimeout(r, 500));
