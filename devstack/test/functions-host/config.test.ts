@@ -132,6 +132,18 @@ app.get('hello', { route: 'hello/{who?}', handler: (req) => ({ body: 'hi ' + (re
     }
   });
 
+  test('"type": "module" app: .js files are imported as ESM, .cjs files required as CommonJS', async () => {
+    const host = await startFunctionsHost({ appRoot: join(__dirname, 'fixture-esm-app'), port: 0, keysFile: join(tmpdir(), `esm-keys-${process.pid}.json`), onLog: () => undefined });
+    try {
+      expect(host.functions.map((fn) => fn.name).sort()).toEqual(['greet', 'legacy']);
+      expect(JSON.parse((await send(host.url, { path: '/api/greet/ada' })).body.toString())).toEqual({ hello: 'ada', module: 'esm' });
+      expect(JSON.parse((await send(host.url, { path: '/api/legacy' })).body.toString())).toEqual({ module: 'cjs' });
+    } finally {
+      await host.stop();
+      rmSync(join(tmpdir(), `esm-keys-${process.pid}.json`), { force: true });
+    }
+  });
+
   test('an app that registers nothing starts with no functions and every request is 404', async () => {
     const dir = writeApp({ 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': 'module.exports = {};' });
     const host = await startApp(dir);
