@@ -38,10 +38,11 @@ interface RatedDriver {
   reasons: string[];
 }
 
-function versionAt(tables: RateTableSet, date: CalendarDate): VersionInForce {
+/** The version whose [effectiveFrom, effectiveTo) contains the date (a term start); `path` names the input that led there. */
+function versionAt(tables: RateTableSet, date: CalendarDate, path: string): VersionInForce {
   const iso = formatIsoDate(date);
   const found = tables.versions.find((v) => v.table.effectiveFrom <= iso && (v.table.effectiveTo === null || iso < v.table.effectiveTo));
-  if (!found) throw new RatingError(`no version of rate table ${tables.id} is in force on ${iso}`, 'transferDate');
+  if (!found) throw new RatingError(`no version of rate table ${tables.id} is in force on ${iso}`, path);
   return found;
 }
 
@@ -71,8 +72,8 @@ function driverReferrals(driver: DriverInput, at: CalendarDate, table: RateTable
 }
 
 function rateDriver(driver: DriverInput, request: NormalizedRequest, tables: RateTableSet, terms: PolicyTerm[]): RatedDriver {
-  const ratedTerms = terms.map((term): RatedTerm => {
-    const version = versionAt(tables, term.start);
+  const ratedTerms = terms.map((term, index): RatedTerm => {
+    const version = versionAt(tables, term.start, index === 0 ? 'transferDate' : 'lease.endDate');
     const factors = termFactors(driver, term.start, request, version.table);
     const annual = annualPremium(factors.steps, version.table);
     const withDays = withBasis(term, version.table);
@@ -83,7 +84,7 @@ function rateDriver(driver: DriverInput, request: NormalizedRequest, tables: Rat
   if (firstTerm) {
     first = { version: firstTerm.version, factors: firstTerm.factors, annual: firstTerm.annual };
   } else {
-    const version = versionAt(tables, request.transferDate);
+    const version = versionAt(tables, request.transferDate, 'transferDate');
     const factors = termFactors(driver, request.transferDate, request, version.table);
     first = { version, factors, annual: annualPremium(factors.steps, version.table) };
   }
@@ -211,7 +212,7 @@ function termLines(rated: RatedDriver): BreakdownLine[] {
 
 export function rate(request: RatingRequest, tables: RateTableSet): RatingResult {
   const req = normalizeRequest(request);
-  const atTransfer = versionAt(tables, req.transferDate).table;
+  const atTransfer = versionAt(tables, req.transferDate, 'transferDate').table;
   if (req.vehicle.currency !== atTransfer.currency) {
     throw new RatingError(`${req.vehicle.currency} cannot be priced by rate table ${tables.id}, which prices ${atTransfer.currency}`, 'vehicle.currency');
   }

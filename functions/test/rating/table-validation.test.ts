@@ -138,4 +138,9 @@ describe('versioned sets', () => {
     const term2Liab = result.breakdown.find((l) => l.step === 'termCoverage' && l.coverage === 'LIAB' && l.source.note?.startsWith('term 2 '));
     expect(term2Liab?.amountMinor).toBe(81271);
   });
+
+  it('refuses a lease that runs past the last version in force, naming the term start', () => {
+    const set = loadRateTableSet([version('2025.07.0', '2000-01-01', '2026-07-01')]);
+    expect(() => rate(workedExampleRequest(), set)).toThrow('lease.endDate: no version of rate table us-illustrative is in force on 2026-07-15');
+  });
 });
