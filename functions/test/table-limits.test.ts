@@ -25,7 +25,7 @@ describe('table limits', () => {
   it('encodes the characters Azure forbids in keys, reversibly, and such keys work', async () => {
     const key = 'a/b\\c#d?e%f\u0001g';
     const encoded = encodeKey(key);
-    expect(encoded).not.toMatch(/[/\\#?\u0000-\u001f]/);
+    expect([...encoded].some((c) => '/\\#?'.includes(c) || c.charCodeAt(0) < 0x20)).toBe(false);
     expect(decodeKey(encoded)).toBe(key);
     const table = await store.table(store.names.drivers);
     await table.createEntity({ partitionKey: encoded, rowKey: 'profile' });

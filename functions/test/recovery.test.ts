@@ -1,0 +1,61 @@
+// Crash recovery and the re-rate race guard, on real Azurite: a redelivery finishes an outbox a
+// crash interrupted; a driver link without coverage is answered "not-leased" and fences the car.
+import { TableClient } from '@azure/data-tables';
+import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from '../src/bench/event-factory';
+import { ownershipChangesHandler } from '../src/functions/ownership-changes';
+import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
+import { packJson, unpackJson } from '../src/storage/packed-json';
+import { testStorageConnectionString } from '../../tests/support/storage';
+import { createTestApp, invoke, webhookRequest, type TestApp } from './support/function-app';
+
+let app: TestApp;
+const client = (name: string) => TableClient.fromConnectionString(testStorageConnectionString(), name, { allowInsecureConnection: true });
+beforeAll(() => {
+  app = createTestApp();
+});
+
+it('a redelivery completes side effects a crash left undone, then writes nothing more', async () => {
+  const car = newCar();
+  const start = leaseStartEvent(car, { blockHeight: 2 }, [randomPublicKey()]); // unknown driver -> review entry
+  const first = await invoke(ownershipChangesHandler(app.services), webhookRequest(app, [registeredEvent(car, { blockHeight: 1 }), start]));
+  expect(first.status).toBe(200);
+
+  // Simulate a crash after the commit: the review entry was never written and the marker is not done.
+  const reviews = client(app.services.store.names.reviewQueue);
+  const vehicles = client(app.services.store.names.vehicles);
+  const entries = [];
+  for await (const e of reviews.listEntities<{ assetId: string }>()) if (e.assetId === car.assetId) entries.push(e);
+  expect(entries).toHaveLength(1);
+  await reviews.deleteEntity(entries[0]!.partitionKey!, entries[0]!.rowKey!);
+  const marker = await vehicles.getEntity<Record<string, unknown>>(car.assetId, `evt~${start.id}`);
+  const doc = unpackJson(marker, 'doc') as Record<string, unknown>;
+  expect(doc.sideEffectsDone).toBe(true); // the first delivery completed its outbox
+  await vehicles.updateEntity({ partitionKey: car.assetId, rowKey: `evt~${start.id}`, ...packJson('doc', { ...doc, sideEffectsDone: false }) }, 'Merge');
+
+  const before = app.services.store.requestCount;
+  const again = await invoke(ownershipChangesHandler(app.services), webhookRequest(app, [start]));
+  expect((again.body as { results: { outcome: string }[] }).results[0]?.outcome).toBe('duplicate');
+  const restored = [];
+  for await (const e of reviews.listEntities<{ assetId: string }>()) if (e.assetId === car.assetId) restored.push(e);
+  expect(restored).toHaveLength(1);
+  const repairOps = app.services.store.requestCount - before;
+  expect(repairOps).toBe(3); // read state, write review entry, mark done
+
+  const quiet = app.services.store.requestCount;
+  await invoke(ownershipChangesHandler(app.services), webhookRequest(app, [start]));
+  expect(app.services.store.requestCount - quiet).toBe(1); // only the read: a completed event writes nothing
+});
+
+it('a driver link whose car does not list the driver re-rates nothing and fences the car (ETag changes)', async () => {
+  const car = newCar();
+  const lessee = randomPublicKey();
+  const other = randomPublicKey();
+  await app.services.premiums.applyEvents([registeredEvent(car, { blockHeight: 1 }), leaseStartEvent(car, { blockHeight: 2 }, [lessee])]);
+  await new DriverVehiclesRepository(app.services.store).link(other, car.assetId, 'h~000000000002~000000~x');
+  const etagBefore = (await app.services.vehicles.readCurrent(car.assetId))!.etag;
+  const result = await app.services.drivers.put(other, sampleProfile());
+  expect(result.rerates).toEqual([{ assetId: car.assetId, outcome: 'not-leased' }]);
+  const after = (await app.services.vehicles.readCurrent(car.assetId))!;
+  expect(after.etag).not.toBe(etagBefore);
+  expect(after.value.driverKeys).toEqual([lessee]);
+});
