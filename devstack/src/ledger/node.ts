@@ -53,6 +53,8 @@ export interface LedgerNode {
   faults: LedgerFaults;
   /** Latest committed height (0 = only the genesis block). */
   height(): number;
+  /** Transactions accepted but not yet in a block. */
+  pending(): number;
   /** Commits the pending transactions now, whatever the interval (useful with long intervals in tests). */
   commitNow(): void;
   /** Resolves once the chain reaches `height` (rejects after timeoutMs, default 10 s). */
@@ -150,6 +152,7 @@ export async function startLedgerNode(options: LedgerNodeOptions = {}): Promise<
     wsPort: liveStream.port,
     faults,
     height: () => store.height,
+    pending: () => producer.pendingCount,
     commitNow: () => producer.commitBlock(),
     waitForHeight: (height, timeoutMs = 10_000) =>
       new Promise<void>((resolve, reject) => {
