@@ -92,14 +92,20 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
       for (const [name, value] of Object.entries(params)) request.triggerMetadata[name] = { string: value };
       if (tooLarge) return;
     } else {
-      const read = await readBody(req, config.bodySizeLimit);
-      if (!read.ok) {
-        if (read.reason === 'too-large') rejectTooLarge(res);
-        else res.destroy();
-        return;
+      let body: Buffer | undefined;
+      if (length === 0 || (length === undefined && req.headers['transfer-encoding'] === undefined)) {
+        // No body to wait for (most GETs): skip the extra event-loop turn.
+        req.resume();
+      } else {
+        const read = await readBody(req, config.bodySizeLimit);
+        if (!read.ok) {
+          if (read.reason === 'too-large') rejectTooLarge(res);
+          else res.destroy();
+          return;
+        }
+        // The real host forwards a body only when Content-Length > 0 (a chunked body arrives empty).
+        if (length !== undefined && length > 0) body = read.body;
       }
-      // The real host forwards a body only when Content-Length > 0 (a chunked body arrives empty).
-      const body = length !== undefined && length > 0 ? read.body : undefined;
       request.inputData = httpInput(route, { http: buildRpcHttp(method, url, req.headers, search, params, body) });
     }
 

@@ -1,6 +1,7 @@
 import { type AppRegistry, HostSystemError, type RegisteredFunction } from './core-api';
 import {
   type CoreInvocationContext,
+  type FunctionCallback,
   type InvocationState,
   type RpcInvocationRequest,
   type RpcInvocationResponse,
@@ -15,12 +16,63 @@ function readOnly(name: string): never {
   throw new HostSystemError(`Cannot assign to read only property '${name}'`);
 }
 
+/** What the library's hook wrappers read: `hookData`, `appHookData`, `invocationContext` are read-only, `inputs` may be replaced. */
+class InvocationHookContext {
+  readonly #hookData: Record<string, unknown>;
+  readonly #appHookData: Record<string, unknown>;
+  readonly #invocationContext: object;
+
+  constructor(hookData: Record<string, unknown>, appHookData: Record<string, unknown>, invocationContext: object, public inputs: unknown[]) {
+    this.#hookData = hookData;
+    this.#appHookData = appHookData;
+    this.#invocationContext = invocationContext;
+  }
+
+  get hookData(): Record<string, unknown> {
+    return this.#hookData;
+  }
+  set hookData(_value: unknown) {
+    readOnly('hookData');
+  }
+  get appHookData(): Record<string, unknown> {
+    return this.#appHookData;
+  }
+  set appHookData(_value: unknown) {
+    readOnly('appHookData');
+  }
+  get invocationContext(): object {
+    return this.#invocationContext;
+  }
+  set invocationContext(_value: unknown) {
+    readOnly('invocationContext');
+  }
+}
+
+class PreInvocationContext extends InvocationHookContext {
+  constructor(
+    hookData: Record<string, unknown>,
+    appHookData: Record<string, unknown>,
+    invocationContext: object,
+    inputs: unknown[],
+    /** A preInvocation hook may swap the handler (library: `functionHandler`). */
+    public functionCallback: FunctionCallback,
+  ) {
+    super(hookData, appHookData, invocationContext, inputs);
+  }
+}
+
+class PostInvocationContext extends InvocationHookContext {
+  /** A postInvocation hook may replace the result or clear the error. */
+  result: unknown = null;
+  error: unknown = null;
+}
+
 /**
  * One invocation, in the worker's order (InvocationHandler): programming model -> getArguments ->
  * preInvocation hooks (may replace inputs and the handler) -> invokeFunction -> postInvocation hooks
  * (may replace result or clear the error) -> rethrow a remaining error -> getResponse.
- * Returns the handler's (hook-adjusted) result too: in streaming mode it tells "returned nothing" apart.
  * The library builds the real HttpRequest/InvocationContext and the RPC response.
+ * Returns the handler's (hook-adjusted) result too: in streaming mode it tells "returned nothing" apart.
  */
 export async function runInvocation(registry: AppRegistry, registered: RegisteredFunction, request: RpcInvocationRequest, log: InvocationLogger): Promise<{ response: RpcInvocationResponse; result: unknown }> {
   const programmingModel = registry.programmingModel;
@@ -39,67 +91,21 @@ export async function runInvocation(registry: AppRegistry, registered: Registere
     },
   };
   const model = await programmingModel.getInvocationModel(coreContext);
-  const { context, inputs: initialInputs } = await model.getArguments();
+  const { context, inputs } = await model.getArguments();
   invocationState.context = context;
-  const appHookData = registry.appHookData;
 
-  const preContext = {
-    get hookData() {
-      return hookData;
-    },
-    set hookData(_value: unknown) {
-      readOnly('hookData');
-    },
-    get appHookData() {
-      return appHookData;
-    },
-    set appHookData(_value: unknown) {
-      readOnly('appHookData');
-    },
-    get invocationContext() {
-      return context;
-    },
-    set invocationContext(_value: unknown) {
-      readOnly('invocationContext');
-    },
-    functionCallback: registered.callback,
-    inputs: initialInputs,
-  };
+  const preContext = new PreInvocationContext(hookData, registry.appHookData, context, inputs, registered.callback);
   coreContext.state = 'preInvocationHooks';
   try {
     await registry.runHooks('preInvocation', preContext);
   } finally {
     coreContext.state = undefined;
   }
-  const inputs = preContext.inputs;
-  const callback = preContext.functionCallback;
 
-  const postContext = {
-    get hookData() {
-      return hookData;
-    },
-    set hookData(_value: unknown) {
-      readOnly('hookData');
-    },
-    get appHookData() {
-      return appHookData;
-    },
-    set appHookData(_value: unknown) {
-      readOnly('appHookData');
-    },
-    get invocationContext() {
-      return context;
-    },
-    set invocationContext(_value: unknown) {
-      readOnly('invocationContext');
-    },
-    inputs,
-    result: null as unknown,
-    error: null as unknown,
-  };
+  const postContext = new PostInvocationContext(hookData, registry.appHookData, context, preContext.inputs);
   coreContext.state = 'invocation';
   try {
-    postContext.result = await model.invokeFunction(context, inputs, callback);
+    postContext.result = await model.invokeFunction(context, preContext.inputs, preContext.functionCallback);
   } catch (error) {
     postContext.error = error;
   } finally {

@@ -210,6 +210,7 @@ export function comparePrecedence(a: RouteTemplate, b: RouteTemplate): number {
 
 /** Decodes a raw URL path like ASP.NET Core: every escape except %2F (so it cannot split segments). */
 export function decodePath(rawPath: string): string | null {
+  if (!rawPath.includes('%')) return rawPath;
   try {
     return rawPath
       .split(/%2F/i)
