@@ -89,7 +89,7 @@ describe('request validation', () => {
   it('400 for a body that is not JSON', async () => {
     const response = await deliver('{"not json', { contentType: BATCH_CONTENT_TYPE });
     expect(response.status).toBe(400);
-    expect((response.body as { type: string }).type).toMatch(/malformed-json$/);
+    expect(response.body).toMatchObject({ type: expect.stringMatching(/malformed-json$/), title: 'Body is not JSON', status: 400, errors: [{ path: '', message: expect.stringMatching(/^is not valid JSON/) }] });
   });
 
   it('400 for a single malformed event, listing the exact paths', async () => {

@@ -25,7 +25,7 @@ export function parseJson(bytes: Uint8Array): BodyResult<unknown> {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
     const reason = error instanceof Error ? error.message : 'invalid JSON';
-    return { ok: false, response: problem(400, 'malformed-json', 'Body is not JSON', `the request body is not valid JSON: ${reason}`) };
+    return { ok: false, response: problem(400, 'malformed-json', 'Body is not JSON', `the request body is not valid JSON: ${reason}`, { errors: [{ path: '', message: `is not valid JSON: ${reason}` }] }) };
   }
 }
 
