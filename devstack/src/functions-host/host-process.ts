@@ -63,8 +63,11 @@ process.on('message', (raw: unknown) => {
 process.on('disconnect', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
-process.on('unhandledRejection', (reason) => {
-  const entry = makeEntry('error', 'host', `Unhandled promise rejection in the app: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+// Like the worker: an uncaught exception (and so an unhandled rejection) ends the process with code 1.
+// The real host would start a new worker; this host does not restart (see README, differences).
+process.on('uncaughtException', (error) => {
+  const entry = makeEntry('critical', 'host', `Worker uncaught exception, exiting: ${error.stack ?? error.message}`);
   if (process.connected) send({ type: 'log', entry });
-  else process.stderr.write(`${formatLogLine(entry)}\n`);
+  process.stderr.write(`${formatLogLine(entry)}\n`);
+  setImmediate(() => process.exit(1));
 });

@@ -33,6 +33,8 @@ export interface StartFunctionsHostOptions {
 
 export interface FunctionsHost extends Omit<ReadyMessage, 'type'> {
   pid: number;
+  /** Settles when the host process ends (after stop(), or on its own, e.g. an uncaught exception in the app). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Stops taking requests, waits for in-flight ones (bounded), runs appTerminate hooks, ends the process. */
   stop(): Promise<void>;
 }
@@ -70,7 +72,7 @@ export function startFunctionsHost(options: StartFunctionsHostOptions): Promise<
     stdio: onLog ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   if (onLog) forwardOutput(child, onLog);
-  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
 
   return new Promise<FunctionsHost>((resolveStart, rejectStart) => {
     let started = false;
@@ -96,6 +98,7 @@ export function startFunctionsHost(options: StartFunctionsHostOptions): Promise<
         resolveStart({
           ...ready,
           pid: child.pid ?? -1,
+          exited,
           stop: () => {
             stopping ??= (async () => {
               if (child.exitCode !== null || child.signalCode !== null) return;
@@ -109,9 +112,9 @@ export function startFunctionsHost(options: StartFunctionsHostOptions): Promise<
         });
       }
     });
-    void exited.then((code) => {
+    void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      if (!started) rejectStart(new Error(`Functions host process exited with code ${code} before it was ready`));
+      if (!started) rejectStart(new Error(`Functions host process exited (code ${code}, signal ${signal}) before it was ready`));
     });
     const start: StartMessage = {
       type: 'start',

@@ -50,6 +50,17 @@ describe('hooks and the host log', () => {
   });
 });
 
+describe('process failures', () => {
+  test('an unhandled rejection in the app ends the host process with code 1 and a critical log line, like the worker', async () => {
+    const fixture = await startFixture();
+    const response = await send(fixture.host.url, { path: '/fx/crash-later' });
+    expect(response.body.toString()).toBe('crashing soon');
+    expect(await fixture.host.exited).toEqual({ code: 1, signal: null });
+    expect(fixture.logs.some((entry) => entry.level === 'critical' && entry.message.includes('late failure'))).toBe(true);
+    await fixture.stop();
+  });
+});
+
 describe('stop()', () => {
   test('lets an in-flight request finish, then runs appTerminate with the appStart hookData, then ends the process', async () => {
     const fixture = await startFixture();

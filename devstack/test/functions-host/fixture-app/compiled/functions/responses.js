@@ -53,3 +53,12 @@ app.get('logs', {
     return { body: context.invocationId };
   },
 });
+
+// Fails after the response: an unhandled rejection ends the worker process (code 1), as on Azure.
+app.get('crashLater', {
+  route: 'crash-later',
+  handler: () => {
+    setTimeout(() => Promise.reject(new Error('late failure')), 50);
+    return { body: 'crashing soon' };
+  },
+});
