@@ -81,7 +81,7 @@ describe('ledger node HTTP API: the documentation samples', () => {
     expect(JSON.parse((await http(url)).text)).toEqual(vector('txs-transfer-by-asset.json'));
     const all = JSON.parse((await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id}`)).text) as { id: string }[];
     expect(all.map((t) => t.id)).toEqual([CREATE_VECTOR.id, TRANSFER1_VECTOR.id, TRANSFER2_VECTOR.id]);
-    const create = JSON.parse((await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id.toUpperCase()}&operation=create`)).text) as { id: string }[];
+    const create = JSON.parse((await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id!.toUpperCase()}&operation=create`)).text) as { id: string }[];
     expect(create.map((t) => t.id)).toEqual([CREATE_VECTOR.id]);
     const last = JSON.parse((await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id}&last_tx=TRUE`)).text) as { id: string }[];
     expect(last.map((t) => t.id)).toEqual([TRANSFER2_VECTOR.id]);

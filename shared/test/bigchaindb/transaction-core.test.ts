@@ -143,7 +143,7 @@ describe('threshold conditions (several owners)', () => {
   });
 
   it('rejects a 1-of-2 fulfillment presented for a 2-of-2 output', () => {
-    const oneOfTwo = { type: 'threshold-sha-256' as const, threshold: 1, subconditions: details.subconditions };
+    const oneOfTwo = { type: 'threshold-sha-256' as const, threshold: 1, subconditions: owners.map((public_key) => ({ type: 'ed25519-sha-256' as const, public_key })) };
     const forged = signTransaction(transferOut, [second.private_key], () => ({ ...sharedOutput, condition: { details: oneOfTwo, uri: '' } }));
     expect(verifyTransaction(forged)).toEqual({ ok: true, signers: [[second.public_key]] }); // signature alone is fine...
     expect(verifyTransaction(forged, lookupIn(jointCreate))).toMatchObject({ ok: false, error: 'InvalidSignature' }); // ...the condition is not
