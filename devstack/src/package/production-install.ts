@@ -52,6 +52,16 @@ async function installedVersion(name: string, fromDir: string, repoRoot: string)
   throw new Error(`${name} is not installed (looked under ${fromDir} and ${repoRoot}): run npm ci first`);
 }
 
+/**
+ * Packages that require modules they do not declare, with what they need. npm cannot know, and a
+ * workspace hides it (another package hoists the module); the package tests caught this one.
+ */
+export const UNDECLARED_RUNTIME_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
+  // crypto-conditions 2.x is built with Babel's corejs3 runtime transform (186 requires of
+  // @babel/runtime-corejs3) but lists only asn1.js and tweetnacl; in the repo bigchaindb-driver hoists it.
+  'crypto-conditions': ['@babel/runtime-corejs3'],
+};
+
 export interface StagedDependencies {
   /** What the staged package.json lists after installation (workspace packages at their version). */
   dependencies: Record<string, string>;
@@ -99,12 +109,27 @@ export async function installProductionDependencies(options: {
       null,
       2,
     )}\n`;
-  await fs.writeFile(join(options.stageDir, 'package.json'), manifest(forInstall));
-  await runCommand(
-    npmCommand,
-    ['install', '--omit=dev', '--omit=optional', '--workspaces=false', '--ignore-scripts', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', '--install-links'],
-    { cwd: options.stageDir, env: cleanNpmEnv() },
-  );
+  const install = async (): Promise<void> => {
+    await fs.writeFile(join(options.stageDir, 'package.json'), manifest(forInstall));
+    await runCommand(
+      npmCommand,
+      ['install', '--omit=dev', '--omit=optional', '--workspaces=false', '--ignore-scripts', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', '--install-links'],
+      { cwd: options.stageDir, env: cleanNpmEnv() },
+    );
+  };
+  await install();
+  let added = false;
+  for (const [needer, needs] of Object.entries(UNDECLARED_RUNTIME_DEPENDENCIES)) {
+    if (!existsSync(join(options.stageDir, 'node_modules', needer, 'package.json'))) continue;
+    for (const name of needs) {
+      if (existsSync(join(options.stageDir, 'node_modules', name, 'package.json'))) continue;
+      const version = await installedVersion(name, options.sourceDir, options.repoRoot);
+      forInstall[name] = version;
+      forManifest[name] = version;
+      added = true;
+    }
+  }
+  if (added) await install();
   // The shipped manifest names versions, not a tarball path that only exists on the build machine.
   await fs.writeFile(join(options.stageDir, 'package.json'), manifest(forManifest));
   return { dependencies: forManifest };
