@@ -60,6 +60,7 @@ const table: Row[] = [
   // Methods
   { name: 'listed method GET', ref: '§2 methods', request: { path: '/fx/multi' }, status: 200, body: 'GET' },
   { name: 'listed method PUT', ref: '§2 methods', request: { method: 'PUT', path: '/fx/multi', body: 'x' }, status: 200, body: 'PUT' },
+  { name: 'HEAD is not GET: 404', ref: '§2 HttpMethodRouteConstraint', request: { method: 'HEAD', path: '/fx/hello' }, status: 404, empty: true },
   { name: 'unlisted method is 404', ref: '§2 methods', request: { method: 'DELETE', path: '/fx/multi' }, status: 404, empty: true },
   { name: 'app.http without methods: library fills GET+POST (POST ok)', ref: '§1.3', request: { method: 'POST', path: '/fx/default-methods', body: 'x' }, status: 200, body: 'POST' },
   { name: 'app.http without methods: DELETE is 404', ref: '§1.3', request: { method: 'DELETE', path: '/fx/default-methods' }, status: 404, empty: true },
@@ -67,6 +68,7 @@ const table: Row[] = [
   { name: 'function level without key is 401, empty body', ref: '§2 authLevel', request: { path: '/fx/items/1' }, status: 401, empty: true },
   { name: 'function key in ?code=', ref: '§2 authLevel', request: { path: '/fx/items/1', key: 'function', keyVia: 'query' }, status: 200 },
   { name: 'master key satisfies function level', ref: '§2 authLevel', request: { path: '/fx/items/1', key: 'master' }, status: 200 },
+  { name: 'the header key is used even when ?code= holds a good one', ref: '§2 authLevel (x-functions-key, else code)', request: { path: `/fx/items/1?code=${fixedKeys.functionKey}`, headers: { 'x-functions-key': 'not-a-valid-key-0000000000' } }, status: 401, empty: true },
   { name: 'wrong key is 401', ref: '§2 authLevel', request: { path: '/fx/items/1', key: 'wrong' }, status: 401, empty: true },
   { name: 'admin level rejects the function key', ref: '§2 authLevel', request: { path: '/fx/secret', key: 'function' }, status: 401, empty: true },
   { name: 'admin level accepts the master key (header)', ref: '§2 authLevel', request: { path: '/fx/secret', key: 'master' }, status: 200, body: 'admin ok' },
@@ -93,6 +95,7 @@ const table: Row[] = [
   { name: 'handler throws a non-Error: 500, empty body', ref: '§1.5 (anything thrown is an error)', request: { path: '/fx/throws-string' }, status: 500, empty: true },
   { name: 'postInvocation hook clears the error and sets the result', ref: '§2 errors (hooks can replace the error)', request: { path: '/fx/recovers' }, status: 200, body: 'recovered by postInvocation' },
   { name: 'handler returns nothing: 204', ref: '§1.6 (default HTTP result 204)', request: { path: '/fx/nothing' }, status: 204, empty: true },
+  { name: 'registering a function after startup fails the invocation', ref: '§1.2 registerFunction locked after startup', request: { path: '/fx/late-register' }, status: 500, empty: true },
   { name: 'handler returns a non-response: 500', ref: '§1.6 toRpcHttp', request: { path: '/fx/bad-return' }, status: 500, empty: true },
   // Hooks
   { name: 'appStart ran; preInvocation replaced the handler; postInvocation saw the same hookData', ref: '§1.4/§1.5 hooks', request: { path: '/fx/hook-info' }, status: 200, body: { json: { ok: true } }, headers: { 'x-app-start': 'yes', 'x-post-invocation': 'saw-pre' } },

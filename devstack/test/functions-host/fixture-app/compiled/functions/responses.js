@@ -62,3 +62,12 @@ app.get('crashLater', {
     return { body: 'crashing soon' };
   },
 });
+
+// Registering after startup is refused by the worker ("only during app startup"): the handler throws.
+app.get('lateRegister', {
+  route: 'late-register',
+  handler: () => {
+    app.get('tooLate', { handler: () => ({ body: 'never' }) });
+    return { body: 'registered?' };
+  },
+});
