@@ -99,7 +99,7 @@ resource webjobIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-0
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
-    name: take('${namePrefix}st${token}', 24)
+    name: take(toLower('${namePrefix}st${token}'), 24)
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName

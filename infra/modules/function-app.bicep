@@ -121,16 +121,12 @@ resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
   properties: { allow: false }
 }
 
-resource host 'Microsoft.Web/sites/host@2024-04-01' existing = {
-  parent: site
-  name: 'default'
-}
-
 // A named host key for the WebJob, so it can be rotated on its own (add a second key, switch the
 // Key Vault secret, delete the old key) without touching the default key.
 resource webjobKey 'Microsoft.Web/sites/host/functionKeys@2024-04-01' = if (!empty(webjobFunctionKey)) {
-  parent: host
-  name: 'webjob'
+  // sites/host has no resource type of its own to serve as a parent, so the name carries the path.
+  #disable-next-line use-parent-property
+  name: '${site.name}/default/webjob'
   properties: {
     name: 'webjob'
     value: webjobFunctionKey
