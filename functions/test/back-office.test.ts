@@ -106,6 +106,21 @@ describe('re-rating on a driver-history change', () => {
     });
   });
 
+  it('concurrent appends lose no item, and each revision re-rates the car exactly once', async () => {
+    const driver = randomPublicKey();
+    await putDriver(driver, sampleProfile());
+    const car = newCar();
+    await app.services.premiums.applyEvents([registeredEvent(car, { blockHeight: 1 }), leaseStartEvent(car, { blockHeight: 2 }, [driver])]);
+    const claims = Array.from({ length: 5 }, (_, i) => ({ date: `2026-0${i + 2}-10`, atFault: i % 2 === 0, amountMinor: 100_000 + i }));
+    const responses = await Promise.all(claims.map((claim) => postClaim(driver, claim)));
+    expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const stored = await getDriver(driver);
+    expect(stored.body).toMatchObject({ revision: 6 });
+    expect((stored.body as { profile: { claims: unknown[] } }).profile.claims).toHaveLength(5);
+    const records = ((await historyPage(car.assetId, {})).body as { items: { kind: string; cause?: { revision: number } }[] }).items.filter((r) => r.kind === 're-rate');
+    expect(records.map((r) => r.cause?.revision).sort()).toEqual([2, 3, 4, 5, 6]);
+  });
+
   it('a new violation and a replaced profile re-rate too; a re-rate record per change', async () => {
     const driver = randomPublicKey();
     await putDriver(driver, sampleProfile());
