@@ -80,17 +80,13 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
 
     let proxied: ReturnType<StreamingProxy['forward']> | undefined;
     if (streaming) {
-      let tooLarge = false;
-      proxied = streaming.forward(req, res, invocationId, config.bodySizeLimit, () => {
-        tooLarge = true;
-        rejectTooLarge(res);
-      });
+      // An oversized body is refused as it streams; the invocation then fails on its truncated body.
+      proxied = streaming.forward(req, res, invocationId, config.bodySizeLimit, () => rejectTooLarge(res));
       // Streaming: the body travels over the proxy; headers and route values come as trigger metadata.
       const headersJson = Object.fromEntries(Object.entries(toNullableHeaders(req.headers)).map(([k, v]) => [k, v.value ?? '']));
       request.inputData = httpInput(route, { http: { method, url, nullableHeaders: toNullableHeaders(req.headers), nullableQuery: toNullableQuery(search), nullableParams: toNullableParams(params) } });
       request.triggerMetadata = { Headers: { json: JSON.stringify(headersJson) }, Query: { json: JSON.stringify(Object.fromEntries(search)) } };
       for (const [name, value] of Object.entries(params)) request.triggerMetadata[name] = { string: value };
-      if (tooLarge) return;
     } else {
       let body: Buffer | undefined;
       if (length === 0 || (length === undefined && req.headers['transfer-encoding'] === undefined)) {

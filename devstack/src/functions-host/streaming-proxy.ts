@@ -45,6 +45,12 @@ export class StreamingProxy {
     });
     const finished = new Promise<void>((resolve) => {
       outgoing.on('response', (proxied) => {
+        if (res.headersSent) {
+          // The host already answered (413 while the body streamed): drop the app's response.
+          proxied.resume();
+          resolve();
+          return;
+        }
         responded = true;
         res.statusCode = proxied.statusCode ?? 500;
         for (const [name, value] of Object.entries(proxied.headers)) {

@@ -131,6 +131,11 @@ describe.each<Mode>(['buffered', 'streaming'])('local Functions host conformance
     await fixture.stop();
   });
 
+  afterAll(() => {
+    // Errors are expected from throwing handlers; a failure inside the host itself never is.
+    expect(fixture.logs.filter((entry) => entry.message.startsWith('Request failed in the host'))).toEqual([]);
+  });
+
   const rows = table.filter((row) => row.only === undefined || row.only === mode);
   test.each(rows.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
     const { key, keyVia, ...spec } = row.request;
