@@ -100,7 +100,11 @@ export async function startHostRuntime(options: HostRuntimeOptions): Promise<Run
       };
       inLogHook = true;
       try {
-        for (const hook of hooks) void hook(hookContext);
+        for (const hook of hooks) {
+          const returned = hook(hookContext);
+          // Log hooks are synchronous; a rejected promise from one must not become an unhandled rejection.
+          if (returned instanceof Promise) returned.catch((error: unknown) => hostLog('error', `A log hook failed: ${error instanceof Error ? error.message : String(error)}`));
+        }
       } catch (error) {
         hostLog('error', `A log hook threw: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
