@@ -7,7 +7,6 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TEMPLATE="$REPO_ROOT/infra/main.bicep"
-PACKAGES="$REPO_ROOT/.packages"
 
 usage() {
   cat <<'USAGE'
@@ -37,7 +36,8 @@ Options:
   --deployer-type T           User|ServicePrincipal|Group for --deployer-object-id (default: detected)
   --deployment-name N         ARM deployment name (default lease-premium)
   --what-if                   show what the infrastructure step would change, then stop
-  --skip-package              deploy the existing .packages/*.zip instead of running npm run package
+  --skip-package              deploy existing zips instead of running npm run package
+  --packages-dir DIR          where the zips are (default .packages; e.g. a downloaded CI artifact)
   --skip-infra                do not deploy infrastructure (reads outputs of the last deployment)
   --skip-code                 do not deploy the Function App and WebJob packages
   --skip-smoke                do not run the smoke test
@@ -45,7 +45,7 @@ Options:
 
 Environment fallbacks: AZURE_RESOURCE_GROUP, AZURE_LOCATION, AZURE_SUBSCRIPTION_ID, NAME_PREFIX,
 LEDGER_API_URL, LEDGER_WS_URL, LEDGER_SOURCE, LEASING_COMPANY_PUBLIC_KEYS, STORAGE_NAME_PREFIX, RATE_TABLE, LOG_LEVEL,
-WEBJOB_SKU, DEPLOYER_OBJECT_ID, DEPLOYER_TYPE, DEPLOYMENT_NAME (a flag wins over its variable).
+WEBJOB_SKU, DEPLOYER_OBJECT_ID, DEPLOYER_TYPE, DEPLOYMENT_NAME, PACKAGES_DIR (a flag wins over its variable).
 USAGE
 }
 
@@ -59,7 +59,7 @@ LEDGER_SOURCE="${LEDGER_SOURCE:-}"
 LEASING_KEYS="${LEASING_COMPANY_PUBLIC_KEYS:-}" STORAGE_NAME_PREFIX="${STORAGE_NAME_PREFIX:-leasepremium}"
 RATE_TABLE="${RATE_TABLE:-us-illustrative}" LOG_LEVEL="${LOG_LEVEL:-info}" WEBJOB_SKU="${WEBJOB_SKU:-B1}"
 WEBHOOK_SECRETS_VALUE="" DEPLOYER_ID="${DEPLOYER_OBJECT_ID:-}" DEPLOYER_TYPE="${DEPLOYER_TYPE:-}"
-DEPLOYMENT_NAME="${DEPLOYMENT_NAME:-lease-premium}"
+DEPLOYMENT_NAME="${DEPLOYMENT_NAME:-lease-premium}" PACKAGES="${PACKAGES_DIR:-$REPO_ROOT/.packages}"
 WHAT_IF=0 SKIP_PACKAGE=0 SKIP_INFRA=0 SKIP_CODE=0 SKIP_SMOKE=0
 
 need_value() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value (see --help)"; }
@@ -81,6 +81,7 @@ while [[ $# -gt 0 ]]; do
     --deployer-object-id) need_value "$@"; DEPLOYER_ID="$2"; shift 2 ;;
     --deployer-type) need_value "$@"; DEPLOYER_TYPE="$2"; shift 2 ;;
     --deployment-name) need_value "$@"; DEPLOYMENT_NAME="$2"; shift 2 ;;
+    --packages-dir) need_value "$@"; PACKAGES="$2"; shift 2 ;;
     --what-if) WHAT_IF=1; shift ;;
     --skip-package) SKIP_PACKAGE=1; shift ;;
     --skip-infra) SKIP_INFRA=1; shift ;;
@@ -92,6 +93,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 # --- validate input before touching Azure ----------------------------------------------------
+[[ "$PACKAGES" = /* ]] || PACKAGES="$PWD/$PACKAGES"
 [[ -n "$RESOURCE_GROUP" ]] || die "--resource-group is required"
 [[ "$NAME_PREFIX" =~ ^[a-z][a-z0-9]{2,10}$ ]] || die "--name-prefix must be 3-11 lowercase letters/digits, starting with a letter (got '$NAME_PREFIX')"
 [[ "$LOG_LEVEL" =~ ^(debug|info|warn|error)$ ]] || die "--log-level must be debug|info|warn|error"
@@ -168,6 +170,7 @@ if [[ $SKIP_INFRA -eq 0 ]]; then
 
   # Parameters go through a private temp file: secrets never appear on a command line.
   PARAMS_FILE="$(mktemp)"; chmod 600 "$PARAMS_FILE"; trap 'rm -f "$PARAMS_FILE"' EXIT
+  # shellcheck disable=SC2016 # the single-quoted text is JavaScript; $schema is a JSON key
   NAME_PREFIX="$NAME_PREFIX" LOCATION="$LOCATION" LEDGER_URL="$LEDGER_URL" LEDGER_WS_URL="$LEDGER_WS_URL" \
   LEDGER_SOURCE="$LEDGER_SOURCE" LEASING_KEYS="$LEASING_KEYS" STORAGE_NAME_PREFIX="$STORAGE_NAME_PREFIX" RATE_TABLE="$RATE_TABLE" \
   LOG_LEVEL="$LOG_LEVEL" WEBJOB_SKU="$WEBJOB_SKU" WEBHOOK_SECRETS_VALUE="$WEBHOOK_SECRETS_VALUE" \
@@ -207,9 +210,9 @@ KEY_VAULT="$(output KEY_VAULT_NAME)"
 if [[ $SKIP_CODE -eq 0 ]]; then
   if [[ $SKIP_PACKAGE -eq 0 ]]; then
     step "Packages (npm run package)"
-    (cd "$REPO_ROOT" && npm run package)
+    (cd "$REPO_ROOT" && npm run package -- --out "$PACKAGES")
   fi
-  [[ -f "$PACKAGES/function-app.zip" && -f "$PACKAGES/webjob.zip" ]] || die "missing .packages/function-app.zip or webjob.zip: run npm run package"
+  [[ -f "$PACKAGES/function-app.zip" && -f "$PACKAGES/webjob.zip" ]] || die "missing $PACKAGES/function-app.zip or webjob.zip: run npm run package"
 
   step "Function App $FUNCTION_APP (Flex Consumption one-deploy, no remote build)"
   az functionapp deployment source config-zip -g "$RESOURCE_GROUP" -n "$FUNCTION_APP" \
