@@ -5,22 +5,13 @@ import { RatingError, rate, type RateTableSet, type RatingResult } from '../rati
 import type { DriversRepository } from '../storage/drivers-repository';
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import { isConflict } from '../storage/storage-errors';
-import {
-  needsReviewOf,
-  summarize,
-  type CurrentCoverage,
-  type EventMarker,
-  type EventOutcomeKind,
-  type HistoryKind,
-  type HistoryRecord,
-  type PremiumSummary,
-} from '../storage/vehicle-records';
+import type { CurrentCoverage, EventMarker, EventOutcomeKind, HistoryKind, PremiumSummary } from '../storage/vehicle-records';
 import { eventHistoryRowKey, type CoverageWrite, type Versioned, type VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { isStale, ledgerPointOf, planEvent } from './event-plan';
+import { eventWrite } from './event-write';
 import { buildRatingRequest } from './rating-request';
-import { reviewEntry } from './review-entry';
-import { hasSideEffects, type SideEffects } from './side-effects';
+import type { SideEffects } from './side-effects';
 
 export type EventOutcome =
   | { id: string; outcome: EventOutcomeKind; kind: HistoryKind; premium?: PremiumSummary }
@@ -40,7 +31,6 @@ type Prepared = { rejected: string } | { marker: EventMarker; write: CoverageWri
 
 /** Cars processed at once within one delivery (events of one car always run in order). */
 const PARALLEL_VEHICLES = 16;
-const UNVERIFIED_SIGNATURES = 'the bridge did not verify the ledger signatures of this transaction';
 
 export class PremiumService {
   constructor(private readonly deps: PremiumServiceDeps) {}
@@ -88,9 +78,7 @@ export class PremiumService {
     const stale = isStale(event, current?.value);
     const plan = planEvent(event, stale ? undefined : current?.value);
     if (plan.kind === 'rejected') return { rejected: plan.reason };
-    const recordedAt = now().toISOString();
-    const point = ledgerPointOf(event);
-    const rowKey = eventHistoryRowKey(point);
+    const rowKey = eventHistoryRowKey(ledgerPointOf(event));
 
     let rating: RatingResult | undefined;
     if (plan.kind === 'premium') {
@@ -106,61 +94,6 @@ export class PremiumService {
       }
     }
 
-    const kind: HistoryKind = plan.kind;
-    const history: HistoryRecord = {
-      assetId: event.subject,
-      rowKey,
-      kind,
-      ledger: point,
-      eventTime: event.time,
-      ...(event.data.lease ? { leaseAction: event.data.lease.action } : {}),
-      driverKeys: plan.kind === 'premium' ? plan.driverKeys : plan.kind === 'closure' ? plan.closedDriverKeys : [],
-      stale,
-      ...(plan.kind === 'premium' ? { basis: plan.basis } : {}),
-      ...(rating ? { rating } : {}),
-      reviewReasons: rating && !event.data.signaturesVerified ? [UNVERIFIED_SIGNATURES] : [],
-      recordedAt,
-    };
-
-    const previousDrivers = current?.value.status === 'active' ? current.value.driverKeys : [];
-    const newDrivers = plan.kind === 'premium' ? plan.driverKeys : [];
-    const effects = stale
-      ? { indexRemove: [] }
-      : {
-          indexRemove: [...new Set([...previousDrivers, ...history.driverKeys])].filter((key) => !newDrivers.includes(key)),
-          ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}),
-        };
-    const marker: EventMarker = {
-      transactionId: event.id,
-      outcome: stale ? 'stale' : 'applied',
-      historyRowKey: rowKey,
-      summary: summarize(history),
-      sideEffects: effects,
-      sideEffectsDone: !hasSideEffects(effects), // nothing outside the partition: done with the commit
-      recordedAt,
-    };
-
-    const nextCurrent: CurrentCoverage | undefined = stale
-      ? undefined
-      : {
-          assetId: event.subject,
-          status: plan.kind === 'registration' ? 'registered' : plan.kind === 'closure' ? 'closed' : 'active',
-          ledger: point,
-          eventTime: event.time,
-          issuer: event.data.issuer,
-          holderKeys: event.data.newOwners,
-          driverKeys: newDrivers,
-          ...(history.basis ? { basis: history.basis } : {}),
-          ...(marker.summary.premium ? { premium: marker.summary.premium } : {}),
-          reviewReasons: history.reviewReasons,
-          historyRowKey: rowKey,
-          revision: (current?.value.revision ?? 0) + 1,
-          updatedAt: recordedAt,
-        };
-
-    return {
-      marker,
-      write: { history, eventMarker: marker, ...(nextCurrent ? { current: { value: nextCurrent, etag: current?.etag } } : {}) },
-    };
+    return eventWrite({ event, current, plan, rating, stale, recordedAt: now().toISOString() });
   }
 }

@@ -5,20 +5,12 @@ import { RatingError, rate, type RateTableSet } from '../rating';
 import type { DriversRepository } from '../storage/drivers-repository';
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import { isConflict } from '../storage/storage-errors';
-import {
-  needsReviewOf,
-  summarize,
-  type CurrentCoverage,
-  type DriverChange,
-  type HistoryRecord,
-  type PremiumSummary,
-  type RerateMarker,
-} from '../storage/vehicle-records';
-import { eventHistoryRowKey, rerateHistoryRowKey, type VehiclesRepository } from '../storage/vehicles-repository';
+import type { DriverChange, PremiumSummary } from '../storage/vehicle-records';
+import type { VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { buildRatingRequest } from './rating-request';
-import { reviewEntry } from './review-entry';
-import { hasSideEffects, type SideEffects } from './side-effects';
+import { rerateWrite } from './rerate-write';
+import type { SideEffects } from './side-effects';
 
 export interface RerateResult {
   assetId: string;
@@ -37,18 +29,6 @@ export interface RerateServiceDeps {
 }
 
 const PARALLEL_VEHICLES = 8;
-
-export function describeChange(change: DriverChange): string {
-  const item = change.item ?? {};
-  switch (change.change) {
-    case 'claim-added':
-      return `driver history changed: claim added (${String(item.date)}, ${item.atFault === true ? 'at fault' : 'not at fault'}), profile revision ${change.revision}`;
-    case 'violation-added':
-      return `driver history changed: violation added (${String(item.date)}, ${String(item.code)}, ${String(item.points)} points), profile revision ${change.revision}`;
-    case 'profile-saved':
-      return `driver profile replaced, profile revision ${change.revision}`;
-  }
-}
 
 export class RerateService {
   constructor(private readonly deps: RerateServiceDeps) {}
@@ -95,34 +75,7 @@ export class RerateService {
         throw error;
       }
 
-      const recordedAt = now().toISOString();
-      const revision = coverage.revision + 1;
-      const history: HistoryRecord = {
-        assetId,
-        rowKey: rerateHistoryRowKey(eventHistoryRowKey(coverage.ledger), revision),
-        kind: 're-rate',
-        ledger: coverage.ledger,
-        eventTime: coverage.eventTime,
-        driverKeys: coverage.driverKeys,
-        stale: false,
-        basis,
-        rating,
-        reviewReasons: coverage.reviewReasons,
-        reason: describeChange(change),
-        cause: change,
-        recordedAt,
-      };
-      const effects = { indexRemove: [], ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}) };
-      const marker: RerateMarker = {
-        driverKey: change.driverKey,
-        revision: change.revision,
-        historyRowKey: history.rowKey,
-        summary: summarize(history),
-        sideEffects: effects,
-        sideEffectsDone: !hasSideEffects(effects),
-        recordedAt,
-      };
-      const next: CurrentCoverage = { ...coverage, basis, ...(marker.summary.premium ? { premium: marker.summary.premium } : {}), historyRowKey: history.rowKey, revision, updatedAt: recordedAt };
+      const { history, marker, next } = rerateWrite({ coverage, basis, rating, change, recordedAt: now().toISOString() });
       try {
         await vehicles.commit({ history, current: { value: next, etag: current.etag }, rerateMarker: marker });
       } catch (error) {

@@ -1,0 +1,77 @@
+// The records one event produces, built without I/O from the event, the car's current coverage,
+// the plan and the rating: the history record, the processed-event marker (with its outbox) and,
+// unless the event is stale, the next current coverage.
+import type { OwnershipEvent } from '@lease-premium/events';
+import type { RatingResult } from '../rating';
+import { needsReviewOf, summarize, type CurrentCoverage, type EventMarker, type HistoryRecord } from '../storage/vehicle-records';
+import { eventHistoryRowKey, type CoverageWrite, type Versioned } from '../storage/vehicles-repository';
+import { ledgerPointOf, type EventPlan } from './event-plan';
+import { reviewEntry } from './review-entry';
+import { hasSideEffects } from './side-effects';
+
+const UNVERIFIED_SIGNATURES = 'the bridge did not verify the ledger signatures of this transaction';
+
+export interface EventWriteInput {
+  event: OwnershipEvent;
+  current: Versioned<CurrentCoverage> | undefined;
+  plan: Exclude<EventPlan, { kind: 'rejected' }>;
+  rating: RatingResult | undefined;
+  stale: boolean;
+  recordedAt: string;
+}
+
+export function eventWrite({ event, current, plan, rating, stale, recordedAt }: EventWriteInput): { marker: EventMarker; write: CoverageWrite } {
+  const point = ledgerPointOf(event);
+  const rowKey = eventHistoryRowKey(point);
+  const history: HistoryRecord = {
+    assetId: event.subject,
+    rowKey,
+    kind: plan.kind,
+    ledger: point,
+    eventTime: event.time,
+    ...(event.data.lease ? { leaseAction: event.data.lease.action } : {}),
+    driverKeys: plan.kind === 'premium' ? plan.driverKeys : plan.kind === 'closure' ? plan.closedDriverKeys : [],
+    stale,
+    ...(plan.kind === 'premium' ? { basis: plan.basis } : {}),
+    ...(rating ? { rating } : {}),
+    reviewReasons: rating && !event.data.signaturesVerified ? [UNVERIFIED_SIGNATURES] : [],
+    recordedAt,
+  };
+
+  const previousDrivers = current?.value.status === 'active' ? current.value.driverKeys : [];
+  const newDrivers = plan.kind === 'premium' ? plan.driverKeys : [];
+  const effects = stale
+    ? { indexRemove: [] }
+    : {
+        // Links of drivers this event ended (closure, or a hand-over to other drivers).
+        indexRemove: [...new Set([...previousDrivers, ...history.driverKeys])].filter((key) => !newDrivers.includes(key)),
+        ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}),
+      };
+  const marker: EventMarker = {
+    transactionId: event.id,
+    outcome: stale ? 'stale' : 'applied',
+    historyRowKey: rowKey,
+    summary: summarize(history),
+    sideEffects: effects,
+    sideEffectsDone: !hasSideEffects(effects), // nothing outside the partition: done with the commit
+    recordedAt,
+  };
+  if (stale) return { marker, write: { history, eventMarker: marker } };
+
+  const next: CurrentCoverage = {
+    assetId: event.subject,
+    status: plan.kind === 'registration' ? 'registered' : plan.kind === 'closure' ? 'closed' : 'active',
+    ledger: point,
+    eventTime: event.time,
+    issuer: event.data.issuer,
+    holderKeys: event.data.newOwners,
+    driverKeys: newDrivers,
+    ...(history.basis ? { basis: history.basis } : {}),
+    ...(marker.summary.premium ? { premium: marker.summary.premium } : {}),
+    reviewReasons: history.reviewReasons,
+    historyRowKey: rowKey,
+    revision: (current?.value.revision ?? 0) + 1,
+    updatedAt: recordedAt,
+  };
+  return { marker, write: { history, eventMarker: marker, current: { value: next, etag: current?.etag } } };
+}

@@ -1,0 +1,65 @@
+// The records one re-rate produces, built without I/O: the re-rate history record (filed right after
+// the event whose coverage it re-rates), its marker, and the next current coverage.
+import type { RatingResult } from '../rating';
+import { needsReviewOf, summarize, type CurrentCoverage, type DriverChange, type HistoryRecord, type RatingBasis, type RerateMarker } from '../storage/vehicle-records';
+import { eventHistoryRowKey, rerateHistoryRowKey } from '../storage/vehicles-repository';
+import { reviewEntry } from './review-entry';
+import { hasSideEffects } from './side-effects';
+
+export function describeChange(change: DriverChange): string {
+  const item = change.item ?? {};
+  switch (change.change) {
+    case 'claim-added':
+      return `driver history changed: claim added (${String(item.date)}, ${item.atFault === true ? 'at fault' : 'not at fault'}), profile revision ${change.revision}`;
+    case 'violation-added':
+      return `driver history changed: violation added (${String(item.date)}, ${String(item.code)}, ${String(item.points)} points), profile revision ${change.revision}`;
+    case 'profile-saved':
+      return `driver profile replaced, profile revision ${change.revision}`;
+  }
+}
+
+export interface RerateWriteInput {
+  coverage: CurrentCoverage;
+  basis: RatingBasis;
+  rating: RatingResult;
+  change: DriverChange;
+  recordedAt: string;
+}
+
+export function rerateWrite({ coverage, basis, rating, change, recordedAt }: RerateWriteInput): { history: HistoryRecord; marker: RerateMarker; next: CurrentCoverage } {
+  const revision = coverage.revision + 1;
+  const history: HistoryRecord = {
+    assetId: coverage.assetId,
+    rowKey: rerateHistoryRowKey(eventHistoryRowKey(coverage.ledger), revision),
+    kind: 're-rate',
+    ledger: coverage.ledger,
+    eventTime: coverage.eventTime,
+    driverKeys: coverage.driverKeys,
+    stale: false,
+    basis,
+    rating,
+    reviewReasons: coverage.reviewReasons,
+    reason: describeChange(change),
+    cause: change,
+    recordedAt,
+  };
+  const effects = { indexRemove: [], ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}) };
+  const marker: RerateMarker = {
+    driverKey: change.driverKey,
+    revision: change.revision,
+    historyRowKey: history.rowKey,
+    summary: summarize(history),
+    sideEffects: effects,
+    sideEffectsDone: !hasSideEffects(effects),
+    recordedAt,
+  };
+  const next: CurrentCoverage = {
+    ...coverage,
+    basis,
+    ...(marker.summary.premium ? { premium: marker.summary.premium } : {}),
+    historyRowKey: history.rowKey,
+    revision,
+    updatedAt: recordedAt,
+  };
+  return { history, marker, next };
+}
