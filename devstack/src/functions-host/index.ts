@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type RpcLogLevel } from './core-types';
 import { childMessageSchema, type ReadyMessage, type StartMessage } from './host-messages';
-import { formatLogLine, type HostLogEntry, makeEntry } from './host-log';
+import { type HostLogEntry, makeEntry } from './host-log';
 import { type FunctionKeys } from './keys';
 
 export { type FunctionKeys } from './keys';
@@ -127,9 +127,4 @@ export function startFunctionsHost(options: StartFunctionsHostOptions): Promise<
     };
     child.send(start);
   });
-}
-
-/** Prints a log entry the way the CLI does. */
-export function printLogEntry(entry: HostLogEntry): void {
-  process.stdout.write(`${formatLogLine(entry)}\n`);
 }
