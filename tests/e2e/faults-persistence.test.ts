@@ -9,6 +9,7 @@ import { startTestStack, type TestStack } from '../support/stack';
 import { waitForConsistency } from './lib/invariants';
 import { LeaseStory } from './lib/lease-story';
 import { startTraffic, trafficProgress } from './lib/traffic';
+import { metric, waitForMetric } from './lib/webjob-metrics';
 
 jest.setTimeout(150_000);
 
@@ -33,11 +34,15 @@ describe('faults: Azurite and the ledger node restarted (persistent mode)', () =
   });
 
   it('Azurite restarted: stored premiums survive, and what committed meanwhile arrives once', async () => {
+    const metrics = t.stack.description.webjob.metricsUrl;
+    const retries = await metric(metrics, 'webjob_delivery_retries_total');
     const before = await t.api.premiumHistory(story.cars[0]!.assetId);
     const traffic = startTraffic(story, drivers, 50);
     await trafficProgress(traffic, 5);
     await t.stack.supervisor.stopPart('azurite');
     await trafficProgress(traffic, 10);
+    // Deliveries failed meanwhile (the Function App answers 503 without storage) and are retried.
+    await waitForMetric(metrics, 'webjob_delivery_retries_total', (v) => v > retries, 10_000);
     await t.stack.supervisor.startPart('azurite');
     await trafficProgress(traffic, 5);
     await traffic.stop();
@@ -47,6 +52,12 @@ describe('faults: Azurite and the ledger node restarted (persistent mode)', () =
   });
 
   it('the ledger node restarted: the chain is still there, the WebJob reconnects and catches up', async () => {
+    const metrics = t.stack.description.webjob.metricsUrl;
+    const reconnects = await metric(metrics, 'webjob_stream_reconnects_total');
+    // Committed right before the restart: possibly not yet delivered when the node goes away.
+    const burst = startTraffic(story, drivers, 0);
+    await trafficProgress(burst, 5);
+    await burst.stop();
     await t.stack.supervisor.stopPart('ledger');
     await t.stack.supervisor.startPart('ledger');
     // The chain survived the restart.
@@ -55,5 +66,7 @@ describe('faults: Azurite and the ledger node restarted (persistent mode)', () =
     await trafficProgress(traffic, 10);
     await traffic.stop();
     await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, assetIds(), 60_000, () => t.logTail());
+    await waitForMetric(metrics, 'webjob_stream_connected', (v) => v === 1, 20_000);
+    expect(await metric(metrics, 'webjob_stream_reconnects_total')).toBeGreaterThan(reconnects);
   });
 });

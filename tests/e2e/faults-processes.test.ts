@@ -11,6 +11,7 @@ import { startTestStack, type TestStack } from '../support/stack';
 import { waitForConsistency } from './lib/invariants';
 import { LeaseStory } from './lib/lease-story';
 import { startTraffic, trafficProgress } from './lib/traffic';
+import { metric } from './lib/webjob-metrics';
 
 jest.setTimeout(150_000);
 
@@ -51,6 +52,8 @@ describe('faults: WebJob killed, Function App down', () => {
   });
 
   it(`the Function App down for ${FUNCTION_APP_DOWN_MS / 1000} s: deliveries wait and retry, then everything arrives once`, async () => {
+    const metrics = t.stack.description.webjob.metricsUrl;
+    const retries = await metric(metrics, 'webjob_delivery_retries_total');
     const traffic = startTraffic(story, drivers, 50);
     await trafficProgress(traffic, 5);
     await t.stack.supervisor.stopPart('function-app');
@@ -59,6 +62,9 @@ describe('faults: WebJob killed, Function App down', () => {
     // The WebJob keeps retrying (its health stays up); nothing can be stored meanwhile.
     expect((await fetch(t.stack.description.functionApp.healthUrl).catch(() => undefined))?.status).toBeUndefined();
     await sleep(Math.max(0, FUNCTION_APP_DOWN_MS - (Date.now() - downSince)));
+    // The WebJob tried and kept the events (no give-up deadline) while the receiver was gone.
+    expect(await metric(metrics, 'webjob_delivery_retries_total')).toBeGreaterThan(retries);
+    expect(await metric(metrics, 'webjob_events_dead_lettered_total')).toBe(0);
     await t.stack.supervisor.startPart('function-app');
     await trafficProgress(traffic, 5);
     await traffic.stop();

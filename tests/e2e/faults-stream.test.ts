@@ -12,6 +12,7 @@ import { waitForConsistency } from './lib/invariants';
 import { LedgerAdmin } from './lib/ledger-admin';
 import { LeaseStory } from './lib/lease-story';
 import { startTraffic, trafficProgress } from './lib/traffic';
+import { metric, waitForMetric } from './lib/webjob-metrics';
 
 jest.setTimeout(120_000);
 
@@ -37,6 +38,8 @@ describe('faults: WebSocket dropped, stream stalled', () => {
   });
 
   it('every WebSocket dropped and reconnection refused for 3 s while transactions commit', async () => {
+    const metrics = t.stack.description.webjob.metricsUrl;
+    const reconnects = await metric(metrics, 'webjob_stream_reconnects_total');
     const traffic = startTraffic(story, drivers, 30);
     await trafficProgress(traffic, 5);
     await admin.refuseWebSockets(3);
@@ -44,16 +47,23 @@ describe('faults: WebSocket dropped, stream stalled', () => {
     await trafficProgress(traffic, 15);
     await traffic.stop();
     await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, assetIds(), 45_000, () => t.logTail());
-    // The WebJob is back on the live stream.
+    // The WebJob noticed, reconnected once the node accepted connections again, and is back on the live stream.
+    await waitForMetric(metrics, 'webjob_stream_connected', (v) => v === 1, 20_000);
+    expect(await metric(metrics, 'webjob_stream_reconnects_total')).toBeGreaterThan(reconnects);
     expect((await admin.status()).subscribers).toBeGreaterThanOrEqual(1);
   });
 
   it('the stream stalled (frames lost) while blocks keep committing', async () => {
+    const metrics = t.stack.description.webjob.metricsUrl;
+    const recovered = await metric(metrics, 'webjob_catchup_recovered_transactions_total');
     await admin.stallStream(6);
     const traffic = startTraffic(story, drivers, 30);
     await trafficProgress(traffic, 15);
     await traffic.stop();
     await sleep(500);
     await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, assetIds(), 45_000, () => t.logTail());
+    // Those transactions were never announced on the stream: the WebJob found them over GET /blocks
+    // (it counts them as recovered once it knows the stream skipped them).
+    await waitForMetric(metrics, 'webjob_catchup_recovered_transactions_total', (v) => v >= recovered + 15, 20_000);
   });
 });

@@ -54,16 +54,28 @@ export function buildOwnershipTransfer(
   return Transaction.signTransaction(unsigned, from.privateKey);
 }
 
-export class LeaseLedger {
-  private readonly connection: Connection;
-
-  constructor(readonly apiUrl: string) {
-    this.connection = new Connection(apiUrl);
+/** The driver rejects with plain objects (ResponseError: message, status); make them readable Errors. */
+function describeDriverError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null) {
+    const { message, status } = error as { message?: unknown; status?: unknown };
+    return [message, status].filter((part) => part !== undefined).map(String).join(': ') || JSON.stringify(error);
   }
+  return String(error);
+}
+
+export class LeaseLedger {
+  constructor(readonly apiUrl: string) {}
 
   /** Posts and resolves once the transaction is committed (mode=commit). */
   async commit(tx: SignedTransaction): Promise<void> {
-    await this.connection.postTransactionCommit(tx);
+    // A connection per call: the driver's connection spends one 20 s retry budget over its whole
+    // life, so a long-lived one stops working for good after enough failed (backed-off) requests.
+    try {
+      await new Connection(this.apiUrl).postTransactionCommit(tx);
+    } catch (error) {
+      throw new Error(`posting transaction ${tx.id} failed: ${describeDriverError(error)}`);
+    }
   }
 
   /** True when the ledger already holds this transaction (a re-post after a crash is then skipped). */

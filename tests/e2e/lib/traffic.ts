@@ -8,6 +8,7 @@ export interface Traffic {
   /** Stops after the transaction in flight; resolves with how many were committed. Rethrows a failure. */
   stop(): Promise<number>;
   committed(): number;
+  failure(): Error | undefined;
 }
 
 export function startTraffic(story: LeaseStory, drivers: readonly KeyPair[], pauseMs = 100): Traffic {
@@ -15,6 +16,7 @@ export function startTraffic(story: LeaseStory, drivers: readonly KeyPair[], pau
   let count = 0;
   let next = 0;
   let turn = 0;
+  let failure: Error | undefined;
   const loop = (async () => {
     while (running) {
       const car = story.cars[turn++ % story.cars.length]!;
@@ -23,12 +25,17 @@ export function startTraffic(story: LeaseStory, drivers: readonly KeyPair[], pau
       count++;
       await sleep(pauseMs);
     }
-  })();
+  })().catch((error: unknown) => {
+    // Kept until stop() (and reported by trafficProgress) instead of crashing the test process.
+    failure = error instanceof Error ? error : new Error(`ledger write failed: ${JSON.stringify(error)}`);
+  });
   return {
     committed: () => count,
+    failure: () => failure,
     async stop() {
       running = false;
       await loop;
+      if (failure) throw failure;
       return count;
     },
   };
@@ -39,6 +46,8 @@ export async function trafficProgress(traffic: Traffic, n: number, timeoutMs = 3
   const target = traffic.committed() + n;
   const deadline = Date.now() + timeoutMs;
   while (traffic.committed() < target) {
+    const failure = traffic.failure();
+    if (failure) throw failure;
     if (Date.now() > deadline) throw new Error(`traffic committed ${traffic.committed()} of ${target} transactions within ${timeoutMs} ms`);
     await sleep(50);
   }
