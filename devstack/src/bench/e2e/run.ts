@@ -1,0 +1,248 @@
+// One benchmark run on a fresh stack: set-up (drivers, cars), then the phases in order:
+// saturation -> fixed rate -> near saturation -> catch-up (WebJob stopped, backlog, restarted) ->
+// naive bridge (WebJob stopped) -> storage ceiling. Timing comes from the ledger's block commit
+// log and the storage Timestamp of each premium record; see premium-timeline.ts.
+import { loadavg } from 'node:os';
+import { BackOfficeClient } from '../../demo/back-office-client';
+import type { LocalConfig } from '../../stack/local-config';
+import { startBenchStack, type BenchStack } from './bench-stack';
+import { NaiveBridgeProcess } from './naive-bridge-process';
+import type { BenchPlan, PhaseName } from './plan';
+import { MemorySampler, type MemoryReading } from './process-memory';
+import { phaseTimeline, readStoredEvents, type PhaseTimeline } from './premium-timeline';
+import { latencySummary, type LatencySummary } from './stats';
+import { measureStorageCeiling, premiumTemplate, type CeilingResult } from './storage-ceiling';
+import type { LedgerWorkload, PreparedTx } from './workload';
+
+export interface ThroughputPhase {
+  transfers: number;
+  /** Ownership changes per second: events / (last premium stored - first block commit). */
+  eventsPerSecond: number;
+  /** Rate the ledger committed them: events / (last commit - first commit). */
+  committedPerSecond: number;
+  /** From the last block commit to the last premium stored (the backlog left when posting ended). */
+  drainAfterLastCommitMs: number;
+  latency: LatencySummary;
+}
+
+export interface PacedPhase {
+  offeredPerSecond: number;
+  transfers: number;
+  /** How far the sender fell behind its schedule at worst (ms). */
+  senderLateMs: number;
+  eventsPerSecond: number;
+  latency: LatencySummary;
+}
+
+export interface CatchUpPhase {
+  transfers: number;
+  /** WebJob spawn -> last premium of the backlog stored. */
+  seconds: number;
+  transactionsPerSecond: number;
+  /** WebJob spawn -> healthy. */
+  startupSeconds: number;
+}
+
+export interface RunResult {
+  run: number;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd: number[];
+  saturation?: ThroughputPhase;
+  fixedRate?: PacedPhase;
+  nearSaturation?: PacedPhase;
+  catchUp?: CatchUpPhase;
+  naive?: ThroughputPhase;
+  storageCeiling?: CeilingResult;
+  /** Peak VmRSS / VmHWM per process and phase, bytes. */
+  memory: Record<string, Record<string, MemoryReading>>;
+}
+
+export interface RunContext {
+  plan: BenchPlan;
+  repoRoot: string;
+  stateDir: string;
+  config: LocalConfig;
+  workload: LedgerWorkload;
+  rateTable: string;
+  log: (line: string) => void;
+}
+
+const deliveryTimeoutMs = (events: number): number => 120_000 + events * 50;
+
+function throughputPhase(transfers: number, timeline: PhaseTimeline): ThroughputPhase {
+  if (timeline.stored !== transfers) throw new Error(`only ${timeline.stored} of ${transfers} premiums found in storage`);
+  return {
+    transfers,
+    eventsPerSecond: (transfers * 1000) / (timeline.lastStoredMs - timeline.firstCommitMs),
+    committedPerSecond: (transfers * 1000) / Math.max(1, timeline.lastCommitMs - timeline.firstCommitMs),
+    drainAfterLastCommitMs: timeline.lastStoredMs - timeline.lastCommitMs,
+    latency: latencySummary(timeline.latenciesMs),
+  };
+}
+
+export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> {
+  const { plan, workload, log } = ctx;
+  const result: RunResult = { run, loadAverageAtStart: loadavg(), loadAverageAtEnd: [], memory: {} };
+  const skip = (phase: PhaseName): boolean => plan.skip.has(phase);
+  const bench: BenchStack = await startBenchStack({ repoRoot: ctx.repoRoot, stateDir: ctx.stateDir, blockIntervalMs: plan.blockIntervalMs, rateTable: ctx.rateTable, ...(plan.profileDir ? { profileDir: plan.profileDir } : {}) });
+  let naive: NaiveBridgeProcess | undefined;
+  try {
+    const { load, stack } = bench;
+    const description = stack.description;
+    const api = new BackOfficeClient(description.functionApp.baseUrl, description.functionApp.functionKey);
+    let committed = 0;
+    let delivered = 0; // by the current WebJob process
+    let cursor = 0;
+    const take = (count: number): { txs: PreparedTx[]; first: number } => {
+      if (cursor + count > workload.transfers.length) throw new Error(`the pre-built workload has ${workload.transfers.length} transfers; ${cursor + count} needed`);
+      const first = cursor;
+      cursor += count;
+      return { txs: workload.transfers.slice(first, cursor), first };
+    };
+    const pidsOf = (names: string[]) => (): Record<string, number | undefined> => ({
+      ...(names.includes('webjob') ? { webjob: bench.pid('webjob') } : {}),
+      'function-app': bench.pid('function-app'),
+      ...(naive ? { 'naive-bridge': naive.pid } : {}),
+    });
+    const measured = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
+      const sampler = new MemorySampler(pidsOf(['webjob']));
+      sampler.start();
+      const started = performance.now();
+      try {
+        return await body();
+      } finally {
+        result.memory[phase] = sampler.stop();
+        log(`  ${phase} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      }
+    };
+
+    // Set-up (not timed): the insurer knows the drivers; the cars are on the ledger and registered.
+    await measured('setup', async () => {
+      let next = 0;
+      const registrar = async (): Promise<void> => {
+        while (next < workload.drivers.length) {
+          const driver = workload.drivers[next++];
+          if (driver) await api.putDriver(driver.keys.publicKey, driver.profile);
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, registrar));
+      await load.postAll(workload.creates, plan.postConcurrency);
+      committed += workload.creates.length;
+      await load.waitCommitted(committed, 120_000);
+      delivered += workload.creates.length;
+      await bench.waitDelivered(delivered, deliveryTimeoutMs(workload.creates.length));
+    });
+
+    const fullSpeed = async (count: number): Promise<string[]> => {
+      const { txs, first } = take(count);
+      await load.postRounds(txs, first, workload.fleet, committed, plan.postConcurrency);
+      committed += count;
+      await load.waitCommitted(committed, 120_000);
+      return txs.map((tx) => tx.id);
+    };
+    const paced = async (perSecond: number, seconds: number): Promise<{ ids: string[]; lateMs: number }> => {
+      const { txs } = take(Math.max(1, Math.round(perSecond * seconds)));
+      const { lateMs } = await load.postPaced(txs, perSecond);
+      committed += txs.length;
+      await load.waitCommitted(committed, 120_000);
+      return { ids: txs.map((tx) => tx.id), lateMs };
+    };
+    const webjobDrains = async (count: number): Promise<void> => {
+      delivered += count;
+      await bench.waitDelivered(delivered, deliveryTimeoutMs(count));
+    };
+    const timelineOf = async (ids: string[]): Promise<PhaseTimeline> => phaseTimeline(ids, await readStoredEvents(bench.connectionString, bench.namePrefix), bench.clock);
+    const pacedPhase = (offered: number, lateMs: number, ids: string[], timeline: PhaseTimeline): PacedPhase => {
+      const through = throughputPhase(ids.length, timeline);
+      return { offeredPerSecond: offered, transfers: ids.length, senderLateMs: lateMs, eventsPerSecond: through.eventsPerSecond, latency: through.latency };
+    };
+
+    if (!skip('saturation')) {
+      const ids = await measured('saturation', async () => {
+        const posted = await fullSpeed(plan.saturationTransfers);
+        await webjobDrains(posted.length);
+        return posted;
+      });
+      result.saturation = throughputPhase(ids.length, await timelineOf(ids));
+      log(`  saturation: ${result.saturation.eventsPerSecond.toFixed(0)} events/s (ledger committed ${result.saturation.committedPerSecond.toFixed(0)}/s), p99 ${result.saturation.latency.p99.toFixed(0)} ms`);
+    }
+
+    if (!skip('fixed-rate')) {
+      const { ids, lateMs } = await measured('fixed-rate', async () => {
+        const posted = await paced(plan.fixedRate, plan.fixedSeconds);
+        await webjobDrains(posted.ids.length);
+        return posted;
+      });
+      result.fixedRate = pacedPhase(plan.fixedRate, lateMs, ids, await timelineOf(ids));
+      log(`  fixed rate ${plan.fixedRate}/s: p50 ${result.fixedRate.latency.p50.toFixed(0)} / p95 ${result.fixedRate.latency.p95.toFixed(0)} / p99 ${result.fixedRate.latency.p99.toFixed(0)} ms`);
+    }
+
+    if (!skip('near-saturation') && result.saturation) {
+      const rate = Math.min(plan.nearSaturationMaxRate, Math.max(1, Math.round(result.saturation.eventsPerSecond * plan.nearSaturationFraction)));
+      const { ids, lateMs } = await measured('near-saturation', async () => {
+        const posted = await paced(rate, plan.nearSaturationSeconds);
+        await webjobDrains(posted.ids.length);
+        return posted;
+      });
+      result.nearSaturation = pacedPhase(rate, lateMs, ids, await timelineOf(ids));
+      log(`  near saturation ${rate}/s: p50 ${result.nearSaturation.latency.p50.toFixed(0)} / p95 ${result.nearSaturation.latency.p95.toFixed(0)} / p99 ${result.nearSaturation.latency.p99.toFixed(0)} ms`);
+    }
+
+    if (!skip('catch-up')) {
+      await stack.supervisor.stopPart('webjob');
+      const { txs, first } = take(plan.catchUpTransfers);
+      await load.postRounds(txs, first, workload.fleet, committed, plan.postConcurrency);
+      committed += txs.length;
+      await load.waitCommitted(committed, 300_000);
+      const { spawnedAt, healthyAt } = await measured('catch-up', async () => {
+        const spawned = Date.now();
+        await stack.supervisor.startPart('webjob');
+        const healthy = Date.now();
+        delivered = 0; // a new process counts from zero
+        await webjobDrains(txs.length);
+        return { spawnedAt: spawned, healthyAt: healthy };
+      });
+      const timeline = await timelineOf(txs.map((tx) => tx.id));
+      if (timeline.stored !== txs.length) throw new Error(`catch-up: only ${timeline.stored} of ${txs.length} premiums found in storage`);
+      const seconds = (timeline.lastStoredMs - spawnedAt) / 1000;
+      result.catchUp = { transfers: txs.length, seconds, transactionsPerSecond: txs.length / seconds, startupSeconds: (healthyAt - spawnedAt) / 1000 };
+      log(`  catch-up: ${txs.length} transfers in ${seconds.toFixed(1)} s = ${result.catchUp.transactionsPerSecond.toFixed(0)} tx/s`);
+    }
+
+    if (!skip('naive')) {
+      await stack.supervisor.stopPart('webjob');
+      naive = await NaiveBridgeProcess.start({
+        ledgerApiUrl: description.ledger.apiUrl,
+        ledgerWsUrl: description.ledger.streamUrl,
+        webhookUrl: description.functionApp.webhookUrl,
+        functionKey: description.functionApp.functionKey,
+        secrets: description.webhook.secrets,
+        trustedIssuers: [ctx.config.leasingCompany.publicKey],
+      });
+      const bridge = naive;
+      const ids = await measured('naive', async () => {
+        const posted = await fullSpeed(plan.naiveTransfers);
+        await bridge.waitDelivered(posted.length, deliveryTimeoutMs(posted.length) * 4);
+        return posted;
+      });
+      await bridge.stop();
+      result.naive = throughputPhase(ids.length, await timelineOf(ids));
+      log(`  naive bridge: ${result.naive.eventsPerSecond.toFixed(0)} events/s, p99 ${result.naive.latency.p99.toFixed(0)} ms`);
+    }
+
+    if (!skip('storage-ceiling')) {
+      const template = await premiumTemplate(bench.connectionString, bench.namePrefix);
+      result.storageCeiling = await measured('storage-ceiling', () =>
+        measureStorageCeiling(bench.connectionString, `${bench.namePrefix}Ceiling`, template, plan.saturationTransfers, plan.ceilingConcurrency),
+      );
+      log(`  storage ceiling: ${result.storageCeiling.entitiesPerSecond.toFixed(0)} premium records/s (${result.storageCeiling.entityBytes} B each)`);
+    }
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nlast lines of the stack:\n${bench.tail()}`);
+  } finally {
+    await naive?.stop();
+    result.loadAverageAtEnd = loadavg();
+    await bench.stop();
+  }
+  return result;
+}
