@@ -64,6 +64,7 @@ function forwardOutput(child: ChildProcess, onLog: (entry: HostLogEntry) => void
  */
 export function startFunctionsHost(options: StartFunctionsHostOptions): Promise<FunctionsHost> {
   const appRoot = resolve(options.appRoot);
+  if (!existsSync(appRoot)) return Promise.reject(new Error(`Function App directory ${appRoot} does not exist`));
   const onLog = options.onLog;
   const child = fork(hostProcessEntry(), [], {
     cwd: appRoot,
@@ -81,6 +82,10 @@ export function startFunctionsHost(options: StartFunctionsHostOptions): Promise<
       rejectStart(new Error(`Functions host did not start within ${options.startTimeoutMs ?? 30_000} ms`));
     }, options.startTimeoutMs ?? 30_000);
 
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      rejectStart(new Error(`Functions host process could not be started: ${error.message}`));
+    });
     child.on('message', (raw: unknown) => {
       const parsed = childMessageSchema.safeParse(raw);
       if (!parsed.success) return;

@@ -144,6 +144,10 @@ app.get('hello', { route: 'hello/{who?}', handler: (req) => ({ body: 'hi ' + (re
     }
   });
 
+  test('a missing app directory is a clear error', async () => {
+    await expect(startFunctionsHost({ appRoot: '/nonexistent/function-app', port: 0 })).rejects.toThrow('Function App directory /nonexistent/function-app does not exist');
+  });
+
   test('an app that registers nothing starts with no functions and every request is 404', async () => {
     const dir = writeApp({ 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': 'module.exports = {};' });
     const host = await startApp(dir);
