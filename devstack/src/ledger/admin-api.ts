@@ -1,5 +1,6 @@
 // Fault-injection endpoint for tests of the ledger's consumers; mounted under /admin only with --admin.
 // Parameters come from the query string or a JSON body: POST /admin/faults/unavailable?seconds=5.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { LedgerFaults } from './faults';
 import type { HttpReply } from './http-responses';
@@ -9,6 +10,17 @@ export interface AdminStatus {
   transactions: number;
   pending: number;
   subscribers: number;
+}
+
+/** CPU time of the main (HTTP) thread in ms, from /proc (Linux; null elsewhere). Clock ticks of 10 ms. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, assuming CLK_TCK = 100
+  } catch {
+    return null;
+  }
 }
 
 /** Process memory; with ?gc=1 and node --expose-gc a full collection runs first (the benchmark's growth figure). */
@@ -45,7 +57,7 @@ export async function handleAdmin(
   status: () => AdminStatus,
 ): Promise<HttpReply> {
   if (method === 'GET' && (path === '/admin' || path === '/admin/')) return reply(200, ADMIN_USAGE);
-  if (method === 'GET' && path === '/admin/status') return reply(200, { ...status(), memory: memory(query.get('gc') === '1'), cpu: process.cpuUsage() });
+  if (method === 'GET' && path === '/admin/status') return reply(200, { ...status(), memory: memory(query.get('gc') === '1'), cpu: process.cpuUsage(), mainThreadCpuMs: mainThreadCpuMs() });
   if (method === 'GET' && path === '/admin/faults') return reply(200, faults.snapshot());
   const action = /^\/admin\/faults\/([a-z-]+)$/.exec(path)?.[1];
   if (!action) return reply(404, { error: `no admin endpoint ${method} ${path}`, endpoints: ADMIN_USAGE });

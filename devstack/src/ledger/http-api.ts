@@ -7,6 +7,7 @@ import { toNodeDict } from './node-transaction';
 import { flaskJsonify, restfulJson } from './python-json';
 import { parseArgs, pythonInt, pythonStr, validBool, validEd25519, validMode, validOperation, validTxid } from './query-params';
 import type { TransactionSchemaValidator } from './schema-validator';
+import type { SignatureVerifier } from './signature-verifier';
 import { decodeTransaction, validateAgainstChain, type Rejection } from './validation';
 
 export const SERVER_VERSION = '2.2.2';
@@ -19,6 +20,7 @@ export interface ApiContext {
   store: ChainStore;
   producer: BlockProducer;
   schema: TransactionSchemaValidator;
+  verifier: SignatureVerifier;
   faults: LedgerFaults;
   /** The `streams` URL advertised in the API index. */
   streamUrl: () => string;
@@ -65,19 +67,22 @@ async function postTransaction(ctx: ApiContext, req: ApiRequest): Promise<HttpRe
   if (ctx.producer.failure) return INTERNAL_SERVER_ERROR();
 
   let body: unknown;
+  let raw: string;
   try {
-    body = JSON.parse((await req.readBody()).toString('utf8'));
+    raw = (await req.readBody()).toString('utf8');
+    body = JSON.parse(raw);
   } catch {
     return BAD_REQUEST_BODY();
   }
-  const decoded = decodeTransaction(body, ctx.schema);
+  const decoded = await decodeTransaction(body, raw, ctx.schema, ctx.verifier);
   if ('status' in decoded) return rejection(decoded);
   const refused = validateAgainstChain(decoded, ctx.store);
   if (refused) return rejection(refused);
   if (ctx.producer.isPending(decoded.id)) return makeError(400, 'Internal error - Tx already exists in cache');
 
   const outcome = mode === 'commit' ? ctx.producer.outcome(decoded.id) : undefined;
-  ctx.producer.submit({ decoded, dict: toNodeDict(decoded.posted, decoded.fulfillments, decoded.outputs.map((o) => o.details)) });
+  const fulfillments = decoded.signatures.map((s) => (s.kind === 'parsed' ? s.serialized : undefined));
+  ctx.producer.submit({ decoded, dict: toNodeDict(decoded.posted, fulfillments, decoded.outputs.map((o) => o.details)) });
   const accepted = json(202, flaskJsonify(body));
   if (!outcome) return accepted; // async returns before CheckTx; sync's CheckTx re-runs the checks just passed
   let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,6 @@
 // details are re-derived (type first), the uri is COMPUTED from the details (the posted uri is not kept) and
 // the amount is re-stringified from an integer ("01" -> "1").
 import { bigchaindb } from '@lease-premium/events';
-import type { Fulfillment } from 'crypto-conditions';
 
 type ConditionDetails = bigchaindb.ConditionDetails;
 
@@ -89,12 +88,13 @@ export function detailsHaveOwner(details: ConditionDetails, publicKey: string): 
   return details.subconditions.some((d) => detailsHaveOwner(d, publicKey));
 }
 
-export function toNodeDict(tx: PostedTransaction, fulfillments: (Fulfillment | undefined)[], outputDetails: ConditionDetails[]): NodeTransactionDict {
+/** `fulfillments[i]` is input i's fulfillment re-encoded by the crypto-conditions library (Python: serialize_uri()). */
+export function toNodeDict(tx: PostedTransaction, fulfillments: (string | undefined)[], outputDetails: ConditionDetails[]): NodeTransactionDict {
   return {
     inputs: tx.inputs.map((input, i) => ({
       owners_before: input.owners_before,
       fulfills: input.fulfills ? { transaction_id: input.fulfills.transaction_id, output_index: input.fulfills.output_index } : null,
-      fulfillment: fulfillments[i]?.serializeUri() ?? input.fulfillment,
+      fulfillment: fulfillments[i] ?? input.fulfillment,
     })),
     outputs: tx.outputs.map((output, i) => {
       const details = outputDetails[i] ?? normalizeDetails(output.condition.details);

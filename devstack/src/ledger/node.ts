@@ -2,6 +2,7 @@
 // WebSocket event stream and fault injection, and stops them cleanly.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { bigchaindb } from '@lease-premium/events';
 import { BlockProducer } from './block-producer';
 import { ChainLog } from './chain-log';
@@ -10,6 +11,7 @@ import { LedgerFaults } from './faults';
 import { createHttpServer } from './http-server';
 import { Logger, type LogLevel, type LogSink } from './log';
 import { TransactionSchemaValidator } from './schema-validator';
+import { SignatureVerifier } from './signature-verifier';
 import { EventStream, EVENTS_ENDPOINT, type WsFormat } from './ws-stream';
 
 export interface LedgerNodeOptions {
@@ -31,6 +33,11 @@ export interface LedgerNodeOptions {
   admin?: boolean;
   /** Replaces the `streams` URL advertised by /api/v1/ (e.g. behind a proxy). */
   advertisedStreamUrl?: string;
+  /**
+   * Worker threads verifying signatures in parallel with the HTTP thread. Default: 1 on machines with 2+ CPUs,
+   * else 0 (inline). Always inline when running from TypeScript sources (tests).
+   */
+  verifierThreads?: number;
   /** Default 'warn' ('info' logs one line per block). */
   logLevel?: LogLevel;
   /** Where log lines go. Default stdout. */
@@ -116,9 +123,10 @@ export async function startLedgerNode(options: LedgerNodeOptions = {}): Promise<
   );
 
   const schema = new TransactionSchemaValidator();
+  const verifier = new SignatureVerifier(options.verifierThreads ?? (availableParallelism() > 1 ? 1 : 0));
   let streamUrl = options.advertisedStreamUrl ?? '';
   const httpServer = createHttpServer(
-    { store, producer, schema, faults, streamUrl: () => streamUrl, validators: localValidators() },
+    { store, producer, schema, verifier, faults, streamUrl: () => streamUrl, validators: localValidators() },
     {
       admin: options.admin ?? false,
       status: () => ({ height: store.height, transactions: store.transactionCount, pending: producer.pendingCount, subscribers: stream?.subscriberCount ?? 0 }),
@@ -131,6 +139,7 @@ export async function startLedgerNode(options: LedgerNodeOptions = {}): Promise<
     httpPort = await listen(httpServer, options.httpPort ?? 9984, host);
   } catch (error) {
     await stream?.stop();
+    await verifier.stop();
     log?.close();
     throw error;
   }
@@ -174,6 +183,7 @@ export async function startLedgerNode(options: LedgerNodeOptions = {}): Promise<
         producer.stop();
         httpServer.closeAllConnections();
         await Promise.all([new Promise<void>((resolve) => httpServer.close(() => resolve())), liveStream.stop()]);
+        await verifier.stop();
         log?.close();
       })()),
   };

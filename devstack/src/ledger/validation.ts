@@ -3,10 +3,11 @@
 // Transaction.validate against committed state (duplicates, inputs, double spends, asset id, amounts,
 // signatures). Quirk kept on purpose: a CREATE's fulfillment key is never compared with its owners_before.
 import { bigchaindb } from '@lease-premium/events';
-import type { Fulfillment } from 'crypto-conditions';
 import { NodeCrash, conditionUriOf, normalizeDetails, type OutputRef, type PostedTransaction } from './node-transaction';
 import { pythonRepr } from './python-json';
 import type { TransactionSchemaValidator } from './schema-validator';
+import type { InputSignature } from './signature-check';
+import type { SignatureVerifier } from './signature-verifier';
 import { VALID_LANGUAGES } from './text-search';
 
 type ConditionDetails = bigchaindb.ConditionDetails;
@@ -23,7 +24,8 @@ export interface DecodedTransaction {
   id: string;
   operation: 'CREATE' | 'TRANSFER';
   assetId: string;
-  fulfillments: (Fulfillment | undefined)[];
+  /** Per input: parsed fulfillment's condition uri, signature verdict and re-encoding (signature-check.ts). */
+  signatures: InputSignature[];
   outputs: { amount: bigint; details: ConditionDetails; uri: string; publicKeys: string[] | null }[];
   spends: OutputRef[];
 }
@@ -101,8 +103,11 @@ function keyMessage(key: string, objectName: string): string {
   return `Invalid key name "${key}" in ${objectName} object. The key name cannot contain characters ".", "$" or null characters`;
 }
 
-/** Transaction.from_dict(tx) with schema validation; returns the decoded transaction or the real node's refusal. */
-export function decodeTransaction(body: unknown, schema: TransactionSchemaValidator): DecodedTransaction | Rejection {
+/**
+ * Transaction.from_dict(tx) with schema validation; returns the decoded transaction or the real node's refusal.
+ * `raw` is the posted JSON text of `body`; the verifier checks its signatures (on worker threads when it has any).
+ */
+export async function decodeTransaction(body: unknown, raw: string, schema: TransactionSchemaValidator, verifier: SignatureVerifier): Promise<DecodedTransaction | Rejection> {
   if (!isRecord(body)) return crash(); // tx_body['id'] on a list/str/number raises TypeError in the real node
   if (!Object.hasOwn(body, 'id')) return invalid('InvalidHash', 'No transaction id found!');
   const idCheck = bigchaindb.checkTransactionId(body as unknown as bigchaindb.UnsignedTransaction);
@@ -126,16 +131,10 @@ export function decodeTransaction(body: unknown, schema: TransactionSchemaValida
     return invalid('ValidationError', `operation ${tx.operation} (validator elections and votes) is not supported by this local node`);
   }
 
-  const fulfillments: (Fulfillment | undefined)[] = [];
-  for (const input of tx.inputs) {
+  const signatures = await verifier.check(raw);
+  for (const [i, input] of tx.inputs.entries()) {
     if (!Array.isArray(input.owners_before)) return crash(); // Input(): `owners_before` must be a list instance
-    if (typeof input.fulfillment === 'string') {
-      const parsed = bigchaindb.parseFulfillment(input.fulfillment);
-      if (!parsed) return invalid('InvalidSignature', "Fulfillment URI couldn't been parsed");
-      fulfillments.push(parsed);
-    } else {
-      fulfillments.push(undefined); // condition details instead of a signature: never valid, refused at the signature check
-    }
+    if (signatures[i]?.kind === 'unparseable') return invalid('InvalidSignature', "Fulfillment URI couldn't been parsed");
   }
 
   const outputs: DecodedTransaction['outputs'] = [];
@@ -158,7 +157,7 @@ export function decodeTransaction(body: unknown, schema: TransactionSchemaValida
     id: tx.id,
     operation,
     assetId: operation === 'CREATE' ? tx.id : (tx.asset.id as string),
-    fulfillments,
+    signatures,
     outputs,
     spends: tx.inputs.flatMap((input) => (input.fulfills ? [{ transaction_id: input.fulfills.transaction_id, output_index: input.fulfills.output_index }] : [])),
   };
@@ -211,15 +210,10 @@ export function validateAgainstChain(d: DecodedTransaction, chain: ChainView, bl
 
 /** _inputs_valid: each fulfillment validates over the v2 message; for TRANSFER its condition is the spent output's. */
 function checkSignatures(d: DecodedTransaction, spentUris: string[]): Rejection | undefined {
-  const prefix = bigchaindb.serializeForSigning(d.posted as unknown as bigchaindb.UnsignedTransaction);
   for (let i = 0; i < d.posted.inputs.length; i++) {
-    const fulfillment = d.fulfillments[i];
-    const input = d.posted.inputs[i];
-    if (!fulfillment || !input) return invalid('InvalidSignature', 'Transaction signature is invalid.');
-    if (d.operation === 'TRANSFER' && fulfillment.getConditionUri() !== spentUris[i]) return invalid('InvalidSignature', 'Transaction signature is invalid.');
-    if (!bigchaindb.fulfillmentValidates(fulfillment, bigchaindb.signingMessage(prefix, input.fulfills ?? null))) {
-      return invalid('InvalidSignature', 'Transaction signature is invalid.');
-    }
+    const signature = d.signatures[i];
+    if (signature?.kind !== 'parsed' || !signature.valid) return invalid('InvalidSignature', 'Transaction signature is invalid.');
+    if (d.operation === 'TRANSFER' && signature.conditionUri !== spentUris[i]) return invalid('InvalidSignature', 'Transaction signature is invalid.');
   }
   return undefined;
 }

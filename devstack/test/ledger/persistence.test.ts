@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { bigchaindb } from '@lease-premium/events';
 import { ALICE, BOB, error400, http, makeCreate, makeTransfer, output, type Tx } from './ledger-fixtures';
 
 const CLI = resolve(__dirname, '../../dist/ledger/cli.js');
@@ -76,6 +77,9 @@ describe('ledger node persistence (--data)', () => {
     expect(JSON.parse((await http(`${running.api}transactions/${other.id}`)).text)).toEqual(other);
     expect((await postTo(running.api, create, 'sync')).text).toBe(error400(`Invalid transaction (DuplicateTransaction): transaction \`${create.id}\` already exists`));
     expect((await postTo(running.api, transfer, 'sync')).text).toBe(error400(`Invalid transaction (DoubleSpend): input \`${create.id}\` was already spent`));
+    const forged = { ...makeCreate(ALICE), metadata: { forged: true } }; // checked by the CLI's signature worker
+    const forgedRes = await postTo(running.api, { ...forged, id: bigchaindb.computeTransactionId(forged) }, 'sync');
+    expect(forgedRes.text).toBe(error400('Invalid transaction (InvalidSignature): Transaction signature is invalid.'));
     const next = makeCreate(ALICE);
     expect((await postTo(running.api, next, 'commit')).status).toBe(202);
     expect((await http(`${running.api}blocks?transaction_id=${next.id}`)).text).toBe('[4]\n');

@@ -1,0 +1,67 @@
+// The worker-thread signature checks, loaded from the compiled build (workers need the compiled worker script;
+// from TypeScript sources the verifier checks inline, which every other ledger test exercises).
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { bigchaindb } from '@lease-premium/events';
+import type { SignatureVerifier as Verifier } from '../../src/ledger/signature-verifier';
+import { checkInputSignatures } from '../../src/ledger/signature-check';
+import { ALICE, BOB, CAROL, CREATE_VECTOR, TRANSFER1_VECTOR, makeCreate, makeTransfer, output } from './ledger-fixtures';
+
+const COMPILED = resolve(__dirname, '../../dist/ledger/signature-verifier.js');
+
+function compiledVerifier(threads: number): Verifier {
+  if (!existsSync(COMPILED)) throw new Error(`${COMPILED} is missing: build first (npx tsc -b devstack)`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SignatureVerifier } = require(COMPILED) as { SignatureVerifier: new (threads: number) => Verifier };
+  return new SignatureVerifier(threads);
+}
+
+describe('signature checks', () => {
+  test('inline: the real vectors verify; the condition uri is the spent output one; a tampered message does not', () => {
+    const [create] = checkInputSignatures(JSON.stringify(CREATE_VECTOR));
+    expect(create).toEqual({ kind: 'parsed', valid: true, conditionUri: CREATE_VECTOR.outputs[0]!.condition.uri, serialized: CREATE_VECTOR.inputs[0]!.fulfillment });
+    const [transfer] = checkInputSignatures(JSON.stringify(TRANSFER1_VECTOR));
+    expect(transfer).toMatchObject({ kind: 'parsed', valid: true, conditionUri: CREATE_VECTOR.outputs[0]!.condition.uri });
+    expect(checkInputSignatures(JSON.stringify({ ...CREATE_VECTOR, metadata: { sequence: 5 } }))[0]).toMatchObject({ kind: 'parsed', valid: false });
+    expect(checkInputSignatures(JSON.stringify({ ...CREATE_VECTOR, inputs: [{ ...CREATE_VECTOR.inputs[0], fulfillment: 'AAAA' }] }))).toEqual([{ kind: 'unparseable' }]);
+  });
+
+  test('inline: threshold fulfillments verify leaf by leaf', () => {
+    const joint = makeCreate(ALICE, { outputs: [output([BOB.public_key, CAROL.public_key])] });
+    const both = makeTransfer([{ tx: joint, index: 0 }], [output([ALICE.public_key])], [BOB.private_key, CAROL.private_key]);
+    expect(checkInputSignatures(JSON.stringify(both))).toEqual([
+      { kind: 'parsed', valid: true, conditionUri: joint.outputs[0]!.condition.uri, serialized: both.inputs[0]!.fulfillment },
+    ]);
+    const forged = structuredClone(both);
+    forged.metadata = { changed: true };
+    expect(checkInputSignatures(JSON.stringify(forged))[0]).toMatchObject({ valid: false });
+  });
+
+  test('worker threads give the same verdicts as inline checks, for many transactions at once', async () => {
+    const verifier = compiledVerifier(2);
+    try {
+      expect(verifier.threads).toBe(2);
+      const txs = Array.from({ length: 40 }, (_, i) => {
+        const tx = makeCreate(ALICE);
+        return i % 3 === 0 ? { ...tx, metadata: { forged: i } } : tx;
+      });
+      const results = await Promise.all(txs.map((tx) => verifier.check(JSON.stringify(tx))));
+      results.forEach((result, i) => expect(result).toEqual(checkInputSignatures(JSON.stringify(txs[i]))));
+      expect(results.filter((r) => r[0]?.kind === 'parsed' && !r[0].valid)).toHaveLength(14);
+    } finally {
+      await verifier.stop();
+    }
+  });
+
+  test('a job the worker cannot parse is rejected, and the worker keeps serving', async () => {
+    const verifier = compiledVerifier(1);
+    try {
+      await expect(verifier.check('{not json')).rejects.toThrow();
+      const tx = makeCreate(ALICE);
+      expect(await verifier.check(JSON.stringify(tx))).toEqual(checkInputSignatures(JSON.stringify(tx)));
+      expect(bigchaindb.verifyTransaction(tx).ok).toBe(true);
+    } finally {
+      await verifier.stop();
+    }
+  });
+});
