@@ -38,6 +38,10 @@ export interface TestStackOptions {
   persistent?: boolean;
   webjobEnv?: Record<string, string>;
   functionAppEnv?: Record<string, string>;
+  /** Storage name prefix; default a unique one (pass the previous run's to reuse its storage). */
+  namePrefix?: string;
+  /** Reuse this state folder (a previous stack's data, config and demo progress); it is kept on stop. */
+  stateDir?: string;
   /** Ledger block interval; default 100 ms (tests commit many transactions in sequence). */
   blockIntervalMs?: number;
 }
@@ -57,7 +61,8 @@ export interface TestStack {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const missing = COMPILED_PARTS.filter((part) => !existsSync(path.join(REPO_ROOT, part)));
   if (missing.length > 0) throw new Error(`end-to-end tests run the compiled parts; missing ${missing.join(', ')}: run \`npm run build\` first`);
-  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'lease-premium-e2e-'));
+  const ownsStateDir = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), 'lease-premium-e2e-')));
   const events: SupervisorEvent[] = [];
   let stack: RunningStack;
   try {
@@ -67,7 +72,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       storageMode: options.persistent ? 'persistent' : 'memory',
       functionsHost: 'local-host',
       ports: 'free',
-      namePrefix: uniqueName('e2e').toLowerCase(),
+      namePrefix: options.namePrefix ?? uniqueName('e2e').toLowerCase(),
       rateTable: 'us-illustrative',
       ledger: { admin: true, blockIntervalMs: options.blockIntervalMs ?? 100 },
       webjobEnv: { ...FAST_WEBJOB_ENV, ...options.webjobEnv },
@@ -76,7 +81,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     });
   } catch (error) {
     const tail = await readLogTail(stateDir, 30).catch(() => '');
-    await rm(stateDir, { recursive: true, force: true });
+    if (ownsStateDir) await rm(stateDir, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}\n${tail}`);
   }
   const description = stack.description;
@@ -89,7 +94,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     logTail: (lines = 30) => readLogTail(stateDir, lines),
     async stop() {
       await stack.stop();
-      if (!process.env.KEEP_E2E_STATE) await rm(stateDir, { recursive: true, force: true });
+      if (ownsStateDir && !process.env.KEEP_E2E_STATE) await rm(stateDir, { recursive: true, force: true });
     },
   };
 }
@@ -100,8 +105,9 @@ async function readLogTail(stateDir: string, lines: number): Promise<string> {
   const files = await readdir(logDir);
   const parts = await Promise.all(
     files.map(async (file) => {
-      const text = await readFile(path.join(logDir, file), 'utf8');
-      return `--- ${file} (last ${lines} lines)\n${text.trimEnd().split('\n').slice(-lines).join('\n')}`;
+      const all = (await readFile(path.join(logDir, file), 'utf8')).trimEnd().split('\n');
+      const errors = all.filter((line) => /error|exception|fail/i.test(line)).slice(-10);
+      return `--- ${file}: last ${errors.length} error lines\n${errors.join('\n')}\n--- ${file}: last ${lines} lines\n${all.slice(-lines).join('\n')}`;
     }),
   );
   return parts.join('\n');
