@@ -119,6 +119,7 @@ export class LedgerFaults {
     const now = this.clock();
     if (!(this.state.indexLagUntil > now && this.state.indexLagMs > 0) || transactionIds.length === 0) return;
     const visibleAt = now + this.state.indexLagMs;
+    if (this.hidden.size > 10_000) for (const [id, at] of this.hidden) if (at <= now) this.hidden.delete(id); // never-read entries
     for (const id of transactionIds) this.hidden.set(id, visibleAt);
   }
 

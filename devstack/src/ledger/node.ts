@@ -180,7 +180,8 @@ export async function startLedgerNode(options: LedgerNodeOptions = {}): Promise<
       }),
     stop: () =>
       (stopping ??= (async () => {
-        producer.stop();
+        producer.stop(); // settles waiting mode=commit posts (500); let those answers go out before closing
+        await new Promise((resolve) => setTimeout(resolve, 20));
         httpServer.closeAllConnections();
         await Promise.all([new Promise<void>((resolve) => httpServer.close(() => resolve())), liveStream.stop()]);
         await verifier.stop();
