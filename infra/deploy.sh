@@ -97,6 +97,7 @@ done
 [[ -n "$RESOURCE_GROUP" ]] || die "--resource-group is required"
 [[ "$NAME_PREFIX" =~ ^[a-z][a-z0-9]{2,10}$ ]] || die "--name-prefix must be 3-11 lowercase letters/digits, starting with a letter (got '$NAME_PREFIX')"
 [[ "$LOG_LEVEL" =~ ^(debug|info|warn|error)$ ]] || die "--log-level must be debug|info|warn|error"
+[[ "$STORAGE_NAME_PREFIX" =~ ^[a-z][a-z0-9]{2,39}$ ]] || die "--storage-name-prefix must be 3-40 lowercase letters/digits, starting with a letter"
 if [[ $SKIP_INFRA -eq 0 ]]; then
   [[ "$LEDGER_URL" =~ ^https?:// ]] || die "--ledger-url must be an http(s) URL (got '$LEDGER_URL')"
   [[ -z "$LEDGER_WS_URL" || "$LEDGER_WS_URL" =~ ^wss?:// ]] || die "--ledger-ws-url must be a ws(s) URL"

@@ -26,7 +26,9 @@ param ledgerSource string = ''
 @description('Space-separated base58 public keys of the trusted leasing companies (LEASING_COMPANY_PUBLIC_KEYS).')
 param leasingCompanyPublicKeys string
 
-@description('STORAGE_NAME_PREFIX: every table, queue and container name derives from it.')
+@description('STORAGE_NAME_PREFIX: every table, queue and container name derives from it (lowercase letters and digits, starting with a letter).')
+@minLength(3)
+@maxLength(40)
 param storageNamePrefix string = 'leasepremium'
 
 @description('RATE_TABLE: the rate table set the Function App prices with.')

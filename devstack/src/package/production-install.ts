@@ -47,7 +47,7 @@ export async function packWorkspace(packageDir: string, destDir: string): Promis
 async function installedVersion(name: string, fromDir: string, repoRoot: string): Promise<string> {
   for (const dir of [fromDir, repoRoot]) {
     const file = join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(file)) return (await readManifest(join(dir, 'node_modules', name))).version;
+    if (existsSync(file)) return z.object({ version: z.string() }).parse(JSON.parse(await fs.readFile(file, 'utf8'))).version;
   }
   throw new Error(`${name} is not installed (looked under ${fromDir} and ${repoRoot}): run npm ci first`);
 }
@@ -61,6 +61,23 @@ export const UNDECLARED_RUNTIME_DEPENDENCIES: Readonly<Record<string, readonly s
   // @babel/runtime-corejs3) but lists only asn1.js and tweetnacl; in the repo bigchaindb-driver hoists it.
   'crypto-conditions': ['@babel/runtime-corejs3'],
 };
+
+/** Package names reachable from `roots` through `dependencies`, as installed in the repository. */
+async function installedClosure(roots: string[], fromDir: string, repoRoot: string): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const queue = roots.map((name) => ({ name, requirer: fromDir }));
+  while (queue.length > 0) {
+    const { name, requirer } = queue.shift()!;
+    if (seen.has(name)) continue;
+    const dir = [join(requirer, 'node_modules', name), join(fromDir, 'node_modules', name), join(repoRoot, 'node_modules', name)].find((candidate) => existsSync(join(candidate, 'package.json')));
+    if (!dir) continue; // an optional dependency that is not installed
+    seen.add(name);
+    // Third-party manifests vary (e.g. "main": false): read only the dependencies, loosely.
+    const manifest = z.object({ dependencies: z.record(z.string(), z.string()).optional() }).safeParse(JSON.parse(await fs.readFile(join(dir, 'package.json'), 'utf8')));
+    for (const dependency of Object.keys(manifest.success ? (manifest.data.dependencies ?? {}) : {})) queue.push({ name: dependency, requirer: dir });
+  }
+  return seen;
+}
 
 export interface StagedDependencies {
   /** What the staged package.json lists after installation (workspace packages at their version). */
@@ -109,6 +126,17 @@ export async function installProductionDependencies(options: {
       null,
       2,
     )}\n`;
+  // Add what known offenders need up front (one npm run), judged from the repository's installed tree.
+  const closure = await installedClosure(Object.keys(options.source.dependencies ?? {}), options.sourceDir, options.repoRoot);
+  for (const [needer, needs] of Object.entries(UNDECLARED_RUNTIME_DEPENDENCIES)) {
+    if (!closure.has(needer)) continue;
+    for (const name of needs) {
+      if (forInstall[name]) continue;
+      const version = await installedVersion(name, options.sourceDir, options.repoRoot);
+      forInstall[name] = version;
+      forManifest[name] = version;
+    }
+  }
   const install = async (): Promise<void> => {
     await fs.writeFile(join(options.stageDir, 'package.json'), manifest(forInstall));
     await runCommand(
@@ -118,6 +146,7 @@ export async function installProductionDependencies(options: {
     );
   };
   await install();
+  // Safety net: the staged tree may differ from the repository's (another version resolved).
   let added = false;
   for (const [needer, needs] of Object.entries(UNDECLARED_RUNTIME_DEPENDENCIES)) {
     if (!existsSync(join(options.stageDir, 'node_modules', needer, 'package.json'))) continue;

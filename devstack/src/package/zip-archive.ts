@@ -52,9 +52,9 @@ export async function zipDirectory(dir: string, zipPath: string): Promise<number
   return files.length;
 }
 
-function openZip(zipPath: string): Promise<yauzl.ZipFile> {
+function openZip(zipPath: string, autoClose = true): Promise<yauzl.ZipFile> {
   return new Promise((resolveOpen, rejectOpen) => {
-    yauzl.open(zipPath, { lazyEntries: true, autoClose: true }, (error, zipfile) => {
+    yauzl.open(zipPath, { lazyEntries: true, autoClose }, (error, zipfile) => {
       if (error || !zipfile) rejectOpen(error ?? new Error(`cannot open ${zipPath}`));
       else resolveOpen(zipfile);
     });
@@ -106,22 +106,64 @@ export async function readZipText(zipPath: string, entryPath: string): Promise<s
   return text;
 }
 
-/** Unpacks `zipPath` into `destDir`, refusing entries that would land outside it. */
+/** Unpacks `zipPath` into `destDir` (16 files in flight), refusing entries that would land outside it. */
 export async function extractZip(zipPath: string, destDir: string): Promise<void> {
   const root = resolve(destDir);
-  await forEachEntry(zipPath, async (entry, open) => {
-    const normalized = posix.normalize(entry.fileName);
-    const target = resolve(root, normalized);
-    if (normalized.startsWith('../') || posix.isAbsolute(normalized) || (target !== root && !target.startsWith(root + sep))) {
-      throw new Error(`zip entry ${entry.fileName} escapes the destination`);
-    }
-    if (entry.fileName.endsWith('/')) {
-      await fs.mkdir(target, { recursive: true });
-      return;
-    }
-    await fs.mkdir(dirname(target), { recursive: true });
-    await pipeline(await open(), createWriteStream(target));
-    const mode = (entry.externalFileAttributes >>> 16) & 0o777;
-    if (mode) await fs.chmod(target, mode);
+  // Entries are still being read after the last one is listed: close the file ourselves.
+  const zipfile = await openZip(zipPath, false);
+  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = 16;
+  await new Promise<void>((resolveAll, rejectAll) => {
+    let failed = false;
+    let ended = false;
+    const fail = (error: unknown): void => {
+      if (failed) return;
+      failed = true;
+      zipfile.close();
+      rejectAll(error instanceof Error ? error : new Error(String(error)));
+    };
+    const settle = (): void => {
+      if (ended && inFlight.size === 0 && !failed) {
+        zipfile.close();
+        resolveAll();
+      }
+    };
+    const writeEntry = async (entry: yauzl.Entry): Promise<void> => {
+      const normalized = posix.normalize(entry.fileName);
+      const target = resolve(root, normalized);
+      if (normalized.startsWith('../') || posix.isAbsolute(normalized) || (target !== root && !target.startsWith(root + sep))) {
+        throw new Error(`zip entry ${entry.fileName} escapes the destination`);
+      }
+      if (entry.fileName.endsWith('/')) {
+        await fs.mkdir(target, { recursive: true });
+        return;
+      }
+      await fs.mkdir(dirname(target), { recursive: true });
+      const stream = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) => {
+        zipfile.openReadStream(entry, (error, opened) => (error || !opened ? rejectStream(error ?? new Error('no stream')) : resolveStream(opened)));
+      });
+      await pipeline(stream, createWriteStream(target));
+      const mode = (entry.externalFileAttributes >>> 16) & 0o777;
+      if (mode) await fs.chmod(target, mode);
+    };
+    zipfile.on('error', fail);
+    zipfile.on('end', () => {
+      ended = true;
+      settle();
+    });
+    zipfile.on('entry', (entry: yauzl.Entry) => {
+      const task: Promise<void> = writeEntry(entry).then(
+        () => {
+          const wasFull = inFlight.size >= maxInFlight;
+          inFlight.delete(task);
+          if (wasFull && !ended && !failed) zipfile.readEntry();
+          settle();
+        },
+        fail,
+      );
+      inFlight.add(task);
+      if (inFlight.size < maxInFlight) zipfile.readEntry();
+    });
+    zipfile.readEntry();
   });
 }
