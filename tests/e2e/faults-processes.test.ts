@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { shiftDate } from '../../devstack/src/demo/dates';
 import { PERSONAS, personaProfile } from '../../devstack/src/demo/drivers';
 import type { KeyPair } from '../../devstack/src/stack/local-config';
+import { readStackFile } from '../../devstack/src/stack/stack-file';
+import { waitUntil } from '../../devstack/src/stack/wait';
 import { startTestStack, type TestStack } from '../support/stack';
 import { waitForConsistency } from './lib/invariants';
 import { LeaseStory } from './lib/lease-story';
@@ -45,6 +47,8 @@ describe('faults: WebJob killed, Function App down', () => {
     // Restarted by the supervisor; it waits for the dead instance's leadership lease to expire.
     await t.stack.supervisor.waitHealthy('webjob', 60_000);
     expect(t.stack.supervisor.pid('webjob')).not.toBe(pid);
+    // stack.json follows the restart (rewritten as soon as the new process is healthy).
+    await waitUntil(async () => (await readStackFile(t.stateDir)).webjob.pid === t.stack.supervisor.pid('webjob'), { timeoutMs: 5_000, what: 'stack.json to name the new WebJob pid' });
     await trafficProgress(traffic, 5);
     const sent = await traffic.stop();
     expect(sent).toBeGreaterThanOrEqual(25);

@@ -89,8 +89,6 @@ async function main(options: CliOptions): Promise<void> {
     },
     onEvent: (event) => {
       printEvent(event, !started || options.followLogs);
-      // A restarted part has a new pid: keep stack.json true.
-      if (started && event.kind === 'state' && event.state === 'healthy') void running.stack?.refreshStackFile();
     },
   });
   running.stack = stack;

@@ -49,7 +49,7 @@ export interface RunningStack {
   readonly config: LocalConfig;
   readonly supervisor: Supervisor;
   readonly ports: StackPorts;
-  /** Rewrites stack.json with the current pids (after a restart). */
+  /** Rewrites stack.json with the current pids (done automatically whenever a restarted part is healthy). */
   refreshStackFile(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -106,9 +106,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const logLine = (part: string, line: string): void => {
     appendFileSync(path.join(logDir, `${part}.log`), `${line}\n`);
   };
+  // Set once the stack is up: from then on a part that becomes healthy again has a new pid.
+  const hooks: { afterStart?: () => void } = {};
   const onEvent = (event: SupervisorEvent): void => {
     if (event.kind === 'line') logLine(event.part, event.line);
     else logLine(event.part, `--- supervisor: ${event.state}${event.pid ? ` (pid ${event.pid})` : ''}${event.detail ? `: ${event.detail}` : ''}`);
+    if (event.kind === 'state' && event.state === 'healthy') hooks.afterStart?.();
     options.onEvent?.(event);
   };
 
@@ -234,6 +237,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   await supervisor.startAll();
   let description = describe('running');
   await writeStackFile(stateDir, description);
+  let stopped = false;
+  const refresh = async (): Promise<void> => {
+    if (stopped) return;
+    description = describe('running');
+    await writeStackFile(stateDir, description);
+  };
+  hooks.afterStart = () => {
+    refresh().catch((error: Error) => logLine('supervisor', `could not rewrite stack.json: ${error.message}`));
+  };
 
   return {
     get description() {
@@ -242,11 +254,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     config,
     supervisor,
     ports,
-    async refreshStackFile() {
-      description = describe('running');
-      await writeStackFile(stateDir, description);
-    },
+    refreshStackFile: refresh,
     async stop() {
+      stopped = true;
       await supervisor.stopAll();
       description = describe('stopped');
       await writeStackFile(stateDir, description);
