@@ -83,7 +83,13 @@ export class NaiveBridge {
   async start(): Promise<void> {
     const socket = (this.socket = new WebSocket(this.config.ledgerWsUrl));
     socket.on('message', (data: Buffer) => {
-      const frame = Frame.safeParse(JSON.parse(data.toString('utf8')));
+      let json: unknown;
+      try {
+        json = JSON.parse(data.toString('utf8'));
+      } catch {
+        return; // not a frame of the event stream
+      }
+      const frame = Frame.safeParse(json);
       if (!frame.success) return;
       this.queue.push(frame.data);
       this.wake?.();

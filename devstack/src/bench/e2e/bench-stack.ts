@@ -14,7 +14,7 @@ export interface BenchStackOptions {
   stateDir: string;
   blockIntervalMs: number;
   rateTable: string;
-  /** --cpu-prof the WebJob and the Function App host into <dir>/webjob and <dir>/function-app. */
+  /** CPU-profile the WebJob and the Function App host into <dir>/webjob and <dir>/function-app. */
   profileDir?: string;
 }
 
@@ -54,7 +54,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const namePrefix = `bench${randomBytes(5).toString('hex')}`;
   const recent = new Map<string, string[]>();
   const profileEnv = (part: string): Record<string, string> =>
-    options.profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.join(options.profileDir, part)}` } : {};
+    options.profileDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`, BENCH_CPU_PROFILE_DIR: path.join(options.profileDir, part) } : {};
   const stack = await startStack({
     repoRoot: options.repoRoot,
     stateDir: options.stateDir,

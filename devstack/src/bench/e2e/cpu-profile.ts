@@ -30,6 +30,24 @@ export interface ProfileSummary {
   wallMs: number;
   busyMs: number;
   top: SelfTime[];
+  /** Self time grouped by package (node_modules), repo module folder, Node internals or native code. */
+  byModule: { module: string; selfMs: number; busyPercent: number }[];
+}
+
+/** "decimal.js", "@azure/core-client", "functions/rating", "node:internal/http", "(garbage collector)", "(native)". */
+export function moduleOf(functionName: string, url: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const clean = url.replace(/^file:\/\//, '');
+  const modules = clean.lastIndexOf('node_modules/');
+  if (modules >= 0) {
+    const parts = clean.slice(modules + 'node_modules/'.length).split('/');
+    return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? clean);
+  }
+  const repo = /\/(functions|webjob|devstack|shared)\/dist\/([^/]+)/.exec(clean);
+  if (repo) return repo[2]?.endsWith('.js') ? `${repo[1]}/${repo[2]}` : `${repo[1]}/${repo[2]}`;
+  const internal = /^node:internal\/([^/]+)/.exec(clean);
+  if (internal) return `node:internal/${internal[1]}`;
+  return clean.startsWith('node:') ? clean : path.basename(clean);
 }
 
 /** Short location: the path from node_modules/<pkg> or from the repo's dist folder, with the line. */
@@ -49,6 +67,7 @@ export function summariseProfile(profile: CpuProfile, file: string, topN = 15): 
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
   const byFunction = new Map<string, { fn: string; location: string; us: number }>();
+  const byModule = new Map<string, number>();
   let idleUs = 0;
   let totalUs = 0;
   for (const [id, us] of selfUs) {
@@ -59,6 +78,8 @@ export function summariseProfile(profile: CpuProfile, file: string, topN = 15): 
       idleUs += us;
       continue;
     }
+    const module = moduleOf(frame.functionName, frame.url);
+    byModule.set(module, (byModule.get(module) ?? 0) + us);
     const fn = frame.functionName || '(anonymous)';
     const location = shortLocation(frame.url, frame.lineNumber);
     const key = `${fn}@${location}`;
@@ -71,7 +92,11 @@ export function summariseProfile(profile: CpuProfile, file: string, topN = 15): 
     .sort((a, b) => b.us - a.us)
     .slice(0, topN)
     .map((e) => ({ fn: e.fn, location: e.location, selfMs: e.us / 1000, busyPercent: busyUs > 0 ? (100 * e.us) / busyUs : 0 }));
-  return { file, wallMs: (profile.endTime - profile.startTime) / 1000, busyMs: busyUs / 1000, top };
+  const modules = [...byModule]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, topN)
+    .map(([module, us]) => ({ module, selfMs: us / 1000, busyPercent: busyUs > 0 ? (100 * us) / busyUs : 0 }));
+  return { file, wallMs: (profile.endTime - profile.startTime) / 1000, busyMs: busyUs / 1000, top, byModule: modules };
 }
 
 /** Every .cpuprofile in a folder, summarised. */
@@ -87,6 +112,9 @@ export function summariseProfiles(dir: string, topN?: number): ProfileSummary[] 
 
 export function profileTable(summary: ProfileSummary): string {
   const lines = [`${summary.file}: wall ${(summary.wallMs / 1000).toFixed(1)} s, busy ${(summary.busyMs / 1000).toFixed(1)} s`];
+  lines.push('  self time by function:');
   for (const entry of summary.top) lines.push(`  ${entry.selfMs.toFixed(0).padStart(7)} ms ${entry.busyPercent.toFixed(1).padStart(5)}%  ${entry.fn}  ${entry.location}`);
+  lines.push('  self time by module:');
+  for (const entry of summary.byModule) lines.push(`  ${entry.selfMs.toFixed(0).padStart(7)} ms ${entry.busyPercent.toFixed(1).padStart(5)}%  ${entry.module}`);
   return lines.join('\n');
 }

@@ -62,13 +62,13 @@ const QUICK: Omit<BenchPlan, 'outDir' | 'profileDir' | 'skip'> = {
   ...FULL,
   mode: 'quick',
   runs: 1,
-  fleet: 300,
+  fleet: 200,
   drivers: 50,
-  saturationTransfers: 600,
-  fixedSeconds: 3,
-  nearSaturationSeconds: 2,
-  catchUpTransfers: 1_200,
-  naiveTransfers: 300,
+  saturationTransfers: 300,
+  fixedSeconds: 1,
+  nearSaturationSeconds: 1,
+  catchUpTransfers: 400,
+  naiveTransfers: 150,
 };
 
 export const BENCH_USAGE = `npm run bench [-- options]

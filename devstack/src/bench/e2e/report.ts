@@ -35,6 +35,7 @@ export const METHOD = {
   naive: 'devstack/src/bench/naive-bridge.ts in its own process, the WebJob stopped, the same number of transfers posted the same way',
   storageCeiling: 'copies of a real premium history record written to the same Azurite by 100-entity transactions, one partition each, concurrently',
   memory: '/proc/<pid>/status: VmHWM (kernel peak RSS) and VmRSS sampled every 250 ms',
+  cpu: '/proc/<pid>/stat utime + stime used during the phase, divided by its events (independent of machine load, unlike rates)',
 };
 
 type Pick = (run: RunResult) => number | undefined;
@@ -48,7 +49,7 @@ export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date)
     figures[key] = { label, unit, ...s, ...(target ? { target: target.text, met: target.ok(s.median) } : {}) };
   };
   const peak = (run: RunResult, process: string, field: 'peakRssBytes' | 'rssBytes', phases?: string[]): number | undefined => {
-    const values = Object.entries(run.memory)
+    const values = Object.entries(run.processes)
       .filter(([phase]) => !phases || phases.includes(phase))
       .map(([, readings]) => readings[process]?.[field])
       .filter((v): v is number => v !== undefined && Number.isFinite(v));
@@ -74,6 +75,17 @@ export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date)
   add('webjobPeakRss', 'WebJob peak RSS (VmHWM, any phase)', 'MB', (r) => peak(r, 'webjob', 'peakRssBytes'));
   add('functionAppPeakRss', 'Function App host peak RSS (VmHWM)', 'MB', (r) => peak(r, 'function-app', 'peakRssBytes'));
   add('naivePeakRss', 'naive bridge peak RSS (VmHWM)', 'MB', (r) => peak(r, 'naive-bridge', 'peakRssBytes'));
+  const cpuPerEvent = (run: RunResult, process: string): number | undefined => {
+    const used = run.processes.saturation?.[process]?.cpuMs;
+    return used !== undefined && run.saturation ? used / run.saturation.transfers : undefined;
+  };
+  for (const process of ['webjob', 'function-app', 'azurite', 'ledger']) {
+    add(`cpuPerEvent:${process}`, `CPU per event at saturation: ${process}`, 'ms', (r) => cpuPerEvent(r, process));
+  }
+  add('cpuPerEventNaive', 'CPU per event: naive bridge', 'ms', (r) => {
+    const used = r.processes.naive?.['naive-bridge']?.cpuMs;
+    return used !== undefined && r.naive ? used / r.naive.transfers : undefined;
+  });
   add('loadAverage', 'machine load average (1 min) at run start', '', (r) => r.loadAverageAtStart[0]);
   return {
     schema: 'lease-premium/bench-e2e@1',

@@ -8,7 +8,7 @@ import type { LocalConfig } from '../../stack/local-config';
 import { startBenchStack, type BenchStack } from './bench-stack';
 import { NaiveBridgeProcess } from './naive-bridge-process';
 import type { BenchPlan, PhaseName } from './plan';
-import { MemorySampler, type MemoryReading } from './process-memory';
+import { ProcessSampler, type ProcessUsage } from './process-sampler';
 import { phaseTimeline, readStoredEvents, type PhaseTimeline } from './premium-timeline';
 import { latencySummary, type LatencySummary } from './stats';
 import { measureStorageCeiling, premiumTemplate, type CeilingResult } from './storage-ceiling';
@@ -53,8 +53,8 @@ export interface RunResult {
   catchUp?: CatchUpPhase;
   naive?: ThroughputPhase;
   storageCeiling?: CeilingResult;
-  /** Peak VmRSS / VmHWM per process and phase, bytes. */
-  memory: Record<string, Record<string, MemoryReading>>;
+  /** Per phase and process: peak VmRSS / VmHWM (bytes) and CPU ms used during the phase. */
+  processes: Record<string, Record<string, ProcessUsage>>;
 }
 
 export interface RunContext {
@@ -82,7 +82,7 @@ function throughputPhase(transfers: number, timeline: PhaseTimeline): Throughput
 
 export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> {
   const { plan, workload, log } = ctx;
-  const result: RunResult = { run, loadAverageAtStart: loadavg(), loadAverageAtEnd: [], memory: {} };
+  const result: RunResult = { run, loadAverageAtStart: loadavg(), loadAverageAtEnd: [], processes: {} };
   const skip = (phase: PhaseName): boolean => plan.skip.has(phase);
   const bench: BenchStack = await startBenchStack({ repoRoot: ctx.repoRoot, stateDir: ctx.stateDir, blockIntervalMs: plan.blockIntervalMs, rateTable: ctx.rateTable, ...(plan.profileDir ? { profileDir: plan.profileDir } : {}) });
   let naive: NaiveBridgeProcess | undefined;
@@ -99,19 +99,21 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
       cursor += count;
       return { txs: workload.transfers.slice(first, cursor), first };
     };
-    const pidsOf = (names: string[]) => (): Record<string, number | undefined> => ({
-      ...(names.includes('webjob') ? { webjob: bench.pid('webjob') } : {}),
+    const pids = (): Record<string, number | undefined> => ({
+      webjob: bench.pid('webjob'),
       'function-app': bench.pid('function-app'),
+      azurite: bench.pid('azurite'),
+      ledger: bench.pid('ledger'),
       ...(naive ? { 'naive-bridge': naive.pid } : {}),
     });
     const measured = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
-      const sampler = new MemorySampler(pidsOf(['webjob']));
+      const sampler = new ProcessSampler(pids);
       sampler.start();
       const started = performance.now();
       try {
         return await body();
       } finally {
-        result.memory[phase] = sampler.stop();
+        result.processes[phase] = sampler.stop();
         log(`  ${phase} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       }
     };
