@@ -26,6 +26,11 @@ describe('ledger node validation', () => {
       const { id: _id, ...tx } = clone(CREATE_VECTOR);
       await expect400(tx, 'Invalid transaction (InvalidHash): No transaction id found!');
     });
+    test('an input without "fulfills" passes the common schema, not the CREATE one', async () => {
+      const tx = clone(makeCreate(ALICE)) as unknown as Json;
+      delete ((tx.inputs as Json[])[0] as Json).fulfills;
+      await expect400(withId(tx), "Invalid transaction schema: 'fulfills' is a required property");
+    });
     test('a body that is not an object crashes the real node: 500', async () => {
       const res = await post(node, '[1, 2]');
       expect(`${res.status} ${res.statusText}`).toBe('500 INTERNAL SERVER ERROR');
