@@ -25,9 +25,10 @@ const work = mkdtempSync(join(tmpdir(), 'lease-premium-packages-'));
 const layout = packageLayout(repoRoot, join(work, 'out'));
 let built: BuiltPackage[] = [];
 
+// Two real npm installs: minutes on a busy 2-core machine.
 beforeAll(async () => {
   built = await buildPackages(layout);
-});
+}, 600_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Names registered with app.http/app.get/... in functions/src/functions (what the host must list). */
