@@ -39,6 +39,7 @@ export interface WebJobConfig {
   consumerName: string;
   startPosition: StartPosition;
   maxPendingEvents: number;
+  assetCacheSize: number;
   checkpointIntervalMs: number;
   leaseSeconds: number;
   health: { host: string; port: number };
@@ -163,7 +164,8 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     storage: storage(env),
     consumerName,
     startPosition: startPosition(env),
-    maxPendingEvents: int(env, 'WEBJOB_MAX_PENDING_EVENTS', 10_000, 1, 1_000_000),
+    maxPendingEvents: int(env, 'WEBJOB_MAX_PENDING_EVENTS', 2_000, 1, 1_000_000),
+    assetCacheSize: int(env, 'WEBJOB_ASSET_CACHE_SIZE', 20_000, 100, 10_000_000),
     checkpointIntervalMs: int(env, 'WEBJOB_CHECKPOINT_INTERVAL_MS', 1_000, 10, 600_000),
     leaseSeconds: int(env, 'WEBJOB_LEASE_SECONDS', 30, 15, 60),
     health: { host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1', port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535) },

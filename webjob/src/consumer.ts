@@ -86,7 +86,7 @@ export class Consumer {
         },
       },
     });
-    const registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger);
+    const registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger, config.assetCacheSize);
     const processor = new TransactionProcessor({ registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source });
     const handler = new BlockHandler({ processor, dispatcher, deadLetters: this.deps.deadLetters, metrics, replay: false, tracker });
 
@@ -107,6 +107,7 @@ export class Consumer {
       ledger,
       startHeight,
       fetchConcurrency: config.ledger.fetchConcurrency,
+      maxPrefetchTransactions: config.maxPendingEvents,
       tipPollMs: config.ledger.tipPollMs,
       stallTimeoutMs: config.ledger.stallTimeoutMs,
       lagRetry: { baseMs: 50, maxMs: 2_000 },

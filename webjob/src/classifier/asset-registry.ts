@@ -1,6 +1,8 @@
 // Each car's CREATE decides whether its TRANSFERs are tracked. The registry remembers every
 // judgement (bounded LRU) and, on a miss, reads the CREATE from the ledger once, retrying while
 // the node's index lags: guessing "untracked" could lose a car's event, so it never guesses.
+// For tracked cars it also keeps the outputs of the car's latest transaction: the next TRANSFER
+// spends them, and its fulfillment is checked against their conditions (memory: one per car).
 import { type bigchaindb } from '@lease-premium/events';
 import type { LedgerClient } from '../ledger/ledger-client';
 import type { Logger } from '../ops/logger';
@@ -11,17 +13,18 @@ import { judgeCreate, type AssetInfo } from './create-judgement';
 
 export class AssetRegistry {
   private readonly assets: LruMap<string, AssetInfo>;
-  private readonly outputs: LruMap<string, bigchaindb.Output>;
+  /** asset id -> its latest tracked transaction's id and outputs. */
+  private readonly latest: LruMap<string, { transactionId: string; outputs: bigchaindb.Output[] }>;
 
   constructor(
     private readonly ledger: LedgerClient,
     private readonly trusted: ReadonlySet<string>,
     private readonly logger: Logger,
+    capacity: number,
     private readonly lagToleranceMs = 30_000,
-    capacity = 100_000,
   ) {
     this.assets = new LruMap(capacity);
-    this.outputs = new LruMap(capacity);
+    this.latest = new LruMap(capacity);
   }
 
   remember(assetId: string, info: AssetInfo): void {
@@ -29,8 +32,8 @@ export class AssetRegistry {
   }
 
   /** Records a tracked transaction's outputs so the TRANSFER spending them can be verified. */
-  rememberOutputs(tx: LedgerTransaction): void {
-    tx.outputs.forEach((output, index) => this.outputs.set(outputKey(tx.id, index), output));
+  rememberOutputs(assetId: string, tx: LedgerTransaction): void {
+    this.latest.set(assetId, { transactionId: tx.id, outputs: tx.outputs });
   }
 
   async lookup(assetId: string, signal?: AbortSignal): Promise<AssetInfo> {
@@ -39,23 +42,20 @@ export class AssetRegistry {
     const tx = await this.fetch(assetId, signal);
     const info: AssetInfo = tx.operation === 'CREATE' ? judgeCreate(tx, this.trusted).asset : { tracked: false, reason: 'untracked-asset' };
     this.assets.set(assetId, info);
-    if (info.tracked) this.rememberOutputs(tx);
+    if (info.tracked) this.rememberOutputs(assetId, tx);
     return info;
   }
 
   /** The outputs a TRANSFER spends, keyed by outputKey; read from the ledger when not remembered. */
-  async spentOutputs(tx: LedgerTransaction, signal?: AbortSignal): Promise<Map<string, bigchaindb.Output>> {
+  async spentOutputs(assetId: string, tx: LedgerTransaction, signal?: AbortSignal): Promise<Map<string, bigchaindb.Output>> {
     const result = new Map<string, bigchaindb.Output>();
+    const latest = this.latest.get(assetId);
     for (const input of tx.inputs) {
       if (!input.fulfills) continue;
-      const key = outputKey(input.fulfills.transaction_id, input.fulfills.output_index);
-      let output = this.outputs.get(key);
-      if (!output) {
-        const spent = await this.fetch(input.fulfills.transaction_id, signal);
-        spent.outputs.forEach((o, index) => this.outputs.set(outputKey(spent.id, index), o));
-        output = spent.outputs[input.fulfills.output_index];
-      }
-      if (output) result.set(key, output);
+      const { transaction_id: spentId, output_index: index } = input.fulfills;
+      const outputs = latest?.transactionId === spentId ? latest.outputs : (await this.fetch(spentId, signal)).outputs;
+      const output = outputs[index];
+      if (output) result.set(outputKey(spentId, index), output);
     }
     return result;
   }

@@ -60,6 +60,8 @@ export class WebJobMetrics {
   readonly catchupBlocks = this.counter('webjob_blocks_fetched_total', 'Blocks read over HTTP');
   readonly ledgerRetries = this.counter('webjob_ledger_retries_total', 'Ledger HTTP reads retried (errors, 5xx, 404 while the index lags)');
   readonly checkpointWrites = this.counter('webjob_checkpoint_writes_total', 'Checkpoint writes to Table storage');
+  readonly residentMemory = this.gauge('process_resident_memory_bytes', 'Resident set size of the WebJob process');
+  readonly heapUsed = this.gauge('nodejs_heap_used_bytes', 'V8 heap in use');
 
   private counter(name: string, help: string): Metric {
     return this.register({ name, help, type: 'counter' });
@@ -78,6 +80,9 @@ export class WebJobMetrics {
   }
 
   render(): string {
+    const memory = process.memoryUsage();
+    this.residentMemory.set(memory.rss);
+    this.heapUsed.set(memory.heapUsed);
     const lines: string[] = [];
     for (const m of this.all) {
       lines.push(`# HELP ${m.def.name} ${m.def.help}`, `# TYPE ${m.def.name} ${m.def.type}`);

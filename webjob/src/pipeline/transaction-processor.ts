@@ -50,7 +50,7 @@ export class TransactionProcessor {
       this.options.registry.remember(tx.id, judgement.asset);
       if (judgement.refusal) return refuse(judgement.refusal.kind, judgement.refusal.reason, tx.id);
       if (!judgement.asset.tracked) return { kind: 'skip', reason: judgement.asset.reason };
-      this.options.registry.rememberOutputs(tx);
+      this.options.registry.rememberOutputs(tx.id, tx);
       const { vehicle, issuer } = judgement.asset;
       return { kind: 'event', event: toOwnershipEvent(tx, { source: this.options.source, ...position, assetId: tx.id, vehicle, issuer, lease: null, observedAt, replay }) };
     }
@@ -59,12 +59,12 @@ export class TransactionProcessor {
     const assetId = tx.asset.id;
     const asset = await this.options.registry.lookup(assetId, signal);
     if (!asset.tracked) return { kind: 'skip', reason: 'untracked-asset' };
-    const spent = await this.options.registry.spentOutputs(tx, signal);
+    const spent = await this.options.registry.spentOutputs(assetId, tx, signal);
     const verified = verifyTransfer(tx, spent);
     if (!verified.ok) return refuse('verification-failed', verified.reason, assetId);
     const lease = classifyLeaseMetadata(tx.metadata);
     if (lease.kind === 'malformed') return refuse('malformed', `metadata: ${formatIssues(lease.issues)}`, assetId);
-    this.options.registry.rememberOutputs(tx);
+    this.options.registry.rememberOutputs(assetId, tx);
     return {
       kind: 'event',
       event: toOwnershipEvent(tx, {

@@ -60,7 +60,7 @@ export class Replayer {
         onDeadLetter: (item, kind, reason) => deps.deadLetters.add(deadLetterOfEvent(item, kind, reason), signal),
       },
     });
-    this.registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger);
+    this.registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger, config.assetCacheSize);
     this.processor = new TransactionProcessor({ registry: this.registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source });
   }
 

@@ -18,6 +18,8 @@ export interface HeightSequencerOptions {
   /** The first height to read (checkpoint + 1). */
   startHeight: number;
   fetchConcurrency: number;
+  /** Read ahead no more than about this many transactions (big blocks: fewer blocks in flight). */
+  maxPrefetchTransactions: number;
   tipPollMs: number;
   stallTimeoutMs: number;
   /** Backoff while the node lags what its stream announced. */
@@ -50,6 +52,8 @@ export class HeightSequencer {
   private liveSince: number | undefined;
   private silentSince: number | undefined;
   private seenAt = new Map<number, number>();
+  /** Moving average of transactions per block, to bound read-ahead memory. */
+  private averageBlockSize = 1;
   private readonly now: () => number;
 
   constructor(private readonly options: HeightSequencerOptions) {
@@ -107,7 +111,8 @@ export class HeightSequencer {
     while (!signal.aborted) {
       this.sweepUnannounced();
       this.checkStall();
-      const window = this.probe ? this.probeWindow : this.options.fetchConcurrency;
+      const byMemory = Math.max(1, Math.floor(this.options.maxPrefetchTransactions / Math.max(1, this.averageBlockSize)));
+      const window = Math.min(byMemory, this.probe ? this.probeWindow : this.options.fetchConcurrency);
       const target = this.probe ? this.next + window - 1 : Math.min(this.knownTip, this.next + window - 1);
       for (let h = this.next; h <= target; h++) if (!inflight.has(h)) inflight.set(h, fetchAt(h));
       const pending = inflight.get(this.next);
@@ -154,6 +159,7 @@ export class HeightSequencer {
         continue;
       }
       lagAttempt = 0;
+      this.averageBlockSize = 0.8 * this.averageBlockSize + 0.2 * block.transactions.length;
       if (this.probe) this.probeWindow = Math.min(this.probeWindow * 2, this.options.fetchConcurrency);
       this.noteExists(this.next);
       this.trackAnnouncements(block.height, ids, announced);

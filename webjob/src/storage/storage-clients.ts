@@ -4,7 +4,7 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { ContainerClient } from '@azure/storage-blob';
-import { DefaultAzureCredential } from '@azure/identity';
+import type * as AzureIdentity from '@azure/identity';
 import type { StorageSettings } from '../config';
 
 export interface StorageNames {
@@ -39,6 +39,9 @@ export function createStorageClients(settings: StorageSettings): StorageClients 
       leases: new ContainerClient(cs, names.leasesContainer),
     };
   }
+  // Loaded only in Azure (identity mode): it is a large module a connection-string setup never needs.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DefaultAzureCredential } = require('@azure/identity') as typeof AzureIdentity;
   const credential = new DefaultAzureCredential(settings.clientId ? { managedIdentityClientId: settings.clientId } : {});
   const account = settings.accountName;
   return {

@@ -11,7 +11,7 @@ export const TEST_SECRETS = ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_dG
 /** Maps transactions (each CREATE before its TRANSFERs) to events, one block per transaction. */
 export async function eventsFor(trusted: string[], txs: SignedTransaction[]): Promise<OwnershipEvent[]> {
   const ledger = new LedgerClient({ apiUrl: 'http://127.0.0.1:9/api/v1/', requestTimeoutMs: 100, retry: { baseMs: 1, maxMs: 1 }, logger: silentLogger });
-  const registry = new AssetRegistry(ledger, new Set(trusted), silentLogger);
+  const registry = new AssetRegistry(ledger, new Set(trusted), silentLogger, 1_000);
   const processor = new TransactionProcessor({ registry, trusted: new Set(trusted), source: 'bigchaindb://test' });
   const events: OwnershipEvent[] = [];
   for (const [height, tx] of txs.entries()) {
