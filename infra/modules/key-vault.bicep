@@ -47,5 +47,8 @@ resource webjobFunctionKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' 
 
 output name string = vault.name
 // Unversioned URIs: App Service re-reads the latest version (within 24 h, or at once on restart).
+// They locate the secrets; they are not secrets themselves.
+#disable-next-line outputs-should-not-contain-secrets
 output webhookSecretsUri string = '${vault.properties.vaultUri}secrets/webhook-secrets'
+#disable-next-line outputs-should-not-contain-secrets
 output webjobFunctionKeyUri string = '${vault.properties.vaultUri}secrets/webjob-function-key'

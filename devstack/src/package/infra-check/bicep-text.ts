@@ -142,6 +142,8 @@ export function declarations(m: Masked): Declaration[] {
       const text = m.uncommented.slice(statementStart, j);
       if (trimmed.startsWith('@')) {
         pendingDecorators.push(text.trim());
+      } else if (trimmed.startsWith('#')) {
+        // a pragma such as #disable-next-line: keeps the decorators above it
       } else {
         const keyword = /^([A-Za-z]+)\b/.exec(trimmed)?.[1] as DeclarationKind | undefined;
         if (keyword && KINDS.includes(keyword)) {

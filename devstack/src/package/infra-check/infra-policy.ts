@@ -37,6 +37,7 @@ export const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
   WEBJOB_RECONNECT_MAX_MS: 'tuning default',
   WEBJOB_TIP_POLL_MS: 'tuning default',
   WEBJOB_STALL_TIMEOUT_MS: 'tuning default',
+  WEBJOB_ASSET_CACHE_SIZE: 'tuning default (entries of an in-memory cache)',
   WEBHOOK_TIMEOUT_MS: 'tuning default',
   LEDGER_REQUEST_TIMEOUT_MS: 'tuning default',
 };
