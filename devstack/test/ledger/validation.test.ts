@@ -192,6 +192,16 @@ describe('ledger node validation', () => {
       expect(stored.outputs[0]).toEqual({ public_keys: [ALICE.public_key], condition: { details: { type: 'ed25519-sha-256', public_key: ALICE.public_key }, uri: output([ALICE.public_key]).condition.uri }, amount: '7' });
     });
 
+    test('the same CREATE posted twice at once with mode=commit: exactly one 202 (acceptance test_double_spend)', async () => {
+      for (let round = 0; round < 5; round++) {
+        const tx = makeCreate(ALICE);
+        const answers = await Promise.all([post(node, tx, 'commit'), post(node, tx, 'commit')]);
+        expect(answers.map((a) => a.status).sort()).toEqual([202, 400]);
+        const refusal = answers.find((a) => a.status === 400)!.text;
+        expect([error400('Internal error - Tx already exists in cache'), error400(`Invalid transaction (DuplicateTransaction): transaction \`${tx.id}\` already exists`)]).toContain(refusal);
+      }
+    });
+
     test('the same transaction posted again while pending: Tx already exists in cache', async () => {
       const slow = await startTestNode({ blockIntervalMs: 60_000 });
       try {
