@@ -133,6 +133,13 @@ describe('each check catches its drift', () => {
     expect(await problems()).toEqual([expect.stringMatching(/functions: functions\/src\/new-setting\.ts reads SHINY_NEW_SETTING/)]);
   });
 
+  test('a new WEBJOB_* tuning knob is left at its code default, and the report names it', async () => {
+    writeFileSync(join(copy, 'webjob/src/new-knob.ts'), "export const knob = (env: Record<string, string | undefined>) => int(env, 'WEBJOB_NEW_KNOB', 5, 1, 10);\ndeclare function int(env: unknown, name: string, fallback: number, min: number, max: number): number;\n");
+    const results = await checkInfra(copy);
+    expect(problemsOf(results)).toEqual([]);
+    expect(results.find((r) => r.check.startsWith('app settings'))!.notes).toEqual(expect.arrayContaining([expect.stringContaining('left at code defaults by prefix rule: WEBJOB_NEW_KNOB')]));
+  });
+
   test('a setting the Bicep sets that no code reads', async () => {
     edit('infra/modules/function-app.bicep', (t) => t.replace('  RATE_TABLE: rateTable\n', '  RATE_TABLE: rateTable\n  FORGOTTEN_SETTING: \'1\'\n'));
     expect(await problems()).toEqual([expect.stringMatching(/functions: .*sets FORGOTTEN_SETTING, which the code never reads/)]);

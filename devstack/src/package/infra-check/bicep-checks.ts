@@ -4,7 +4,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BicepFile, objectProperties, propertyOf, resourceOrModule, textOf, valueRange } from './bicep-text';
-import { BUILT_IN_ROLES, COMPONENTS, type Component, NOT_SET_IN_AZURE, PLATFORM_SETTINGS, ROLE_INCLUDES, SDK_ROLES, SECRET_SETTINGS } from './infra-policy';
+import { BUILT_IN_ROLES, COMPONENTS, type Component, NOT_SET_IN_AZURE, NOT_SET_IN_AZURE_PREFIXES, PLATFORM_SETTINGS, ROLE_INCLUDES, SDK_ROLES, SECRET_SETTINGS } from './infra-policy';
 import { type ComponentScan, scanComponent } from './source-scan';
 
 export interface CheckResult {
@@ -121,9 +121,14 @@ export async function checkSettings(repoRoot: string, scans: Map<string, Compone
     }
     if (!found.usesAppSettings) result.problems.push(`${component.module} defines appSettings but the site does not use items(appSettings)`);
     const reads = scans.get(component.name)!.settings;
+    const excusedByPrefix: string[] = [];
     for (const [name, files] of reads) {
       if (found.settings.has(name)) continue;
       if (name in NOT_SET_IN_AZURE) continue;
+      if (Object.keys(NOT_SET_IN_AZURE_PREFIXES).some((prefix) => name.startsWith(prefix))) {
+        excusedByPrefix.push(name);
+        continue;
+      }
       result.problems.push(`${component.name}: ${files.join(', ')} reads ${name}, which ${component.module} does not set (set it, or document why not in infra-policy.ts)`);
     }
     for (const [name, value] of found.settings) {
@@ -132,6 +137,8 @@ export async function checkSettings(repoRoot: string, scans: Map<string, Compone
       result.problems.push(`${component.name}: ${component.module} sets ${name}, which the code never reads (remove it, or document it as a platform setting)`);
     }
     result.notes.push(`${component.name}: ${found.settings.size} settings set, ${reads.size} read by the code`);
+    const undocumented = excusedByPrefix.filter((name) => !(name in NOT_SET_IN_AZURE));
+    if (undocumented.length > 0) result.notes.push(`${component.name}: left at code defaults by prefix rule: ${undocumented.join(', ')}`);
   }
   return result;
 }

@@ -42,6 +42,15 @@ export const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
   LEDGER_REQUEST_TIMEOUT_MS: 'tuning default',
 };
 
+/**
+ * Name prefixes excused as a family: the WebJob's own WEBJOB_* knobs all have defaults in
+ * webjob/src/config.ts and are tuned per deployment only when needed (add them to appSettings then).
+ * New knobs of that family do not need an entry above; every other new setting does.
+ */
+export const NOT_SET_IN_AZURE_PREFIXES: Readonly<Record<string, string>> = {
+  WEBJOB_: 'WebJob tuning knobs with code defaults',
+};
+
 /** Settings that carry secrets: in Azure they must be Key Vault references, never plain values. */
 export const SECRET_SETTINGS: readonly string[] = ['WEBHOOK_SECRETS', 'WEBHOOK_FUNCTION_KEY'];
 
