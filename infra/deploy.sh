@@ -195,8 +195,16 @@ if [[ $SKIP_INFRA -eq 0 ]]; then
   fi
 
   step "Infrastructure (infra/main.bicep)"
-  az deployment group create -g "$RESOURCE_GROUP" -n "$DEPLOYMENT_NAME" \
-    --template-file "$TEMPLATE" --parameters "@$PARAMS_FILE" -o none
+  # A brand-new Flex app's host can answer the host-key request with ServiceUnavailable while it
+  # starts; the deployment is idempotent, so one bounded retry covers that first-run race.
+  for attempt in 1 2; do
+    if az deployment group create -g "$RESOURCE_GROUP" -n "$DEPLOYMENT_NAME" \
+      --template-file "$TEMPLATE" --parameters "@$PARAMS_FILE" -o none; then
+      break
+    fi
+    [[ $attempt -lt 2 ]] || die "infrastructure deployment failed twice (az deployment operation list -g $RESOURCE_GROUP -n $DEPLOYMENT_NAME shows why)"
+    echo "deployment failed; retrying once in 60 s (a new Function App host may still be starting)"; sleep "${DEPLOY_RETRY_SECONDS:-60}"
+  done
   echo "done"
 fi
 

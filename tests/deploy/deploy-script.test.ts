@@ -32,13 +32,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-function run(args: string[]): { status: number | null; output: string } {
+function run(args: string[], extraEnv: Record<string, string> = {}): { status: number | null; output: string } {
   const result = spawnSync('bash', [deploySh, ...args], {
     cwd: work,
     encoding: 'utf8',
     timeout: 60_000,
     // Only what the script needs: no AZURE_* or LEDGER_* from the developer's shell leak in.
-    env: { PATH: `${fakeAzDir}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AZ_STATE: statePath },
+    env: { PATH: `${fakeAzDir}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AZ_STATE: statePath, DEPLOY_RETRY_SECONDS: '0', ...extraEnv },
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
@@ -130,6 +130,18 @@ test('the code stage deploys both zips to the apps the last deployment named', (
   expect(deployed.status).toBe(0);
   expect(state().functionZip).toEqual({ app: 'leaseprem-func-abc123', src: join(packages, 'function-app.zip') });
   expect(state().webjobZip).toEqual({ app: 'leaseprem-webjob-abc123', src: join(packages, 'webjob.zip') });
+});
+
+test('a failed infrastructure deployment is retried once, then reported', () => {
+  const recovered = run([...required, '--skip-code', '--skip-smoke'], { FAKE_AZ_FAIL_CREATES: '1' });
+  expect(recovered.status).toBe(0);
+  expect(recovered.output).toContain('retrying once');
+  expect(state().deployments).toHaveLength(1);
+
+  rmSync(statePath);
+  const failed = run([...required, '--skip-code', '--skip-smoke'], { FAKE_AZ_FAIL_CREATES: '2' });
+  expect(failed.status).toBe(1);
+  expect(failed.output).toContain('infrastructure deployment failed twice');
 });
 
 test('skipping the infrastructure without an earlier deployment fails clearly', () => {
