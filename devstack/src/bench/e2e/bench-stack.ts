@@ -106,7 +106,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
           if (counters.deadLettered > 0) throw new Error(`the WebJob dead-lettered ${counters.deadLettered} benchmark events`);
           return counters.delivered >= total;
         },
-        { timeoutMs, intervalMs: 25, what: `the WebJob to deliver ${total} events` },
+        { timeoutMs, intervalMs: 200, what: `the WebJob to deliver ${total} events` },
       );
       return counters;
     },

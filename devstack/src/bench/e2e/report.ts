@@ -75,12 +75,16 @@ export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date)
   add('webjobPeakRss', 'WebJob peak RSS (VmHWM, any phase)', 'MB', (r) => peak(r, 'webjob', 'peakRssBytes'));
   add('functionAppPeakRss', 'Function App host peak RSS (VmHWM)', 'MB', (r) => peak(r, 'function-app', 'peakRssBytes'));
   add('naivePeakRss', 'naive bridge peak RSS (VmHWM)', 'MB', (r) => peak(r, 'naive-bridge', 'peakRssBytes'));
-  const cpuPerEvent = (run: RunResult, process: string): number | undefined => {
-    const used = run.processes.saturation?.[process]?.cpuMs;
-    return used !== undefined && run.saturation ? used / run.saturation.transfers : undefined;
+  const cpuPerEvent = (run: RunResult, phase: 'saturation' | 'catch-up', process: string): number | undefined => {
+    const used = run.processes[phase]?.[process]?.cpuMs;
+    const events = phase === 'saturation' ? run.saturation?.transfers : run.catchUp?.transfers;
+    return used !== undefined && events ? used / events : undefined;
   };
   for (const process of ['webjob', 'function-app', 'azurite', 'ledger']) {
-    add(`cpuPerEvent:${process}`, `CPU per event at saturation: ${process}`, 'ms', (r) => cpuPerEvent(r, process));
+    add(`cpuPerEvent:${process}`, `CPU per event at saturation: ${process}`, 'ms', (r) => cpuPerEvent(r, 'saturation', process));
+  }
+  for (const process of ['webjob', 'function-app', 'azurite', 'ledger']) {
+    add(`cpuPerEventCatchUp:${process}`, `CPU per event in catch-up: ${process}`, 'ms', (r) => cpuPerEvent(r, 'catch-up', process));
   }
   add('cpuPerEventNaive', 'CPU per event: naive bridge', 'ms', (r) => {
     const used = r.processes.naive?.['naive-bridge']?.cpuMs;
