@@ -5,7 +5,10 @@ import { parseArgs } from 'node:util';
 import { isProcessAlive, readStackFile } from '../stack/stack-file';
 import { runLoad, type LoadOptions } from './load';
 
-const USAGE = 'Usage: npm run demo:load -- [--cars 10] [--leases 100] [--rate 10] [--drivers 10] [--settle-timeout-s 120] [--state-dir .devstack]';
+const USAGE = `Usage: npm run demo:load -- [--cars 10] [--leases 100] [--rate 10] [--drivers 10] [--settle-timeout-s 120] [--state-dir .devstack]
+
+  --rate is an upper bound in transactions per second: a car's next transaction waits until its
+  previous one is committed, so the rate also stays below cars / block interval (1 s by default).`;
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
   if (raw === undefined) return fallback;
