@@ -164,7 +164,7 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     storage: storage(env),
     consumerName,
     startPosition: startPosition(env),
-    maxPendingEvents: int(env, 'WEBJOB_MAX_PENDING_EVENTS', 2_000, 1, 1_000_000),
+    maxPendingEvents: int(env, 'WEBJOB_MAX_PENDING_EVENTS', 1_000, 1, 1_000_000),
     assetCacheSize: int(env, 'WEBJOB_ASSET_CACHE_SIZE', 20_000, 100, 10_000_000),
     checkpointIntervalMs: int(env, 'WEBJOB_CHECKPOINT_INTERVAL_MS', 1_000, 10, 600_000),
     leaseSeconds: int(env, 'WEBJOB_LEASE_SECONDS', 30, 15, 60),

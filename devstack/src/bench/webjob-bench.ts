@@ -270,6 +270,8 @@ async function main(): Promise<void> {
     LEASING_COMPANY_PUBLIC_KEYS: ISSUER.public,
     STORAGE_CONNECTION_STRING: azurite.connectionString,
     STORAGE_NAME_PREFIX: 'bench',
+    // tuning knobs pass through: WEBJOB_BATCH_SIZE=200 node .../webjob-bench.js
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('WEBJOB_') && k !== 'WEBJOB_NODE_FLAGS')),
     LOG_LEVEL: 'info', // the readiness line is at info; nothing is logged per transaction
   };
   const results = { liveTps: [] as number[], ledgerTps: [] as number[], p50: [] as number[], p99: [] as number[], catchupTps: [] as number[], rss: [] as number[] };
