@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
@@ -113,6 +114,12 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, nam
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (buffer += chunk.toString('utf8')));
   });
+}
+
+/** CPU time (user + system) a process has used so far, ms: load-independent cost per transaction. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
 /** Peak resident set of a process (kernel high-water mark), MB. */
@@ -274,7 +281,7 @@ async function main(): Promise<void> {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('WEBJOB_') && k !== 'WEBJOB_NODE_FLAGS')),
     LOG_LEVEL: 'info', // the readiness line is at info; nothing is logged per transaction
   };
-  const results = { liveTps: [] as number[], ledgerTps: [] as number[], p50: [] as number[], p99: [] as number[], catchupTps: [] as number[], rss: [] as number[] };
+  const results = { liveTps: [] as number[], ledgerTps: [] as number[], p50: [] as number[], p99: [] as number[], catchupTps: [] as number[], rss: [] as number[], cpuUs: [] as number[] };
   const children: ChildProcess[] = [ledger.child, azurite.process];
   try {
     // ---- live: the WebJob follows the tip while transactions are posted at the offered rate
@@ -323,6 +330,7 @@ async function main(): Promise<void> {
       const start = performance.now();
       const job = await startWebJob({ ...baseEnv, WEBJOB_CONSUMER_NAME: `bench-catchup-${r}`, WEBJOB_START_POSITION: String(firstLiveHeight + 1) });
       children.push(job.child);
+      const cpuAtStart = cpuMs(job.child.pid!);
       let peakHeap = 0;
       const sampler = setInterval(() => {
         fetch(`http://127.0.0.1:${job.port}/metrics`)
@@ -336,10 +344,12 @@ async function main(): Promise<void> {
       clearInterval(sampler);
       const end = performance.now();
       const firstAck = Math.min(...backlogIds.map((id) => receiver.ackedAt.get(id)!));
+      const cpuUsPerTx = ((cpuMs(job.child.pid!) - cpuAtStart) * 1000) / backlogIds.length;
+      results.cpuUs.push(cpuUsPerTx);
       const tps = backlogIds.length / ((end - start) / 1000);
       results.catchupTps.push(tps);
       results.rss.push(peakRssMb(job.child.pid!));
-      console.log(`catch-up run ${r + 1}: ${backlogIds.length} tx in ${((end - start) / 1000).toFixed(1)} s from process start = ${tps.toFixed(0)} tx/s (${(backlogIds.length / ((end - firstAck) / 1000)).toFixed(0)} tx/s from the first acknowledgement), peak RSS ${peakRssMb(job.child.pid!).toFixed(0)} MB (V8 heap in use peaked near ${peakHeap.toFixed(0)} MB)`);
+      console.log(`catch-up run ${r + 1}: ${backlogIds.length} tx in ${((end - start) / 1000).toFixed(1)} s from process start = ${tps.toFixed(0)} tx/s (${(backlogIds.length / ((end - firstAck) / 1000)).toFixed(0)} tx/s from the first acknowledgement), peak RSS ${peakRssMb(job.child.pid!).toFixed(0)} MB (V8 heap in use peaked near ${peakHeap.toFixed(0)} MB), WebJob CPU ${cpuUsPerTx.toFixed(0)} µs/tx`);
       await stopProcess(job.child);
       for (const [k, v] of before) if (!receiver.ackedAt.has(k)) receiver.ackedAt.set(k, v);
     }
@@ -348,6 +358,8 @@ async function main(): Promise<void> {
     console.log(`  live end-to-end throughput   ${median(results.liveTps).toFixed(0)} tx/s   (target >= 2000; ledger committed ${median(results.ledgerTps).toFixed(0)} tx/s)`);
     console.log(`  commit -> ack latency        p50 ${median(results.p50).toFixed(0)} ms, p99 ${median(results.p99).toFixed(0)} ms`);
     console.log(`  catch-up throughput          ${median(results.catchupTps).toFixed(0)} tx/s   (target >= 5000)`);
+    console.log(`  WebJob CPU per tx (catch-up) ${median(results.cpuUs).toFixed(0)} µs   (= ${(1e6 / median(results.cpuUs)).toFixed(0)} tx/s per fully available core)`);
+    console.log(`  machine load average         ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores (other work shares these cores)`);
     console.log(`  WebJob peak RSS              ${median(results.rss).toFixed(0)} MB (max ${Math.max(...results.rss).toFixed(0)} MB; target <= 150)`);
   } finally {
     ws.terminate();

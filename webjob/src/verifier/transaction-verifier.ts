@@ -4,6 +4,7 @@
 // not check the last point (common/transaction.py `_input_valid` ignores owners_before for
 // CREATE), so anyone could register a "leasing company" car; we refuse such cars.
 import { bigchaindb } from '@lease-premium/events';
+import { parseFulfillmentUri } from './fulfillment-parser';
 
 export type LedgerTransaction = bigchaindb.Transaction & { id: string };
 
@@ -26,33 +27,66 @@ export function trustedIssuersOf(tx: LedgerTransaction, trusted: ReadonlySet<str
 }
 
 /**
- * Verifies a CREATE naming a trusted issuer: id hash, fulfillment, and that the issuer's own key
- * produced the signature. Returns the issuer key.
+ * The cryptographic facts of a transaction: the id hash, and for every input whether its
+ * fulfillment validates over the v2 message, which keys signed it, and its condition URI (to be
+ * compared with the spent output's). The shared core's rules (checkTransactionId, verifyInputs),
+ * with each fulfillment parsed once through the fast parser.
+ */
+export type Verdict = { ok: true; signers: string[][]; conditionUris: string[] } | { ok: false; reason: string };
+
+export function verdictOf(tx: LedgerTransaction): Verdict {
+  const id = bigchaindb.checkTransactionId(tx);
+  if (!id.ok) return { ok: false, reason: `${id.error}: ${id.reason}` };
+  const prefix = bigchaindb.serializeForSigning(tx);
+  const signers: string[][] = [];
+  const conditionUris: string[] = [];
+  for (const [index, input] of tx.inputs.entries()) {
+    const fulfillment = typeof input.fulfillment === 'string' ? parseFulfillmentUri(input.fulfillment) : undefined;
+    if (!fulfillment) return { ok: false, reason: `InvalidSignature: input ${index}: the fulfillment URI cannot be parsed` };
+    let valid: boolean;
+    try {
+      valid = fulfillment.validate(bigchaindb.signingMessage(prefix, input.fulfills));
+    } catch {
+      valid = false; // the library throws on a bad signature
+    }
+    if (!valid) return { ok: false, reason: `InvalidSignature: input ${index}: the signature does not verify` };
+    signers.push(bigchaindb.signingKeys(fulfillment));
+    conditionUris.push(fulfillment.getConditionUri());
+  }
+  return { ok: true, signers, conditionUris };
+}
+
+/**
+ * Verifies a CREATE naming a trusted issuer: id hash, fulfillment, and that every key in
+ * owners_before (the issuer's among them) really signed. Returns the issuer key.
  */
 export function verifyTrustedCreate(tx: LedgerTransaction, trusted: ReadonlySet<string>): Checked<string> {
-  const issuers = trustedIssuersOf(tx, trusted);
-  const issuer = issuers[0];
+  const issuer = trustedIssuersOf(tx, trusted)[0];
   if (issuer === undefined) return { ok: false, reason: 'CREATE names no trusted leasing-company key' };
-  const result = bigchaindb.verifyTransaction(tx);
-  if (!result.ok) return { ok: false, reason: `${result.error}: ${result.reason}` };
-  const signed = new Set(result.signers.flat());
+  const verdict = verdictOf(tx);
+  if (!verdict.ok) return verdict;
   for (const [index, input] of tx.inputs.entries()) {
+    const signed = new Set(verdict.signers[index] ?? []);
     for (const owner of input.owners_before) {
       if (!signed.has(owner)) {
-        return {
-          ok: false,
-          reason: `CREATE input ${index} names ${owner} in owners_before but its fulfillment was signed by ${[...(result.signers[index] ?? [])].join(', ') || 'no key'}`,
-        };
+        return { ok: false, reason: `CREATE input ${index} names ${owner} in owners_before but its fulfillment was signed by ${[...signed].join(', ') || 'no key'}` };
       }
     }
   }
   return { ok: true, value: issuer };
 }
 
-/** Verifies a TRANSFER: id hash and every fulfillment against the condition of the output it spends. */
+/** Verifies a TRANSFER: id hash, fulfillments, and each one's condition is that of the output it spends. */
 export function verifyTransfer(tx: LedgerTransaction, spentOutputs: Map<string, bigchaindb.Output>): Checked<true> {
-  const result = bigchaindb.verifyTransaction(tx, (input) => (input.fulfills ? spentOutputs.get(outputKey(input.fulfills.transaction_id, input.fulfills.output_index)) : undefined));
-  return result.ok ? { ok: true, value: true } : { ok: false, reason: `${result.error}: ${result.reason}` };
+  const verdict = verdictOf(tx);
+  if (!verdict.ok) return verdict;
+  for (const [index, input] of tx.inputs.entries()) {
+    if (!input.fulfills) continue;
+    const spent = spentOutputs.get(outputKey(input.fulfills.transaction_id, input.fulfills.output_index));
+    if (!spent) return { ok: false, reason: `InvalidSignature: input ${index} spends an output that does not exist` };
+    if (spent.condition.uri !== verdict.conditionUris[index]) return { ok: false, reason: `InvalidSignature: input ${index} is not signed by the owner of the output it spends` };
+  }
+  return { ok: true, value: true };
 }
 
 export function outputKey(transactionId: string, outputIndex: number): string {
