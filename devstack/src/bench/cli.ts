@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     await runComponents(parsed.quick);
     return;
   }
-  await runE2eBench(parsed, REPO_ROOT);
+  const outcome = await runE2eBench(parsed, REPO_ROOT);
+  if (!outcome.complete) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,8 @@ export interface BenchStackOptions {
   stateDir: string;
   blockIntervalMs: number;
   rateTable: string;
+  /** Extra WebJob settings (experiments, e.g. WEBJOB_MAX_CONCURRENCY). */
+  webjobEnv: Record<string, string>;
   /** CPU-profile the WebJob and the Function App host into <dir>/webjob and <dir>/function-app. */
   profileDir?: string;
 }
@@ -32,6 +34,8 @@ export interface BenchStack {
   readonly load: LedgerLoad;
   /** The WebJob's counters since its process started. */
   webjobCounters(): Promise<WebJobCounters>;
+  /** Delivery retries (timeouts, 5xx) counted by the running WebJob process. */
+  webjobRetries(): Promise<number>;
   /** Waits until the WebJob process has acknowledged (or dead-lettered) `total` events. */
   waitDelivered(total: number, timeoutMs: number): Promise<WebJobCounters>;
   pid(part: 'webjob' | 'function-app' | 'ledger' | 'azurite'): number | undefined;
@@ -64,7 +68,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     namePrefix,
     rateTable: options.rateTable,
     ledger: { admin: true, blockIntervalMs: options.blockIntervalMs },
-    webjobEnv: profileEnv('webjob'),
+    webjobEnv: { ...options.webjobEnv, ...profileEnv('webjob') },
     functionAppEnv: profileEnv('function-app'),
     onEvent: (event) => {
       if (event.kind !== 'line') return;
@@ -80,10 +84,14 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   if (!adminUrl) throw new Error('the benchmark needs the ledger admin endpoint');
   const load = new LedgerLoad(description.ledger.apiUrl, adminUrl);
 
-  const webjobCounters = async (): Promise<WebJobCounters> => {
+  const metrics = async (): Promise<string> => {
     const response = await fetch(description.webjob.metricsUrl, { signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
     if (!response.ok) throw new Error(`WebJob /metrics answered ${response.status}`);
+    return text;
+  };
+  const webjobCounters = async (): Promise<WebJobCounters> => {
+    const text = await metrics();
     return {
       delivered: sumMetric(text, 'webjob_events_delivered_total'),
       deadLettered: sumMetric(text, 'webjob_events_dead_lettered_total'),
@@ -98,6 +106,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     clock,
     load,
     webjobCounters,
+    webjobRetries: async () => sumMetric(await metrics(), 'webjob_delivery_retries_total'),
     async waitDelivered(total, timeoutMs) {
       let counters: WebJobCounters = { delivered: 0, deadLettered: 0, skipped: 0 };
       await waitUntil(

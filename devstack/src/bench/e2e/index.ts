@@ -20,6 +20,8 @@ const RATE_TABLE = 'us-illustrative';
 
 export interface E2eBenchOutcome {
   report: BenchReport;
+  /** True when every run completed every phase. */
+  complete: boolean;
   jsonFile: string;
   profiles: ProfileSummary[];
 }
@@ -55,10 +57,11 @@ export async function runE2eBench(plan: BenchPlan, repoRoot: string, log: (line:
     writeFileSync(jsonFile, json);
     writeFileSync(path.join(plan.outDir, `e2e-${plan.mode}-latest.json`), json);
     log(`\nJSON: ${jsonFile}`);
+    for (const run of runs) if (run.failure) log(`run ${run.run} stopped in phase ${run.failure.phase}: ${run.failure.message.split('\n')[0]}`);
 
     const profiles = plan.profileDir ? [...summariseProfiles(path.join(plan.profileDir, 'webjob')), ...summariseProfiles(path.join(plan.profileDir, 'function-app'))] : [];
     for (const summary of profiles) log(`\n${profileTable(summary)}`);
-    return { report, jsonFile, profiles };
+    return { report, jsonFile, profiles, complete: runs.every((run) => !run.failure) };
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }

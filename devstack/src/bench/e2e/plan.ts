@@ -33,6 +33,8 @@ export interface BenchPlan {
   outDir: string;
   /** When set: run the WebJob and the Function App with --cpu-prof into this folder. */
   profileDir: string | undefined;
+  /** Extra WebJob settings for experiments (--webjob-env NAME=VALUE, repeatable). */
+  webjobEnv: Record<string, string>;
   /** Skip phases (e.g. for profiling only the saturation path). */
   skip: ReadonlySet<PhaseName>;
 }
@@ -40,7 +42,7 @@ export interface BenchPlan {
 export const PHASES = ['saturation', 'fixed-rate', 'near-saturation', 'catch-up', 'naive', 'storage-ceiling'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
-const FULL: Omit<BenchPlan, 'outDir' | 'profileDir' | 'skip'> = {
+const FULL: Omit<BenchPlan, 'outDir' | 'profileDir' | 'skip' | 'webjobEnv'> = {
   mode: 'full',
   runs: 3,
   fleet: 5_000,
@@ -58,7 +60,7 @@ const FULL: Omit<BenchPlan, 'outDir' | 'profileDir' | 'skip'> = {
   ceilingConcurrency: 16,
 };
 
-const QUICK: Omit<BenchPlan, 'outDir' | 'profileDir' | 'skip'> = {
+const QUICK: Omit<BenchPlan, 'outDir' | 'profileDir' | 'skip' | 'webjobEnv'> = {
   ...FULL,
   mode: 'quick',
   runs: 1,
@@ -82,7 +84,8 @@ export const BENCH_USAGE = `npm run bench [-- options]
   --naive N               transfers through the naive bridge          full: ${FULL.naiveTransfers}
   --skip a,b              skip phases (${PHASES.join(', ')})
   --out DIR               where bench-results JSON goes              default: bench-results
-  --profile DIR           --cpu-prof the WebJob and the Function App host into DIR`;
+  --profile DIR           CPU-profile the WebJob and the Function App host into DIR
+  --webjob-env NAME=VALUE extra WebJob setting for an experiment (repeatable), e.g. WEBJOB_MAX_CONCURRENCY=2`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -108,6 +111,7 @@ export function parseBenchArgs(argv: readonly string[], repoRoot: string): Bench
       skip: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'string' },
+      'webjob-env': { type: 'string', multiple: true },
     },
     strict: true,
   });
@@ -118,6 +122,12 @@ export function parseBenchArgs(argv: readonly string[], repoRoot: string): Bench
   for (const name of (values.skip ?? '').split(',').filter(Boolean)) {
     if (!(PHASES as readonly string[]).includes(name)) throw new Error(`--skip: unknown phase "${name}" (phases: ${PHASES.join(', ')})`);
     skip.add(name as PhaseName);
+  }
+  const webjobEnv: Record<string, string> = {};
+  for (const setting of values['webjob-env'] ?? []) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(setting);
+    if (!match) throw new Error(`--webjob-env must be NAME=VALUE, got "${setting}"`);
+    webjobEnv[match[1] as string] = match[2] as string;
   }
   const int = (name: string, raw: string | undefined, fallback: number): number => Math.round(positive(name, raw, fallback));
   return {
@@ -131,6 +141,7 @@ export function parseBenchArgs(argv: readonly string[], repoRoot: string): Bench
     naiveTransfers: int('naive', values.naive, base.naiveTransfers),
     outDir: values.out ?? `${repoRoot}/bench-results`,
     profileDir: values.profile,
+    webjobEnv,
     skip,
   };
 }

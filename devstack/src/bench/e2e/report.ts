@@ -67,6 +67,8 @@ export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date)
   add('nearP99', '  latency p99 near saturation', 'ms', (r) => r.nearSaturation?.latency.p99);
   add('catchUpSeconds', `catch-up of ${plan.catchUpTransfers} transfers`, 's', (r) => r.catchUp?.seconds);
   add('catchUpRate', '  catch-up rate', 'tx/s', (r) => r.catchUp?.transactionsPerSecond, { text: '>= 5000', ok: (v) => v >= 5000 });
+  add('catchUpDrained', '  backlog drained within the limit', '%', (r) => (r.catchUp ? (100 * r.catchUp.stored) / r.catchUp.transfers : undefined));
+  add('webjobRetries', 'WebJob delivery retries in the run (timeouts, 5xx)', '', (r) => r.webjobRetries);
   add('naiveThroughput', 'naive bridge throughput', 'events/s', (r) => r.naive?.eventsPerSecond);
   add('naiveRatio', '  ours / naive', 'x', (r) => (r.saturation && r.naive ? r.saturation.eventsPerSecond / r.naive.eventsPerSecond : undefined), { text: '>= 5', ok: (v) => v >= 5 });
   add('ceiling', 'storage ceiling (batched, concurrent)', 'records/s', (r) => r.storageCeiling?.entitiesPerSecond);

@@ -36,6 +36,9 @@ export interface PacedPhase {
 
 export interface CatchUpPhase {
   transfers: number;
+  /** False when the backlog did not drain within the time limit: the figures cover what was stored by then. */
+  completed: boolean;
+  stored: number;
   /** WebJob spawn -> last premium of the backlog stored. */
   seconds: number;
   transactionsPerSecond: number;
@@ -53,6 +56,10 @@ export interface RunResult {
   catchUp?: CatchUpPhase;
   naive?: ThroughputPhase;
   storageCeiling?: CeilingResult;
+  /** A phase that failed (the run stops there; figures of earlier phases stand). */
+  failure?: { phase: string; message: string };
+  /** WebJob delivery requests that timed out or were retried during the run (congestion). */
+  webjobRetries?: number;
   /** Per phase and process: peak VmRSS / VmHWM (bytes) and CPU ms used during the phase. */
   processes: Record<string, Record<string, ProcessUsage>>;
 }
@@ -84,8 +91,17 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
   const { plan, workload, log } = ctx;
   const result: RunResult = { run, loadAverageAtStart: loadavg(), loadAverageAtEnd: [], processes: {} };
   const skip = (phase: PhaseName): boolean => plan.skip.has(phase);
-  const bench: BenchStack = await startBenchStack({ repoRoot: ctx.repoRoot, stateDir: ctx.stateDir, blockIntervalMs: plan.blockIntervalMs, rateTable: ctx.rateTable, ...(plan.profileDir ? { profileDir: plan.profileDir } : {}) });
+  const bench: BenchStack = await startBenchStack({
+    repoRoot: ctx.repoRoot,
+    stateDir: ctx.stateDir,
+    blockIntervalMs: plan.blockIntervalMs,
+    rateTable: ctx.rateTable,
+    webjobEnv: plan.webjobEnv,
+    ...(plan.profileDir ? { profileDir: plan.profileDir } : {}),
+  });
   let naive: NaiveBridgeProcess | undefined;
+  let currentPhase = 'start';
+  let readRetries: () => Promise<number> = () => bench.webjobRetries();
   try {
     const { load, stack } = bench;
     const description = stack.description;
@@ -107,6 +123,7 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
       ...(naive ? { 'naive-bridge': naive.pid } : {}),
     });
     const measured = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
+      currentPhase = phase;
       const sampler = new ProcessSampler(pids);
       sampler.start();
       const started = performance.now();
@@ -135,6 +152,13 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
       await bench.waitDelivered(delivered, deliveryTimeoutMs(workload.creates.length));
     });
 
+    let retries = 0;
+    const stopWebJob = async (): Promise<void> => {
+      retries += await bench.webjobRetries().catch(() => 0);
+      await stack.supervisor.stopPart('webjob');
+    };
+    const countRetries = async (): Promise<number> => retries + (bench.pid('webjob') !== undefined && stack.supervisor.status().find((p) => p.name === 'webjob')?.state === 'healthy' ? await bench.webjobRetries().catch(() => 0) : 0);
+    readRetries = countRetries;
     const fullSpeed = async (count: number): Promise<string[]> => {
       const { txs, first } = take(count);
       await load.postRounds(txs, first, workload.fleet, committed, plan.postConcurrency);
@@ -191,28 +215,35 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
     }
 
     if (!skip('catch-up')) {
-      await stack.supervisor.stopPart('webjob');
+      await stopWebJob();
       const { txs, first } = take(plan.catchUpTransfers);
       await load.postRounds(txs, first, workload.fleet, committed, plan.postConcurrency);
       committed += txs.length;
       await load.waitCommitted(committed, 300_000);
+      let completed = true;
       const { spawnedAt, healthyAt } = await measured('catch-up', async () => {
         const spawned = Date.now();
         await stack.supervisor.startPart('webjob');
         const healthy = Date.now();
         delivered = 0; // a new process counts from zero
-        await webjobDrains(txs.length);
+        try {
+          await webjobDrains(txs.length);
+        } catch (error) {
+          if (!(error instanceof Error) || !error.message.startsWith('timed out')) throw error;
+          completed = false; // congestion: report what was stored within the limit
+        }
         return { spawnedAt: spawned, healthyAt: healthy };
       });
       const timeline = await timelineOf(txs.map((tx) => tx.id));
-      if (timeline.stored !== txs.length) throw new Error(`catch-up: only ${timeline.stored} of ${txs.length} premiums found in storage`);
+      if (completed && timeline.stored !== txs.length) throw new Error(`catch-up: only ${timeline.stored} of ${txs.length} premiums found in storage`);
       const seconds = (timeline.lastStoredMs - spawnedAt) / 1000;
-      result.catchUp = { transfers: txs.length, seconds, transactionsPerSecond: txs.length / seconds, startupSeconds: (healthyAt - spawnedAt) / 1000 };
-      log(`  catch-up: ${txs.length} transfers in ${seconds.toFixed(1)} s = ${result.catchUp.transactionsPerSecond.toFixed(0)} tx/s`);
+      result.catchUp = { transfers: txs.length, completed, stored: timeline.stored, seconds, transactionsPerSecond: timeline.stored / seconds, startupSeconds: (healthyAt - spawnedAt) / 1000 };
+      if (!completed) log(`  catch-up did NOT drain within the limit: ${timeline.stored} of ${txs.length} stored`);
+      log(`  catch-up: ${timeline.stored} transfers in ${seconds.toFixed(1)} s = ${result.catchUp.transactionsPerSecond.toFixed(0)} tx/s`);
     }
 
     if (!skip('naive')) {
-      await stack.supervisor.stopPart('webjob');
+      await stopWebJob();
       naive = await NaiveBridgeProcess.start({
         ledgerApiUrl: description.ledger.apiUrl,
         ledgerWsUrl: description.ledger.streamUrl,
@@ -240,8 +271,11 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
       log(`  storage ceiling: ${result.storageCeiling.entitiesPerSecond.toFixed(0)} premium records/s (${result.storageCeiling.entityBytes} B each)`);
     }
   } catch (error) {
-    throw new Error(`${(error as Error).message}\nlast lines of the stack:\n${bench.tail()}`);
+    const phase = currentPhase;
+    result.failure = { phase, message: (error as Error).message };
+    log(`  run ${run} stopped: ${(error as Error).message}\nlast lines of the stack:\n${bench.tail()}`);
   } finally {
+    result.webjobRetries = await readRetries().catch(() => undefined);
     await naive?.stop();
     result.loadAverageAtEnd = loadavg();
     await bench.stop();
