@@ -20,8 +20,13 @@ const [create, lease, back] = car.transactions.map(asTx) as [LedgerTransaction, 
 
 test('single ed25519 fulfillments take the fast path and match the library parser', () => {
   const uri = create.inputs[0]!.fulfillment as string;
-  const fast = parseFulfillmentUri(uri)!;
+  const parsed = parseFulfillmentUri(uri)!;
+  const fast = parsed.fulfillment;
   expect(fast).toBeInstanceOf(Ed25519Sha256);
+  const message = bigchaindb.signingMessage(bigchaindb.serializeForSigning(create), null);
+  expect(parsed.validates(message)).toBe(true);
+  expect(fast.validate(message)).toBe(true); // the library agrees
+  expect(parsed.validates(Buffer.alloc(32))).toBe(false);
   const slow = bigchaindb.parseFulfillment(uri)!;
   expect(fast.getConditionUri()).toBe(slow.getConditionUri());
   expect(fast.serializeUri()).toBe(uri);
@@ -63,7 +68,7 @@ test('a threshold (joint owners) fulfillment goes through the library parser and
       () => jointOutput,
     ),
   );
-  expect(parseFulfillmentUri(transfer.inputs[0]!.fulfillment as string)).not.toBeInstanceOf(Ed25519Sha256);
+  expect(parseFulfillmentUri(transfer.inputs[0]!.fulfillment as string)!.fulfillment).not.toBeInstanceOf(Ed25519Sha256);
   const shared = bigchaindb.verifyTransaction(transfer, () => jointOutput);
   const verdict = verdictOf(transfer);
   expect(shared.ok && verdict.ok).toBe(true);

@@ -41,15 +41,10 @@ export function verdictOf(tx: LedgerTransaction): Verdict {
   const signers: string[][] = [];
   const conditionUris: string[] = [];
   for (const [index, input] of tx.inputs.entries()) {
-    const fulfillment = typeof input.fulfillment === 'string' ? parseFulfillmentUri(input.fulfillment) : undefined;
-    if (!fulfillment) return { ok: false, reason: `InvalidSignature: input ${index}: the fulfillment URI cannot be parsed` };
-    let valid: boolean;
-    try {
-      valid = fulfillment.validate(bigchaindb.signingMessage(prefix, input.fulfills));
-    } catch {
-      valid = false; // the library throws on a bad signature
-    }
-    if (!valid) return { ok: false, reason: `InvalidSignature: input ${index}: the signature does not verify` };
+    const parsed = typeof input.fulfillment === 'string' ? parseFulfillmentUri(input.fulfillment) : undefined;
+    if (!parsed) return { ok: false, reason: `InvalidSignature: input ${index}: the fulfillment URI cannot be parsed` };
+    if (!parsed.validates(bigchaindb.signingMessage(prefix, input.fulfills))) return { ok: false, reason: `InvalidSignature: input ${index}: the signature does not verify` };
+    const fulfillment = parsed.fulfillment;
     signers.push(bigchaindb.signingKeys(fulfillment));
     conditionUris.push(fulfillment.getConditionUri());
   }
