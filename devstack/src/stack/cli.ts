@@ -72,6 +72,10 @@ async function main(options: CliOptions): Promise<void> {
   };
   process.on('SIGINT', () => stopEverything(0));
   process.on('SIGTERM', () => stopEverything(0));
+  // A closed terminal: stop the parts too (they run in their own process groups), and ignore
+  // write errors to the terminal that is gone so the orderly stop can finish.
+  process.on('SIGHUP', () => stopEverything(0));
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
   console.log(color.bold('Starting the lease-premium local stack...'));
   const stack = await startStack({
