@@ -7,7 +7,7 @@ import { parseCliOptions, USAGE, type CliOptions } from './cli-options';
 import { cleanUpAbandonedStack } from './abandoned-stack';
 import { startStack, type RunningStack } from './stack';
 import { color, renderStatusScreen } from './status-screen';
-import type { SupervisorEvent } from './supervisor';
+import type { Supervisor, SupervisorEvent } from './supervisor';
 
 const PREFIX_COLORS: Record<string, (text: string) => string> = {
   azurite: (t) => color.cyan(t),
@@ -48,18 +48,19 @@ async function main(options: CliOptions): Promise<void> {
 
   let started = false;
   // Filled once started; the signal handlers installed before that read it.
-  const running: { stack?: RunningStack } = {};
+  const running: { stack?: RunningStack; supervisor?: Supervisor } = {};
   const demoAbort = new AbortController();
   let stopping: Promise<void> | undefined;
   const stopEverything = (exitCode: number): void => {
     if (stopping) {
       console.log(color.red('\nForced exit: killing every part now.'));
-      for (const part of running.stack?.supervisor.status() ?? []) if (part.pid) process.kill(-part.pid, 'SIGKILL');
+      for (const part of running.supervisor?.status() ?? []) if (part.pid) process.kill(-part.pid, 'SIGKILL');
       process.exit(1);
     }
     console.log(color.bold('\nStopping (Ctrl-C again to force): webjob, function-app, ledger, azurite...'));
     demoAbort.abort();
-    stopping = (running.stack?.stop() ?? Promise.resolve()).then(
+    // Before start-up finished there is no stack yet, but the supervisor already runs some parts.
+    stopping = (running.stack?.stop() ?? running.supervisor?.stopAll() ?? Promise.resolve()).then(
       () => {
         console.log(color.green('Stopped cleanly.') + (options.storageMode === 'persistent' ? color.dim(` State kept in ${options.stateDir}/; npm start resumes from it.`) : ''));
         process.exit(exitCode);
@@ -90,6 +91,9 @@ async function main(options: CliOptions): Promise<void> {
       ...(options.env.ledgerApiUrl ? { ledgerApiUrl: options.env.ledgerApiUrl } : {}),
       ...(options.env.ledgerWsUrl ? { ledgerWsUrl: options.env.ledgerWsUrl } : {}),
       ...(options.env.storageConnectionString ? { storageConnectionString: options.env.storageConnectionString } : {}),
+    },
+    onSupervisor: (supervisor) => {
+      running.supervisor = supervisor;
     },
     onEvent: (event) => {
       printEvent(event, !started || options.followLogs);
@@ -131,6 +135,8 @@ if (options.help) {
   process.exit(0);
 }
 main(options).catch((error: Error) => {
+  // A Ctrl-C during start-up makes the start fail on purpose; the stop handler reports and exits.
+  if (/stopped while it was starting/.test(error.message)) return;
   console.error(color.red(`\nThe stack could not start: ${error.message}`));
   process.exit(1);
 });

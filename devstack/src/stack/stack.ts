@@ -42,6 +42,8 @@ export interface StackOptions {
   webjobEnv?: Record<string, string>;
   functionAppEnv?: Record<string, string>;
   onEvent?: (event: SupervisorEvent) => void;
+  /** Receives the supervisor before the parts start, so a Ctrl-C during start-up can stop them. */
+  onSupervisor?: (supervisor: Supervisor) => void;
 }
 
 export interface RunningStack {
@@ -194,6 +196,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   });
 
   const supervisor = new Supervisor(parts, onEvent);
+  options.onSupervisor?.(supervisor);
   const startedAt = new Date().toISOString();
   const pidOf = (name: PartName): number | null => (parts.some((p) => p.name === name) ? (supervisor.pid(name) ?? null) : null);
   const describe = (status: 'running' | 'stopped'): StackDescription => ({

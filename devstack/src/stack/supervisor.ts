@@ -58,6 +58,8 @@ class SupervisedPart {
   readonly lastLines: string[] = [];
   /** Set while a deliberate stop is under way so the exit is not treated as a crash. */
   stopping = false;
+  /** The stop in progress, shared by every caller. */
+  stopped: Promise<void> | undefined;
 
   constructor(readonly spec: PartSpec) {}
 }
@@ -86,6 +88,7 @@ export class Supervisor {
   async startAll(): Promise<void> {
     for (const part of this.parts) {
       try {
+        if (this.shuttingDown) throw new Error('the stack was stopped while it was starting');
         await this.startPart(part.spec.name);
       } catch (error) {
         await this.stopAll();
@@ -156,6 +159,8 @@ export class Supervisor {
     };
     const child = await part.spec.launch(onLine);
     part.child = child;
+    // stopAll() ran while this part was being launched: it must not outlive the stack.
+    if (this.shuttingDown) part.stopping = true;
     part.startedAt = Date.now();
     let exited = false;
     child.once('exit', (code, signal) => {
@@ -166,6 +171,7 @@ export class Supervisor {
       await waitUntil(
         async () => {
           if (exited) throw new Error(`${name} exited during start`);
+          if (this.shuttingDown) await this.stop(part);
           return part.spec.isHealthy();
         },
         { timeoutMs: part.spec.startTimeoutMs, what: `${name} to become healthy` },
@@ -179,7 +185,7 @@ export class Supervisor {
         return;
       }
       if (!exited) await this.stop(part);
-      throw new Error(message);
+      throw new Error(this.shuttingDown ? `${name}: the stack was stopped while it was starting` : message);
     }
     this.setState(part, 'healthy');
   }
@@ -222,11 +228,17 @@ export class Supervisor {
       if (part.state !== 'stopped') this.setState(part, 'stopped');
       return;
     }
-    this.setState(part, 'stopping');
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), part.spec.stopGraceMs);
-    await exited;
-    clearTimeout(killer);
+    // Several callers may stop the same part (start-up failure and Ctrl-C): one SIGTERM, one wait.
+    part.stopped ??= (async () => {
+      this.setState(part, 'stopping');
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), part.spec.stopGraceMs);
+      await exited;
+      clearTimeout(killer);
+    })().finally(() => {
+      part.stopped = undefined;
+    });
+    await part.stopped;
   }
 }

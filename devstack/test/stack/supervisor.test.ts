@@ -105,4 +105,24 @@ describe('Supervisor (real child processes)', () => {
     await expect(supervisor.startAll()).rejects.toThrow(/timed out after 600 ms waiting for slow to become healthy/);
     expect(supervisor.status()[0]!.state).toBe('stopped');
   });
+
+  it('a stop during start-up (Ctrl-C) stops what runs and starts nothing more', async () => {
+    const [a, b, c] = [await freePort(), await freePort(), await freePort()];
+    const events: SupervisorEvent[] = [];
+    supervisor = new Supervisor([serverPart('first', a), serverPart('never-healthy', b, { isHealthy: () => Promise.resolve(false), startTimeoutMs: 30_000 }), serverPart('third', c)], (e) => events.push(e));
+    const starting = supervisor.startAll();
+    const outcome = starting.then(() => 'started', (error: Error) => error.message);
+    await waitUntilEvent(events, (e) => e.kind === 'line' && e.part === 'never-healthy' && e.line.startsWith('listening'));
+    await supervisor.stopAll();
+    expect(await outcome).toMatch(/stopped while it was starting/);
+    expect(supervisor.status().map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
+    expect(events.some((e) => e.part === 'third')).toBe(false);
+    expect(await httpAnswers(`http://127.0.0.1:${a}/`)).toBe(false);
+    expect(await httpAnswers(`http://127.0.0.1:${b}/`)).toBe(false);
+  });
 });
+
+async function waitUntilEvent(events: SupervisorEvent[], match: (e: SupervisorEvent) => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !events.some(match); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!events.some(match)) throw new Error('event did not happen within 10 s');
+}
