@@ -8,6 +8,7 @@ import { LeaseMetadata, VehicleAsset, type DriverProfile } from '@lease-premium/
 import { builtInRateTableSet, rate, type DriverFacts, type RatingRequest, type RatingResult, type UnknownDriver } from '../../functions/src/rating';
 import { shiftDate } from '../../devstack/src/demo/dates';
 import { PERSONAS, personaProfile } from '../../devstack/src/demo/drivers';
+import { runLoad } from '../../devstack/src/demo/load';
 import { runDemo } from '../../devstack/src/demo/run-demo';
 import { SCENARIO } from '../../devstack/src/demo/scenario';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -139,5 +140,11 @@ describe('full path: ledger → WebJob → Function App → Table Storage → ba
     expect(queue).toEqual(expect.arrayContaining([expect.objectContaining({ assetId: car!.assetId, transactionId: tx.id })]));
     // The ledger holds exactly what the story wrote.
     expect((await ledgerChain(t.stack.description.ledger.apiUrl, car!.assetId)).map((c) => c.id)).toEqual(story.transactions.map((c) => c.id));
+  });
+
+  it('demo:load drives transactions through the same path and waits for every premium record', async () => {
+    const out = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+    const result = await runLoad(t.stack.description, { cars: 4, leases: 16, rate: 40, drivers: 3, settleTimeoutMs: 30_000 }, out);
+    expect(result).toMatchObject({ transactions: 20, expectedRecords: 20, premiumRecords: 20 });
   });
 });
