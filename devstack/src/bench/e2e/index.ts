@@ -33,6 +33,7 @@ export async function runE2eBench(plan: BenchPlan, repoRoot: string, log: (line:
     const { config } = await loadOrCreateLocalConfig(stateDir);
     const nearSaturation = plan.skip.has('near-saturation') ? 0 : Math.ceil(plan.nearSaturationMaxRate * plan.nearSaturationSeconds);
     const transfers =
+      plan.fleet +
       (plan.skip.has('saturation') ? 0 : plan.saturationTransfers) +
       (plan.skip.has('fixed-rate') ? 0 : Math.round(plan.fixedRate * plan.fixedSeconds)) +
       nearSaturation +

@@ -1,4 +1,4 @@
-// One benchmark run on a fresh stack: set-up (drivers, cars), then the phases in order:
+// One benchmark run on a fresh stack: set-up (drivers, cars, first leases), then the phases in order:
 // saturation -> fixed rate -> near saturation -> catch-up (WebJob stopped, backlog, restarted) ->
 // naive bridge (WebJob stopped) -> storage ceiling. Timing comes from the ledger's block commit
 // log and the storage Timestamp of each premium record; see premium-timeline.ts.
@@ -150,6 +150,14 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
       await load.waitCommitted(committed, 120_000);
       delivered += workload.creates.length;
       await bench.waitDelivered(delivered, deliveryTimeoutMs(workload.creates.length));
+      // Every car's first lease (issuer -> lessee) too: from then on each transfer is a hand-over
+      // (lessee -> lessee: rate, link the new driver, unlink the old one), the same work in every phase.
+      const { txs, first } = take(workload.fleet);
+      await load.postRounds(txs, first, workload.fleet, committed, plan.postConcurrency);
+      committed += txs.length;
+      await load.waitCommitted(committed, 120_000);
+      delivered += txs.length;
+      await bench.waitDelivered(delivered, deliveryTimeoutMs(txs.length));
     });
 
     let retries = 0;
