@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config';
+import { heapLimitMb } from '../src/heap-limit';
 import { TEST_SECRETS } from './support/events';
 
 const KEY = '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD';
@@ -55,4 +56,11 @@ test.each([
   const env: Record<string, string | undefined> = { ...minimal, ...override };
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(message);
+});
+
+test('WEBJOB_HEAP_LIMIT_MB (read by the supervising main thread)', () => {
+  expect(heapLimitMb({})).toBe(96);
+  expect(heapLimitMb({ WEBJOB_HEAP_LIMIT_MB: '0' })).toBe(0);
+  expect(heapLimitMb({ WEBJOB_HEAP_LIMIT_MB: '128' })).toBe(128);
+  expect(() => heapLimitMb({ WEBJOB_HEAP_LIMIT_MB: '8' })).toThrow(/^WEBJOB_HEAP_LIMIT_MB: must be 0/);
 });

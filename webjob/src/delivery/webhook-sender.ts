@@ -3,6 +3,7 @@
 // the signature is recomputed per attempt (the timestamp must be fresh) with the same webhook-id.
 import { z } from 'zod';
 import { BATCH_CONTENT_TYPE, type WebhookSigner } from '@lease-premium/events';
+import { requestSignal } from '../util/request-signal';
 
 export type EventOutcome = 'applied' | 'duplicate' | 'stale' | 'rejected';
 
@@ -43,17 +44,19 @@ export class WebhookSender {
       ...this.options.signer.sign(deliveryId, body),
     };
     if (this.options.functionKey) headers['x-functions-key'] = this.options.functionKey;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const request = requestSignal(signal, this.options.timeoutMs);
     let response: Response;
     let text: string;
     try {
-      response = await fetch(this.options.url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      response = await fetch(this.options.url, { method: 'POST', headers, body, signal: request.signal });
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw error;
-      if (timeout.aborted) return { kind: 'retry', status: 'timeout', retryAfterMs: undefined, detail: `no answer within ${this.options.timeoutMs} ms` };
+      if (request.timedOut) return { kind: 'retry', status: 'timeout', retryAfterMs: undefined, detail: `no answer within ${this.options.timeoutMs} ms` };
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
       return { kind: 'retry', status: 'network', retryAfterMs: undefined, detail: `${error instanceof Error ? error.message : String(error)}${cause}` };
+    } finally {
+      request.dispose();
     }
     const status = response.status;
     if (status >= 200 && status < 300) {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { backoffDelay, type BackoffPolicy } from '../util/backoff';
 import { sleep } from '../util/abortable-sleep';
 import { AbortedError, throwIfAborted } from '../util/aborted';
+import { requestSignal } from '../util/request-signal';
 import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
 
@@ -117,11 +118,9 @@ export class LedgerClient {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       let problem: string;
+      const request = requestSignal(signal, this.options.requestTimeoutMs);
       try {
-        const response = await fetch(url, {
-          headers: { accept: 'application/json' },
-          signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.options.requestTimeoutMs)]) : AbortSignal.timeout(this.options.requestTimeoutMs),
-        });
+        const response = await fetch(url, { headers: { accept: 'application/json' }, signal: request.signal });
         if (response.status === 404) {
           await response.body?.cancel();
           return null;
@@ -134,6 +133,8 @@ export class LedgerClient {
         if (error instanceof LedgerHttpError) throw error;
         if (signal?.aborted) throw new AbortedError();
         problem = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      } finally {
+        request.dispose();
       }
       this.options.metrics?.ledgerRetries.inc(1, { reason: 'transient' });
       const delayMs = backoffDelay(this.options.retry, attempt);

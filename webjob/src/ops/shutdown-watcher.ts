@@ -2,8 +2,10 @@
 // the file Azure writes at WEBJOBS_SHUTDOWN_FILE before stopping a WebJob (polled: fs.watch is
 // unreliable on the network file systems App Service uses).
 import fs from 'node:fs';
+import type { MessagePort } from 'node:worker_threads';
 
-export function watchForShutdown(shutdownFile: string | undefined, onShutdown: (reason: string) => void, pollMs = 500): () => void {
+/** `port`: in a worker thread, the main thread forwards the signals as {shutdown: "SIGTERM"} messages. */
+export function watchForShutdown(shutdownFile: string | undefined, onShutdown: (reason: string) => void, port?: MessagePort, pollMs = 500): () => void {
   let fired = false;
   const fire = (reason: string): void => {
     if (fired) return;
@@ -14,6 +16,10 @@ export function watchForShutdown(shutdownFile: string | undefined, onShutdown: (
   const onInt = (): void => fire('SIGINT');
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
+  const onMessage = (message: unknown): void => {
+    if (typeof message === 'object' && message !== null && 'shutdown' in message && typeof message.shutdown === 'string') fire(message.shutdown);
+  };
+  port?.on('message', onMessage);
   const timer = shutdownFile
     ? setInterval(() => {
         if (fs.existsSync(shutdownFile)) fire('WEBJOBS_SHUTDOWN_FILE');
@@ -23,6 +29,7 @@ export function watchForShutdown(shutdownFile: string | undefined, onShutdown: (
   return () => {
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
+    port?.off('message', onMessage);
     if (timer) clearInterval(timer);
   };
 }
