@@ -41,10 +41,10 @@ test('valid CREATE and TRANSFERs: same signers as the shared core; conditions ma
     if (shared.ok && verdict.ok) expect(verdict.signers).toEqual(shared.signers);
   }
   expect(verifyTrustedCreate(create, new Set([company.publicKey]))).toEqual({ ok: true, value: company.publicKey });
-  const spent = new Map([[outputKey(create.id, 0), create.outputs[0]!]]);
+  const spent = new Map([[outputKey(create.id, 0), create.outputs[0]!.condition.uri]]);
   expect(verifyTransfer(lease, spent)).toEqual({ ok: true, value: true });
   // the lessee's TRANSFER back does not spend the CREATE's output
-  expect(verifyTransfer(back, new Map([[outputKey(lease.id, 0), create.outputs[0]!]]))).toMatchObject({ ok: false, reason: expect.stringContaining('not signed by the owner') });
+  expect(verifyTransfer(back, new Map([[outputKey(lease.id, 0), create.outputs[0]!.condition.uri]]))).toMatchObject({ ok: false, reason: expect.stringContaining('not signed by the owner') });
   expect(verifyTransfer(back, new Map())).toMatchObject({ ok: false, reason: expect.stringContaining('does not exist') });
 });
 
@@ -73,7 +73,7 @@ test('a threshold (joint owners) fulfillment goes through the library parser and
   const verdict = verdictOf(transfer);
   expect(shared.ok && verdict.ok).toBe(true);
   if (shared.ok && verdict.ok) expect(verdict.signers).toEqual(shared.signers);
-  expect(verifyTransfer(transfer, new Map([[outputKey(joint.id!, 0), jointOutput]]))).toEqual({ ok: true, value: true });
+  expect(verifyTransfer(transfer, new Map([[outputKey(joint.id!, 0), jointOutput.condition.uri]]))).toEqual({ ok: true, value: true });
 });
 
 test('property: for any corruption of a fulfillment, the verdict agrees with the shared core', () => {

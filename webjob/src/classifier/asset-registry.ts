@@ -1,9 +1,8 @@
 // Each car's CREATE decides whether its TRANSFERs are tracked. The registry remembers every
 // judgement (bounded LRU) and, on a miss, reads the CREATE from the ledger once, retrying while
 // the node's index lags: guessing "untracked" could lose a car's event, so it never guesses.
-// For tracked cars it also keeps the outputs of the car's latest transaction: the next TRANSFER
-// spends them, and its fulfillment is checked against their conditions (memory: one per car).
-import { type bigchaindb } from '@lease-premium/events';
+// For tracked cars it also keeps the output conditions of the car's latest transaction: the next
+// TRANSFER spends them, and its fulfillment is checked against them (memory: a few strings per car).
 import type { LedgerClient } from '../ledger/ledger-client';
 import type { Logger } from '../ops/logger';
 import { LruMap } from '../util/lru';
@@ -13,8 +12,8 @@ import { judgeCreate, type AssetInfo } from './create-judgement';
 
 export class AssetRegistry {
   private readonly assets: LruMap<string, AssetInfo>;
-  /** asset id -> its latest tracked transaction's id and outputs. */
-  private readonly latest: LruMap<string, { transactionId: string; outputs: bigchaindb.Output[] }>;
+  /** asset id -> its latest tracked transaction's id and output condition URIs. */
+  private readonly latest: LruMap<string, { transactionId: string; conditionUris: string[] }>;
 
   constructor(
     private readonly ledger: LedgerClient,
@@ -33,7 +32,7 @@ export class AssetRegistry {
 
   /** Records a tracked transaction's outputs so the TRANSFER spending them can be verified. */
   rememberOutputs(assetId: string, tx: LedgerTransaction): void {
-    this.latest.set(assetId, { transactionId: tx.id, outputs: tx.outputs });
+    this.latest.set(assetId, { transactionId: tx.id, conditionUris: tx.outputs.map((o) => o.condition.uri) });
   }
 
   async lookup(assetId: string, signal?: AbortSignal): Promise<AssetInfo> {
@@ -46,16 +45,16 @@ export class AssetRegistry {
     return info;
   }
 
-  /** The outputs a TRANSFER spends, keyed by outputKey; read from the ledger when not remembered. */
-  async spentOutputs(assetId: string, tx: LedgerTransaction, signal?: AbortSignal): Promise<Map<string, bigchaindb.Output>> {
-    const result = new Map<string, bigchaindb.Output>();
+  /** Condition URIs of the outputs a TRANSFER spends, keyed by outputKey; read from the ledger when not remembered. */
+  async spentConditions(assetId: string, tx: LedgerTransaction, signal?: AbortSignal): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
     const latest = this.latest.get(assetId);
     for (const input of tx.inputs) {
       if (!input.fulfills) continue;
       const { transaction_id: spentId, output_index: index } = input.fulfills;
-      const outputs = latest?.transactionId === spentId ? latest.outputs : (await this.fetch(spentId, signal)).outputs;
-      const output = outputs[index];
-      if (output) result.set(outputKey(spentId, index), output);
+      const uris = latest?.transactionId === spentId ? latest.conditionUris : (await this.fetch(spentId, signal)).outputs.map((o) => o.condition.uri);
+      const uri = uris[index];
+      if (uri !== undefined) result.set(outputKey(spentId, index), uri);
     }
     return result;
   }

@@ -59,7 +59,7 @@ export class TransactionProcessor {
     const assetId = tx.asset.id;
     const asset = await this.options.registry.lookup(assetId, signal);
     if (!asset.tracked) return { kind: 'skip', reason: 'untracked-asset' };
-    const spent = await this.options.registry.spentOutputs(assetId, tx, signal);
+    const spent = await this.options.registry.spentConditions(assetId, tx, signal);
     const verified = verifyTransfer(tx, spent);
     if (!verified.ok) return refuse('verification-failed', verified.reason, assetId);
     const lease = classifyLeaseMetadata(tx.metadata);

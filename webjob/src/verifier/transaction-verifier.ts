@@ -72,14 +72,15 @@ export function verifyTrustedCreate(tx: LedgerTransaction, trusted: ReadonlySet<
 }
 
 /** Verifies a TRANSFER: id hash, fulfillments, and each one's condition is that of the output it spends. */
-export function verifyTransfer(tx: LedgerTransaction, spentOutputs: Map<string, bigchaindb.Output>): Checked<true> {
+/** `spentConditions`: condition URI of each spent output, keyed by outputKey. */
+export function verifyTransfer(tx: LedgerTransaction, spentConditions: Map<string, string>): Checked<true> {
   const verdict = verdictOf(tx);
   if (!verdict.ok) return verdict;
   for (const [index, input] of tx.inputs.entries()) {
     if (!input.fulfills) continue;
-    const spent = spentOutputs.get(outputKey(input.fulfills.transaction_id, input.fulfills.output_index));
-    if (!spent) return { ok: false, reason: `InvalidSignature: input ${index} spends an output that does not exist` };
-    if (spent.condition.uri !== verdict.conditionUris[index]) return { ok: false, reason: `InvalidSignature: input ${index} is not signed by the owner of the output it spends` };
+    const spent = spentConditions.get(outputKey(input.fulfills.transaction_id, input.fulfills.output_index));
+    if (spent === undefined) return { ok: false, reason: `InvalidSignature: input ${index} spends an output that does not exist` };
+    if (spent !== verdict.conditionUris[index]) return { ok: false, reason: `InvalidSignature: input ${index} is not signed by the owner of the output it spends` };
   }
   return { ok: true, value: true };
 }
