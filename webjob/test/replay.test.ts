@@ -71,7 +71,7 @@ describe('replays', () => {
     expect(byAsset).toMatchObject({ transactions: 3, delivered: 3 });
 
     // a height range: the three CREATEs share the first heights of the fleet
-    const createHeights = await Promise.all(cars.map(async (c) => Number((await (await fetch(`${s.ledger.apiUrl}blocks?transaction_id=${c.assetId}`)).json())[0])));
+    const createHeights = await Promise.all(cars.map(async (c) => Number(((await (await fetch(`${s.ledger.apiUrl}blocks?transaction_id=${c.assetId}`)).json()) as number[])[0])));
     const from = Math.min(...createHeights);
     const to = Math.max(...createHeights);
     const before = replayed().length;
