@@ -117,13 +117,9 @@ export async function startHostRuntime(options: HostRuntimeOptions): Promise<Run
   };
   installCoreModule(registry.coreApi());
 
-  // The worker runs with the app directory as its working directory.
-  process.chdir(appRoot);
-  const pkg = readAppPackage(appRoot);
-  const files = await findEntryPoints(appRoot, pkg);
-  await loadEntryPoints(appRoot, files, pkg);
-
-  const appStartContext = {
+  // App-level hook contexts (appStart, appTerminate): hook data is shared across the app's hooks and
+  // read-only as a property, as in the worker.
+  const appHookContext = (extra: Record<string, unknown> = {}) => ({
     get hookData() {
       return registry.appLevelOnlyHookData;
     },
@@ -136,9 +132,16 @@ export async function startHostRuntime(options: HostRuntimeOptions): Promise<Run
     set appHookData(_value: unknown) {
       readOnly('appHookData');
     },
-    functionAppDirectory: appRoot,
-  };
-  await registry.runHooks('appStart', appStartContext);
+    ...extra,
+  });
+
+  // The worker runs with the app directory as its working directory.
+  process.chdir(appRoot);
+  const pkg = readAppPackage(appRoot);
+  const files = await findEntryPoints(appRoot, pkg);
+  await loadEntryPoints(appRoot, files, pkg);
+
+  await registry.runHooks('appStart', appHookContext({ functionAppDirectory: appRoot }));
 
   const capabilities = registry.programmingModel ? await registry.programmingModel.getCapabilities({}) : {};
   registry.startupFinished = true;
@@ -180,20 +183,7 @@ export async function startHostRuntime(options: HostRuntimeOptions): Promise<Run
       await closed;
       clearTimeout(timer);
       streaming?.close();
-      await registry.runHooks('appTerminate', {
-        get hookData() {
-          return registry.appLevelOnlyHookData;
-        },
-        set hookData(_value: unknown) {
-          readOnly('hookData');
-        },
-        get appHookData() {
-          return registry.appHookData;
-        },
-        set appHookData(_value: unknown) {
-          readOnly('appHookData');
-        },
-      });
+      await registry.runHooks('appTerminate', appHookContext());
     })();
     return stopping;
   };
