@@ -3,7 +3,7 @@
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { StorageSettings } from '../config';
-import { storageCall } from './storage-errors';
+import { TABLE_NOT_FOUND, isTableMissing, storageCall } from './storage-errors';
 import { tableNames, type TableNames } from './table-names';
 
 export class TableStore {
@@ -20,7 +20,7 @@ export class TableStore {
     this.names = tableNames(prefix);
   }
 
-  /** The client for a table, creating the table on first use (retried after a failure). */
+  /** The client for a table, creating the table on first use (again after a failure or once storage lost it). */
   async table(name: string): Promise<TableClient> {
     const client = this.client(name);
     let creation = this.created.get(name);
@@ -52,9 +52,19 @@ export class TableStore {
             position: 'perCall',
             policy: {
               name: 'countRequests',
-              sendRequest: (request, next) => {
+              sendRequest: async (request, next) => {
                 this.requestCount++;
-                return next(request);
+                // A table vanished: storage lost its state (an in-memory Azurite restarted empty), so
+                // every table is created again on next use. Single requests throw; a transaction
+                // answers 202 with the sub-response inside.
+                try {
+                  const response = await next(request);
+                  if (response.bodyAsText?.includes(`"${TABLE_NOT_FOUND}"`)) this.created.clear();
+                  return response;
+                } catch (error) {
+                  if (isTableMissing(error)) this.created.clear();
+                  throw error;
+                }
               },
             },
           },
