@@ -52,3 +52,100 @@ export function serialize(value: unknown): string {
   write(value, out);
   return out.join('');
 }
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Sorted keys of a record (undefined values dropped) with `extra` added when absent. */
+function sortedKeys(record: Record<string, unknown>, extra: string | undefined): string[] {
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined);
+  if (extra !== undefined && !keys.includes(extra)) keys.push(extra);
+  return keys.sort(compareCodePoints);
+}
+
+/** The two canonical texts a v2.0 transaction is checked with. */
+export interface TransactionTexts {
+  /** serialize({...tx, id: null}): what the id hashes. */
+  idText: string;
+  /** serialize(tx with id null and every input's fulfillment null): the prefix of every input's signing message. */
+  signingText: string;
+}
+
+/**
+ * Both texts in one walk over the transaction (they differ only in the inputs' fulfillment values), instead of
+ * serializing a 1 KB transaction twice. Byte-identical to serialize() of the two objects the rules describe.
+ */
+export function serializeTransactionTexts(tx: Record<string, unknown>): TransactionTexts {
+  const idOut: string[] = ['{'];
+  const signingOut: string[] = ['{'];
+  const keys = sortedKeys(tx, 'id');
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const head = `${i > 0 ? ',' : ''}${JSON.stringify(key)}:`;
+    const value = tx[key];
+    if (key === 'id') {
+      idOut.push(head, 'null');
+      signingOut.push(head, 'null');
+    } else if (key === 'inputs' && Array.isArray(value)) {
+      idOut.push(head, '[');
+      signingOut.push(head, '[');
+      for (let j = 0; j < value.length; j++) {
+        if (j > 0) {
+          idOut.push(',');
+          signingOut.push(',');
+        }
+        writeInput(value[j], idOut, signingOut);
+      }
+      idOut.push(']');
+      signingOut.push(']');
+    } else {
+      const text: string[] = [];
+      write(value, text);
+      const joined = text.join('');
+      idOut.push(head, joined);
+      signingOut.push(head, joined);
+    }
+  }
+  idOut.push('}');
+  signingOut.push('}');
+  return { idText: idOut.join(''), signingText: signingOut.join('') };
+}
+
+function writeInput(input: unknown, idOut: string[], signingOut: string[]): void {
+  if (!isRecord(input)) {
+    // Not an input object (the schema refuses it later); the id still hashes it as it is. The signing text
+    // follows `{...input, fulfillment: null}` of the reference rules.
+    write(input, idOut);
+    const spread: Record<string, unknown> = { ...(input as object), fulfillment: null };
+    write(spread, signingOut);
+    return;
+  }
+  const idKeys = sortedKeys(input, undefined);
+  const hasFulfillment = idKeys.includes('fulfillment');
+  const keys = hasFulfillment ? idKeys : sortedKeys(input, 'fulfillment');
+  idOut.push('{');
+  signingOut.push('{');
+  let idFirst = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const head = JSON.stringify(key) + ':';
+    if (key === 'fulfillment') {
+      signingOut.push(i > 0 ? ',' : '', head, 'null');
+      if (hasFulfillment) {
+        idOut.push(idFirst ? '' : ',', head);
+        write(input[key], idOut);
+        idFirst = false;
+      }
+      continue;
+    }
+    const text: string[] = [];
+    write(input[key], text);
+    const joined = text.join('');
+    signingOut.push(i > 0 ? ',' : '', head, joined);
+    idOut.push(idFirst ? '' : ',', head, joined);
+    idFirst = false;
+  }
+  idOut.push('}');
+  signingOut.push('}');
+}
