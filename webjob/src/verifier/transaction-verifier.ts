@@ -4,7 +4,6 @@
 // not check the last point (common/transaction.py `_input_valid` ignores owners_before for
 // CREATE), so anyone could register a "leasing company" car; we refuse such cars.
 import { bigchaindb } from '@lease-premium/events';
-import { parseFulfillmentUri } from './fulfillment-parser';
 
 export type LedgerTransaction = bigchaindb.Transaction & { id: string };
 
@@ -29,24 +28,24 @@ export function trustedIssuersOf(tx: LedgerTransaction, trusted: ReadonlySet<str
 /**
  * The cryptographic facts of a transaction: the id hash, and for every input whether its
  * fulfillment validates over the v2 message, which keys signed it, and its condition URI (to be
- * compared with the spent output's). The shared core's rules (checkTransactionId, verifyInputs),
- * with each fulfillment parsed once through the fast parser.
+ * compared with the spent output's). The shared core's rules (checkTransactionId, verifyInputs), with the
+ * transaction serialized once and each fulfillment parsed once through the shared fast parser.
  */
 export type Verdict = { ok: true; signers: string[][]; conditionUris: string[] } | { ok: false; reason: string };
 
 export function verdictOf(tx: LedgerTransaction): Verdict {
-  const id = bigchaindb.checkTransactionId(tx);
+  const texts = bigchaindb.transactionTexts(tx);
+  const id = bigchaindb.checkTransactionId(tx, texts);
   if (!id.ok) return { ok: false, reason: `${id.error}: ${id.reason}` };
-  const prefix = bigchaindb.serializeForSigning(tx);
+  const messages = bigchaindb.signingMessages(texts.signingText, tx.inputs);
   const signers: string[][] = [];
   const conditionUris: string[] = [];
   for (const [index, input] of tx.inputs.entries()) {
-    const parsed = typeof input.fulfillment === 'string' ? parseFulfillmentUri(input.fulfillment) : undefined;
+    const parsed = typeof input.fulfillment === 'string' ? bigchaindb.parseFulfillmentUri(input.fulfillment) : undefined;
     if (!parsed) return { ok: false, reason: `InvalidSignature: input ${index}: the fulfillment URI cannot be parsed` };
-    if (!parsed.validates(bigchaindb.signingMessage(prefix, input.fulfills))) return { ok: false, reason: `InvalidSignature: input ${index}: the signature does not verify` };
-    const fulfillment = parsed.fulfillment;
-    signers.push(bigchaindb.signingKeys(fulfillment));
-    conditionUris.push(fulfillment.getConditionUri());
+    if (!parsed.validates(messages[index] as Buffer)) return { ok: false, reason: `InvalidSignature: input ${index}: the signature does not verify` };
+    signers.push(parsed.signers);
+    conditionUris.push(parsed.conditionUri);
   }
   return { ok: true, signers, conditionUris };
 }
