@@ -60,6 +60,17 @@ function rejection(r: Rejection): HttpReply {
   return r.status === 500 ? INTERNAL_SERVER_ERROR() : makeError(400, r.message);
 }
 
+const NON_ASCII = /[\u007f-\uffff]/;
+
+/**
+ * The POST echo, flask.jsonify(tx): sorted keys, compact, ASCII escapes. For an all-ASCII transaction that is
+ * exactly the canonical text the id check already built (ASCII keys sort the same by code unit and code point),
+ * so it is reused; otherwise the body is encoded again with the escapes.
+ */
+function echoBody(canonicalText: string, body: unknown): string {
+  return NON_ASCII.test(canonicalText) ? flaskJsonify(body) : `${canonicalText}\n`;
+}
+
 async function postTransaction(ctx: ApiContext, req: ApiRequest): Promise<HttpReply> {
   const args = parseArgs(req.query, { mode: { name: 'mode', convert: validMode } }, false);
   if (!args.ok) return json(400, args.body);
@@ -67,14 +78,12 @@ async function postTransaction(ctx: ApiContext, req: ApiRequest): Promise<HttpRe
   if (ctx.producer.failure) return INTERNAL_SERVER_ERROR();
 
   let body: unknown;
-  let raw: string;
   try {
-    raw = (await req.readBody()).toString('utf8');
-    body = JSON.parse(raw);
+    body = JSON.parse((await req.readBody()).toString('utf8'));
   } catch {
     return BAD_REQUEST_BODY();
   }
-  const decoded = await decodeTransaction(body, raw, ctx.schema, ctx.verifier);
+  const decoded = await decodeTransaction(body, ctx.schema, ctx.verifier);
   if ('status' in decoded) return rejection(decoded);
   const refused = validateAgainstChain(decoded, ctx.store);
   if (refused) return rejection(refused);
@@ -83,7 +92,7 @@ async function postTransaction(ctx: ApiContext, req: ApiRequest): Promise<HttpRe
   const outcome = mode === 'commit' ? ctx.producer.outcome(decoded.id) : undefined;
   const fulfillments = decoded.signatures.map((s) => (s.kind === 'parsed' ? s.serialized : undefined));
   ctx.producer.submit({ decoded, dict: toNodeDict(decoded.posted, fulfillments, decoded.outputs.map((o) => o.details)) });
-  const accepted = json(202, flaskJsonify(body));
+  const accepted = json(202, echoBody(decoded.canonicalText, body));
   if (!outcome) return accepted; // async returns before CheckTx; sync's CheckTx re-runs the checks just passed
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), COMMIT_TIMEOUT_MS)));

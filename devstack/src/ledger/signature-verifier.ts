@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { checkInputSignatures, type InputSignature } from './signature-check';
+import { checkInputSignatures, type InputSignature, type SignatureJob } from './signature-check';
 import type { WorkerJob, WorkerResult } from './signature-worker';
 
 const WORKER_SCRIPT = join(__dirname, 'signature-worker.js');
@@ -70,16 +70,16 @@ export class SignatureVerifier {
     return count;
   }
 
-  check(raw: string): Promise<InputSignature[]> {
+  check(job: SignatureJob): Promise<InputSignature[]> {
     if (this.lanes.length === 0 || this.stopped || this.backlog >= MAX_BACKLOG_PER_THREAD * this.lanes.length) {
       try {
-        return Promise.resolve(checkInputSignatures(raw));
+        return Promise.resolve(checkInputSignatures(job));
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ seq: this.seq++, raw, resolve, reject });
+      this.queue.push({ seq: this.seq++, job, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
@@ -98,7 +98,7 @@ export class SignatureVerifier {
       const lane = this.lanes[this.next++ % this.lanes.length] as Lane;
       const slice = jobs.slice(i, i + per);
       for (const job of slice) lane.inFlight.set(job.seq, job);
-      lane.worker.postMessage(slice.map(({ seq, raw }) => ({ seq, raw })));
+      lane.worker.postMessage(slice.map(({ seq, job }) => ({ seq, job })));
     }
   }
 

@@ -6,7 +6,7 @@ import { bigchaindb } from '@lease-premium/events';
 import { NodeCrash, conditionUriOf, normalizeDetails, type OutputRef, type PostedTransaction } from './node-transaction';
 import { pythonRepr } from './python-json';
 import type { TransactionSchemaValidator } from './schema-validator';
-import type { InputSignature } from './signature-check';
+import { signatureJobOf, type InputSignature } from './signature-check';
 import type { SignatureVerifier } from './signature-verifier';
 import { VALID_LANGUAGES } from './text-search';
 
@@ -22,6 +22,8 @@ export interface Rejection {
 export interface DecodedTransaction {
   posted: PostedTransaction;
   id: string;
+  /** serialize(posted): the canonical text (sorted keys, compact), from the walk that checked the id. */
+  canonicalText: string;
   operation: 'CREATE' | 'TRANSFER';
   assetId: string;
   /** Per input: parsed fulfillment's condition uri, signature verdict and re-encoding (signature-check.ts). */
@@ -105,12 +107,15 @@ function keyMessage(key: string, objectName: string): string {
 
 /**
  * Transaction.from_dict(tx) with schema validation; returns the decoded transaction or the real node's refusal.
- * `raw` is the posted JSON text of `body`; the verifier checks its signatures (on worker threads when it has any).
+ * The transaction is serialized once (id text and signing prefix together); the verifier checks its signatures
+ * (on worker threads when it has any).
  */
-export async function decodeTransaction(body: unknown, raw: string, schema: TransactionSchemaValidator, verifier: SignatureVerifier): Promise<DecodedTransaction | Rejection> {
+export async function decodeTransaction(body: unknown, schema: TransactionSchemaValidator, verifier: SignatureVerifier): Promise<DecodedTransaction | Rejection> {
   if (!isRecord(body)) return crash(); // tx_body['id'] on a list/str/number raises TypeError in the real node
   if (!Object.hasOwn(body, 'id')) return invalid('InvalidHash', 'No transaction id found!');
-  const idCheck = bigchaindb.checkTransactionId(body as unknown as bigchaindb.UnsignedTransaction);
+  const unsigned = body as unknown as bigchaindb.UnsignedTransaction;
+  const texts = bigchaindb.transactionTexts(unsigned);
+  const idCheck = bigchaindb.checkTransactionId(unsigned, texts);
   if (!idCheck.ok) return invalid(idCheck.error, idCheck.reason);
 
   const schemaCheck = schema.check(body);
@@ -131,7 +136,7 @@ export async function decodeTransaction(body: unknown, raw: string, schema: Tran
     return invalid('ValidationError', `operation ${tx.operation} (validator elections and votes) is not supported by this local node`);
   }
 
-  const signatures = await verifier.check(raw);
+  const signatures = await verifier.check(signatureJobOf(tx, texts.signingText));
   for (const [i, input] of tx.inputs.entries()) {
     if (!Array.isArray(input.owners_before)) return crash(); // Input(): `owners_before` must be a list instance
     if (signatures[i]?.kind === 'unparseable') return invalid('InvalidSignature', "Fulfillment URI couldn't been parsed");
@@ -155,6 +160,7 @@ export async function decodeTransaction(body: unknown, raw: string, schema: Tran
   return {
     posted: tx,
     id: tx.id,
+    canonicalText: `${texts.idText.slice(0, texts.idValueAt)}${JSON.stringify(tx.id)}${texts.idText.slice(texts.idValueAt + 4)}`,
     operation,
     assetId: operation === 'CREATE' ? tx.id : (tx.asset.id as string),
     signatures,

@@ -1,6 +1,7 @@
 // The HTTP API against the real BigchainDB 2.2.2 documentation samples and wire format.
+import { bigchaindb } from '@lease-premium/events';
 import type { LedgerNode } from '../../src/ledger';
-import { CREATE_VECTOR, TRANSFER1_VECTOR, TRANSFER2_VECTOR, http, post, sampleText, startTestNode, vector, vectorText } from './ledger-fixtures';
+import { ALICE, CREATE_VECTOR, TRANSFER1_VECTOR, TRANSFER2_VECTOR, http, makeCreate, post, sampleText, startTestNode, vector, vectorText } from './ledger-fixtures';
 
 /** The JSON body of a docs .http sample (pretty-printed by the docs generator with indent=2, sort_keys=True). */
 function sampleBody(name: string): string {
@@ -53,6 +54,26 @@ describe('ledger node HTTP API: the documentation samples', () => {
       expect(res.headers.get('content-type')).toBe('application/json');
       expect(pretty(res.text)).toBe(sampleBody('post-tx-response.http'));
       expect(res.text).toBe(`${JSON.stringify(sortKeys(CREATE_VECTOR))}\n`);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  test('the POST echo escapes non-ASCII like flask.jsonify, and an ASCII one is the canonical text', async () => {
+    const fresh = await startTestNode();
+    try {
+      const accented = makeCreate(ALICE, { data: { city: 'Zürich', emoji: '\u{1F697}', del: '\u007f', ctl: '\u0001' } });
+      const res = await post(fresh, accented, 'async');
+      expect(res.status).toBe(202);
+      expect(res.text).toContain('"city":"Z\\u00fcrich"');
+      expect(res.text).toContain('"emoji":"\\ud83d\\ude97"');
+      expect(res.text).toContain('"del":"\\u007f"');
+      expect(res.text).toContain('"ctl":"\\u0001"');
+      expect(JSON.parse(res.text)).toEqual(accented);
+      const plain = makeCreate(ALICE, { metadata: { n: 1, z: [true, null, 'a "quoted" \\ text'] } });
+      const plainRes = await post(fresh, plain, 'async');
+      expect(plainRes.text).toBe(`${bigchaindb.serialize(plain)}\n`);
+      expect(plainRes.text).toBe(`${JSON.stringify(sortKeys(plain))}\n`);
     } finally {
       await fresh.stop();
     }

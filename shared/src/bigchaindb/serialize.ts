@@ -70,6 +70,8 @@ export interface TransactionTexts {
   idText: string;
   /** serialize(tx with id null and every input's fulfillment null): the prefix of every input's signing message. */
   signingText: string;
+  /** Where the top-level id's `null` starts in idText: serialize(tx) is idText with it replaced by the id. */
+  idValueAt: number;
 }
 
 /**
@@ -80,12 +82,15 @@ export function serializeTransactionTexts(tx: Record<string, unknown>): Transact
   const idOut: string[] = ['{'];
   const signingOut: string[] = ['{'];
   const keys = sortedKeys(tx, 'id');
+  let idValueAt = 0;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const head = `${i > 0 ? ',' : ''}${JSON.stringify(key)}:`;
     const value = tx[key];
     if (key === 'id') {
-      idOut.push(head, 'null');
+      idOut.push(head);
+      for (const part of idOut) idValueAt += part.length;
+      idOut.push('null');
       signingOut.push(head, 'null');
     } else if (key === 'inputs' && Array.isArray(value)) {
       idOut.push(head, '[');
@@ -109,7 +114,7 @@ export function serializeTransactionTexts(tx: Record<string, unknown>): Transact
   }
   idOut.push('}');
   signingOut.push('}');
-  return { idText: idOut.join(''), signingText: signingOut.join('') };
+  return { idText: idOut.join(''), signingText: signingOut.join(''), idValueAt };
 }
 
 function writeInput(input: unknown, idOut: string[], signingOut: string[]): void {

@@ -47,7 +47,9 @@ describe('SHA3-256 from node:crypto', () => {
 
 describe('transaction texts in one walk', () => {
   it.each(txs.map((tx, i) => [i, tx] as const))('vector %i: byte-identical to the two serializations', (_i, tx) => {
-    expect(transactionTexts(tx)).toEqual({ idText: referenceIdText(tx), signingText: referenceSigningText(tx) });
+    const texts = transactionTexts(tx);
+    expect(texts).toEqual({ idText: referenceIdText(tx), signingText: referenceSigningText(tx), idValueAt: expect.any(Number) as number });
+    expect(texts.idText.slice(0, texts.idValueAt) + JSON.stringify(tx.id) + texts.idText.slice(texts.idValueAt + 4)).toBe(serialize(tx));
   });
   it('any JSON object shaped loosely like a transaction (missing id or fulfillment, odd inputs, extra keys)', () => {
     const json = fc.jsonValue({ maxDepth: 3 }).filter((v) => !(typeof v === 'number' && !Number.isFinite(v)));
