@@ -1,5 +1,5 @@
 // Band and keyed lookups that also name the table row used, for the breakdown.
-import { Dec } from './decimal';
+import { tableDecimal, type Dec } from './decimal';
 import type { RateBand } from './table-schema';
 
 export interface TableLookup {
@@ -12,9 +12,9 @@ export interface TableLookup {
 
 /** Discrete bands (ages, counts, days) read "21-24" / "75+"; continuous ones "[25000,35000)" / "[100000,∞)". */
 function bandLabel(band: RateBand, discrete: boolean): string {
-  const from = new Dec(band.from);
+  const from = tableDecimal(band.from);
   if (band.to === null) return discrete ? `${from.toString()}+` : `[${from.toString()},∞)`;
-  const to = new Dec(band.to);
+  const to = tableDecimal(band.to);
   if (!discrete) return `[${from.toString()},${to.toString()})`;
   const last = to.minus(1);
   return last.equals(from) ? from.toString() : `${from.toString()}-${last.toString()}`;
@@ -23,13 +23,13 @@ function bandLabel(band: RateBand, discrete: boolean): string {
 /** Finds the band with from <= x < to. Validated bands tile [first.from, ∞), so only x < first.from misses. */
 export function lookupBand(bands: readonly RateBand[], x: Dec, name: string, discrete: boolean): TableLookup {
   const first = bands[0]!;
-  const found = bands.find((band) => x.greaterThanOrEqualTo(band.from) && (band.to === null || x.lessThan(band.to)));
+  const found = bands.find((band) => x.greaterThanOrEqualTo(tableDecimal(band.from)) && (band.to === null || x.lessThan(tableDecimal(band.to))));
   const band = found ?? first;
   const label = bandLabel(band, discrete);
-  return { value: new Dec(band.value), row: discrete ? `${name}[${label}]` : `${name}${label}`, belowFirstBand: found === undefined };
+  return { value: tableDecimal(band.value), row: discrete ? `${name}[${label}]` : `${name}${label}`, belowFirstBand: found === undefined };
 }
 
 export function lookupKey(values: Record<string, string>, key: string, name: string): TableLookup | undefined {
   const value = Object.hasOwn(values, key) ? values[key] : undefined;
-  return value === undefined ? undefined : { value: new Dec(value), row: `${name}[${key}]`, belowFirstBand: false };
+  return value === undefined ? undefined : { value: tableDecimal(value), row: `${name}[${key}]`, belowFirstBand: false };
 }

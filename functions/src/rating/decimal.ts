@@ -16,14 +16,36 @@ const ROUNDING_MODES: Record<RateTable['rounding']['mode'], Decimal.Rounding> = 
   FLOOR: Decimal.ROUND_FLOOR,
 };
 
+/** Entries kept by `tableDecimal`: far above the distinct numbers of any set of rate tables. */
+const MAX_CACHED_DECIMALS = 10_000;
+const parsed = new Map<string | number, Dec>();
+
+/**
+ * A rate-table number (or small integer) as a Decimal, parsed once per process: rating reads the
+ * same few hundred table values for every car. Decimals are immutable, so sharing one is safe.
+ */
+export function tableDecimal(value: string | number): Dec {
+  let decimal = parsed.get(value);
+  if (decimal === undefined) {
+    decimal = new Dec(value);
+    if (parsed.size < MAX_CACHED_DECIMALS) parsed.set(value, decimal);
+  }
+  return decimal;
+}
+
+/** 10^digits: minor units per major unit. */
+function minorScale(digits: number): Dec {
+  return tableDecimal(10 ** digits);
+}
+
 /** The table's checkpoint rounding R¢: to `rounding.unit` with `rounding.mode`. */
 export function roundMoney(value: Dec, table: RateTable): Dec {
-  return value.toNearest(new Dec(table.rounding.unit), ROUNDING_MODES[table.rounding.mode]);
+  return value.toNearest(tableDecimal(table.rounding.unit), ROUNDING_MODES[table.rounding.mode]);
 }
 
 /** Major units -> integer minor units. Throws if the value is not a whole number of minor units. */
 export function toMinor(value: Dec, table: RateTable): number {
-  const minor = value.times(new Dec(10).pow(table.minorUnitDigits));
+  const minor = value.times(minorScale(table.minorUnitDigits));
   if (!minor.isInteger() || minor.abs().greaterThan(Number.MAX_SAFE_INTEGER)) {
     throw new Error(`${value.toString()} ${table.currency} is not a whole number of minor units`);
   }
@@ -31,7 +53,7 @@ export function toMinor(value: Dec, table: RateTable): number {
 }
 
 export function fromMinor(minor: number, table: RateTable): Dec {
-  return new Dec(minor).dividedBy(new Dec(10).pow(table.minorUnitDigits));
+  return new Dec(minor).dividedBy(minorScale(table.minorUnitDigits));
 }
 
 /** Money as a decimal string with the currency's minor digits ("2392.31"). */

@@ -5,7 +5,7 @@
 import { lookupBand } from './bands';
 import { computeCrm } from './crm';
 import { addMonths, compareDates, completedYears, formatIsoDate, type CalendarDate } from './dates';
-import { Dec, formatFactor } from './decimal';
+import { Dec, formatFactor, tableDecimal } from './decimal';
 import { insuredAnyDay } from './prior-insurance';
 import type { ClaimFact, DriverInput, ViolationFact } from './request';
 import type { ComponentLine, FactorStep } from './steps';
@@ -58,10 +58,10 @@ function meritRecord(driver: DriverInput, termStart: CalendarDate, record: Merit
     points = table.unknownDriver.profile.points3y;
     pointsFact = `unknownDriver.profile.points3y=${points}`;
   }
-  const claims = lookupBand(record.atFaultClaims.bands, new Dec(claimCount), 'driverRecord.atFaultClaims', true);
-  const pointsRow = lookupBand(record.violationPoints.bands, new Dec(points), 'driverRecord.violationPoints', true);
+  const claims = lookupBand(record.atFaultClaims.bands, tableDecimal(claimCount), 'driverRecord.atFaultClaims', true);
+  const pointsRow = lookupBand(record.violationPoints.bands, tableDecimal(points), 'driverRecord.violationPoints', true);
   const product = claims.value.times(pointsRow.value);
-  const cap = new Dec(record.cap);
+  const cap = tableDecimal(record.cap);
   const capped = product.greaterThan(cap);
   return {
     components: [

@@ -4,7 +4,7 @@
 // Multiplication is exact, so the order only matters for reading the breakdown.
 import { lookupBand, lookupKey, type TableLookup } from './bands';
 import { addMonths, compareDates, completedYears, formatIsoDate, type CalendarDate } from './dates';
-import { Dec, fromMinor, formatMoney } from './decimal';
+import { Dec, fromMinor, formatMoney, tableDecimal } from './decimal';
 import { driverRecord } from './driver-record';
 import { longestGapDays } from './prior-insurance';
 import type { DriverInput, NormalizedRequest } from './request';
@@ -26,7 +26,7 @@ function step(factor: string, appliesTo: readonly Coverage[], lookup: TableLooku
 }
 
 function disabled(factor: string, appliesTo: readonly Coverage[], why: string): FactorStep {
-  return { factor, appliesTo, value: new Dec(1), tableRow: `${factor}[${why}]` };
+  return { factor, appliesTo, value: tableDecimal(1), tableRow: `${factor}[${why}]` };
 }
 
 export function termFactors(driver: DriverInput, termStart: CalendarDate, request: NormalizedRequest, table: RateTable): TermFactors {
@@ -49,7 +49,7 @@ export function termFactors(driver: DriverInput, termStart: CalendarDate, reques
   // 2. driver age, completed years at the term start
   if (f.driverAge.enabled) {
     const age = driver.kind === 'known' ? completedYears(driver.dateOfBirth, termStart) : profile.age;
-    const lookup = lookupBand(f.driverAge.bands, new Dec(age), 'driverAge', true);
+    const lookup = lookupBand(f.driverAge.bands, tableDecimal(age), 'driverAge', true);
     if (lookup.belowFirstBand) reasons.push(`driver age ${age} at ${at} is below the table's youngest band; priced on ${lookup.row}`);
     // The breakdown carries the derived age, never the date of birth (personal data).
     steps.push(step('driverAge', f.driverAge.appliesTo, lookup, driver.kind === 'known' ? `dateOfBirth → age ${age} at ${at}` : `unknownDriver.profile.age=${age}`));
@@ -67,7 +67,7 @@ export function termFactors(driver: DriverInput, termStart: CalendarDate, reques
       years = Math.max(0, years);
       fact = `licensedSince ${formatIsoDate(driver.licensedSince)} → ${years} years at ${at}`;
     }
-    steps.push(step('yearsLicensed', f.yearsLicensed.appliesTo, lookupBand(f.yearsLicensed.bands, new Dec(years), 'yearsLicensed', true), fact));
+    steps.push(step('yearsLicensed', f.yearsLicensed.appliesTo, lookupBand(f.yearsLicensed.bands, tableDecimal(years), 'yearsLicensed', true), fact));
   } else {
     steps.push(disabled('yearsLicensed', f.yearsLicensed.appliesTo, 'disabled'));
   }
@@ -83,10 +83,10 @@ export function termFactors(driver: DriverInput, termStart: CalendarDate, reques
   } else if (prior.disabledInJurisdictions.includes(table.jurisdiction)) {
     steps.push(disabled('priorInsurance', prior.appliesTo, `disabled in ${table.jurisdiction}`));
   } else {
-    const none = { value: new Dec(prior.noPriorInsurance), row: 'priorInsurance[none]', belowFirstBand: false };
+    const none = { value: tableDecimal(prior.noPriorInsurance), row: 'priorInsurance[none]', belowFirstBand: false };
     if (driver.kind === 'unknown') {
       const gap = profile.priorInsuranceGapDays;
-      steps.push(step('priorInsurance', prior.appliesTo, gap === null ? none : lookupBand(prior.bands, new Dec(gap), 'priorInsurance.gapDays', true), `unknownDriver.profile.priorInsuranceGapDays=${gap === null ? 'null' : gap}`));
+      steps.push(step('priorInsurance', prior.appliesTo, gap === null ? none : lookupBand(prior.bands, tableDecimal(gap), 'priorInsurance.gapDays', true), `unknownDriver.profile.priorInsuranceGapDays=${gap === null ? 'null' : gap}`));
     } else if (driver.insuredPeriods === null) {
       steps.push(step('priorInsurance', prior.appliesTo, none, 'priorInsurance: none declared'));
     } else {
@@ -94,7 +94,7 @@ export function termFactors(driver: DriverInput, termStart: CalendarDate, reques
       const windowStart = compareDates(driver.licensedSince, lookbackStart) > 0 ? driver.licensedSince : lookbackStart;
       const gap = longestGapDays(driver.insuredPeriods, windowStart, termStart);
       steps.push(
-        step('priorInsurance', prior.appliesTo, lookupBand(prior.bands, new Dec(gap), 'priorInsurance.gapDays', true), `priorInsurance.periods → longest gap ${gap} days in [${formatIsoDate(windowStart)}, ${at})`),
+        step('priorInsurance', prior.appliesTo, lookupBand(prior.bands, tableDecimal(gap), 'priorInsurance.gapDays', true), `priorInsurance.periods → longest gap ${gap} days in [${formatIsoDate(windowStart)}, ${at})`),
       );
     }
   }
@@ -126,7 +126,7 @@ export function termFactors(driver: DriverInput, termStart: CalendarDate, reques
 
   // 10. vehicle age
   const vehicleAge = Math.max(0, termStart.year - request.vehicle.modelYear);
-  steps.push(step('vehicleAge', f.vehicleAge.appliesTo, lookupBand(f.vehicleAge.bands, new Dec(vehicleAge), 'vehicleAge', true), `vehicle.modelYear ${request.vehicle.modelYear} → age ${vehicleAge} in ${termStart.year}`));
+  steps.push(step('vehicleAge', f.vehicleAge.appliesTo, lookupBand(f.vehicleAge.bands, tableDecimal(vehicleAge), 'vehicleAge', true), `vehicle.modelYear ${request.vehicle.modelYear} → age ${vehicleAge} in ${termStart.year}`));
 
   // 11. liability limit and deductibles
   const limit = request.coverage.liabilityLimit ?? f.liabilityLimit.default;

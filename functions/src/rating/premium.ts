@@ -1,7 +1,7 @@
 // Money steps of §7.3: P_c = R(B_c × Π f), annual A = Σ P_c + fee + MIN_ADJ, and the term premium
 // TP = Σ R(line × d/D) over the non-fee lines + fee, floored at the term minimum. R is the table's
 // rounding; it is applied only at these checkpoints, never to a factor product.
-import { Dec, roundMoney } from './decimal';
+import { Dec, roundMoney, tableDecimal } from './decimal';
 import type { FactorStep } from './steps';
 import type { RateTable } from './table-schema';
 import type { PolicyTerm } from './terms';
@@ -34,7 +34,7 @@ export interface TermPremium {
 
 export function annualPremium(steps: readonly FactorStep[], table: RateTable): AnnualPremium {
   const coverages = COVERAGES.map((coverage): CoveragePremium => {
-    const base = new Dec(table.baseRates[coverage]!);
+    const base = tableDecimal(table.baseRates[coverage]!);
     let running = base;
     const applied = steps
       .filter((s) => s.appliesTo.includes(coverage))
@@ -44,9 +44,9 @@ export function annualPremium(steps: readonly FactorStep[], table: RateTable): A
       });
     return { coverage, base, steps: applied, exact: running, annual: roundMoney(running, table) };
   });
-  const fee = new Dec(table.fees.policyFee);
+  const fee = tableDecimal(table.fees.policyFee);
   const beforeMinimum = coverages.reduce((sum, c) => sum.plus(c.annual), fee);
-  const minAdj = Dec.max(0, new Dec(table.minimumPremium.annual).minus(beforeMinimum));
+  const minAdj = Dec.max(0, tableDecimal(table.minimumPremium.annual).minus(beforeMinimum));
   return { coverages, fee, minAdj, annual: beforeMinimum.plus(minAdj) };
 }
 
@@ -56,6 +56,6 @@ export function termPremium(annual: AnnualPremium, term: PolicyTerm, table: Rate
   const minAdj = prorate(annual.minAdj);
   const fee = table.proration.prorateFee ? prorate(annual.fee) : annual.fee;
   const subtotal = coverages.reduce((sum, c) => sum.plus(c.amount), minAdj.plus(fee));
-  const minTermAdj = Dec.max(0, new Dec(table.minimumPremium.term).minus(subtotal));
+  const minTermAdj = Dec.max(0, tableDecimal(table.minimumPremium.term).minus(subtotal));
   return { coverages, minAdj, fee, minTermAdj, total: subtotal.plus(minTermAdj) };
 }
