@@ -8,7 +8,8 @@ export interface WorkerJob {
 }
 export type WorkerResult = { seq: number; inputs: InputSignature[] } | { seq: number; error: string };
 
-parentPort?.on('message', (jobs: WorkerJob[]) => {
+parentPort?.on('message', (message: string) => {
+  const jobs = JSON.parse(message) as WorkerJob[];
   const results: WorkerResult[] = jobs.map((job) => {
     try {
       return { seq: job.seq, inputs: checkInputSignatures(job.job) };
@@ -16,5 +17,5 @@ parentPort?.on('message', (jobs: WorkerJob[]) => {
       return { seq: job.seq, error: error instanceof Error ? error.message : String(error) };
     }
   });
-  parentPort?.postMessage(results);
+  parentPort?.postMessage(JSON.stringify(results));
 });
