@@ -1,5 +1,5 @@
 // `npm run bench`: the end-to-end benchmark (devstack/src/bench/e2e); `--components` runs the
-// component benchmarks instead (ledger node, local Functions host, Function App webhook), each in
+// component benchmarks instead (ledger node, local Functions host, WebJob, Function App webhook), each in
 // its own process. `--help` lists the options.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,6 +20,7 @@ async function runComponents(quick: boolean): Promise<void> {
   const bench = path.join(REPO_ROOT, 'devstack', 'dist', 'bench');
   await runScript(path.join(bench, 'ledger-bench.js'), quick ? ['--runs', '1', '--txs', '1000'] : []);
   await runScript(path.join(bench, 'functions-host-bench.js'), []);
+  await runScript(path.join(bench, 'webjob-bench.js'), quick ? ['--quick'] : []);
   const azurite = await startAzurite({});
   try {
     await runScript(path.join(REPO_ROOT, 'functions', 'dist', 'bench', 'webhook-bench.js'), quick ? ['--runs', '1'] : [], { ...process.env, STORAGE_CONNECTION_STRING: azurite.connectionString });

@@ -75,7 +75,7 @@ const QUICK: Omit<BenchPlan, 'outDir' | 'profileDir' | 'skip' | 'webjobEnv'> = {
 
 export const BENCH_USAGE = `npm run bench [-- options]
   --quick                 reduced sizes, one run (CI smoke: under a minute)
-  --components            run the component benchmarks (ledger, Functions host, webhook) instead
+  --components            run the component benchmarks (ledger, Functions host, WebJob, webhook) instead
   --runs N                runs per figure (median, min-max)          full: ${FULL.runs}
   --fleet N               cars on the ledger                          full: ${FULL.fleet}
   --saturation N          transfers posted at full speed              full: ${FULL.saturationTransfers}
