@@ -3,7 +3,7 @@
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { StorageSettings } from '../config';
-import { TABLE_NOT_FOUND, isTableMissing, storageCall } from './storage-errors';
+import { StorageUnavailableError, TABLE_NOT_FOUND, isConflict, isTableMissing, storageCall } from './storage-errors';
 import { tableNames, type TableNames } from './table-names';
 
 export class TableStore {
@@ -25,7 +25,14 @@ export class TableStore {
     const client = this.client(name);
     let creation = this.created.get(name);
     if (!creation) {
-      creation = storageCall(`create table ${name}`, () => client.createTable()).then(() => undefined);
+      const operation = `create table ${name}`;
+      creation = storageCall(operation, () => client.createTable()).then(
+        () => undefined,
+        (error: unknown) => {
+          // 409 other than TableAlreadyExists (which the SDK absorbs) is "TableBeingDeleted": transient.
+          throw isConflict(error) ? new StorageUnavailableError(operation, error) : error;
+        },
+      );
       this.created.set(name, creation);
       creation.catch(() => this.created.delete(name));
     }
