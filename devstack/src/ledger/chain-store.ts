@@ -72,6 +72,7 @@ export class ChainStore implements ChainView {
   }
 
   private index(tx: NodeTransactionDict, height: number, committedAt: number): void {
+    const texts = documentTexts(tx);
     const assetId = tx.operation === 'CREATE' ? tx.id : (tx.asset.id ?? '');
     this.transactions.set(tx.id, {
       id: tx.id,
@@ -80,7 +81,7 @@ export class ChainStore implements ChainView {
       operation: tx.operation,
       assetId,
       outputs: tx.outputs.map((o) => ({ amount: BigInt(o.amount), uri: o.condition.uri })),
-      body: pythonJsonDumps(tx),
+      body: texts.body,
       committedAt,
     });
     for (const input of tx.inputs) {
@@ -99,8 +100,8 @@ export class ChainStore implements ChainView {
       if (list) list.push(...links);
       else this.outputsByKey.set(owner, links);
     }
-    if (tx.operation === 'CREATE') this.assetDocs.push({ text: pythonJsonDumps({ ...tx.asset, id: tx.id }) });
-    this.metadataDocs.push({ text: pythonJsonDumps({ id: tx.id, metadata: tx.metadata }) });
+    if (tx.operation === 'CREATE') this.assetDocs.push({ text: texts.assetDoc() });
+    this.metadataDocs.push({ text: texts.metadataDoc });
   }
 
   /** get_txids_filtered: {asset.id = a} or {id = a} (so a TRANSFER's own id matches too), natural order. */
@@ -144,6 +145,32 @@ export class ChainStore implements ChainView {
   searchMetadata(search: string, limit: number): string[] {
     return textSearch(this.metadataDocs, search, limit).map((d) => d.text);
   }
+}
+
+/**
+ * json.dumps of the stored transaction and of its assets/metadata collection documents. The asset and metadata
+ * values are encoded once and spliced into all three (json.dumps output is context-free), instead of three
+ * full encodings per transaction.
+ */
+const DICT_KEYS = 'inputs,outputs,operation,metadata,asset,version,id';
+
+function documentTexts(tx: NodeTransactionDict): { body: string; metadataDoc: string; assetDoc: () => string } {
+  const id = pythonJsonDumps(tx.id);
+  const metadata = pythonJsonDumps(tx.metadata ?? null);
+  const asset = pythonJsonDumps(tx.asset);
+  const body =
+    Object.keys(tx).join() === DICT_KEYS && Object.values(tx).every((v) => v !== undefined)
+      ? `{"inputs": ${pythonJsonDumps(tx.inputs)}, "outputs": ${pythonJsonDumps(tx.outputs)}, "operation": ${pythonJsonDumps(tx.operation)}, ` +
+        `"metadata": ${metadata}, "asset": ${asset}, "version": ${pythonJsonDumps(tx.version)}, "id": ${id}}`
+      : pythonJsonDumps(tx); // not in to_dict() shape: encode it as it is
+  const assetKeys = Object.keys(tx.asset).filter((k) => (tx.asset as Record<string, unknown>)[k] !== undefined);
+  return {
+    body,
+    metadataDoc: `{"id": ${id}, "metadata": ${metadata}}`,
+    // {...asset, id}: splice when the asset is exactly {data} (every CREATE the schema admits), else encode it.
+    assetDoc: () =>
+      assetKeys.length === 1 && assetKeys[0] === 'data' ? `${asset.slice(0, -1)}, "id": ${id}}` : pythonJsonDumps({ ...tx.asset, id: tx.id }),
+  };
 }
 
 function blockOf(height: number, transactionIds: string[]): CommittedBlock {

@@ -61,10 +61,10 @@ async function route(ctx: ApiContext, req: IncomingMessage, url: URL, readBody: 
   for (const r of ROUTES) {
     const match = r.pattern.exec(path);
     if (!match) continue;
-    const allowed = [...Object.keys(r.handlers), 'HEAD', 'OPTIONS'].sort();
-    if (method === 'OPTIONS') return { status: 200, body: '', contentType: 'text/html; charset=utf-8', headers: { Allow: allowed.join(', ') } };
+    const allowed = (): string => [...Object.keys(r.handlers), 'HEAD', 'OPTIONS'].sort().join(', ');
+    if (method === 'OPTIONS') return { status: 200, body: '', contentType: 'text/html; charset=utf-8', headers: { Allow: allowed() } };
     const handler = r.handlers[method === 'HEAD' ? 'GET' : (method as 'GET' | 'POST')];
-    if (!handler) return restfulError(405, 'The method is not allowed for the requested URL.', { Allow: allowed.join(', ') });
+    if (!handler) return restfulError(405, 'The method is not allowed for the requested URL.', { Allow: allowed() });
     return handler(ctx, { params: match.slice(1), query: url.searchParams, readBody });
   }
   return htmlNotFound();

@@ -50,10 +50,14 @@ export interface NodeTransactionDict {
 
 const uriCache = new Map<string, string>();
 
+// Keys already known to be canonical base58 of 32 bytes (outputs repeat the same few keys; base58 is slow).
+const canonicalKeys = new Set<string>();
+
 /** _fulfillment_to_details(_fulfillment_from_details(details)): same content, type first; keys must decode to 32 bytes. */
 export function normalizeDetails(details: ConditionDetails, depth = 0): ConditionDetails {
   if (depth >= 100) throw new NodeCrash('ThresholdTooDeep');
   if (details.type === 'ed25519-sha-256') {
+    if (canonicalKeys.has(details.public_key)) return { type: 'ed25519-sha-256', public_key: details.public_key };
     let bytes: Uint8Array;
     try {
       bytes = bigchaindb.decodeBase58(details.public_key);
@@ -61,7 +65,12 @@ export function normalizeDetails(details: ConditionDetails, depth = 0): Conditio
       throw new NodeCrash(`invalid base58 public key ${details.public_key}`);
     }
     if (bytes.length !== 32) throw new NodeCrash(`public key must be 32 bytes, was ${bytes.length}`);
-    return { type: 'ed25519-sha-256', public_key: bigchaindb.encodeBase58(bytes) };
+    const canonical = bigchaindb.encodeBase58(bytes);
+    if (canonical === details.public_key) {
+      if (canonicalKeys.size >= 100_000) canonicalKeys.clear();
+      canonicalKeys.add(canonical);
+    }
+    return { type: 'ed25519-sha-256', public_key: canonical };
   }
   return { type: 'threshold-sha-256', threshold: details.threshold, subconditions: details.subconditions.map((d) => normalizeDetails(d, depth + 1)) };
 }

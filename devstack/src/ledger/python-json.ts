@@ -18,25 +18,54 @@ function pythonNumber(value: number): string {
   return JSON.stringify(value);
 }
 
-function dumps(value: unknown, sortKeys: boolean, itemSep: string, keySep: string): string {
-  if (value === null) return 'null';
+function write(value: unknown, sortKeys: boolean, itemSep: string, keySep: string, out: string[]): void {
+  if (value === null) {
+    out.push('null');
+    return;
+  }
   switch (typeof value) {
     case 'string':
-      return asciiString(value);
+      out.push(asciiString(value));
+      return;
     case 'number':
-      return pythonNumber(value);
+      out.push(pythonNumber(value));
+      return;
     case 'boolean':
-      return value ? 'true' : 'false';
+      out.push(value ? 'true' : 'false');
+      return;
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((v) => dumps(v, sortKeys, itemSep, keySep)).join(itemSep)}]`;
+      if (Array.isArray(value)) {
+        out.push('[');
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out.push(itemSep);
+          write(value[i], sortKeys, itemSep, keySep, out);
+        }
+        out.push(']');
+        return;
+      }
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).filter((k) => record[k] !== undefined);
       if (sortKeys) keys.sort();
-      return `{${keys.map((k) => `${asciiString(k)}${keySep}${dumps(record[k], sortKeys, itemSep, keySep)}`).join(itemSep)}}`;
+      out.push('{');
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        if (i > 0) out.push(itemSep);
+        out.push(asciiString(key), keySep);
+        write(record[key], sortKeys, itemSep, keySep, out);
+      }
+      out.push('}');
+      return;
     }
     default:
       throw new TypeError(`cannot encode a ${typeof value}`);
   }
+}
+
+// One output array per document instead of an intermediate string per nested value (less garbage).
+function dumps(value: unknown, sortKeys: boolean, itemSep: string, keySep: string): string {
+  const out: string[] = [];
+  write(value, sortKeys, itemSep, keySep, out);
+  return out.join('');
 }
 
 /** flask.jsonify body (Flask 1.1.2 defaults, not debug). */
