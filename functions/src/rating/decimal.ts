@@ -46,7 +46,7 @@ export function roundMoney(value: Dec, table: RateTable): Dec {
 /** Major units -> integer minor units. Throws if the value is not a whole number of minor units. */
 export function toMinor(value: Dec, table: RateTable): number {
   const minor = value.times(minorScale(table.minorUnitDigits));
-  if (!minor.isInteger() || minor.abs().greaterThan(Number.MAX_SAFE_INTEGER)) {
+  if (!minor.isInteger() || minor.abs().greaterThan(tableDecimal(Number.MAX_SAFE_INTEGER))) {
     throw new Error(`${value.toString()} ${table.currency} is not a whole number of minor units`);
   }
   return minor.toNumber();
