@@ -30,7 +30,10 @@ export interface WebJobConfig {
     functionKey: string | undefined;
     secrets: string[];
     batchSize: number;
+    /** Ceiling of the adaptive (AIMD) limit on requests in flight. */
     maxConcurrency: number;
+    /** Where the adaptive limit starts. */
+    initialConcurrency: number;
     timeoutMs: number;
     retryBaseMs: number;
     retryMaxMs: number;
@@ -130,6 +133,20 @@ function logLevel(env: Env): LogLevel {
   return fail('LOG_LEVEL', `must be debug, info, warn or error, got "${raw}"`);
 }
 
+// Above the Function App's functionTimeout (host.json: 2 min) plus a margin for the time a request
+// waits in front of the function: a request given up earlier may still be running, and its retry
+// would make the Function App do the same work twice (under load: answer "duplicate" for most of
+// its time, the congestion collapse the e2e benchmark measured with 30 s). Below Azure's 230 s
+// front-end limit and Node fetch's 300 s header timeout, so this timeout is the one that fires.
+const DEFAULT_WEBHOOK_TIMEOUT_MS = 150_000;
+
+function concurrency(env: Env): { maxConcurrency: number; initialConcurrency: number } {
+  const maxConcurrency = int(env, 'WEBJOB_MAX_CONCURRENCY', 8, 1, 256);
+  const initialConcurrency = int(env, 'WEBJOB_INITIAL_CONCURRENCY', Math.min(2, maxConcurrency), 1, 256);
+  if (initialConcurrency > maxConcurrency) fail('WEBJOB_INITIAL_CONCURRENCY', `must not exceed WEBJOB_MAX_CONCURRENCY (${maxConcurrency}), got ${initialConcurrency}`);
+  return { maxConcurrency, initialConcurrency };
+}
+
 /** Reads and validates every WebJob setting; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): WebJobConfig {
   const apiUrl = url(env, 'LEDGER_API_URL', 'http://127.0.0.1:9984/api/v1/', ['http:', 'https:']);
@@ -156,8 +173,8 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
       functionKey: text(env, 'WEBHOOK_FUNCTION_KEY'),
       secrets: secrets(env),
       batchSize: int(env, 'WEBJOB_BATCH_SIZE', 100, 1, 1000),
-      maxConcurrency: int(env, 'WEBJOB_MAX_CONCURRENCY', 8, 1, 256),
-      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 30_000, 100, 600_000),
+      ...concurrency(env),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', DEFAULT_WEBHOOK_TIMEOUT_MS, 100, 600_000),
       retryBaseMs: int(env, 'WEBJOB_RETRY_BASE_MS', 500, 1, 600_000),
       retryMaxMs: int(env, 'WEBJOB_RETRY_MAX_MS', 60_000, 1, 3_600_000),
     },

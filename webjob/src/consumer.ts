@@ -73,6 +73,7 @@ export class Consumer {
       sender: this.deps.sender,
       batchSize: config.webhook.batchSize,
       maxConcurrency: config.webhook.maxConcurrency,
+      initialConcurrency: config.webhook.initialConcurrency,
       retry: { baseMs: config.webhook.retryBaseMs, maxMs: config.webhook.retryMaxMs },
       logger,
       metrics,

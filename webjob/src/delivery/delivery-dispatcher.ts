@@ -1,14 +1,16 @@
-// Per-vehicle ordered lanes with bounded parallelism. A vehicle is in at most one request at a
+// Per-vehicle ordered lanes with adaptive parallelism. A vehicle is in at most one request at a
 // time and its events leave in ledger order; different vehicles share batches and proceed in
-// parallel. Batches form greedily (no waiting for a batch to fill): under load the slots are busy,
-// so batches fill by themselves; when idle, a lone event goes out at once.
+// parallel, as many requests at once as the AIMD limit allows (never more than maxConcurrency).
+// Batches form greedily (no waiting for a batch to fill): under load the slots are busy, so batches
+// fill by themselves; when idle, a lone event goes out at once.
 import type { OwnershipEvent } from '@lease-premium/events';
 import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
 import { backoffDelay, type BackoffPolicy } from '../util/backoff';
 import { sleep } from '../util/abortable-sleep';
 import type { DeadLetter } from '../deadletter/dead-letter-store';
-import type { EventOutcome, WebhookSender } from './webhook-sender';
+import { AdaptiveConcurrencyLimit } from './concurrency-limit';
+import type { EventOutcome, SendResult, WebhookSender } from './webhook-sender';
 
 export interface DeliveryItem {
   event: OwnershipEvent;
@@ -25,7 +27,10 @@ export interface DispatcherHooks {
 export interface DispatcherOptions {
   sender: WebhookSender;
   batchSize: number;
+  /** Ceiling of the adaptive limit on requests in flight. */
   maxConcurrency: number;
+  /** Where the adaptive limit starts (default 2, at most maxConcurrency). */
+  initialConcurrency?: number;
   retry: BackoffPolicy;
   logger: Logger;
   metrics: WebJobMetrics;
@@ -45,14 +50,22 @@ export class DeliveryDispatcher {
   private activeRequests = 0;
   private pendingItems = 0;
   private waiters: Array<{ below: number; resolve: () => void }> = [];
+  private readonly limit: AdaptiveConcurrencyLimit;
 
   constructor(private readonly options: DispatcherOptions) {
+    this.limit = new AdaptiveConcurrencyLimit({ initial: options.initialConcurrency ?? 2, maximum: options.maxConcurrency });
+    options.metrics.deliveryConcurrencyLimit.set(this.limit.current);
     options.signal.addEventListener('abort', () => this.releaseWaiters(), { once: true });
   }
 
   /** Items accepted and not yet settled (queued or in flight). */
   get pending(): number {
     return this.pendingItems;
+  }
+
+  /** Requests allowed in flight right now (the adaptive limit). */
+  get concurrencyLimit(): number {
+    return this.limit.current;
   }
 
   enqueue(item: DeliveryItem): void {
@@ -83,7 +96,7 @@ export class DeliveryDispatcher {
   }
 
   private pump(): void {
-    while (this.activeRequests < this.options.maxConcurrency && this.readyHead < this.ready.length && !this.options.signal.aborted) {
+    while (this.activeRequests < this.limit.current && this.readyHead < this.ready.length && !this.options.signal.aborted) {
       const batch: DeliveryItem[] = [];
       const vehicles: string[] = [];
       while (batch.length < this.options.batchSize && this.readyHead < this.ready.length) {
@@ -138,6 +151,7 @@ export class DeliveryDispatcher {
     const body = JSON.stringify(batch.map((item) => item.event));
     for (let attempt = 1; !signal.aborted; attempt++) {
       let result;
+      const startedAt = performance.now();
       try {
         result = await sender.send(deliveryId, body, signal);
       } catch (error) {
@@ -145,6 +159,7 @@ export class DeliveryDispatcher {
         throw error;
       }
       metrics.deliveryRequests.inc(1, { result: String(result.status) });
+      this.adapt(result, startedAt, batch.length);
       if (result.kind === 'acknowledged') {
         for (const item of batch) {
           const answer = result.outcomes.get(item.event.id);
@@ -177,6 +192,20 @@ export class DeliveryDispatcher {
     }
   }
 
+  /** Feeds the adaptive limit: healthy answers grow it, overload signals halve it. */
+  private adapt(result: SendResult, startedAt: number, batchSize: number): void {
+    const changed =
+      result.kind === 'acknowledged'
+        ? this.limit.record({ kind: 'ok', latencyMs: performance.now() - startedAt, batchSize, inFlight: this.activeRequests, startedAt })
+        : result.kind === 'retry' && isOverloadSignal(result.status)
+          ? this.limit.record({ kind: 'overload', startedAt })
+          : false;
+    if (!changed) return;
+    this.options.metrics.deliveryConcurrencyLimit.set(this.limit.current);
+    this.options.logger.debug('delivery concurrency limit changed', { limit: this.limit.current, result: String(result.status) });
+    this.pump();
+  }
+
   private async deadLetter(item: DeliveryItem, kind: 'rejected' | 'refused', reason: string): Promise<void> {
     try {
       await this.options.hooks.onDeadLetter(item, kind, reason);
@@ -187,6 +216,11 @@ export class DeliveryDispatcher {
     this.options.metrics.eventsDeadLettered.inc(1, { kind });
     this.settled(1);
   }
+}
+
+/** Answers that mean "too much": the receiver is saturated or in front of a queue that is. */
+function isOverloadSignal(status: number | 'timeout' | 'network'): boolean {
+  return status === 'timeout' || status === 'network' || status === 408 || status === 429 || status === 502 || status === 503 || status === 504;
 }
 
 /** The dead letter for an event the receiver refused: the CloudEvent itself is the payload. */

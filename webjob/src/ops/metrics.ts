@@ -53,6 +53,7 @@ export class WebJobMetrics {
   readonly eventsSkipped = this.counter('webjob_events_skipped_total', 'Ledger transactions that are not tracked car-lease events, by reason');
   readonly eventsDeadLettered = this.counter('webjob_events_dead_lettered_total', 'Transactions or events written to the dead-letter queue, by reason kind');
   readonly deliveryRequests = this.counter('webjob_delivery_requests_total', 'Webhook POSTs, by result (HTTP status or "timeout"/"network")');
+  readonly deliveryConcurrencyLimit = this.gauge('webjob_delivery_concurrency_limit', 'Adaptive (AIMD) limit on webhook requests in flight; WEBJOB_MAX_CONCURRENCY is its ceiling');
   readonly deliveryRetries = this.counter('webjob_delivery_retries_total', 'Webhook POSTs that will be retried (5xx, 408, 429, timeouts, connection errors)');
   readonly streamReconnects = this.counter('webjob_stream_reconnects_total', 'WebSocket reconnect attempts');
   readonly streamFrames = this.counter('webjob_stream_frames_total', 'WebSocket frames received, by format (v1, v2, invalid)');

@@ -48,6 +48,7 @@ export class Replayer {
       sender: deps.sender,
       batchSize: config.webhook.batchSize,
       maxConcurrency: config.webhook.maxConcurrency,
+      initialConcurrency: config.webhook.initialConcurrency,
       retry: { baseMs: config.webhook.retryBaseMs, maxMs: config.webhook.retryMaxMs },
       logger,
       metrics,

@@ -26,6 +26,11 @@ export interface TestReceiver {
   readonly rejectIds: Set<string>;
   /** Event ids whose request gets a 400 problem+json. */
   readonly badRequestIds: Set<string>;
+  /** Extra time each request takes, given the requests in flight (itself included): models a receiver that slows down under concurrency. */
+  delayFor: ((inFlight: number) => number) | undefined;
+  /** Requests being handled now, and the most ever at once. */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
   /** Answer with Retry-After when unavailable. */
   retryAfterSeconds: number | undefined;
   /** Stop listening (connections refused) / listen again on the same port. */
@@ -46,9 +51,22 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     rejectIds: new Set<string>(),
     badRequestIds: new Set<string>(),
     retryAfterSeconds: undefined as number | undefined,
+    delayFor: undefined as ((inFlight: number) => number) | undefined,
+    inFlight: 0,
+    maxInFlight: 0,
   };
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    state.inFlight += 1;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    try {
+      await respond(req, res);
+    } finally {
+      state.inFlight -= 1;
+    }
+  };
+
+  const respond = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -58,6 +76,8 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
       return;
     }
     if (state.mode === 'slow') await new Promise((r) => setTimeout(r, options.slowMs ?? 1_000));
+    const delay = state.delayFor?.(state.inFlight) ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const verified = verifier.verify(body, req.headers);
     if (!verified.ok || (options.functionKey !== undefined && req.headers['x-functions-key'] !== options.functionKey)) {
       state.authFailures += 1;
@@ -124,6 +144,18 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     },
     rejectIds: state.rejectIds,
     badRequestIds: state.badRequestIds,
+    get delayFor() {
+      return state.delayFor;
+    },
+    set delayFor(value) {
+      state.delayFor = value;
+    },
+    get inFlight() {
+      return state.inFlight;
+    },
+    get maxInFlight() {
+      return state.maxInFlight;
+    },
     get retryAfterSeconds() {
       return state.retryAfterSeconds;
     },
