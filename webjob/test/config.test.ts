@@ -12,11 +12,20 @@ test('defaults', () => {
   expect(config.webhook.url).toBe('http://127.0.0.1:7071/api/ownership-changes');
   expect(config.webhook.secrets).toEqual(TEST_SECRETS);
   expect(config.webhook.batchSize).toBe(100);
+  // above the Function App's functionTimeout (host.json 00:02:00): a retry never overlaps a running request
+  expect(config.webhook.timeoutMs).toBe(150_000);
+  expect(config.webhook.maxConcurrency).toBe(8);
+  expect(config.webhook.initialConcurrency).toBe(2);
   expect(config.startPosition).toEqual({ kind: 'earliest' });
   expect(config.storage).toEqual({ kind: 'connection-string', connectionString: 'UseDevelopmentStorage=true', namePrefix: 'leasepremium' });
   expect([...config.trust.leasingCompanyPublicKeys]).toEqual([KEY]);
   expect(config.leaseSeconds).toBe(30);
   expect(config.logLevel).toBe('info');
+});
+
+test('the adaptive limit starts at most at its ceiling', () => {
+  expect(loadConfig({ ...minimal, WEBJOB_MAX_CONCURRENCY: '1' }).webhook.initialConcurrency).toBe(1);
+  expect(loadConfig({ ...minimal, WEBJOB_MAX_CONCURRENCY: '32', WEBJOB_INITIAL_CONCURRENCY: '4' }).webhook).toMatchObject({ maxConcurrency: 32, initialConcurrency: 4 });
 });
 
 test('parses every kind of value', () => {
@@ -49,6 +58,7 @@ test.each([
   [{ LEDGER_WS_URL: 'http://x' }, /^LEDGER_WS_URL: must use ws: or wss:/],
   [{ WEBJOB_BATCH_SIZE: '0' }, /^WEBJOB_BATCH_SIZE: must be an integer from 1 to 1000, got "0"/],
   [{ WEBJOB_MAX_CONCURRENCY: '2.5' }, /^WEBJOB_MAX_CONCURRENCY: must be an integer/],
+  [{ WEBJOB_MAX_CONCURRENCY: '4', WEBJOB_INITIAL_CONCURRENCY: '6' }, /^WEBJOB_INITIAL_CONCURRENCY: must not exceed WEBJOB_MAX_CONCURRENCY \(4\), got 6/],
   [{ WEBJOB_START_POSITION: 'yesterday' }, /^WEBJOB_START_POSITION: must be "earliest", "latest" or a block height/],
   [{ WEBJOB_LEASE_SECONDS: '90' }, /^WEBJOB_LEASE_SECONDS: must be an integer from 15 to 60/],
   [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
