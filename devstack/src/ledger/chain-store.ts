@@ -158,18 +158,18 @@ function documentTexts(tx: NodeTransactionDict): { body: string; metadataDoc: st
   const id = pythonJsonDumps(tx.id);
   const metadata = pythonJsonDumps(tx.metadata ?? null);
   const asset = pythonJsonDumps(tx.asset);
+  // Joined, not template-concatenated: the stored strings stay flat (a rope of parts costs more heap per tx).
   const body =
     Object.keys(tx).join() === DICT_KEYS && Object.values(tx).every((v) => v !== undefined)
-      ? `{"inputs": ${pythonJsonDumps(tx.inputs)}, "outputs": ${pythonJsonDumps(tx.outputs)}, "operation": ${pythonJsonDumps(tx.operation)}, ` +
-        `"metadata": ${metadata}, "asset": ${asset}, "version": ${pythonJsonDumps(tx.version)}, "id": ${id}}`
+      ? ['{"inputs": ', pythonJsonDumps(tx.inputs), ', "outputs": ', pythonJsonDumps(tx.outputs), ', "operation": ', pythonJsonDumps(tx.operation), ', "metadata": ', metadata, ', "asset": ', asset, ', "version": ', pythonJsonDumps(tx.version), ', "id": ', id, '}'].join('')
       : pythonJsonDumps(tx); // not in to_dict() shape: encode it as it is
   const assetKeys = Object.keys(tx.asset).filter((k) => (tx.asset as Record<string, unknown>)[k] !== undefined);
   return {
     body,
-    metadataDoc: `{"id": ${id}, "metadata": ${metadata}}`,
+    metadataDoc: ['{"id": ', id, ', "metadata": ', metadata, '}'].join(''),
     // {...asset, id}: splice when the asset is exactly {data} (every CREATE the schema admits), else encode it.
     assetDoc: () =>
-      assetKeys.length === 1 && assetKeys[0] === 'data' ? `${asset.slice(0, -1)}, "id": ${id}}` : pythonJsonDumps({ ...tx.asset, id: tx.id }),
+      assetKeys.length === 1 && assetKeys[0] === 'data' ? [asset.slice(0, -1), ', "id": ', id, '}'].join('') : pythonJsonDumps({ ...tx.asset, id: tx.id }),
   };
 }
 
