@@ -97,7 +97,7 @@ const waitFor = async (condition: () => boolean, ms: number, what: string): Prom
 const slowsUnderConcurrency = (inFlight: number): number => 40 * inFlight;
 
 test('a receiver that slows down under concurrency: the limit stays low, nothing times out, no batch is sent twice', async () => {
-  const r = await start({ batchSize: 2, initial: 2, ceiling: 16, timeoutMs: 600 });
+  const r = await start({ batchSize: 1, initial: 2, ceiling: 16, timeoutMs: 600 });
   r.receiver.delayFor = slowsUnderConcurrency;
   enqueue(r, events);
   await r.dispatcher.drained();

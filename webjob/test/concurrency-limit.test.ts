@@ -53,13 +53,26 @@ test('an overload signal halves the limit once per window; answers to requests s
 test('latency blowing up against the unloaded baseline halves; jitter below the noise floor does not', () => {
   const { limit } = limiter(8, 8);
   limit.record(ok(200, 8, 0)); // baseline for full batches: 200 ms
-  limit.record(ok(420, 8, 1)); // 2.1x, 220 ms over: blow-up
+  limit.record(ok(620, 8, 1)); // 3.1x, 420 ms over: blow-up
   expect(limit.current).toBe(4);
 
   const fast = limiter(8, 8);
   fast.limit.record(ok(2, 8, 0));
   fast.limit.record(ok(30, 8, 1)); // 15x, but only 28 ms over: a fast receiver's jitter
   expect(fast.limit.current).toBe(8);
+});
+
+test('latency alone never cuts below 2 (a CPU-shared receiver would sit idle between batches); overload signals go to 1', () => {
+  const { limit, clock } = limiter(8, 8);
+  limit.record(ok(100, 8, 0));
+  for (const startedAt of [1, 3, 5, 7]) {
+    clock.t = startedAt + 1;
+    limit.record(ok(1_000, 8, startedAt));
+  }
+  expect(limit.current).toBe(2);
+  clock.t = 20;
+  limit.record({ kind: 'overload', startedAt: 19 });
+  expect(limit.current).toBe(1);
 });
 
 test('batch sizes keep separate baselines: a full batch is not judged against a lone event', () => {
@@ -73,11 +86,11 @@ test('batch sizes keep separate baselines: a full batch is not judged against a 
 test('a lasting slowdown is learnt: the baseline drifts up and the limit grows again', () => {
   const { limit, clock } = limiter(4, 8);
   limit.record(ok(100, 4, 0));
-  limit.record(ok(300, 4, 5)); // blow-up: 4 -> 2
+  limit.record(ok(400, 4, 5)); // blow-up: 4 -> 2
   expect(limit.current).toBe(2);
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 300; i++) {
     clock.t += 10;
-    limit.record(ok(300, limit.current, clock.t - 5));
+    limit.record(ok(400, limit.current, clock.t - 5));
   }
   expect(limit.current).toBe(8);
 });

@@ -13,7 +13,7 @@ export interface ConcurrencyLimitOptions {
   maximum: number;
   /** Floor; at least 1 so delivery always makes progress. */
   minimum?: number;
-  /** A sample is a latency blow-up when it exceeds tolerance x the baseline for its batch size... */
+  /** A sample is a latency blow-up when it exceeds tolerance (default 3) x the baseline for its batch size... */
   latencyTolerance?: number;
   /** ...and the baseline by at least this much (ignores jitter of fast local receivers). */
   latencyNoiseFloorMs?: number;
@@ -26,7 +26,7 @@ export type LimitSample =
   | { kind: 'ok'; latencyMs: number; batchSize: number; inFlight: number; startedAt: number }
   | { kind: 'overload'; startedAt: number };
 
-const BASELINE_DRIFT = 0.01; // baselines creep up towards slower samples, so a lasting slowdown is learnt
+const BASELINE_DRIFT = 0.05; // baselines creep up towards slower unloaded answers: a lasting slowdown is learnt
 
 /** Batches of similar size share a latency baseline: bucket by the power of two of the size. */
 function bucketOf(batchSize: number): number {
@@ -38,6 +38,12 @@ export class AdaptiveConcurrencyLimit {
   private readonly minimum: number;
   private readonly maximum: number;
   private readonly tolerance: number;
+  /**
+   * Latency alone never cuts below 2: a saturated receiver that shares its CPU between requests
+   * answers two at once in twice the time of one, and a single request in flight would leave it
+   * idle while the WebJob forms and sends the next batch. Only hard overload signals go to 1.
+   */
+  private readonly latencyFloor: number;
   private readonly noiseFloorMs: number;
   private readonly baselines = new Map<number, number>();
   /** Requests started before the last decrease do not decrease again (one reaction per window). */
@@ -48,7 +54,8 @@ export class AdaptiveConcurrencyLimit {
     this.maximum = Math.max(1, Math.floor(options.maximum));
     this.minimum = Math.min(this.maximum, Math.max(1, Math.floor(options.minimum ?? 1)));
     this.value = Math.min(this.maximum, Math.max(this.minimum, Math.floor(options.initial)));
-    this.tolerance = options.latencyTolerance ?? 2;
+    this.latencyFloor = Math.min(this.maximum, Math.max(this.minimum, 2));
+    this.tolerance = options.latencyTolerance ?? 3;
     this.noiseFloorMs = options.latencyNoiseFloorMs ?? 50;
     this.now = options.now ?? (() => performance.now());
   }
@@ -61,14 +68,16 @@ export class AdaptiveConcurrencyLimit {
   /** Feeds one finished request; returns true when the (integer) limit changed. */
   record(sample: LimitSample): boolean {
     const before = this.current;
-    if (sample.kind === 'overload') this.decrease(sample.startedAt);
+    if (sample.kind === 'overload') this.decrease(sample.startedAt, this.minimum);
     else {
       const bucket = bucketOf(sample.batchSize);
       const baseline = this.baselines.get(bucket);
       if (baseline === undefined || sample.latencyMs < baseline) this.baselines.set(bucket, sample.latencyMs);
-      else this.baselines.set(bucket, baseline + (sample.latencyMs - baseline) * BASELINE_DRIFT);
+      // Only answers at the latency floor teach a slower baseline: with few requests in flight a
+      // slower answer means the receiver itself got slower, not that the WebJob is queueing on it.
+      else if (sample.inFlight <= this.latencyFloor) this.baselines.set(bucket, baseline + (sample.latencyMs - baseline) * BASELINE_DRIFT);
       const blownUp = baseline !== undefined && sample.latencyMs > baseline * this.tolerance && sample.latencyMs - baseline > this.noiseFloorMs;
-      if (blownUp) this.decrease(sample.startedAt);
+      if (blownUp) this.decrease(sample.startedAt, this.latencyFloor);
       // Grow only while the limit is what holds delivery back (TCP's "cwnd-limited" rule): an
       // idle sender must not build up a limit it has never tested.
       else if (sample.inFlight * 2 >= this.current) this.value = Math.min(this.maximum, this.value + 1 / this.current);
@@ -76,9 +85,9 @@ export class AdaptiveConcurrencyLimit {
     return this.current !== before;
   }
 
-  private decrease(startedAt: number): void {
-    if (startedAt <= this.lastDecreaseAt) return;
-    this.value = Math.max(this.minimum, Math.floor(this.value / 2));
+  private decrease(startedAt: number, floor: number): void {
+    if (startedAt <= this.lastDecreaseAt || this.value <= floor) return;
+    this.value = Math.max(floor, Math.floor(this.value / 2));
     this.lastDecreaseAt = this.now();
   }
 }
