@@ -4,7 +4,8 @@
 // of answering 500 until the host restarts. A table still being deleted (Azure answers table creation
 // with 409 TableBeingDeleted for a while; Azurite cannot) is transient too.
 import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseWebhookSecrets, WebhookSigner } from '@lease-premium/events';
 import { connectionStringFor, startAzurite, type AzuriteInstance } from '../../devstack/src/azurite/azurite-process';
 import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from '../src/bench/event-factory';
