@@ -6,7 +6,7 @@ import type { CheckpointStore } from './checkpoint/checkpoint-store';
 import { CheckpointConflictError } from './checkpoint/checkpoint-store';
 import { HeightTracker } from './checkpoint/height-tracker';
 import type { DeadLetterStore } from './deadletter/dead-letter-store';
-import { DeliveryDispatcher, deadLetterOfEvent } from './delivery/delivery-dispatcher';
+import { DeliveryDispatcher, deadLetterOfEvent, dispatcherTuning } from './delivery/delivery-dispatcher';
 import type { WebhookSender } from './delivery/webhook-sender';
 import type { LedgerClient } from './ledger/ledger-client';
 import type { Logger } from './ops/logger';
@@ -71,10 +71,7 @@ export class Consumer {
 
     const dispatcher = new DeliveryDispatcher({
       sender: this.deps.sender,
-      batchSize: config.webhook.batchSize,
-      maxConcurrency: config.webhook.maxConcurrency,
-      initialConcurrency: config.webhook.initialConcurrency,
-      retry: { baseMs: config.webhook.retryBaseMs, maxMs: config.webhook.retryMaxMs },
+      ...dispatcherTuning(config.webhook),
       logger,
       metrics,
       signal: delivery.signal,

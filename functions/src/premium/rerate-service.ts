@@ -1,16 +1,13 @@
 // A change to a driver's history re-rates every car currently leased to that driver, through the
 // same ETag-guarded, marker-deduplicated write as events: one re-rate record per (car, driver,
 // profile revision), so a retried request never rates twice.
-import { RatingError, rate, type RateTableSet } from '../rating';
-import type { DriversRepository } from '../storage/drivers-repository';
-import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
+import { RatingError, rate } from '../rating';
 import { isConflict } from '../storage/storage-errors';
 import type { DriverChange, PremiumSummary } from '../storage/vehicle-records';
-import type { VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { buildRatingRequest } from './rating-request';
 import { rerateWrite } from './rerate-write';
-import type { SideEffects } from './side-effects';
+import type { PremiumServiceDeps } from './premium-service';
 
 export interface RerateResult {
   assetId: string;
@@ -19,14 +16,8 @@ export interface RerateResult {
   premium?: PremiumSummary;
 }
 
-export interface RerateServiceDeps {
-  vehicles: VehiclesRepository;
-  drivers: DriversRepository;
-  driverVehicles: DriverVehiclesRepository;
-  sideEffects: SideEffects;
-  rateTables: RateTableSet;
-  now: () => Date;
-}
+/** The same repositories, side effects, tables and clock as the event path: re-rates write through it. */
+export type RerateServiceDeps = PremiumServiceDeps;
 
 const PARALLEL_VEHICLES = 8;
 

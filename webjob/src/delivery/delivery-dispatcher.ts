@@ -4,6 +4,7 @@
 // Batches form greedily (no waiting for a batch to fill): under load the slots are busy, so batches
 // fill by themselves; when idle, a lone event goes out at once.
 import type { OwnershipEvent } from '@lease-premium/events';
+import type { WebJobConfig } from '../config';
 import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
 import { backoffDelay, type BackoffPolicy } from '../util/backoff';
@@ -22,6 +23,16 @@ export interface DispatcherHooks {
   onAcknowledged(item: DeliveryItem, outcome: Exclude<EventOutcome, 'rejected'> | 'unreported'): void;
   /** A permanent refusal: store the dead letter durably, then settle the item. */
   onDeadLetter(item: DeliveryItem, kind: 'rejected' | 'refused', reason: string): Promise<void>;
+}
+
+/** The dispatcher settings that come straight from the WebJob's webhook configuration. */
+export function dispatcherTuning(webhook: WebJobConfig['webhook']): Pick<DispatcherOptions, 'batchSize' | 'maxConcurrency' | 'initialConcurrency' | 'retry'> {
+  return {
+    batchSize: webhook.batchSize,
+    maxConcurrency: webhook.maxConcurrency,
+    initialConcurrency: webhook.initialConcurrency,
+    retry: { baseMs: webhook.retryBaseMs, maxMs: webhook.retryMaxMs },
+  };
 }
 
 export interface DispatcherOptions {

@@ -3,7 +3,7 @@
 // Replays never touch the checkpoint and need no leadership (the receiver deduplicates by id).
 import type { WebJobConfig } from '../config';
 import { AssetRegistry } from '../classifier/asset-registry';
-import { DeliveryDispatcher, deadLetterOfEvent } from '../delivery/delivery-dispatcher';
+import { DeliveryDispatcher, deadLetterOfEvent, dispatcherTuning } from '../delivery/delivery-dispatcher';
 import type { WebhookSender } from '../delivery/webhook-sender';
 import type { DeadLetter, DeadLetterStore, ReceivedDeadLetter } from '../deadletter/dead-letter-store';
 import type { LedgerBlock, LedgerClient } from '../ledger/ledger-client';
@@ -46,10 +46,7 @@ export class Replayer {
     const { config, ledger, logger, metrics, signal } = deps;
     this.dispatcher = new DeliveryDispatcher({
       sender: deps.sender,
-      batchSize: config.webhook.batchSize,
-      maxConcurrency: config.webhook.maxConcurrency,
-      initialConcurrency: config.webhook.initialConcurrency,
-      retry: { baseMs: config.webhook.retryBaseMs, maxMs: config.webhook.retryMaxMs },
+      ...dispatcherTuning(config.webhook),
       logger,
       metrics,
       signal,
