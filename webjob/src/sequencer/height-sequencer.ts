@@ -60,6 +60,8 @@ export class HeightSequencer {
     this.next = options.startHeight;
     this.knownTip = options.startHeight - 1;
     this.now = options.now ?? Date.now;
+    // The checkpointed height exists: report it at once, so lag is never negative after a restart.
+    if (this.knownTip >= 0) options.metrics.lastSeenHeight.set(this.knownTip);
   }
 
   /** The next height to be handed out (everything below it has been handed to onBlock). */
