@@ -1,7 +1,5 @@
 // Standard Webhooks secrets: "whsec_" + base64 of the HMAC key. WEBHOOK_SECRETS holds one or more,
 // space-separated: the WebJob signs with all of them, the Function App accepts any (rotation).
-import { Webhook } from 'standardwebhooks';
-
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 /** The specification recommends keys of 24 to 64 bytes. */
 const MIN_KEY_BYTES = 24;
@@ -33,14 +31,12 @@ function secretProblem(secret: string): string | undefined {
   return undefined;
 }
 
-/** One library instance per secret; a clear error instead of the library's base64 message. */
-export function webhooksFor(secrets: readonly string[]): Webhook[] {
+/** The HMAC key of each secret (validated as parseWebhookSecrets does, with an error naming its position). */
+export function webhookKeysFor(secrets: readonly string[]): Buffer[] {
   if (secrets.length === 0) throw new Error('at least one webhook secret is required');
   return secrets.map((secret, index) => {
-    try {
-      return new Webhook(secret);
-    } catch (error) {
-      throw new Error(`webhook secret #${index + 1} is unusable: ${(error as Error).message}`);
-    }
+    const problem = secretProblem(secret);
+    if (problem !== undefined) throw new Error(`webhook secret #${index + 1} is unusable: it ${problem}`);
+    return Buffer.from(secret.slice(WEBHOOK_SECRET_PREFIX.length), 'base64');
   });
 }

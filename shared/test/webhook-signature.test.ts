@@ -2,6 +2,8 @@
 // (standard-webhooks/standard-webhooks, libraries/javascript/src/webhook.test.ts "sign function
 // works"; the same values appear in the other reference libraries' tests).
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { Webhook } from 'standardwebhooks';
 import { parseWebhookSecrets, WebhookSigner, WebhookVerifier } from '../src';
 
 const VECTOR = {
@@ -161,6 +163,22 @@ describe('forged, missing and tampered', () => {
     // Latin-1 bytes of the same text: what a lossy decoder might turn into something else entirely.
     expect(new WebhookVerifier([secret]).verify(Buffer.from(text, 'latin1'), headers)).toEqual(refused('bad-signature'));
     expect(() => new WebhookSigner([secret]).sign('m', Buffer.from([0xff, 0xfe]))).toThrow('webhook body must be UTF-8');
+  });
+});
+
+describe('agreement with the standardwebhooks reference library', () => {
+  it('signs exactly as the library does, and verifies what the library signs, for any UTF-8 body', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.stringMatching(/^msg_[A-Za-z0-9]{1,24}$/), fc.integer({ min: 0, max: 4_102_444_800 }), (payload, msgId, seconds) => {
+        const secret = newSecret();
+        const at = new Date(seconds * 1000);
+        const reference = new Webhook(secret).sign(msgId, at, payload);
+        expect(new WebhookSigner([secret]).sign(msgId, payload, at)['webhook-signature']).toBe(reference);
+        const headers = { 'webhook-id': msgId, 'webhook-timestamp': String(seconds), 'webhook-signature': reference };
+        expect(new WebhookVerifier([secret]).verify(Buffer.from(payload, 'utf8'), headers, at).ok).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
