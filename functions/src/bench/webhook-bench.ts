@@ -1,18 +1,26 @@
-// Webhook benchmark: one signed delivery of N lease-start events for N different cars (default 100),
+// Webhook benchmark: one signed delivery of N events of one kind for N different cars (default 100),
 // through the real handler and services, against Azurite (or any storage the connection string names).
 // Prints per-run wall time, events/s and table operations (storage requests) per event, then medians.
 //
 //   STORAGE_CONNECTION_STRING=<azurite> node functions/dist/bench/webhook-bench.js [--runs 5] [--events 100]
+//     [--kind lease-start|hand-over|lease-end|registration|duplicate-hand-over]   (default lease-start)
 //
-// Two warm-up runs are discarded. Setup per run (not timed): fresh tables (unique prefix), one driver profile per car, each car's
-// CREATE applied. Timed: the handler call from raw request to 200 response.
+// Two warm-up runs are discarded. Setup per run (not timed): fresh tables (unique prefix), two driver
+// profiles per car, each car's CREATE applied (and, for hand-over / lease-end, a first lease to
+// driver A; for duplicate-hand-over also the hand-over itself). Timed: the handler call from raw request to 200 response:
+//   registration: the CREATE; lease-start: company -> driver A; hand-over: A -> B (link B, unlink A);
+//   lease-end: A -> company (unlink A); duplicate-hand-over: the already applied hand-over again.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { BATCH_CONTENT_TYPE, WebhookSigner, parseWebhookSecrets } from '@lease-premium/events';
 import { createAppServices } from '../app-services';
 import { loadConfig } from '../config';
 import { ownershipChangesHandler } from '../functions/ownership-changes';
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from './event-factory';
+import type { OwnershipEvent } from '@lease-premium/events';
+import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from './event-factory';
+
+const KINDS = ['registration', 'lease-start', 'hand-over', 'lease-end', 'duplicate-hand-over'] as const;
+export type BenchKind = (typeof KINDS)[number];
 
 interface RunResult {
   ms: number;
@@ -29,13 +37,22 @@ function argument(name: string, fallback: number): number {
   return value;
 }
 
+function kindArgument(): BenchKind {
+  const index = process.argv.indexOf('--kind');
+  if (index < 0) return 'lease-start';
+  const value = process.argv[index + 1];
+  const kind = KINDS.find((k) => k === value);
+  if (!kind) throw new Error(`--kind must be one of ${KINDS.join(', ')}`);
+  return kind;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export async function benchRun(connectionString: string, eventCount: number): Promise<RunResult> {
+export async function benchRun(connectionString: string, eventCount: number, kind: BenchKind = 'lease-start'): Promise<RunResult> {
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const config = loadConfig(
     { STORAGE_CONNECTION_STRING: connectionString, STORAGE_NAME_PREFIX: `bench${randomBytes(4).toString('hex')}`, WEBHOOK_SECRETS: secret },
@@ -45,10 +62,18 @@ export async function benchRun(connectionString: string, eventCount: number): Pr
   await services.store.ping(); // tables exist before timing
 
   const cars = Array.from({ length: eventCount }, () => newCar());
-  const drivers = cars.map(() => randomPublicKey());
-  await Promise.all(drivers.map((key) => services.drivers.put(key, sampleProfile())));
-  await services.premiums.applyEvents(cars.map((car) => registeredEvent(car, { blockHeight: 1 })));
-  const events = cars.map((car, i) => leaseStartEvent(car, { blockHeight: 2, indexInBlock: i }, [drivers[i] as string]));
+  const driversA = cars.map(() => randomPublicKey());
+  const driversB = cars.map(() => randomPublicKey());
+  await Promise.all([...driversA, ...driversB].map((key) => services.drivers.put(key, sampleProfile())));
+  const registrations = cars.map((car) => registeredEvent(car, { blockHeight: 1 }));
+  const lease = sampleLease();
+  const starts = cars.map((car, i) => leaseStartEvent(car, { blockHeight: 2, indexInBlock: i }, [driversA[i] as string], lease));
+  const handOvers = cars.map((car, i) => transferEvent(car, { blockHeight: 3, indexInBlock: i, spends: starts[i]?.id }, [driversA[i] as string], [driversB[i] as string], lease));
+  const ends = cars.map((car, i) => leaseEndEvent(car, { blockHeight: 3, indexInBlock: i, spends: starts[i]?.id }, [driversA[i] as string], lease));
+  const setup: OwnershipEvent[][] = kind === 'registration' ? [] : kind === 'lease-start' ? [registrations] : kind === 'duplicate-hand-over' ? [registrations, starts, handOvers] : [registrations, starts];
+  for (const batch of setup) await services.premiums.applyEvents(batch);
+  const events = kind === 'registration' ? registrations : kind === 'lease-start' ? starts : kind === 'lease-end' ? ends : handOvers;
+  const expected = kind === 'duplicate-hand-over' ? 'duplicate' : 'applied';
 
   const body = JSON.stringify(events);
   const headers = new WebhookSigner([secret]).sign(`msg_${randomUUID()}`, body);
@@ -71,8 +96,8 @@ export async function benchRun(connectionString: string, eventCount: number): Pr
 
   const response = result instanceof HttpResponse ? result : new HttpResponse(result);
   const answer = (await response.json()) as { results: { outcome: string }[] };
-  const applied = answer.results.filter((r) => r.outcome === 'applied').length;
-  if (response.status !== 200 || applied !== eventCount) throw new Error(`benchmark delivery failed: ${response.status}, ${applied}/${eventCount} applied`);
+  const applied = answer.results.filter((r) => r.outcome === expected).length;
+  if (response.status !== 200 || applied !== eventCount) throw new Error(`benchmark delivery failed: ${response.status}, ${applied}/${eventCount} ${expected}`);
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, eventsPerSecond: (eventCount * 1000) / ms, operationsPerEvent: operations / eventCount };
 }
 
@@ -81,11 +106,12 @@ async function main(): Promise<void> {
   if (!connectionString) throw new Error('STORAGE_CONNECTION_STRING is required (e.g. an Azurite connection string)');
   const runs = argument('runs', 5);
   const events = argument('events', 100);
+  const kind = kindArgument();
   // Warm-up (discarded): two full deliveries, so both this process and Azurite run JIT-compiled code.
-  for (let i = 0; i < 2; i++) await benchRun(connectionString, events);
+  for (let i = 0; i < 2; i++) await benchRun(connectionString, events, kind);
   const results: RunResult[] = [];
   for (let run = 1; run <= runs; run++) {
-    const result = await benchRun(connectionString, events);
+    const result = await benchRun(connectionString, events, kind);
     results.push(result);
     console.log(
       `run ${run}: ${events} events in ${result.ms.toFixed(1)} ms = ${result.eventsPerSecond.toFixed(0)} events/s, ` +
@@ -93,7 +119,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(
-    `median of ${runs}: ${median(results.map((r) => r.ms)).toFixed(1)} ms per delivery of ${events} events, ` +
+    `median of ${runs}: ${median(results.map((r) => r.ms)).toFixed(1)} ms per delivery of ${events} ${kind} events, ` +
       `${median(results.map((r) => r.eventsPerSecond)).toFixed(0)} events/s, ${median(results.map((r) => r.operationsPerEvent)).toFixed(2)} table operations/event, ` +
       `${median(results.map((r) => r.cpuMs)).toFixed(0)} ms CPU in this process`,
   );
