@@ -43,7 +43,7 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
   const driversRepository = new DriversRepository(store);
   const driverVehicles = new DriverVehiclesRepository(store);
   const reviewQueue = new ReviewQueueRepository(store);
-  const sideEffects = new SideEffects(vehicles, driverVehicles, reviewQueue);
+  const sideEffects = new SideEffects(driverVehicles, reviewQueue);
   const deps = { vehicles, drivers: driversRepository, driverVehicles, sideEffects, rateTables, now };
   return {
     config,

@@ -41,4 +41,28 @@ describe('table limits', () => {
     expect(await links.vehiclesOf('driverA')).toEqual([]);
     expect(await links.unlinkIfBefore('driverA', 'car1', 'h~000000000009~000000~cc')).toBe(false);
   });
+
+  it('a link whose ETag is known goes in one conditional delete; a rewritten one is judged by its position', async () => {
+    const links = new DriverVehiclesRepository(store);
+    const requests = async (work: () => Promise<unknown>) => {
+      const before = store.requestCount;
+      await work();
+      return store.requestCount - before;
+    };
+    const etag = await links.link('driverB', 'car2', 'h~000000000005~000000~aa');
+    expect(etag).toEqual(expect.any(String));
+    let removed: boolean | undefined;
+    expect(await requests(async () => (removed = await links.unlinkIfBefore('driverB', 'car2', 'h~000000000009~000000~cc', etag)))).toBe(1);
+    expect(removed).toBe(true);
+    expect(await links.unlinkIfBefore('driverB', 'car2', 'h~000000000009~000000~cc', etag)).toBe(false); // already gone
+
+    const old = await links.link('driverB', 'car2', 'h~000000000005~000000~aa');
+    await links.link('driverB', 'car2', 'h~000000000010~000000~dd'); // rewritten by a later event
+    expect(await links.unlinkIfBefore('driverB', 'car2', 'h~000000000009~000000~cc', old)).toBe(false);
+    expect(await links.vehiclesOf('driverB')).toEqual(['car2']);
+    const newer = await links.link('driverB', 'car2', 'h~000000000006~000000~ee'); // rewritten by an earlier one
+    expect(newer).not.toBe(old);
+    expect(await links.unlinkIfBefore('driverB', 'car2', 'h~000000000009~000000~cc', old)).toBe(true);
+    expect(await links.vehiclesOf('driverB')).toEqual([]);
+  });
 });

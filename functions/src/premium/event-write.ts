@@ -17,10 +17,12 @@ export interface EventWriteInput {
   plan: Exclude<EventPlan, { kind: 'rejected' }>;
   rating: RatingResult | undefined;
   stale: boolean;
+  /** ETags of the links this event wrote for its drivers (premium events that are not stale). */
+  driverLinks: Record<string, string>;
   recordedAt: string;
 }
 
-export function eventWrite({ event, current, plan, rating, stale, recordedAt }: EventWriteInput): { marker: EventMarker; write: CoverageWrite } {
+export function eventWrite({ event, current, plan, rating, stale, driverLinks, recordedAt }: EventWriteInput): { marker: EventMarker; write: CoverageWrite } {
   const point = ledgerPointOf(event);
   const rowKey = eventHistoryRowKey(point);
   const history: HistoryRecord = {
@@ -39,12 +41,16 @@ export function eventWrite({ event, current, plan, rating, stale, recordedAt }: 
   };
 
   const previousDrivers = current?.value.status === 'active' ? current.value.driverKeys : [];
+  const previousLinks = current?.value.status === 'active' ? (current.value.driverLinks ?? {}) : {};
   const newDrivers = plan.kind === 'premium' ? plan.driverKeys : [];
+  // Links of drivers this event ended (closure, or a hand-over to other drivers).
+  const indexRemove = stale ? [] : [...new Set([...previousDrivers, ...history.driverKeys])].filter((key) => !newDrivers.includes(key));
+  const linkEtags = Object.fromEntries(indexRemove.flatMap((key) => (previousLinks[key] !== undefined ? [[key, previousLinks[key]]] : [])));
   const effects = stale
-    ? { indexRemove: [] }
+    ? { indexRemove }
     : {
-        // Links of drivers this event ended (closure, or a hand-over to other drivers).
-        indexRemove: [...new Set([...previousDrivers, ...history.driverKeys])].filter((key) => !newDrivers.includes(key)),
+        indexRemove,
+        ...(Object.keys(linkEtags).length > 0 ? { linkEtags } : {}),
         ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}),
       };
   const marker: EventMarker = {
@@ -66,6 +72,7 @@ export function eventWrite({ event, current, plan, rating, stale, recordedAt }: 
     issuer: event.data.issuer,
     holderKeys: event.data.newOwners,
     driverKeys: newDrivers,
+    ...(Object.keys(driverLinks).length > 0 ? { driverLinks } : {}),
     ...(history.basis ? { basis: history.basis } : {}),
     ...(marker.summary.premium ? { premium: marker.summary.premium } : {}),
     reviewReasons: history.reviewReasons,

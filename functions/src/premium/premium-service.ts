@@ -1,6 +1,6 @@
 // Applies ownership events to the cars' coverage: each event is read-plan-rate-commit in one
 // ETag-guarded transaction in the car's partition, retried on a lost race, idempotent on the event id.
-import type { OwnershipEvent } from '@lease-premium/events';
+import { VEHICLE_REGISTERED_TYPE, type OwnershipEvent } from '@lease-premium/events';
 import { RatingError, rate, type RateTableSet, type RatingResult } from '../rating';
 import type { DriversRepository } from '../storage/drivers-repository';
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
@@ -53,13 +53,20 @@ export class PremiumService {
   async applyEvent(event: OwnershipEvent): Promise<EventOutcome> {
     const { vehicles, sideEffects } = this.deps;
     const assetId = event.subject;
+    if (event.type === VEHICLE_REGISTERED_TYPE) {
+      const registered = await this.tryRegisterNewCar(event);
+      if (registered) return registered;
+    }
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-      const state = await vehicles.readEventState(assetId, event.id);
-      if (state.marker) {
-        await sideEffects.complete(assetId, state.marker); // finishes the outbox if a crash interrupted it
-        return { id: event.id, outcome: 'duplicate', firstOutcome: state.marker.outcome, ...state.marker.summary };
+      const current = await vehicles.readCurrent(assetId);
+      // A processed event lies at or before the car's ledger point, which only moves forward: an
+      // event after it has no marker to read. After a lost race, look anyway (it may be this event).
+      const marker = attempt > 1 || isStale(event, current?.value) ? await vehicles.readEventMarker(assetId, event.id) : undefined;
+      if (marker) {
+        await sideEffects.complete(assetId, marker); // redone: a crash may have interrupted the outbox
+        return { id: event.id, outcome: 'duplicate', firstOutcome: marker.outcome, ...marker.summary };
       }
-      const prepared = await this.prepare(event, state.current);
+      const prepared = await this.prepare(event, current);
       if ('rejected' in prepared) return { id: event.id, outcome: 'rejected', reason: prepared.rejected };
       try {
         await vehicles.commit(prepared.write);
@@ -73,6 +80,24 @@ export class PremiumService {
     throw new ContentionError(`vehicle ${assetId}`);
   }
 
+  /**
+   * A CREATE almost always finds no car yet: commit it as the car's first state without reading
+   * (every row is a "create", so an existing car or marker fails the transaction with 409).
+   * undefined = the car exists: take the normal read-plan-commit path.
+   */
+  private async tryRegisterNewCar(event: OwnershipEvent): Promise<EventOutcome | undefined> {
+    const prepared = await this.prepare(event, undefined);
+    if ('rejected' in prepared) return undefined;
+    try {
+      await this.deps.vehicles.commit(prepared.write);
+    } catch (error) {
+      if (isConflict(error)) return undefined;
+      throw error;
+    }
+    await this.deps.sideEffects.complete(event.subject, prepared.marker);
+    return { id: event.id, outcome: prepared.marker.outcome, ...prepared.marker.summary };
+  }
+
   private async prepare(event: OwnershipEvent, current: Versioned<CurrentCoverage> | undefined): Promise<Prepared> {
     const { drivers, driverVehicles, rateTables, now } = this.deps;
     const stale = isStale(event, current?.value);
@@ -81,10 +106,17 @@ export class PremiumService {
     const rowKey = eventHistoryRowKey(ledgerPointOf(event));
 
     let rating: RatingResult | undefined;
+    const driverLinks: Record<string, string> = {};
     if (plan.kind === 'premium') {
       // Link before reading driver facts: a driver-history change from now on finds this car (and
       // forces this commit to retry; see RerateService). The link is only a hint until the commit.
-      if (!stale) await Promise.all(plan.driverKeys.map((key) => driverVehicles.link(key, event.subject, rowKey)));
+      if (!stale) {
+        const etags = await Promise.all(plan.driverKeys.map((key) => driverVehicles.link(key, event.subject, rowKey)));
+        plan.driverKeys.forEach((key, i) => {
+          const etag = etags[i];
+          if (etag !== undefined) driverLinks[key] = etag;
+        });
+      }
       const profiles = await drivers.getMany(plan.driverKeys);
       try {
         rating = rate(buildRatingRequest(plan.basis, plan.driverKeys, profiles), rateTables);
@@ -94,6 +126,6 @@ export class PremiumService {
       }
     }
 
-    return eventWrite({ event, current, plan, rating, stale, recordedAt: now().toISOString() });
+    return eventWrite({ event, current, plan, rating, stale, driverLinks, recordedAt: now().toISOString() });
   }
 }

@@ -14,18 +14,27 @@ export class DriverVehiclesRepository {
   /**
    * Links a driver to a car. `since` = the history row key of the event that made the driver a
    * lessee: row keys sort in ledger order, which lets a later closure tell old links from new ones.
+   * Returns the link's ETag: kept in the car's coverage, it lets the event that ends the lease remove
+   * an unchanged link with one conditional delete.
    */
-  async link(driverKey: string, assetId: string, since: string): Promise<void> {
+  async link(driverKey: string, assetId: string, since: string): Promise<string | undefined> {
     const table = await this.store.table(this.store.names.driverVehicles);
-    await storageCall('add driver-vehicle link', () => table.upsertEntity({ partitionKey: encodeKey(driverKey), rowKey: encodeKey(assetId), since }, 'Replace'));
+    const response = await storageCall('add driver-vehicle link', () => table.upsertEntity({ partitionKey: encodeKey(driverKey), rowKey: encodeKey(assetId), since }, 'Replace'));
+    return response.etag;
   }
 
   /**
    * Removes the link if an event before `closedAt` (a history row key) created it. A link written
-   * by a later event, before or during this call (the ETag check), stays.
+   * by a later event, before or during this call (the ETag check), stays. `knownEtag`: the link's
+   * ETag when the event that created it wrote it; if the link is unchanged since, it is that event's
+   * and one conditional delete removes it. Otherwise (rewritten, or no ETag known) read and compare.
    */
-  async unlinkIfBefore(driverKey: string, assetId: string, closedAt: string): Promise<boolean> {
+  async unlinkIfBefore(driverKey: string, assetId: string, closedAt: string, knownEtag?: string): Promise<boolean> {
     const table = await this.store.table(this.store.names.driverVehicles);
+    if (knownEtag !== undefined) {
+      const removed = await this.removeIfUnchanged(driverKey, assetId, knownEtag);
+      if (removed !== 'changed') return removed === 'removed';
+    }
     let link;
     try {
       link = await storageCall('read driver-vehicle link', () => table.getEntity<{ since?: string }>(encodeKey(driverKey), encodeKey(assetId)));
@@ -34,11 +43,17 @@ export class DriverVehiclesRepository {
       throw error;
     }
     if (typeof link.since === 'string' && link.since >= closedAt) return false;
+    return (await this.removeIfUnchanged(driverKey, assetId, link.etag)) === 'removed';
+  }
+
+  private async removeIfUnchanged(driverKey: string, assetId: string, etag: string): Promise<'removed' | 'absent' | 'changed'> {
+    const table = await this.store.table(this.store.names.driverVehicles);
     try {
-      await storageCall('remove driver-vehicle link', () => table.deleteEntity(encodeKey(driverKey), encodeKey(assetId), { etag: link.etag }));
-      return true;
+      await storageCall('remove driver-vehicle link', () => table.deleteEntity(encodeKey(driverKey), encodeKey(assetId), { etag }));
+      return 'removed';
     } catch (error) {
-      if (isNotFound(error) || isConflict(error)) return false;
+      if (isNotFound(error)) return 'absent';
+      if (isConflict(error)) return 'changed';
       throw error;
     }
   }

@@ -51,6 +51,11 @@ export interface CurrentCoverage {
   premium?: PremiumSummary;
   /** Extra review reasons this app adds to the engine's (e.g. unverified ledger signatures). */
   reviewReasons: string[];
+  /**
+   * ETag of each driver's DriverVehicles link as the event that rated them wrote it (absent in rows
+   * written before links were tracked): ending the lease removes an unchanged link in one request.
+   */
+  driverLinks?: Record<string, string>;
   /** The history record that produced this state (holds the full rating). */
   historyRowKey: string;
   /** Counts writes to this entity; orders re-rate records. */
@@ -90,10 +95,12 @@ export interface ReviewEntry {
   recordedAt: string;
 }
 
-/** Work outside the vehicle's partition that follows an applied event (an outbox: redone until marked done). */
+/** Work outside the vehicle's partition that follows an applied event (an outbox: idempotent, redone on every redelivery). */
 export interface SideEffects {
   /** Drivers whose link to the car this record ended (closure, or a hand-over to other drivers). */
   indexRemove: string[];
+  /** The ETags those links had when written (where the coverage knew them): one conditional delete each. */
+  linkEtags?: Record<string, string>;
   review?: ReviewEntry;
 }
 
@@ -119,6 +126,11 @@ export interface WorkMarker {
   historyRowKey: string;
   summary: RecordSummary;
   sideEffects: SideEffects;
+  /**
+   * True = nothing to do outside the partition. Markers are never updated after the commit (a
+   * redelivery simply redoes the idempotent outbox); markers stored before that change may also
+   * carry true once their outbox was done.
+   */
   sideEffectsDone: boolean;
   recordedAt: string;
 }

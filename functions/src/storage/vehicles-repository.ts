@@ -16,7 +16,6 @@ import {
   type HistoryRecord,
   type LedgerPoint,
   type RerateMarker,
-  type WorkMarker,
 } from './vehicle-records';
 
 const CURRENT_ROW = 'current';
@@ -45,11 +44,6 @@ export interface Versioned<T> {
   etag: string;
 }
 
-export interface EventState {
-  current?: Versioned<CurrentCoverage>;
-  marker?: EventMarker;
-}
-
 export interface RerateState {
   current?: Versioned<CurrentCoverage>;
   marker?: RerateMarker;
@@ -72,15 +66,15 @@ export class VehiclesRepository {
     return this.store.table(this.store.names.vehicles);
   }
 
-  /** The current coverage and this event's marker, in one request. */
-  async readEventState(assetId: string, transactionId: string): Promise<EventState> {
-    const rows = await this.readRows(assetId, [CURRENT_ROW, eventMarkerRowKey(transactionId)]);
-    const state: EventState = {};
-    for (const row of rows) {
-      if (row.rowKey === CURRENT_ROW) state.current = { value: docOf<CurrentCoverage>(row), etag: row.etag };
-      else state.marker = docOf<EventMarker>(row);
+  /** The stored outcome of an event on this car, if it was processed (a point read). */
+  async readEventMarker(assetId: string, transactionId: string): Promise<EventMarker | undefined> {
+    const table = await this.table();
+    try {
+      return docOf<EventMarker>(await storageCall('read event marker', () => table.getEntity<Row>(encodeKey(assetId), eventMarkerRowKey(transactionId))));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
     }
-    return state;
   }
 
   async readRerateState(assetId: string, driverKey: string, revision: number): Promise<RerateState> {
@@ -132,14 +126,6 @@ export class VehiclesRepository {
     }
     const table = await this.table();
     await storageCall('commit coverage transaction', () => table.submitTransaction(actions));
-  }
-
-  /** A marker's outbox is done (plain merge: every writer of it writes the same). */
-  async markSideEffectsDone(assetId: string, marker: EventMarker | RerateMarker): Promise<void> {
-    const table = await this.table();
-    const rowKey = 'transactionId' in marker ? eventMarkerRowKey(marker.transactionId) : rerateMarkerRowKey(marker.driverKey, marker.revision);
-    const done: WorkMarker = { ...marker, sideEffectsDone: true };
-    await storageCall('mark side effects done', () => table.updateEntity({ partitionKey: encodeKey(assetId), rowKey, ...packJson('doc', done) }, 'Merge'));
   }
 
   /**

@@ -1,0 +1,152 @@
+// The storage requests one event costs, and the guarantees the cheaper write path keeps, on real
+// Azurite: request budgets per event type; an outbox interrupted by a crash between the commit and
+// the side effects is redone by the redelivery (old driver link removed, in one request when the
+// link is unchanged); a link rewritten in between is judged by its ledger position; a CREATE that
+// finds the car already there is answered as duplicate or stale; re-rates find the new driver's car
+// and no longer the old driver's.
+import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../src/bench/event-factory';
+import { PremiumService } from '../src/premium/premium-service';
+import { SideEffects } from '../src/premium/side-effects';
+import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
+import { DriversRepository } from '../src/storage/drivers-repository';
+import { ReviewQueueRepository } from '../src/storage/review-queue-repository';
+import type { EventMarker } from '../src/storage/vehicle-records';
+import { createTestApp, type TestApp } from './support/function-app';
+
+/** The outbox never runs: the process "crashed" right after the commit. */
+class CrashAfterCommit extends SideEffects {
+  override complete(): Promise<void> {
+    return Promise.reject(new Error('simulated crash after the commit'));
+  }
+}
+
+let app: TestApp;
+let links: DriverVehiclesRepository;
+let crashing: PremiumService;
+beforeAll(async () => {
+  app = createTestApp();
+  await app.services.store.ping(); // tables created once per process: not part of any event's cost
+  const { store, vehicles, rateTables } = app.services;
+  links = new DriverVehiclesRepository(store);
+  const drivers = new DriversRepository(store);
+  crashing = new PremiumService({ vehicles, drivers, driverVehicles: links, sideEffects: new CrashAfterCommit(links, new ReviewQueueRepository(store)), rateTables, now: () => new Date() });
+});
+
+/** Storage requests `work` sends through the app's TableStore. */
+async function requestsOf(work: () => Promise<unknown>): Promise<number> {
+  const before = app.services.store.requestCount;
+  await work();
+  return app.services.store.requestCount - before;
+}
+
+async function leasedCar() {
+  const car = newCar();
+  const [a, b] = [randomPublicKey(), randomPublicKey()];
+  await Promise.all([a, b].map((key) => app.services.drivers.put(key, sampleProfile())));
+  const lease = sampleLease();
+  const start = leaseStartEvent(car, { blockHeight: 2 }, [a], lease);
+  await app.services.premiums.applyEvents([registeredEvent(car, { blockHeight: 1 }), start]);
+  const handOver = transferEvent(car, { blockHeight: 3, spends: start.id }, [a], [b], lease);
+  return { car, a, b, lease, start, handOver };
+}
+
+async function marker(assetId: string, transactionId: string): Promise<EventMarker> {
+  const found = await app.services.vehicles.readEventMarker(assetId, transactionId);
+  if (!found) throw new Error(`no marker for ${transactionId}`);
+  return found;
+}
+
+describe('storage requests per event', () => {
+  it('registration 1, lease start 4, hand-over 5, lease end 3, and the outcomes are right', async () => {
+    const car = newCar();
+    const [a, b] = [randomPublicKey(), randomPublicKey()];
+    await Promise.all([a, b].map((key) => app.services.drivers.put(key, sampleProfile())));
+    const { premiums } = app.services;
+    const lease = sampleLease();
+    const start = leaseStartEvent(car, { blockHeight: 2 }, [a], lease);
+    const handOver = transferEvent(car, { blockHeight: 3, spends: start.id }, [a], [b], lease);
+    const end = leaseEndEvent(car, { blockHeight: 4, spends: handOver.id }, [b], lease);
+
+    // CREATE: one transaction, no read. Lease start: read car, link, read driver, transaction.
+    expect(await requestsOf(() => premiums.applyEvent(registeredEvent(car, { blockHeight: 1 })))).toBe(1);
+    expect(await requestsOf(() => premiums.applyEvent(start))).toBe(4);
+    // Hand-over: read car, link B, read B, transaction, delete A's link (conditional on its ETag).
+    expect(await requestsOf(() => premiums.applyEvent(handOver))).toBe(5);
+    expect(await links.vehiclesOf(a)).toEqual([]);
+    expect(await links.vehiclesOf(b)).toEqual([car.assetId]);
+    // Lease end: read car, transaction, delete B's link.
+    expect(await requestsOf(() => premiums.applyEvent(end))).toBe(3);
+    expect(await links.vehiclesOf(b)).toEqual([]);
+    expect((await app.services.vehicles.readCurrent(car.assetId))?.value).toMatchObject({ status: 'closed', driverKeys: [] });
+  });
+
+  it('a redelivered hand-over reads the car and its marker and redoes the (idempotent) outbox', async () => {
+    const { a, handOver } = await leasedCar();
+    await app.services.premiums.applyEvent(handOver);
+    let outcome;
+    // read car, read marker, delete A's link again (404: already gone)
+    expect(await requestsOf(async () => (outcome = await app.services.premiums.applyEvent(handOver)))).toBe(3);
+    expect(outcome).toMatchObject({ id: handOver.id, outcome: 'duplicate', firstOutcome: 'applied' });
+    expect(await links.vehiclesOf(a)).toEqual([]);
+  });
+});
+
+describe('crash between the commit and the side effects', () => {
+  it('the redelivery removes the old driver link (one conditional delete), and the re-rates follow the new driver', async () => {
+    const { car, a, b, handOver } = await leasedCar();
+    await expect(crashing.applyEvent(handOver)).rejects.toThrow('simulated crash');
+    expect(await links.vehiclesOf(a)).toEqual([car.assetId]); // the outbox did not run
+    expect((await marker(car.assetId, handOver.id)).sideEffects).toMatchObject({ indexRemove: [a], linkEtags: { [a]: expect.any(String) } });
+
+    let outcome;
+    expect(await requestsOf(async () => (outcome = await app.services.premiums.applyEvent(handOver)))).toBe(3);
+    expect(outcome).toMatchObject({ outcome: 'duplicate', firstOutcome: 'applied' });
+    expect(await links.vehiclesOf(a)).toEqual([]);
+
+    // A's history change no longer touches the car; B's re-rates it.
+    expect((await app.services.drivers.appendClaim(a, { date: '2026-03-01', atFault: true, amountMinor: 500_000 }))?.rerates).toEqual([]);
+    const rerates = (await app.services.drivers.appendClaim(b, { date: '2026-03-01', atFault: true, amountMinor: 500_000 }))?.rerates;
+    expect(rerates).toEqual([expect.objectContaining({ assetId: car.assetId, outcome: 're-rated' })]);
+  });
+
+  it('a link a LATER event rewrote in the meantime stays; one an earlier event rewrote is removed', async () => {
+    const { car, a, handOver } = await leasedCar();
+    await expect(crashing.applyEvent(handOver)).rejects.toThrow('simulated crash');
+    const handOverRow = (await marker(car.assetId, handOver.id)).historyRowKey;
+
+    await links.link(a, car.assetId, `${handOverRow}~later`); // e.g. A leases the car again further on
+    await app.services.premiums.applyEvent(handOver);
+    expect(await links.vehiclesOf(a)).toEqual([car.assetId]);
+
+    await links.link(a, car.assetId, 'h~000000000002~000000~earlier'); // a racing older event's link
+    await app.services.premiums.applyEvent(handOver);
+    expect(await links.vehiclesOf(a)).toEqual([]);
+  });
+
+  it('a lease end redelivered after a crash removes the lessee link', async () => {
+    const { car, a, lease, start } = await leasedCar();
+    const end = leaseEndEvent(car, { blockHeight: 3, spends: start.id }, [a], lease);
+    await expect(crashing.applyEvent(end)).rejects.toThrow('simulated crash');
+    expect(await links.vehiclesOf(a)).toEqual([car.assetId]);
+    await app.services.premiums.applyEvent(end);
+    expect(await links.vehiclesOf(a)).toEqual([]);
+  });
+});
+
+describe('a CREATE written without reading first', () => {
+  it('a redelivered CREATE is a duplicate; a CREATE arriving after the car moved on is stale and changes nothing', async () => {
+    const car = newCar();
+    const lessee = randomPublicKey();
+    await app.services.drivers.put(lessee, sampleProfile());
+    const create = registeredEvent(car, { blockHeight: 1 });
+    expect(await app.services.premiums.applyEvent(create)).toEqual({ id: create.id, outcome: 'applied', kind: 'registration' });
+    expect(await app.services.premiums.applyEvent(create)).toEqual({ id: create.id, outcome: 'duplicate', firstOutcome: 'applied', kind: 'registration' });
+
+    const other = newCar();
+    const start = leaseStartEvent(other, { blockHeight: 2 }, [lessee]);
+    expect(await app.services.premiums.applyEvent(start)).toMatchObject({ outcome: 'applied', kind: 'premium' });
+    const late = registeredEvent(other, { blockHeight: 1 });
+    expect(await app.services.premiums.applyEvent(late)).toEqual({ id: late.id, outcome: 'stale', kind: 'registration' });
+    expect((await app.services.vehicles.readCurrent(other.assetId))?.value).toMatchObject({ status: 'active', driverKeys: [lessee], ledger: { transactionId: start.id } });
+  });
+});
