@@ -1,8 +1,21 @@
 // Crypto-condition plumbing over the `crypto-conditions` library (BigchainDB's own JS implementation):
 // parse fulfillment URIs, list the keys that really signed, build (and sign) fulfillments from condition details.
-import { Ed25519Sha256, Fulfillment, ThresholdSha256, type Condition } from 'crypto-conditions';
+import type * as CryptoConditions from 'crypto-conditions';
+import type { Condition, Fulfillment } from 'crypto-conditions';
 import bs58 from 'bs58';
 import type { ConditionDetails } from './transaction';
+
+let library: typeof CryptoConditions | undefined;
+
+/**
+ * The library, loaded on first use: with its core-js polyfills it adds ~14 MB of resident memory to
+ * every thread that loads it, and the hot path (one ed25519 fulfillment, parsed-fulfillment.ts)
+ * never needs it.
+ */
+export function cryptoConditions(): typeof CryptoConditions {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy (see above)
+  return (library ??= require('crypto-conditions') as typeof CryptoConditions);
+}
 
 /** Parses a base64url fulfillment; undefined when it is not a valid crypto-condition fulfillment. */
 export function parseFulfillment(uri: string): Fulfillment | undefined {
@@ -11,7 +24,7 @@ export function parseFulfillment(uri: string): Fulfillment | undefined {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return Fulfillment.fromUri(uri);
+    return cryptoConditions().Fulfillment.fromUri(uri);
   } catch {
     return undefined;
   } finally {
@@ -45,13 +58,13 @@ export function signingKeys(fulfillment: Fulfillment): string[] {
 }
 
 export function publicKeyOfSeed(privateKeyBase58: string): string {
-  const ffill = new Ed25519Sha256();
+  const ffill = new (cryptoConditions().Ed25519Sha256)();
   ffill.sign(Buffer.alloc(32), Buffer.from(bs58.decode(privateKeyBase58)));
   return signingKeys(ffill)[0] ?? '';
 }
 
 function ed25519Condition(publicKeyBase58: string): Condition {
-  const ffill = new Ed25519Sha256();
+  const ffill = new (cryptoConditions().Ed25519Sha256)();
   ffill.setPublicKey(Buffer.from(bs58.decode(publicKeyBase58)));
   return ffill.getCondition();
 }
@@ -59,7 +72,7 @@ function ed25519Condition(publicKeyBase58: string): Condition {
 /** The condition a set of details describes (what an output's condition.uri must be). */
 export function conditionFromDetails(details: ConditionDetails): Condition {
   if (details.type === 'ed25519-sha-256') return ed25519Condition(details.public_key);
-  const threshold = new ThresholdSha256();
+  const threshold = new (cryptoConditions().ThresholdSha256)();
   threshold.setThreshold(details.threshold);
   for (const sub of details.subconditions) threshold.addSubcondition(conditionFromDetails(sub));
   return threshold.getCondition();
@@ -83,11 +96,11 @@ export function fulfill(details: ConditionDetails, message: Buffer, seeds: Map<s
   if (details.type === 'ed25519-sha-256') {
     const seed = seeds.get(details.public_key);
     if (!seed) return undefined;
-    const ffill = new Ed25519Sha256();
+    const ffill = new (cryptoConditions().Ed25519Sha256)();
     ffill.sign(message, seed);
     return ffill;
   }
-  const threshold = new ThresholdSha256();
+  const threshold = new (cryptoConditions().ThresholdSha256)();
   threshold.setThreshold(details.threshold);
   let fulfilled = 0;
   for (const sub of details.subconditions) {

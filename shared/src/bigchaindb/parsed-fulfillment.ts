@@ -3,15 +3,15 @@
 // generic ASN.1 decoder throws and catches its way through CHOICE alternatives). BigchainDB fulfillments are
 // almost always one ed25519-sha-256 fulfillment, whose DER encoding is fixed:
 //   a4 64 | 80 20 <32-byte public key> | 81 40 <64-byte signature>
-// That layout is decoded directly; its condition URI is the library's own (computed once per key and cached)
-// and its signature is checked with Node's OpenSSL Ed25519 through a cached KeyObject, so speed does not depend
+// That layout is decoded directly; its condition URI is computed here as the library does (once per key,
+// cached; tests compare it with the library's) and its signature is checked with Node's OpenSSL Ed25519 through a cached KeyObject, so speed does not depend
 // on the library's optional native addon (without it, and always in worker threads, the library falls back to
 // pure-JS tweetnacl, about 50 times slower). Threshold trees are parsed by the library and their ed25519 leaves
 // checked the same way; any other type is validated by the library.
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { Ed25519Sha256, type Fulfillment } from 'crypto-conditions';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { Fulfillment } from 'crypto-conditions';
 import bs58 from 'bs58';
-import { fulfillmentValidates, parseFulfillment, signingKeys } from './fulfillment';
+import { cryptoConditions, fulfillmentValidates, parseFulfillment, signingKeys } from './fulfillment';
 
 export interface ParsedFulfillment {
   /** The library object (built on first use on the fast path). */
@@ -29,6 +29,16 @@ export interface ParsedFulfillment {
 const ED25519_DER_LENGTH = 102;
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const MAX_CACHED_KEYS = 10_000;
+/** DER of the ed25519 fingerprint contents, SEQUENCE { [0] publicKey }, up to the key (crypto-conditions draft 04, 8.3). */
+const ED25519_FINGERPRINT_PREFIX = Buffer.from('30228020', 'hex');
+/** An ed25519-sha-256 condition's cost, fixed by the specification. */
+const ED25519_COST = 131072;
+
+/** "ni:///sha-256;<base64url sha-256 of the fingerprint contents>?fpt=ed25519-sha-256&cost=131072" */
+function ed25519ConditionUri(publicKey: Buffer): string {
+  const fingerprint = createHash('sha256').update(ED25519_FINGERPRINT_PREFIX).update(publicKey).digest('base64url');
+  return `ni:///sha-256;${fingerprint}?fpt=ed25519-sha-256&cost=${ED25519_COST}`;
+}
 
 interface KnownKey {
   /** null: OpenSSL refused the key (then no signature by it verifies). */
@@ -50,9 +60,7 @@ function knownKey(publicKey: Buffer): KnownKey {
     } catch {
       keyObject = null;
     }
-    const condition = new Ed25519Sha256();
-    condition.setPublicKey(publicKey);
-    known = { keyObject, base58: bs58.encode(publicKey), conditionUri: condition.getConditionUri() };
+    known = { keyObject, base58: bs58.encode(publicKey), conditionUri: ed25519ConditionUri(publicKey) };
     if (knownKeys.size >= MAX_CACHED_KEYS) knownKeys.clear();
     knownKeys.set(id, known);
   }
@@ -86,7 +94,7 @@ class FixedEd25519Fulfillment implements ParsedFulfillment {
 
   get fulfillment(): Fulfillment {
     if (!this.library) {
-      const ffill = new Ed25519Sha256();
+      const ffill = new (cryptoConditions().Ed25519Sha256)();
       ffill.setPublicKey(this.publicKey);
       ffill.setSignature(this.signature);
       this.library = ffill;

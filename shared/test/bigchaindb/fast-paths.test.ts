@@ -1,6 +1,7 @@
 // The fast paths of the transaction core agree exactly with the reference implementations they replace:
 // Node's SHA3-256 with js-sha3, the one-walk transaction texts with serialize() of the two objects, and the
 // fixed-layout ed25519 fulfillment decoder (OpenSSL verify) with the crypto-conditions library.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -129,5 +130,19 @@ describe('fixed-layout ed25519 fulfillments', () => {
   it('garbage is unparseable', () => {
     expect(parseFulfillmentUri('not-a-fulfillment')).toBeUndefined();
     expect(parseFulfillmentUri('')).toBeUndefined();
+  });
+});
+
+describe('the crypto-conditions library stays unloaded on the fast path', () => {
+  it('verifying single-key transactions in a fresh process never loads it (it costs ~14 MB per thread)', () => {
+    // A separate process: this test file itself loaded the library through the reference helpers above.
+    const script = `
+      const { bigchaindb } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist'))});
+      const txs = ${JSON.stringify(rawVectors.slice(0, 3))};
+      const results = txs.map((tx) => bigchaindb.verifyTransaction(bigchaindb.Transaction.parse(tx)).ok);
+      const loaded = Object.keys(require.cache).some((file) => file.includes('crypto-conditions'));
+      process.stdout.write(JSON.stringify({ results, loaded }));`;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ results: [true, true, true], loaded: false });
   });
 });
