@@ -1,5 +1,6 @@
 // WebJob configuration: every setting comes from an environment variable (App Settings), is read
 // and validated once at start, and is passed down as this typed object. Errors name the variable.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseWebhookSecrets } from '@lease-premium/events';
 
@@ -43,6 +44,8 @@ export interface WebJobConfig {
   startPosition: StartPosition;
   maxPendingEvents: number;
   assetCacheSize: number;
+  /** Threads that check schemas and signatures ahead of the pipeline; 0 checks inline. */
+  verifyThreads: number;
   checkpointIntervalMs: number;
   leaseSeconds: number;
   health: { host: string; port: number };
@@ -77,6 +80,11 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
   }
   if (!protocols.includes(parsed.protocol)) fail(name, `must use ${protocols.join(' or ')}, got "${value}"`);
   return parsed.toString();
+}
+
+/** One verifier thread per core beyond the pipeline's own (at most 4); none on a single core. */
+function defaultVerifyThreads(): number {
+  return Math.min(4, availableParallelism() - 1);
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -183,6 +191,7 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     startPosition: startPosition(env),
     maxPendingEvents: int(env, 'WEBJOB_MAX_PENDING_EVENTS', 1_000, 1, 1_000_000),
     assetCacheSize: int(env, 'WEBJOB_ASSET_CACHE_SIZE', 20_000, 100, 10_000_000),
+    verifyThreads: int(env, 'WEBJOB_VERIFY_THREADS', defaultVerifyThreads(), 0, 16),
     checkpointIntervalMs: int(env, 'WEBJOB_CHECKPOINT_INTERVAL_MS', 1_000, 10, 600_000),
     leaseSeconds: int(env, 'WEBJOB_LEASE_SECONDS', 30, 15, 60),
     health: { host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1', port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535) },

@@ -13,6 +13,7 @@ import type { Logger } from './ops/logger';
 import type { WebJobMetrics } from './ops/metrics';
 import { BlockHandler } from './pipeline/block-handler';
 import { TransactionProcessor } from './pipeline/transaction-processor';
+import { VerificationPool } from './verifier/verification-pool';
 import { AssetRegistry } from './classifier/asset-registry';
 import { HeightSequencer } from './sequencer/height-sequencer';
 import { StreamClient, type StreamState } from './stream/stream-client';
@@ -85,7 +86,8 @@ export class Consumer {
       },
     });
     const registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger, config.assetCacheSize);
-    const processor = new TransactionProcessor({ registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source });
+    const verification = new VerificationPool(config.trust.leasingCompanyPublicKeys, config.verifyThreads);
+    const processor = new TransactionProcessor({ registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source, verification });
     const handler = new BlockHandler({ processor, dispatcher, deadLetters: this.deps.deadLetters, metrics, replay: false, tracker });
 
     const reading = AbortSignal.any([intake, leadership, failed.signal]);
@@ -113,6 +115,7 @@ export class Consumer {
       metrics,
       isStreamConnected: () => stream.currentState === 'connected',
       onStalled: () => stream.forceReconnect('stream stalled'),
+      onBlockRead: (block) => processor.prime(block.transactions),
       onBlock: async (block) => {
         await untilAborted(dispatcher.whenBelow(config.maxPendingEvents), reading);
         await handler.handle(block, reading, sequencer.firstSeenAt(block.height));
@@ -164,6 +167,7 @@ export class Consumer {
       delivery.abort();
       leadership.removeEventListener('abort', stopDelivery);
       await stream.stop();
+      await verification.close();
     }
     if (fatal !== undefined) throw fatal instanceof Error ? fatal : new Error('consumer failed', { cause: fatal });
   }

@@ -1,7 +1,7 @@
 // What a CREATE means for us (pure): a tracked car, something to skip, or a refusal to
 // dead-letter. Trust comes first (cheap checks before signature verification).
 import { classifyVehicleAsset, formatIssues, type VehicleAsset } from '@lease-premium/events';
-import { trustedIssuersOf, verifyTrustedCreate, type LedgerTransaction } from '../verifier/transaction-verifier';
+import { trustedIssuersOf, verifyTrustedCreate, type LedgerTransaction, type Verdict } from '../verifier/transaction-verifier';
 import type { DeadLetterKind } from '../deadletter/dead-letter-store';
 
 export type SkipReason = 'not-car-lease' | 'untrusted-issuer' | 'untracked-asset' | 'other-operation';
@@ -13,12 +13,13 @@ export interface CreateJudgement {
   refusal?: { kind: DeadLetterKind; reason: string };
 }
 
-export function judgeCreate(tx: LedgerTransaction, trusted: ReadonlySet<string>): CreateJudgement {
+/** `verdict`: the transaction's signature checks when a verifier thread already made them. */
+export function judgeCreate(tx: LedgerTransaction, trusted: ReadonlySet<string>, verdict?: Verdict): CreateJudgement {
   const data = 'data' in tx.asset ? tx.asset.data : undefined;
   const classified = classifyVehicleAsset(data);
   if (classified.kind === 'not-car-lease') return { asset: { tracked: false, reason: 'not-car-lease' } };
   if (trustedIssuersOf(tx, trusted).length === 0) return { asset: { tracked: false, reason: 'untrusted-issuer' } };
-  const verified = verifyTrustedCreate(tx, trusted);
+  const verified = verifyTrustedCreate(tx, trusted, verdict);
   if (!verified.ok) return { asset: { tracked: false, reason: 'untracked-asset' }, refusal: { kind: 'verification-failed', reason: verified.reason } };
   if (classified.kind === 'malformed') {
     return { asset: { tracked: false, reason: 'untracked-asset' }, refusal: { kind: 'malformed', reason: `asset.data: ${formatIssues(classified.issues)}` } };

@@ -27,8 +27,9 @@ export class BlockHandler {
   async handle(block: LedgerBlock, signal?: AbortSignal, seenAt?: number): Promise<void> {
     const { processor, deadLetters, metrics, replay } = this.options;
     const events: OwnershipEvent[] = [];
-    for (const [indexInBlock, raw] of block.transactions.entries()) {
-      if (this.options.select && !this.options.select(raw)) continue;
+    const selected = [...block.transactions.entries()].filter(([, raw]) => !this.options.select || this.options.select(raw));
+    processor.prime(selected.map(([, raw]) => raw)); // no-op for what the sequencer already primed
+    for (const [indexInBlock, raw] of selected) {
       const outcome = await processor.process(raw, { blockHeight: block.height, indexInBlock }, replay, signal);
       if (outcome.kind === 'event') events.push(outcome.event);
       else if (outcome.kind === 'skip') metrics.eventsSkipped.inc(1, { reason: outcome.reason });

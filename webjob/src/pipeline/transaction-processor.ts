@@ -7,7 +7,8 @@ import type { AssetRegistry } from '../classifier/asset-registry';
 import { judgeCreate, type SkipReason } from '../classifier/create-judgement';
 import type { DeadLetterKind } from '../deadletter/dead-letter-store';
 import { toOwnershipEvent } from '../mapper/event-mapper';
-import { parseLedgerTransaction, verifyTransfer } from '../verifier/transaction-verifier';
+import type { VerificationPool } from '../verifier/verification-pool';
+import { verifyTransfer, type LedgerTransaction } from '../verifier/transaction-verifier';
 
 export interface TxPosition {
   blockHeight: number;
@@ -23,6 +24,8 @@ export interface ProcessorOptions {
   registry: AssetRegistry;
   trusted: ReadonlySet<string>;
   source: string;
+  /** Schema and signature checks, usually done ahead on verifier threads. */
+  verification: VerificationPool;
 }
 
 function rawField(raw: unknown, key: string): unknown {
@@ -32,13 +35,19 @@ function rawField(raw: unknown, key: string): unknown {
 export class TransactionProcessor {
   constructor(private readonly options: ProcessorOptions) {}
 
+  /** Starts the checks of transactions coming up (on the verifier threads), ahead of their turn. */
+  prime(raws: readonly unknown[]): void {
+    this.options.verification.prime(raws);
+  }
+
   async process(raw: unknown, position: TxPosition, replay: boolean, signal?: AbortSignal): Promise<TxOutcome> {
-    const parsed = parseLedgerTransaction(raw);
-    if (!parsed.ok) {
+    const checked = await this.options.verification.precheck(raw);
+    if (!checked.ok) {
       const id = rawField(raw, 'id');
-      return { kind: 'dead-letter', deadLetter: { kind: 'verification-failed', reason: parsed.reason, transactionId: typeof id === 'string' ? id : '', assetId: undefined, payload: raw } };
+      return { kind: 'dead-letter', deadLetter: { kind: 'verification-failed', reason: checked.reason, transactionId: typeof id === 'string' ? id : '', assetId: undefined, payload: raw } };
     }
-    const tx = parsed.value;
+    // The precheck validated this very object against the strict v2.0 schema (no transforms).
+    const tx = raw as LedgerTransaction;
     const observedAt = new Date().toISOString();
     const refuse = (kind: DeadLetterKind, reason: string, assetId: string): TxOutcome => ({
       kind: 'dead-letter',
@@ -46,7 +55,7 @@ export class TransactionProcessor {
     });
 
     if (tx.operation === 'CREATE') {
-      const judgement = judgeCreate(tx, this.options.trusted);
+      const judgement = judgeCreate(tx, this.options.trusted, checked.verdict);
       this.options.registry.remember(tx.id, judgement.asset);
       if (judgement.refusal) return refuse(judgement.refusal.kind, judgement.refusal.reason, tx.id);
       if (!judgement.asset.tracked) return { kind: 'skip', reason: judgement.asset.reason };
@@ -60,7 +69,7 @@ export class TransactionProcessor {
     const asset = await this.options.registry.lookup(assetId, signal);
     if (!asset.tracked) return { kind: 'skip', reason: 'untracked-asset' };
     const spent = await this.options.registry.spentConditions(assetId, tx, signal);
-    const verified = verifyTransfer(tx, spent);
+    const verified = verifyTransfer(tx, spent, checked.verdict);
     if (!verified.ok) return refuse('verification-failed', verified.reason, assetId);
     const lease = classifyLeaseMetadata(tx.metadata);
     if (lease.kind === 'malformed') return refuse('malformed', `metadata: ${formatIssues(lease.issues)}`, assetId);

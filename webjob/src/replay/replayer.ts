@@ -12,6 +12,7 @@ import type { WebJobMetrics } from '../ops/metrics';
 import { BlockHandler } from '../pipeline/block-handler';
 import { TransactionProcessor } from '../pipeline/transaction-processor';
 import { transactionIdOf } from '../sequencer/transaction-id-of';
+import { VerificationPool } from '../verifier/verification-pool';
 
 export type ReplayRequest = { kind: 'heights'; from: number; to: number | undefined } | { kind: 'asset'; assetId: string } | { kind: 'dead-letters' };
 
@@ -40,6 +41,7 @@ export class Replayer {
   private readonly dispatcher: DeliveryDispatcher;
   private readonly registry: AssetRegistry;
   private readonly processor: TransactionProcessor;
+  private readonly verification: VerificationPool;
   private failure: unknown;
 
   constructor(private readonly deps: ReplayDeps) {
@@ -59,14 +61,19 @@ export class Replayer {
       },
     });
     this.registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger, config.assetCacheSize);
-    this.processor = new TransactionProcessor({ registry: this.registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source });
+    this.verification = new VerificationPool(config.trust.leasingCompanyPublicKeys, config.verifyThreads);
+    this.processor = new TransactionProcessor({ registry: this.registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source, verification: this.verification });
   }
 
   async run(request: ReplayRequest): Promise<ReplaySummary> {
     const summary: ReplaySummary = { blocks: 0, transactions: 0, delivered: 0, skipped: 0, deadLettered: 0 };
-    if (request.kind === 'heights') await this.replayHeights(request.from, request.to, summary);
-    else if (request.kind === 'asset') await this.replayAsset(request.assetId, summary);
-    else await this.replayDeadLetters(summary);
+    try {
+      if (request.kind === 'heights') await this.replayHeights(request.from, request.to, summary);
+      else if (request.kind === 'asset') await this.replayAsset(request.assetId, summary);
+      else await this.replayDeadLetters(summary);
+    } finally {
+      await this.verification.close();
+    }
     await this.settle();
     const { metrics } = this.deps;
     summary.delivered = metrics.eventsDelivered.total();

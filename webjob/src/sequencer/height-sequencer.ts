@@ -26,6 +26,8 @@ export interface HeightSequencerOptions {
   lagRetry: BackoffPolicy;
   logger: Logger;
   metrics: WebJobMetrics;
+  /** A block was read (maybe ahead of its turn): work on it may start, e.g. signature checks. */
+  onBlockRead?: (block: LedgerBlock) => void;
   /** Handles one block; awaited, so a slow consumer holds reading back (bounded memory). */
   onBlock: (block: LedgerBlock) => Promise<void>;
   /** The stream has been silent for stallTimeoutMs while HTTP shows new blocks. */
@@ -105,7 +107,10 @@ export class HeightSequencer {
   async run(signal: AbortSignal): Promise<void> {
     const inflight = new Map<number, Promise<LedgerBlock | null>>();
     const fetchAt = (height: number): Promise<LedgerBlock | null> => {
-      const p = this.options.ledger.getBlock(height, signal);
+      const p = this.options.ledger.getBlock(height, signal).then((block) => {
+        if (block) this.options.onBlockRead?.(block);
+        return block;
+      });
       p.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if dropped
       return p;
     };

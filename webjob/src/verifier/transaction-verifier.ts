@@ -52,12 +52,12 @@ export function verdictOf(tx: LedgerTransaction): Verdict {
 
 /**
  * Verifies a CREATE naming a trusted issuer: id hash, fulfillment, and that every key in
- * owners_before (the issuer's among them) really signed. Returns the issuer key.
+ * owners_before (the issuer's among them) really signed. Returns the issuer key. `verdict`: when
+ * already computed (a verifier thread).
  */
-export function verifyTrustedCreate(tx: LedgerTransaction, trusted: ReadonlySet<string>): Checked<string> {
+export function verifyTrustedCreate(tx: LedgerTransaction, trusted: ReadonlySet<string>, verdict: Verdict = verdictOf(tx)): Checked<string> {
   const issuer = trustedIssuersOf(tx, trusted)[0];
   if (issuer === undefined) return { ok: false, reason: 'CREATE names no trusted leasing-company key' };
-  const verdict = verdictOf(tx);
   if (!verdict.ok) return verdict;
   for (const [index, input] of tx.inputs.entries()) {
     const signed = new Set(verdict.signers[index] ?? []);
@@ -71,9 +71,8 @@ export function verifyTrustedCreate(tx: LedgerTransaction, trusted: ReadonlySet<
 }
 
 /** Verifies a TRANSFER: id hash, fulfillments, and each one's condition is that of the output it spends. */
-/** `spentConditions`: condition URI of each spent output, keyed by outputKey. */
-export function verifyTransfer(tx: LedgerTransaction, spentConditions: Map<string, string>): Checked<true> {
-  const verdict = verdictOf(tx);
+/** `spentConditions`: condition URI of each spent output, keyed by outputKey; `verdict`: when already computed (a verifier thread). */
+export function verifyTransfer(tx: LedgerTransaction, spentConditions: Map<string, string>, verdict: Verdict = verdictOf(tx)): Checked<true> {
   if (!verdict.ok) return verdict;
   for (const [index, input] of tx.inputs.entries()) {
     if (!input.fulfills) continue;
