@@ -1,20 +1,25 @@
-// Local ledger node throughput and memory. Run: `node devstack/dist/bench/ledger-bench.js [--runs N] [--txs N]`
-// (after `npx tsc -b devstack`). The node runs as its own process (the compiled CLI, --block-interval-ms 100);
-// this process plays the concurrent clients. Every transaction is signed before timing starts.
+// Local ledger node throughput and memory. Run: `node devstack/dist/bench/ledger-bench.js [--runs N] [--txs N]
+// [--subscribers N] [--cli A.js,B.js]` (after `npx tsc -b devstack`). The node runs as its own process (the
+// compiled CLI, --block-interval-ms 100); this process plays the concurrent clients and N WebSocket subscribers
+// (default 1, like the WebJob; each must receive one frame per committed transaction). Every transaction is
+// signed before timing starts. With several --cli paths (e.g. a build of the previous commit) runs alternate
+// between them and each gets its own medians: a before/after comparison under the same machine load.
 // Prints each run and the medians. Targets: >= 2,000 tx/s accepted and committed (mode=async, CREATE and
 // TRANSFER phases), >= 5,000 tx/s served by GET /blocks/{h} catch-up, linear and modest memory per tx.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
 import { bigchaindb } from '@lease-premium/events';
 
 type Tx = bigchaindb.Transaction;
 
-const CLI = resolve(__dirname, '..', 'ledger', 'cli.js');
+const DEFAULT_CLI = resolve(__dirname, '..', 'ledger', 'cli.js');
 // A fixed key pair (the BigchainDB docs' sample issuer; not a secret).
 const ISSUER = { private_key: 'CfdqtD7sS7FgkMoGPXw55MVGGFwQLAoHYTcBhZDtF99Z', public_key: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD' };
 const LESSEE = { private_key: '3AeWpPdhEZzWLYfkfYHBfMFC2r1f8HEaGS9NtbbKssya', public_key: '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9' };
@@ -26,6 +31,8 @@ interface RunResult {
   transferCpuUs: number;
   createMainUs: number;
   transferMainUs: number;
+  createSysUs: number;
+  transferSysUs: number;
   clientUs: number;
   catchUpTps: number;
   bytesPerTxHalf: number;
@@ -74,8 +81,8 @@ function presign(count: number): { creates: Tx[]; transfers: Tx[] } {
   return { creates, transfers };
 }
 
-async function startNode(nodeFlags: string[]): Promise<{ child: ChildProcess; api: string; admin: string }> {
-  const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, CLI, '--http-port', '0', '--ws-port', '0', '--block-interval-ms', '100', '--admin'], {
+async function startNode(cli: string, nodeFlags: string[]): Promise<{ child: ChildProcess; api: string; admin: string; stream: string }> {
+  const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, cli, '--http-port', '0', '--ws-port', '0', '--block-interval-ms', '100', '--admin'], {
     env: { ...process.env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -90,9 +97,9 @@ async function startNode(nodeFlags: string[]): Promise<{ child: ChildProcess; ap
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
         if (!line.includes('"ledger node listening"')) continue;
-        const parsed = JSON.parse(line) as { api: string; admin: string };
+        const parsed = JSON.parse(line) as { api: string; admin: string; stream: string };
         clearTimeout(timer);
-        resolveStart({ child, api: parsed.api, admin: parsed.admin });
+        resolveStart({ child, api: parsed.api, admin: parsed.admin, stream: parsed.stream });
       }
     });
   });
@@ -121,6 +128,18 @@ interface NodeStatus {
   mainThreadCpuMs: number | null;
 }
 const cpuUs = (s: NodeStatus): number => s.cpu.user + s.cpu.system;
+
+/** A WebSocket subscriber that only counts the frames it receives (the WebJob's role in the stream). */
+async function subscribe(url: string): Promise<{ frames: () => number; close: () => void }> {
+  const ws = new WebSocket(url);
+  let frames = 0;
+  ws.on('message', () => frames++);
+  await new Promise<void>((resolveOpen, reject) => {
+    ws.once('open', () => resolveOpen());
+    ws.once('error', reject);
+  });
+  return { frames: () => frames, close: () => ws.terminate() };
+}
 
 async function status(agent: Agent, admin: string, gc = false): Promise<NodeStatus> {
   return JSON.parse((await http(agent, 'GET', `${admin}/status${gc ? '?gc=1' : ''}`)).body) as never;
@@ -186,7 +205,14 @@ function postRequest(api: string, body: string): Buffer {
  * Posts every body with `concurrency` clients (mode=async) and waits until the node holds `expectedTotal`
  * transactions. Returns wall-clock tx/s and the node's CPU time per transaction (independent of other load).
  */
-async function postAll(agent: Agent, api: string, admin: string, bodies: string[], concurrency: number, expectedTotal: number): Promise<{ tps: number; cpuUsPerTx: number; mainUsPerTx: number; clientUsPerTx: number }> {
+async function postAll(
+  agent: Agent,
+  api: string,
+  admin: string,
+  bodies: string[],
+  concurrency: number,
+  expectedTotal: number,
+): Promise<{ tps: number; cpuUsPerTx: number; mainUsPerTx: number; sysUsPerTx: number; clientUsPerTx: number }> {
   let next = 0;
   const requests = bodies.map((body) => postRequest(api, body));
   const clients = await Promise.all(Array.from({ length: concurrency }, () => RawClient.connect(new URL(api))));
@@ -215,6 +241,7 @@ async function postAll(agent: Agent, api: string, admin: string, bodies: string[
     tps: bodies.length / elapsed,
     cpuUsPerTx: (cpuUs(st) - cpuBefore) / bodies.length,
     mainUsPerTx: (((st.mainThreadCpuMs ?? 0) - (before.mainThreadCpuMs ?? 0)) * 1000) / bodies.length,
+    sysUsPerTx: (st.cpu.system - before.cpu.system) / bodies.length,
     clientUsPerTx: (clientCpu.user + clientCpu.system) / bodies.length,
   };
 }
@@ -235,9 +262,10 @@ async function catchUp(agent: Agent, api: string, height: number, concurrency: n
   return txs / ((performance.now() - started) / 1000);
 }
 
-async function run(creates: string[], transfers: string[], concurrency: number, nodeFlags: string[]): Promise<RunResult> {
-  const node = await startNode(nodeFlags);
+async function run(cli: string, creates: string[], transfers: string[], concurrency: number, subscriberCount: number, nodeFlags: string[]): Promise<RunResult> {
+  const node = await startNode(cli, nodeFlags);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency + 2 });
+  const subscribers = await Promise.all(Array.from({ length: subscriberCount }, () => subscribe(node.stream)));
   try {
     const base = (await status(agent, node.admin, true)).memory.heapUsed;
     const half = creates.length / 2;
@@ -245,6 +273,10 @@ async function run(creates: string[], transfers: string[], concurrency: number, 
     const afterCreates = (await status(agent, node.admin, true)).memory.heapUsed;
     const transfer = await postAll(agent, node.api, node.admin, transfers, concurrency, creates.length + transfers.length);
     const afterAll = await status(agent, node.admin, true);
+    const total = creates.length + transfers.length;
+    for (let i = 0; i < 2000 && subscribers.some((s) => s.frames() < total); i++) await new Promise((r) => setTimeout(r, 5));
+    const short = subscribers.find((s) => s.frames() !== total);
+    if (short) throw new Error(`a subscriber received ${short.frames()} frames for ${total} committed transactions`);
     const catchUpTps = await catchUp(agent, node.api, afterAll.height, 8);
     return {
       createTps: create.tps,
@@ -253,12 +285,15 @@ async function run(creates: string[], transfers: string[], concurrency: number, 
       transferCpuUs: transfer.cpuUsPerTx,
       createMainUs: create.mainUsPerTx,
       transferMainUs: transfer.mainUsPerTx,
+      createSysUs: create.sysUsPerTx,
+      transferSysUs: transfer.sysUsPerTx,
       clientUs: (create.clientUsPerTx + transfer.clientUsPerTx) / 2,
       catchUpTps,
       bytesPerTxHalf: (afterCreates - base) / (2 * half),
       bytesPerTxFull: (afterAll.memory.heapUsed - base) / (creates.length + transfers.length),
     };
   } finally {
+    for (const s of subscribers) s.close();
     agent.destroy();
     node.child.kill('SIGTERM');
     await new Promise((r) => node.child.once('exit', r));
@@ -271,47 +306,67 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
+function printMedians(results: RunResult[], count: number): void {
+  const m = (f: (r: RunResult) => number): number => median(results.map(f));
+  console.log(`  accepted+committed, mode=async, CREATE:   ${m((r) => r.createTps).toFixed(0)} tx/s (target >= 2000)`);
+  console.log(`  accepted+committed, mode=async, TRANSFER: ${m((r) => r.transferTps).toFixed(0)} tx/s (target >= 2000)`);
+  console.log(`  node CPU per tx, all threads (C / T):     ${m((r) => r.createCpuUs).toFixed(0)} / ${m((r) => r.transferCpuUs).toFixed(0)} µs`);
+  console.log(`    of which kernel (system) time (C / T):  ${m((r) => r.createSysUs).toFixed(0)} / ${m((r) => r.transferSysUs).toFixed(0)} µs`);
+  console.log(`  HTTP thread CPU per tx (C / T):          ${m((r) => r.createMainUs).toFixed(0)} / ${m((r) => r.transferMainUs).toFixed(0)} µs (1e6 / this = that thread's ceiling in tx/s)`);
+  console.log(`  benchmark clients' CPU per tx:             ${m((r) => r.clientUs).toFixed(0)} µs`);
+  console.log(`  GET /blocks/{h} catch-up:                 ${m((r) => r.catchUpTps).toFixed(0)} tx/s (target >= 5000)`);
+  console.log(`  heap growth per tx:                       ${m((r) => r.bytesPerTxHalf).toFixed(0)} B at ${count} txs, ${m((r) => r.bytesPerTxFull).toFixed(0)} B at ${2 * count} txs (linear if close)`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '5' },
       txs: { type: 'string', default: '10000' },
       concurrency: { type: 'string', default: '32' },
+      subscribers: { type: 'string', default: '1' },
+      // Comma-separated node CLIs to compare (runs alternate between them); default: this build's.
+      cli: { type: 'string', default: DEFAULT_CLI },
       // Extra flags for the node process, e.g. --node-flags="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
       'node-flags': { type: 'string', default: '' },
     },
   });
   const nodeFlags = values['node-flags'].split(' ').filter(Boolean);
+  const clis = values.cli.split(',').map((c) => resolve(c));
+  for (const cli of clis) if (!existsSync(cli)) throw new Error(`--cli: ${cli} does not exist`);
   const runs = Number(values.runs);
   const count = Number(values.txs);
   const concurrency = Number(values.concurrency);
+  const subscribers = Number(values.subscribers);
   const [load1] = loadavg();
   console.log(`ledger bench: load average ${load1?.toFixed(1)} at start (other processes skew wall-clock figures; node CPU per tx does not)`);
-  console.log(`ledger bench: ${runs} runs x (${count} CREATE + ${count} TRANSFER), ${concurrency} concurrent clients, ${cpus().length} CPUs, node ${process.version}`);
+  console.log(
+    `ledger bench: ${runs} runs x (${count} CREATE + ${count} TRANSFER), ${concurrency} concurrent clients, ${subscribers} WebSocket subscriber(s), ` +
+      `${cpus().length} CPUs, node ${process.version}`,
+  );
   const signStart = performance.now();
   const { creates, transfers } = presign(count);
   const createBodies = creates.map((t) => JSON.stringify(t));
   const transferBodies = transfers.map((t) => JSON.stringify(t));
   console.log(`pre-signed ${2 * count} transactions in ${((performance.now() - signStart) / 1000).toFixed(1)} s (avg ${Math.round(createBodies.concat(transferBodies).reduce((s, b) => s + b.length, 0) / (2 * count))} bytes)`);
-  const results: RunResult[] = [];
+  const results = new Map<string, RunResult[]>(clis.map((cli) => [cli, []]));
   for (let i = 0; i < runs; i++) {
-    const r = await run(createBodies, transferBodies, concurrency, nodeFlags);
-    results.push(r);
-    console.log(
-      `run ${i + 1}: CREATE ${r.createTps.toFixed(0)} tx/s (node CPU ${r.createCpuUs.toFixed(0)} µs/tx, HTTP thread CPU ${r.createMainUs.toFixed(0)} µs/tx), ` +
-        `TRANSFER ${r.transferTps.toFixed(0)} tx/s (${r.transferCpuUs.toFixed(0)} / ${r.transferMainUs.toFixed(0)} µs/tx), client CPU ${r.clientUs.toFixed(0)} µs/tx, catch-up ${r.catchUpTps.toFixed(0)} tx/s, ` +
-        `heap ${r.bytesPerTxHalf.toFixed(0)} B/tx at ${count} txs, ${r.bytesPerTxFull.toFixed(0)} B/tx at ${2 * count} txs`,
-    );
+    for (const cli of clis) {
+      const r = await run(cli, createBodies, transferBodies, concurrency, subscribers, nodeFlags);
+      results.get(cli)?.push(r);
+      const label = clis.length > 1 ? ` [${cli}]` : '';
+      console.log(
+        `run ${i + 1}${label}: CREATE ${r.createTps.toFixed(0)} tx/s (node CPU ${r.createCpuUs.toFixed(0)} µs/tx, sys ${r.createSysUs.toFixed(0)}, HTTP thread CPU ${r.createMainUs.toFixed(0)} µs/tx), ` +
+          `TRANSFER ${r.transferTps.toFixed(0)} tx/s (${r.transferCpuUs.toFixed(0)} / sys ${r.transferSysUs.toFixed(0)} / ${r.transferMainUs.toFixed(0)} µs/tx), client CPU ${r.clientUs.toFixed(0)} µs/tx, ` +
+          `catch-up ${r.catchUpTps.toFixed(0)} tx/s, heap ${r.bytesPerTxHalf.toFixed(0)} B/tx at ${count} txs, ${r.bytesPerTxFull.toFixed(0)} B/tx at ${2 * count} txs`,
+      );
+    }
   }
-  const m = (f: (r: RunResult) => number): number => median(results.map(f));
-  console.log('medians:');
-  console.log(`  accepted+committed, mode=async, CREATE:   ${m((r) => r.createTps).toFixed(0)} tx/s (target >= 2000)`);
-  console.log(`  accepted+committed, mode=async, TRANSFER: ${m((r) => r.transferTps).toFixed(0)} tx/s (target >= 2000)`);
-  console.log(`  node CPU per tx, all threads (C / T):     ${m((r) => r.createCpuUs).toFixed(0)} / ${m((r) => r.transferCpuUs).toFixed(0)} µs`);
-  console.log(`  HTTP thread CPU per tx (C / T):          ${m((r) => r.createMainUs).toFixed(0)} / ${m((r) => r.transferMainUs).toFixed(0)} µs (1e6 / this = that thread's ceiling in tx/s)`);
-  console.log(`  benchmark clients' CPU per tx:             ${m((r) => r.clientUs).toFixed(0)} µs`);
-  console.log(`  GET /blocks/{h} catch-up:                 ${m((r) => r.catchUpTps).toFixed(0)} tx/s (target >= 5000)`);
-  console.log(`  heap growth per tx:                       ${m((r) => r.bytesPerTxHalf).toFixed(0)} B at ${count} txs, ${m((r) => r.bytesPerTxFull).toFixed(0)} B at ${2 * count} txs (linear if close)`);
+  for (const [cli, list] of results) {
+    console.log(`medians${clis.length > 1 ? ` [${cli}]` : ''}:`);
+    printMedians(list, count);
+  }
+  console.log(`load average ${loadavg()[0]?.toFixed(1)} at the end`);
 }
 
 main().catch((error: unknown) => {

@@ -70,4 +70,40 @@ describe('signature checks', () => {
       await verifier.stop();
     }
   });
+
+  test('jobs arriving while two batches are in flight wait and all come back right, in any arrival pattern', async () => {
+    const verifier = compiledVerifier(1);
+    try {
+      const txs = Array.from({ length: 120 }, (_, i) => {
+        const tx = makeCreate(ALICE);
+        return i % 7 === 0 ? { ...tx, metadata: { forged: i } } : tx;
+      });
+      const pending: Promise<unknown>[] = [];
+      for (const [i, tx] of txs.entries()) {
+        pending.push(verifier.check(jobOf(tx)));
+        if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve)); // a new batch every 10 jobs
+      }
+      const results = await Promise.all(pending);
+      results.forEach((result, i) => expect(result).toEqual(checkInputSignatures(jobOf(txs[i]))));
+    } finally {
+      await verifier.stop();
+    }
+  });
+
+  test('stop() rejects the jobs still waiting for a batch slot as well as those in flight', async () => {
+    const verifier = compiledVerifier(1);
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 5; j++) pending.push(verifier.check(jobOf(makeCreate(ALICE))));
+      await new Promise((resolve) => setImmediate(resolve)); // batches 1 and 2 go out, batch 3 waits
+    }
+    await verifier.stop();
+    const settled = await Promise.allSettled(pending);
+    expect(settled).toHaveLength(15);
+    for (const outcome of settled) {
+      if (outcome.status === 'rejected') expect(String(outcome.reason)).toMatch(/stopped/);
+      else expect(outcome.value).toEqual([expect.objectContaining({ kind: 'parsed', valid: true })]);
+    }
+    expect(settled.some((outcome) => outcome.status === 'rejected')).toBe(true);
+  });
 });
