@@ -42,7 +42,7 @@ test('a transaction that was never primed, and a pool without threads, are check
   try {
     expect(await Promise.all(raws.map((raw) => threaded.precheck(raw)))).toEqual(inline(raws));
     inlineOnly.prime(raws);
-    expect(raws.map((raw) => inlineOnly.precheck(raw))).toEqual(inline(raws)); // synchronous answers: nothing was sent anywhere
+    expect(await Promise.all(raws.map((raw) => inlineOnly.precheck(raw)))).toEqual(inline(raws));
   } finally {
     await threaded.close();
   }

@@ -101,9 +101,9 @@ export class VerificationPool {
   }
 
   /** The precheck of one transaction: the primed result, or computed now on this thread. */
-  precheck(raw: unknown): Promise<Precheck> | Precheck {
+  precheck(raw: unknown): Promise<Precheck> {
     const primed = typeof raw === 'object' && raw !== null ? this.results.get(raw) : undefined;
-    if (primed === undefined) return precheck(raw, this.trusted);
+    if (primed === undefined) return Promise.resolve(precheck(raw, this.trusted));
     this.results.delete(raw as object);
     return primed;
   }
