@@ -4,13 +4,16 @@
 // link is unchanged); a link rewritten in between is judged by its ledger position; a CREATE that
 // finds the car already there is answered as duplicate or stale; re-rates find the new driver's car
 // and no longer the old driver's.
+import { TableClient } from '@azure/data-tables';
 import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../src/bench/event-factory';
 import { PremiumService } from '../src/premium/premium-service';
 import { SideEffects } from '../src/premium/side-effects';
 import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
 import { DriversRepository } from '../src/storage/drivers-repository';
 import { ReviewQueueRepository } from '../src/storage/review-queue-repository';
+import { packJson, unpackJson } from '../src/storage/packed-json';
 import type { EventMarker } from '../src/storage/vehicle-records';
+import { testStorageConnectionString } from '../../tests/support/storage';
 import { createTestApp, type TestApp } from './support/function-app';
 
 /** The outbox never runs: the process "crashed" right after the commit. */
@@ -148,5 +151,25 @@ describe('a CREATE written without reading first', () => {
     const late = registeredEvent(other, { blockHeight: 1 });
     expect(await app.services.premiums.applyEvent(late)).toEqual({ id: late.id, outcome: 'stale', kind: 'registration' });
     expect((await app.services.vehicles.readCurrent(other.assetId))?.value).toMatchObject({ status: 'active', driverKeys: [lessee], ledger: { transactionId: start.id } });
+  });
+});
+
+describe('rows stored before this write path', () => {
+  const vehiclesTable = () => TableClient.fromConnectionString(testStorageConnectionString(), app.services.store.names.vehicles, { allowInsecureConnection: true });
+  async function rewriteDoc(assetId: string, rowKey: string, change: (doc: Record<string, unknown>) => Record<string, unknown>) {
+    const table = vehiclesTable();
+    const row = await table.getEntity<Record<string, unknown>>(assetId, rowKey);
+    await table.updateEntity({ partitionKey: assetId, rowKey, ...packJson('doc', change(unpackJson(row, 'doc') as Record<string, unknown>)) }, 'Merge');
+  }
+
+  it('a coverage without link ETags still ends the old link (read + compare); a marker stored as done is not redone', async () => {
+    const { car, a, handOver } = await leasedCar();
+    await rewriteDoc(car.assetId, 'current', ({ driverLinks: _dropped, ...doc }) => doc);
+    // read car, link B, read B, transaction, read A's link, delete it
+    expect(await requestsOf(() => app.services.premiums.applyEvent(handOver))).toBe(6);
+    expect(await links.vehiclesOf(a)).toEqual([]);
+
+    await rewriteDoc(car.assetId, `evt~${handOver.id}`, (doc) => ({ ...doc, sideEffectsDone: true }));
+    expect(await requestsOf(() => app.services.premiums.applyEvent(handOver))).toBe(2); // read car, read marker: nothing redone
   });
 });

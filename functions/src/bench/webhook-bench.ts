@@ -4,6 +4,8 @@
 //
 //   STORAGE_CONNECTION_STRING=<azurite> node functions/dist/bench/webhook-bench.js [--runs 5] [--events 100]
 //     [--kind lease-start|hand-over|lease-end|registration|duplicate-hand-over]   (default lease-start)
+//     [--storage-pid PID]   also report the CPU the storage process (Azurite) spent on the delivery,
+//                           from /proc (Linux): steadier than wall time on a shared machine
 //
 // Two warm-up runs are discarded. Setup per run (not timed): fresh tables (unique prefix), two driver
 // profiles per car, each car's CREATE applied (and, for hand-over / lease-end, a first lease to
@@ -11,6 +13,7 @@
 //   registration: the CREATE; lease-start: company -> driver A; hand-over: A -> B (link B, unlink A);
 //   lease-end: A -> company (unlink A); duplicate-hand-over: the already applied hand-over again.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { BATCH_CONTENT_TYPE, WebhookSigner, parseWebhookSecrets } from '@lease-premium/events';
 import { createAppServices } from '../app-services';
@@ -26,6 +29,8 @@ interface RunResult {
   ms: number;
   /** CPU time this process used during the call (rating, JSON, HTTP client); the rest is storage. */
   cpuMs: number;
+  /** CPU time the storage process used during the call (only with --storage-pid). */
+  storageCpuMs?: number;
   eventsPerSecond: number;
   operationsPerEvent: number;
 }
@@ -46,13 +51,20 @@ function kindArgument(): BenchKind {
   return kind;
 }
 
+/** user + system CPU of a process in ms, from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export async function benchRun(connectionString: string, eventCount: number, kind: BenchKind = 'lease-start'): Promise<RunResult> {
+export async function benchRun(connectionString: string, eventCount: number, kind: BenchKind = 'lease-start', storagePid?: number): Promise<RunResult> {
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const config = loadConfig(
     { STORAGE_CONNECTION_STRING: connectionString, STORAGE_NAME_PREFIX: `bench${randomBytes(4).toString('hex')}`, WEBHOOK_SECRETS: secret },
@@ -87,18 +99,26 @@ export async function benchRun(connectionString: string, eventCount: number, kin
   const handler = ownershipChangesHandler(services);
 
   const requestsBefore = services.store.requestCount;
+  const storageCpuBefore = storagePid === undefined ? 0 : processCpuMs(storagePid);
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await handler(request, context);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = process.cpuUsage(cpuBefore);
+  const storageCpuMs = storagePid === undefined ? undefined : processCpuMs(storagePid) - storageCpuBefore;
   const operations = services.store.requestCount - requestsBefore;
 
   const response = result instanceof HttpResponse ? result : new HttpResponse(result);
   const answer = (await response.json()) as { results: { outcome: string }[] };
   const applied = answer.results.filter((r) => r.outcome === expected).length;
   if (response.status !== 200 || applied !== eventCount) throw new Error(`benchmark delivery failed: ${response.status}, ${applied}/${eventCount} ${expected}`);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, eventsPerSecond: (eventCount * 1000) / ms, operationsPerEvent: operations / eventCount };
+  return {
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    ...(storageCpuMs === undefined ? {} : { storageCpuMs }),
+    eventsPerSecond: (eventCount * 1000) / ms,
+    operationsPerEvent: operations / eventCount,
+  };
 }
 
 async function main(): Promise<void> {
@@ -107,21 +127,24 @@ async function main(): Promise<void> {
   const runs = argument('runs', 5);
   const events = argument('events', 100);
   const kind = kindArgument();
+  const storagePid = process.argv.includes('--storage-pid') ? argument('storage-pid', 1) : undefined;
+  const storageCpu = (ms: number | undefined) => (ms === undefined ? '' : `, ${ms.toFixed(0)} ms CPU in storage`);
   // Warm-up (discarded): two full deliveries, so both this process and Azurite run JIT-compiled code.
-  for (let i = 0; i < 2; i++) await benchRun(connectionString, events, kind);
+  for (let i = 0; i < 2; i++) await benchRun(connectionString, events, kind, storagePid);
   const results: RunResult[] = [];
   for (let run = 1; run <= runs; run++) {
-    const result = await benchRun(connectionString, events, kind);
+    const result = await benchRun(connectionString, events, kind, storagePid);
     results.push(result);
     console.log(
       `run ${run}: ${events} events in ${result.ms.toFixed(1)} ms = ${result.eventsPerSecond.toFixed(0)} events/s, ` +
-        `${result.operationsPerEvent.toFixed(2)} table operations/event, ${result.cpuMs.toFixed(0)} ms CPU in this process`,
+        `${result.operationsPerEvent.toFixed(2)} table operations/event, ${result.cpuMs.toFixed(0)} ms CPU in this process${storageCpu(result.storageCpuMs)}`,
     );
   }
   console.log(
     `median of ${runs}: ${median(results.map((r) => r.ms)).toFixed(1)} ms per delivery of ${events} ${kind} events, ` +
       `${median(results.map((r) => r.eventsPerSecond)).toFixed(0)} events/s, ${median(results.map((r) => r.operationsPerEvent)).toFixed(2)} table operations/event, ` +
-      `${median(results.map((r) => r.cpuMs)).toFixed(0)} ms CPU in this process`,
+      `${median(results.map((r) => r.cpuMs)).toFixed(0)} ms CPU in this process` +
+      storageCpu(storagePid === undefined ? undefined : median(results.map((r) => r.storageCpuMs ?? 0))),
   );
 }
 
