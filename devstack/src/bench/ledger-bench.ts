@@ -7,7 +7,7 @@
 // Prints each run and the medians. Targets: >= 2,000 tx/s accepted and committed (mode=async, CREATE and
 // TRANSFER phases), >= 5,000 tx/s served by GET /blocks/{h} catch-up, linear and modest memory per tx.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -33,6 +33,8 @@ interface RunResult {
   transferMainUs: number;
   createSysUs: number;
   transferSysUs: number;
+  /** Node CPU per tx over both phases, by thread name. */
+  threadUs: Map<string, number>;
   clientUs: number;
   catchUpTps: number;
   bytesPerTxHalf: number;
@@ -128,6 +130,38 @@ interface NodeStatus {
   mainThreadCpuMs: number | null;
 }
 const cpuUs = (s: NodeStatus): number => s.cpu.user + s.cpu.system;
+
+/** CPU time (µs) of each thread of a process by thread id (Linux /proc; empty elsewhere). */
+function threadCpu(pid: number | undefined): Map<string, number> {
+  const byTid = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byTid.set(tid, (Number(fields[11]) + Number(fields[12])) * 10_000); // utime + stime in ticks of 10 ms
+    }
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return byTid;
+}
+
+/**
+ * Per-thread CPU between two snapshots, as "main" (the HTTP thread), "busiest other" (the signature worker when
+ * there is one) and "rest" (V8's helper threads: concurrent GC and compilation; libuv's pool).
+ */
+function threadShares(pid: number | undefined, before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  const deltas = [...after].map(([tid, us]) => ({ tid, us: us - (before.get(tid) ?? 0) }));
+  const main = deltas.find((d) => d.tid === String(pid))?.us ?? 0;
+  const others = deltas.filter((d) => d.tid !== String(pid)).sort((a, b) => b.us - a.us);
+  const busiest = others[0]?.us ?? 0;
+  const rest = others.slice(1).reduce((sum, d) => sum + d.us, 0);
+  return new Map([
+    ['main', main],
+    ['busiest other', busiest],
+    ['rest', rest],
+  ]);
+}
 
 /** A WebSocket subscriber that only counts the frames it receives (the WebJob's role in the stream). */
 async function subscribe(url: string): Promise<{ frames: () => number; close: () => void }> {
@@ -262,18 +296,37 @@ async function catchUp(agent: Agent, api: string, height: number, concurrency: n
   return txs / ((performance.now() - started) / 1000);
 }
 
-async function run(cli: string, creates: string[], transfers: string[], concurrency: number, subscriberCount: number, nodeFlags: string[]): Promise<RunResult> {
+/** Request bodies: warm-up CREATEs and TRANSFERs (posted first, not measured), then the measured ones. */
+interface Workload {
+  warmCreates: string[];
+  warmTransfers: string[];
+  creates: string[];
+  transfers: string[];
+}
+
+async function run(cli: string, work: Workload, concurrency: number, subscriberCount: number, nodeFlags: string[]): Promise<RunResult> {
+  const { creates, transfers } = work;
   const node = await startNode(cli, nodeFlags);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency + 2 });
   const subscribers = await Promise.all(Array.from({ length: subscriberCount }, () => subscribe(node.stream)));
   try {
+    // A fresh process spends much of its first seconds in the JIT compiler (on V8's helper threads); warming up
+    // first makes the CPU per tx that of a node that has been running for a while.
+    const warm = work.warmCreates.length + work.warmTransfers.length;
+    if (warm > 0) {
+      await postAll(agent, node.api, node.admin, work.warmCreates, concurrency, work.warmCreates.length);
+      await postAll(agent, node.api, node.admin, work.warmTransfers, concurrency, warm);
+    }
     const base = (await status(agent, node.admin, true)).memory.heapUsed;
     const half = creates.length / 2;
-    const create = await postAll(agent, node.api, node.admin, creates, concurrency, creates.length);
+    const threadsBefore = threadCpu(node.child.pid);
+    const create = await postAll(agent, node.api, node.admin, creates, concurrency, warm + creates.length);
     const afterCreates = (await status(agent, node.admin, true)).memory.heapUsed;
-    const transfer = await postAll(agent, node.api, node.admin, transfers, concurrency, creates.length + transfers.length);
+    const transfer = await postAll(agent, node.api, node.admin, transfers, concurrency, warm + creates.length + transfers.length);
     const afterAll = await status(agent, node.admin, true);
-    const total = creates.length + transfers.length;
+    const shares = threadShares(node.child.pid, threadsBefore, threadCpu(node.child.pid));
+    const threadUs = new Map([...shares].map(([name, us]) => [name, us / (creates.length + transfers.length)]));
+    const total = warm + creates.length + transfers.length;
     for (let i = 0; i < 2000 && subscribers.some((s) => s.frames() < total); i++) await new Promise((r) => setTimeout(r, 5));
     const short = subscribers.find((s) => s.frames() !== total);
     if (short) throw new Error(`a subscriber received ${short.frames()} frames for ${total} committed transactions`);
@@ -287,6 +340,7 @@ async function run(cli: string, creates: string[], transfers: string[], concurre
       transferMainUs: transfer.mainUsPerTx,
       createSysUs: create.sysUsPerTx,
       transferSysUs: transfer.sysUsPerTx,
+      threadUs,
       clientUs: (create.clientUsPerTx + transfer.clientUsPerTx) / 2,
       catchUpTps,
       bytesPerTxHalf: (afterCreates - base) / (2 * half),
@@ -312,6 +366,9 @@ function printMedians(results: RunResult[], count: number): void {
   console.log(`  accepted+committed, mode=async, TRANSFER: ${m((r) => r.transferTps).toFixed(0)} tx/s (target >= 2000)`);
   console.log(`  node CPU per tx, all threads (C / T):     ${m((r) => r.createCpuUs).toFixed(0)} / ${m((r) => r.transferCpuUs).toFixed(0)} µs`);
   console.log(`    of which kernel (system) time (C / T):  ${m((r) => r.createSysUs).toFixed(0)} / ${m((r) => r.transferSysUs).toFixed(0)} µs`);
+  const names = [...new Set(results.flatMap((r) => [...r.threadUs.keys()]))];
+  const byThread = names.map((name) => `${name} ${m((r) => r.threadUs.get(name) ?? 0).toFixed(0)}`).join(', ');
+  console.log(`    by thread, both phases (µs/tx):        ${byThread}`);
   console.log(`  HTTP thread CPU per tx (C / T):          ${m((r) => r.createMainUs).toFixed(0)} / ${m((r) => r.transferMainUs).toFixed(0)} µs (1e6 / this = that thread's ceiling in tx/s)`);
   console.log(`  benchmark clients' CPU per tx:             ${m((r) => r.clientUs).toFixed(0)} µs`);
   console.log(`  GET /blocks/{h} catch-up:                 ${m((r) => r.catchUpTps).toFixed(0)} tx/s (target >= 5000)`);
@@ -324,6 +381,8 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '5' },
       txs: { type: 'string', default: '10000' },
       concurrency: { type: 'string', default: '32' },
+      // CREATE+TRANSFER pairs posted to each fresh node before measuring (JIT warm-up).
+      warmup: { type: 'string', default: '2000' },
       subscribers: { type: 'string', default: '1' },
       // Comma-separated node CLIs to compare (runs alternate between them); default: this build's.
       cli: { type: 'string', default: DEFAULT_CLI },
@@ -336,23 +395,30 @@ async function main(): Promise<void> {
   for (const cli of clis) if (!existsSync(cli)) throw new Error(`--cli: ${cli} does not exist`);
   const runs = Number(values.runs);
   const count = Number(values.txs);
+  const warmup = Number(values.warmup);
   const concurrency = Number(values.concurrency);
   const subscribers = Number(values.subscribers);
   const [load1] = loadavg();
   console.log(`ledger bench: load average ${load1?.toFixed(1)} at start (other processes skew wall-clock figures; node CPU per tx does not)`);
   console.log(
-    `ledger bench: ${runs} runs x (${count} CREATE + ${count} TRANSFER), ${concurrency} concurrent clients, ${subscribers} WebSocket subscriber(s), ` +
+    `ledger bench: ${runs} runs x (${count} CREATE + ${count} TRANSFER after ${warmup} + ${warmup} warm-up), ${concurrency} concurrent clients, ${subscribers} WebSocket subscriber(s), ` +
       `${cpus().length} CPUs, node ${process.version}`,
   );
   const signStart = performance.now();
-  const { creates, transfers } = presign(count);
+  const { creates, transfers } = presign(warmup + count);
   const createBodies = creates.map((t) => JSON.stringify(t));
   const transferBodies = transfers.map((t) => JSON.stringify(t));
-  console.log(`pre-signed ${2 * count} transactions in ${((performance.now() - signStart) / 1000).toFixed(1)} s (avg ${Math.round(createBodies.concat(transferBodies).reduce((s, b) => s + b.length, 0) / (2 * count))} bytes)`);
+  const work: Workload = {
+    warmCreates: createBodies.slice(0, warmup),
+    warmTransfers: transferBodies.slice(0, warmup),
+    creates: createBodies.slice(warmup),
+    transfers: transferBodies.slice(warmup),
+  };
+  console.log(`pre-signed ${2 * (warmup + count)} transactions in ${((performance.now() - signStart) / 1000).toFixed(1)} s (avg ${Math.round(createBodies.concat(transferBodies).reduce((s, b) => s + b.length, 0) / (2 * count))} bytes)`);
   const results = new Map<string, RunResult[]>(clis.map((cli) => [cli, []]));
   for (let i = 0; i < runs; i++) {
     for (const cli of clis) {
-      const r = await run(cli, createBodies, transferBodies, concurrency, subscribers, nodeFlags);
+      const r = await run(cli, work, concurrency, subscribers, nodeFlags);
       results.get(cli)?.push(r);
       const label = clis.length > 1 ? ` [${cli}]` : '';
       console.log(
