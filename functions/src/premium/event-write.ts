@@ -77,6 +77,7 @@ export function eventWrite({ event, current, plan, rating, stale, driverLinks, r
     ...(marker.summary.premium ? { premium: marker.summary.premium } : {}),
     reviewReasons: history.reviewReasons,
     historyRowKey: rowKey,
+    lastEvent: marker,
     revision: (current?.value.revision ?? 0) + 1,
     updatedAt: recordedAt,
   };

@@ -59,9 +59,7 @@ export class PremiumService {
     }
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await vehicles.readCurrent(assetId);
-      // A processed event lies at or before the car's ledger point, which only moves forward: an
-      // event after it has no marker to read. After a lost race, look anyway (it may be this event).
-      const marker = attempt > 1 || isStale(event, current?.value) ? await vehicles.readEventMarker(assetId, event.id) : undefined;
+      const marker = await this.markerOf(event, current?.value, attempt);
       if (marker) {
         await sideEffects.complete(assetId, marker); // redone: a crash may have interrupted the outbox
         return { id: event.id, outcome: 'duplicate', firstOutcome: marker.outcome, ...marker.summary };
@@ -78,6 +76,17 @@ export class PremiumService {
       return { id: event.id, outcome: prepared.marker.outcome, ...prepared.marker.summary };
     }
     throw new ContentionError(`vehicle ${assetId}`);
+  }
+
+  /**
+   * The event's stored outcome, read only where one can be: the car's latest event carries its
+   * marker in the current row; any other processed event lies before the car's ledger point, which
+   * only moves forward, so an event after it has none. After a lost race, look anyway.
+   */
+  private async markerOf(event: OwnershipEvent, current: CurrentCoverage | undefined, attempt: number): Promise<EventMarker | undefined> {
+    if (current?.lastEvent?.transactionId === event.id) return current.lastEvent;
+    if (attempt > 1 || isStale(event, current)) return this.deps.vehicles.readEventMarker(event.subject, event.id);
+    return undefined;
   }
 
   /**

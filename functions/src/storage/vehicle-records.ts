@@ -58,6 +58,12 @@ export interface CurrentCoverage {
   driverLinks?: Record<string, string>;
   /** The history record that produced this state (holds the full rating). */
   historyRowKey: string;
+  /**
+   * The marker of the event that set this coverage, written in the same transaction (kept through
+   * re-rates): a redelivery of the car's latest event is answered from this row without reading
+   * the marker. Absent in rows written before it was added.
+   */
+  lastEvent?: EventMarker;
   /** Counts writes to this entity; orders re-rate records. */
   revision: number;
   updatedAt: string;

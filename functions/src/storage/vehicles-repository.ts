@@ -67,45 +67,23 @@ export class VehiclesRepository {
   }
 
   /** The stored outcome of an event on this car, if it was processed (a point read). */
-  async readEventMarker(assetId: string, transactionId: string): Promise<EventMarker | undefined> {
-    const table = await this.table();
-    try {
-      return docOf<EventMarker>(await storageCall('read event marker', () => table.getEntity<Row>(encodeKey(assetId), eventMarkerRowKey(transactionId))));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+  readEventMarker(assetId: string, transactionId: string): Promise<EventMarker | undefined> {
+    return this.readDoc<EventMarker>(assetId, eventMarkerRowKey(transactionId), 'read event marker');
   }
 
+  /** The current coverage and this re-rate's marker: two point reads at once (a query would scan). */
   async readRerateState(assetId: string, driverKey: string, revision: number): Promise<RerateState> {
-    const rows = await this.readRows(assetId, [CURRENT_ROW, rerateMarkerRowKey(driverKey, revision)]);
-    const state: RerateState = {};
-    for (const row of rows) {
-      if (row.rowKey === CURRENT_ROW) state.current = { value: docOf<CurrentCoverage>(row), etag: row.etag };
-      else state.marker = docOf<RerateMarker>(row);
-    }
-    return state;
+    const [current, marker] = await Promise.all([this.readCurrent(assetId), this.readDoc<RerateMarker>(assetId, rerateMarkerRowKey(driverKey, revision), 'read re-rate marker')]);
+    return { ...(current ? { current } : {}), ...(marker ? { marker } : {}) };
   }
 
   async readCurrent(assetId: string): Promise<Versioned<CurrentCoverage> | undefined> {
-    const table = await this.table();
-    try {
-      const row = await storageCall('read current coverage', () => table.getEntity<Row>(encodeKey(assetId), CURRENT_ROW));
-      return { value: docOf<CurrentCoverage>(row), etag: row.etag };
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const row = await this.readRow(assetId, CURRENT_ROW, 'read current coverage');
+    return row && { value: docOf<CurrentCoverage>(row), etag: row.etag };
   }
 
-  async readHistoryRecord(assetId: string, rowKey: string): Promise<HistoryRecord | undefined> {
-    const table = await this.table();
-    try {
-      return docOf<HistoryRecord>(await storageCall('read history record', () => table.getEntity<Row>(encodeKey(assetId), rowKey)));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+  readHistoryRecord(assetId: string, rowKey: string): Promise<HistoryRecord | undefined> {
+    return this.readDoc<HistoryRecord>(assetId, rowKey, 'read history record');
   }
 
   /** One atomic transaction. Throws a 409/412 RestError when another writer got there first. */
@@ -152,14 +130,19 @@ export class VehiclesRepository {
     return { items: page.map((row) => docOf<HistoryRecord>(row)), ...(token ? { continuationToken: token } : {}) };
   }
 
-  private async readRows(assetId: string, rowKeys: string[]): Promise<TableEntityResult<Row>[]> {
+  private async readRow(assetId: string, rowKey: string, operation: string): Promise<TableEntityResult<Row> | undefined> {
     const table = await this.table();
-    const filter = `PartitionKey eq ${odataString(encodeKey(assetId))} and (${rowKeys.map((rk) => `RowKey eq ${odataString(rk)}`).join(' or ')})`;
-    return storageCall('read vehicle rows', async () => {
-      const rows: TableEntityResult<Row>[] = [];
-      for await (const row of table.listEntities<Row>({ queryOptions: { filter } })) rows.push(row);
-      return rows;
-    });
+    try {
+      return await storageCall(operation, () => table.getEntity<Row>(encodeKey(assetId), rowKey));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private async readDoc<T>(assetId: string, rowKey: string, operation: string): Promise<T | undefined> {
+    const row = await this.readRow(assetId, rowKey, operation);
+    return row && docOf<T>(row);
   }
 }
 
