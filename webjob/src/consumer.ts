@@ -1,7 +1,6 @@
 // One leadership term of live consumption: checkpoint -> sequencer (stream + HTTP blocks) ->
 // processor -> delivery lanes -> height tracker -> checkpoint. Stopping has two stages: intake
 // stops first (no new blocks), then deliveries get a grace period before they are cut off.
-import type { MessagePort } from 'node:worker_threads';
 import type { WebJobConfig } from './config';
 import type { CheckpointStore } from './checkpoint/checkpoint-store';
 import { CheckpointConflictError } from './checkpoint/checkpoint-store';
@@ -30,8 +29,6 @@ export interface ConsumerDeps {
   checkpoints: CheckpointStore;
   deadLetters: DeadLetterStore;
   sender: WebhookSender;
-  /** The supervising thread's verifier (main.ts), when the WebJob runs in a worker thread. */
-  supervisorPort?: MessagePort | undefined;
 }
 
 export interface ConsumerStatus {
@@ -89,7 +86,7 @@ export class Consumer {
       },
     });
     const registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger, config.assetCacheSize);
-    const verification = new VerificationPool(config.trust.leasingCompanyPublicKeys, { threads: config.verifyThreads, supervisorPort: this.deps.supervisorPort });
+    const verification = new VerificationPool(config.trust.leasingCompanyPublicKeys, config.verifyThreads);
     const processor = new TransactionProcessor({ registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source, verification });
     const handler = new BlockHandler({ processor, dispatcher, deadLetters: this.deps.deadLetters, metrics, replay: false, tracker });
 

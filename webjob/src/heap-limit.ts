@@ -1,6 +1,5 @@
 // WEBJOB_HEAP_LIMIT_MB, read by the process's main thread before anything else is loaded (the
-// main thread supervises the worker that runs the WebJob and checks signatures for it, so it stays
-// small: no SDKs).
+// main thread only supervises the worker that runs the WebJob, so it must stay small: no zod, no SDKs).
 export function heapLimitMb(env: Record<string, string | undefined>): number {
   const raw = env.WEBJOB_HEAP_LIMIT_MB?.trim();
   if (!raw) return 96;

@@ -3,15 +3,13 @@
 // The WebJob runs in a worker thread with V8 heap limits (WEBJOB_HEAP_LIMIT_MB): without a limit
 // V8 grows the heap with the allocation rate instead of collecting, and the process's resident
 // memory rises far above what it actually keeps. Node flags cannot be passed through run.js, so
-// the limit is set here. The main thread forwards signals and the exit code, and is the first
-// verifier of the VerificationPool (it would idle otherwise; serving there costs no extra isolate).
-import { isMainThread, MessageChannel, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+// the limit is set here; the main thread only forwards signals and the exit code.
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
 import { heapLimitMb } from './heap-limit';
 import type * as ConfigModule from './config';
 import type * as LoggerModule from './ops/logger';
 import type * as ShutdownModule from './ops/shutdown-watcher';
 import type * as WebJobModule from './webjob';
-import type * as VerificationServiceModule from './verifier/verification-service';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded only where the WebJob runs (see above) */
 
@@ -39,8 +37,7 @@ async function main(): Promise<void> {
     logger.error('unhandled rejection: exiting', { error });
     process.exit(1);
   });
-  const supervisorPort = (workerData as { verifierPort?: MessagePort } | null)?.verifierPort;
-  const job = await startWebJob(config, logger, { supervisorPort });
+  const job = await startWebJob(config, logger);
   const unwatch = watchForShutdown(config.shutdown.file, (reason) => {
     void job.stop(reason);
   }, parentPort ?? undefined);
@@ -50,15 +47,7 @@ async function main(): Promise<void> {
 }
 
 function supervise(limitMb: number): void {
-  const { serveVerification } = require('./verifier/verification-service') as typeof VerificationServiceModule;
-  const channel = new MessageChannel();
-  serveVerification(channel.port1);
-  channel.port1.unref();
-  const worker = new Worker(__filename, {
-    resourceLimits: { maxOldGenerationSizeMb: limitMb, maxYoungGenerationSizeMb: Math.max(4, Math.round(limitMb / 12)) },
-    workerData: { verifierPort: channel.port2 },
-    transferList: [channel.port2],
-  });
+  const worker = new Worker(__filename, { resourceLimits: { maxOldGenerationSizeMb: limitMb, maxYoungGenerationSizeMb: Math.max(4, Math.round(limitMb / 12)) } });
   const forward = (signal: string) => (): void => worker.postMessage({ shutdown: signal });
   process.on('SIGTERM', forward('SIGTERM'));
   process.on('SIGINT', forward('SIGINT'));

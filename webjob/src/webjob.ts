@@ -1,7 +1,6 @@
 // The WebJob process minus process concerns: storage, health server, and the leadership loop
 // (standby until the lease is ours, consume while it is, stop at once when it is lost).
 // Tests and main.ts start it the same way.
-import type { MessagePort } from 'node:worker_threads';
 import { WebhookSigner } from '@lease-premium/events';
 import type { WebJobConfig } from './config';
 import { TableCheckpointStore } from './checkpoint/table-checkpoint-store';
@@ -27,12 +26,7 @@ export interface RunningWebJob {
   readonly done: Promise<void>;
 }
 
-export interface StartOptions {
-  /** The supervising thread's verifier (main.ts), when the WebJob runs in a worker thread. */
-  supervisorPort?: MessagePort | undefined;
-}
-
-export async function startWebJob(config: WebJobConfig, logger: Logger, options: StartOptions = {}): Promise<RunningWebJob> {
+export async function startWebJob(config: WebJobConfig, logger: Logger): Promise<RunningWebJob> {
   const metrics = new WebJobMetrics();
   const storage = createStorageClients(config.storage);
   const ledger = new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: { baseMs: 200, maxMs: 10_000 }, logger: logger.child({ component: 'ledger' }), metrics });
@@ -77,7 +71,6 @@ export async function startWebJob(config: WebJobConfig, logger: Logger, options:
           checkpoints: new TableCheckpointStore(storage.checkpoints, config.ledger.source, config.consumerName),
           deadLetters,
           sender,
-          supervisorPort: options.supervisorPort,
         });
         try {
           await consumer.run(term.signal, AbortSignal.any([stopping.signal, term.signal]));

@@ -2,9 +2,7 @@
 // verifier: `npx tsc -b webjob` first), in any order, and a pool that loses its threads mid-work
 // must still answer every primed transaction.
 import { precheck, type Precheck } from '../src/verifier/precheck';
-import { MessageChannel } from 'node:worker_threads';
 import { VerificationPool } from '../src/verifier/verification-pool';
-import { serveVerification } from '../src/verifier/verification-service';
 import { CarHistory, buildFleet, impostorCreate, newKeyPair, unrelatedCreate } from './support/car-scenarios';
 
 const company = newKeyPair();
@@ -27,7 +25,7 @@ test('primed prechecks on two threads equal the inline prechecks, transaction by
   const raws = mixedTransactions();
   const expected = inline(raws);
   expect(expected.filter((p) => !p.ok || (p.verdict !== undefined && !p.verdict.ok)).length).toBeGreaterThanOrEqual(4); // the bad ones are bad
-  const pool = new VerificationPool(trusted, { threads: 2 });
+  const pool = new VerificationPool(trusted, 2);
   try {
     pool.prime(raws);
     const results = await Promise.all(raws.map((raw) => pool.precheck(raw)));
@@ -39,8 +37,8 @@ test('primed prechecks on two threads equal the inline prechecks, transaction by
 
 test('a transaction that was never primed, and a pool without threads, are checked inline', async () => {
   const raws = mixedTransactions();
-  const threaded = new VerificationPool(trusted, { threads: 1 });
-  const inlineOnly = new VerificationPool(trusted, { threads: 0 });
+  const threaded = new VerificationPool(trusted, 1);
+  const inlineOnly = new VerificationPool(trusted, 0);
   try {
     expect(await Promise.all(raws.map((raw) => threaded.precheck(raw)))).toEqual(inline(raws));
     inlineOnly.prime(raws);
@@ -52,7 +50,7 @@ test('a transaction that was never primed, and a pool without threads, are check
 
 test('threads stopped mid-work: every primed transaction still gets its (inline) answer, and the pool restarts threads', async () => {
   const raws = mixedTransactions();
-  const pool = new VerificationPool(trusted, { threads: 2 });
+  const pool = new VerificationPool(trusted, 2);
   pool.prime(raws);
   const answers = raws.map((raw) => pool.precheck(raw));
   await pool.close(); // terminates the threads while chunks are in flight
@@ -63,21 +61,5 @@ test('threads stopped mid-work: every primed transaction still gets its (inline)
     expect(await Promise.all(again.map((raw) => pool.precheck(raw)))).toEqual(inline(again));
   } finally {
     await pool.close();
-  }
-});
-
-test("a supervisor's verifier on a port (main.ts) serves successive pools, alone or beside a thread", async () => {
-  const channel = new MessageChannel();
-  serveVerification(channel.port1); // the supervising side; here on this thread
-  try {
-    for (const threads of [1, 2]) {
-      const raws = mixedTransactions();
-      const pool = new VerificationPool(trusted, { threads, supervisorPort: channel.port2 });
-      pool.prime(raws);
-      expect(await Promise.all(raws.map((raw) => pool.precheck(raw)))).toEqual(inline(raws));
-      await pool.close(); // the port stays open for the next leadership term's pool
-    }
-  } finally {
-    channel.port1.close();
   }
 });

@@ -61,7 +61,7 @@ export class Replayer {
       },
     });
     this.registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger, config.assetCacheSize);
-    this.verification = new VerificationPool(config.trust.leasingCompanyPublicKeys, { threads: config.verifyThreads });
+    this.verification = new VerificationPool(config.trust.leasingCompanyPublicKeys, config.verifyThreads);
     this.processor = new TransactionProcessor({ registry: this.registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source, verification: this.verification });
   }
 

@@ -1,141 +1,101 @@
-// Prechecks (schema, id hash, signatures) run on other threads, ahead of the pipeline: the sequencer
-// primes each block as soon as it is read, and by the block's turn its transactions are usually
-// verified. Results are keyed by the raw transaction object (a WeakMap: nothing to clean up when a
-// prefetched block is dropped). A transaction that was not primed, a pool without verifiers
-// (WEBJOB_VERIFY_THREADS=0) or a verifier that failed falls back to checking inline, so a verifier
-// can slow the WebJob down but never lose or wrongly accept a transaction.
+// Prechecks (schema, id hash, signatures) run on a few worker threads, ahead of the pipeline: the
+// sequencer primes each block as soon as it is read, and by the block's turn its transactions are
+// usually verified. Results are keyed by the raw transaction object (a WeakMap: nothing to clean
+// up when a prefetched block is dropped). A transaction that was not primed, a pool without
+// threads (WEBJOB_VERIFY_THREADS=0) or a thread that failed falls back to checking inline, so a
+// verifier thread can slow the WebJob down but never lose or wrongly accept a transaction.
 import path from 'node:path';
-import { Worker, type MessagePort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { precheck, type Precheck } from './precheck';
-import type { VerifierRequest, VerifierResponse } from './verification-service';
+import type { PrecheckRequest, PrecheckResponse, VerifierThreadData } from './verification-worker';
 
-/** Transactions per message: large enough to amortize messaging, small enough to spread a block over verifiers. */
+/** Transactions per message: large enough to amortize messaging, small enough to spread a block over threads. */
 const CHUNK = 32;
 
 // Compiled: a sibling file. From TypeScript sources (tests), the compiled copy in dist/.
-const THREAD_FILE = __filename.endsWith('.ts') ? path.resolve(__dirname, '..', '..', 'dist', 'verifier', 'verifier-thread.js') : path.join(__dirname, 'verifier-thread.js');
+const WORKER_FILE = __filename.endsWith('.ts') ? path.resolve(__dirname, '..', '..', 'dist', 'verifier', 'verification-worker.js') : path.join(__dirname, 'verification-worker.js');
 
-/** Request ids are unique in the process: pools of successive leadership terms may share one port. */
-let nextRequestId = 0;
+interface Job {
+  raws: unknown[];
+  resolve: (results: Precheck[]) => void;
+}
 
-/** One verifier on the other end of a message port; work it never answers is checked inline. */
-abstract class Verifier {
-  private readonly jobs = new Map<number, { raws: unknown[]; resolve: (results: Precheck[]) => void }>();
-  /** Transactions sent and not yet answered: the pool sends new work to the least busy verifier. */
+class VerifierThread {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly jobs = new Map<number, Job>();
+  /** Transactions sent and not yet answered: the pool sends new work to the least busy thread. */
   queued = 0;
 
-  constructor(protected readonly trusted: ReadonlySet<string>) {}
+  constructor(private readonly trusted: ReadonlySet<string>) {}
 
   run(raws: unknown[]): Promise<Precheck[]> {
     return new Promise((resolve) => {
-      const id = nextRequestId++;
+      const id = this.nextId++;
       this.jobs.set(id, { raws, resolve });
       this.queued += raws.length;
-      this.send({ kind: 'check', id, raws });
+      const request: PrecheckRequest = { id, raws };
+      this.ensureWorker().postMessage(request);
     });
-  }
-
-  abstract close(): Promise<void>;
-  protected abstract send(request: VerifierRequest): void;
-
-  protected readonly onResponse = ({ id, results }: VerifierResponse): void => {
-    const job = this.jobs.get(id);
-    if (!job) return; // another pool's answer on a shared port
-    this.jobs.delete(id);
-    this.queued -= job.raws.length;
-    job.resolve(results);
-  };
-
-  protected checkPendingInline(): void {
-    for (const job of this.jobs.values()) job.resolve(job.raws.map((raw) => precheck(raw, this.trusted)));
-    this.jobs.clear();
-    this.queued = 0;
-  }
-}
-
-/** A worker thread of its own, started on first use and again after it is lost. */
-class ThreadVerifier extends Verifier {
-  private worker: Worker | undefined;
-
-  protected send(request: VerifierRequest): void {
-    this.ensureWorker().postMessage(request);
   }
 
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
     if (worker) await worker.terminate();
-    this.checkPendingInline();
+    this.failPending();
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(THREAD_FILE, { resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 } });
+    const data: VerifierThreadData = { trusted: [...this.trusted] };
+    const worker = new Worker(WORKER_FILE, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 } });
     worker.unref(); // never what keeps the process alive
-    worker.on('message', this.onResponse);
+    worker.on('message', ({ id, results }: PrecheckResponse) => {
+      const job = this.jobs.get(id);
+      if (!job) return;
+      this.jobs.delete(id);
+      this.queued -= job.raws.length;
+      job.resolve(results);
+    });
     const lost = (): void => {
       if (this.worker !== worker) return;
-      this.worker = undefined;
-      this.checkPendingInline();
+      this.worker = undefined; // the next run() starts a fresh thread
+      this.failPending();
     };
     worker.on('error', lost);
     worker.on('exit', lost);
-    worker.postMessage({ kind: 'init', trusted: [...this.trusted] } satisfies VerifierRequest);
     this.worker = worker;
     return worker;
   }
-}
 
-/** The supervising thread's verifier (main.ts), reached through a port that outlives this pool. */
-class PortVerifier extends Verifier {
-  constructor(
-    trusted: ReadonlySet<string>,
-    private readonly port: MessagePort,
-  ) {
-    super(trusted);
-    port.on('message', this.onResponse);
-    port.unref();
-    this.send({ kind: 'init', trusted: [...trusted] });
+  /** Work a lost thread never answered is checked inline: slower, never skipped. */
+  private failPending(): void {
+    for (const job of this.jobs.values()) job.resolve(job.raws.map((raw) => precheck(raw, this.trusted)));
+    this.jobs.clear();
+    this.queued = 0;
   }
-
-  protected send(request: VerifierRequest): void {
-    this.port.postMessage(request);
-  }
-
-  close(): Promise<void> {
-    this.port.off('message', this.onResponse);
-    this.checkPendingInline();
-    return Promise.resolve();
-  }
-}
-
-export interface VerificationPoolOptions {
-  /** Verifiers in all (WEBJOB_VERIFY_THREADS); 0 checks everything inline. */
-  threads: number;
-  /** A verifier that already runs on another thread (the supervisor's); it counts as one of `threads`. */
-  supervisorPort?: MessagePort | undefined;
 }
 
 export class VerificationPool {
-  private readonly verifiers: Verifier[];
+  private readonly threads: VerifierThread[];
   private readonly results = new WeakMap<object, Promise<Precheck>>();
 
   constructor(
     private readonly trusted: ReadonlySet<string>,
-    { threads, supervisorPort }: VerificationPoolOptions,
+    threads: number,
   ) {
-    const shared = threads > 0 && supervisorPort ? [new PortVerifier(trusted, supervisorPort)] : [];
-    this.verifiers = [...shared, ...Array.from({ length: threads - shared.length }, () => new ThreadVerifier(trusted))];
+    this.threads = Array.from({ length: threads }, () => new VerifierThread(trusted));
   }
 
-  /** Starts checking these transactions on the verifiers (no-op without verifiers or when already primed). */
+  /** Starts checking these transactions on the verifier threads (no-op without threads or when already primed). */
   prime(raws: readonly unknown[]): void {
-    if (this.verifiers.length === 0) return;
+    if (this.threads.length === 0) return;
     const fresh = raws.filter((raw): raw is object => typeof raw === 'object' && raw !== null && !this.results.has(raw));
     for (let start = 0; start < fresh.length; start += CHUNK) {
       const chunk = fresh.slice(start, start + CHUNK);
-      const verifier = this.verifiers.reduce((a, b) => (b.queued < a.queued ? b : a));
-      const results = verifier.run(chunk);
+      const thread = this.threads.reduce((a, b) => (b.queued < a.queued ? b : a));
+      const results = thread.run(chunk);
       chunk.forEach((raw, index) => this.results.set(raw, results.then((all) => all[index] as Precheck)));
     }
   }
@@ -148,8 +108,7 @@ export class VerificationPool {
     return primed;
   }
 
-  /** Stops the pool's own threads; work still out is checked inline. */
   async close(): Promise<void> {
-    await Promise.all(this.verifiers.map((verifier) => verifier.close()));
+    await Promise.all(this.threads.map((thread) => thread.close()));
   }
 }
