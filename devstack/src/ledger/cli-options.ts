@@ -16,6 +16,7 @@ Options:
   --empty-blocks          also commit empty blocks on every interval
   --ws-format v1|v2       WebSocket frame format (default v2: {"height", "asset_id", "transaction_id"})
   --admin                 serve the fault-injection endpoint under /admin
+  --verifier-threads N    worker threads checking signatures (default 1 with 2+ CPUs, else 0 = on the HTTP thread)
   -h, --help              this text
 
 Environment: LOG_LEVEL = debug | info | warn | error | silent (default info: one line per block).`;
@@ -43,6 +44,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { help: true }
         'empty-blocks': { type: 'boolean' },
         'ws-format': { type: 'string' },
         admin: { type: 'boolean' },
+        'verifier-threads': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -60,6 +62,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { help: true }
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new CliError(`LOG_LEVEL must be debug, info, warn, error or silent, got "${logLevel}"`);
   if (v.data !== undefined && v.data.trim() === '') throw new CliError('--data needs a directory');
+  const threads = v['verifier-threads'];
+  if (threads !== undefined && !/^\d+$/.test(threads)) throw new CliError(`--verifier-threads must be a whole number, got "${threads}"`);
   return {
     help: false,
     options: {
@@ -71,6 +75,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { help: true }
       emptyBlocks: v['empty-blocks'] ?? false,
       wsFormat,
       admin: v.admin ?? false,
+      verifierThreads: threads === undefined ? undefined : Number(threads),
       logLevel: logLevel as LogLevel,
     },
   };

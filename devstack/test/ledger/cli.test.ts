@@ -15,10 +15,10 @@ describe('ledger CLI options', () => {
   });
 
   test('every flag', () => {
-    const argv = ['--http-port', '0', '--ws-port', '19985', '--data', '/tmp/x', '--block-interval-ms', '0', '--ws-format', 'v1', '--admin', '--empty-blocks', '--host', '0.0.0.0'];
+    const argv = ['--http-port', '0', '--ws-port', '19985', '--data', '/tmp/x', '--block-interval-ms', '0', '--ws-format', 'v1', '--admin', '--empty-blocks', '--host', '0.0.0.0', '--verifier-threads', '0'];
     expect(parseCli(argv, { LOG_LEVEL: 'warn' })).toEqual({
       help: false,
-      options: { httpPort: 0, wsPort: 19985, host: '0.0.0.0', dataDir: '/tmp/x', blockIntervalMs: 0, emptyBlocks: true, wsFormat: 'v1', admin: true, logLevel: 'warn' },
+      options: { httpPort: 0, wsPort: 19985, host: '0.0.0.0', dataDir: '/tmp/x', blockIntervalMs: 0, emptyBlocks: true, wsFormat: 'v1', admin: true, verifierThreads: 0, logLevel: 'warn' },
     });
     expect(parseCli(['-h'], {})).toEqual({ help: true });
   });
@@ -29,6 +29,7 @@ describe('ledger CLI options', () => {
     [['--block-interval-ms', '1.5'], /--block-interval-ms must be a whole number/],
     [['--ws-format', 'v3'], /--ws-format must be v1 or v2, got "v3"/],
     [['--data', ' '], /--data needs a directory/],
+    [['--verifier-threads', 'two'], /--verifier-threads must be a whole number, got "two"/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('%j is refused', (argv, message) => {
     expect(() => parseCli(argv, {})).toThrow(message);
