@@ -8,7 +8,7 @@ import { judgeCreate, type SkipReason } from '../classifier/create-judgement';
 import type { DeadLetterKind } from '../deadletter/dead-letter-store';
 import { toOwnershipEvent } from '../mapper/event-mapper';
 import type { VerificationPool } from '../verifier/verification-pool';
-import { verifyTransfer, type LedgerTransaction } from '../verifier/transaction-verifier';
+import { parseLedgerTransaction, verifyTransfer, type Verdict } from '../verifier/transaction-verifier';
 
 export interface TxPosition {
   blockHeight: number;
@@ -24,7 +24,7 @@ export interface ProcessorOptions {
   registry: AssetRegistry;
   trusted: ReadonlySet<string>;
   source: string;
-  /** Schema and signature checks, usually done ahead on verifier threads. */
+  /** Id-hash and signature checks, usually done ahead on verifier threads. */
   verification: VerificationPool;
 }
 
@@ -35,19 +35,23 @@ function rawField(raw: unknown, key: string): unknown {
 export class TransactionProcessor {
   constructor(private readonly options: ProcessorOptions) {}
 
-  /** Starts the checks of transactions coming up (on the verifier threads), ahead of their turn. */
+  /** Starts the signature checks of transactions coming up (on the verifier threads), ahead of their turn. */
   prime(raws: readonly unknown[]): void {
     this.options.verification.prime(raws);
   }
 
+  /** Id hash and signatures of a schema-valid transaction: usually computed ahead on a verifier thread. */
+  private verdictOf(raw: unknown): Promise<Verdict | undefined> {
+    return this.options.verification.verdict(raw);
+  }
+
   async process(raw: unknown, position: TxPosition, replay: boolean, signal?: AbortSignal): Promise<TxOutcome> {
-    const checked = await this.options.verification.precheck(raw);
-    if (!checked.ok) {
+    const parsed = parseLedgerTransaction(raw);
+    if (!parsed.ok) {
       const id = rawField(raw, 'id');
-      return { kind: 'dead-letter', deadLetter: { kind: 'verification-failed', reason: checked.reason, transactionId: typeof id === 'string' ? id : '', assetId: undefined, payload: raw } };
+      return { kind: 'dead-letter', deadLetter: { kind: 'verification-failed', reason: parsed.reason, transactionId: typeof id === 'string' ? id : '', assetId: undefined, payload: raw } };
     }
-    // The precheck validated this very object against the strict v2.0 schema (no transforms).
-    const tx = raw as LedgerTransaction;
+    const tx = parsed.value;
     const observedAt = new Date().toISOString();
     const refuse = (kind: DeadLetterKind, reason: string, assetId: string): TxOutcome => ({
       kind: 'dead-letter',
@@ -55,7 +59,7 @@ export class TransactionProcessor {
     });
 
     if (tx.operation === 'CREATE') {
-      const judgement = judgeCreate(tx, this.options.trusted, checked.verdict);
+      const judgement = judgeCreate(tx, this.options.trusted, await this.verdictOf(raw));
       this.options.registry.remember(tx.id, judgement.asset);
       if (judgement.refusal) return refuse(judgement.refusal.kind, judgement.refusal.reason, tx.id);
       if (!judgement.asset.tracked) return { kind: 'skip', reason: judgement.asset.reason };
@@ -69,7 +73,7 @@ export class TransactionProcessor {
     const asset = await this.options.registry.lookup(assetId, signal);
     if (!asset.tracked) return { kind: 'skip', reason: 'untracked-asset' };
     const spent = await this.options.registry.spentConditions(assetId, tx, signal);
-    const verified = verifyTransfer(tx, spent, checked.verdict);
+    const verified = verifyTransfer(tx, spent, await this.verdictOf(raw));
     if (!verified.ok) return refuse('verification-failed', verified.reason, assetId);
     const lease = classifyLeaseMetadata(tx.metadata);
     if (lease.kind === 'malformed') return refuse('malformed', `metadata: ${formatIssues(lease.issues)}`, assetId);

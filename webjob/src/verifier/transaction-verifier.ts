@@ -4,6 +4,9 @@
 // not check the last point (common/transaction.py `_input_valid` ignores owners_before for
 // CREATE), so anyone could register a "leasing company" car; we refuse such cars.
 import { bigchaindb } from '@lease-premium/events';
+import { verdictOf, type Verdict } from './verdict';
+
+export { verdictOf, type Verdict } from './verdict';
 
 export type LedgerTransaction = bigchaindb.Transaction & { id: string };
 
@@ -23,31 +26,6 @@ export function parseLedgerTransaction(raw: unknown): Checked<LedgerTransaction>
 /** Keys named in a CREATE's owners_before that are trusted leasing companies. */
 export function trustedIssuersOf(tx: LedgerTransaction, trusted: ReadonlySet<string>): string[] {
   return tx.inputs.flatMap((input) => input.owners_before).filter((key) => trusted.has(key));
-}
-
-/**
- * The cryptographic facts of a transaction: the id hash, and for every input whether its
- * fulfillment validates over the v2 message, which keys signed it, and its condition URI (to be
- * compared with the spent output's). The shared core's rules (checkTransactionId, verifyInputs), with the
- * transaction serialized once and each fulfillment parsed once through the shared fast parser.
- */
-export type Verdict = { ok: true; signers: string[][]; conditionUris: string[] } | { ok: false; reason: string };
-
-export function verdictOf(tx: LedgerTransaction): Verdict {
-  const texts = bigchaindb.transactionTexts(tx);
-  const id = bigchaindb.checkTransactionId(tx, texts);
-  if (!id.ok) return { ok: false, reason: `${id.error}: ${id.reason}` };
-  const messages = bigchaindb.signingMessages(texts.signingText, tx.inputs);
-  const signers: string[][] = [];
-  const conditionUris: string[] = [];
-  for (const [index, input] of tx.inputs.entries()) {
-    const parsed = typeof input.fulfillment === 'string' ? bigchaindb.parseFulfillmentUri(input.fulfillment) : undefined;
-    if (!parsed) return { ok: false, reason: `InvalidSignature: input ${index}: the fulfillment URI cannot be parsed` };
-    if (!parsed.validates(messages[index] as Buffer)) return { ok: false, reason: `InvalidSignature: input ${index}: the signature does not verify` };
-    signers.push(parsed.signers);
-    conditionUris.push(parsed.conditionUri);
-  }
-  return { ok: true, signers, conditionUris };
 }
 
 /**

@@ -1,13 +1,16 @@
-// Prechecks (schema, id hash, signatures) run on a few worker threads, ahead of the pipeline: the
+// Verdicts (id hash, signatures) are computed on a few worker threads, ahead of the pipeline: the
 // sequencer primes each block as soon as it is read, and by the block's turn its transactions are
-// usually verified. Results are keyed by the raw transaction object (a WeakMap: nothing to clean
+// usually verified. The pipeline still checks each transaction's schema itself, before using its verdict. Results are keyed by the raw transaction object (a WeakMap: nothing to clean
 // up when a prefetched block is dropped). A transaction that was not primed, a pool without
 // threads (WEBJOB_VERIFY_THREADS=0) or a thread that failed falls back to checking inline, so a
 // verifier thread can slow the WebJob down but never lose or wrongly accept a transaction.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { precheck, type Precheck } from './precheck';
-import type { PrecheckRequest, PrecheckResponse, VerifierThreadData } from './verification-worker';
+import { verdictOfRaw, type Verdict } from './verdict';
+import type { VerdictRequest, VerdictResponse, VerifierThreadData } from './verification-worker';
+
+/** A transaction's verdict, or undefined when its signatures cannot matter (verdictOfRaw). */
+export type MaybeVerdict = Verdict | undefined;
 
 /** Transactions per message: large enough to amortize messaging, small enough to spread a block over threads. */
 const CHUNK = 32;
@@ -17,7 +20,7 @@ const WORKER_FILE = __filename.endsWith('.ts') ? path.resolve(__dirname, '..', '
 
 interface Job {
   raws: unknown[];
-  resolve: (results: Precheck[]) => void;
+  resolve: (results: MaybeVerdict[]) => void;
 }
 
 class VerifierThread {
@@ -29,12 +32,12 @@ class VerifierThread {
 
   constructor(private readonly trusted: ReadonlySet<string>) {}
 
-  run(raws: unknown[]): Promise<Precheck[]> {
+  run(raws: unknown[]): Promise<MaybeVerdict[]> {
     return new Promise((resolve) => {
       const id = this.nextId++;
       this.jobs.set(id, { raws, resolve });
       this.queued += raws.length;
-      const request: PrecheckRequest = { id, raws };
+      const request: VerdictRequest = { id, raws };
       this.ensureWorker().postMessage(request);
     });
   }
@@ -51,7 +54,7 @@ class VerifierThread {
     const data: VerifierThreadData = { trusted: [...this.trusted] };
     const worker = new Worker(WORKER_FILE, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 } });
     worker.unref(); // never what keeps the process alive
-    worker.on('message', ({ id, results }: PrecheckResponse) => {
+    worker.on('message', ({ id, verdicts: results }: VerdictResponse) => {
       const job = this.jobs.get(id);
       if (!job) return;
       this.jobs.delete(id);
@@ -71,7 +74,7 @@ class VerifierThread {
 
   /** Work a lost thread never answered is checked inline: slower, never skipped. */
   private failPending(): void {
-    for (const job of this.jobs.values()) job.resolve(job.raws.map((raw) => precheck(raw, this.trusted)));
+    for (const job of this.jobs.values()) job.resolve(job.raws.map((raw) => verdictOfRaw(raw, this.trusted)));
     this.jobs.clear();
     this.queued = 0;
   }
@@ -79,7 +82,7 @@ class VerifierThread {
 
 export class VerificationPool {
   private readonly threads: VerifierThread[];
-  private readonly results = new WeakMap<object, Promise<Precheck>>();
+  private readonly results = new WeakMap<object, Promise<MaybeVerdict>>();
 
   constructor(
     private readonly trusted: ReadonlySet<string>,
@@ -96,14 +99,14 @@ export class VerificationPool {
       const chunk = fresh.slice(start, start + CHUNK);
       const thread = this.threads.reduce((a, b) => (b.queued < a.queued ? b : a));
       const results = thread.run(chunk);
-      chunk.forEach((raw, index) => this.results.set(raw, results.then((all) => all[index] as Precheck)));
+      chunk.forEach((raw, index) => this.results.set(raw, results.then((all) => all[index])));
     }
   }
 
-  /** The precheck of one transaction: the primed result, or computed now on this thread. */
-  precheck(raw: unknown): Promise<Precheck> {
+  /** The verdict of one transaction: the primed result, or computed now on this thread. */
+  verdict(raw: unknown): Promise<MaybeVerdict> {
     const primed = typeof raw === 'object' && raw !== null ? this.results.get(raw) : undefined;
-    if (primed === undefined) return Promise.resolve(precheck(raw, this.trusted));
+    if (primed === undefined) return Promise.resolve(verdictOfRaw(raw, this.trusted));
     this.results.delete(raw as object);
     return primed;
   }

@@ -1,25 +1,25 @@
-// Entry of a verifier thread (see VerificationPool): prechecks the chunks of raw transactions it
-// is sent and answers with the results in the same order. Loads only the verifier and its schema.
+// Entry of a verifier thread (see VerificationPool): computes the verdicts of the chunks of raw
+// transactions it is sent and answers in the same order. Loads only ./verdict (no zod, no SDKs).
 import { parentPort, workerData } from 'node:worker_threads';
-import { precheck } from './precheck';
+import { verdictOfRaw, type Verdict } from './verdict';
 
 export interface VerifierThreadData {
   trusted: string[];
 }
-export interface PrecheckRequest {
+export interface VerdictRequest {
   id: number;
   raws: unknown[];
 }
-export interface PrecheckResponse {
+export interface VerdictResponse {
   id: number;
-  results: ReturnType<typeof precheck>[];
+  verdicts: (Verdict | undefined)[];
 }
 
 const port = parentPort;
 if (port) {
   const trusted = new Set((workerData as VerifierThreadData).trusted);
-  port.on('message', ({ id, raws }: PrecheckRequest) => {
-    const response: PrecheckResponse = { id, results: raws.map((raw) => precheck(raw, trusted)) };
+  port.on('message', ({ id, raws }: VerdictRequest) => {
+    const response: VerdictResponse = { id, verdicts: raws.map((raw) => verdictOfRaw(raw, trusted)) };
     port.postMessage(response);
   });
 }
