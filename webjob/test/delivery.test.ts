@@ -1,85 +1,39 @@
 // Delivery lanes against a real HTTP receiver that verifies Standard Webhooks signatures.
 import { WebhookSigner, type OwnershipEvent } from '@lease-premium/events';
-import { DeliveryDispatcher, type DeliveryItem } from '../src/delivery/delivery-dispatcher';
 import { parseRetryAfter, WebhookSender } from '../src/delivery/webhook-sender';
-import { silentLogger } from '../src/ops/logger';
-import { WebJobMetrics } from '../src/ops/metrics';
 import { buildFleet, newKeyPair } from './support/car-scenarios';
-import { eventsFor, TEST_SECRETS } from './support/events';
-import { startReceiver, type TestReceiver } from './support/receiver';
+import { deliveryHarnessPerTest, fleetEvents, idsByVehicle, type DeliveryHarness } from './support/delivery-harness';
+import { TEST_SECRETS } from './support/events';
+import { startReceiver } from './support/receiver';
 
 const company = newKeyPair();
 let events: OwnershipEvent[];
 
 beforeAll(async () => {
-  const cars = buildFleet(company, 6, 4);
-  // commit order: round by round, so each vehicle's transactions keep their chain order
-  const ordered = [0, 1, 2, 3, 4].flatMap((r) => cars.map((c) => c.transactions[r]!));
-  events = await eventsFor([company.publicKey], ordered);
+  events = await fleetEvents(company, buildFleet(company, 6, 4));
 });
 
-interface Harness {
-  receiver: TestReceiver;
-  dispatcher: DeliveryDispatcher;
-  metrics: WebJobMetrics;
-  acked: DeliveryItem[];
-  deadLetters: Array<{ item: DeliveryItem; kind: string; reason: string }>;
-  abort: AbortController;
-}
+const startHarness = deliveryHarnessPerTest();
 
-let harness: Harness | undefined;
-
-async function setup(options: { batchSize?: number; concurrency?: number } = {}): Promise<Harness> {
-  const receiver = await startReceiver({ secrets: [TEST_SECRETS[1]!], functionKey: 'fn-key' });
-  const metrics = new WebJobMetrics();
-  const abort = new AbortController();
-  const acked: DeliveryItem[] = [];
-  const deadLetters: Harness['deadLetters'] = [];
-  const dispatcher = new DeliveryDispatcher({
-    sender: new WebhookSender({ url: receiver.url, functionKey: 'fn-key', signer: new WebhookSigner(TEST_SECRETS), timeoutMs: 2_000 }),
+// The receiver accepts only the second secret: the sender signs with all of them (rotation).
+const setup = (options: { batchSize?: number; concurrency?: number } = {}): Promise<DeliveryHarness> =>
+  startHarness({
+    receiverSecrets: [TEST_SECRETS[1]!],
+    functionKey: 'fn-key',
     batchSize: options.batchSize ?? 10,
     maxConcurrency: options.concurrency ?? 4,
-    retry: { baseMs: 20, maxMs: 200 },
-    logger: silentLogger,
-    metrics,
-    signal: abort.signal,
-    onFatal: (error) => {
-      throw error;
-    },
-    hooks: {
-      onAcknowledged: (item) => acked.push(item),
-      onDeadLetter: (item, kind, reason) => {
-        deadLetters.push({ item, kind, reason });
-        return Promise.resolve();
-      },
-    },
+    timeoutMs: 2_000,
+    deadLetters: 'record',
   });
-  harness = { receiver, dispatcher, metrics, acked, deadLetters, abort };
-  return harness;
-}
-
-afterEach(async () => {
-  harness?.abort.abort();
-  await harness?.receiver.close();
-  harness = undefined;
-});
 
 function expectPerVehicleOrder(received: OwnershipEvent[], expected: OwnershipEvent[]): void {
-  const order = (list: OwnershipEvent[]): Map<string, string[]> => {
-    const map = new Map<string, string[]>();
-    for (const e of list) map.set(e.subject, [...(map.get(e.subject) ?? []), e.id]);
-    return map;
-  };
-  const want = order(expected);
-  const got = order(received);
-  for (const [vehicle, ids] of want) expect(got.get(vehicle)).toEqual(ids);
+  const got = idsByVehicle(received);
+  for (const [vehicle, ids] of idsByVehicle(expected)) expect(got.get(vehicle)).toEqual(ids);
 }
-
-const enqueueAll = (h: Harness, list: OwnershipEvent[]): void => list.forEach((event) => h.dispatcher.enqueue({ event, blockHeight: event.data.ledger.blockHeight }));
 
 test('delivers every event once, signed, in ledger order per vehicle, in batches', async () => {
   const h = await setup({ batchSize: 7, concurrency: 3 });
-  enqueueAll(h, events);
+  h.enqueue(events);
   await h.dispatcher.drained();
   expect(h.receiver.authFailures).toBe(0);
   expect(h.receiver.received).toHaveLength(events.length);
@@ -98,7 +52,7 @@ test('503 with Retry-After, then up: retried until acknowledged, nothing lost, o
   h.receiver.mode = 'unavailable';
   h.receiver.retryAfterSeconds = 1;
   const started = Date.now();
-  enqueueAll(h, events);
+  h.enqueue(events);
   await new Promise((r) => setTimeout(r, 300));
   expect(h.receiver.received).toHaveLength(0);
   h.receiver.mode = 'up';
@@ -112,7 +66,7 @@ test('503 with Retry-After, then up: retried until acknowledged, nothing lost, o
 test('connection refused, then the receiver comes back: retried forever, nothing lost', async () => {
   const h = await setup();
   await h.receiver.goDown();
-  enqueueAll(h, events);
+  h.enqueue(events);
   await new Promise((r) => setTimeout(r, 800));
   expect(h.dispatcher.pending).toBe(events.length);
   expect(h.metrics.deliveryRequests.get({ result: 'network' })).toBeGreaterThan(0);
@@ -126,7 +80,7 @@ test('a 400 for one event dead-letters only that event; its batch neighbours are
   const h = await setup({ batchSize: 10 });
   const bad = events[8]!;
   h.receiver.badRequestIds.add(bad.id);
-  enqueueAll(h, events);
+  h.enqueue(events);
   await h.dispatcher.drained();
   expect(h.deadLetters).toHaveLength(1);
   expect(h.deadLetters[0]!.item.event.id).toBe(bad.id);
@@ -141,7 +95,7 @@ test('an event answered "rejected" is dead-lettered with the receiver\'s reason'
   const h = await setup();
   const rejected = events[3]!;
   h.receiver.rejectIds.add(rejected.id);
-  enqueueAll(h, events);
+  h.enqueue(events);
   await h.dispatcher.drained();
   expect(h.deadLetters.map((d) => [d.item.event.id, d.kind, d.reason])).toEqual([[rejected.id, 'rejected', 'rejected by the test']]);
   expect(h.receiver.received).toHaveLength(events.length - 1);
