@@ -69,7 +69,7 @@ test.each([
 });
 
 test('WEBJOB_HEAP_LIMIT_MB (read by the supervising main thread)', () => {
-  expect(heapLimitMb({})).toBe(96);
+  expect(heapLimitMb({})).toBe(64);
   expect(heapLimitMb({ WEBJOB_HEAP_LIMIT_MB: '0' })).toBe(0);
   expect(heapLimitMb({ WEBJOB_HEAP_LIMIT_MB: '128' })).toBe(128);
   expect(() => heapLimitMb({ WEBJOB_HEAP_LIMIT_MB: '8' })).toThrow(/^WEBJOB_HEAP_LIMIT_MB: must be 0/);
