@@ -12,9 +12,7 @@ import type { LedgerClient } from './ledger/ledger-client';
 import type { Logger } from './ops/logger';
 import type { WebJobMetrics } from './ops/metrics';
 import { BlockHandler } from './pipeline/block-handler';
-import { TransactionProcessor } from './pipeline/transaction-processor';
-import { VerificationPool } from './verifier/verification-pool';
-import { AssetRegistry } from './classifier/asset-registry';
+import { transactionProcessorFor } from './pipeline/transaction-processor';
 import { HeightSequencer } from './sequencer/height-sequencer';
 import { StreamClient, type StreamState } from './stream/stream-client';
 import { AbortedError } from './util/aborted';
@@ -85,9 +83,7 @@ export class Consumer {
         },
       },
     });
-    const registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger, config.assetCacheSize);
-    const verification = new VerificationPool(config.trust.leasingCompanyPublicKeys, config.verifyThreads);
-    const processor = new TransactionProcessor({ registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source, verification });
+    const processor = transactionProcessorFor(config, ledger, logger);
     const handler = new BlockHandler({ processor, dispatcher, deadLetters: this.deps.deadLetters, metrics, replay: false, tracker });
 
     const reading = AbortSignal.any([intake, leadership, failed.signal]);
@@ -167,7 +163,7 @@ export class Consumer {
       delivery.abort();
       leadership.removeEventListener('abort', stopDelivery);
       await stream.stop();
-      await verification.close();
+      await processor.close();
     }
     if (fatal !== undefined) throw fatal instanceof Error ? fatal : new Error('consumer failed', { cause: fatal });
   }

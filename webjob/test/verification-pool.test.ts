@@ -1,8 +1,7 @@
 // Verdicts from verifier threads must be exactly the inline ones (the threads run the compiled
 // verifier: `npx tsc -b webjob` first), in any order, and a pool that loses its threads mid-work
 // must still answer every primed transaction.
-import { verdictOfRaw } from '../src/verifier/verdict';
-import type { MaybeVerdict } from '../src/verifier/verification-pool';
+import { verdictOfRaw, type MaybeVerdict } from '../src/verifier/verdict';
 import { VerificationPool } from '../src/verifier/verification-pool';
 import { CarHistory, buildFleet, impostorCreate, newKeyPair, unrelatedCreate } from './support/car-scenarios';
 

@@ -3,11 +3,14 @@
 // Transactions of one block must be processed in order: a CREATE teaches the registry about its
 // car before a TRANSFER of the same car later in the block is judged.
 import { classifyLeaseMetadata, formatIssues, type OwnershipEvent } from '@lease-premium/events';
-import type { AssetRegistry } from '../classifier/asset-registry';
+import type { WebJobConfig } from '../config';
+import { AssetRegistry } from '../classifier/asset-registry';
 import { judgeCreate, type SkipReason } from '../classifier/create-judgement';
 import type { DeadLetterKind } from '../deadletter/dead-letter-store';
 import { toOwnershipEvent } from '../mapper/event-mapper';
-import type { VerificationPool } from '../verifier/verification-pool';
+import type { LedgerClient } from '../ledger/ledger-client';
+import type { Logger } from '../ops/logger';
+import { VerificationPool } from '../verifier/verification-pool';
 import { parseLedgerTransaction, verifyTransfer, type Verdict } from '../verifier/transaction-verifier';
 
 export interface TxPosition {
@@ -38,6 +41,11 @@ export class TransactionProcessor {
   /** Starts the signature checks of transactions coming up (on the verifier threads), ahead of their turn. */
   prime(raws: readonly unknown[]): void {
     this.options.verification.prime(raws);
+  }
+
+  /** Stops the verifier threads; checks still out are completed inline. */
+  close(): Promise<void> {
+    return this.options.verification.close();
   }
 
   /** Id hash and signatures of a schema-valid transaction: usually computed ahead on a verifier thread. */
@@ -92,4 +100,15 @@ export class TransactionProcessor {
       }),
     };
   }
+}
+
+/** The processor live consumption and replays both use, from the WebJob's settings; close() it when done. */
+export function transactionProcessorFor(config: WebJobConfig, ledger: LedgerClient, logger: Logger): TransactionProcessor {
+  const trusted = config.trust.leasingCompanyPublicKeys;
+  return new TransactionProcessor({
+    registry: new AssetRegistry(ledger, trusted, logger, config.assetCacheSize),
+    trusted,
+    source: config.ledger.source,
+    verification: new VerificationPool(trusted, config.verifyThreads),
+  });
 }

@@ -2,7 +2,6 @@
 // the same verify -> classify -> map -> deliver path as live consumption, marked replay: true.
 // Replays never touch the checkpoint and need no leadership (the receiver deduplicates by id).
 import type { WebJobConfig } from '../config';
-import { AssetRegistry } from '../classifier/asset-registry';
 import { DeliveryDispatcher, deadLetterOfEvent, dispatcherTuning } from '../delivery/delivery-dispatcher';
 import type { WebhookSender } from '../delivery/webhook-sender';
 import type { DeadLetter, DeadLetterStore, ReceivedDeadLetter } from '../deadletter/dead-letter-store';
@@ -10,9 +9,8 @@ import type { LedgerBlock, LedgerClient } from '../ledger/ledger-client';
 import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
 import { BlockHandler } from '../pipeline/block-handler';
-import { TransactionProcessor } from '../pipeline/transaction-processor';
+import { transactionProcessorFor, type TransactionProcessor } from '../pipeline/transaction-processor';
 import { transactionIdOf } from '../sequencer/transaction-id-of';
-import { VerificationPool } from '../verifier/verification-pool';
 
 export type ReplayRequest = { kind: 'heights'; from: number; to: number | undefined } | { kind: 'asset'; assetId: string } | { kind: 'dead-letters' };
 
@@ -39,9 +37,7 @@ export interface ReplayDeps {
 
 export class Replayer {
   private readonly dispatcher: DeliveryDispatcher;
-  private readonly registry: AssetRegistry;
   private readonly processor: TransactionProcessor;
-  private readonly verification: VerificationPool;
   private failure: unknown;
 
   constructor(private readonly deps: ReplayDeps) {
@@ -60,9 +56,7 @@ export class Replayer {
         onDeadLetter: (item, kind, reason) => deps.deadLetters.add(deadLetterOfEvent(item, kind, reason), signal),
       },
     });
-    this.registry = new AssetRegistry(ledger, config.trust.leasingCompanyPublicKeys, logger, config.assetCacheSize);
-    this.verification = new VerificationPool(config.trust.leasingCompanyPublicKeys, config.verifyThreads);
-    this.processor = new TransactionProcessor({ registry: this.registry, trusted: config.trust.leasingCompanyPublicKeys, source: config.ledger.source, verification: this.verification });
+    this.processor = transactionProcessorFor(config, ledger, logger);
   }
 
   async run(request: ReplayRequest): Promise<ReplaySummary> {
@@ -72,7 +66,7 @@ export class Replayer {
       else if (request.kind === 'asset') await this.replayAsset(request.assetId, summary);
       else await this.replayDeadLetters(summary);
     } finally {
-      await this.verification.close();
+      await this.processor.close();
     }
     await this.settle();
     const { metrics } = this.deps;

@@ -4,9 +4,9 @@
 // not check the last point (common/transaction.py `_input_valid` ignores owners_before for
 // CREATE), so anyone could register a "leasing company" car; we refuse such cars.
 import { bigchaindb } from '@lease-premium/events';
-import { verdictOf, type Verdict } from './verdict';
+import { trustedIssuersOf, verdictOf, type Verdict } from './verdict';
 
-export { verdictOf, type Verdict } from './verdict';
+export { trustedIssuersOf, verdictOf, type Verdict } from './verdict';
 
 export type LedgerTransaction = bigchaindb.Transaction & { id: string };
 
@@ -23,19 +23,15 @@ export function parseLedgerTransaction(raw: unknown): Checked<LedgerTransaction>
   return { ok: true, value: parsed.data as LedgerTransaction };
 }
 
-/** Keys named in a CREATE's owners_before that are trusted leasing companies. */
-export function trustedIssuersOf(tx: LedgerTransaction, trusted: ReadonlySet<string>): string[] {
-  return tx.inputs.flatMap((input) => input.owners_before).filter((key) => trusted.has(key));
-}
-
 /**
  * Verifies a CREATE naming a trusted issuer: id hash, fulfillment, and that every key in
  * owners_before (the issuer's among them) really signed. Returns the issuer key. `verdict`: when
  * already computed (a verifier thread).
  */
-export function verifyTrustedCreate(tx: LedgerTransaction, trusted: ReadonlySet<string>, verdict: Verdict = verdictOf(tx)): Checked<string> {
+export function verifyTrustedCreate(tx: LedgerTransaction, trusted: ReadonlySet<string>, precomputed?: Verdict): Checked<string> {
   const issuer = trustedIssuersOf(tx, trusted)[0];
   if (issuer === undefined) return { ok: false, reason: 'CREATE names no trusted leasing-company key' };
+  const verdict = precomputed ?? verdictOf(tx); // signatures only once the cheap trust check passed
   if (!verdict.ok) return verdict;
   for (const [index, input] of tx.inputs.entries()) {
     const signed = new Set(verdict.signers[index] ?? []);
@@ -48,8 +44,11 @@ export function verifyTrustedCreate(tx: LedgerTransaction, trusted: ReadonlySet<
   return { ok: true, value: issuer };
 }
 
-/** Verifies a TRANSFER: id hash, fulfillments, and each one's condition is that of the output it spends. */
-/** `spentConditions`: condition URI of each spent output, keyed by outputKey; `verdict`: when already computed (a verifier thread). */
+/**
+ * Verifies a TRANSFER: id hash, fulfillments, and each one's condition is that of the output it spends.
+ * `spentConditions`: condition URI of each spent output, keyed by outputKey; `verdict`: when already
+ * computed (a verifier thread).
+ */
 export function verifyTransfer(tx: LedgerTransaction, spentConditions: Map<string, string>, verdict: Verdict = verdictOf(tx)): Checked<true> {
   if (!verdict.ok) return verdict;
   for (const [index, input] of tx.inputs.entries()) {

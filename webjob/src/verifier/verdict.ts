@@ -6,6 +6,13 @@
 import { checkTransactionId, parseFulfillmentUri, signingMessages, transactionTexts, type Transaction } from '@lease-premium/events/ledger-signatures';
 
 export type Verdict = { ok: true; signers: string[][]; conditionUris: string[] } | { ok: false; reason: string };
+/** A transaction's verdict, or undefined when its signatures cannot matter (verdictOfRaw). */
+export type MaybeVerdict = Verdict | undefined;
+
+/** Keys named in a CREATE's owners_before that are trusted leasing companies. */
+export function trustedIssuersOf(tx: Pick<Transaction, 'inputs'>, trusted: ReadonlySet<string>): string[] {
+  return tx.inputs.flatMap((input) => input.owners_before).filter((key) => trusted.has(key));
+}
 
 export function verdictOf(tx: Transaction): Verdict {
   const texts = transactionTexts(tx);
@@ -30,10 +37,10 @@ export function verdictOf(tx: Transaction): Verdict {
  * Never throws: malformed input gets a failing verdict, and the pipeline refuses it anyway on its
  * own schema check, which decides before any verdict is used.
  */
-export function verdictOfRaw(raw: unknown, trusted: ReadonlySet<string>): Verdict | undefined {
+export function verdictOfRaw(raw: unknown, trusted: ReadonlySet<string>): MaybeVerdict {
   try {
     const tx = raw as Transaction;
-    const matters = tx.operation === 'TRANSFER' || (tx.operation === 'CREATE' && tx.inputs.some((input) => input.owners_before.some((key) => trusted.has(key))));
+    const matters = tx.operation === 'TRANSFER' || (tx.operation === 'CREATE' && trustedIssuersOf(tx, trusted).length > 0);
     return matters ? verdictOf(tx) : undefined;
   } catch (error) {
     return { ok: false, reason: `not a transaction: ${error instanceof Error ? error.message : String(error)}` };

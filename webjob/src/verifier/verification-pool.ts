@@ -1,16 +1,14 @@
 // Verdicts (id hash, signatures) are computed on a few worker threads, ahead of the pipeline: the
 // sequencer primes each block as soon as it is read, and by the block's turn its transactions are
-// usually verified. The pipeline still checks each transaction's schema itself, before using its verdict. Results are keyed by the raw transaction object (a WeakMap: nothing to clean
-// up when a prefetched block is dropped). A transaction that was not primed, a pool without
+// usually verified. The pipeline still checks each transaction's schema itself, before using its
+// verdict. Results are keyed by the raw transaction object (a WeakMap: nothing to clean up when a
+// prefetched block is dropped). A transaction that was not primed, a pool without
 // threads (WEBJOB_VERIFY_THREADS=0) or a thread that failed falls back to checking inline, so a
 // verifier thread can slow the WebJob down but never lose or wrongly accept a transaction.
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { verdictOfRaw, type Verdict } from './verdict';
+import { verdictOfRaw, type MaybeVerdict } from './verdict';
 import type { VerdictRequest, VerdictResponse, VerifierThreadData } from './verification-worker';
-
-/** A transaction's verdict, or undefined when its signatures cannot matter (verdictOfRaw). */
-export type MaybeVerdict = Verdict | undefined;
 
 /** Transactions per message: large enough to amortize messaging, small enough to spread a block over threads. */
 const CHUNK = 32;
@@ -54,12 +52,12 @@ class VerifierThread {
     const data: VerifierThreadData = { trusted: [...this.trusted] };
     const worker = new Worker(WORKER_FILE, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 } });
     worker.unref(); // never what keeps the process alive
-    worker.on('message', ({ id, verdicts: results }: VerdictResponse) => {
+    worker.on('message', ({ id, verdicts }: VerdictResponse) => {
       const job = this.jobs.get(id);
       if (!job) return;
       this.jobs.delete(id);
       this.queued -= job.raws.length;
-      job.resolve(results);
+      job.resolve(verdicts);
     });
     const lost = (): void => {
       if (this.worker !== worker) return;

@@ -1,7 +1,7 @@
 // Entry of a verifier thread (see VerificationPool): computes the verdicts of the chunks of raw
 // transactions it is sent and answers in the same order. Loads only ./verdict (no zod, no SDKs).
 import { parentPort, workerData } from 'node:worker_threads';
-import { verdictOfRaw, type Verdict } from './verdict';
+import { verdictOfRaw, type MaybeVerdict } from './verdict';
 
 export interface VerifierThreadData {
   trusted: string[];
@@ -12,7 +12,7 @@ export interface VerdictRequest {
 }
 export interface VerdictResponse {
   id: number;
-  verdicts: (Verdict | undefined)[];
+  verdicts: MaybeVerdict[];
 }
 
 const port = parentPort;
