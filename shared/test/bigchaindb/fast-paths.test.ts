@@ -1,7 +1,8 @@
 // The fast paths of the transaction core agree exactly with the reference implementations they replace:
 // Node's SHA3-256 with js-sha3, the one-walk transaction texts with serialize() of the two objects, and the
-// fixed-layout ed25519 fulfillment decoder (OpenSSL verify) with the crypto-conditions library.
+// fixed-layout ed25519 fulfillment decoder (libsodium verify) with the crypto-conditions library.
 import { execFileSync } from 'node:child_process';
+import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -125,6 +126,21 @@ describe('fixed-layout ed25519 fulfillments', () => {
     expect(slow).toBeDefined();
     expect(parsed?.constructor.name).not.toBe('FixedEd25519Fulfillment');
     expect(parsed?.serializedUri).toBe(uri);
+  });
+
+  it('refuses what PyNaCl (the real node) refuses and OpenSSL accepts: the identity key "signs" any message', () => {
+    // A small-order public key (the curve's identity) with R = identity and S = 0 passes OpenSSL's
+    // cofactorless check for every message; libsodium, like the PyNaCl the real node verifies with, refuses it.
+    const identity = Buffer.alloc(32);
+    identity[0] = 1;
+    const signature = Buffer.concat([identity, Buffer.alloc(32)]);
+    const message = signingMessage(referenceSigningText(txs[0] as Tx), null);
+    const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), identity]), format: 'der', type: 'spki' });
+    expect(verify(null, message, spki, signature)).toBe(true);
+    const uri = Buffer.concat([Buffer.from('a4648020', 'hex'), identity, Buffer.from('8140', 'hex'), signature]).toString('base64url');
+    const parsed = parseFulfillmentUri(uri);
+    expect(parsed?.constructor.name).toBe('FixedEd25519Fulfillment');
+    expect(parsed?.validates(message)).toBe(false);
   });
 
   it('garbage is unparseable', () => {
