@@ -69,7 +69,10 @@ test.each([
 });
 
 test('WEBJOB_HEAP_LIMIT_MB (read by the supervising main thread)', () => {
-  expect(heapLimitMb({})).toBe(64);
+  expect(heapLimitMb({})).toBe(52); // 40 MB + 600 bytes for each of the default 20,000 cached cars
+  expect(heapLimitMb({ WEBJOB_ASSET_CACHE_SIZE: '100000' })).toBe(98); // a bigger cache gets the heap it needs
+  expect(heapLimitMb({ WEBJOB_ASSET_CACHE_SIZE: 'lots' })).toBe(52); // reported by loadConfig, not here
+  expect(heapLimitMb({ WEBJOB_ASSET_CACHE_SIZE: '100000', WEBJOB_HEAP_LIMIT_MB: '64' })).toBe(64);
   expect(heapLimitMb({ WEBJOB_HEAP_LIMIT_MB: '0' })).toBe(0);
   expect(heapLimitMb({ WEBJOB_HEAP_LIMIT_MB: '128' })).toBe(128);
   expect(() => heapLimitMb({ WEBJOB_HEAP_LIMIT_MB: '8' })).toThrow(/^WEBJOB_HEAP_LIMIT_MB: must be 0/);
