@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { Fulfillment } from 'crypto-conditions';
 import bs58 from 'bs58';
-import { crypto_sign_verify_detached as ed25519VerifyDetached } from 'sodium-native';
+import type * as Sodium from 'sodium-native';
 import { cryptoConditions, fulfillmentValidates, parseFulfillment, signingKeys } from './fulfillment';
 
 export interface ParsedFulfillment {
@@ -62,10 +62,16 @@ function knownKey(publicKey: Buffer): KnownKey {
   return known;
 }
 
+let sodium: typeof Sodium | undefined;
+
 function ed25519Verifies(publicKey: Buffer, signature: Buffer, message: Buffer): boolean {
   // libsodium throws on wrong lengths (a threshold leaf can carry any); such a signature does not verify.
   if (publicKey.length !== 32 || signature.length !== 64) return false;
-  return ed25519VerifyDetached(signature, message, publicKey);
+  // Loaded on first use: the Function App imports this package but never checks a ledger signature,
+  // so it never loads the native addon.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy (see above)
+  sodium ??= require('sodium-native') as typeof Sodium;
+  return sodium.crypto_sign_verify_detached(signature, message, publicKey);
 }
 
 class FixedEd25519Fulfillment implements ParsedFulfillment {

@@ -161,4 +161,15 @@ describe('the crypto-conditions library stays unloaded on the fast path', () => 
     const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual({ results: [true, true, true], loaded: false });
   });
+
+  it('importing the package (as the Function App does) loads no native addon; verifying loads libsodium', () => {
+    const script = `
+      const { bigchaindb } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist'))});
+      const sodiumLoaded = () => Object.keys(require.cache).some((file) => file.includes('sodium-native'));
+      const before = sodiumLoaded();
+      const ok = bigchaindb.verifyTransaction(bigchaindb.Transaction.parse(${JSON.stringify(rawVectors[0])})).ok;
+      process.stdout.write(JSON.stringify({ before, ok, after: sodiumLoaded() }));`;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ before: false, ok: true, after: true });
+  });
 });
