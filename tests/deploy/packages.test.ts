@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildPackages, type BuiltPackage } from '../../devstack/src/package/build-packages';
 import { WEBJOB_SITE_PREFIX, packageLayout } from '../../devstack/src/package/layout';
+import { DEPLOY_PLATFORM } from '../../devstack/src/package/native-prebuilds';
 import { checkFunctionAppPackage, checkWebJobPackage } from '../../devstack/src/package/package-contents';
 import { directoryView, zipView } from '../../devstack/src/package/package-view';
 import { runSmokeTest } from '../../devstack/src/package/smoke-test';
@@ -110,7 +111,7 @@ describe('webjob.zip', () => {
     expect(paths.filter((p) => p.startsWith(`${WEBJOB_SITE_PREFIX}src/`) || p.includes('/test/') && !p.includes('/node_modules/'))).toEqual([]);
   });
 
-  test('unpacked, run.js starts and exits at once naming the missing setting', async () => {
+  test('unpacked, run.js starts and exits at once naming the missing setting; libsodium checks signatures from the package', async () => {
     const siteRoot = join(work, 'webjob-unpacked');
     await extractZip(layout.webjobZip, siteRoot);
     const jobDir = join(siteRoot, ...WEBJOB_SITE_PREFIX.split('/').filter(Boolean));
@@ -125,6 +126,17 @@ describe('webjob.zip', () => {
     expect(noSecrets.code).not.toBe(0);
     expect(noSecrets.code).not.toBeNull();
     expect(noSecrets.output).toContain('WEBHOOK_SECRETS');
+
+    // Ledger signatures are checked by libsodium from the package's own (pruned) prebuilt binaries.
+    if (`${process.platform}-${process.arch}` === DEPLOY_PLATFORM) {
+      const vector = readFileSync(join(repoRoot, 'shared', 'test', 'bigchaindb', 'fixtures', 'vectors', 'tx-create-hello-bigchaindb.json'), 'utf8');
+      writeFileSync(join(jobDir, 'verify-vector.js'), `const { bigchaindb } = require('@lease-premium/events');
+        const tx = bigchaindb.Transaction.parse(${vector});
+        const forged = { ...tx, metadata: { forged: true } };
+        process.stdout.write(JSON.stringify([bigchaindb.verifyTransaction(tx).ok, bigchaindb.verifyTransaction(forged).ok, Object.keys(require.cache).some((f) => f.includes('sodium-native'))]));`);
+      const verified = await runNode('verify-vector.js', jobDir, bareEnv, 30_000);
+      expect(verified.output).toBe('[true,false,true]');
+    }
   });
 });
 
@@ -146,6 +158,9 @@ describe('content rules', () => {
       'local.settings.json': '{}',
       'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript' }),
       'node_modules/@azure/functions/package.json': JSON.stringify({ name: '@azure/functions', dependencies: { cookie: '^0.7.0' } }),
+      'node_modules/sodium-native/prebuilds/win32-x64/sodium-native.node': '',
+      'node_modules/sodium-native/prebuilds/linux-x64/sodium-native.bare': '',
+      'node_modules/sodium-native/prebuilds/linux-x64/sodium-native.node': '',
     });
     const problems = await checkFunctionAppPackage(await directoryView(root));
     expect(problems).toEqual(
@@ -160,8 +175,11 @@ describe('content rules', () => {
         'functions/src/a.ts: not part of the Function App',
         'functions/dist/a.test.js: tests do not belong in a deployable package',
         'local.settings.json: local settings must never be deployed',
+        'node_modules/sodium-native/prebuilds/win32-x64/sodium-native.node: a native binary for win32-x64; the apps run on linux-x64',
+        'node_modules/sodium-native/prebuilds/linux-x64/sodium-native.bare: a native binary for the Bare runtime, not Node',
       ]),
     );
+    expect(problems.filter((problem) => problem.includes('linux-x64/sodium-native.node'))).toEqual([]);
   });
 
   test('reject a WebJob outside its folder or without is_singleton', async () => {

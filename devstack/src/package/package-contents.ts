@@ -4,6 +4,7 @@ import { isBuiltin } from 'node:module';
 import { posix } from 'node:path';
 import { z } from 'zod';
 import { WEBJOB_SITE_PREFIX } from './layout';
+import { foreignPrebuild } from './native-prebuilds';
 import { type PackageView } from './package-view';
 
 /** Tools and local-only parts that must never ship (dev dependencies and the devstack's own). */
@@ -94,7 +95,7 @@ async function checkApp(view: PackageView, rules: AppRules, problems: string[]):
   const text = (path: string): string | undefined => texts.get(rules.root + path);
 
   for (const path of files) {
-    const reason = rules.forbiddenPath(path);
+    const reason = rules.forbiddenPath(path) ?? foreignPrebuild(path);
     if (reason) problems.push(`${path}: ${reason}`);
   }
   for (const name of FORBIDDEN_PACKAGES) {

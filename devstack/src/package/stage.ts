@@ -2,6 +2,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type PackageLayout, WEBJOB_SITE_PREFIX } from './layout';
+import { removeForeignPrebuilds } from './native-prebuilds';
 import { installProductionDependencies, readManifest } from './production-install';
 
 /** Compiled output worth shipping: JavaScript, source maps, JSON data; no declarations, build state or tests. */
@@ -39,6 +40,7 @@ export async function stageFunctionApp(layout: PackageLayout): Promise<void> {
   await copyCompiled(join(layout.repoRoot, 'functions', 'dist'), join(stage, 'functions', 'dist'));
   await installProductionDependencies({ repoRoot: layout.repoRoot, sourceDir: layout.repoRoot, source: root, stageDir: stage, tarballDir: layout.tarballDir, main: root.main });
   await removeBuildState(stage);
+  await removeForeignPrebuilds(stage);
 }
 
 /** The WebJob as App_Data/jobs/continuous/<name>/: run.js, settings.job, dist, production node_modules. */
@@ -53,4 +55,5 @@ export async function stageWebJob(layout: PackageLayout): Promise<void> {
   await copyCompiled(join(webjobDir, 'dist'), join(jobDir, 'dist'));
   await installProductionDependencies({ repoRoot: layout.repoRoot, sourceDir: webjobDir, source: manifest, stageDir: jobDir, tarballDir: layout.tarballDir, main: 'run.js' });
   await removeBuildState(jobDir);
+  await removeForeignPrebuilds(jobDir);
 }
