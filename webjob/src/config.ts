@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseWebhookSecrets } from '@lease-premium/events';
+import { DEFAULT_ASSET_CACHE_SIZE } from './heap-limit';
 
 export type StartPosition = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'height'; height: number };
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -190,7 +191,7 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     consumerName,
     startPosition: startPosition(env),
     maxPendingEvents: int(env, 'WEBJOB_MAX_PENDING_EVENTS', 1_000, 1, 1_000_000),
-    assetCacheSize: int(env, 'WEBJOB_ASSET_CACHE_SIZE', 20_000, 100, 10_000_000),
+    assetCacheSize: int(env, 'WEBJOB_ASSET_CACHE_SIZE', DEFAULT_ASSET_CACHE_SIZE, 100, 10_000_000),
     verifyThreads: int(env, 'WEBJOB_VERIFY_THREADS', defaultVerifyThreads(), 0, 16),
     checkpointIntervalMs: int(env, 'WEBJOB_CHECKPOINT_INTERVAL_MS', 1_000, 10, 600_000),
     leaseSeconds: int(env, 'WEBJOB_LEASE_SECONDS', 30, 15, 60),

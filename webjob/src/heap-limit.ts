@@ -5,7 +5,8 @@
 const BASE_HEAP_MB = 40;
 /** Heap per remembered car, with headroom: ~575 bytes measured by webjob/dist/bench/asset-cache-bench.js. */
 const BYTES_PER_CACHED_CAR = 600;
-const DEFAULT_ASSET_CACHE_SIZE = 20_000;
+/** WEBJOB_ASSET_CACHE_SIZE's default (the configuration uses it too): the heap limit is derived from it. */
+export const DEFAULT_ASSET_CACHE_SIZE = 20_000;
 
 /**
  * The V8 old-generation limit of the WebJob's worker. By default it follows WEBJOB_ASSET_CACHE_SIZE
