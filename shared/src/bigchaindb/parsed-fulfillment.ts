@@ -110,7 +110,7 @@ interface Asn1Node {
 }
 
 /**
- * Trees of ed25519 and threshold fulfillments, leaves checked with OpenSSL. A parsed threshold fulfillment holds
+ * Trees of ed25519 and threshold fulfillments, leaves checked with libsodium. A parsed threshold fulfillment holds
  * exactly `threshold` subfulfillments (the library sets the threshold from their count), so the library's
  * validate() reduces to "every leaf verifies"; the threshold itself is bound by the condition URI the caller
  * compares. Other types: undefined (the library decides).
