@@ -6,8 +6,8 @@
 //
 //   STORAGE_CONNECTION_STRING=<azurite> node functions/dist/bench/vehicle-read-bench.js --storage-pid PID [--reads 300] [--sizes 1000,10000]
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { TableClient } from '@azure/data-tables';
+import { processCpuMs } from './process-cpu';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -18,13 +18,6 @@ function positive(name: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
   return value;
-}
-
-/** user + system CPU of a process in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
-function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function timed(pid: number, count: number, read: (i: number) => Promise<unknown>): Promise<{ cpuUs: number; wallUs: number }> {

@@ -13,7 +13,6 @@
 //   registration: the CREATE; lease-start: company -> driver A; hand-over: A -> B (link B, unlink A);
 //   lease-end: A -> company (unlink A); duplicate-hand-over: the already applied hand-over again.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { BATCH_CONTENT_TYPE, WebhookSigner, parseWebhookSecrets } from '@lease-premium/events';
 import { createAppServices } from '../app-services';
@@ -21,6 +20,7 @@ import { loadConfig } from '../config';
 import { ownershipChangesHandler } from '../functions/ownership-changes';
 import type { OwnershipEvent } from '@lease-premium/events';
 import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from './event-factory';
+import { processCpuMs } from './process-cpu';
 
 const KINDS = ['registration', 'lease-start', 'hand-over', 'lease-end', 'duplicate-hand-over'] as const;
 export type BenchKind = (typeof KINDS)[number];
@@ -49,13 +49,6 @@ function kindArgument(): BenchKind {
   const kind = KINDS.find((k) => k === value);
   if (!kind) throw new Error(`--kind must be one of ${KINDS.join(', ')}`);
   return kind;
-}
-
-/** user + system CPU of a process in ms, from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms). */
-function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function median(values: number[]): number {
