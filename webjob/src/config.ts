@@ -45,7 +45,7 @@ export interface WebJobConfig {
   startPosition: StartPosition;
   maxPendingEvents: number;
   assetCacheSize: number;
-  /** Threads that check schemas and signatures ahead of the pipeline; 0 checks inline. */
+  /** Threads that check id hashes and signatures ahead of the pipeline (the pipeline checks schemas); 0 checks inline. */
   verifyThreads: number;
   checkpointIntervalMs: number;
   leaseSeconds: number;
