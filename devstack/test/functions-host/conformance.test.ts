@@ -100,7 +100,7 @@ const table: Row[] = [
   // Hooks
   { name: 'appStart ran; preInvocation replaced the handler; postInvocation saw the same hookData', ref: '§1.4/§1.5 hooks', request: { path: '/fx/hook-info' }, status: 200, body: { json: { ok: true } }, headers: { 'x-app-start': 'yes', 'x-post-invocation': 'saw-pre' } },
   // Configuration
-  { name: 'local.settings.json.example Values reach process.env; existing variables win', ref: '§3 local.settings.json', request: { path: '/fx/settings' }, status: 200, body: /"greeting":"hello from local.settings.json.example","overridden":"from the environment"/ },
+  { name: 'local.settings.json Values reach process.env; existing variables win', ref: '§3 local.settings.json', request: { path: '/fx/settings' }, status: 200, body: /"greeting":"hello from local.settings.json","overridden":"from the environment"/ },
   // Body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, here 2048 bytes)
   { name: 'body at the limit is accepted', ref: '§2 limits', request: { method: 'POST', path: '/fx/upload', body: Buffer.alloc(bodyLimit, 1) }, status: 200, body: { json: { bytes: bodyLimit } } },
   { name: 'body over the limit (Content-Length) is 413', ref: '§2 limits', request: { method: 'POST', path: '/fx/upload', body: Buffer.alloc(bodyLimit + 1, 1) }, status: 413, empty: true },
