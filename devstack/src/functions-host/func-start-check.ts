@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Checks that `npm run functions` (Core Tools' `func start`) serves this app, as CI does on Linux,
 // macOS and Windows and as the tests do with a stand-in `func` on PATH:
-//   node devstack/dist/functions-host/func-start-check.js [--timeout-s 300]
+//   npm run functions:check [-- --timeout-s 300]     (builds the devstack only, not the Function App)
 // starts Azurite (in memory, free ports), runs `npm run functions -- --port <free port>` from the
 // repository root with the storage and a fresh webhook secret in the environment (and nothing else:
 // `npm run functions` must supply FUNCTIONS_WORKER_RUNTIME itself), waits for GET /api/health = 200,
