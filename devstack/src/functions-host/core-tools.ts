@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import which from 'which';
 import { z } from 'zod';
-import { readLocalSettings } from './local-settings';
 
 export interface CoreTools {
   /** What to spawn (with cross-spawn, which runs a Windows `.cmd` shim through cmd.exe) and its first arguments. */
@@ -62,17 +61,4 @@ export function findCoreTools(repoRoot: string, env: NodeJS.ProcessEnv = process
  */
 export function coreToolsSettings(storageConnectionString: string): Record<string, string> {
   return { FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: storageConnectionString };
-}
-
-/**
- * The `wanted` settings that neither the environment (set and not empty) nor the app's
- * local.settings.json provide: what a caller must add for the app to start as configured.
- */
-export function missingSettings(appRoot: string, env: NodeJS.ProcessEnv, wanted: Record<string, string>): Record<string, string> {
-  const fromFile = readLocalSettings(appRoot).values;
-  const missing: Record<string, string> = {};
-  for (const [name, value] of Object.entries(wanted)) {
-    if ((env[name] ?? '') === '' && (fromFile[name] ?? '') === '') missing[name] = value;
-  }
-  return missing;
 }

@@ -2,12 +2,11 @@
 // freshly built app (the npm script builds first: Core Tools build only .NET and Go projects), with
 // every setting it needs supplied when neither the environment nor local.settings.json has it, so it
 // never stops at a prompt. Ctrl-C or SIGTERM stops the whole Core Tools process tree.
-import path from 'node:path';
 import crossSpawn from 'cross-spawn';
-import { loadOrCreateLocalConfig } from '../stack/local-config';
 import { signalTree, stopTree, treeAlive, treeRootSpawnOptions } from '../stack/process-tree';
 import { findEntryPoints, readAppPackage } from './app-loader';
-import { coreToolsSettings, findCoreTools, missingSettings } from './core-tools';
+import { findCoreTools } from './core-tools';
+import { localDevelopmentSettings } from './local-development-settings';
 
 export const installHelp = `Azure Functions Core Tools ("func") are not installed.
 
@@ -27,19 +26,6 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** The local-development values supplied for what is missing; secrets are shown by origin only. */
-async function localDefaults(appRoot: string): Promise<{ values: Record<string, string>; origin: Record<string, string> }> {
-  const stateDir = path.join(appRoot, '.devstack');
-  const { config } = await loadOrCreateLocalConfig(stateDir);
-  const values = {
-    ...coreToolsSettings('UseDevelopmentStorage=true'),
-    STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
-    WEBHOOK_SECRETS: config.webhookSecret,
-  };
-  const origin: Record<string, string> = { WEBHOOK_SECRETS: `the secret in ${path.relative(appRoot, path.join(stateDir, 'local-config.json'))}, shared with npm start` };
-  return { values, origin };
-}
-
 async function main(): Promise<void> {
   // Like `func start`, the app is the current directory (npm runs scripts from the repository root).
   const appRoot = process.cwd();
@@ -51,14 +37,8 @@ async function main(): Promise<void> {
   // The Node worker indexes only the files `main` matches; without them it refuses to start.
   await findEntryPoints(appRoot, readAppPackage(appRoot)).catch((error: Error) => fail(`${error.message}. Run npm run build.`));
 
-  const defaults = await localDefaults(appRoot);
-  const supplied = missingSettings(appRoot, process.env, defaults.values);
-  const names = Object.keys(supplied);
-  if (names.length > 0) {
-    process.stdout.write('functions: neither the environment nor local.settings.json sets these; using local-development values:\n');
-    for (const name of names) process.stdout.write(`  ${name}=${defaults.origin[name] ?? supplied[name]}\n`);
-    process.stdout.write('  (set them in local.settings.json, copied from local.settings.json.example, to choose your own)\n');
-  }
+  const { supplied, notes } = await localDevelopmentSettings(appRoot, process.env);
+  for (const note of notes) process.stdout.write(`functions: ${note}\n`);
 
   process.stdout.write(`functions: ${tools.location} start ${process.argv.slice(2).join(' ')}\n`);
   const child = crossSpawn(tools.command, [...tools.args, 'start', ...process.argv.slice(2)], {

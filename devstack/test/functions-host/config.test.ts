@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultBodySizeLimit, readHostConfig } from '../../src/functions-host/host-config';
 import { startFunctionsHost } from '../../src/functions-host/index';
 import { applySettings, missingSettingsAdvice, readLocalSettings } from '../../src/functions-host/local-settings';
+import { localDevelopmentSettings } from '../../src/functions-host/local-development-settings';
 import { send } from './http-client';
 
 const repoNodeModules = resolve(__dirname, '../../../node_modules');
@@ -54,6 +55,25 @@ describe('local.settings.json', () => {
     const env: NodeJS.ProcessEnv = { KEPT: 'mine', EMPTY: '' };
     expect(applySettings({ KEPT: 'theirs', EMPTY: 'theirs', NEW: 'new', '': 'no name' }, env)).toEqual(['EMPTY', 'NEW']);
     expect(env).toEqual({ KEPT: 'mine', EMPTY: 'theirs', NEW: 'new' });
+  });
+});
+
+describe('local-development settings of npm run functions and functions:local', () => {
+  test('supplies only what neither the environment (set, not empty) nor local.settings.json sets; the webhook secret is the per-machine one', async () => {
+    const dir = tempDir();
+    try {
+      const all = await localDevelopmentSettings(dir, { FUNCTIONS_WORKER_RUNTIME: '' });
+      const secret = JSON.parse(readFileSync(join(dir, '.devstack', 'local-config.json'), 'utf8')).webhookSecret;
+      expect(all.supplied).toEqual({ FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: 'UseDevelopmentStorage=true', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret });
+      expect(all.notes.join('\n')).toMatch(/FUNCTIONS_WORKER_RUNTIME=node[\s\S]*WEBHOOK_SECRETS=the secret in \.devstack\/local-config\.json/);
+      expect(all.notes.join('\n')).not.toContain(secret);
+
+      writeFileSync(join(dir, 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: 'whsec_c2VjcmV0' } }));
+      const some = await localDevelopmentSettings(dir, { FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: 'x' });
+      expect(some).toEqual({ supplied: {}, notes: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
