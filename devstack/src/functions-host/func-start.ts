@@ -3,7 +3,7 @@
 // every setting it needs supplied when neither the environment nor local.settings.json has it, so it
 // never stops at a prompt. Ctrl-C or SIGTERM stops the whole Core Tools process tree.
 import crossSpawn from 'cross-spawn';
-import { signalTree, stopTree, treeAlive, treeRootSpawnOptions } from '../stack/process-tree';
+import { stopTree, treeRootSpawnOptions } from '../stack/process-tree';
 import { findEntryPoints, readAppPackage } from './app-loader';
 import { findCoreTools } from './core-tools';
 import { localDevelopmentSettings } from './local-development-settings';
@@ -49,18 +49,13 @@ async function main(): Promise<void> {
     ...treeRootSpawnOptions,
   });
   let stopping: Promise<void> | undefined;
-  const stop = (): void => {
-    stopping ??= stopTree(child, stopGraceMs);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  process.on('SIGHUP', stop);
+  const stop = (): Promise<void> => (stopping ??= stopTree(child, stopGraceMs));
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGHUP', () => void stop());
   child.on('error', (error) => fail(`could not run ${tools.location}: ${error.message}`));
-  child.on('exit', (code, signal) => {
-    // A wrapper that exits on its own must not leave the host and its worker behind.
-    if (child.pid !== undefined && treeAlive(child.pid)) signalTree(child.pid, 'SIGKILL');
-    void (stopping ?? Promise.resolve()).then(() => process.exit(code ?? (signal ? 1 : 0)));
-  });
+  // Also when the child exits on its own: a wrapper must not leave the host and its worker behind.
+  child.on('exit', (code, signal) => void stop().then(() => process.exit(code ?? (signal ? 1 : 0))));
 }
 
 if (require.main === module) void main();

@@ -80,8 +80,8 @@ async function waitTreeGone(pid: number, timeoutMs: number): Promise<boolean> {
  * Stops a child spawned with `treeRootSpawnOptions` and everything it started: SIGTERM to the child
  * (a wrapper forwards it; the real host then stops its worker in order), SIGTERM to the rest of its
  * group if the child exits without them, and SIGKILL to the whole group if anything of it is still
- * there after `graceMs`. Resolves once the
- * child has exited and its tree is gone (or, for a tree that cannot be killed, 5 s after SIGKILL).
+ * there after `graceMs`. Resolves once the child has exited and its tree is gone (or, for a tree
+ * that cannot be killed, 5 s after SIGKILL).
  */
 export async function stopTree(child: ChildProcess, graceMs: number): Promise<void> {
   const pid = child.pid;

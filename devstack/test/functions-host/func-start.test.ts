@@ -28,6 +28,7 @@ describe('npm run functions with a stand-in func on PATH', () => {
     const result = spawnSync(process.execPath, [checkScript, '--timeout-s', '150'], { cwd: repoRoot, env, encoding: 'utf8', timeout: 170_000 });
     const output = `${result.stdout}\n${result.stderr}`;
     expect({ status: result.status, output }).toEqual({ status: 0, output: expect.stringContaining('[func-start-check] ok') });
+    expect(output).toMatch(/> npm run build && node devstack\/dist\/functions-host\/func-start\.js --port \d+[\s\S]*> tsc -b/);
     expect(output).toContain('FUNCTIONS_WORKER_RUNTIME=node');
     expect(output).toMatch(/GET \/api\/health -> 200/);
     expect(output).toMatch(/POST \/api\/ownership-changes \(signed, invalid event\) -> 400 application\/problem\+json/);
