@@ -4,7 +4,7 @@
 // misbehave (answer 503, refuse connections, reject or 400 chosen events, stall).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseOwnershipEventBatch, WebhookVerifier, type OwnershipEvent } from '@lease-premium/events';
+import { parseOwnershipEventBatch, WebhookVerifier, type OwnershipEvent, type WebhookEventResult } from '@lease-premium/events';
 
 export interface ReceivedDelivery {
   deliveryId: string;
@@ -104,12 +104,12 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
       res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Bad event', status: 400, detail: bad ? `event ${bad.id} refused by the test` : 'invalid event', errors: [] }));
       return;
     }
-    const results = events.map((event) => {
+    const results = events.map((event): WebhookEventResult => {
       if (state.rejectIds.has(event.id)) return { id: event.id, outcome: 'rejected', reason: 'rejected by the test' };
       state.received.push(event);
       const duplicate = seen.has(event.id);
       seen.add(event.id);
-      return { id: event.id, outcome: duplicate ? 'duplicate' : 'applied' };
+      return duplicate ? { id: event.id, outcome: 'duplicate', firstOutcome: 'applied', kind: 'premium' } : { id: event.id, outcome: 'applied', kind: 'premium' };
     });
     state.deliveries.push({ deliveryId: String(req.headers['webhook-id']), events });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
