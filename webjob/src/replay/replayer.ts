@@ -53,7 +53,7 @@ export class Replayer {
       },
       hooks: {
         onAcknowledged: () => undefined,
-        onDeadLetter: (item, kind, reason) => deps.deadLetters.add(deadLetterOfEvent(item, kind, reason), signal),
+        onDeadLetter: (item, refusal) => deps.deadLetters.add(deadLetterOfEvent(item, refusal), signal),
       },
     });
     this.processor = transactionProcessorFor(config, ledger, logger);

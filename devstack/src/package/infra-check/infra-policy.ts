@@ -40,6 +40,7 @@ export const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
   WEBJOB_STALL_TIMEOUT_MS: 'tuning default',
   WEBJOB_ASSET_CACHE_SIZE: 'tuning default (entries of an in-memory cache)',
   WEBHOOK_TIMEOUT_MS: 'tuning default',
+  WEBHOOK_HEALTH_URL: 'default: the /api/health route on the origin of WEBHOOK_URL, which Bicep sets',
   LEDGER_REQUEST_TIMEOUT_MS: 'tuning default',
 };
 
