@@ -15,6 +15,7 @@ import { DriversRepository } from './storage/drivers-repository';
 import { ReviewQueueRepository } from './storage/review-queue-repository';
 import { TableStore } from './storage/table-store';
 import { VehiclesRepository } from './storage/vehicles-repository';
+import { FunctionTelemetry } from './telemetry';
 
 export interface AppServices {
   config: FunctionAppConfig;
@@ -25,6 +26,7 @@ export interface AppServices {
   drivers: DriverService;
   vehicles: VehiclesRepository;
   reviewQueue: ReviewQueueRepository;
+  telemetry: FunctionTelemetry | undefined;
 }
 
 /** Largest webhook / API body accepted (1000 events of ~2 KB fit easily). */
@@ -44,7 +46,8 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
   const driverVehicles = new DriverVehiclesRepository(store);
   const reviewQueue = new ReviewQueueRepository(store);
   const sideEffects = new SideEffects(driverVehicles, reviewQueue);
-  const deps = { vehicles, drivers: driversRepository, driverVehicles, sideEffects, rateTables, now };
+  const telemetry = config.telemetry ? FunctionTelemetry.start(config.telemetry, { countReviewQueue: (limit) => reviewQueue.countUpTo(limit) }) : undefined;
+  const deps = { vehicles, drivers: driversRepository, driverVehicles, sideEffects, rateTables, now, telemetry };
   return {
     config,
     store,
@@ -54,6 +57,7 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
     drivers: new DriverService(driversRepository, new RerateService(deps), now),
     vehicles,
     reviewQueue,
+    telemetry,
   };
 }
 
@@ -69,6 +73,10 @@ export function appServices(): AppServices {
 // (no Functions runtime) hooks are not registered and tests build their own services.
 app.hook.appStart(() => {
   appServices();
+});
+// Send the spans and metrics still buffered before the worker goes away.
+app.hook.appTerminate(async () => {
+  await services?.telemetry?.shutdown();
 });
 
 /** A handler for app.http that builds its real handler from the process-wide services on first call. */
