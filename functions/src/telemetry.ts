@@ -71,7 +71,7 @@ export class FunctionTelemetry {
       if (outcome.outcome === 'rejected') {
         span.setAttribute(A.reason, outcome.reason.slice(0, 1_000));
       } else if (outcome.premium) {
-        span.setAttributes({ [A.annualPremiumMinor]: outcome.premium.annualPremiumMinor, [A.currency]: outcome.premium.currency, 'lease_premium.rating_outcome': outcome.premium.ratingOutcome });
+        span.setAttributes({ [A.annualPremiumMinor]: outcome.premium.annualPremiumMinor, [A.currency]: outcome.premium.currency, [A.ratingOutcome]: outcome.premium.ratingOutcome });
         if (outcome.outcome === 'applied') this.premiumsRated.add(1, { rating_outcome: outcome.premium.ratingOutcome });
       }
       return outcome;
@@ -82,10 +82,6 @@ export class FunctionTelemetry {
     } finally {
       span.end();
     }
-  }
-
-  forceFlush(): Promise<void> {
-    return this.telemetry.forceFlush();
   }
 
   shutdown(): Promise<void> {

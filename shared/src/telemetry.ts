@@ -91,6 +91,7 @@ export const SPAN_ATTRIBUTES = {
   reason: 'lease_premium.reason',
   annualPremiumMinor: 'lease_premium.annual_premium_minor',
   currency: 'lease_premium.currency',
+  ratingOutcome: 'lease_premium.rating_outcome',
   deliveryId: 'lease_premium.delivery_id',
 } as const;
 
@@ -113,7 +114,7 @@ export interface Telemetry {
   extract(carrier: TraceCarrier): Context;
   /** A span, as a child of `parent` (a span or a context), with attributes. */
   startSpan(name: string, options: { parent?: Span | Context; kind?: OtelApi.SpanKind; attributes?: Attributes; links?: OtelApi.Link[]; startTime?: number }): Span;
-  forceFlush(): Promise<void>;
+  /** Exports what is still buffered, then stops the providers. */
   shutdown(): Promise<void>;
 }
 
@@ -174,9 +175,6 @@ export function startAzureMonitor(settings: TelemetrySettings, options: AzureMon
       // Application Insights shows a CONSUMER span as a request named by this attribute (HTTP server spans get theirs from the route).
       const named = kind === api.SpanKind.CONSUMER ? { [AI_OPERATION_NAME]: name, ...attributes } : attributes;
       return tracer.startSpan(name, { ...(kind !== undefined ? { kind } : {}), ...(named ? { attributes: named } : {}), ...(links ? { links } : {}), ...(startTime !== undefined ? { startTime } : {}) }, context);
-    },
-    async forceFlush() {
-      await Promise.all([tracerProvider.forceFlush(), meterProvider.forceFlush(), loggerProvider?.forceFlush()]);
     },
     async shutdown() {
       await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider?.shutdown()]);
