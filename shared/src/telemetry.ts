@@ -114,7 +114,7 @@ export interface Telemetry {
   extract(carrier: TraceCarrier): Context;
   /** A span, as a child of `parent` (a span or a context), with attributes. */
   startSpan(name: string, options: { parent?: Span | Context; kind?: OtelApi.SpanKind; attributes?: Attributes; links?: OtelApi.Link[]; startTime?: number }): Span;
-  /** Exports what is still buffered, then stops the providers. */
+  /** Exports what is still buffered (waiting at most 5 s), then stops the providers. */
   shutdown(): Promise<void>;
 }
 
@@ -124,6 +124,9 @@ export interface AzureMonitorOptions {
   /** Export log records too (the WebJob; the Function App's logs go through the Functions host). */
   logs?: boolean;
 }
+
+/** Longest wait for the last export at shutdown. */
+const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 /** The Azure Monitor exporter's attribute for a request's name. */
 const AI_OPERATION_NAME = 'ai.operation.name';
@@ -177,7 +180,11 @@ export function startAzureMonitor(settings: TelemetrySettings, options: AzureMon
       return tracer.startSpan(name, { ...(kind !== undefined ? { kind } : {}), ...(named ? { attributes: named } : {}), ...(links ? { links } : {}), ...(startTime !== undefined ? { startTime } : {}) }, context);
     },
     async shutdown() {
-      await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider?.shutdown()]);
+      // Bounded: an unreachable ingestion endpoint must not hold a stopping process past its grace period.
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref()));
+      await Promise.race([Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider?.shutdown()]), bound]);
+      clearTimeout(timer);
     },
   };
 }
