@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseWebhookSecrets } from '@lease-premium/events';
+import { TelemetrySettingsError, telemetrySettings, type TelemetrySettings } from '@lease-premium/events/telemetry';
 import { DEFAULT_ASSET_CACHE_SIZE } from './heap-limit';
 
 export type StartPosition = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'height'; height: number };
@@ -58,6 +59,8 @@ export interface WebJobConfig {
   health: { host: string; port: number };
   shutdown: { graceMs: number; file: string | undefined };
   logLevel: LogLevel;
+  /** Application Insights; undefined = telemetry off (the default locally). */
+  telemetry: TelemetrySettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +145,15 @@ function storage(env: Env): StorageSettings {
   return fail('STORAGE_CONNECTION_STRING', 'set STORAGE_CONNECTION_STRING (or "UseDevelopmentStorage=true") or STORAGE_ACCOUNT_NAME (managed identity)');
 }
 
+function telemetry(env: Env): TelemetrySettings | undefined {
+  try {
+    return telemetrySettings(env);
+  } catch (error) {
+    if (error instanceof TelemetrySettingsError) throw new ConfigError(error.message); // names the variable
+    throw error;
+  }
+}
+
 function logLevel(env: Env): LogLevel {
   const raw = (text(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw;
@@ -214,5 +226,6 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     health: { host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1', port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535) },
     shutdown: { graceMs: int(env, 'WEBJOB_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000), file: text(env, 'WEBJOBS_SHUTDOWN_FILE') },
     logLevel: logLevel(env),
+    telemetry: telemetry(env),
   };
 }

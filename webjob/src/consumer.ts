@@ -11,6 +11,7 @@ import type { WebhookSender } from './delivery/webhook-sender';
 import type { LedgerClient } from './ledger/ledger-client';
 import type { Logger } from './ops/logger';
 import type { WebJobMetrics } from './ops/metrics';
+import type { WebJobTelemetry } from './ops/telemetry';
 import { BlockHandler } from './pipeline/block-handler';
 import { transactionProcessorFor } from './pipeline/transaction-processor';
 import { HeightSequencer } from './sequencer/height-sequencer';
@@ -27,6 +28,7 @@ export interface ConsumerDeps {
   checkpoints: CheckpointStore;
   deadLetters: DeadLetterStore;
   sender: WebhookSender;
+  telemetry?: WebJobTelemetry | undefined;
 }
 
 export interface ConsumerStatus {
@@ -92,15 +94,19 @@ export class Consumer {
       signal: delivery.signal,
       onFatal: fail,
       hooks: {
-        onAcknowledged: (item) => tracker.settle(item.blockHeight),
+        onAcknowledged: (item, outcome) => {
+          tracker.settle(item.blockHeight);
+          this.deps.telemetry?.settled(item.event, outcome);
+        },
         onDeadLetter: async (item, refusal) => {
           await this.deps.deadLetters.add(deadLetterOfEvent(item, refusal), delivery.signal);
           tracker.settle(item.blockHeight);
+          this.deps.telemetry?.settled(item.event, 'dead-lettered', `${refusal.kind}: ${refusal.reason}`);
         },
       },
     });
     const processor = transactionProcessorFor(config, ledger, logger);
-    const handler = new BlockHandler({ processor, dispatcher, deadLetters: this.deps.deadLetters, metrics, replay: false, tracker });
+    const handler = new BlockHandler({ processor, dispatcher, deadLetters: this.deps.deadLetters, metrics, replay: false, tracker, telemetry: this.deps.telemetry });
 
     const reading = AbortSignal.any([intake, leadership, failed.signal]);
     const stream = (this.stream = new StreamClient({

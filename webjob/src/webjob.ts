@@ -12,6 +12,7 @@ import { LedgerClient } from './ledger/ledger-client';
 import { startHealthServer, type HealthServer } from './ops/health-server';
 import type { Logger } from './ops/logger';
 import { WebJobMetrics } from './ops/metrics';
+import type { WebJobTelemetry } from './ops/telemetry';
 import { createStorageClients, ensureStorage } from './storage/storage-clients';
 import { backoffDelay } from './util/backoff';
 import { sleep } from './util/abortable-sleep';
@@ -29,11 +30,12 @@ export interface RunningWebJob {
   readonly done: Promise<void>;
 }
 
-export async function startWebJob(config: WebJobConfig, logger: Logger): Promise<RunningWebJob> {
+export async function startWebJob(config: WebJobConfig, logger: Logger, telemetry?: WebJobTelemetry): Promise<RunningWebJob> {
   const metrics = new WebJobMetrics();
+  telemetry?.observe(metrics);
   const storage = createStorageClients(config.storage);
   const ledger = new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: { baseMs: 200, maxMs: 10_000 }, logger: logger.child({ component: 'ledger' }), metrics });
-  const sender = new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs });
+  const sender = new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs, ...(telemetry ? { trace: (id: string) => telemetry.request(id) } : {}) });
   const deadLetters = new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, { baseMs: 500, maxMs: 30_000 }, logger.child({ component: 'dead-letters' }));
   const leadership = new BlobLeadership(storage.leases, `${tableKey(config.ledger.source)}~${config.consumerName}`, config.leaseSeconds, logger.child({ component: 'leadership' }));
 
@@ -97,6 +99,7 @@ export async function startWebJob(config: WebJobConfig, logger: Logger): Promise
           checkpoints: new TableCheckpointStore(storage.checkpoints, config.ledger.source, config.consumerName),
           deadLetters,
           sender,
+          telemetry,
         });
         try {
           await consumer.run(term.signal, AbortSignal.any([stopping.signal, term.signal]));
@@ -118,6 +121,7 @@ export async function startWebJob(config: WebJobConfig, logger: Logger): Promise
     clearInterval(deadLetterCounter);
     await health.close();
     logger.info('webjob stopped');
+    await telemetry?.shutdown(); // sends what is buffered
   });
 
   return {

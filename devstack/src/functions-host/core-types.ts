@@ -81,6 +81,14 @@ export interface RpcInvocationRequest {
   functionId: string;
   inputData: { name: string; data: RpcTypedData }[];
   triggerMetadata: Record<string, RpcTypedData>;
+  traceContext?: RpcTraceContext;
+}
+
+/** The W3C trace context of the invocation (the host's request span). */
+export interface RpcTraceContext {
+  traceParent: string;
+  traceState: string;
+  attributes: Record<string, string>;
 }
 
 export interface RpcInvocationResponse {

@@ -3,7 +3,7 @@
 
 type Labels = Record<string, string>;
 
-interface MetricDef {
+export interface MetricDef {
   name: string;
   help: string;
   type: 'counter' | 'gauge';
@@ -19,13 +19,18 @@ function labelKey(labels: Labels | undefined): string {
 
 class Metric {
   readonly values = new Map<string, number>();
+  /** The labels behind each key of `values` (for exporters that take labels, not text). */
+  readonly labelSets = new Map<string, Labels | undefined>();
   constructor(readonly def: MetricDef) {}
   inc(by = 1, labels?: Labels): void {
     const key = labelKey(labels);
+    if (!this.labelSets.has(key)) this.labelSets.set(key, labels);
     this.values.set(key, (this.values.get(key) ?? 0) + by);
   }
   set(value: number, labels?: Labels): void {
-    this.values.set(labelKey(labels), value);
+    const key = labelKey(labels);
+    if (!this.labelSets.has(key)) this.labelSets.set(key, labels);
+    this.values.set(key, value);
   }
   get(labels?: Labels): number {
     return this.values.get(labelKey(labels)) ?? 0;
@@ -84,10 +89,28 @@ export class WebJobMetrics {
     return this.all.map((m) => m.def.name);
   }
 
-  render(): string {
+  /** Every metric's name, help text and type (OpenTelemetry instruments mirror them). */
+  definitions(): MetricDef[] {
+    return this.all.map((m) => m.def);
+  }
+
+  /** Every current value with its labels, the process gauges refreshed first; unset metrics read 0. */
+  forEachValue(visit: (name: string, value: number, labels: Labels | undefined) => void): void {
+    this.refreshProcessGauges();
+    for (const m of this.all) {
+      if (m.values.size === 0) visit(m.def.name, 0, undefined);
+      for (const [key, value] of m.values) visit(m.def.name, value, m.labelSets.get(key));
+    }
+  }
+
+  private refreshProcessGauges(): void {
     const memory = process.memoryUsage();
     this.residentMemory.set(memory.rss);
     this.heapUsed.set(memory.heapUsed);
+  }
+
+  render(): string {
+    this.refreshProcessGauges();
     const lines: string[] = [];
     for (const m of this.all) {
       lines.push(`# HELP ${m.def.name} ${m.def.help}`, `# TYPE ${m.def.name} ${m.def.type}`);
