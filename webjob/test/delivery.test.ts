@@ -81,6 +81,7 @@ test('a 400 for one event dead-letters only that event; its batch neighbours are
   const h = await setup({ batchSize: 10 });
   const bad = events[8]!;
   h.receiver.badRequestIds.add(bad.id);
+  h.receiver.delayFor = () => 20; // requests take time, so any two for one vehicle would overlap there
   h.enqueue(events);
   await h.dispatcher.drained();
   expect(h.deadLetters).toHaveLength(1);

@@ -18,8 +18,8 @@ beforeAll(async () => {
 const startHarness = deliveryHarnessPerTest();
 const MAX_EVENT_ATTEMPTS = 3;
 
-const setup = (options: { batchSize?: number; concurrency?: number; maxEventAttempts?: number } = {}): Promise<DeliveryHarness> =>
-  startHarness({
+async function setup(options: { batchSize?: number; concurrency?: number; maxEventAttempts?: number } = {}): Promise<DeliveryHarness> {
+  const h = await startHarness({
     receiverSecrets: TEST_SECRETS,
     batchSize: options.batchSize ?? 10,
     maxConcurrency: options.concurrency ?? 4,
@@ -28,6 +28,9 @@ const setup = (options: { batchSize?: number; concurrency?: number; maxEventAtte
     deadLetters: 'record',
     maxEventAttempts: options.maxEventAttempts ?? MAX_EVENT_ATTEMPTS,
   });
+  h.receiver.delayFor = () => 10; // requests take time, so any two for one vehicle would overlap there
+  return h;
+}
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

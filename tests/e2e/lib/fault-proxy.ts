@@ -18,7 +18,8 @@ export interface FaultProxy {
 }
 
 export async function startFaultProxy(): Promise<FaultProxy> {
-  const state = { target: undefined as string | undefined, poison: undefined as FaultProxy['poison'], failedBatches: 0 };
+  // The handler reads the returned object itself: the test changes target and poison on it.
+  const state: Pick<FaultProxy, 'target' | 'poison'> & { failedBatches: number } = { target: undefined, poison: undefined, failedBatches: 0 };
 
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -54,29 +55,14 @@ export async function startFaultProxy(): Promise<FaultProxy> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return {
+  return Object.assign(state, {
     origin: `http://127.0.0.1:${port}`,
-    get target() {
-      return state.target;
-    },
-    set target(value) {
-      state.target = value;
-    },
-    get poison() {
-      return state.poison;
-    },
-    set poison(value) {
-      state.poison = value;
-    },
-    get failedBatches() {
-      return state.failedBatches;
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
-  };
+  });
 }
 
 /** The events of a CloudEvents batch body; none when it is not one. */

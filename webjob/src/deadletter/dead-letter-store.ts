@@ -11,14 +11,15 @@ import { sleep } from '../util/abortable-sleep';
 import { throwIfAborted } from '../util/aborted';
 import type { Logger } from '../ops/logger';
 
-export type DeadLetterKind =
-  | 'verification-failed' // id hash or a signature does not verify, or the CREATE was not signed by its trusted issuer
-  | 'malformed' // a trusted car's data breaks the shared data contract
-  | 'rejected' // the receiver answered outcome "rejected" for the event
-  | 'refused' // the receiver answered a non-retryable 4xx for the request carrying the event
-  | 'poison'; // sent alone, the event failed WEBJOB_MAX_EVENT_ATTEMPTS times while the receiver answered otherwise
+export const DEAD_LETTER_KINDS = [
+  'verification-failed', // id hash or a signature does not verify, or the CREATE was not signed by its trusted issuer
+  'malformed', // a trusted car's data breaks the shared data contract
+  'rejected', // the receiver answered outcome "rejected" for the event
+  'refused', // the receiver answered a non-retryable 4xx for the request carrying the event
+  'poison', // sent alone, the event failed WEBJOB_MAX_EVENT_ATTEMPTS times while the receiver answered otherwise
+] as const;
 
-export const DEAD_LETTER_KINDS: readonly DeadLetterKind[] = ['verification-failed', 'malformed', 'rejected', 'refused', 'poison'];
+export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
 
 export interface DeadLetter {
   kind: DeadLetterKind;
@@ -52,7 +53,7 @@ export interface DeadLetterStore {
 }
 
 const DeadLetterMessage = z.object({
-  kind: z.enum(['verification-failed', 'malformed', 'rejected', 'refused', 'poison']),
+  kind: z.enum(DEAD_LETTER_KINDS),
   reason: z.string(),
   transactionId: z.string(),
   assetId: z.string().optional(),
