@@ -7,6 +7,8 @@ import { loadConfig, type FunctionAppConfig } from './config';
 import { errorResponse } from './http/error-handling';
 import { DriverService } from './premium/driver-service';
 import { PremiumService } from './premium/premium-service';
+import { reviewReasonCodes } from './premium/review-reasons';
+import { ReviewService } from './premium/review-service';
 import { RerateService } from './premium/rerate-service';
 import { SideEffects } from './premium/side-effects';
 import { builtInRateTableSet, isBuiltInRateTableId, loadRateTableSet, type RateTableSet } from './rating';
@@ -25,6 +27,7 @@ export interface AppServices {
   drivers: DriverService;
   vehicles: VehiclesRepository;
   reviewQueue: ReviewQueueRepository;
+  reviews: ReviewService;
 }
 
 /** Largest webhook / API body accepted (1000 events of ~2 KB fit easily). */
@@ -42,8 +45,8 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
   const vehicles = new VehiclesRepository(store);
   const driversRepository = new DriversRepository(store);
   const driverVehicles = new DriverVehiclesRepository(store);
-  const reviewQueue = new ReviewQueueRepository(store);
-  const sideEffects = new SideEffects(driverVehicles, reviewQueue);
+  const reviewQueue = new ReviewQueueRepository(store, reviewReasonCodes);
+  const sideEffects = new SideEffects(driverVehicles, reviewQueue, vehicles);
   const deps = { vehicles, drivers: driversRepository, driverVehicles, sideEffects, rateTables, now };
   return {
     config,
@@ -54,6 +57,7 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
     drivers: new DriverService(driversRepository, new RerateService(deps), now),
     vehicles,
     reviewQueue,
+    reviews: new ReviewService({ vehicles, reviewQueue, now }),
   };
 }
 

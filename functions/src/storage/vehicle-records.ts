@@ -4,11 +4,12 @@
 //   "h~<...event key...>~r~<rev>"  re-rate records, right after the event whose coverage they re-rate
 //   "evt~<txid>"                   processed-event marker: the stored outcome of that event
 //   "rr~<driver>~<revision>"       processed re-rate marker: one per driver-history revision
+//   "rv~<history row key>"         review-resolution marker: how an underwriter resolved that record
 import type { LeaseMetadata, VehicleAsset } from '@lease-premium/events';
 import type { RatingResult } from '../rating';
 
 export type CoverageStatus = 'registered' | 'active' | 'closed';
-export type HistoryKind = 'registration' | 'premium' | 'closure' | 're-rate';
+export type HistoryKind = 'registration' | 'premium' | 'closure' | 're-rate' | 'review-resolution';
 export type EventOutcomeKind = 'applied' | 'stale';
 
 /** Where a ledger event sits in the ledger's total order. */
@@ -23,6 +24,32 @@ export interface RatingBasis {
   vehicle: VehicleAsset;
   lease: LeaseMetadata | null;
   transferDate: string;
+}
+
+/** Why the engine could not price a coverage: stored instead of a premium, and queued for review. */
+export interface Unrated {
+  reason: string;
+}
+
+/** An amount in major units as a decimal string with 2 places ("1234.50"), and its ISO 4217 currency. */
+export interface MoneyAmount {
+  amount: string;
+  currency: string;
+}
+
+/** An underwriter's decision on a record that needed review (also the "rv~" marker's document). */
+export interface ReviewResolution {
+  decision: 'approve' | 'override';
+  reason: string;
+  /** Who resolved it, as the caller identified them. */
+  resolvedBy: string;
+  resolvedAt: string;
+  /** The annual premium in force instead of the rated one (override only). */
+  annualPremium?: MoneyAmount;
+  /** The history record resolved. */
+  reviewedRowKey: string;
+  /** The review-resolution history record. */
+  recordRowKey: string;
 }
 
 /** A change of a driver's history that caused a re-rate (never the profile itself: it holds a date of birth). */
@@ -51,6 +78,10 @@ export interface CurrentCoverage {
   premium?: PremiumSummary;
   /** Extra review reasons this app adds to the engine's (e.g. unverified ledger signatures). */
   reviewReasons: string[];
+  /** The engine could not price this coverage (active, without a premium); see unratedOf. */
+  unrated?: Unrated;
+  /** The underwriter's resolution of the record that set this coverage; see resolutionOf. */
+  resolution?: ReviewResolution;
   /**
    * ETag of each driver's DriverVehicles link as the event that rated them wrote it (absent in rows
    * written before links were tracked): ending the lease removes an unchanged link in one request.
@@ -82,7 +113,11 @@ export interface HistoryRecord {
   stale: boolean;
   basis?: RatingBasis;
   rating?: RatingResult;
+  /** Premium records the engine could not price: why (the record has no rating). */
+  unrated?: Unrated;
   reviewReasons: string[];
+  /** Review-resolution records: the decision. */
+  resolution?: ReviewResolution;
   /** Re-rates: why, and the driver-history change that caused it. */
   reason?: string;
   cause?: DriverChange;
@@ -90,7 +125,6 @@ export interface HistoryRecord {
 }
 
 export interface ReviewEntry {
-  bucket: string;
   assetId: string;
   historyRowKey: string;
   transactionId: string;
@@ -98,6 +132,9 @@ export interface ReviewEntry {
   reasons: string[];
   annualPremiumMinor?: number;
   currency?: string;
+  unrated?: Unrated;
+  /** Absent in entries stored by earlier versions. */
+  driverKeys?: string[];
   recordedAt: string;
 }
 
@@ -108,6 +145,8 @@ export interface SideEffects {
   /** The ETags those links had when written (where the coverage knew them): one conditional delete each. */
   linkEtags?: Record<string, string>;
   review?: ReviewEntry;
+  /** The car's previous review item (a history row key) this record supersedes: it leaves the open queue. */
+  supersededReview?: string;
 }
 
 /** The figures a caller sees for a rated record (the full breakdown is in the record). */
@@ -125,6 +164,7 @@ export interface PremiumSummary {
 export interface RecordSummary {
   kind: HistoryKind;
   premium?: PremiumSummary;
+  unrated?: Unrated;
 }
 
 /** A processed-work marker: the stored outcome, plus the outbox of writes outside the car's partition. */
@@ -153,7 +193,7 @@ export interface RerateMarker extends WorkMarker {
 
 export function summarize(record: HistoryRecord): RecordSummary {
   const { rating } = record;
-  if (!rating) return { kind: record.kind };
+  if (!rating) return { kind: record.kind, ...(record.unrated ? { unrated: record.unrated } : {}) };
   return {
     kind: record.kind,
     premium: {
@@ -170,13 +210,29 @@ export function summarize(record: HistoryRecord): RecordSummary {
 }
 
 export function reviewReasonsOf(record: HistoryRecord): string[] {
-  return [...(record.rating?.reviewReasons ?? []), ...record.reviewReasons];
+  return [...(record.rating?.reviewReasons ?? []), ...(record.unrated ? [record.unrated.reason] : []), ...record.reviewReasons];
 }
 
 export function needsReviewOf(record: HistoryRecord): boolean {
-  return (record.rating?.needsReview ?? false) || record.reviewReasons.length > 0;
+  return (record.rating?.needsReview ?? false) || record.unrated !== undefined || record.reviewReasons.length > 0;
 }
 
+/**
+ * The resolution in force: only the one of the record that set the coverage. A later event or
+ * re-rate sets another record (re-rates copy the coverage, resolution included), which ends it.
+ */
+export function resolutionOf(current: CurrentCoverage): ReviewResolution | undefined {
+  return current.resolution?.reviewedRowKey === current.historyRowKey ? current.resolution : undefined;
+}
+
+/** Why the coverage in force has no premium (a re-rate that priced it keeps the copied field). */
+export function unratedOf(current: CurrentCoverage): Unrated | undefined {
+  return current.status === 'active' && !current.premium ? current.unrated : undefined;
+}
+
+/** True while the record that set the coverage needs review and no underwriter has resolved it. */
 export function currentNeedsReview(current: CurrentCoverage): boolean {
+  if (resolutionOf(current)) return false;
+  if (unratedOf(current)) return true;
   return current.premium?.needsReview ?? current.reviewReasons.length > 0;
 }
