@@ -6,7 +6,7 @@ import { z } from 'zod';
 const text = (max: number, what: string) =>
   z
     .string()
-    .min(1)
+    .min(1, { error: 'must not be blank', abort: true })
     .max(max)
     .refine((value) => value.trim().length > 0, 'must not be blank')
     .describe(what);
