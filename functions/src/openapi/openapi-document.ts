@@ -395,7 +395,7 @@ function paths(): Record<string, unknown> {
       },
     },
     '/openapi.json': {
-      get: { operationId: 'openApiDocument', summary: 'This OpenAPI document', responses: { '200': jsonResponse('This document', { type: 'object' }), ...STANDARD_ERRORS } },
+      get: { operationId: 'openApiDocument', summary: 'This OpenAPI document', responses: { '200': jsonResponse('This document', { type: 'object' }), '401': STANDARD_ERRORS['401'] } },
     },
   };
 }
