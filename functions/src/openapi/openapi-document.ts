@@ -150,7 +150,7 @@ function responseSchemas(): Record<string, Schema> {
       ['assetId', 'recordId', 'transactionId', 'kind', 'reasons', 'recordedAt'],
     ),
     ReviewPage: obj({ items: arr(ref('ReviewEntry')), continuationToken: str() }, ['items']),
-    MoneyAmount: obj({ amount: str({ pattern: '^[0-9]+\\.[0-9]{2,3}$', description: 'Major units as a decimal string, 2 places' }), currency: str({ pattern: '^[A-Z]{3}$' }) }, ['amount', 'currency']),
+    MoneyAmount: obj({ amount: str({ pattern: '^[0-9]+\\.[0-9]{2,4}$', description: 'Major units as a decimal string: 2 places (more for the few currencies with 3 or 4 minor digits)' }), currency: str({ pattern: '^[A-Z]{3}$' }) }, ['amount', 'currency']),
     Unrated: obj({ reason: str() }, ['reason'], 'The engine could not price this coverage (currency the table does not price, no table version in force, a rating error)'),
     ReviewReason: obj({ code: enumOf(...REVIEW_REASON_CODES), message: str() }, ['code', 'message']),
     ReviewResolution: obj(
