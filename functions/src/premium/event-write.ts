@@ -39,7 +39,7 @@ export function eventWrite({ event, current, plan, rating, unrated, stale, drive
     ...(plan.kind === 'premium' ? { basis: plan.basis } : {}),
     ...(rating ? { rating } : {}),
     ...(unrated ? { unrated } : {}),
-    reviewReasons: rating && !event.data.signaturesVerified ? [UNVERIFIED_SIGNATURES] : [],
+    reviewReasons: (rating || unrated) && !event.data.signaturesVerified ? [UNVERIFIED_SIGNATURES] : [],
     recordedAt,
   };
 
