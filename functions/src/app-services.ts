@@ -7,6 +7,8 @@ import { loadConfig, type FunctionAppConfig } from './config';
 import { errorResponse } from './http/error-handling';
 import { DriverService } from './premium/driver-service';
 import { PremiumService } from './premium/premium-service';
+import { reviewReasonCodes } from './premium/review-reasons';
+import { ReviewService } from './premium/review-service';
 import { RerateService } from './premium/rerate-service';
 import { SideEffects } from './premium/side-effects';
 import { builtInRateTableSet, isBuiltInRateTableId, loadRateTableSet, type RateTableSet } from './rating';
@@ -29,6 +31,7 @@ export interface AppServices {
   /** The clock every service reads (tests inject theirs). */
   now: () => Date;
   telemetry: FunctionTelemetry | undefined;
+  reviews: ReviewService;
 }
 
 /** Largest webhook / API body accepted (1000 events of ~2 KB fit easily). */
@@ -46,8 +49,8 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
   const vehicles = new VehiclesRepository(store);
   const driversRepository = new DriversRepository(store);
   const driverVehicles = new DriverVehiclesRepository(store);
-  const reviewQueue = new ReviewQueueRepository(store);
-  const sideEffects = new SideEffects(driverVehicles, reviewQueue);
+  const reviewQueue = new ReviewQueueRepository(store, reviewReasonCodes);
+  const sideEffects = new SideEffects(driverVehicles, reviewQueue, vehicles);
   const telemetry = config.telemetry ? FunctionTelemetry.start(config.telemetry, { countReviewQueue: (limit) => reviewQueue.countUpTo(limit) }) : undefined;
   const deps = { vehicles, drivers: driversRepository, driverVehicles, sideEffects, rateTables, now, telemetry };
   return {
@@ -61,6 +64,7 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
     reviewQueue,
     now,
     telemetry,
+    reviews: new ReviewService({ vehicles, reviewQueue, now }),
   };
 }
 

@@ -224,7 +224,20 @@ describe('health, openapi and unexpected errors', () => {
     const response = await call('/openapi.json', 'get', openApiHandler(), get('/openapi.json'));
     expect(response.body).toMatchObject({ openapi: '3.1.0' });
     expect(Object.keys((response.body as { paths: object }).paths).sort()).toEqual(
-      ['/drivers/{driverKey}', '/drivers/{driverKey}/claims', '/drivers/{driverKey}/violations', '/health', '/openapi.json', '/ownership-changes', '/premiums', '/vehicles/{assetId}/premium', '/vehicles/{assetId}/premiums'].sort(),
+      [
+        '/drivers/{driverKey}',
+        '/drivers/{driverKey}/claims',
+        '/drivers/{driverKey}/violations',
+        '/health',
+        '/openapi.json',
+        '/ownership-changes',
+        '/premiums',
+        '/reviews',
+        '/reviews/{reviewId}',
+        '/reviews/{reviewId}/resolution',
+        '/vehicles/{assetId}/premium',
+        '/vehicles/{assetId}/premiums',
+      ].sort(),
     );
   });
 

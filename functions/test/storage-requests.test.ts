@@ -7,6 +7,7 @@
 import { TableClient } from '@azure/data-tables';
 import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../src/bench/event-factory';
 import { PremiumService } from '../src/premium/premium-service';
+import { reviewReasonCodes } from '../src/premium/review-reasons';
 import { SideEffects } from '../src/premium/side-effects';
 import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
 import { DriversRepository } from '../src/storage/drivers-repository';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   const { store, vehicles, rateTables } = app.services;
   links = new DriverVehiclesRepository(store);
   const drivers = new DriversRepository(store);
-  crashing = new PremiumService({ vehicles, drivers, driverVehicles: links, sideEffects: new CrashAfterCommit(links, new ReviewQueueRepository(store)), rateTables, now: () => new Date() });
+  crashing = new PremiumService({ vehicles, drivers, driverVehicles: links, sideEffects: new CrashAfterCommit(links, new ReviewQueueRepository(store, reviewReasonCodes), vehicles), rateTables, now: () => new Date() });
 });
 
 /** Storage requests `work` sends through the app's TableStore. */

@@ -271,12 +271,12 @@ describe('applying events', () => {
     expect((queue.body as { items: unknown[] }).items).toEqual(expect.arrayContaining([expect.objectContaining({ assetId: car.assetId, transactionId: start.id, kind: 'premium' })]));
   });
 
-  it('an event the rate table cannot price is rejected with the reason, nothing stored', async () => {
+  it('an event the rate table cannot price is processed: stored unrated with the reason (not rejected, so never dead-lettered)', async () => {
     const car = { ...newCar(), vehicle: { ...newCar().vehicle, currency: 'JPY' } };
     const start = leaseStartEvent(car, { blockHeight: 2 }, [randomPublicKey()]);
     const [outcome] = results(await deliver([start]));
-    expect(outcome).toMatchObject({ id: start.id, outcome: 'rejected', reason: expect.stringMatching(/^cannot rate: /) });
-    expect((await currentPremium(car.assetId)).status).toBe(404);
+    expect(outcome).toEqual({ id: start.id, outcome: 'applied', kind: 'premium', unrated: { reason: expect.stringMatching(/^cannot rate: vehicle.currency: JPY /) } });
+    expect((await currentPremium(car.assetId)).body).toMatchObject({ status: 'unrated', needsReview: true });
   });
 });
 

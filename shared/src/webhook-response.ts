@@ -30,6 +30,10 @@ export const PremiumSummary = z
   .describe('The figures of a rated record.');
 export type PremiumSummary = z.infer<typeof PremiumSummary>;
 
+/** Why the engine could not price the car: its coverage is stored without a premium and queued for review. */
+export const Unrated = z.object({ reason: z.string().describe('Why the rating engine could not price the car.') }).describe('Stored unrated: no premium, an underwriter must look at it.');
+export type Unrated = z.infer<typeof Unrated>;
+
 const ValidationIssueSchema = z.object({ path: z.string(), message: z.string() }).describe('A path into the event and what is wrong there.');
 
 export const ProcessedResult = z

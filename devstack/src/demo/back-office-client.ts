@@ -20,7 +20,7 @@ export type BreakdownLine = z.infer<typeof BreakdownLine>;
 export const CurrentPremium = z
   .object({
     assetId: z.string(),
-    status: z.enum(['registered', 'active', 'closed']),
+    status: z.enum(['registered', 'active', 'unrated', 'closed']),
     transactionId: z.string(),
     blockHeight: z.number(),
     driverKeys: z.array(z.string()),

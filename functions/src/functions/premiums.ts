@@ -1,4 +1,5 @@
-// GET /api/premiums?needsReview=true&pageSize=&continuationToken=: the underwriters' review queue.
+// GET /api/premiums?needsReview=true&pageSize=&continuationToken=: the open review queue in the form
+// it had before GET /api/reviews (kept for existing clients).
 import { app, type HttpHandler } from '@azure/functions';
 import { withAppServices, type AppServices } from '../app-services';
 import { withErrorHandling } from '../http/error-handling';
@@ -14,8 +15,8 @@ export function premiumsHandler(services: AppServices): HttpHandler {
     }
     const paging = pagingOf(request);
     if (!paging.ok) return paging.response;
-    const page = await services.reviewQueue.list(paging.pageSize, paging.continuationToken);
-    return json(200, { items: page.items.map(reviewEntryView), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
+    const page = await services.reviews.list('open', undefined, paging.pageSize, paging.continuationToken);
+    return json(200, { items: page.items.map((item) => reviewEntryView(item.entry)), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
   });
 }
 

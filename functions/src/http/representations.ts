@@ -1,7 +1,22 @@
 // What the API returns for stored records: plain JSON documents (described in the OpenAPI document).
 import type { DriverChangeResult } from '../premium/driver-service';
+import { amountOfMinor, minorOfAmount } from '../premium/money-amount';
+import { reviewIdOf } from '../premium/review-id';
+import { reviewReason } from '../premium/review-reasons';
+import type { ReviewItem } from '../premium/review-service';
 import type { DriverRecord, StoredDriver } from '../storage/drivers-repository';
-import { currentNeedsReview, needsReviewOf, reviewReasonsOf, type CurrentCoverage, type HistoryRecord, type RatingBasis, type ReviewEntry } from '../storage/vehicle-records';
+import {
+  currentNeedsReview,
+  needsReviewOf,
+  resolutionOf,
+  reviewReasonsOf,
+  unratedOf,
+  type CurrentCoverage,
+  type HistoryRecord,
+  type RatingBasis,
+  type ReviewEntry,
+  type ReviewResolution,
+} from '../storage/vehicle-records';
 import type { RatingResult } from '../rating';
 
 function ratingFields(rating: RatingResult | undefined, basis: RatingBasis | undefined) {
@@ -20,11 +35,41 @@ function ratingFields(rating: RatingResult | undefined, basis: RatingBasis | und
   };
 }
 
+function resolutionView(resolution: ReviewResolution) {
+  const { decision, reason, resolvedBy, resolvedAt, annualPremium } = resolution;
+  return { decision, reason, resolvedBy, resolvedAt, ...(annualPremium ? { annualPremium } : {}) };
+}
+
+/**
+ * The premium in force: an underwriter's override replaces the rated annual premium (the terms and
+ * breakdown stay the engine's); a car the engine could not price and nobody priced is "unrated".
+ */
+function reviewFields(current: CurrentCoverage, rating: RatingResult | undefined) {
+  const resolution = resolutionOf(current);
+  const unrated = unratedOf(current);
+  const override = resolution?.annualPremium;
+  const reviewed = resolution !== undefined || currentNeedsReview(current);
+  return {
+    ...(unrated ? { unrated } : {}),
+    ...(reviewed ? { reviewId: reviewIdOf(current) } : {}),
+    ...(resolution ? { resolution: resolutionView(resolution) } : {}),
+    ...(override
+      ? {
+          annualPremiumMinor: minorOfAmount(override),
+          currency: override.currency,
+          annualPremiumOverridden: true,
+          ...(rating ? { ratedAnnualPremiumMinor: rating.annualPremiumMinor } : {}),
+        }
+      : {}),
+  };
+}
+
 /** `record`: the history record current.historyRowKey names (its rating has the breakdown). */
 export function currentCoverageView(current: CurrentCoverage, record: HistoryRecord | undefined) {
+  const unrated = unratedOf(current);
   return {
     assetId: current.assetId,
-    status: current.status,
+    status: unrated && !resolutionOf(current)?.annualPremium ? 'unrated' : current.status,
     transactionId: current.ledger.transactionId,
     blockHeight: current.ledger.blockHeight,
     indexInBlock: current.ledger.indexInBlock,
@@ -32,8 +77,10 @@ export function currentCoverageView(current: CurrentCoverage, record: HistoryRec
     holderKeys: current.holderKeys,
     driverKeys: current.driverKeys,
     needsReview: currentNeedsReview(current),
-    reviewReasons: current.premium?.reviewReasons ?? current.reviewReasons,
+    reviewReasons: current.premium?.reviewReasons ?? [...(unrated ? [unrated.reason] : []), ...current.reviewReasons],
     ...(current.status === 'active' ? ratingFields(record?.rating, current.basis) : {}),
+    ...(current.status === 'active' && !record?.rating && current.basis ? { transferDate: current.basis.transferDate, lease: current.basis.lease } : {}),
+    ...reviewFields(current, record?.rating),
     recordId: current.historyRowKey,
     updatedAt: current.updatedAt,
   };
@@ -56,13 +103,17 @@ export function historyRecordView(record: HistoryRecord) {
     ...(record.reason ? { reason: record.reason } : {}),
     ...(record.cause ? { cause: record.cause } : {}),
     ...(record.extrasDropped ? { extrasDropped: record.extrasDropped } : {}),
+    ...(record.unrated ? { unrated: record.unrated } : {}),
+    ...(record.resolution ? { resolution: resolutionView(record.resolution) } : {}),
     ...ratingFields(record.rating, record.basis),
     recordedAt: record.recordedAt,
   };
 }
 
+/** The items of GET /api/premiums?needsReview=true (the open queue in its first form). */
 export function reviewEntryView(entry: ReviewEntry) {
   return {
+    reviewId: reviewIdOf(entry),
     assetId: entry.assetId,
     recordId: entry.historyRowKey,
     transactionId: entry.transactionId,
@@ -71,6 +122,23 @@ export function reviewEntryView(entry: ReviewEntry) {
     ...(entry.annualPremiumMinor !== undefined ? { annualPremiumMinor: entry.annualPremiumMinor } : {}),
     ...(entry.currency ? { currency: entry.currency } : {}),
     recordedAt: entry.recordedAt,
+  };
+}
+
+export function reviewItemView({ entry, status, resolution }: ReviewItem) {
+  return {
+    reviewId: reviewIdOf(entry),
+    assetId: entry.assetId,
+    historyRowKey: entry.historyRowKey,
+    transactionId: entry.transactionId,
+    kind: entry.kind,
+    reasons: entry.reasons.map(reviewReason),
+    status,
+    ...(entry.annualPremiumMinor !== undefined && entry.currency ? { annualPremium: amountOfMinor(entry.annualPremiumMinor, entry.currency) } : {}),
+    ...(entry.unrated ? { unrated: entry.unrated } : {}),
+    driverKeys: entry.driverKeys ?? [],
+    recordedAt: entry.recordedAt,
+    ...(resolution ? { resolution: resolutionView(resolution) } : {}),
   };
 }
 

@@ -5,6 +5,9 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Parsed } from '@lease-premium/events';
 import { problem, validationProblem } from './problem';
 
+/** A review resolution is two short texts and an amount: far below this. */
+export const MAX_RESOLUTION_BODY_BYTES = 16 * 1024;
+
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
 
 export function tooLarge(limitBytes: number): HttpResponseInit {

@@ -1,12 +1,13 @@
 // The records one event produces, built without I/O from the event, the car's current coverage,
 // the plan and the rating: the history record, the processed-event marker (with its outbox) and,
 // unless the event is stale, the next current coverage.
+import type { RecordKind } from '@lease-premium/events';
 import type { OwnershipEvent } from '@lease-premium/events';
 import type { RatingResult } from '../rating';
-import { needsReviewOf, summarize, type CurrentCoverage, type EventMarker, type HistoryRecord } from '../storage/vehicle-records';
+import { summarize, type CurrentCoverage, type EventMarker, type HistoryRecord, type Unrated } from '../storage/vehicle-records';
 import { eventHistoryRowKey, type CoverageWrite, type Versioned } from '../storage/vehicles-repository';
 import { ledgerPointOf, type EventPlan } from './event-plan';
-import { reviewEntry } from './review-entry';
+import { reviewEffects } from './review-entry';
 import { hasSideEffects } from './side-effects';
 
 const UNVERIFIED_SIGNATURES = 'the bridge did not verify the ledger signatures of this transaction';
@@ -16,16 +17,18 @@ export interface EventWriteInput {
   current: Versioned<CurrentCoverage> | undefined;
   plan: Exclude<EventPlan, { kind: 'rejected' }>;
   rating: RatingResult | undefined;
+  /** A premium event the engine could not price: stored unrated, for review. */
+  unrated?: Unrated;
   stale: boolean;
   /** ETags of the links this event wrote for its drivers (premium events that are not stale). */
   driverLinks: Record<string, string>;
   recordedAt: string;
 }
 
-export function eventWrite({ event, current, plan, rating, stale, driverLinks, recordedAt }: EventWriteInput): { marker: EventMarker; write: CoverageWrite } {
+export function eventWrite({ event, current, plan, rating, unrated, stale, driverLinks, recordedAt }: EventWriteInput): { marker: EventMarker; write: CoverageWrite } {
   const point = ledgerPointOf(event);
   const rowKey = eventHistoryRowKey(point);
-  const history: HistoryRecord = {
+  const history: HistoryRecord & { kind: RecordKind } = {
     assetId: event.subject,
     rowKey,
     kind: plan.kind,
@@ -37,7 +40,8 @@ export function eventWrite({ event, current, plan, rating, stale, driverLinks, r
     ...(plan.kind === 'premium' ? { basis: plan.basis } : {}),
     ...(rating ? { rating } : {}),
     ...(plan.kind === 'premium' && plan.extrasDropped ? { extrasDropped: plan.extrasDropped } : {}),
-    reviewReasons: rating && !event.data.signaturesVerified ? [UNVERIFIED_SIGNATURES] : [],
+    ...(unrated ? { unrated } : {}),
+    reviewReasons: (rating || unrated) && !event.data.signaturesVerified ? [UNVERIFIED_SIGNATURES] : [],
     recordedAt,
   };
 
@@ -52,7 +56,7 @@ export function eventWrite({ event, current, plan, rating, stale, driverLinks, r
     : {
         indexRemove,
         ...(Object.keys(linkEtags).length > 0 ? { linkEtags } : {}),
-        ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}),
+        ...reviewEffects(current?.value, history),
       };
   const marker: EventMarker = {
     transactionId: event.id,
@@ -76,6 +80,7 @@ export function eventWrite({ event, current, plan, rating, stale, driverLinks, r
     ...(Object.keys(driverLinks).length > 0 ? { driverLinks } : {}),
     ...(history.basis ? { basis: history.basis } : {}),
     ...(marker.summary.premium ? { premium: marker.summary.premium } : {}),
+    ...(unrated ? { unrated } : {}),
     reviewReasons: history.reviewReasons,
     historyRowKey: rowKey,
     lastEvent: marker,

@@ -6,7 +6,7 @@ import { RatingError, rate, type RateTableSet, type RatingResult } from '../rati
 import type { DriversRepository } from '../storage/drivers-repository';
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import { InvalidStoredRecordError, StorageUnavailableError, isConflict } from '../storage/storage-errors';
-import type { CurrentCoverage, EventMarker } from '../storage/vehicle-records';
+import type { CurrentCoverage, EventMarker, Unrated } from '../storage/vehicle-records';
 import { eventHistoryRowKey, type CoverageWrite, type Versioned, type VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { isStale, ledgerPointOf, planEvent } from './event-plan';
@@ -145,6 +145,7 @@ export class PremiumService {
     const rowKey = eventHistoryRowKey(ledgerPointOf(event));
 
     let rating: RatingResult | undefined;
+    let unrated: Unrated | undefined;
     const driverLinks: Record<string, string> = {};
     if (plan.kind === 'premium') {
       // Link before reading driver facts: a driver-history change from now on finds this car (and
@@ -160,11 +161,13 @@ export class PremiumService {
       try {
         rating = traceStep('rate premium', 'internal', () => rate(buildRatingRequest(plan.basis, plan.driverKeys, profiles), rateTables));
       } catch (error) {
-        if (error instanceof RatingError) return { rejected: `cannot rate: ${error.message}` };
-        throw error;
+        // The car changed hands all the same: its coverage is stored unrated, visible and queued
+        // for an underwriter, rather than refused (which only a dead letter would remember).
+        if (!(error instanceof RatingError)) throw error;
+        unrated = { reason: `cannot rate: ${error.message}` };
       }
     }
 
-    return eventWrite({ event, current, plan, rating, stale, driverLinks, recordedAt: now().toISOString() });
+    return eventWrite({ event, current, plan, rating, ...(unrated ? { unrated } : {}), stale, driverLinks, recordedAt: now().toISOString() });
   }
 }

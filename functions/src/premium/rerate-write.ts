@@ -1,9 +1,10 @@
 // The records one re-rate produces, built without I/O: the re-rate history record (filed right after
 // the event whose coverage it re-rates), its marker, and the next current coverage.
+import type { RecordKind } from '@lease-premium/events';
 import type { RatingResult } from '../rating';
-import { needsReviewOf, summarize, type CurrentCoverage, type DriverChange, type HistoryRecord, type RatingBasis, type RerateMarker } from '../storage/vehicle-records';
+import { summarize, type CurrentCoverage, type DriverChange, type HistoryRecord, type RatingBasis, type RerateMarker } from '../storage/vehicle-records';
 import { eventHistoryRowKey, rerateHistoryRowKey } from '../storage/vehicles-repository';
-import { reviewEntry } from './review-entry';
+import { reviewEffects } from './review-entry';
 import { hasSideEffects } from './side-effects';
 
 export function describeChange(change: DriverChange): string {
@@ -28,7 +29,7 @@ export interface RerateWriteInput {
 
 export function rerateWrite({ coverage, basis, rating, change, recordedAt }: RerateWriteInput): { history: HistoryRecord; marker: RerateMarker; next: CurrentCoverage } {
   const revision = coverage.revision + 1;
-  const history: HistoryRecord = {
+  const history: HistoryRecord & { kind: RecordKind } = {
     assetId: coverage.assetId,
     rowKey: rerateHistoryRowKey(eventHistoryRowKey(coverage.ledger), revision),
     kind: 're-rate',
@@ -43,7 +44,7 @@ export function rerateWrite({ coverage, basis, rating, change, recordedAt }: Rer
     cause: change,
     recordedAt,
   };
-  const effects = { indexRemove: [], ...(needsReviewOf(history) ? { review: reviewEntry(history) } : {}) };
+  const effects = { indexRemove: [], ...reviewEffects(coverage, history) };
   const marker: RerateMarker = {
     driverKey: change.driverKey,
     revision: change.revision,

@@ -1,29 +1,45 @@
 // The outbox of an applied event or re-rate: writes outside the car's partition (removing driver ->
-// vehicle links a closure or hand-over ended, review queue entries). The marker committed with the
+// vehicle links a closure or hand-over ended, review queue entries: a record to review joins the open
+// listing, the item it supersedes leaves it). The marker committed with the
 // history record lists them; the writer performs them right after the commit, and every redelivery
 // of the event performs them again (a crash may have interrupted the first run). All are idempotent:
 // a removed link answers 404, a review entry is rewritten with the same content. Nothing marks them
 // done: that write cost a request per event to save a few on the rare redelivery.
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import type { ReviewQueueRepository } from '../storage/review-queue-repository';
-import type { EventMarker, RerateMarker, SideEffects as SideEffectList } from '../storage/vehicle-records';
+import { currentNeedsReview, type EventMarker, type RerateMarker, type ReviewEntry, type SideEffects as SideEffectList } from '../storage/vehicle-records';
+import type { VehiclesRepository } from '../storage/vehicles-repository';
 
 export class SideEffects {
   constructor(
     private readonly driverVehicles: DriverVehiclesRepository,
     private readonly reviewQueue: ReviewQueueRepository,
+    private readonly vehicles: VehiclesRepository,
   ) {}
 
   async complete(assetId: string, marker: EventMarker | RerateMarker): Promise<void> {
     if (marker.sideEffectsDone) return; // nothing to do (or, in markers stored by older versions, done)
-    const { indexRemove, linkEtags, review } = marker.sideEffects;
+    const { indexRemove, linkEtags, review, supersededReview } = marker.sideEffects;
     await Promise.all([
       ...indexRemove.map((driverKey) => this.driverVehicles.unlinkIfBefore(driverKey, assetId, marker.historyRowKey, linkEtags?.[driverKey])),
-      ...(review ? [this.reviewQueue.put(review)] : []),
+      ...(review ? [this.listOpen(review)] : []),
+      ...(supersededReview ? [this.reviewQueue.removeOpen(assetId, supersededReview)] : []),
     ]);
+  }
+
+  /**
+   * Lists the item as open, then checks that it still is: a redelivery may run long after a newer
+   * record or a resolution ended it. Whoever ends an item commits that first and removes the open
+   * row after, so either this check sees the end or that removal comes after this write.
+   */
+  private async listOpen(entry: ReviewEntry): Promise<void> {
+    await this.reviewQueue.putOpen(entry);
+    const current = await this.vehicles.readCurrent(entry.assetId);
+    const open = current !== undefined && current.value.historyRowKey === entry.historyRowKey && currentNeedsReview(current.value);
+    if (!open) await this.reviewQueue.removeOpen(entry.assetId, entry.historyRowKey);
   }
 }
 
 export function hasSideEffects(effects: SideEffectList): boolean {
-  return effects.indexRemove.length > 0 || effects.review !== undefined;
+  return effects.indexRemove.length > 0 || effects.review !== undefined || effects.supersededReview !== undefined;
 }

@@ -4,13 +4,15 @@
 //   "h~<...event key...>~r~<rev>"  re-rate records, right after the event whose coverage they re-rate
 //   "evt~<txid>"                   processed-event marker: the stored outcome of that event
 //   "rr~<driver>~<revision>"       processed re-rate marker: one per driver-history revision
-import type { ExtrasDropped, LeaseMetadata, PremiumSummary, ProcessedOutcome, RecordKind, VehicleAsset } from '@lease-premium/events';
+//   "rv~<history row key>"         review-resolution marker: how an underwriter resolved that record
+import type { ExtrasDropped, LeaseMetadata, PremiumSummary, ProcessedOutcome, RecordKind, Unrated, VehicleAsset } from '@lease-premium/events';
 import type { RatingResult } from '../rating';
 
 export type CoverageStatus = 'registered' | 'active' | 'closed';
-export type HistoryKind = RecordKind;
+/** Event and re-rate records (what a webhook result names), and an underwriter's resolution. */
+export type HistoryKind = RecordKind | 'review-resolution';
 export type EventOutcomeKind = ProcessedOutcome;
-export type { PremiumSummary };
+export type { PremiumSummary, Unrated };
 
 /** Extra (open) fields of the ledger documents left out of this record, by document (see boundExtras). */
 export interface DroppedExtras {
@@ -30,6 +32,28 @@ export interface RatingBasis {
   vehicle: VehicleAsset;
   lease: LeaseMetadata | null;
   transferDate: string;
+}
+
+
+/** An amount in major units as a decimal string with 2 places ("1234.50"), and its ISO 4217 currency. */
+export interface MoneyAmount {
+  amount: string;
+  currency: string;
+}
+
+/** An underwriter's decision on a record that needed review (also the "rv~" marker's document). */
+export interface ReviewResolution {
+  decision: 'approve' | 'override';
+  reason: string;
+  /** Who resolved it, as the caller identified them. */
+  resolvedBy: string;
+  resolvedAt: string;
+  /** The annual premium in force instead of the rated one (override only). */
+  annualPremium?: MoneyAmount;
+  /** The history record resolved. */
+  reviewedRowKey: string;
+  /** The review-resolution history record. */
+  recordRowKey: string;
 }
 
 /** A change of a driver's history that caused a re-rate (never the profile itself: it holds a date of birth). */
@@ -58,6 +82,10 @@ export interface CurrentCoverage {
   premium?: PremiumSummary;
   /** Extra review reasons this app adds to the engine's (e.g. unverified ledger signatures). */
   reviewReasons: string[];
+  /** The engine could not price this coverage (active, without a premium); see unratedOf. */
+  unrated?: Unrated;
+  /** The underwriter's resolution of the record that set this coverage; see resolutionOf. */
+  resolution?: ReviewResolution;
   /**
    * ETag of each driver's DriverVehicles link as the event that rated them wrote it (absent in rows
    * written before links were tracked): ending the lease removes an unchanged link in one request.
@@ -89,7 +117,11 @@ export interface HistoryRecord {
   stale: boolean;
   basis?: RatingBasis;
   rating?: RatingResult;
+  /** Premium records the engine could not price: why (the record has no rating). */
+  unrated?: Unrated;
   reviewReasons: string[];
+  /** Review-resolution records: the decision. */
+  resolution?: ReviewResolution;
   /** Re-rates: why, and the driver-history change that caused it. */
   reason?: string;
   cause?: DriverChange;
@@ -99,7 +131,6 @@ export interface HistoryRecord {
 }
 
 export interface ReviewEntry {
-  bucket: string;
   assetId: string;
   historyRowKey: string;
   transactionId: string;
@@ -107,6 +138,9 @@ export interface ReviewEntry {
   reasons: string[];
   annualPremiumMinor?: number;
   currency?: string;
+  unrated?: Unrated;
+  /** Absent in entries stored by earlier versions. */
+  driverKeys?: string[];
   recordedAt: string;
 }
 
@@ -117,11 +151,14 @@ export interface SideEffects {
   /** The ETags those links had when written (where the coverage knew them): one conditional delete each. */
   linkEtags?: Record<string, string>;
   review?: ReviewEntry;
+  /** The car's previous review item (a history row key) this record supersedes: it leaves the open queue. */
+  supersededReview?: string;
 }
 
 export interface RecordSummary {
-  kind: HistoryKind;
+  kind: RecordKind;
   premium?: PremiumSummary;
+  unrated?: Unrated;
 }
 
 /** A processed-work marker: the stored outcome, plus the outbox of writes outside the car's partition. */
@@ -148,9 +185,10 @@ export interface RerateMarker extends WorkMarker {
   revision: number;
 }
 
-export function summarize(record: HistoryRecord): RecordSummary {
+/** The summary of an event or re-rate record (a review resolution is not one). */
+export function summarize(record: HistoryRecord & { kind: RecordKind }): RecordSummary {
   const { rating } = record;
-  if (!rating) return { kind: record.kind };
+  if (!rating) return { kind: record.kind, ...(record.unrated ? { unrated: record.unrated } : {}) };
   return {
     kind: record.kind,
     premium: {
@@ -167,13 +205,29 @@ export function summarize(record: HistoryRecord): RecordSummary {
 }
 
 export function reviewReasonsOf(record: HistoryRecord): string[] {
-  return [...(record.rating?.reviewReasons ?? []), ...record.reviewReasons];
+  return [...(record.rating?.reviewReasons ?? []), ...(record.unrated ? [record.unrated.reason] : []), ...record.reviewReasons];
 }
 
 export function needsReviewOf(record: HistoryRecord): boolean {
-  return (record.rating?.needsReview ?? false) || record.reviewReasons.length > 0;
+  return (record.rating?.needsReview ?? false) || record.unrated !== undefined || record.reviewReasons.length > 0;
 }
 
+/**
+ * The resolution in force: only the one of the record that set the coverage. A later event or
+ * re-rate sets another record (re-rates copy the coverage, resolution included), which ends it.
+ */
+export function resolutionOf(current: CurrentCoverage): ReviewResolution | undefined {
+  return current.resolution?.reviewedRowKey === current.historyRowKey ? current.resolution : undefined;
+}
+
+/** Why the coverage in force has no premium (a re-rate that priced it keeps the copied field). */
+export function unratedOf(current: CurrentCoverage): Unrated | undefined {
+  return current.status === 'active' && !current.premium ? current.unrated : undefined;
+}
+
+/** True while the record that set the coverage needs review and no underwriter has resolved it. */
 export function currentNeedsReview(current: CurrentCoverage): boolean {
+  if (resolutionOf(current)) return false;
+  if (unratedOf(current)) return true;
   return current.premium?.needsReview ?? current.reviewReasons.length > 0;
 }

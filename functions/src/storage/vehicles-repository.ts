@@ -17,6 +17,7 @@ import {
   type HistoryRecord,
   type LedgerPoint,
   type RerateMarker,
+  type ReviewResolution,
 } from './vehicle-records';
 
 const CURRENT_ROW = 'current';
@@ -30,6 +31,15 @@ export function eventHistoryRowKey(point: LedgerPoint): string {
 
 export function rerateHistoryRowKey(baseRowKey: string, coverageRevision: number): string {
   return `${baseRowKey}~r~${padNumber(coverageRevision, 8)}`;
+}
+
+/** Review resolutions share the coverage-revision sequence of re-rates, so history stays in the order it happened. */
+export function resolutionHistoryRowKey(baseRowKey: string, coverageRevision: number): string {
+  return rerateHistoryRowKey(baseRowKey, coverageRevision);
+}
+
+function resolutionMarkerRowKey(reviewedRowKey: string): string {
+  return `rv~${reviewedRowKey}`;
 }
 
 function eventMarkerRowKey(transactionId: string): string {
@@ -56,6 +66,8 @@ export interface CoverageWrite {
   current?: { value: CurrentCoverage; etag: string | undefined };
   eventMarker?: EventMarker;
   rerateMarker?: RerateMarker;
+  /** "create": a second resolution of the same record gets 409. */
+  resolutionMarker?: ReviewResolution;
 }
 
 type Row = Record<string, unknown>;
@@ -78,6 +90,11 @@ export class VehiclesRepository {
     return { ...(current ? { current } : {}), ...(marker ? { marker } : {}) };
   }
 
+  /** How an underwriter resolved a history record, if they did (a point read). */
+  readResolution(assetId: string, reviewedRowKey: string): Promise<ReviewResolution | undefined> {
+    return this.readDoc<ReviewResolution>(assetId, resolutionMarkerRowKey(reviewedRowKey), 'read review resolution');
+  }
+
   async readCurrent(assetId: string): Promise<Versioned<CurrentCoverage> | undefined> {
     const row = await this.readRow(assetId, CURRENT_ROW, 'read current coverage');
     return row && { value: docOf<CurrentCoverage>(row), etag: row.etag };
@@ -98,6 +115,10 @@ export class VehiclesRepository {
     if (write.rerateMarker) {
       const m = write.rerateMarker;
       actions.push(['create', { partitionKey: pk, rowKey: rerateMarkerRowKey(m.driverKey, m.revision), ...packJson('doc', m) }]);
+    }
+    if (write.resolutionMarker) {
+      const m = write.resolutionMarker;
+      actions.push(['create', { partitionKey: pk, rowKey: resolutionMarkerRowKey(m.reviewedRowKey), decision: m.decision, ...packJson('doc', m) }]);
     }
     if (write.current) {
       const entity = currentEntity(pk, write.current.value);
