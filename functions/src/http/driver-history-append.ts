@@ -2,7 +2,7 @@
 // validate the path key and the body, append, and answer 201 when added, 200 when the same item was
 // already recorded (a retry), 404 for an unknown driver.
 import type { HttpHandler } from '@azure/functions';
-import { parseWith, type Parsed } from '@lease-premium/events';
+import { parseWith, type Parsed, type ValidationIssue } from '@lease-premium/events';
 import type { z } from 'zod';
 import { MAX_BODY_BYTES } from '../app-services';
 import type { DriverChangeResult } from '../premium/driver-service';
@@ -16,8 +16,15 @@ export function driverHistoryAppendHandler<S extends z.ZodType>(
   schema: S,
   what: string,
   append: (driverKey: string, item: z.output<S>) => Promise<DriverChangeResult | undefined>,
+  /** Rules the schema cannot know (e.g. the rate table's currency): issues make a 400. */
+  check: (item: z.output<S>) => ValidationIssue[] = () => [],
 ): HttpHandler {
-  const parse = (input: unknown): Parsed<z.output<S>> => parseWith(schema, input);
+  const parse = (input: unknown): Parsed<z.output<S>> => {
+    const parsed = parseWith(schema, input);
+    if (!parsed.ok) return parsed;
+    const issues = check(parsed.value);
+    return issues.length > 0 ? { ok: false, issues } : parsed;
+  };
   return withErrorHandling(async (request) => {
     const key = driverKeyParam(request);
     if (!key.ok) return key.response;

@@ -111,7 +111,7 @@ export function checkTableRules(table: RateTable): TableIssue[] {
 
   const f = table.factors;
   checkAppliesTo(f.territory.appliesTo, table.coverages, 'factors.territory.appliesTo', issues);
-  checkKeys(f.territory.values, [f.territory.unresolvedPriceAs, table.unknownDriver.profile.territory], 'factors.territory.values', issues);
+  checkKeys(f.territory.values, [table.unknownDriver.profile.territory, ...Object.keys(f.territory.jurisdictions)], 'factors.territory.values', issues);
   for (const name of ['driverAge', 'yearsLicensed', 'priorInsurance', 'annualMileage', 'vehicleSymbol', 'vehicleAge'] as const) {
     checkAppliesTo(f[name].appliesTo, table.coverages, `factors.${name}.appliesTo`, issues);
     checkBands(f[name].bands, `factors.${name}.bands`, issues, name !== 'driverAge');

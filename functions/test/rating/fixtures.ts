@@ -57,13 +57,18 @@ export function euTableJson(): any {
   return structuredClone(euTable);
 }
 
-/** The breakdown line of one factor on one coverage of the annual (first-term) premium. */
-export function factorLine(result: RatingResult, factor: string, coverage: 'LIAB' | 'COLL' | 'COMP' = 'LIAB'): BreakdownLine {
-  const line = result.breakdown.find((l) => l.step === 'factor' && l.factor === factor && l.coverage === coverage);
-  if (!line) throw new Error(`no ${factor} line on ${coverage}`);
+/** Lines of one term (1-based; the first by default; a lease with no terms has untermed annual lines). */
+function ofTerm(line: BreakdownLine, term: number): boolean {
+  return (line.term ?? 1) === term;
+}
+
+/** The breakdown line of one factor on one coverage of a term's annual premium (the first term by default). */
+export function factorLine(result: RatingResult, factor: string, coverage: 'LIAB' | 'COLL' | 'COMP' = 'LIAB', term = 1): BreakdownLine {
+  const line = result.breakdown.find((l) => l.step === 'factor' && l.factor === factor && l.coverage === coverage && ofTerm(l, term));
+  if (!line) throw new Error(`no ${factor} line on ${coverage} in term ${term}`);
   return line;
 }
 
-export function lines(result: RatingResult, step: string): BreakdownLine[] {
-  return result.breakdown.filter((l) => l.step === step);
+export function lines(result: RatingResult, step: string, term = 1): BreakdownLine[] {
+  return result.breakdown.filter((l) => l.step === step && ofTerm(l, term));
 }
