@@ -1,4 +1,4 @@
-// Every relativity for one driver at one term start, in the model's fixed order (§7.3 step 2):
+// Every relativity for one driver at one term start, in a fixed order:
 // territory, driverAge, yearsLicensed, driverRecord (+ CRM surcharges), priorInsurance,
 // annualMileage, usage, vehicleLiabilityClass, vehicleSymbol, vehicleAge, liabilityLimit, deductible.
 // Multiplication is exact, so the order only matters for reading the breakdown.

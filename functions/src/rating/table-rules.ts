@@ -1,6 +1,5 @@
-// Cross-field rules of one rate-table version, after its structure parsed (rating-model.md §7.9
-// "Table governance"): complete coverages, bands that tile their domain, factor bounds, lookups
-// that cover every value the engine can ask for.
+// Cross-field rules of one rate-table version, after its structure parsed: complete coverages,
+// bands that tile their domain, factor bounds, lookups that cover every value the engine can ask for.
 import { Dec } from './decimal';
 import type { RateBand, RateTable } from './table-schema';
 import { COVERAGES } from './types';
@@ -10,7 +9,7 @@ export interface TableIssue {
   message: string;
 }
 
-/** §7.6: every relativity must lie in [0.25, 5.00]. */
+/** Every relativity must lie in [0.25, 5.00]: a guard against typos (a 0.025 or 50.0 is never meant). */
 const FACTOR_MIN = new Dec('0.25');
 const FACTOR_MAX = new Dec('5.00');
 

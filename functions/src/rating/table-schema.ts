@@ -1,10 +1,10 @@
-// The JSON shape of one rate-table version (rating-model.md §7.9, adapted to contracts.md §3 inputs).
+// The JSON shape of one rate-table version (inputs as in types.ts).
 // Structure only; the cross-field rules (bands, coverages, protected attributes, effective ranges)
-// live in table-rules.ts. Factors are decimal STRINGS: a JSON number is rejected (§7.11).
+// live in table-rules.ts. Factors are decimal STRINGS: a JSON number is rejected (binary floats are never exact).
 import { z } from 'zod';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
-/** Relativity: decimal string, at most 4 decimals (§7.4), bounds [0.25, 5.00] checked in table-rules. */
+/** Relativity: decimal string, at most 4 decimals, bounds [0.25, 5.00] checked in table-rules. */
 const FactorValue = z.string({ error: 'must be a decimal string such as "1.15", not a JSON number' }).regex(/^\d+(\.\d{1,4})?$/, 'must be a decimal string with at most 4 decimals, e.g. "1.15" (not a JSON number)');
 /** Money in major units as a decimal string, e.g. "45.00". */
 const Money = z.string({ error: 'must be a decimal string in major units such as "45.00", not a JSON number' }).regex(DECIMAL, 'must be a non-negative decimal string in major units, e.g. "45.00"');

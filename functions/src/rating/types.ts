@@ -1,4 +1,4 @@
-// Public types of the rating engine (contracts.md §3). Dates are ISO "YYYY-MM-DD" strings, money is
+// Public types of the rating engine. Dates are ISO "YYYY-MM-DD" strings, money is
 // integer minor units of `currency`, factors and other decimals are strings (never JS floats).
 
 export type Coverage = 'LIAB' | 'COLL' | 'COMP';

@@ -1,8 +1,8 @@
-// Shared inputs for the rating tests: the reference's worked example (rating-model.md §7.10) and
+// Shared inputs for the rating tests: the worked example (us-illustrative) and
 // small builders around it.
 import type { DriverFacts, RatingRequest } from '../../src/rating';
 
-/** The §7.10 lessee: DOB 2001-02-10, licensed 2021-09-01, one at-fault claim, one 1-point speeding, continuously insured. */
+/** The worked-example lessee: DOB 2001-02-10, licensed 2021-09-01, one at-fault claim, one 1-point speeding, continuously insured. */
 export function workedExampleDriver(overrides: Partial<DriverFacts> = {}): DriverFacts {
   return {
     driverKey: 'lessee-A',
@@ -17,7 +17,7 @@ export function workedExampleDriver(overrides: Partial<DriverFacts> = {}): Drive
 }
 
 /**
- * §7.10: 2024 SUV, price new 32,000 USD, standard class; lease 2024-03-01 to 2027-02-28, transferred
+ * Worked example: 2024 SUV, price new 32,000 USD, standard class; lease 2024-03-01 to 2027-02-28, transferred
  * 2025-07-15; 15,000 miles a year = 24,140 km (14,999.90 mi, band 12,001-15,000); commute.
  */
 export function workedExampleRequest(overrides: Partial<RatingRequest> = {}): RatingRequest {

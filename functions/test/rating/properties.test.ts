@@ -160,7 +160,7 @@ describe('rating properties', () => {
     );
   });
 
-  it('shuffling the factor order inside a coverage gives the same coverage premium (§7.11)', () => {
+  it('shuffling the factor order inside a coverage gives the same coverage premium', () => {
     fc.assert(
       fc.property(requestArb, fc.func(fc.integer()), (r, order) => {
         const request = normalizeRequest(requestFrom(r, [driverFrom('d', r.facts)]), r.currency);

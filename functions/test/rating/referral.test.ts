@@ -1,4 +1,4 @@
-// Refer-to-underwriter conditions (§7.3 step 1): the result is REFER with a reason and still
+// Refer-to-underwriter conditions: the result is REFER with a reason and still
 // priced. Unratable input is a RatingError naming the field.
 import { builtInRateTableSet, loadRateTableSet, rate, RatingError } from '../../src/rating';
 import { cleanDriver, factorLine, lines, usTableJson, workedExampleDriver, workedExampleRequest } from './fixtures';

@@ -136,7 +136,7 @@ describe('versioned sets', () => {
     const result = rate(workedExampleRequest(), set);
     expect(result.terms.map((t) => t.tableVersion)).toEqual(['2025.07.0', '2026.07.0']);
     expect(result.tableVersion).toBe('2025.07.0');
-    // Term 1 unchanged (§7.10); term 2 LIAB annual 624 × 1.15 × 1.10 × 1.05 × 1.495 × 1.05 = 1301.0527530 -> 1301.05, × 228/365 = 812.71.
+    // Term 1 unchanged (worked example); term 2 LIAB annual 624 × 1.15 × 1.10 × 1.05 × 1.495 × 1.05 = 1301.0527530 -> 1301.05, × 228/365 = 812.71.
     expect(result.annualPremiumMinor).toBe(239231);
     const term2Liab = result.breakdown.find((l) => l.step === 'termCoverage' && l.coverage === 'LIAB' && l.term === 2);
     expect(term2Liab?.amountMinor).toBe(81271);

@@ -40,7 +40,7 @@ describe('splitTerms', () => {
 });
 
 describe('pro-rata over leap years', () => {
-  it('a full 366-day term (2027-07-15 -> 2028-07-15) equals the annual premium exactly (§7.11)', () => {
+  it('a full 366-day term (2027-07-15 -> 2028-07-15) equals the annual premium exactly', () => {
     const result = rate(workedExampleRequest({ transferDate: '2027-07-15', lease: { startDate: '2027-01-01', endDate: '2028-07-15', annualMileageKm: 24_140, usage: 'commute' } }), tables);
     expect(result.terms).toHaveLength(1);
     expect(result.terms[0]).toMatchObject({ days: 366, yearDays: 366 });

@@ -1,10 +1,10 @@
-// Golden: rating-model.md §7.10 worked example, every figure checked by hand with exact decimals.
+// Golden: the worked example on us-illustrative, every figure checked by hand with exact decimals.
 import { builtInRateTableSet, rate } from '../../src/rating';
 import { factorLine, lines, workedExampleRequest } from './fixtures';
 
 const tables = builtInRateTableSet('us-illustrative');
 
-describe('§7.10 worked example (us-illustrative)', () => {
+describe('worked example (us-illustrative)', () => {
   const result = rate(workedExampleRequest(), tables);
 
   it('prices term 1 exactly: LIAB 1330.62, COLL 855.69, COMP 161.00, annual 2392.31', () => {
