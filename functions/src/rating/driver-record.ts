@@ -52,8 +52,13 @@ export function describeViolation(violation: ViolationFact): string {
   return `violations[${violation.iso} ${violation.code} ${violation.points}pt]`;
 }
 
+/** Incidents named in one breakdown line: the count is always exact, the list stops here (bounded record size). */
+const MAX_LISTED = 5;
+
 function listOr(items: string[], none: string): string {
-  return items.length > 0 ? items.join(', ') : none;
+  if (items.length === 0) return none;
+  const shown = items.slice(0, MAX_LISTED).join(', ');
+  return items.length > MAX_LISTED ? `${shown} and ${items.length - MAX_LISTED} more` : shown;
 }
 
 function meritRecord(driver: DriverInput, termStart: CalendarDate, record: MeritRecord, table: RateTable): DriverRecordResult {

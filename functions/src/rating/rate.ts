@@ -14,8 +14,11 @@ import type { RateTable, RateTableSet } from './table-schema';
 import { splitTerms, type PolicyTerm } from './terms';
 import { RatingError, type BreakdownLine, type RatingRequest, type RatingResult, type RatingTerm } from './types';
 
-/** Guard against absurd lease end dates; the table's referral.maxLeaseTerms refers far earlier. */
-const MAX_TERMS = 50;
+/**
+ * Guard against absurd lease end dates (the table's referral.maxLeaseTerms refers far earlier); with
+ * MAX_DRIVERS it bounds the breakdown (every term carries its own lines) well inside a stored record.
+ */
+export const MAX_TERMS = 20;
 
 interface DriverTerm {
   version: PricedVersion;

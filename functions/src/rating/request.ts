@@ -63,6 +63,9 @@ export interface PreviousTerm {
   tableVersion: string;
 }
 
+/** Drivers on one output the engine rates (each is rated for every term: bounds the work and the breakdown). */
+export const MAX_DRIVERS = 10;
+
 const RATING_CLASSES: readonly string[] = ['standard', 'high-performance', 'large'];
 const USAGES: readonly string[] = ['pleasure', 'commute', 'business'];
 
@@ -171,6 +174,7 @@ export function normalizeRequest(request: RatingRequest, currency: string): Norm
     lease = { startDate, endDate, annualMileageKm: integer(request.lease.annualMileageKm, 'lease.annualMileageKm', 0), usage: request.lease.usage };
   }
   if (!Array.isArray(request.drivers) || request.drivers.length === 0) throw new RatingError('must list at least one driver', 'drivers');
+  if (request.drivers.length > MAX_DRIVERS) throw new RatingError(`lists ${request.drivers.length} drivers, more than ${MAX_DRIVERS} on one car: not a plausible lease`, 'drivers');
   const drivers = request.drivers.map((driver, i) => normalizeDriver(driver, `drivers[${i}]`, currency));
   drivers.sort((a, b) => (a.driverKey < b.driverKey ? -1 : a.driverKey > b.driverKey ? 1 : 0));
   drivers.forEach((driver, i) => {

@@ -1,6 +1,7 @@
 // Refer-to-underwriter conditions: the result is REFER with a reason and still
 // priced. Unratable input is a RatingError naming the field.
 import { builtInRateTableSet, loadRateTableSet, rate, RatingError } from '../../src/rating';
+import { packJson } from '../../src/storage/packed-json';
 import { cleanDriver, factorLine, lines, usTableJson, workedExampleDriver, workedExampleRequest } from './fixtures';
 
 const component = (result: ReturnType<typeof rate>, factor: string) => lines(result, 'driverRecordComponent').find((l) => l.factor === factor)!;
@@ -137,5 +138,27 @@ describe('unratable input', () => {
     const json = usTableJson();
     json.effectiveFrom = '2026-01-01';
     expect(() => rate(workedExampleRequest(), loadRateTableSet([json]))).toThrow('transferDate: no version of rate table us-illustrative is in force on 2025-07-15');
+  });
+});
+
+describe('bounded results', () => {
+  it('refuses more than 20 terms and more than 10 drivers; the largest result that remains still fits a stored record', () => {
+    const lease = (endDate: string) => ({ startDate: '2024-03-01', endDate, annualMileageKm: 20_000, usage: 'commute' as const });
+    expect(() => rate(workedExampleRequest({ lease: lease('2045-07-16') }), tables)).toThrow(/^lease.endDate: the lease needs more than 20 policy terms/);
+    const drivers = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        cleanDriver(`driver-${String(i).padStart(40, '0')}`, {
+          claims: Array.from({ length: 1000 }, (_, c) => ({ date: `2024-${String((c % 12) + 1).padStart(2, '0')}-10`, atFault: true, amountMinor: 500_000 + c })),
+          violations: Array.from({ length: 1000 }, (_, v) => ({ date: `2025-${String((v % 6) + 1).padStart(2, '0')}-01`, points: 1, code: 'SPEEDING_LE_10' })),
+        }),
+      );
+    expect(() => rate(workedExampleRequest({ drivers: drivers(11) }), tables)).toThrow(/^drivers: lists 11 drivers, more than 10 on one car/);
+    const largest = rate(workedExampleRequest({ lease: lease('2045-07-15'), drivers: drivers(10) }), tables);
+    expect(largest.terms).toHaveLength(20);
+    // Incidents are counted in full but named five at a time, so a long history cannot swell every line.
+    expect(factorLine(largest, 'driverRecord').source.driverFact).toMatch(/ and \d+ more; /);
+    const json = JSON.stringify(largest);
+    expect(json.length).toBeLessThan(450_000);
+    expect(() => packJson('rating', largest)).not.toThrow();
   });
 });
