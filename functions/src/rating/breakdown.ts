@@ -106,7 +106,9 @@ export function rerateLines(version: PricedVersion, term: PolicyTerm, index: num
   return lines;
 }
 
-export function termPremiumLine(version: PricedVersion, term: PolicyTerm, index: number, total: Dec, annual: Dec, note: string): BreakdownLine {
+/** `annual`: the annual premium the term was priced on; null when the whole term kept its previous charge. */
+export function termPremiumLine(version: PricedVersion, term: PolicyTerm, index: number, total: Dec, annual: Dec | null, note: string): BreakdownLine {
   const { table } = version;
-  return money('termPremium', total, table, tagOf(version, index + 1), { tableRow: `${table.id}@${table.version}`, note: `${termLabel(term, index)}: ${term.days}/${term.yearDays} days, annual at term start ${formatMoney(annual, table)}${note}` });
+  const basis = annual === null ? 'wholly elapsed: the previous charge' : `annual at term start ${formatMoney(annual, table)}`;
+  return money('termPremium', total, table, tagOf(version, index + 1), { tableRow: `${table.id}@${table.version}`, note: `${termLabel(term, index)}: ${term.days}/${term.yearDays} days, ${basis}${note}` });
 }

@@ -133,7 +133,7 @@ function chargedTermLines(charged: ChargedTerm, index: number, rated: RatedDrive
     lines.push(...rerateLines(priced.version, term, index, split, rerated, priced.premium.total));
     note = split.elapsed.length > 0 ? '; elapsed days at the previous charge + re-rated days pro rata' : '';
   }
-  lines.push(termPremiumLine(priced.version, term, index, charged.total, priced.annual.annual, note));
+  lines.push(termPremiumLine(priced.version, term, index, charged.total, wholeTermElapsed ? null : priced.annual.annual, note));
   return lines;
 }
 
@@ -171,8 +171,8 @@ export function rate(request: RatingRequest, tables: RateTableSet): RatingResult
   const rated = req.drivers.map((driver) => rateDriver(driver, req, tables, terms));
   for (const r of rated) reasons.push(...r.reasons.map((reason) => `driver ${r.driver.driverKey}: ${reason}`));
   const charged = terms.map((term, index) => chargeTerm(term, index, rated, req));
-  const firstChosen = charged[0]?.chosen ?? rated.reduce(riskier((r) => r.first));
-  const annuals = charged.length > 0 ? charged.map((c) => c.priced) : [firstChosen.first];
+  const noTerms = rated.reduce(riskier((r) => r.first));
+  const annuals = charged.length > 0 ? charged.map((c) => c.priced) : [noTerms.first];
   for (const { annual, version } of annuals) {
     if (annual.annual.greaterThan(version.table.referral.annualPremiumAbove)) {
       reasons.push(`annual premium ${money(annual.annual, version.table)} is above ${money(new Dec(version.table.referral.annualPremiumAbove), version.table)}`);
@@ -180,12 +180,14 @@ export function rate(request: RatingRequest, tables: RateTableSet): RatingResult
   }
   const reviewReasons = [...new Set(reasons)];
 
-  const first = charged[0]?.priced ?? firstChosen.first;
+  // The term in force: the first, or for a re-rate the first one not wholly elapsed.
+  const inForce = charged.find((c) => c.split === null || c.split.reratedFrom !== null) ?? charged.at(-1);
+  const first = inForce?.priced ?? noTerms.first;
   const firstTable = first.version.table;
   const breakdown =
     charged.length > 0
       ? charged.flatMap((c, index) => chargedTermLines(c, index, rated))
-      : [...selectionLines(rated, firstChosen, (r) => r.first, undefined), ...annualLines(first.version, first.factors.components, first.annual)];
+      : [...selectionLines(rated, noTerms, (r) => r.first, undefined), ...annualLines(first.version, first.factors.components, first.annual)];
 
   return {
     outcome: reviewReasons.length > 0 ? 'REFER' : 'RATED',
@@ -195,7 +197,7 @@ export function rate(request: RatingRequest, tables: RateTableSet): RatingResult
     tableId: firstTable.id,
     tableVersion: firstTable.version,
     tableSha256: first.version.sha256,
-    ratedDriverKey: firstChosen.driver.driverKey,
+    ratedDriverKey: (inForce?.chosen ?? noTerms).driver.driverKey,
     annualPremiumMinor: toMinor(first.annual.annual, firstTable),
     terms: charged.map((c): RatingTerm => ({
       start: formatIsoDate(c.term.start),

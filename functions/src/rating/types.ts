@@ -81,7 +81,7 @@ export interface RatingTerm {
   elapsedMinor?: number;
   /** Extension: days in the policy year starting on this term's anniversary (the pro-rata denominator). */
   yearDays: number;
-  /** Extension: the annual premium at this term's start (re-rated: age, vehicle age, incidents). */
+  /** Extension: the annual premium at this term's start with the facts rated now (age, vehicle age, incidents); a wholly elapsed term keeps its previous premiumMinor. */
   annualPremiumMinor: number;
 }
 
@@ -115,13 +115,17 @@ export interface RatingResult {
   currency: string;
   tableId: string;
   tableVersion: string;
-  /** The driver charged for the first term (each term names its own: terms[i].ratedDriverKey). */
+  /**
+   * The driver charged for the term in force: the first term, or for a re-rate the first term not
+   * wholly elapsed (each term names its own: terms[i].ratedDriverKey). annualPremiumMinor,
+   * tableVersion and tableSha256 are that term's too.
+   */
   ratedDriverKey: string;
   annualPremiumMinor: number;
   terms: RatingTerm[];
   leaseTotalMinor: number;
   breakdown: BreakdownLine[];
-  /** Extension: sha256 of the canonical JSON of the first term's table version. */
+  /** Extension: sha256 of the canonical JSON of the table version in force (see ratedDriverKey). */
   tableSha256: string;
 }
 

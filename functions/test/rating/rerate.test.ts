@@ -78,3 +78,12 @@ describe('re-rating mid-lease', () => {
     );
   });
 });
+
+describe('the premium in force after a re-rate', () => {
+  it('is the annual premium of the term the effective date falls in', () => {
+    const result = rerated({ drivers: [workedExampleDriver({ territory: 'rural' })] }, '2026-09-01');
+    expect(result.terms[0]).toMatchObject({ premiumMinor: 239231, elapsedMinor: 239231 });
+    expect(result.annualPremiumMinor).toBe(result.terms[1]!.annualPremiumMinor);
+    expect(result.ratedDriverKey).toBe(result.terms[1]!.ratedDriverKey);
+  });
+});
