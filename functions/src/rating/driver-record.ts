@@ -55,6 +55,9 @@ export function describeViolation(violation: ViolationFact): string {
 /** Incidents named in one breakdown line: the count is always exact, the list stops here (bounded record size). */
 const MAX_LISTED = 5;
 
+/** Reference years shown in the CRM path note. */
+const MAX_PATH_YEARS = 20;
+
 function listOr(items: string[], none: string): string {
   if (items.length === 0) return none;
   const shown = items.slice(0, MAX_LISTED).join(', ');
@@ -169,7 +172,9 @@ function crmRecord(driver: DriverInput, termStart: CalendarDate, usage: VehicleU
     const responsible = crmClaims(driver.claims);
     const allTrips = record.crm.allTripsUsages.includes(usage);
     const result = computeCrm({ insuredPeriods: driver.insuredPeriods, claims: responsible, allTrips }, termStart, record.crm);
-    const path = [record.crm.initial, ...result.years.map(yearLabel)];
+    const labels = result.years.map(yearLabel);
+    // The last MAX_PATH_YEARS years explain the coefficient; older ones are counted, not listed (bounded line size).
+    const path = labels.length > MAX_PATH_YEARS ? [record.crm.initial, `… ${labels.length - MAX_PATH_YEARS} earlier years`, ...labels.slice(-MAX_PATH_YEARS)] : [record.crm.initial, ...labels];
     const insuredYears = result.years.filter((y) => y.insured).length;
     steps.push({
       factor: 'driverRecord',

@@ -160,5 +160,11 @@ describe('bounded results', () => {
     const json = JSON.stringify(largest);
     expect(json.length).toBeLessThan(450_000);
     expect(() => packJson('rating', largest)).not.toThrow();
+    // The bonus-malus path over a century of insured years names the last 20.
+    const eu = builtInRateTableSet('eu-bonus-malus-illustrative');
+    const longHistory = drivers(10).map((d) => ({ ...d, dateOfBirth: '1901-01-01', licensedSince: '1920-01-01', priorInsurance: { periods: [{ from: '1920-01-01' }] } }));
+    const century = rate(workedExampleRequest({ vehicle: { ...workedExampleRequest().vehicle, currency: 'EUR' }, lease: lease('2045-07-15'), drivers: longHistory }), eu);
+    expect(factorLine(century, 'driverRecord').source.note).toMatch(/^CRM path 1\.00 → … \d+ earlier years → /);
+    expect(JSON.stringify(century).length).toBeLessThan(450_000);
   });
 });
