@@ -117,6 +117,8 @@ function chargeTerm(term: PolicyTerm, index: number, rated: RatedDriver[], reque
   if (request.rerate === null) return { term, chosen, priced, split: null, total: priced.premium.total };
   const effective = compareDates(request.rerate.effectiveDate, request.transferDate) > 0 ? request.rerate.effectiveDate : request.transferDate;
   const split = splitTerm(term, effective, request.rerate.previousTerms, priced.version.table);
+  // A term wholly after the effective date is simply priced anew: the same result and lines as a fresh rating.
+  if (split.elapsed.length === 0 && split.reratedDays === term.days) return { term, chosen, priced, split: null, total: priced.premium.total };
   return { term, chosen, priced, split, total: split.elapsedTotal.plus(reratedAmount(priced.premium.total, term, split, priced.version.table)) };
 }
 
