@@ -69,6 +69,23 @@ describe('drivers', () => {
     expect((await getDriver(randomPublicKey())).status).toBe(404);
     expect((await postClaim(randomPublicKey(), { date: '2026-01-01', atFault: true, amountMinor: 1 })).status).toBe(404);
   });
+
+  it('400 for a claim in another currency than the rate table (never converted), on PUT and POST; a claim needs a responsibility', async () => {
+    const key = randomPublicKey();
+    const yen = { date: '2025-01-01', responsibility: 'full', amountMinor: 15_000_000, currency: 'JPY' };
+    const put = await putDriver(key, { ...sampleProfile(), claims: [{ date: '2024-01-01', atFault: true, amountMinor: 1, currency: 'USD' }, yen] });
+    expect(put.status).toBe(400);
+    expect((put.body as { errors: unknown[] }).errors).toEqual([{ path: 'claims[1].currency', message: expect.stringMatching(/^claim amounts in JPY cannot be compared with the rate table's USD thresholds/) }]);
+    expect((await putDriver(key, sampleProfile())).status).toBe(201);
+    const posted = await postClaim(key, yen);
+    expect(posted.status).toBe(400);
+    expect((posted.body as { errors: unknown[] }).errors).toEqual([{ path: 'currency', message: expect.stringMatching(/never converted/) }]);
+    expect((await postClaim(key, { ...yen, currency: 'USD', responsibility: 'partial' })).status).toBe(201);
+    const noResponsibility = await postClaim(key, { date: '2025-02-01', amountMinor: 1 });
+    expect((noResponsibility.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['responsibility']);
+    const contradiction = await postClaim(key, { date: '2025-02-01', amountMinor: 1, atFault: false, responsibility: 'full' });
+    expect((contradiction.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['atFault']);
+  });
 });
 
 describe('re-rating on a driver-history change', () => {
@@ -79,8 +96,7 @@ describe('re-rating on a driver-history change', () => {
     const events = cars.flatMap((car) => [registeredEvent(car, { blockHeight: 1 }), leaseStartEvent(car, { blockHeight: 2, time: '2026-02-01T10:00:00Z' }, [driver])]);
     const applied = await app.services.premiums.applyEvents(events);
     expect(applied.map((o) => o.outcome)).toEqual(['applied', 'applied', 'applied', 'applied']);
-    const before = await currentPremium(cars[0]!.assetId);
-    const beforePremium = (before.body as { annualPremiumMinor: number }).annualPremiumMinor;
+    const before = (await currentPremium(cars[0]!.assetId)).body as { leaseTotalMinor: number; terms: { start: string; premiumMinor: number }[] };
 
     const claim = { date: '2026-03-15', atFault: true, amountMinor: 850_000 };
     const added = await postClaim(driver, claim);
@@ -88,9 +104,13 @@ describe('re-rating on a driver-history change', () => {
     const rerates = (added.body as { rerates: { assetId: string; outcome: string }[] }).rerates;
     expect(rerates.map((r) => [r.assetId, r.outcome]).sort()).toEqual(cars.map((c) => [c.assetId, 're-rated']).sort());
 
-    const after = await currentPremium(cars[0]!.assetId);
-    expect((after.body as { annualPremiumMinor: number }).annualPremiumMinor).toBeGreaterThan(beforePremium);
-    expect(after.body).toMatchObject({ transferDate: '2026-03-16' });
+    // The lease keeps its anniversaries and the claim counts from the next one (the current term's
+    // record is rated at its start): later terms cost more, the lease total rises.
+    const after = (await currentPremium(cars[0]!.assetId)).body as typeof before & { transferDate: string };
+    expect(after.transferDate).toBe('2026-02-01');
+    expect(after.terms.map((t) => t.start)).toEqual(before.terms.map((t) => t.start));
+    expect(after.terms[1]!.premiumMinor).toBeGreaterThan(before.terms[1]!.premiumMinor);
+    expect(after.leaseTotalMinor).toBeGreaterThan(before.leaseTotalMinor);
 
     const retried = await postClaim(driver, claim);
     expect(retried.status).toBe(200);
@@ -100,7 +120,7 @@ describe('re-rating on a driver-history change', () => {
     const records = ((await historyPage(cars[0]!.assetId, { pageSize: '100' })).body as { items: Record<string, unknown>[] }).items;
     expect(records.map((r) => r.kind)).toEqual(['registration', 'premium', 're-rate']);
     expect(records[2]).toMatchObject({
-      reason: expect.stringMatching(/claim added \(2026-03-15, at fault\)/),
+      reason: expect.stringMatching(/claim added \(2026-03-15, at fault\), profile revision 2; re-rated from 2026-03-16, earlier days keep their charge/),
       cause: { driverKey: driver, revision: 2, change: 'claim-added', item: claim },
       transactionId: records[1]!.transactionId,
     });

@@ -15,13 +15,27 @@ export const PriorInsurancePeriod = z
   .describe('One period of prior insurance.');
 export type PriorInsurancePeriod = z.infer<typeof PriorInsurancePeriod>;
 
+/** A claim's share of responsibility, as the insurer settled it. */
+export const ClaimResponsibility = z.enum(['full', 'partial', 'none']).describe('Share of responsibility: full, partial (partly responsible) or none.');
+export type ClaimResponsibility = z.infer<typeof ClaimResponsibility>;
+
 /** An insurance claim in the driver's history (POST .../claims). */
-export const Claim = z.object({
-  date: IsoDate.describe('Date of loss (ISO date).'),
-  atFault: z.boolean().describe('Whether the driver was at fault; only at-fault claims surcharge.'),
-  amountMinor: z.int().min(0).describe('Amount paid, minor units of `currency` (0 for a claim closed without payment).'),
-  currency: CurrencyCode.optional().describe('ISO 4217 currency of amountMinor; absent = the rate table\'s currency.'),
-}).describe('An insurance claim in the driver\'s history.');
+export const Claim = z
+  .object({
+    date: IsoDate.describe('Date of loss (ISO date).'),
+    responsibility: ClaimResponsibility.optional().describe('The driver\'s share of responsibility: full, partial or none. Only claims with a payment and some responsibility surcharge (a partial one half as much under a bonus-malus).'),
+    atFault: z.boolean().optional().describe('Older flag, still accepted: true = responsibility "full", false = "none". Give responsibility or atFault; when both, they must agree.'),
+    amountMinor: z.int().min(0).describe('Amount paid, minor units of `currency` (0 for a claim closed without payment: never surcharged).'),
+    currency: CurrencyCode.optional().describe('ISO 4217 currency of amountMinor; absent = the rate table\'s currency. Any other currency than the rate table\'s is refused (amounts are never converted).'),
+  })
+  .superRefine((claim, ctx) => {
+    if (claim.responsibility === undefined && claim.atFault === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['responsibility'], message: 'is required (or the older atFault flag)' });
+    } else if (claim.responsibility !== undefined && claim.atFault !== undefined && claim.atFault !== (claim.responsibility !== 'none')) {
+      ctx.addIssue({ code: 'custom', path: ['atFault'], message: `${claim.atFault} contradicts responsibility "${claim.responsibility}"` });
+    }
+  })
+  .describe('An insurance claim in the driver\'s history.');
 export type Claim = z.infer<typeof Claim>;
 
 /** Violation codes the built-in rate tables know; other codes are accepted and rated by points. */

@@ -31,7 +31,9 @@ describe('DriverProfile', () => {
     ['a bad date of birth', (p) => (p.dateOfBirth = '1988-02-30'), 'dateOfBirth: Invalid ISO date'],
     ['a negative claim amount', (p) => (p.claims[0].amountMinor = -1), 'claims.0.amountMinor: Too small: expected number to be >=0'],
     ['a claim in a non-ISO currency', (p) => (p.claims[0].currency = 'ABC'), 'claims.0.currency: must be an ISO 4217 code such as "EUR"'],
-    ['a claim without atFault', (p) => delete p.claims[0].atFault, 'claims.0.atFault: is required'],
+    ['a claim without responsibility or atFault', (p) => delete p.claims[0].atFault, 'claims.0.responsibility: is required (or the older atFault flag)'],
+    ['a claim whose atFault contradicts its responsibility', (p) => (p.claims[0].responsibility = p.claims[0].atFault ? 'none' : 'full'), 'claims.0.atFault: '],
+    ['an unknown responsibility', (p) => (p.claims[0].responsibility = 'most'), 'claims.0.responsibility: '],
     ['21 points', (p) => (p.violations[0].points = 21), 'violations.0.points: Too big: expected number to be <=20'],
     ['a lower-case violation code', (p) => (p.violations[0].code = 'speeding'), 'violations.0.code: must be an upper-case code such as "SPEEDING"'],
     ['no territory', (p) => delete p.territory, 'territory: is required'],
@@ -43,6 +45,8 @@ describe('DriverProfile', () => {
 
   it('accepts a claim without currency and a known severe violation', () => {
     expect(parseWith(Claim, { date: '2024-01-05', atFault: false, amountMinor: 0 }).ok).toBe(true);
+    expect(parseWith(Claim, { date: '2024-01-05', responsibility: 'partial', amountMinor: 1 }).ok).toBe(true);
+    expect(parseWith(Claim, { date: '2024-01-05', responsibility: 'partial', atFault: true, amountMinor: 1 }).ok).toBe(true);
     expect(parseWith(Violation, { date: '2024-01-05', points: 6, code: 'HIT_AND_RUN' }).ok).toBe(true);
   });
 

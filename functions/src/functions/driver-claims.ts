@@ -1,13 +1,21 @@
 // POST /api/drivers/{driverKey}/claims: append one claim; re-rates every car the driver leases.
 // 201 when added, 200 when the same claim was already recorded (a retry), 404 for an unknown driver,
 // 409 when the stored profile is invalid or already holds the most claims a profile may.
+// 400 for a claim in another currency than the rate table's (amounts are never converted).
 import { app, type HttpHandler } from '@azure/functions';
 import { claimWrittenOn } from '@lease-premium/events';
 import { withAppServices, type AppServices } from '../app-services';
 import { driverHistoryAppendHandler } from '../http/driver-history-append';
+import { claimCurrencyIssues } from '../rating';
 
 export function driverClaimsHandler(services: AppServices): HttpHandler {
-  return driverHistoryAppendHandler(claimWrittenOn, 'claim', services.now, (driverKey, claim) => services.drivers.appendClaim(driverKey, claim));
+  return driverHistoryAppendHandler(
+    claimWrittenOn,
+    'claim',
+    services.now,
+    (driverKey, claim) => services.drivers.appendClaim(driverKey, claim),
+    (claim) => claimCurrencyIssues([claim], services.rateTables, () => 'currency'),
+  );
 }
 
 app.http('driver-claims', {

@@ -3,13 +3,21 @@
 // GET /api/drivers/{driverKey}: the stored profile; one that fails validation is served flagged.
 // The key is the driver's ledger public key.
 import { app, type HttpHandler } from '@azure/functions';
-import { driverProfileWrittenOn, parseWith } from '@lease-premium/events';
+import { driverProfileWrittenOn, parseWith, type DriverProfile, type Parsed } from '@lease-premium/events';
 import { MAX_BODY_BYTES, withAppServices, type AppServices } from '../app-services';
 import { withErrorHandling } from '../http/error-handling';
 import { driverKeyParam } from '../http/path-params';
 import { json, notFound } from '../http/problem';
 import { readJsonBody } from '../http/request-body';
 import { driverChangeView, driverRecordView } from '../http/representations';
+import { claimCurrencyIssues } from '../rating';
+
+/** Claims in another currency than the rate table's are refused (400): amounts are never converted. */
+function withClaimCurrencies(parsed: Parsed<DriverProfile>, services: AppServices): Parsed<DriverProfile> {
+  if (!parsed.ok) return parsed;
+  const issues = claimCurrencyIssues(parsed.value.claims, services.rateTables, (i) => `claims[${i}].currency`);
+  return issues.length > 0 ? { ok: false, issues } : parsed;
+}
 
 export function driversHandler(services: AppServices): HttpHandler {
   return withErrorHandling(async (request) => {
@@ -20,7 +28,7 @@ export function driversHandler(services: AppServices): HttpHandler {
       return driver ? json(200, driverRecordView(driver)) : notFound(`no driver profile for ${key.value}`);
     }
     const schema = driverProfileWrittenOn(services.now().toISOString().slice(0, 10));
-    const body = await readJsonBody(request, MAX_BODY_BYTES, (input) => parseWith(schema, input), 'driver profile');
+    const body = await readJsonBody(request, MAX_BODY_BYTES, (input) => withClaimCurrencies(parseWith(schema, input), services), 'driver profile');
     if (!body.ok) return body.response;
     const result = await services.drivers.put(key.value, body.value);
     return json(result.created ? 201 : 200, driverChangeView(result));

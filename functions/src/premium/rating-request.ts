@@ -11,7 +11,13 @@ export function driverFacts(driver: StoredDriver): DriverFacts {
     licensedSince,
     territory,
     ...(priorInsurance ? { priorInsurance: { periods: priorInsurance.periods.map((p) => ({ from: p.from, ...(p.to ? { to: p.to } : {}) })) } } : {}),
-    claims: claims.map(({ date, atFault, amountMinor }) => ({ date, atFault, amountMinor })),
+    claims: claims.map(({ date, responsibility, atFault, amountMinor, currency }) => ({
+      date,
+      amountMinor,
+      ...(responsibility !== undefined ? { responsibility } : {}),
+      ...(atFault !== undefined ? { atFault } : {}),
+      ...(currency !== undefined ? { currency } : {}),
+    })),
     violations: violations.map(({ date, points, code }) => ({ date, points, code })),
   };
 }

@@ -1,6 +1,8 @@
 // A change to a driver's history re-rates every car currently leased to that driver, through the
 // same ETag-guarded, marker-deduplicated write as events: one re-rate record per (car, driver,
-// profile revision), so a retried request never rates twice.
+// profile revision), so a retried request never rates twice. The lease keeps its anniversaries
+// (the basis's transfer date); days before the effective date keep what the current rating charged
+// for them; the new facts apply from the effective date, pro rata (the engine's `rerate` request).
 import { RatingError, rate } from '../rating';
 import { InvalidStoredRecordError, isConflict } from '../storage/storage-errors';
 import type { DriverChange, PremiumSummary } from '../storage/vehicle-records';
@@ -24,7 +26,7 @@ const PARALLEL_VEHICLES = 8;
 export class RerateService {
   constructor(private readonly deps: RerateServiceDeps) {}
 
-  /** `effectiveDate`: the premium is re-rated from this date (or the transfer date, if later). */
+  /** `effectiveDate`: the new facts apply from this date (or the transfer date, if later); earlier days keep their charge. */
   async rerateDriver(change: DriverChange, effectiveDate: string): Promise<RerateResult[]> {
     const assetIds = await this.deps.driverVehicles.vehiclesOf(change.driverKey);
     return mapWithConcurrency(assetIds.sort(), PARALLEL_VEHICLES, (assetId) => this.rerateVehicle(assetId, change, effectiveDate));
@@ -54,19 +56,20 @@ export class RerateService {
         return { assetId, outcome: 'not-leased' };
       }
 
-      const transferDate = effectiveDate > coverage.basis.transferDate ? effectiveDate : coverage.basis.transferDate;
-      if (coverage.basis.lease && transferDate >= coverage.basis.lease.endDate) return { assetId, outcome: 'lease-over' };
-      const basis = { ...coverage.basis, transferDate };
+      const { basis } = coverage;
+      const effective = effectiveDate > basis.transferDate ? effectiveDate : basis.transferDate;
+      if (basis.lease && effective >= basis.lease.endDate) return { assetId, outcome: 'lease-over' };
       let rating;
       try {
-        const profiles = await drivers.getMany(coverage.driverKeys);
-        rating = rate(buildRatingRequest(basis, coverage.driverKeys, profiles), rateTables);
+        const [profiles, rated] = await Promise.all([drivers.getMany(coverage.driverKeys), vehicles.readHistoryRecord(assetId, coverage.historyRowKey)]);
+        const rerate = { effectiveDate: effective, previousTerms: rated?.rating?.terms ?? [] };
+        rating = rate({ ...buildRatingRequest(basis, coverage.driverKeys, profiles), rerate }, rateTables);
       } catch (error) {
         if (error instanceof RatingError || error instanceof InvalidStoredRecordError) return { assetId, outcome: 'rejected', reason: `cannot rate: ${error.message}` };
         throw error;
       }
 
-      const { history, marker, next } = rerateWrite({ coverage, basis, rating, change, recordedAt: now().toISOString() });
+      const { history, marker, next } = rerateWrite({ coverage, basis, rating, change, effectiveDate: effective, recordedAt: now().toISOString() });
       try {
         await vehicles.commit({ history, current: { value: next, etag: current.etag }, rerateMarker: marker });
       } catch (error) {

@@ -7,11 +7,16 @@ import { eventHistoryRowKey, rerateHistoryRowKey } from '../storage/vehicles-rep
 import { reviewEffects } from './review-entry';
 import { hasSideEffects } from './side-effects';
 
+function responsibilityText(item: Record<string, unknown>): string {
+  const responsibility = item.responsibility ?? (item.atFault === true ? 'full' : 'none');
+  return responsibility === 'full' ? 'at fault' : responsibility === 'partial' ? 'partly at fault' : 'not at fault';
+}
+
 export function describeChange(change: DriverChange): string {
   const item = change.item ?? {};
   switch (change.change) {
     case 'claim-added':
-      return `driver history changed: claim added (${String(item.date)}, ${item.atFault === true ? 'at fault' : 'not at fault'}), profile revision ${change.revision}`;
+      return `driver history changed: claim added (${String(item.date)}, ${responsibilityText(item)}), profile revision ${change.revision}`;
     case 'violation-added':
       return `driver history changed: violation added (${String(item.date)}, ${String(item.code)}, ${String(item.points)} points), profile revision ${change.revision}`;
     case 'profile-saved':
@@ -21,13 +26,16 @@ export function describeChange(change: DriverChange): string {
 
 export interface RerateWriteInput {
   coverage: CurrentCoverage;
+  /** The lease's basis, unchanged: its transfer date anchors the terms. */
   basis: RatingBasis;
   rating: RatingResult;
   change: DriverChange;
+  /** The first day charged at the new rate. */
+  effectiveDate: string;
   recordedAt: string;
 }
 
-export function rerateWrite({ coverage, basis, rating, change, recordedAt }: RerateWriteInput): { history: HistoryRecord; marker: RerateMarker; next: CurrentCoverage } {
+export function rerateWrite({ coverage, basis, rating, change, effectiveDate, recordedAt }: RerateWriteInput): { history: HistoryRecord; marker: RerateMarker; next: CurrentCoverage } {
   const revision = coverage.revision + 1;
   const history: HistoryRecord & { kind: RecordKind } = {
     assetId: coverage.assetId,
@@ -40,7 +48,7 @@ export function rerateWrite({ coverage, basis, rating, change, recordedAt }: Rer
     basis,
     rating,
     reviewReasons: coverage.reviewReasons,
-    reason: describeChange(change),
+    reason: `${describeChange(change)}; re-rated from ${effectiveDate}, earlier days keep their charge`,
     cause: change,
     recordedAt,
   };

@@ -35,9 +35,19 @@ export function epochDay(date: CalendarDate): number {
   return Math.round(Date.UTC(date.year, date.month - 1, date.day) / MS_PER_DAY);
 }
 
+export function fromEpochDay(day: number): CalendarDate {
+  const date = new Date(day * MS_PER_DAY);
+  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+}
+
 /** Number of days in [from, to). */
 export function daysBetween(from: CalendarDate, to: CalendarDate): number {
   return epochDay(to) - epochDay(from);
+}
+
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  const shifted = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
 }
 
 export function compareDates(a: CalendarDate, b: CalendarDate): number {

@@ -1,9 +1,9 @@
-// Every relativity for one driver at one term start, in the model's fixed order (§7.3 step 2):
+// Every relativity for one driver at one term start, in a fixed order:
 // territory, driverAge, yearsLicensed, driverRecord (+ CRM surcharges), priorInsurance,
 // annualMileage, usage, vehicleLiabilityClass, vehicleSymbol, vehicleAge, liabilityLimit, deductible.
 // Multiplication is exact, so the order only matters for reading the breakdown.
 import { lookupBand, lookupKey, type TableLookup } from './bands';
-import { addMonths, compareDates, completedYears, formatIsoDate, type CalendarDate } from './dates';
+import { addMonths, compareDates, completedYears, daysBetween, formatIsoDate, type CalendarDate } from './dates';
 import { Dec, fromMinor, formatMoney, tableDecimal } from './decimal';
 import { driverRecord } from './driver-record';
 import { longestGapDays } from './prior-insurance';
@@ -29,6 +29,12 @@ function disabled(factor: string, appliesTo: readonly Coverage[], why: string): 
   return { factor, appliesTo, value: tableDecimal(1), tableRow: `${factor}[${why}]` };
 }
 
+/** The jurisdiction whose rules apply to a territory: the table's mapping, else the table's own. */
+export function territoryJurisdiction(table: RateTable, territory: string): string {
+  const mapped = table.factors.territory.jurisdictions;
+  return Object.hasOwn(mapped, territory) ? mapped[territory]! : table.jurisdiction;
+}
+
 export function termFactors(driver: DriverInput, termStart: CalendarDate, request: NormalizedRequest, table: RateTable): TermFactors {
   const f = table.factors;
   const at = formatIsoDate(termStart);
@@ -36,15 +42,16 @@ export function termFactors(driver: DriverInput, termStart: CalendarDate, reques
   const reasons: string[] = [];
   const profile = table.unknownDriver.profile;
 
-  // 1. territory
+  // 1. territory: one the table does not know is refused, never priced as another
   const territory = driver.kind === 'known' ? driver.territory : profile.territory;
   const territoryFact = driver.kind === 'known' ? `territory ${territory}` : `unknownDriver.profile.territory=${territory}`;
-  let territoryLookup = lookupKey(f.territory.values, territory, 'territory');
+  const territoryLookup = lookupKey(f.territory.values, territory, 'territory');
   if (territoryLookup === undefined) {
-    reasons.push(`territory "${territory}" cannot be resolved by the table; priced as ${f.territory.unresolvedPriceAs}`);
-    territoryLookup = lookupKey(f.territory.values, f.territory.unresolvedPriceAs, 'territory')!;
+    throw new RatingError(`"${territory}" is not a territory of rate table ${table.id} ${table.version} (${Object.keys(f.territory.values).join(', ')})`, `${driver.path}.territory`);
   }
   steps.push(step('territory', f.territory.appliesTo, territoryLookup, territoryFact));
+  // Jurisdiction rules follow the risk's territory, not the table's label.
+  const jurisdiction = territoryJurisdiction(table, territory);
 
   // 2. driver age, completed years at the term start
   if (f.driverAge.enabled) {
@@ -62,9 +69,7 @@ export function termFactors(driver: DriverInput, termStart: CalendarDate, reques
     let years = profile.yearsLicensed;
     let fact = `unknownDriver.profile.yearsLicensed=${years}`;
     if (driver.kind === 'known') {
-      years = completedYears(driver.licensedSince, termStart);
-      if (compareDates(driver.licensedSince, termStart) > 0) reasons.push(`licensedSince ${formatIsoDate(driver.licensedSince)} is after the term start ${at}`);
-      years = Math.max(0, years);
+      years = Math.max(0, completedYears(driver.licensedSince, termStart));
       fact = `licensedSince ${formatIsoDate(driver.licensedSince)} → ${years} years at ${at}`;
     }
     steps.push(step('yearsLicensed', f.yearsLicensed.appliesTo, lookupBand(f.yearsLicensed.bands, tableDecimal(years), 'yearsLicensed', true), fact));
@@ -73,29 +78,37 @@ export function termFactors(driver: DriverInput, termStart: CalendarDate, reques
   }
 
   // 4. driver record (scheme-specific)
-  const record = driverRecord(driver, termStart, table);
+  const usage = request.lease?.usage ?? table.defaultLease.usage;
+  const record = driverRecord(driver, termStart, usage, table);
   steps.push(...record.steps);
 
   // 5. prior insurance: longest uninsured gap since licensing in the lookback
   const prior = f.priorInsurance;
   if (!prior.enabled) {
     steps.push(disabled('priorInsurance', prior.appliesTo, 'disabled'));
-  } else if (prior.disabledInJurisdictions.includes(table.jurisdiction)) {
-    steps.push(disabled('priorInsurance', prior.appliesTo, `disabled in ${table.jurisdiction}`));
+  } else if (prior.disabledInJurisdictions.includes(jurisdiction)) {
+    steps.push(disabled('priorInsurance', prior.appliesTo, `disabled in ${jurisdiction}`));
   } else {
     const none = { value: tableDecimal(prior.noPriorInsurance), row: 'priorInsurance[none]', belowFirstBand: false };
     if (driver.kind === 'unknown') {
       const gap = profile.priorInsuranceGapDays;
       steps.push(step('priorInsurance', prior.appliesTo, gap === null ? none : lookupBand(prior.bands, tableDecimal(gap), 'priorInsurance.gapDays', true), `unknownDriver.profile.priorInsuranceGapDays=${gap === null ? 'null' : gap}`));
-    } else if (driver.insuredPeriods === null) {
-      steps.push(step('priorInsurance', prior.appliesTo, none, 'priorInsurance: none declared'));
     } else {
       const lookbackStart = addMonths(termStart, -prior.lookbackMonths);
-      const windowStart = compareDates(driver.licensedSince, lookbackStart) > 0 ? driver.licensedSince : lookbackStart;
-      const gap = longestGapDays(driver.insuredPeriods, windowStart, termStart);
-      steps.push(
-        step('priorInsurance', prior.appliesTo, lookupBand(prior.bands, tableDecimal(gap), 'priorInsurance.gapDays', true), `priorInsurance.periods → longest gap ${gap} days in [${formatIsoDate(windowStart)}, ${at})`),
-      );
+      const licensedInWindow = compareDates(driver.licensedSince, lookbackStart) > 0;
+      const windowStart = licensedInWindow ? driver.licensedSince : lookbackStart;
+      if (driver.insuredPeriods === null && !licensedInWindow) {
+        steps.push(step('priorInsurance', prior.appliesTo, none, 'priorInsurance: none declared'));
+      } else if (driver.insuredPeriods === null) {
+        // A new licensee not insured yet is priced on the time since licensing, exactly as if a policy had
+        // ended on the licence date: not charged noPriorInsurance for never having had the chance.
+        const gap = Math.max(0, daysBetween(driver.licensedSince, termStart));
+        steps.push(step('priorInsurance', prior.appliesTo, lookupBand(prior.bands, tableDecimal(gap), 'priorInsurance.gapDays', true), `priorInsurance: none declared, licensed ${gap} days before ${at} (new licensee: the gap since licensing)`));
+      } else {
+        const gap = longestGapDays(driver.insuredPeriods, windowStart, termStart);
+        const fact = `priorInsurance.periods → longest gap ${gap} days in [${formatIsoDate(windowStart)}, ${at})`;
+        steps.push(step('priorInsurance', prior.appliesTo, lookupBand(prior.bands, tableDecimal(gap), 'priorInsurance.gapDays', true), fact));
+      }
     }
   }
 
@@ -113,7 +126,6 @@ export function termFactors(driver: DriverInput, termStart: CalendarDate, reques
   );
 
   // 7. usage
-  const usage = request.lease?.usage ?? table.defaultLease.usage;
   steps.push(step('usage', f.usage.appliesTo, lookupKey(f.usage.values, usage, 'usage')!, `${request.lease ? 'lease' : 'defaultLease'}.usage ${usage}`));
 
   // 8. vehicle liability class

@@ -1,4 +1,6 @@
-// Money steps of §7.3: P_c = R(B_c × Π f), annual A = Σ P_c + fee + MIN_ADJ, and the term premium
+// Money steps: P_c = R(B_c × Π relativities × Π coefficients + B_c × Π relativities × Σ surcharges)
+// (the reference premium B_c × Π relativities; the bonus-malus and novice coefficients multiply it;
+// A121-1-2 surcharges are fractions of it added on top), annual A = Σ P_c + fee + MIN_ADJ, and the term premium
 // TP = Σ R(line × d/D) over the non-fee lines + fee, floored at the term minimum. R is the table's
 // rounding; it is applied only at these checkpoints, never to a factor product.
 import { Dec, roundMoney, tableDecimal } from './decimal';
@@ -10,8 +12,10 @@ import { COVERAGES, type Coverage } from './types';
 export interface CoveragePremium {
   coverage: Coverage;
   base: Dec;
-  /** The steps that multiply this coverage, each with the exact running product after it. */
+  /** The steps that price this coverage (relativities, then coefficients, then surcharges), each with the exact running amount after it. */
   steps: { step: FactorStep; running: Dec }[];
+  /** B_c × Π relativities: what the coefficients multiply and the surcharges are a percentage of. */
+  reference: Dec;
   exact: Dec;
   annual: Dec;
 }
@@ -35,14 +39,20 @@ export interface TermPremium {
 export function annualPremium(steps: readonly FactorStep[], table: RateTable): AnnualPremium {
   const coverages = COVERAGES.map((coverage): CoveragePremium => {
     const base = tableDecimal(table.baseRates[coverage]!);
+    const mine = steps.filter((s) => s.appliesTo.includes(coverage));
+    const ordered = [...mine.filter((s) => s.kind === undefined), ...mine.filter((s) => s.kind === 'coefficient'), ...mine.filter((s) => s.kind === 'referenceSurcharge')];
+    let reference = base;
     let running = base;
-    const applied = steps
-      .filter((s) => s.appliesTo.includes(coverage))
-      .map((s) => {
+    const applied = ordered.map((s) => {
+      if (s.kind === 'referenceSurcharge') {
+        running = running.plus(reference.times(s.value));
+      } else {
         running = running.times(s.value);
-        return { step: s, running };
-      });
-    return { coverage, base, steps: applied, exact: running, annual: roundMoney(running, table) };
+        if (s.kind === undefined) reference = running;
+      }
+      return { step: s, running };
+    });
+    return { coverage, base, steps: applied, reference, exact: running, annual: roundMoney(running, table) };
   });
   const fee = tableDecimal(table.fees.policyFee);
   const beforeMinimum = coverages.reduce((sum, c) => sum.plus(c.annual), fee);

@@ -1,5 +1,7 @@
-// Attributes the tables must never rate on (rating-model.md §5): excluded by law in several
-// jurisdictions (EU Test-Achats, CA, MI) or contested. Found anywhere in a table -> rejected.
+// Attributes the tables must never rate on: excluded by law in several
+// jurisdictions (sex: EU Test-Achats and California; marital status, home ownership, education,
+// occupation and credit: Michigan's 2019 reform; race, religion, national origin everywhere) or
+// contested. Found anywhere in a table -> rejected.
 
 /** Single words that mark a protected attribute inside a key ("driverGender", "marital_status"). */
 const PROTECTED_WORDS = new Set([

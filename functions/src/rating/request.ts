@@ -1,14 +1,17 @@
 // Validates a RatingRequest at the engine's edge (the caller is typed, but the data came from a
 // ledger and a back office) and turns ISO strings into calendar dates. Bad input -> RatingError
 // naming the field.
-import { compareDates, parseIsoDate, type CalendarDate } from './dates';
-import { RatingError, type DriverFacts, type RatingRequest, type UnknownDriver, type VehicleRatingClass, type VehicleUsage } from './types';
+import { claimCurrencyProblem } from './claim-currency';
+import { addDays, compareDates, parseIsoDate, type CalendarDate } from './dates';
+import { RatingError, type ClaimInput, type ClaimResponsibility, type DriverFacts, type RatingRequest, type RatingTerm, type UnknownDriver, type VehicleRatingClass, type VehicleUsage } from './types';
 
 export interface ClaimFact {
   date: CalendarDate;
   iso: string;
-  atFault: boolean;
+  responsibility: ClaimResponsibility;
   amountMinor: number;
+  /** ISO 4217 code of amountMinor: always the table's currency once normalized (others are refused). */
+  currency: string;
 }
 export interface ViolationFact {
   date: CalendarDate;
@@ -16,6 +19,7 @@ export interface ViolationFact {
   points: number;
   code: string;
 }
+/** Half-open [from, to): `to` is the day after the last insured day (the request's `to` is inclusive). */
 export interface InsuredPeriod {
   from: CalendarDate;
   to: CalendarDate | null;
@@ -23,6 +27,8 @@ export interface InsuredPeriod {
 export interface KnownDriver {
   kind: 'known';
   driverKey: string;
+  /** Where the driver was listed in the request ("drivers[1]"), for error paths after sorting. */
+  path: string;
   dateOfBirth: CalendarDate;
   licensedSince: CalendarDate;
   territory: string;
@@ -34,6 +40,7 @@ export interface KnownDriver {
 export interface UnknownDriverInput {
   kind: 'unknown';
   driverKey: string;
+  path: string;
 }
 export type DriverInput = KnownDriver | UnknownDriverInput;
 
@@ -41,10 +48,23 @@ export interface NormalizedRequest {
   transferDate: CalendarDate;
   vehicle: { modelYear: number; valueMinor: number; currency: string; ratingClass: VehicleRatingClass };
   lease: { startDate: CalendarDate; endDate: CalendarDate; annualMileageKm: number; usage: VehicleUsage } | null;
+  /** A re-rate of a lease already priced: new facts apply from `effectiveDate`, earlier days keep what `previousTerms` charged. */
+  rerate: { effectiveDate: CalendarDate; previousTerms: PreviousTerm[] } | null;
   /** Sorted by driverKey so nothing downstream depends on the order the caller listed them in. */
   drivers: DriverInput[];
   coverage: { liabilityLimit?: string; collDeductible?: string; compDeductible?: string };
 }
+
+export interface PreviousTerm {
+  start: CalendarDate;
+  end: CalendarDate;
+  days: number;
+  premiumMinor: number;
+  tableVersion: string;
+}
+
+/** Drivers on one output the engine rates (each is rated for every term: bounds the work and the breakdown). */
+export const MAX_DRIVERS = 10;
 
 const RATING_CLASSES: readonly string[] = ['standard', 'high-performance', 'large'];
 const USAGES: readonly string[] = ['pleasure', 'commute', 'business'];
@@ -67,14 +87,29 @@ function text(value: unknown, path: string): string {
   return value;
 }
 
+const RESPONSIBILITIES: readonly string[] = ['full', 'partial', 'none'];
+
+/** `responsibility` wins; the older `atFault` flag maps to full / none. Both given must agree. */
+function responsibilityOf(claim: ClaimInput, path: string): ClaimResponsibility {
+  const { responsibility, atFault } = claim;
+  if (atFault !== undefined && typeof atFault !== 'boolean') throw new RatingError('must be a boolean', `${path}.atFault`);
+  if (responsibility === undefined) {
+    if (atFault === undefined) throw new RatingError('a claim needs responsibility ("full", "partial", "none") or atFault', `${path}.responsibility`);
+    return atFault ? 'full' : 'none';
+  }
+  if (!RESPONSIBILITIES.includes(responsibility)) throw new RatingError(`must be one of ${RESPONSIBILITIES.join(', ')}`, `${path}.responsibility`);
+  if (atFault !== undefined && atFault !== (responsibility !== 'none')) throw new RatingError(`atFault ${atFault} contradicts responsibility "${responsibility}"`, `${path}.atFault`);
+  return responsibility;
+}
+
 function isUnknown(driver: DriverFacts | UnknownDriver): driver is UnknownDriver {
   return (driver as Partial<UnknownDriver>).unknown === true;
 }
 
-function normalizeDriver(driver: DriverFacts | UnknownDriver, path: string): DriverInput {
+function normalizeDriver(driver: DriverFacts | UnknownDriver, path: string, currency: string): DriverInput {
   if (typeof driver !== 'object' || driver === null) throw new RatingError('must be a driver object', path);
   const driverKey = text(driver.driverKey, `${path}.driverKey`);
-  if (isUnknown(driver)) return { kind: 'unknown', driverKey };
+  if (isUnknown(driver)) return { kind: 'unknown', driverKey, path };
   if (!Array.isArray(driver.claims)) throw new RatingError('must be an array', `${path}.claims`);
   if (!Array.isArray(driver.violations)) throw new RatingError('must be an array', `${path}.violations`);
   const periods = driver.priorInsurance?.periods;
@@ -82,6 +117,7 @@ function normalizeDriver(driver: DriverFacts | UnknownDriver, path: string): Dri
   return {
     kind: 'known',
     driverKey,
+    path,
     dateOfBirth: date(driver.dateOfBirth, `${path}.dateOfBirth`),
     licensedSince: date(driver.licensedSince, `${path}.licensedSince`),
     territory: text(driver.territory, `${path}.territory`),
@@ -90,17 +126,20 @@ function normalizeDriver(driver: DriverFacts | UnknownDriver, path: string): Dri
         ? null
         : periods.map((period, i) => {
             const from = date(period.from, `${path}.priorInsurance.periods[${i}].from`);
-            const to = period.to === undefined || period.to === null ? null : date(period.to, `${path}.priorInsurance.periods[${i}].to`);
-            if (to !== null && compareDates(to, from) <= 0) throw new RatingError('must be after from', `${path}.priorInsurance.periods[${i}].to`);
-            return { from, to };
+            const last = period.to === undefined || period.to === null ? null : date(period.to, `${path}.priorInsurance.periods[${i}].to`);
+            if (last !== null && compareDates(last, from) < 0) throw new RatingError('must be on or after from', `${path}.priorInsurance.periods[${i}].to`);
+            return { from, to: last === null ? null : addDays(last, 1) };
           }),
     claims: driver.claims.map((claim, i) => {
-      if (typeof claim.atFault !== 'boolean') throw new RatingError('must be a boolean', `${path}.claims[${i}].atFault`);
+      const at = `${path}.claims[${i}]`;
+      const currencyProblem = claimCurrencyProblem(claim.currency, currency);
+      if (currencyProblem !== undefined) throw new RatingError(currencyProblem, `${at}.currency`);
       return {
-        date: date(claim.date, `${path}.claims[${i}].date`),
+        date: date(claim.date, `${at}.date`),
         iso: claim.date,
-        atFault: claim.atFault,
-        amountMinor: integer(claim.amountMinor, `${path}.claims[${i}].amountMinor`, 0),
+        responsibility: responsibilityOf(claim, at),
+        amountMinor: integer(claim.amountMinor, `${at}.amountMinor`, 0),
+        currency,
       };
     }),
     violations: driver.violations.map((violation, i) => ({
@@ -112,7 +151,15 @@ function normalizeDriver(driver: DriverFacts | UnknownDriver, path: string): Dri
   };
 }
 
-export function normalizeRequest(request: RatingRequest): NormalizedRequest {
+function previousTerm(term: RatingTerm, path: string): PreviousTerm {
+  const start = date(term.start, `${path}.start`);
+  const end = date(term.end, `${path}.end`);
+  if (compareDates(end, start) <= 0) throw new RatingError('must be after start', `${path}.end`);
+  return { start, end, days: integer(term.days, `${path}.days`, 1), premiumMinor: integer(term.premiumMinor, `${path}.premiumMinor`, 0), tableVersion: text(term.tableVersion, `${path}.tableVersion`) };
+}
+
+/** `currency`: the table's; claims in another currency are refused. */
+export function normalizeRequest(request: RatingRequest, currency: string): NormalizedRequest {
   const transferDate = date(request.transferDate, 'transferDate');
   const vehicle = request.vehicle;
   if (typeof vehicle !== 'object' || vehicle === null) throw new RatingError('is required', 'vehicle');
@@ -127,13 +174,24 @@ export function normalizeRequest(request: RatingRequest): NormalizedRequest {
     lease = { startDate, endDate, annualMileageKm: integer(request.lease.annualMileageKm, 'lease.annualMileageKm', 0), usage: request.lease.usage };
   }
   if (!Array.isArray(request.drivers) || request.drivers.length === 0) throw new RatingError('must list at least one driver', 'drivers');
-  const drivers = request.drivers.map((driver, i) => normalizeDriver(driver, `drivers[${i}]`));
+  if (request.drivers.length > MAX_DRIVERS) throw new RatingError(`lists ${request.drivers.length} drivers, more than ${MAX_DRIVERS} on one car: not a plausible lease`, 'drivers');
+  const drivers = request.drivers.map((driver, i) => normalizeDriver(driver, `drivers[${i}]`, currency));
   drivers.sort((a, b) => (a.driverKey < b.driverKey ? -1 : a.driverKey > b.driverKey ? 1 : 0));
   drivers.forEach((driver, i) => {
     if (i > 0 && drivers[i - 1]!.driverKey === driver.driverKey) throw new RatingError(`driver ${driver.driverKey} is listed twice`, 'drivers');
   });
+  let rerate: NormalizedRequest['rerate'] = null;
+  if (request.rerate !== undefined) {
+    const terms: readonly RatingTerm[] = request.rerate.previousTerms;
+    if (!Array.isArray(terms)) throw new RatingError('must be an array', 'rerate.previousTerms');
+    rerate = {
+      effectiveDate: date(request.rerate.effectiveDate, 'rerate.effectiveDate'),
+      previousTerms: terms.map((term: RatingTerm, i) => previousTerm(term, `rerate.previousTerms[${i}]`)),
+    };
+  }
   return {
     transferDate,
+    rerate,
     vehicle: {
       modelYear: integer(vehicle.modelYear, 'vehicle.modelYear', 1900, 2200),
       valueMinor: integer(vehicle.valueMinor, 'vehicle.valueMinor', 1),

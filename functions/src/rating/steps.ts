@@ -6,6 +6,11 @@ import type { Coverage } from './types';
 export interface FactorStep {
   factor: string;
   appliesTo: readonly Coverage[];
+  /**
+   * absent = a relativity of the reference premium; "coefficient" multiplies the reference premium
+   * after the relativities; "referenceSurcharge" = value × the reference premium, added on top.
+   */
+  kind?: 'coefficient' | 'referenceSurcharge';
   value: Dec;
   tableRow: string;
   fact?: string;

@@ -46,7 +46,7 @@ export function parseRateTable(json: unknown, prefix = ''): { table: RateTable; 
   return { table: parsed.data, sha256: sha256Hex(canonicalJson(json)) };
 }
 
-/** Validates every version of one table id: same id and currency, distinct versions, no overlapping effective ranges. */
+/** Validates every version of one table id: same id and currency, distinct versions, effective ranges that neither overlap nor leave a gap. */
 export function loadRateTableSet(json: unknown[]): RateTableSet {
   if (!Array.isArray(json) || json.length === 0) throw new RateTableError([{ path: '', message: 'expected a non-empty array of rate-table versions' }]);
   // A one-version set names paths from the table root; a larger one prefixes the version's index.
@@ -66,6 +66,12 @@ export function loadRateTableSet(json: unknown[]): RateTableSet {
       issues.push({
         path: `[${current.index}].effectiveFrom`,
         message: `version ${current.table.version} (from ${current.table.effectiveFrom}) overlaps version ${previous.version} (to ${previous.effectiveTo ?? 'open-ended'})`,
+      });
+    } else if (previous.effectiveTo < current.table.effectiveFrom) {
+      // A lease crossing the gap could not be priced: refused here rather than when an event arrives.
+      issues.push({
+        path: `[${current.index}].effectiveFrom`,
+        message: `version ${current.table.version} starts ${current.table.effectiveFrom}, leaving a gap after version ${previous.version} (to ${previous.effectiveTo}): versions must follow each other`,
       });
     }
   }

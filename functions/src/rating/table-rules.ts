@@ -1,6 +1,5 @@
-// Cross-field rules of one rate-table version, after its structure parsed (rating-model.md §7.9
-// "Table governance"): complete coverages, bands that tile their domain, factor bounds, lookups
-// that cover every value the engine can ask for.
+// Cross-field rules of one rate-table version, after its structure parsed: complete coverages,
+// bands that tile their domain, factor bounds, lookups that cover every value the engine can ask for.
 import { Dec } from './decimal';
 import type { RateBand, RateTable } from './table-schema';
 import { COVERAGES } from './types';
@@ -10,7 +9,7 @@ export interface TableIssue {
   message: string;
 }
 
-/** §7.6: every relativity must lie in [0.25, 5.00]. */
+/** Every relativity must lie in [0.25, 5.00]: a guard against typos (a 0.025 or 50.0 is never meant). */
 const FACTOR_MIN = new Dec('0.25');
 const FACTOR_MAX = new Dec('5.00');
 
@@ -111,7 +110,7 @@ export function checkTableRules(table: RateTable): TableIssue[] {
 
   const f = table.factors;
   checkAppliesTo(f.territory.appliesTo, table.coverages, 'factors.territory.appliesTo', issues);
-  checkKeys(f.territory.values, [f.territory.unresolvedPriceAs, table.unknownDriver.profile.territory], 'factors.territory.values', issues);
+  checkKeys(f.territory.values, [table.unknownDriver.profile.territory, ...Object.keys(f.territory.jurisdictions)], 'factors.territory.values', issues);
   for (const name of ['driverAge', 'yearsLicensed', 'priorInsurance', 'annualMileage', 'vehicleSymbol', 'vehicleAge'] as const) {
     checkAppliesTo(f[name].appliesTo, table.coverages, `factors.${name}.appliesTo`, issues);
     checkBands(f[name].bands, `factors.${name}.bands`, issues, name !== 'driverAge');

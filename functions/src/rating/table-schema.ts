@@ -1,10 +1,10 @@
-// The JSON shape of one rate-table version (rating-model.md §7.9, adapted to contracts.md §3 inputs).
+// The JSON shape of one rate-table version (inputs as in types.ts).
 // Structure only; the cross-field rules (bands, coverages, protected attributes, effective ranges)
-// live in table-rules.ts. Factors are decimal STRINGS: a JSON number is rejected (§7.11).
+// live in table-rules.ts. Factors are decimal STRINGS: a JSON number is rejected (binary floats are never exact).
 import { z } from 'zod';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
-/** Relativity: decimal string, at most 4 decimals (§7.4), bounds [0.25, 5.00] checked in table-rules. */
+/** Relativity: decimal string, at most 4 decimals, bounds [0.25, 5.00] checked in table-rules. */
 const FactorValue = z.string({ error: 'must be a decimal string such as "1.15", not a JSON number' }).regex(/^\d+(\.\d{1,4})?$/, 'must be a decimal string with at most 4 decimals, e.g. "1.15" (not a JSON number)');
 /** Money in major units as a decimal string, e.g. "45.00". */
 const Money = z.string({ error: 'must be a decimal string in major units such as "45.00", not a JSON number' }).regex(DECIMAL, 'must be a non-negative decimal string in major units, e.g. "45.00"');
@@ -47,6 +47,12 @@ const CrmDriverRecord = z.strictObject({
     initial: FactorValue,
     claimFreeMultiplier: FactorValue,
     responsibleClaimMultiplier: FactorValue,
+    /** Art. 5: a partly responsible claim raises the coefficient by half as much (×1.125). */
+    partialClaimMultiplier: FactorValue,
+    /** Art. 4: the claim-free reduction for "tous déplacements" use (×0.93). */
+    allTripsClaimFreeMultiplier: FactorValue,
+    /** The lease usages that are "tous déplacements". */
+    allTripsUsages: z.array(z.enum(['pleasure', 'commute', 'business'])),
     floor: FactorValue,
     cap: FactorValue,
     truncateDecimals: z.int().min(0).max(4),
@@ -71,7 +77,7 @@ const CrmDriverRecord = z.strictObject({
     lookbackMonths: z.int().positive(),
     /** Surcharge fraction per violation code (each circumstance counted once). */
     byViolationCode: z.record(z.string().min(1), FactorValue),
-    /** Surcharge when ≥ 3 responsible claims fall in the last reference year. */
+    /** Surcharge when ≥ 3 responsible paid claims fall in the last reference year. */
     threePlusClaimsInYear: FactorValue,
     totalMax: FactorValue,
     source: Source,
@@ -117,8 +123,8 @@ export const RateTableSchema = z.strictObject({
   driverRecord: z.discriminatedUnion('scheme', [MeritDriverRecord, CrmDriverRecord]),
   factors: z.strictObject({
     territory: KeyedFactor.extend({
-      /** A territory the table cannot resolve is priced as this one and referred. */
-      unresolvedPriceAs: z.string().min(1),
+      /** The jurisdiction whose rules (e.g. disabledInJurisdictions) apply to a territory; absent = the table's. */
+      jurisdictions: z.record(z.string().min(1), z.string().min(1)).default({}),
     }),
     driverAge: BandFactor,
     yearsLicensed: BandFactor,

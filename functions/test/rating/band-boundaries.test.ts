@@ -67,7 +67,7 @@ describe('years licensed', () => {
   it('a licence dated after the transfer counts as 0 years and is referred', () => {
     const result = rateDriver({ licensedSince: '2025-08-01' });
     expect(factorLine(result, 'yearsLicensed').source.tableRow).toBe('yearsLicensed[0]');
-    expect(result.reviewReasons).toContain('driver d1: licensedSince 2025-08-01 is after the term start 2025-07-15');
+    expect(result.reviewReasons).toContain('driver d1: licensedSince 2025-08-01 is after the transfer date 2025-07-15');
   });
 });
 
@@ -121,15 +121,18 @@ describe('driver record (MERIT): at-fault claims × violation points, capped at 
 });
 
 describe('prior insurance: longest uninsured gap since licensing in the 36 months before the term start', () => {
-  const gapAfter2023 = (resume: string) => ({ periods: [{ from: '2010-01-01', to: '2023-01-01' }, { from: resume }] });
+  // `to` is the last insured day: insured through 2022-12-31, uninsured from 2023-01-01.
+  const gapAfter2023 = (resume: string) => ({ periods: [{ from: '2010-01-01', to: '2022-12-31' }, { from: resume }] });
   it.each([
     ['no gap', { periods: [{ from: '2000-01-01' }] }, 'priorInsurance.gapDays[0-30]', '1.00'],
     ['30 days', gapAfter2023('2023-01-31'), 'priorInsurance.gapDays[0-30]', '1.00'],
     ['31 days', gapAfter2023('2023-02-01'), 'priorInsurance.gapDays[31-180]', '1.10'],
     ['180 days', gapAfter2023('2023-06-30'), 'priorInsurance.gapDays[31-180]', '1.10'],
     ['181 days', gapAfter2023('2023-07-01'), 'priorInsurance.gapDays[181+]', '1.20'],
-    ['a lapse running to the transfer (31 days)', { periods: [{ from: '2010-01-01', to: '2025-06-14' }] }, 'priorInsurance.gapDays[31-180]', '1.10'],
-    ['a gap before the 36-month window', { periods: [{ from: '2010-01-01', to: '2021-01-01' }, { from: '2022-07-15' }] }, 'priorInsurance.gapDays[0-30]', '1.00'],
+    ['a lapse running to the transfer (30 days)', { periods: [{ from: '2010-01-01', to: '2025-06-14' }] }, 'priorInsurance.gapDays[0-30]', '1.00'],
+    ['a lapse running to the transfer (31 days)', { periods: [{ from: '2010-01-01', to: '2025-06-13' }] }, 'priorInsurance.gapDays[31-180]', '1.10'],
+    ['a one-day policy on the first day of the window', { periods: [{ from: '2010-01-01', to: '2022-07-14' }, { from: '2022-07-15', to: '2022-07-15' }, { from: '2022-07-17' }] }, 'priorInsurance.gapDays[0-30]', '1.00'],
+    ['a gap before the 36-month window', { periods: [{ from: '2010-01-01', to: '2020-12-31' }, { from: '2022-07-15' }] }, 'priorInsurance.gapDays[0-30]', '1.00'],
   ])('%s', (_label, priorInsurance, row, value) => {
     expect(factorLine(rateDriver({ priorInsurance }), 'priorInsurance')).toMatchObject({ value, source: { tableRow: row } });
   });
@@ -137,6 +140,19 @@ describe('prior insurance: longest uninsured gap since licensing in the 36 month
   it('does not count the time before the licence as a gap', () => {
     const result = rateDriver({ licensedSince: '2025-01-01', dateOfBirth: '2006-01-01', priorInsurance: { periods: [{ from: '2025-03-01' }] } });
     expect(factorLine(result, 'priorInsurance').source).toMatchObject({ tableRow: 'priorInsurance.gapDays[31-180]', driverFact: 'priorInsurance.periods → longest gap 59 days in [2025-01-01, 2025-07-15)' });
+  });
+
+  it('does not charge a new licensee for not being insured yet: priced on the days since licensing, as a policy ending on the licence date would be', () => {
+    const newLicensee = (licensedSince: string, priorInsurance?: { periods: { from: string; to?: string }[] }) =>
+      factorLine(rateDriver({ licensedSince, dateOfBirth: '2006-01-01', ...(priorInsurance ? { priorInsurance } : { priorInsurance: undefined }) }), 'priorInsurance');
+    // Licensed 14 days before the transfer, no policy yet: the same 1.00 as a one-day policy on the licence date.
+    expect(newLicensee('2025-07-01')).toMatchObject({ value: '1.00', source: { tableRow: 'priorInsurance.gapDays[0-30]', driverFact: 'priorInsurance: none declared, licensed 14 days before 2025-07-15 (new licensee: the gap since licensing)' } });
+    expect(newLicensee('2025-07-01', { periods: [{ from: '2025-07-01', to: '2025-07-01' }] }).value).toBe('1.00');
+    // The grace is the gap bands themselves: 31 days unlicensed-and-uninsured is a 31-day gap, 181 the longest band.
+    expect(newLicensee('2025-06-14').source.tableRow).toBe('priorInsurance.gapDays[31-180]');
+    expect(newLicensee('2025-01-15').source.tableRow).toBe('priorInsurance.gapDays[181+]');
+    // Licensed before the 36-month window and never insured: the noPriorInsurance factor.
+    expect(newLicensee('2022-07-14').source.tableRow).toBe('priorInsurance[none]');
   });
 
   it('prices "none declared" with the noPriorInsurance factor', () => {
@@ -149,6 +165,20 @@ describe('prior insurance: longest uninsured gap since licensing in the 36 month
     json.jurisdiction = 'US-CA';
     const result = rate(workedExampleRequest({ drivers: [{ ...cleanDriver('d1'), priorInsurance: undefined }] }), loadRateTableSet([json]));
     expect(factorLine(result, 'priorInsurance')).toMatchObject({ value: '1.00', source: { tableRow: 'priorInsurance[disabled in US-CA]' } });
+  });
+
+  it("follows the risk's territory, not the table's label", () => {
+    const json = usTableJson();
+    json.factors.territory.values['ca-urban'] = '1.15';
+    json.factors.territory.jurisdictions = { 'ca-urban': 'US-CA', suburban: 'US-NV' };
+    json.jurisdiction = 'US-CA';
+    const mixed = loadRateTableSet([json]);
+    const uninsured = (territory: string) => factorLine(rate(workedExampleRequest({ drivers: [{ ...cleanDriver('d1', { territory }), priorInsurance: undefined }] }), mixed), 'priorInsurance');
+    expect(uninsured('ca-urban').source.tableRow).toBe('priorInsurance[disabled in US-CA]');
+    // A Nevada territory in a table labelled US-CA is priced on its prior insurance.
+    expect(uninsured('suburban')).toMatchObject({ value: '1.20', source: { tableRow: 'priorInsurance[none]' } });
+    // An unmapped territory follows the table's jurisdiction.
+    expect(uninsured('rural').source.tableRow).toBe('priorInsurance[disabled in US-CA]');
   });
 });
 

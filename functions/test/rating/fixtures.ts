@@ -1,8 +1,8 @@
-// Shared inputs for the rating tests: the reference's worked example (rating-model.md §7.10) and
+// Shared inputs for the rating tests: the worked example (us-illustrative) and
 // small builders around it.
 import type { DriverFacts, RatingRequest } from '../../src/rating';
 
-/** The §7.10 lessee: DOB 2001-02-10, licensed 2021-09-01, one at-fault claim, one 1-point speeding, continuously insured. */
+/** The worked-example lessee: DOB 2001-02-10, licensed 2021-09-01, one at-fault claim, one 1-point speeding, continuously insured. */
 export function workedExampleDriver(overrides: Partial<DriverFacts> = {}): DriverFacts {
   return {
     driverKey: 'lessee-A',
@@ -17,7 +17,7 @@ export function workedExampleDriver(overrides: Partial<DriverFacts> = {}): Drive
 }
 
 /**
- * §7.10: 2024 SUV, price new 32,000 USD, standard class; lease 2024-03-01 to 2027-02-28, transferred
+ * Worked example: 2024 SUV, price new 32,000 USD, standard class; lease 2024-03-01 to 2027-02-28, transferred
  * 2025-07-15; 15,000 miles a year = 24,140 km (14,999.90 mi, band 12,001-15,000); commute.
  */
 export function workedExampleRequest(overrides: Partial<RatingRequest> = {}): RatingRequest {
@@ -57,13 +57,18 @@ export function euTableJson(): any {
   return structuredClone(euTable);
 }
 
-/** The breakdown line of one factor on one coverage of the annual (first-term) premium. */
-export function factorLine(result: RatingResult, factor: string, coverage: 'LIAB' | 'COLL' | 'COMP' = 'LIAB'): BreakdownLine {
-  const line = result.breakdown.find((l) => l.step === 'factor' && l.factor === factor && l.coverage === coverage);
-  if (!line) throw new Error(`no ${factor} line on ${coverage}`);
+/** Lines of one term (1-based; the first by default; a lease with no terms has untermed annual lines). */
+function ofTerm(line: BreakdownLine, term: number): boolean {
+  return (line.term ?? 1) === term;
+}
+
+/** The breakdown line of one factor on one coverage of a term's annual premium (the first term by default). */
+export function factorLine(result: RatingResult, factor: string, coverage: 'LIAB' | 'COLL' | 'COMP' = 'LIAB', term = 1): BreakdownLine {
+  const line = result.breakdown.find((l) => l.step === 'factor' && l.factor === factor && l.coverage === coverage && ofTerm(l, term));
+  if (!line) throw new Error(`no ${factor} line on ${coverage} in term ${term}`);
   return line;
 }
 
-export function lines(result: RatingResult, step: string): BreakdownLine[] {
-  return result.breakdown.filter((l) => l.step === step);
+export function lines(result: RatingResult, step: string, term = 1): BreakdownLine[] {
+  return result.breakdown.filter((l) => l.step === step && ofTerm(l, term));
 }

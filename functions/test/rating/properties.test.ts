@@ -1,6 +1,6 @@
 // Property-based tests (fast-check) of the rating invariants.
 import fc from 'fast-check';
-import { builtInRateTableSet, rate, type DriverFacts, type RatingRequest, type UnknownDriver } from '../../src/rating';
+import { builtInRateTableSet, rate, type DriverFacts, type RatingRequest, type RatingResult, type UnknownDriver } from '../../src/rating';
 import { addMonths, formatIsoDate, parseIsoDate } from '../../src/rating/dates';
 import { Dec } from '../../src/rating/decimal';
 import { termFactors } from '../../src/rating/factors';
@@ -15,13 +15,16 @@ const dayOf = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / DAY;
 const dateBetween = (from: string, to: string) => fc.integer({ min: dayOf(from), max: dayOf(to) }).map(isoFromDay);
 
 const CODES = ['SPEEDING_LE_10', 'SPEEDING_21_PLUS', 'RED_LIGHT', 'DUI', 'HIT_AND_RUN', 'RACING', 'DRIVING_WHILE_SUSPENDED'];
-const claimArb = fc.record({ date: dateBetween('2015-01-01', '2030-12-31'), atFault: fc.boolean(), amountMinor: fc.integer({ min: 0, max: 3_000_000 }) });
+const claimArb = fc.oneof(
+  fc.record({ date: dateBetween('2015-01-01', '2030-12-31'), atFault: fc.boolean(), amountMinor: fc.integer({ min: 0, max: 3_000_000 }) }),
+  fc.record({ date: dateBetween('2015-01-01', '2030-12-31'), responsibility: fc.constantFrom('full' as const, 'partial' as const, 'none' as const), amountMinor: fc.integer({ min: 0, max: 3_000_000 }) }),
+);
 const violationArb = fc.record({ date: dateBetween('2018-01-01', '2030-12-31'), points: fc.integer({ min: 0, max: 12 }), code: fc.constantFrom(...CODES) });
 
 const factsArb = fc.record({
   dateOfBirth: dateBetween('1940-01-01', '2008-12-31'),
   licensedAfterYears: fc.integer({ min: 16, max: 40 }),
-  territory: fc.constantFrom('urban-core', 'urban', 'suburban', 'rural', 'elsewhere'),
+  territory: fc.constantFrom('urban-core', 'urban', 'suburban', 'rural'),
   insured: fc.option(fc.array(fc.record({ from: dateBetween('2010-01-01', '2028-01-01'), days: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: undefined }) }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
   claims: fc.array(claimArb, { maxLength: 4 }),
   violations: fc.array(violationArb, { maxLength: 4 }),
@@ -63,23 +66,53 @@ function requestFrom(r: ValueOf<typeof requestArb>, drivers: RatingRequest['driv
   };
 }
 
+/** Every term, and so the lease total, costs at least as much in `b` as in `a`. */
+function neverLower(a: RatingResult, b: RatingResult): void {
+  expect(b.terms.map((t) => t.start)).toEqual(a.terms.map((t) => t.start));
+  b.terms.forEach((term, i) => expect(term.premiumMinor).toBeGreaterThanOrEqual(a.terms[i]!.premiumMinor));
+  expect(b.leaseTotalMinor).toBeGreaterThanOrEqual(a.leaseTotalMinor);
+}
+
+const coDriversArb = fc.array(fc.record({ unknown: fc.boolean(), facts: factsArb }), { minLength: 0, maxLength: 2 });
+const coDrivers = (list: ValueOf<typeof coDriversArb>): Array<DriverFacts | UnknownDriver> =>
+  list.map((d, i) => (d.unknown ? { driverKey: `co${i}`, unknown: true } : driverFrom(`co${i}`, d.facts)));
+
 describe('rating properties', () => {
-  it('the premium never falls when a claim or violation points are added', () => {
+  it('adding a claim or violation points to any listed driver never lowers a term premium or the lease total', () => {
     fc.assert(
-      fc.property(requestArb, fc.oneof(claimArb.map((claim) => ({ claim })), violationArb.map((violation) => ({ violation }))), (r, extra) => {
-        const before = requestFrom(r, [driverFrom('d', r.facts)]);
+      fc.property(requestArb, coDriversArb, fc.oneof(claimArb.map((claim) => ({ claim })), violationArb.map((violation) => ({ violation }))), (r, others, extra) => {
+        const before = requestFrom(r, [driverFrom('d', r.facts), ...coDrivers(others)]);
         const worse = driverFrom('d', {
           ...r.facts,
           claims: 'claim' in extra ? [...r.facts.claims, extra.claim] : r.facts.claims,
           violations: 'violation' in extra ? [...r.facts.violations, extra.violation] : r.facts.violations,
         });
-        const a = rate(before, tableSets[r.currency]);
-        const b = rate({ ...before, drivers: [worse] }, tableSets[r.currency]);
-        expect(b.annualPremiumMinor).toBeGreaterThanOrEqual(a.annualPremiumMinor);
-        expect(b.leaseTotalMinor).toBeGreaterThanOrEqual(a.leaseTotalMinor);
-        b.terms.forEach((term, i) => expect(term.premiumMinor).toBeGreaterThanOrEqual(a.terms[i]!.premiumMinor));
+        neverLower(rate(before, tableSets[r.currency]), rate({ ...before, drivers: [worse, ...coDrivers(others)] }, tableSets[r.currency]));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('adding a driver (known or unknown) never lowers a term premium or the lease total', () => {
+    fc.assert(
+      fc.property(requestArb, coDriversArb, fc.record({ unknown: fc.boolean(), facts: factsArb }), (r, others, added) => {
+        const drivers = [driverFrom('d', r.facts), ...coDrivers(others)];
+        const more = added.unknown ? { driverKey: 'added', unknown: true as const } : driverFrom('added', added.facts);
+        neverLower(rate(requestFrom(r, drivers), tableSets[r.currency]), rate(requestFrom(r, [...drivers, more]), tableSets[r.currency]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('more annual mileage never lowers a term premium or the lease total', () => {
+    fc.assert(
+      fc.property(requestArb, coDriversArb, fc.integer({ min: 0, max: 40_000 }), (r, others, extraKm) => {
+        const drivers = [driverFrom('d', r.facts), ...coDrivers(others)];
+        const a = rate(requestFrom(r, drivers), tableSets[r.currency]);
+        const b = rate(requestFrom({ ...r, annualMileageKm: r.annualMileageKm + extraKm }, drivers), tableSets[r.currency]);
+        neverLower(a, b);
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -106,7 +139,9 @@ describe('rating properties', () => {
         const a = rate(requestFrom(r, list), tableSets[r.currency]);
         const b = rate(requestFrom(r, shuffled), tableSets[r.currency]);
         expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-        expect(a.annualPremiumMinor).toBe(Math.max(...list.map((d) => rate(requestFrom(r, [d]), tableSets[r.currency]).annualPremiumMinor)));
+        // Each term charges the highest premium any listed driver would pay for it alone.
+        const alone = list.map((d) => rate(requestFrom(r, [d]), tableSets[r.currency]));
+        a.terms.forEach((term, i) => expect(term.premiumMinor).toBe(Math.max(...alone.map((x) => x.terms[i]!.premiumMinor))));
       }),
       { numRuns: 200 },
     );
@@ -125,10 +160,10 @@ describe('rating properties', () => {
     );
   });
 
-  it('shuffling the factor order inside a coverage gives the same coverage premium (§7.11)', () => {
+  it('shuffling the factor order inside a coverage gives the same coverage premium', () => {
     fc.assert(
       fc.property(requestArb, fc.func(fc.integer()), (r, order) => {
-        const request = normalizeRequest(requestFrom(r, [driverFrom('d', r.facts)]));
+        const request = normalizeRequest(requestFrom(r, [driverFrom('d', r.facts)]), r.currency);
         const table = tableSets[r.currency].versions[0]!.table;
         const { steps } = termFactors(request.drivers[0]!, request.transferDate, request, table);
         const shuffled = steps.map((s, i) => ({ s, k: order(i) })).sort((a, b) => a.k - b.k).map((x) => x.s);

@@ -1,7 +1,10 @@
-// Refer-to-underwriter conditions (§7.3 step 1): the result is REFER with a reason and still
+// Refer-to-underwriter conditions: the result is REFER with a reason and still
 // priced. Unratable input is a RatingError naming the field.
 import { builtInRateTableSet, loadRateTableSet, rate, RatingError } from '../../src/rating';
-import { cleanDriver, factorLine, usTableJson, workedExampleDriver, workedExampleRequest } from './fixtures';
+import { packJson } from '../../src/storage/packed-json';
+import { cleanDriver, factorLine, lines, usTableJson, workedExampleDriver, workedExampleRequest } from './fixtures';
+
+const component = (result: ReturnType<typeof rate>, factor: string) => lines(result, 'driverRecordComponent').find((l) => l.factor === factor)!;
 
 const tables = builtInRateTableSet('us-illustrative');
 const clean = rate(workedExampleRequest({ drivers: [cleanDriver('d1')] }), tables);
@@ -41,20 +44,34 @@ describe('referral conditions', () => {
     const claim = (date: string) => ({ date, atFault: true, amountMinor: 500_000 });
     expect(rate(workedExampleRequest({ drivers: [cleanDriver('d1', { claims: [claim('2021-01-01'), claim('2022-01-01')] })] }), tables).outcome).toBe('RATED');
     const three = referred({ drivers: [cleanDriver('d1', { claims: [claim('2021-01-01'), claim('2022-01-01'), claim('2023-01-01')] })] });
-    expect(three.reviewReasons).toEqual(['driver d1: 3 at-fault claims within 60 months (refer at 3)']);
+    expect(three.reviewReasons).toEqual(['driver d1: 3 surcharged at-fault claims within 60 months (refer at 3)']);
     expect(factorLine(three, 'driverRecord').value).toBe('2.25');
+  });
+
+  it('counts for the claim referral only the claims the driver-record factor counts (fully at fault, paid at least minPaid)', () => {
+    const claim = (date: string, amountMinor: number, responsibility: 'full' | 'partial' = 'full') => ({ date, responsibility, amountMinor });
+    // Two surcharged claims plus one closed without payment, one below minPaid (1,000.00) and one partly at fault: 2 counted, not referred.
+    const result = rate(workedExampleRequest({ drivers: [cleanDriver('d1', { claims: [claim('2021-01-01', 500_000), claim('2022-01-01', 500_000), claim('2023-01-01', 0), claim('2023-06-01', 99_999), claim('2024-01-01', 500_000, 'partial')] })] }), tables);
+    expect(result.outcome).toBe('RATED');
+    expect(component(result, 'atFaultClaims')).toMatchObject({ value: '1.70', source: { note: '2 counted' } });
+  });
+
+  it('refers implausible facts whatever factors the table enables', () => {
+    const eu = builtInRateTableSet('eu-bonus-malus-illustrative');
+    const eurRequest = (overrides: Parameters<typeof workedExampleRequest>[0]) => workedExampleRequest({ vehicle: { ...workedExampleRequest().vehicle, currency: 'EUR' }, ...overrides });
+    // The EU table disables driverAge and yearsLicensed: the referrals still hold.
+    const child = rate(eurRequest({ drivers: [cleanDriver('d1', { dateOfBirth: '2015-01-01', licensedSince: '2025-01-01' })] }), eu);
+    expect(child.reviewReasons).toEqual(['driver d1: driver age 10 at 2025-07-15 is below the minimum licensing age 14', 'driver d1: licensed at age 10, below the minimum licensing age 14']);
+    const later = rate(eurRequest({ drivers: [cleanDriver('d1', { licensedSince: '2025-08-01' })] }), eu);
+    expect(later.reviewReasons).toEqual(['driver d1: licensedSince 2025-08-01 is after the transfer date 2025-07-15']);
+    const early = rate(eurRequest({ transferDate: '2024-02-01', drivers: [cleanDriver('d1')] }), eu);
+    expect(early.reviewReasons).toEqual(['transfer date 2024-02-01 is before the lease start 2024-03-01']);
   });
 
   it('a vehicle priced new above 150,000.00 refers; exactly 150,000.00 does not', () => {
     const vehicle = (valueMinor: number) => ({ ...workedExampleRequest().vehicle, valueMinor });
     expect(rate(workedExampleRequest({ vehicle: vehicle(15_000_000) }), tables).outcome).toBe('RATED');
     expect(referred({ vehicle: vehicle(15_000_001) }).reviewReasons).toEqual(['vehicle price new 150000.01 USD is above 150000.00 USD']);
-  });
-
-  it('a territory the table cannot resolve is priced as urban-core and referred', () => {
-    const result = referred({ drivers: [workedExampleDriver({ territory: 'atlantis' })] });
-    expect(result.reviewReasons).toEqual(['driver lessee-A: territory "atlantis" cannot be resolved by the table; priced as urban-core']);
-    expect(factorLine(result, 'territory').source).toEqual({ driverFact: 'territory atlantis', tableRow: 'territory[urban-core]' });
   });
 
   it('an unknown driver is priced by the table profile (age 21, licensed 1 year, no prior insurance, urban-core) and referred', () => {
@@ -110,10 +127,44 @@ describe('unratable input', () => {
   it('rejects no drivers', () => bad({ drivers: [] }, /^drivers: must list at least one driver$/));
   it('rejects a driver listed twice', () => bad({ drivers: [cleanDriver('d1'), cleanDriver('d1')] }, /driver d1 is listed twice/));
   it('rejects a fractional claim amount', () => bad({ drivers: [cleanDriver('d1', { claims: [{ date: '2024-01-01', atFault: true, amountMinor: 10.5 }] })] }, /^drivers\[0\].claims\[0\].amountMinor: must be an integer/));
+  it('rejects a territory the table does not know rather than pricing it as another', () =>
+    bad({ drivers: [cleanDriver('d0'), workedExampleDriver({ territory: 'atlantis' })] }, /^drivers\[1\].territory: "atlantis" is not a territory of rate table us-illustrative 2025.07.0 \(urban-core, urban, suburban, rural\)$/));
+  it('rejects a claim in another currency than the table (amounts are never compared across currencies)', () =>
+    bad({ drivers: [cleanDriver('d1', { claims: [{ date: '2024-01-01', atFault: true, amountMinor: 15_000_000, currency: 'JPY' }] })] }, /^drivers\[0\].claims\[0\].currency: claim amounts in JPY cannot be compared with the rate table's USD thresholds \(never converted\): record the claim in USD$/));
+  it('rejects a claim whose atFault contradicts its responsibility', () =>
+    bad({ drivers: [cleanDriver('d1', { claims: [{ date: '2024-01-01', atFault: false, responsibility: 'partial', amountMinor: 1 }] })] }, /^drivers\[0\].claims\[0\].atFault: atFault false contradicts responsibility "partial"$/));
   it('rejects a limit the table does not offer', () => bad({ coverage: { liabilityLimit: '1/2/3' } }, /^coverage.liabilityLimit: "1\/2\/3" is not offered/));
   it('rejects a date with no table version in force', () => {
     const json = usTableJson();
     json.effectiveFrom = '2026-01-01';
     expect(() => rate(workedExampleRequest(), loadRateTableSet([json]))).toThrow('transferDate: no version of rate table us-illustrative is in force on 2025-07-15');
+  });
+});
+
+describe('bounded results', () => {
+  it('refuses more than 20 terms and more than 10 drivers; the largest result that remains still fits a stored record', () => {
+    const lease = (endDate: string) => ({ startDate: '2024-03-01', endDate, annualMileageKm: 20_000, usage: 'commute' as const });
+    expect(() => rate(workedExampleRequest({ lease: lease('2045-07-16') }), tables)).toThrow(/^lease.endDate: the lease needs more than 20 policy terms/);
+    const drivers = (n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        cleanDriver(`driver-${String(i).padStart(40, '0')}`, {
+          claims: Array.from({ length: 1000 }, (_, c) => ({ date: `2024-${String((c % 12) + 1).padStart(2, '0')}-10`, atFault: true, amountMinor: 500_000 + c })),
+          violations: Array.from({ length: 1000 }, (_, v) => ({ date: `2025-${String((v % 6) + 1).padStart(2, '0')}-01`, points: 1, code: 'SPEEDING_LE_10' })),
+        }),
+      );
+    expect(() => rate(workedExampleRequest({ drivers: drivers(11) }), tables)).toThrow(/^drivers: lists 11 drivers, more than 10 on one car/);
+    const largest = rate(workedExampleRequest({ lease: lease('2045-07-15'), drivers: drivers(10) }), tables);
+    expect(largest.terms).toHaveLength(20);
+    // Incidents are counted in full but named five at a time, so a long history cannot swell every line.
+    expect(factorLine(largest, 'driverRecord').source.driverFact).toMatch(/ and \d+ more; /);
+    const json = JSON.stringify(largest);
+    expect(json.length).toBeLessThan(450_000);
+    expect(() => packJson('rating', largest)).not.toThrow();
+    // The bonus-malus path over a century of insured years names the last 20.
+    const eu = builtInRateTableSet('eu-bonus-malus-illustrative');
+    const longHistory = drivers(10).map((d) => ({ ...d, dateOfBirth: '1901-01-01', licensedSince: '1920-01-01', priorInsurance: { periods: [{ from: '1920-01-01' }] } }));
+    const century = rate(workedExampleRequest({ vehicle: { ...workedExampleRequest().vehicle, currency: 'EUR' }, lease: lease('2045-07-15'), drivers: longHistory }), eu);
+    expect(factorLine(century, 'driverRecord').source.note).toMatch(/^CRM path 1\.00 → … \d+ earlier years → /);
+    expect(JSON.stringify(century).length).toBeLessThan(450_000);
   });
 });

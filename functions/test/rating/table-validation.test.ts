@@ -91,7 +91,7 @@ describe('structure and cross-field rules', () => {
   });
   it('rejects a lookup that misses a value the engine asks for', () => {
     expect(rejectsUs((j) => delete j.factors.usage.values.business)).toEqual([{ path: 'factors.usage.values', message: 'missing value for "business"' }]);
-    expect(rejectsUs((j) => (j.factors.territory.unresolvedPriceAs = 'mars'))).toEqual([{ path: 'factors.territory.values', message: 'missing value for "mars"' }]);
+    expect(rejectsUs((j) => (j.factors.territory.jurisdictions = { mars: 'US-CA' }))).toEqual([{ path: 'factors.territory.values', message: 'missing value for "mars"' }]);
   });
   it('rejects unknown keys, bad dates and money finer than the currency', () => {
     expect(rejectsUs((j) => (j.discounts = {}))).toEqual([{ path: '', message: expect.stringContaining('discounts') }]);
@@ -114,7 +114,7 @@ describe('versioned sets', () => {
     return json;
   }
 
-  it('rejects an empty set, mixed ids, duplicate versions and overlapping effective ranges', () => {
+  it('rejects an empty set, mixed ids, duplicate versions, overlapping effective ranges and gaps between them', () => {
     expect(issuesOf([])).toEqual([{ path: '', message: 'expected a non-empty array of rate-table versions' }]);
     const other = version('b', '2026-01-01', null);
     other.id = 'other';
@@ -122,6 +122,9 @@ describe('versioned sets', () => {
     expect(issuesOf([version('a', '2000-01-01', '2026-01-01'), version('a', '2026-01-01', null)])).toEqual([{ path: '[1].version', message: 'duplicate version a' }]);
     expect(issuesOf([version('b', '2026-01-01', null), version('a', '2000-01-01', '2026-02-01')])).toEqual([
       { path: '[0].effectiveFrom', message: 'version b (from 2026-01-01) overlaps version a (to 2026-02-01)' },
+    ]);
+    expect(issuesOf([version('a', '2000-01-01', '2026-01-01'), version('b', '2026-02-01', null)])).toEqual([
+      { path: '[1].effectiveFrom', message: 'version b starts 2026-02-01, leaving a gap after version a (to 2026-01-01): versions must follow each other' },
     ]);
     expect(issuesOf([version('a', '2000-01-01', '2026-01-01'), { ...version('b', '2026-01-01', null), gender: 1 }])).toEqual([
       { path: '[1].gender', message: expect.stringContaining('protected attribute') },
@@ -133,9 +136,9 @@ describe('versioned sets', () => {
     const result = rate(workedExampleRequest(), set);
     expect(result.terms.map((t) => t.tableVersion)).toEqual(['2025.07.0', '2026.07.0']);
     expect(result.tableVersion).toBe('2025.07.0');
-    // Term 1 unchanged (§7.10); term 2 LIAB annual 624 × 1.15 × 1.10 × 1.05 × 1.495 × 1.05 = 1301.0527530 -> 1301.05, × 228/365 = 812.71.
+    // Term 1 unchanged (worked example); term 2 LIAB annual 624 × 1.15 × 1.10 × 1.05 × 1.495 × 1.05 = 1301.0527530 -> 1301.05, × 228/365 = 812.71.
     expect(result.annualPremiumMinor).toBe(239231);
-    const term2Liab = result.breakdown.find((l) => l.step === 'termCoverage' && l.coverage === 'LIAB' && l.source.note?.startsWith('term 2 '));
+    const term2Liab = result.breakdown.find((l) => l.step === 'termCoverage' && l.coverage === 'LIAB' && l.term === 2);
     expect(term2Liab?.amountMinor).toBe(81271);
   });
 

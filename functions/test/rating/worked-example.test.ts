@@ -1,30 +1,31 @@
-// Golden: rating-model.md §7.10 worked example, every figure checked by hand with exact decimals.
+// Golden: the worked example on us-illustrative, every figure checked by hand with exact decimals.
 import { builtInRateTableSet, rate } from '../../src/rating';
 import { factorLine, lines, workedExampleRequest } from './fixtures';
 
 const tables = builtInRateTableSet('us-illustrative');
 
-describe('§7.10 worked example (us-illustrative)', () => {
+describe('worked example (us-illustrative)', () => {
   const result = rate(workedExampleRequest(), tables);
 
   it('prices term 1 exactly: LIAB 1330.62, COLL 855.69, COMP 161.00, annual 2392.31', () => {
     const premiums = Object.fromEntries(lines(result, 'coveragePremium').map((l) => [l.coverage, l.amountMinor]));
     expect(premiums).toEqual({ LIAB: 133062, COLL: 85569, COMP: 16100 });
     expect(result.annualPremiumMinor).toBe(239231);
-    expect(result.terms[0]).toEqual({ start: '2025-07-15', end: '2026-07-15', days: 365, yearDays: 365, premiumMinor: 239231, annualPremiumMinor: 239231, tableVersion: '2025.07.0' });
+    expect(result.terms[0]).toEqual({ start: '2025-07-15', end: '2026-07-15', days: 365, yearDays: 365, premiumMinor: 239231, annualPremiumMinor: 239231, tableVersion: '2025.07.0', tableSha256: result.tableSha256, ratedDriverKey: 'lessee-A' });
   });
 
   it('re-rates term 2 at its start (age 25, vehicle age 2) and pro-rates 228/365: 677.26 + 400.69 + 92.52 + 45.00 = 1215.47', () => {
-    expect(result.terms[1]).toEqual({ start: '2026-07-15', end: '2027-02-28', days: 228, yearDays: 365, premiumMinor: 121547, annualPremiumMinor: 191878, tableVersion: '2025.07.0' });
-    const term2 = result.breakdown.filter((l) => l.source.note?.startsWith('term 2 '));
+    expect(result.terms[1]).toEqual({ start: '2026-07-15', end: '2027-02-28', days: 228, yearDays: 365, premiumMinor: 121547, annualPremiumMinor: 191878, tableVersion: '2025.07.0', tableSha256: result.tableSha256, ratedDriverKey: 'lessee-A' });
+    const term2 = result.breakdown.filter((l) => l.term === 2);
     expect(term2.filter((l) => l.step === 'termCoverage').map((l) => [l.coverage, l.amountMinor])).toEqual([
       ['LIAB', 67726],
       ['COLL', 40069],
       ['COMP', 9252],
     ]);
     expect(term2.find((l) => l.step === 'termPolicyFee')?.amountMinor).toBe(4500);
-    const changed = term2.filter((l) => l.step === 'termFactor').map((l) => l.source.tableRow);
-    expect(changed).toEqual(['driverAge[25-29]', 'vehicleAge[2-3]']);
+    const term1Rows = new Set(lines(result, 'factor', 1).map((l) => l.source.tableRow));
+    const changed = new Set(term2.filter((l) => l.step === 'factor' && !term1Rows.has(l.source.tableRow)).map((l) => l.source.tableRow));
+    expect([...changed]).toEqual(['driverAge[25-29]', 'vehicleAge[2-3]']);
   });
 
   it('totals the remaining lease: 2392.31 + 1215.47 = 3607.78 USD, rated, no review', () => {
