@@ -45,6 +45,9 @@ Options:
                               deployment: "recover" it with its secrets, or "purge" it (destroys
                               them; fails if purge protection is on). Default: stop and say so
   --what-if                   show what the infrastructure step would change, then stop
+  --rotate-webhook-secret     rotate WEBHOOK_SECRETS without a refused delivery, then stop (no
+                              infrastructure or code step): publish "current new", make the Function
+                              App then the WebJob read it, wait, publish "new", same order again
   --skip-package              deploy existing zips instead of running npm run package
   --packages-dir DIR          where the zips are (default .packages; e.g. a downloaded CI artifact)
   --skip-infra                do not deploy infrastructure (reads outputs of the last deployment)
@@ -56,7 +59,10 @@ Environment fallbacks: AZURE_RESOURCE_GROUP, AZURE_LOCATION, AZURE_SUBSCRIPTION_
 LEDGER_API_URL, LEDGER_WS_URL, LEDGER_SOURCE, LEASING_COMPANY_PUBLIC_KEYS, STORAGE_NAME_PREFIX, RATE_TABLE, LOG_LEVEL,
 WEBJOB_SKU, DEPLOYER_OBJECT_ID, DEPLOYER_TYPE, DEPLOYMENT_NAME, PACKAGES_DIR, DELETED_KEY_VAULT (a flag
 wins over its variable). DEPLOY_RETRY_SECONDS (default 10) is the first wait of every retry; waits
-double up to 60 s, DEPLOY_RETRY_ATTEMPTS (default 10) tries in all.
+double up to 60 s, DEPLOY_RETRY_ATTEMPTS (default 10) tries in all. ROTATION_SETTLE_SECONDS (default
+120): how long a rotation lets both apps run on "current new" before publishing "new" alone.
+With --skip-infra, FUNCTION_APP_NAME, FUNCTION_APP_URL, WEBJOB_APP_NAME, WEBJOB_NAME and KEY_VAULT_NAME
+(all set, as azd keeps the template's outputs) name the apps instead of the last deployment's outputs.
 USAGE
 }
 
@@ -72,7 +78,7 @@ RATE_TABLE="${RATE_TABLE:-us-illustrative}" LOG_LEVEL="${LOG_LEVEL:-info}" WEBJO
 WEBHOOK_SECRETS_VALUE="" DEPLOYER_ID="${DEPLOYER_OBJECT_ID:-}" DEPLOYER_TYPE="${DEPLOYER_TYPE:-}"
 DEPLOYMENT_NAME="${DEPLOYMENT_NAME:-lease-premium}" PACKAGES="${PACKAGES_DIR:-$REPO_ROOT/.packages}"
 DELETED_KEY_VAULT="${DELETED_KEY_VAULT:-}"
-WHAT_IF=0 SKIP_PACKAGE=0 SKIP_INFRA=0 SKIP_CODE=0 SKIP_SMOKE=0
+WHAT_IF=0 ROTATE=0 SKIP_PACKAGE=0 SKIP_INFRA=0 SKIP_CODE=0 SKIP_SMOKE=0
 
 need_value() { [[ $# -ge 2 && -n "$2" ]] || die "$1 needs a value (see --help)"; }
 while [[ $# -gt 0 ]]; do
@@ -96,6 +102,7 @@ while [[ $# -gt 0 ]]; do
     --packages-dir) need_value "$@"; PACKAGES="$2"; shift 2 ;;
     --deleted-key-vault) need_value "$@"; DELETED_KEY_VAULT="$2"; shift 2 ;;
     --what-if) WHAT_IF=1; shift ;;
+    --rotate-webhook-secret) ROTATE=1; SKIP_INFRA=1; SKIP_CODE=1; shift ;;
     --skip-package) SKIP_PACKAGE=1; shift ;;
     --skip-infra) SKIP_INFRA=1; shift ;;
     --skip-code) SKIP_CODE=1; shift ;;
@@ -173,6 +180,13 @@ vault() {
 read_secret() { vault show --vault-name "$KEY_VAULT" -n "$1" --query value -o tsv; }
 # The value goes through a mode-600 file, never the command line.
 write_secret() { printf '%s' "$2" > "$SECRET_FILE"; vault set --vault-name "$KEY_VAULT" -n "$1" --file "$SECRET_FILE" --encoding utf-8 -o none; }
+# Makes an app read its Key Vault references now rather than within a day: App Service fetches them
+# again on any configuration change, which also restarts the app
+# (https://learn.microsoft.com/en-us/azure/app-service/app-service-key-vault-references#rotation).
+# The marker setting is left for the next infrastructure deployment to remove. $1: functionapp|webapp.
+reload_secrets() {
+  az "$1" config appsettings set -g "$RESOURCE_GROUP" -n "$2" --settings "SECRETS_RELOADED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o none
+}
 
 # Outputs of the last infrastructure deployment (JSON object name -> value).
 read_outputs() {
@@ -285,17 +299,21 @@ if [[ $SKIP_INFRA -eq 0 ]]; then
   echo "done"
 fi
 
-OUTPUTS="$(read_outputs)" || die "no deployment '$DEPLOYMENT_NAME' in $RESOURCE_GROUP: run without --skip-infra first"
-FUNCTION_APP="$(output FUNCTION_APP_NAME)"
-FUNCTION_APP_URL="$(output FUNCTION_APP_URL)"
-WEBJOB_APP="$(output WEBJOB_APP_NAME)"
-WEBJOB_NAME="$(output WEBJOB_NAME)"
-KEY_VAULT="$(output KEY_VAULT_NAME)"
+if [[ $SKIP_INFRA -eq 1 && -n "${FUNCTION_APP_NAME:-}" && -n "${FUNCTION_APP_URL:-}" && -n "${WEBJOB_APP_NAME:-}" && -n "${WEBJOB_NAME:-}" && -n "${KEY_VAULT_NAME:-}" ]]; then
+  FUNCTION_APP="$FUNCTION_APP_NAME" WEBJOB_APP="$WEBJOB_APP_NAME" KEY_VAULT="$KEY_VAULT_NAME"
+else
+  OUTPUTS="$(read_outputs)" || die "no deployment '$DEPLOYMENT_NAME' in $RESOURCE_GROUP: run without --skip-infra first"
+  FUNCTION_APP="$(output FUNCTION_APP_NAME)"
+  FUNCTION_APP_URL="$(output FUNCTION_APP_URL)"
+  WEBJOB_APP="$(output WEBJOB_APP_NAME)"
+  WEBJOB_NAME="$(output WEBJOB_NAME)"
+  KEY_VAULT="$(output KEY_VAULT_NAME)"
+fi
 
 # --- the WebJob's function key -----------------------------------------------------------------
 # Converges on what the Function App really has, every run: its host key "webjob" (created once if
 # missing) is copied to the Key Vault secret the WebJob's WEBHOOK_FUNCTION_KEY references, and the web
-# app restarts to read it when it changed. So a run that failed after storing one half is mended by
+# app reads it again when it changed. So a run that failed after storing one half is mended by
 # the next. Keys: https://learn.microsoft.com/en-us/cli/azure/functionapp/keys
 if [[ $SKIP_INFRA -eq 0 ]]; then
   step "WebJob function key (host key 'webjob' of $FUNCTION_APP -> Key Vault $KEY_VAULT)"
@@ -316,11 +334,35 @@ if [[ $SKIP_INFRA -eq 0 ]]; then
     echo "Key Vault holds the Function App's key"
   else
     write_secret webjob-function-key "$host_key" || die "cannot write webjob-function-key to $KEY_VAULT"
-    # Key Vault references are read again when the app restarts:
-    # https://learn.microsoft.com/en-us/azure/app-service/app-service-key-vault-references#rotation
-    az webapp restart -g "$RESOURCE_GROUP" -n "$WEBJOB_APP" -o none
-    echo "stored the Function App's key in Key Vault; restarted $WEBJOB_APP to read it"
+    reload_secrets webapp "$WEBJOB_APP"
+    echo "stored the Function App's key in Key Vault; $WEBJOB_APP reads it again (restarts)"
   fi
+fi
+
+# --- webhook secret rotation ------------------------------------------------------------------
+# The WebJob signs with every secret of the list, the Function App accepts any: publishing "current
+# new", then "new", with each app reading the list in between, keeps one secret shared by both at
+# every moment. In each phase the Function App (the side that accepts) reads first, then the WebJob.
+if [[ $ROTATE -eq 1 ]]; then
+  step "Rotating the webhook secret (Key Vault $KEY_VAULT)"
+  current="$(read_secret webhook-secrets)" || die "cannot read webhook-secrets from $KEY_VAULT"
+  [[ -n "$current" ]] || die "$KEY_VAULT holds no webhook-secrets to rotate: deploy first"
+  new_secret="$(node "$REPO_ROOT/infra/hooks/generate-secret.js" webhook)"
+  health_answers() { node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(10000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$FUNCTION_APP_URL/api/health"; }
+  publish_and_reload() {
+    write_secret webhook-secrets "$1" || die "cannot write webhook-secrets to $KEY_VAULT"
+    reload_secrets functionapp "$FUNCTION_APP"
+    retry "waiting for $FUNCTION_APP to answer /api/health" health_answers || die "$FUNCTION_APP did not come back"
+    reload_secrets webapp "$WEBJOB_APP"
+  }
+  echo "phase 1: both secrets (the current list and a new one)"
+  publish_and_reload "$current $new_secret"
+  echo "letting both apps run on both secrets for ${ROTATION_SETTLE_SECONDS:-120} s"
+  sleep "${ROTATION_SETTLE_SECONDS:-120}"
+  echo "phase 2: the new secret alone"
+  publish_and_reload "$new_secret"
+  echo "rotated; check the Function App log for 'webhook refused' (there should be none)"
+  exit 0
 fi
 
 # --- code ------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@
 // command line; a run that failed half-way is mended by the next; a soft-deleted vault, an existing
 // group and a Key Vault role still propagating are handled; --what-if changes nothing; the code stage
 // deploys the zips to the apps the infra outputs name.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +21,7 @@ interface FakeState {
   groups: Record<string, { location: string; tags?: string }>;
   vault?: 'live' | 'deleted';
   hostKeys?: Record<string, string>;
-  restarts?: string[];
+  reloads?: { app: string; webhookSecrets: string }[];
   secrets: Record<string, string>;
   calls: { args: string[] }[];
   deployments?: Record<string, { value: unknown }>[];
@@ -46,6 +48,20 @@ function run(args: string[], extraEnv: Record<string, string> = {}): { status: n
     env: { PATH: `${fakeAzDir}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AZ_STATE: statePath, DEPLOY_RETRY_SECONDS: '0', DEPLOY_RETRY_ATTEMPTS: '4', ...extraEnv },
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** As run(), without blocking the event loop (for tests that serve HTTP to the script). */
+function runAsync(args: string[], extraEnv: Record<string, string> = {}): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn('bash', [deploySh, ...args], {
+      cwd: work,
+      env: { PATH: `${fakeAzDir}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AZ_STATE: statePath, DEPLOY_RETRY_SECONDS: '0', DEPLOY_RETRY_ATTEMPTS: '4', ...extraEnv },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (status) => resolveRun({ status, output }));
+  });
 }
 
 function state(): FakeState {
@@ -84,7 +100,7 @@ test('first deployment generates the webhook secret and the host key, stored in 
   const functionKey = afterFirst.hostKeys!.webjob!;
   expect(functionKey).toMatch(/^[A-Za-z0-9_-]{54}$/);
   expect(afterFirst.secrets).toEqual({ 'webhook-secrets': secrets, 'webjob-function-key': functionKey });
-  expect(afterFirst.restarts).toEqual(['leaseprem-webjob-abc123']);
+  expect(afterFirst.reloads!.map((r) => r.app)).toEqual(['leaseprem-webjob-abc123']);
   expect(value(params, 'deployerPrincipalId')).toBe('11111111-2222-3333-4444-555555555555');
   expect(value(params, 'ledgerApiUrl')).toBe('https://ledger.example.com/api/v1/');
   expect(value(params, 'leasingCompanyPublicKeys')).toBe(ledgerKey);
@@ -97,7 +113,7 @@ test('first deployment generates the webhook secret and the host key, stored in 
   expect(value(afterSecond.deployments![1], 'webhookSecrets')).toBe(''); // keep what Key Vault holds
   expect(afterSecond.secrets).toEqual({ 'webhook-secrets': secrets, 'webjob-function-key': functionKey });
   expect(afterSecond.hostKeys).toEqual({ webjob: functionKey });
-  expect(afterSecond.restarts).toHaveLength(1); // nothing changed, nothing restarted
+  expect(afterSecond.reloads).toHaveLength(1); // nothing changed, nothing reloaded
   expect(afterSecond.calls.filter((c) => c.args[0] === 'group' && c.args[1] === 'create')).toHaveLength(1);
   // The vault token is taken right after login, before anything slow.
   expect(afterSecond.calls.findIndex((c) => c.args.join(' ').startsWith('account get-access-token --resource https://vault.azure.net'))).toBeLessThan(afterSecond.calls.findIndex((c) => c.args[0] === 'group'));
@@ -120,19 +136,19 @@ test('a first run that fails at the host key is mended by the next run', () => {
   expect(rerun.status).toBe(0);
   const after = state();
   expect(after.secrets['webjob-function-key']).toBe(after.hostKeys!.webjob);
-  expect(after.restarts).toEqual(['leaseprem-webjob-abc123']);
+  expect(after.reloads!.map((r) => r.app)).toEqual(['leaseprem-webjob-abc123']);
 });
 
 test('a Key Vault key that differs from the Function App key (an earlier half-failed run) is replaced by the real one', () => {
   expect(run([...required, '--skip-code', '--skip-smoke']).status).toBe(0);
   const real = state().hostKeys!.webjob!;
-  const stale = { ...state(), secrets: { ...state().secrets, 'webjob-function-key': 'stale-key-the-host-never-had' }, restarts: [] };
+  const stale = { ...state(), secrets: { ...state().secrets, 'webjob-function-key': 'stale-key-the-host-never-had' }, reloads: [] };
   writeFileSync(statePath, JSON.stringify(stale));
   const rerun = run([...required, '--skip-code', '--skip-smoke']);
   expect(rerun.status).toBe(0);
   expect(state().secrets['webjob-function-key']).toBe(real);
   expect(state().hostKeys).toEqual({ webjob: real }); // the host's key is the truth; not regenerated
-  expect(state().restarts).toEqual(['leaseprem-webjob-abc123']);
+  expect(state().reloads!.map((r) => r.app)).toEqual(['leaseprem-webjob-abc123']);
 });
 
 test('a host that is still starting is retried with backoff until it answers', () => {
@@ -215,6 +231,30 @@ test('--webhook-secrets replaces the stored list (rotation step)', () => {
   const rotated = `whsec_${Buffer.alloc(32, 1).toString('base64')} whsec_${Buffer.alloc(32, 2).toString('base64')}`;
   expect(run([...required, '--skip-code', '--skip-smoke', '--webhook-secrets', rotated]).status).toBe(0);
   expect(state().secrets['webhook-secrets']).toBe(rotated);
+});
+
+test('--rotate-webhook-secret publishes old+new, then new alone, the Function App reading each list before the WebJob', async () => {
+  expect(run([...required, '--skip-code', '--skip-smoke']).status).toBe(0);
+  const old = state().secrets['webhook-secrets']!;
+  writeFileSync(statePath, JSON.stringify({ ...state(), reloads: [] }));
+  // The Function App's /api/health, which the rotation waits for after each reload.
+  const server = createServer((request, response) => response.writeHead(request.url === '/api/health' ? 200 : 404).end());
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const env = { ROTATION_SETTLE_SECONDS: '0', FUNCTION_APP_NAME: 'leaseprem-func-abc123', FUNCTION_APP_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, WEBJOB_APP_NAME: 'leaseprem-webjob-abc123', WEBJOB_NAME: 'ledger-bridge', KEY_VAULT_NAME: 'leaseprem-kv-abc123' };
+  const rotated = await runAsync(['--resource-group', 'rg-test', '--rotate-webhook-secret'], env);
+  server.close();
+  expect(rotated.status).toBe(0);
+  const fresh = state().secrets['webhook-secrets']!;
+  expect(fresh).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+  expect(fresh).not.toBe(old);
+  expect(state().reloads).toEqual([
+    { app: 'leaseprem-func-abc123', webhookSecrets: `${old} ${fresh}` },
+    { app: 'leaseprem-webjob-abc123', webhookSecrets: `${old} ${fresh}` },
+    { app: 'leaseprem-func-abc123', webhookSecrets: fresh },
+    { app: 'leaseprem-webjob-abc123', webhookSecrets: fresh },
+  ]);
+  expect(state().deployments).toHaveLength(1); // no infrastructure or code step
+  expect(state().calls.flatMap((c) => c.args).join('\n')).not.toContain(fresh.slice(6, 30));
 });
 
 test('--what-if previews and deploys nothing', () => {
