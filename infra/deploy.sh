@@ -231,6 +231,7 @@ if [[ $SKIP_INFRA -eq 0 ]]; then
   if [[ -z "$KEY_VAULT" ]]; then
     # After a teardown the vault stays soft-deleted (7 days) and its name cannot be reused until it is
     # recovered or purged: https://learn.microsoft.com/en-us/azure/key-vault/general/key-vault-recovery
+    # shellcheck disable=SC2016 # the single-quoted text is JavaScript (a template literal)
     deleted="$(az keyvault list-deleted --resource-type vault -o json | RG="$RESOURCE_GROUP" PREFIX="$NAME_PREFIX-kv-" node -e '
       let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
         const groupPart = `/resourcegroups/${process.env.RG.toLowerCase()}/`;
@@ -242,11 +243,12 @@ if [[ $SKIP_INFRA -eq 0 ]]; then
       case "$DELETED_KEY_VAULT" in
         recover)
           step "Recovering soft-deleted Key Vault $deleted_name (with its secrets)"
-          [[ $WHAT_IF -eq 1 ]] && { echo "what-if: would recover $deleted_name"; } || az keyvault recover --name "$deleted_name" --location "$deleted_location" -o none
-          [[ $WHAT_IF -eq 1 ]] || KEY_VAULT="$deleted_name" ;;
+          if [[ $WHAT_IF -eq 1 ]]; then echo "what-if: would recover $deleted_name"
+          else az keyvault recover --name "$deleted_name" --location "$deleted_location" -o none; KEY_VAULT="$deleted_name"; fi ;;
         purge)
           step "Purging soft-deleted Key Vault $deleted_name (its secrets are destroyed)"
-          [[ $WHAT_IF -eq 1 ]] && { echo "what-if: would purge $deleted_name"; } || az keyvault purge --name "$deleted_name" --location "$deleted_location" -o none ;;
+          if [[ $WHAT_IF -eq 1 ]]; then echo "what-if: would purge $deleted_name"
+          else az keyvault purge --name "$deleted_name" --location "$deleted_location" -o none; fi ;;
         *) die "Key Vault $deleted_name of this group is soft-deleted (an earlier teardown) and blocks its name: rerun with --deleted-key-vault recover (keeps its secrets) or --deleted-key-vault purge (destroys them)" ;;
       esac
     fi
@@ -317,6 +319,7 @@ fi
 # the next. Keys: https://learn.microsoft.com/en-us/cli/azure/functionapp/keys
 if [[ $SKIP_INFRA -eq 0 ]]; then
   step "WebJob function key (host key 'webjob' of $FUNCTION_APP -> Key Vault $KEY_VAULT)"
+  # shellcheck disable=SC2317 # called through retry
   list_host_key() { az functionapp keys list -g "$RESOURCE_GROUP" -n "$FUNCTION_APP" --query functionKeys.webjob -o tsv; }
   host_key="$(retry "reading the Function App's host keys (its host may still be starting)" list_host_key)" || die "the Function App $FUNCTION_APP never answered for its host keys"
   if [[ -z "$host_key" ]]; then
@@ -348,6 +351,7 @@ if [[ $ROTATE -eq 1 ]]; then
   current="$(read_secret webhook-secrets)" || die "cannot read webhook-secrets from $KEY_VAULT"
   [[ -n "$current" ]] || die "$KEY_VAULT holds no webhook-secrets to rotate: deploy first"
   new_secret="$(node "$REPO_ROOT/infra/hooks/generate-secret.js" webhook)"
+  # shellcheck disable=SC2317 # called through retry
   health_answers() { node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(10000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$FUNCTION_APP_URL/api/health"; }
   publish_and_reload() {
     write_secret webhook-secrets "$1" || die "cannot write webhook-secrets to $KEY_VAULT"

@@ -39,13 +39,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
+/** Only what the script needs: no AZURE_* or LEDGER_* from the developer's shell leak in. */
+function scriptEnv(extraEnv: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: `${fakeAzDir}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AZ_STATE: statePath, DEPLOY_RETRY_SECONDS: '0', DEPLOY_RETRY_ATTEMPTS: '4', ...extraEnv };
+}
+
 function run(args: string[], extraEnv: Record<string, string> = {}): { status: number | null; output: string } {
   const result = spawnSync('bash', [deploySh, ...args], {
     cwd: work,
     encoding: 'utf8',
     timeout: 60_000,
-    // Only what the script needs: no AZURE_* or LEDGER_* from the developer's shell leak in.
-    env: { PATH: `${fakeAzDir}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AZ_STATE: statePath, DEPLOY_RETRY_SECONDS: '0', DEPLOY_RETRY_ATTEMPTS: '4', ...extraEnv },
+    env: scriptEnv(extraEnv),
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
@@ -55,7 +59,7 @@ function runAsync(args: string[], extraEnv: Record<string, string> = {}): Promis
   return new Promise((resolveRun) => {
     const child = spawn('bash', [deploySh, ...args], {
       cwd: work,
-      env: { PATH: `${fakeAzDir}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AZ_STATE: statePath, DEPLOY_RETRY_SECONDS: '0', DEPLOY_RETRY_ATTEMPTS: '4', ...extraEnv },
+      env: scriptEnv(extraEnv),
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
