@@ -64,7 +64,7 @@ describe('function-app.zip', () => {
     expect(pkg.zipPath).toBe(layout.functionAppZip);
     expect(await checkFunctionAppPackage(await zipView(pkg.zipPath))).toEqual([]);
     const paths = (await readZipEntries(pkg.zipPath)).map((e) => e.path);
-    // Nothing the Function App needs stays installed today; OpenTelemetry would add node_modules/.
+    // Nothing the Function App needs stays installed today; OpenTelemetry instrumentation would add node_modules/.
     expect(paths.filter((p) => !p.startsWith('node_modules/')).sort()).toEqual(['dist/main.js', 'host.json', 'package.json']);
     expect(pkg.bytes).toBeLessThanOrEqual(6 * 1024 * 1024);
     expect(pkg.files).toBeLessThanOrEqual(3000);

@@ -2,13 +2,15 @@
 // package to the first 200 of /api/health (which reads Table storage: a real Azurite, in memory).
 // "cold" drops the kernel's file cache before each start (needs root: /proc/sys/vm/drop_caches), as
 // a new instance reads its package from disk; "warm" starts again at once. Packages are measured in
-// turns, so load on this shared machine hits each alike. Prints the median with min–max.
+// turns, so load on this shared machine hits each alike. Prints the median with min–max of the wall
+// time and of the CPU time the host's processes used until that answer (which other processes' load
+// inflates far less than wall time).
 //
 //   npm run package -- --out /tmp/after            # and the same from an older tree into /tmp/before
 //   node devstack/dist/bench/cold-start-bench.js --app before=/tmp/before/function-app --app after=/tmp/after/function-app --runs 7
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -44,8 +46,37 @@ function healthAnswers(url: string): Promise<boolean> {
   });
 }
 
-/** Milliseconds from spawning the host on `appRoot` to its first healthy answer. */
-async function startToFirstAnswer(appRoot: string, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<number> {
+/** The process and its descendants (Linux /proc); empty elsewhere. */
+function processTree(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return [pid, ...children.flatMap(processTree)];
+  } catch {
+    return [];
+  }
+}
+
+/** User + system CPU milliseconds used so far by the process tree under `pid` (Linux /proc; clock ticks of 10 ms). */
+function treeCpuMs(pid: number): number {
+  let ticks = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const fields = readFileSync(`/proc/${member}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      // exited in between
+    }
+  }
+  return ticks * 10;
+}
+
+interface StartSample {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** From spawning the host on `appRoot` to its first healthy answer: wall time and the host's CPU time. */
+async function startToFirstAnswer(appRoot: string, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<StartSample> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [HOST_CLI, '--port', String(port), '--app-root', appRoot], { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -53,7 +84,7 @@ async function startToFirstAnswer(appRoot: string, env: NodeJS.ProcessEnv, timeo
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
     for (;;) {
-      if (await healthAnswers(`http://127.0.0.1:${port}/api/health`)) return performance.now() - started;
+      if (await healthAnswers(`http://127.0.0.1:${port}/api/health`)) return { wallMs: performance.now() - started, cpuMs: treeCpuMs(child.pid!) };
       if (child.exitCode !== null) throw new Error(`the host exited (${child.exitCode}) before answering: ${stderr.slice(-2_000)}`);
       if (performance.now() - started > timeoutMs) throw new Error(`no healthy answer within ${timeoutMs} ms: ${stderr.slice(-2_000)}`);
       await sleep(5);
@@ -65,7 +96,7 @@ async function startToFirstAnswer(appRoot: string, env: NodeJS.ProcessEnv, timeo
   }
 }
 
-function describe(samples: number[]): string {
+function summary(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   return `${(median / 1000).toFixed(2)} s (${(sorted[0]! / 1000).toFixed(2)}–${(sorted[sorted.length - 1]! / 1000).toFixed(2)})`;
@@ -91,7 +122,7 @@ async function main(): Promise<void> {
     FUNCTIONS_LOCAL_FUNCTION_KEY: randomBytes(32).toString('base64url'),
     FUNCTIONS_LOCAL_MASTER_KEY: randomBytes(32).toString('base64url'),
   };
-  const samples = new Map<string, number[]>();
+  const samples = new Map<string, StartSample[]>();
   try {
     // One start per app first: creates the tables, so every measured start does the same work.
     for (const app of apps) await startToFirstAnswer(app.dir, env);
@@ -99,18 +130,23 @@ async function main(): Promise<void> {
       for (const mode of modes) {
         for (const app of apps) {
           if (mode === 'cold') dropFileCache();
-          const ms = await startToFirstAnswer(app.dir, env);
+          const sample = await startToFirstAnswer(app.dir, env);
           const key = `${app.label} ${mode}`;
-          samples.set(key, [...(samples.get(key) ?? []), ms]);
-          console.log(`run ${run} ${key}: ${(ms / 1000).toFixed(3)} s (load ${loadavg()[0]!.toFixed(1)})`);
+          samples.set(key, [...(samples.get(key) ?? []), sample]);
+          console.log(`run ${run} ${key}: ${(sample.wallMs / 1000).toFixed(3)} s, CPU ${(sample.cpuMs / 1000).toFixed(2)} s (load ${loadavg()[0]!.toFixed(1)})`);
         }
       }
     }
   } finally {
     await azurite.stop();
   }
-  console.log(`\nstart to first /api/health answer, median (min–max) of ${runs}:`);
-  for (const app of apps) console.log(`  ${app.label.padEnd(12)} ${modes.map((mode) => `${mode} ${describe(samples.get(`${app.label} ${mode}`) ?? [])}`).join('   ')}`);
+  console.log(`\nstart to first /api/health answer, median (min–max) of ${runs}: wall time; CPU time of the host's processes`);
+  for (const app of apps) {
+    for (const mode of modes) {
+      const taken = samples.get(`${app.label} ${mode}`) ?? [];
+      console.log(`  ${app.label.padEnd(12)} ${mode}  ${summary(taken.map((s) => s.wallMs))};  CPU ${summary(taken.map((s) => s.cpuMs))}`);
+    }
+  }
 }
 
 main().catch((error: unknown) => {

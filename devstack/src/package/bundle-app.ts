@@ -21,13 +21,15 @@ export interface BundleResult {
 }
 
 /**
- * Workspace packages resolve to their TypeScript sources, marked free of import side effects (their
- * modules only declare things; native and heavy libraries are required lazily), so esbuild drops the
- * modules an app never uses: the Function App gets the event contract without the ledger core.
+ * Workspace packages an app imports (`@lease-premium/...`) resolve to their TypeScript sources, marked
+ * free of import side effects (their modules only declare things; native and heavy libraries are
+ * required lazily), so esbuild drops the modules an app never uses: the Function App gets the event
+ * contract without the ledger core. The app's own modules keep their side effects (registrations,
+ * set-up imports).
  */
 function workspaceSources(workspaces: ReadonlyMap<string, string>): Plugin {
-  const sourceDirs = [...workspaces.values()].map((dir) => join(dir, 'src') + sep);
-  const inWorkspace = (path: string): boolean => sourceDirs.some((dir) => path.startsWith(dir));
+  const librarySources = new Set<string>();
+  const inLibrary = (path: string): boolean => [...librarySources].some((dir) => path.startsWith(dir));
   return {
     name: 'workspace-sources',
     setup(pluginBuild) {
@@ -40,12 +42,14 @@ function workspaceSources(workspaces: ReadonlyMap<string, string>): Plugin {
           const compiled = join(dir, 'dist') + sep;
           if (!resolved.path.startsWith(compiled)) continue;
           const source = join(dir, 'src', resolved.path.slice(compiled.length).replace(/\.js$/, '.ts'));
-          if (existsSync(source)) return { path: source, sideEffects: false };
+          if (!existsSync(source)) continue;
+          librarySources.add(join(dir, 'src') + sep);
+          return { path: source, sideEffects: false };
         }
         return { path: resolved.path };
       });
       pluginBuild.onResolve({ filter: /^\./ }, async (args) => {
-        if (!inWorkspace(args.importer) || args.pluginData === 'resolving') return undefined;
+        if (!inLibrary(args.importer) || args.pluginData === 'resolving') return undefined;
         const resolved = await pluginBuild.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'resolving' });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         return { path: resolved.path, sideEffects: false };

@@ -15,9 +15,11 @@ export const OPTIONAL_MODULES: readonly string[] = ['bufferutil', 'utf-8-validat
 
 /**
  * Packages that stay installed files in node_modules instead of being bundled: native addons (they load
- * a prebuilt binary relative to their own folder) and OpenTelemetry, whose instrumentations patch
- * modules as they are required and so must see them as real files.
+ * a prebuilt binary relative to their own folder) and OpenTelemetry instrumentation (and the Azure
+ * Monitor distro that loads it), which patches libraries as they are required and so must see them
+ * as real modules. The OpenTelemetry API, SDK and exporters bundle like any library (the API keeps
+ * its state in one process-wide global, so a bundled copy and an installed one agree).
  */
 export function staysInstalled(name: string): boolean {
-  return name === 'sodium-native' || name.startsWith('@opentelemetry/') || name.startsWith('@azure/monitor-opentelemetry') || name === 'applicationinsights';
+  return name === 'sodium-native' || name.startsWith('@opentelemetry/instrumentation') || name === '@opentelemetry/auto-instrumentations-node' || name === '@azure/monitor-opentelemetry' || name === 'applicationinsights';
 }

@@ -12,7 +12,7 @@ async function copyRequiredFile(from: string, to: string): Promise<void> {
   await fs.cp(from, to);
 }
 
-/** The bundle and what it still requires, installed by npm (native addons, OpenTelemetry; often nothing). */
+/** The bundle and what it still requires, installed by npm (native addons, OpenTelemetry instrumentation; often nothing). */
 async function bundleAndInstall(layout: PackageLayout, options: { appDir: string; source: Manifest; entries: BundleEntry[]; bundleDir: string; main: string }): Promise<void> {
   const bundled = await bundleApp({ repoRoot: layout.repoRoot, entries: options.entries, outDir: options.bundleDir, workspaces: await workspacePackages(layout.repoRoot) });
   const dependencies = Object.fromEntries(bundled.installedPackages.map((name) => [name, '*']));
