@@ -31,7 +31,7 @@ export interface NullableString {
   value?: string | null;
 }
 
-/** What the host puts in `inputData[0].data.http` (see reference §1.6). */
+/** What the host puts in `inputData[0].data.http` (the host's RPC conversion of the HTTP request). */
 export interface RpcHttpData {
   method?: string;
   url?: string;

@@ -4,6 +4,8 @@
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { connectionStringFor } from '../azurite/azurite-process';
+import { findEntryPoints, readAppPackage } from '../functions-host/app-loader';
+import { type CoreTools, coreToolsSettings, findCoreTools } from '../functions-host/core-tools';
 import { spawnChild, spawned } from './child-process';
 import { loadOrCreateLocalConfig, type LocalConfig } from './local-config';
 import { freePorts, isPortFree } from './ports';
@@ -87,6 +89,21 @@ function existingScript(repoRoot: string, relative: string, part: string): strin
   return file;
 }
 
+/** Core Tools and a built app, or a message saying which is missing (the worker refuses an app without the files `main` matches). */
+async function requireCoreTools(repoRoot: string): Promise<CoreTools> {
+  const tools = findCoreTools(repoRoot);
+  if (!tools) {
+    throw new Error(
+      '--func needs Azure Functions Core Tools v4: npm install --no-save azure-functions-core-tools@4, or ' +
+        'https://learn.microsoft.com/azure/azure-functions/functions-run-local; or drop --func to use the project\'s local Functions host.',
+    );
+  }
+  await findEntryPoints(repoRoot, readAppPackage(repoRoot)).catch((error: Error) => {
+    throw new Error(`function-app: ${error.message}; build first (npm run build)`);
+  });
+  return tools;
+}
+
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { repoRoot, stateDir } = options;
   const external = options.external ?? {};
@@ -159,21 +176,26 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const functionAppEnv: NodeJS.ProcessEnv = {
     ...baseEnv,
+    // What `func start` needs to start unattended (the local host ignores these).
+    ...coreToolsSettings(connectionString),
     STORAGE_CONNECTION_STRING: connectionString,
     WEBHOOK_SECRETS: webhookSecrets.join(' '),
     ...(options.rateTable ? { RATE_TABLE: options.rateTable } : {}),
+    // The host refuses bodies over the app's own limit (MAX_BODY_BYTES, 4 MiB) before buffering them.
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '4194304',
     // Keys of the local Functions host (ignored by `func start`, which does not check keys locally).
     FUNCTIONS_LOCAL_FUNCTION_KEY: config.functionKey,
     FUNCTIONS_LOCAL_MASTER_KEY: config.masterKey,
     ...options.functionAppEnv,
   };
+  const coreTools = options.functionsHost === 'func-core-tools' ? await requireCoreTools(repoRoot) : undefined;
   parts.push({
     name: 'function-app',
     launch: async (onLine) => {
       const env = { ...functionAppEnv, WEBHOOK_SECRETS: await currentWebhookSecrets(), ...options.functionAppEnv };
       return spawned(
-        options.functionsHost === 'func-core-tools'
-          ? spawnChild({ command: 'func', args: ['start', '--port', String(ports.functions)], env, cwd: repoRoot }, onLine)
+        coreTools
+          ? spawnChild({ command: coreTools.command, args: [...coreTools.args, 'start', '--port', String(ports.functions)], env, cwd: repoRoot }, onLine)
           : spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.functionsHost, 'function-app'), args: ['--port', String(ports.functions)], env, cwd: repoRoot }, onLine),
       );
     },
