@@ -59,17 +59,25 @@ function runNode(script: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs:
 }
 
 describe('function-app.zip', () => {
-  test('holds compiled functions, host.json and production dependencies only', async () => {
+  test('holds host.json, package.json and one bundle: no ledger core, within the cold-start budget', async () => {
     const pkg = built.find((b) => b.name === 'function-app')!;
     expect(pkg.zipPath).toBe(layout.functionAppZip);
     expect(await checkFunctionAppPackage(await zipView(pkg.zipPath))).toEqual([]);
     const paths = (await readZipEntries(pkg.zipPath)).map((e) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['host.json', 'package.json', 'functions/dist/functions/health.js', 'node_modules/@azure/functions/package.json', 'node_modules/@lease-premium/events/dist/index.js']));
-    expect(paths.filter((p) => /^(functions\/src|devstack|webjob|tests|shared)\//.test(p) || /node_modules\/(typescript|jest|azurite|@types)\//.test(p))).toEqual([]);
+    // Nothing the Function App needs stays installed today; OpenTelemetry instrumentation would add node_modules/.
+    expect(paths.filter((p) => !p.startsWith('node_modules/')).sort()).toEqual(['dist/main.js', 'host.json', 'package.json']);
+    expect(pkg.bytes).toBeLessThanOrEqual(6 * 1024 * 1024);
+    expect(pkg.files).toBeLessThanOrEqual(3000);
     const manifest = JSON.parse(readFileSync(join(layout.functionAppStage, 'package.json'), 'utf8'));
-    expect(manifest).toMatchObject({ main: 'functions/dist/functions/*.js' });
+    expect(manifest).toMatchObject({ main: 'dist/main.js' });
     expect(manifest.devDependencies).toBeUndefined();
-    expect(manifest.dependencies['@lease-premium/events']).toMatch(/^\d+\.\d+\.\d+$/);
+    const bundle = readFileSync(join(layout.functionAppStage, 'dist', 'main.js'), 'utf8');
+    // The event contract is in; the BigchainDB transaction core and its libraries are not.
+    expect(bundle).toContain('// shared/src/webhook-signature.ts');
+    expect(bundle).not.toContain('shared/src/bigchaindb/');
+    for (const library of ['crypto-conditions', 'core-js-pure', 'sodium-native', 'node_modules/@azure/functions/']) expect({ library, bundled: bundle.includes(library) }).toEqual({ library, bundled: library.startsWith('node_modules/@azure/functions') });
+    // Names survive bundling, so stack traces name our functions.
+    expect(bundle).toMatch(/function healthHandler\(/);
   });
 
   test('unpacked and loaded by the local host: every function registered, /api/health 200, smoke test passes', async () => {
@@ -102,12 +110,16 @@ describe('function-app.zip', () => {
 });
 
 describe('webjob.zip', () => {
-  test('is laid out for App_Data/jobs/continuous/<name>/ with run.js, settings.job, dist and production dependencies', async () => {
+  test('is laid out for App_Data/jobs/continuous/<name>/ with run.js, settings.job, the bundles and libsodium', async () => {
     const pkg = built.find((b) => b.name === 'webjob')!;
     expect(await checkWebJobPackage(await zipView(pkg.zipPath))).toEqual([]);
     const paths = (await readZipEntries(pkg.zipPath)).map((e) => e.path);
     expect(paths.every((p) => p.startsWith(WEBJOB_SITE_PREFIX))).toBe(true);
-    expect(paths).toEqual(expect.arrayContaining([`${WEBJOB_SITE_PREFIX}run.js`, `${WEBJOB_SITE_PREFIX}settings.job`, `${WEBJOB_SITE_PREFIX}node_modules/ws/package.json`, `${WEBJOB_SITE_PREFIX}node_modules/@lease-premium/events/dist/index.js`]));
+    expect(paths).toEqual(expect.arrayContaining([`${WEBJOB_SITE_PREFIX}run.js`, `${WEBJOB_SITE_PREFIX}settings.job`, `${WEBJOB_SITE_PREFIX}dist/main.js`, `${WEBJOB_SITE_PREFIX}dist/verification-worker.js`, `${WEBJOB_SITE_PREFIX}node_modules/sodium-native/package.json`]));
+    // Only the native addon (with what it loads) stays installed; everything else is in the bundles.
+    const manifest = JSON.parse(readFileSync(join(layout.webjobSiteStage, WEBJOB_SITE_PREFIX, 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies)).toEqual(['sodium-native']);
+    expect(paths.some((p) => p.includes('/node_modules/crypto-conditions/') || p.includes('/node_modules/@azure/'))).toBe(false);
     expect(paths.filter((p) => p.startsWith(`${WEBJOB_SITE_PREFIX}src/`) || p.includes('/test/') && !p.includes('/node_modules/'))).toEqual([]);
   });
 
@@ -127,15 +139,24 @@ describe('webjob.zip', () => {
     expect(noSecrets.code).not.toBeNull();
     expect(noSecrets.output).toContain('WEBHOOK_SECRETS');
 
-    // Ledger signatures are checked by libsodium from the package's own (pruned) prebuilt binaries.
+    // The verifier thread, from the package, checks a ledger vector with the package's own (pruned)
+    // libsodium binaries: without node_modules/sodium-native the same check fails.
     if (`${process.platform}-${process.arch}` === DEPLOY_PLATFORM) {
-      const vector = readFileSync(join(repoRoot, 'shared', 'test', 'bigchaindb', 'fixtures', 'vectors', 'tx-create-hello-bigchaindb.json'), 'utf8');
-      writeFileSync(join(jobDir, 'verify-vector.js'), `const { bigchaindb } = require('@lease-premium/events');
-        const tx = bigchaindb.Transaction.parse(${vector});
-        const forged = { ...tx, metadata: { forged: true } };
-        process.stdout.write(JSON.stringify([bigchaindb.verifyTransaction(tx).ok, bigchaindb.verifyTransaction(forged).ok, Object.keys(require.cache).some((f) => f.includes('sodium-native'))]));`);
+      const vectorFile = join(repoRoot, 'shared', 'test', 'bigchaindb', 'fixtures', 'vectors', 'tx-create-hello-bigchaindb.json');
+      writeFileSync(
+        join(jobDir, 'verify-vector.js'),
+        `const { Worker } = require('node:worker_threads');
+        const tx = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(vectorFile)}, 'utf8'));
+        const forged = { ...tx, inputs: [{ ...tx.inputs[0], fulfillment: tx.inputs[0].fulfillment.slice(0, -4) + 'AAAA' }] };
+        const worker = new Worker(require('node:path').join(__dirname, 'dist', 'verification-worker.js'), { workerData: { trusted: [tx.inputs[0].owners_before[0]] } });
+        worker.on('message', ({ verdicts }) => { process.stdout.write(JSON.stringify(verdicts.map((v) => v.ok))); void worker.terminate(); });
+        worker.postMessage({ id: 1, raws: [tx, forged] });`,
+      );
       const verified = await runNode('verify-vector.js', jobDir, bareEnv, 30_000);
-      expect(verified.output).toBe('[true,false,true]');
+      expect(verified.output).toBe('[true,false]');
+      rmSync(join(jobDir, 'node_modules', 'sodium-native'), { recursive: true });
+      const withoutSodium = await runNode('verify-vector.js', jobDir, bareEnv, 30_000);
+      expect(withoutSodium.output).toBe('[false,false]');
     }
   });
 });

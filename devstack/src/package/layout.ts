@@ -7,6 +7,9 @@ import { join } from 'node:path';
 export const WEBJOB_NAME = 'ledger-bridge';
 export const WEBJOB_SITE_PREFIX = `App_Data/jobs/continuous/${WEBJOB_NAME}/`;
 
+/** The Function App's bundle: the staged package.json's `main` (one file loading every function). */
+export const FUNCTION_APP_MAIN = 'dist/main.js';
+
 /** Git-ignored output folder, relative to the repository root. */
 export const PACKAGES_DIR = '.packages';
 

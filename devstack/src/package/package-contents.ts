@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { WEBJOB_SITE_PREFIX } from './layout';
 import { foreignPrebuild } from './native-prebuilds';
 import { type PackageView } from './package-view';
+import { HOST_PROVIDED_MODULES, OPTIONAL_MODULES } from './runtime-modules';
 
 /** Tools and local-only parts that must never ship (dev dependencies and the devstack's own). */
 export const FORBIDDEN_PACKAGES = [
@@ -137,6 +138,7 @@ async function checkApp(view: PackageView, rules: AppRules, problems: string[]):
         continue;
       }
       const name = packageOfSpecifier(specifier);
+      if (name && (HOST_PROVIDED_MODULES.includes(name) || OPTIONAL_MODULES.includes(name))) continue;
       if (name && !resolvesPackage(files, posix.dirname(path), name)) problems.push(`${path} requires ${name}, which is not in the package`);
     }
   }
@@ -155,7 +157,7 @@ const ourSources = (path: string): string | undefined => {
 /** Problems with a Function App package (empty = fine). */
 export async function checkFunctionAppPackage(view: PackageView): Promise<string[]> {
   const problems: string[] = [];
-  const { manifest } = await checkApp(
+  const { manifest, texts } = await checkApp(
     view,
     {
       root: '',
@@ -174,7 +176,9 @@ export async function checkFunctionAppPackage(view: PackageView): Promise<string
       const mainPattern = globToRegExp(manifest.main);
       if (!view.paths.some((path) => mainPattern.test(path))) problems.push(`no file matches package.json main "${manifest.main}"`);
     }
-    if (!view.paths.includes('node_modules/@azure/functions/package.json')) problems.push('@azure/functions is not installed');
+    // The programming model reaches the host through @azure/functions-core: installed, or bundled into our code.
+    const bundlesLibrary = [...texts.values()].some((text) => requiredSpecifiers(text).some((specifier) => HOST_PROVIDED_MODULES.includes(specifier)));
+    if (!bundlesLibrary && !view.paths.includes('node_modules/@azure/functions/package.json')) problems.push('@azure/functions is neither installed nor bundled');
   }
   return problems;
 }

@@ -1,6 +1,6 @@
-// Production node_modules for a staged app, made by npm itself: workspace packages the app uses are
-// packed with `npm pack` (exactly what a registry would serve) and installed from the tarball;
-// direct dependencies are pinned to the versions this repository was built and tested with.
+// Production node_modules for a staged app (what its bundle still requires), made by npm itself:
+// workspace packages are packed with `npm pack` (exactly what a registry would serve) and installed
+// from the tarball; other dependencies are pinned to the versions this repository was tested with.
 import { existsSync, promises as fs } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
@@ -52,33 +52,6 @@ async function installedVersion(name: string, fromDir: string, repoRoot: string)
   throw new Error(`${name} is not installed (looked under ${fromDir} and ${repoRoot}): run npm ci first`);
 }
 
-/**
- * Packages that require modules they do not declare, with what they need. npm cannot know, and a
- * workspace hides it (another package hoists the module); the package tests caught this one.
- */
-export const UNDECLARED_RUNTIME_DEPENDENCIES: Readonly<Record<string, readonly string[]>> = {
-  // crypto-conditions 2.x is built with Babel's corejs3 runtime transform (186 requires of
-  // @babel/runtime-corejs3) but lists only asn1.js and tweetnacl; in the repo bigchaindb-driver hoists it.
-  'crypto-conditions': ['@babel/runtime-corejs3'],
-};
-
-/** Package names reachable from `roots` through `dependencies`, as installed in the repository. */
-async function installedClosure(roots: string[], fromDir: string, repoRoot: string): Promise<Set<string>> {
-  const seen = new Set<string>();
-  const queue = roots.map((name) => ({ name, requirer: fromDir }));
-  while (queue.length > 0) {
-    const { name, requirer } = queue.shift()!;
-    if (seen.has(name)) continue;
-    const dir = [join(requirer, 'node_modules', name), join(fromDir, 'node_modules', name), join(repoRoot, 'node_modules', name)].find((candidate) => existsSync(join(candidate, 'package.json')));
-    if (!dir) continue; // an optional dependency that is not installed
-    seen.add(name);
-    // Third-party manifests vary (e.g. "main": false): read only the dependencies, loosely.
-    const manifest = z.object({ dependencies: z.record(z.string(), z.string()).optional() }).safeParse(JSON.parse(await fs.readFile(join(dir, 'package.json'), 'utf8')));
-    for (const dependency of Object.keys(manifest.success ? (manifest.data.dependencies ?? {}) : {})) queue.push({ name: dependency, requirer: dir });
-  }
-  return seen;
-}
-
 export interface StagedDependencies {
   /** What the staged package.json lists after installation (workspace packages at their version). */
   dependencies: Record<string, string>;
@@ -86,8 +59,8 @@ export interface StagedDependencies {
 
 /**
  * Writes `stageDir/package.json` from `source` (dependencies only, pinned) and installs the production
- * tree with npm: no dev or optional dependencies (the optional native ed25519 addon would tie the
- * package to this machine's Node ABI; crypto-conditions falls back to tweetnacl), no install scripts.
+ * tree with npm: no dev or optional dependencies (an optional native addon would tie the package to
+ * this machine's Node ABI), no install scripts. Packaging passes what a bundle leaves installed.
  */
 export async function installProductionDependencies(options: {
   repoRoot: string;
@@ -126,39 +99,12 @@ export async function installProductionDependencies(options: {
       null,
       2,
     )}\n`;
-  // Add what known offenders need up front (one npm run), judged from the repository's installed tree.
-  const closure = await installedClosure(Object.keys(options.source.dependencies ?? {}), options.sourceDir, options.repoRoot);
-  for (const [needer, needs] of Object.entries(UNDECLARED_RUNTIME_DEPENDENCIES)) {
-    if (!closure.has(needer)) continue;
-    for (const name of needs) {
-      if (forInstall[name]) continue;
-      const version = await installedVersion(name, options.sourceDir, options.repoRoot);
-      forInstall[name] = version;
-      forManifest[name] = version;
-    }
-  }
-  const install = async (): Promise<void> => {
-    await fs.writeFile(join(options.stageDir, 'package.json'), manifest(forInstall));
-    await runCommand(
-      npmCommand,
-      ['install', '--omit=dev', '--omit=optional', '--workspaces=false', '--ignore-scripts', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', '--install-links'],
-      { cwd: options.stageDir, env: cleanNpmEnv() },
-    );
-  };
-  await install();
-  // Safety net: the staged tree may differ from the repository's (another version resolved).
-  let added = false;
-  for (const [needer, needs] of Object.entries(UNDECLARED_RUNTIME_DEPENDENCIES)) {
-    if (!existsSync(join(options.stageDir, 'node_modules', needer, 'package.json'))) continue;
-    for (const name of needs) {
-      if (existsSync(join(options.stageDir, 'node_modules', name, 'package.json'))) continue;
-      const version = await installedVersion(name, options.sourceDir, options.repoRoot);
-      forInstall[name] = version;
-      forManifest[name] = version;
-      added = true;
-    }
-  }
-  if (added) await install();
+  await fs.writeFile(join(options.stageDir, 'package.json'), manifest(forInstall));
+  await runCommand(
+    npmCommand,
+    ['install', '--omit=dev', '--omit=optional', '--workspaces=false', '--ignore-scripts', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', '--install-links'],
+    { cwd: options.stageDir, env: cleanNpmEnv() },
+  );
   // The shipped manifest names versions, not a tarball path that only exists on the build machine.
   await fs.writeFile(join(options.stageDir, 'package.json'), manifest(forManifest));
   return { dependencies: forManifest };

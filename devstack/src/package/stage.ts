@@ -1,35 +1,36 @@
 // Stages the two deployables as plain folders (what azure.yaml deploys) before they are zipped.
 import { existsSync, promises as fs } from 'node:fs';
-import { basename, join } from 'node:path';
-import { type PackageLayout, WEBJOB_SITE_PREFIX } from './layout';
+import { join } from 'node:path';
+import fg from 'fast-glob';
+import { type BundleEntry, bundleApp } from './bundle-app';
+import { FUNCTION_APP_MAIN, type PackageLayout, WEBJOB_SITE_PREFIX } from './layout';
 import { removeForeignPrebuilds } from './native-prebuilds';
-import { installProductionDependencies, readManifest } from './production-install';
-
-/** Compiled output worth shipping: JavaScript, source maps, JSON data; no declarations, build state or tests. */
-function isRuntimeFile(path: string): boolean {
-  const name = basename(path);
-  if (name.endsWith('.tsbuildinfo') || name.endsWith('.d.ts') || name.endsWith('.d.ts.map')) return false;
-  if (/\.test\.js(\.map)?$/.test(name)) return false;
-  return true;
-}
-
-async function copyCompiled(from: string, to: string): Promise<void> {
-  if (!existsSync(from)) throw new Error(`${from} does not exist: build first (npm run build)`);
-  await fs.cp(from, to, { recursive: true, filter: (source) => isRuntimeFile(source) });
-}
+import { type Manifest, installProductionDependencies, readManifest, workspacePackages } from './production-install';
 
 async function copyRequiredFile(from: string, to: string): Promise<void> {
   if (!existsSync(from)) throw new Error(`${from} is missing`);
   await fs.cp(from, to);
 }
 
-async function removeBuildState(dir: string): Promise<void> {
-  for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.tsbuildinfo')) await fs.rm(join(entry.parentPath, entry.name));
-  }
+/** The bundle and what it still requires, installed by npm (native addons, OpenTelemetry instrumentation; often nothing). */
+async function bundleAndInstall(layout: PackageLayout, options: { appDir: string; source: Manifest; entries: BundleEntry[]; bundleDir: string; main: string }): Promise<void> {
+  const bundled = await bundleApp({ repoRoot: layout.repoRoot, entries: options.entries, outDir: options.bundleDir, workspaces: await workspacePackages(layout.repoRoot) });
+  const dependencies = Object.fromEntries(bundled.installedPackages.map((name) => [name, '*']));
+  await installProductionDependencies({ repoRoot: layout.repoRoot, sourceDir: options.appDir, source: { ...options.source, dependencies }, stageDir: options.appDir, tarballDir: layout.tarballDir, main: options.main });
 }
 
-/** The Function App: host.json, package.json (main glob), functions/dist, production node_modules. */
+/** Compiled function modules the repository's `main` glob names, as their TypeScript sources, in the host's load order. */
+async function functionSources(repoRoot: string, main: string): Promise<string[]> {
+  const compiled = await fg(main, { cwd: repoRoot, onlyFiles: true });
+  if (compiled.length === 0) throw new Error(`no file matches package.json main "${main}": build first (npm run build)`);
+  return compiled.map((file) => {
+    const source = join(repoRoot, file.replace(/(^|\/)dist\//, '$1src/').replace(/\.js$/, '.ts'));
+    if (!existsSync(source)) throw new Error(`${file} has no source ${source}`);
+    return source;
+  });
+}
+
+/** The Function App: host.json, package.json (main = the bundle), dist/main.js, node_modules only for what stays installed. */
 export async function stageFunctionApp(layout: PackageLayout): Promise<void> {
   const stage = layout.functionAppStage;
   await fs.rm(stage, { recursive: true, force: true });
@@ -37,13 +38,12 @@ export async function stageFunctionApp(layout: PackageLayout): Promise<void> {
   const root = await readManifest(layout.repoRoot);
   if (!root.main) throw new Error('package.json has no "main" glob for the Function App');
   await copyRequiredFile(join(layout.repoRoot, 'host.json'), join(stage, 'host.json'));
-  await copyCompiled(join(layout.repoRoot, 'functions', 'dist'), join(stage, 'functions', 'dist'));
-  await installProductionDependencies({ repoRoot: layout.repoRoot, sourceDir: layout.repoRoot, source: root, stageDir: stage, tarballDir: layout.tarballDir, main: root.main });
-  await removeBuildState(stage);
+  const entries: BundleEntry[] = [{ out: 'main', loads: await functionSources(layout.repoRoot, root.main) }];
+  await bundleAndInstall(layout, { appDir: stage, source: root, entries, bundleDir: join(stage, 'dist'), main: FUNCTION_APP_MAIN });
   await removeForeignPrebuilds(stage);
 }
 
-/** The WebJob as App_Data/jobs/continuous/<name>/: run.js, settings.job, dist, production node_modules. */
+/** The WebJob as App_Data/jobs/continuous/<name>/: run.js, settings.job, dist/ (the bundle and its verifier thread), node_modules for libsodium. */
 export async function stageWebJob(layout: PackageLayout): Promise<void> {
   await fs.rm(layout.webjobSiteStage, { recursive: true, force: true });
   const jobDir = join(layout.webjobSiteStage, ...WEBJOB_SITE_PREFIX.split('/').filter(Boolean));
@@ -52,8 +52,11 @@ export async function stageWebJob(layout: PackageLayout): Promise<void> {
   const manifest = await readManifest(webjobDir);
   await copyRequiredFile(join(webjobDir, 'run.js'), join(jobDir, 'run.js'));
   await copyRequiredFile(join(webjobDir, 'settings.job'), join(jobDir, 'settings.job'));
-  await copyCompiled(join(webjobDir, 'dist'), join(jobDir, 'dist'));
-  await installProductionDependencies({ repoRoot: layout.repoRoot, sourceDir: webjobDir, source: manifest, stageDir: jobDir, tarballDir: layout.tarballDir, main: 'run.js' });
-  await removeBuildState(jobDir);
+  // main.js starts its own worker thread from __filename; the verification pool loads verification-worker.js beside it.
+  const entries: BundleEntry[] = [
+    { out: 'main', source: join(webjobDir, 'src', 'main.ts') },
+    { out: 'verification-worker', source: join(webjobDir, 'src', 'verifier', 'verification-worker.ts') },
+  ];
+  await bundleAndInstall(layout, { appDir: jobDir, source: manifest, entries, bundleDir: join(jobDir, 'dist'), main: 'run.js' });
   await removeForeignPrebuilds(jobDir);
 }

@@ -18,8 +18,11 @@ export type KeyPair = z.infer<typeof KeyPair>;
 export const LocalConfig = z.object({
   schema: z.literal(LOCAL_CONFIG_SCHEMA),
   createdAt: z.string(),
-  /** Standard Webhooks secret shared by the WebJob (signs) and the Function App (verifies). */
-  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/),
+  /**
+   * Standard Webhooks secret shared by the WebJob (signs) and the Function App (verifies); during a
+   * rotation, the old and the new one, space-separated (each part reads it when it starts).
+   */
+  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/]+={0,2}( whsec_[A-Za-z0-9+/]+={0,2})*$/),
   /** Function-level key for the Function App's `authLevel: 'function'` routes. */
   functionKey: z.string().min(32),
   /** Host master key (admin level) of the local Functions host. */

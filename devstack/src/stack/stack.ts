@@ -119,7 +119,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const ledgerWsUrl = external.ledgerWsUrl ?? (external.ledgerApiUrl ? '' : `ws://${host}:${ports.ledgerWs}/api/v1/streams/valid_transactions`);
   const functionsBase = `http://${host}:${ports.functions}/api`;
   const connectionString = external.storageConnectionString ?? connectionStringFor({ blob: ports.blob, queue: ports.queue, table: ports.table }, host);
-  const webhookSecrets = [config.webhookSecret];
+  // Read again at every (re)start of a part, as App Service reads a Key Vault reference when an app
+  // restarts: rotating the secret locally is rewriting local-config.json, then restarting the Function
+  // App and the WebJob in the order infra/README.md gives.
+  let webhookSecrets = config.webhookSecret.split(' ');
+  const currentWebhookSecrets = async (): Promise<string> => {
+    webhookSecrets = (await loadOrCreateLocalConfig(stateDir)).config.webhookSecret.split(' ');
+    return webhookSecrets.join(' ');
+  };
   const adminEnabled = options.ledger?.admin ?? false;
 
   const logLine = (part: string, line: string): void => {
@@ -184,12 +191,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const coreTools = options.functionsHost === 'func-core-tools' ? await requireCoreTools(repoRoot) : undefined;
   parts.push({
     name: 'function-app',
-    launch: (onLine) =>
-      spawned(
+    launch: async (onLine) => {
+      const env = { ...functionAppEnv, WEBHOOK_SECRETS: await currentWebhookSecrets(), ...options.functionAppEnv };
+      return spawned(
         coreTools
-          ? spawnChild({ command: coreTools.command, args: [...coreTools.args, 'start', '--port', String(ports.functions)], env: functionAppEnv, cwd: repoRoot }, onLine)
-          : spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.functionsHost, 'function-app'), args: ['--port', String(ports.functions)], env: functionAppEnv, cwd: repoRoot }, onLine),
-      ),
+          ? spawnChild({ command: coreTools.command, args: [...coreTools.args, 'start', '--port', String(ports.functions)], env, cwd: repoRoot }, onLine)
+          : spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.functionsHost, 'function-app'), args: ['--port', String(ports.functions)], env, cwd: repoRoot }, onLine),
+      );
+    },
     isHealthy: () => httpAnswers(`${functionsBase}/health`, [200]),
     startTimeoutMs: options.functionsHost === 'func-core-tools' ? 120_000 : 30_000,
     stopGraceMs: 10_000,
@@ -211,7 +220,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const webjobHealthUrl = `http://${host}:${ports.webjobHealth}/healthz`;
   parts.push({
     name: 'webjob',
-    launch: (onLine) => spawned(spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.webjob, 'webjob'), args: [], env: webjobEnv, cwd: repoRoot }, onLine)),
+    launch: async (onLine) => {
+      const env = { ...webjobEnv, WEBHOOK_SECRETS: await currentWebhookSecrets(), ...options.webjobEnv };
+      return spawned(spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.webjob, 'webjob'), args: [], env, cwd: repoRoot }, onLine));
+    },
     isHealthy: () => httpAnswers(webjobHealthUrl),
     startTimeoutMs: 30_000,
     stopGraceMs: 25_000,
