@@ -158,6 +158,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // Keys of the local Functions host (ignored by `func start`, which does not check keys locally).
     FUNCTIONS_LOCAL_FUNCTION_KEY: config.functionKey,
     FUNCTIONS_LOCAL_MASTER_KEY: config.masterKey,
+    // The console's local stand-in for Entra ID sign-in, and where its operations page reads the WebJob.
+    CONSOLE_DEV_SIGN_IN: 'true',
+    CONSOLE_WEBJOB_HEALTH_URL: `http://${host}:${ports.webjobHealth}/healthz`,
     ...options.functionAppEnv,
   };
   parts.push({
@@ -222,6 +225,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       webhookUrl: `${functionsBase}/ownership-changes`,
       healthUrl: `${functionsBase}/health`,
       openApiUrl: `${functionsBase}/openapi.json`,
+      consoleUrl: `${functionsBase}/console/`,
       functionKey: config.functionKey,
       pid: pidOf('function-app'),
     },

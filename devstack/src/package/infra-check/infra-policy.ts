@@ -40,6 +40,10 @@ export const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
   WEBJOB_ASSET_CACHE_SIZE: 'tuning default (entries of an in-memory cache)',
   WEBHOOK_TIMEOUT_MS: 'tuning default',
   LEDGER_REQUEST_TIMEOUT_MS: 'tuning default',
+  CONSOLE_DEV_SIGN_IN: "the console's local sign-in stand-in: local stack only (refused on App Service)",
+  CONSOLE_WEBJOB_HEALTH_URL: "the WebJob's health port is private to its App Service instance; only the local stack reaches it",
+  WEBSITE_AUTH_ENABLED: 'set by App Service when authentication (console sign-in) is on',
+  WEBSITE_SITE_NAME: 'set by App Service on every app',
 };
 
 /**
