@@ -29,7 +29,8 @@ export function useData<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
     loadRef.current(controller.signal).then(
       (result) => {
         if (controller.signal.aborted) return;
-        setValue(result);
+        // A refresh that brings nothing new keeps the old value, so memoized views do not re-render.
+        setValue((previous) => (previous !== undefined && JSON.stringify(previous) === JSON.stringify(result) ? previous : result));
         setError(undefined);
         setLoading(false);
       },

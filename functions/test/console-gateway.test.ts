@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HttpRequest } from '@azure/functions';
+import type { ConsoleRoute } from '../src/console/console-routes';
 import { consoleApiHandler } from '../src/functions/console-api';
 import { consoleFile, consoleStaticHandler } from '../src/functions/console-static';
 import { platformPrincipal, signInModeOf } from '../src/console/staff-principal';
@@ -103,6 +104,13 @@ describe('what each role may do', () => {
     const claim = await invoke(azure(), request('POST', `drivers/${KEY}/claims`, headers, { date: '2026-01-05', atFault: true, amountMinor: 1000 }));
     expect(claim.status).toBe(403);
     expect(claim.body).toMatchObject({ type: expect.stringMatching(/console-request-header$/) });
+  });
+
+  test("the route's signedBy field names the signed-in person, whatever the browser sent", async () => {
+    const echo: ConsoleRoute = { method: 'POST', template: 'echo', role: 'underwriter', signedBy: 'resolvedBy', handler: () => async (req) => ({ jsonBody: await req.json() }) };
+    const handler = consoleApiHandler(app.services, AZURE, [echo]);
+    const result = await invoke(handler, request('POST', 'echo', as(['underwriter']), { decision: 'approve', resolvedBy: 'someone else' }));
+    expect(result.body).toEqual({ decision: 'approve', resolvedBy: 'Ada Underwriter' });
   });
 
   test('unknown routes are 404 and known paths with another method 405', async () => {

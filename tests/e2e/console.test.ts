@@ -204,7 +204,7 @@ test('the review queue page renders for a viewer without resolution controls', a
   const car = (await first.getAttribute('data-asset-id'))!;
   await first.getByRole('button', { name: 'Review' }).click();
   await checkPage(page, 'review-detail');
-  await page.getByLabel('Reason').fill('Checked the driver record by phone; premium stands.');
+  await page.getByLabel('Reason for the decision').fill('Checked the driver record by phone; premium stands.');
   await page.getByTestId('resolve').click();
   await eventually(() => page.locator(`[data-review-id="${reviewId}"]`).count(), (v) => v === 0, 'the resolved review to leave the queue');
   await page.goto(`${consoleUrl}#/cars/${car}`);

@@ -54,11 +54,6 @@ export function ReviewDetail({ item, underwriter, resolvedBy, onResolved }: { it
 
   return (
     <div class="review-detail">
-      {record.error ? <p class="error">{record.error}</p> : null}
-      {record.value?.breakdown ? <BreakdownTable lines={record.value.breakdown} caption="Breakdown of the flagged premium" open /> : record.loading ? <p class="muted">Loading the breakdown…</p> : null}
-      <p class="muted">
-        Ledger transaction <span class="mono">{item.transactionId}</span>
-      </p>
       {underwriter ? (
         <form class="resolution" onSubmit={submit} aria-label="Resolve this review">
           <fieldset>
@@ -76,7 +71,7 @@ export function ReviewDetail({ item, underwriter, resolvedBy, onResolved }: { it
             </label>
           ) : null}
           <label>
-            Reason <textarea required maxLength={MAX_REASON} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            Reason for the decision <textarea required maxLength={MAX_REASON} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
           </label>
           <button type="submit" class="primary" disabled={busy} data-testid="resolve">
             {busy ? 'Saving…' : decision === 'approve' ? 'Approve' : 'Override'}
@@ -86,6 +81,11 @@ export function ReviewDetail({ item, underwriter, resolvedBy, onResolved }: { it
       ) : (
         <p class="muted">Only underwriters resolve reviews.</p>
       )}
+      {record.error ? <p class="error">{record.error}</p> : null}
+      {record.value?.breakdown ? <BreakdownTable lines={record.value.breakdown} caption="Breakdown of the flagged premium" open /> : record.loading ? <p class="muted">Loading the breakdown…</p> : null}
+      <p class="muted">
+        Ledger transaction <span class="mono">{item.transactionId}</span>
+      </p>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // One car: its current coverage and lease, the premium timeline (chart + table: who drove it,
 // the annual premium, what moved it, the ledger transaction of each change) and the breakdown.
+import { memo } from 'preact/compat';
 import { useMemo } from 'preact/hooks';
 import { ApiError, getJson } from '../api/client';
 import type { CurrentCoverage, FleetCar, HistoryPage, HistoryRecord } from '../api/types';
@@ -54,11 +55,53 @@ export function whatMoved(record: HistoryRecord, previous: HistoryRecord | undef
   return parts.join(' · ');
 }
 
+/** The timeline table; memoized: the page's other reads refresh without re-rendering it. */
+const Timeline = memo(function Timeline({ records }: { records: HistoryRecord[] }) {
+  return (
+    <div class="table-wrap">
+      <table data-testid="timeline">
+        <caption class="visually-hidden">Every change of this car's premium, in ledger order</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">When</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Driver(s)</th>
+            <th scope="col" class="num">Annual premium</th>
+            <th scope="col">What moved it</th>
+            <th scope="col">Ledger transaction</th>
+          </tr>
+        </thead>
+        <tbody>
+          {records.map((record, i) => (
+            <tr key={record.recordId} data-testid="timeline-row" data-kind={record.kind}>
+              <td>{i + 1}</td>
+              <td>{dateTime(record.eventTime)}</td>
+              <td>
+                {record.kind}
+                {record.needsReview ? <span class="badge warn">review</span> : null}
+              </td>
+              <td>
+                <DriverLinks keys={record.driverKeys} />
+              </td>
+              <td class="num">{money(record.annualPremiumMinor, record.currency)}</td>
+              <td>{whatMoved(record, records[i - 1])}</td>
+              <td class="mono" title={record.transactionId}>
+                {shortId(record.transactionId)} <span class="muted">@{record.blockHeight}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+});
+
 export function CarPage({ assetId }: { assetId: string }) {
   const car = useData((signal) => getJson<FleetCar>(`vehicles/${encodeURIComponent(assetId)}`, undefined, signal).catch(() => undefined), [assetId]);
   const current = useData((signal) => loadCurrent(assetId, signal), [assetId], 10_000);
   const history = useData((signal) => loadHistory(assetId, signal), [assetId], 10_000);
-  const records = history.value?.items ?? [];
+  const records = useMemo(() => history.value?.items ?? [], [history.value]);
   const currency = records.find((r) => r.currency)?.currency ?? current.value?.currency ?? 'USD';
   const points: ChartPoint[] = useMemo(() => records.map((r) => ({ label: date(r.eventTime), premium: r.annualPremiumMinor === undefined ? null : r.annualPremiumMinor / 100 })), [history.value]);
   const coverage = current.value;
@@ -117,42 +160,7 @@ export function CarPage({ assetId }: { assetId: string }) {
       <h2>Premium timeline</h2>
       {history.value ? <PremiumChart points={points} currency={currency} /> : <p class="muted">Loading…</p>}
       {history.value?.truncated ? <p class="muted">Showing the first {records.length} changes.</p> : null}
-      <div class="table-wrap">
-        <table data-testid="timeline">
-          <caption class="visually-hidden">Every change of this car's premium, in ledger order</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">When</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Driver(s)</th>
-              <th scope="col" class="num">Annual premium</th>
-              <th scope="col">What moved it</th>
-              <th scope="col">Ledger transaction</th>
-            </tr>
-          </thead>
-          <tbody>
-            {records.map((record, i) => (
-              <tr key={record.recordId} data-testid="timeline-row" data-kind={record.kind}>
-                <td>{i + 1}</td>
-                <td>{dateTime(record.eventTime)}</td>
-                <td>
-                  {record.kind}
-                  {record.needsReview ? <span class="badge warn">review</span> : null}
-                </td>
-                <td>
-                  <DriverLinks keys={record.driverKeys} />
-                </td>
-                <td class="num">{money(record.annualPremiumMinor, record.currency)}</td>
-                <td>{whatMoved(record, records[i - 1])}</td>
-                <td class="mono" title={record.transactionId}>
-                  {shortId(record.transactionId)} <span class="muted">@{record.blockHeight}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Timeline records={records} />
       {coverage?.breakdown ? <BreakdownTable lines={coverage.breakdown} caption="How the current premium is made" /> : null}
     </section>
   );

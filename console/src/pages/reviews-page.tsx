@@ -2,9 +2,10 @@
 // its breakdown; approve or override with a reason. Filtered by reason, paged, refreshed live.
 // Uses the review API (GET /reviews, POST /reviews/{id}/resolution) when the Function App's OpenAPI
 // document offers it; otherwise the read-only queue of GET /premiums?needsReview=true.
-import { useState } from 'preact/hooks';
+import { memo } from 'preact/compat';
+import { useCallback, useState } from 'preact/hooks';
 import { getJson } from '../api/client';
-import type { ReviewItemsPage, ReviewPage } from '../api/types';
+import type { ReviewItem, ReviewItemsPage, ReviewPage } from '../api/types';
 import { DriverLinks } from '../components/driver-links';
 import { Pager, usePager } from '../components/pager';
 import { ReviewDetail } from '../components/review-detail';
@@ -55,13 +56,19 @@ function ReviewQueue({ underwriter, resolvedBy }: { underwriter: boolean; resolv
     LIVE_MS,
   );
   const items = queue.value?.items ?? [];
+  const toggle = useCallback((reviewId: string) => setOpen((current) => (current === reviewId ? undefined : reviewId)), []);
+  const reload = queue.reload;
+  const resolved = useCallback(() => {
+    setOpen(undefined);
+    reload();
+  }, [reload]);
 
   return (
     <section aria-labelledby="reviews-title">
       <div class="page-head">
         <h1 id="reviews-title">Review queue</h1>
         <label class="inline-field">
-          Reason{' '}
+          Filter by reason{' '}
           <select
             value={reason}
             onChange={(e) => {
@@ -99,51 +106,7 @@ function ReviewQueue({ underwriter, resolvedBy }: { underwriter: boolean; resolv
           </thead>
           <tbody>
             {items.map((item) => (
-              <>
-                <tr key={item.reviewId} data-testid="review-row" data-review-id={item.reviewId} data-asset-id={item.assetId}>
-                  <td>{dateTime(item.recordedAt)}</td>
-                  <td>
-                    <ul class="reasons">
-                      {item.reasons.map((r) => (
-                        <li key={r.code} title={r.message}>
-                          <span class="badge warn">{r.code}</span> {r.message}
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>
-                    <a class="mono" href={href.car(item.assetId)}>
-                      {shortId(item.assetId)}
-                    </a>
-                    <br />
-                    <span class="muted">{item.kind}</span>
-                  </td>
-                  <td>
-                    <DriverLinks keys={item.driverKeys} />
-                  </td>
-                  <td class="num">{item.unrated ? <span class="badge">unrated: {item.unrated.reason}</span> : decimalMoney(item.annualPremium)}</td>
-                  <td>
-                    <button type="button" class="small" aria-expanded={open === item.reviewId} onClick={() => setOpen(open === item.reviewId ? undefined : item.reviewId)}>
-                      {open === item.reviewId ? 'Close' : underwriter ? 'Review' : 'Details'}
-                    </button>
-                  </td>
-                </tr>
-                {open === item.reviewId ? (
-                  <tr key={`${item.reviewId}-detail`} class="detail-row">
-                    <td colSpan={6}>
-                      <ReviewDetail
-                        item={item}
-                        underwriter={underwriter}
-                        resolvedBy={resolvedBy}
-                        onResolved={() => {
-                          setOpen(undefined);
-                          queue.reload();
-                        }}
-                      />
-                    </td>
-                  </tr>
-                ) : null}
-              </>
+              <ReviewRow key={item.reviewId} item={item} open={open === item.reviewId} underwriter={underwriter} resolvedBy={resolvedBy} onToggle={toggle} onResolved={resolved} />
             ))}
           </tbody>
         </table>
@@ -153,6 +116,58 @@ function ReviewQueue({ underwriter, resolvedBy }: { underwriter: boolean; resolv
     </section>
   );
 }
+
+interface ReviewRowProps {
+  item: ReviewItem;
+  open: boolean;
+  underwriter: boolean;
+  resolvedBy: string;
+  onToggle: (reviewId: string) => void;
+  onResolved: () => void;
+}
+
+/** One queue row (and its detail when open); memoized so a refresh re-renders only what changed. */
+const ReviewRow = memo(function ReviewRow({ item, open, underwriter, resolvedBy, onToggle, onResolved }: ReviewRowProps) {
+  return (
+    <>
+      <tr data-testid="review-row" data-review-id={item.reviewId} data-asset-id={item.assetId}>
+        <td>{dateTime(item.recordedAt)}</td>
+        <td>
+          <ul class="reasons">
+            {item.reasons.map((r) => (
+              <li key={r.code} title={r.message}>
+                <span class="badge warn">{r.code}</span> {r.message}
+              </li>
+            ))}
+          </ul>
+        </td>
+        <td>
+          <a class="mono" href={href.car(item.assetId)}>
+            {shortId(item.assetId)}
+          </a>
+          <br />
+          <span class="muted">{item.kind}</span>
+        </td>
+        <td>
+          <DriverLinks keys={item.driverKeys} />
+        </td>
+        <td class="num">{item.unrated ? <span class="badge">unrated: {item.unrated.reason}</span> : decimalMoney(item.annualPremium)}</td>
+        <td>
+          <button type="button" class="small" aria-expanded={open} onClick={() => onToggle(item.reviewId)}>
+            {open ? 'Close' : underwriter ? 'Review' : 'Details'}
+          </button>
+        </td>
+      </tr>
+      {open ? (
+        <tr class="detail-row">
+          <td colSpan={6}>
+            <ReviewDetail item={item} underwriter={underwriter} resolvedBy={resolvedBy} onResolved={onResolved} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+});
 
 /** Before the review API: the flagged premiums, read-only. */
 function LegacyQueue() {

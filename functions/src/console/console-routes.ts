@@ -20,12 +20,15 @@ export interface ConsoleRoute {
   template: string;
   role: ConsoleRole;
   handler: (services: AppServices) => HttpHandler;
+  /** A body field the gateway sets to the signed-in person's name (who did it is never the browser's say). */
+  signedBy?: string;
 }
 
 /**
  * The API routes the console uses. The review API (GET reviews, GET reviews/{reviewId},
- * POST reviews/{reviewId}/resolution) joins this table with its handlers; the console looks for
- * it in the OpenAPI document and falls back to the read-only queue of GET premiums?needsReview=true.
+ * POST reviews/{reviewId}/resolution with signedBy: 'resolvedBy') joins this table with its
+ * handlers; the console looks for it in the OpenAPI document and falls back to the read-only queue
+ * of GET premiums?needsReview=true.
  */
 export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { method: 'GET', template: 'openapi.json', role: 'viewer', handler: () => openApiHandler() },

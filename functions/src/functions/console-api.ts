@@ -48,14 +48,27 @@ async function devSignIn(request: HttpRequest, mode: SignInMode): Promise<HttpRe
   return { status: 204, headers: { 'set-cookie': cookie, ...NO_STORE } };
 }
 
-async function forward(services: AppServices, route: ConsoleRoute, params: Record<string, string>, request: HttpRequest, path: string, context: Parameters<HttpHandler>[1]) {
+/** The body to pass on: as sent, except the route's signedBy field, which names the signed-in person. */
+function signedBody(raw: Uint8Array, route: ConsoleRoute, principal: StaffPrincipal): Uint8Array {
+  if (!route.signedBy) return raw;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(raw));
+  } catch {
+    return raw; // the API's own handler answers 400 for it
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return raw;
+  return new TextEncoder().encode(JSON.stringify({ ...parsed, [route.signedBy]: principal.name }));
+}
+
+async function forward(handler: HttpHandler, route: ConsoleRoute, params: Record<string, string>, request: HttpRequest, path: string, principal: StaffPrincipal, context: Parameters<HttpHandler>[1]) {
   const url = new URL(request.url);
   const target = new URL(`/api/${path}${url.search}`, url);
   let body: { bytes: Uint8Array } | undefined;
   if (route.method === 'POST') {
     const raw = await readRawBody(request, CONSOLE_MAX_BODY_BYTES);
     if (!raw.ok) return raw.response;
-    body = { bytes: raw.value };
+    body = { bytes: signedBody(raw.value, route, principal) };
   }
   const inner = new HttpRequest({
     method: route.method,
@@ -65,11 +78,17 @@ async function forward(services: AppServices, route: ConsoleRoute, params: Recor
     query: Object.fromEntries(url.searchParams),
     ...(body ? { body } : {}),
   });
-  return route.handler(services)(inner, context);
+  return handler(inner, context);
 }
 
-export function consoleApiHandler(services: AppServices, env: Record<string, string | undefined> = process.env): HttpHandler {
+export function consoleApiHandler(services: AppServices, env: Record<string, string | undefined> = process.env, routes: readonly ConsoleRoute[] = CONSOLE_ROUTES): HttpHandler {
   const mode = signInModeOf(env);
+  const handlers = new Map<ConsoleRoute, HttpHandler>();
+  const handlerOf = (route: ConsoleRoute): HttpHandler => {
+    let handler = handlers.get(route);
+    if (!handler) handlers.set(route, (handler = route.handler(services)));
+    return handler;
+  };
   return withErrorHandling(async (request, context) => {
     const path = (request.params.path ?? '').replace(/^\/+/, '');
     const principal = principalOf(mode, request.headers);
@@ -82,12 +101,12 @@ export function consoleApiHandler(services: AppServices, env: Record<string, str
       const how = mode.kind === 'none' ? 'sign-in is not configured for this Function App' : 'sign in first';
       return withNoStore(problem(401, 'sign-in-required', 'Sign-in required', how));
     }
-    const { match, pathKnown } = findRoute(CONSOLE_ROUTES, request.method, path);
+    const { match, pathKnown } = findRoute(routes, request.method, path);
     if (!match) return problem(pathKnown ? 405 : 404, 'not-found', pathKnown ? 'Method not allowed' : 'Not found', `the console does not offer ${request.method} ${path}`);
     if (!mayAct(principal, match.route.role)) {
       return problem(403, 'role-required', 'Not allowed for your role', `${request.method} ${match.route.template} needs the ${match.route.role} role; you have ${principal.roles.join(', ') || 'no console role'}`);
     }
-    const response = await forward(services, match.route, match.params, request, path, context);
+    const response = await forward(handlerOf(match.route), match.route, match.params, request, path, principal, context);
     return withNoStore(response instanceof HttpResponse ? { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() } : response);
   });
 }
