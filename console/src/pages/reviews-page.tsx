@@ -33,6 +33,9 @@ function offersReviewApi(): Promise<boolean> {
   return reviewApiOffered;
 }
 
+// The queue is the landing page: ask alongside the session instead of after it.
+if (location.hash === '' || location.hash.startsWith('#/reviews')) offersReviewApi().catch(() => undefined);
+
 export function ReviewsPage({ underwriter, resolvedBy }: { underwriter: boolean; resolvedBy: string }) {
   const api = useData(() => offersReviewApi(), []);
   if (api.error) return <p class="error" role="alert">{api.error}</p>;
