@@ -65,6 +65,9 @@ param functionInstanceMemoryMB int = 2048
 @allowed(['B1', 'B2', 'B3', 'S1', 'S2', 'S3', 'P0v3', 'P1v3', 'P2v3', 'P3v3'])
 param webjobPlanSku string = 'B1'
 
+@description('Application (client) id of the Entra app registration for console sign-in (roles viewer, underwriter). Empty: the console stays signed out.')
+param consoleAuthClientId string = ''
+
 @description('Log Analytics daily ingestion cap in GB (cost guard); -1 = no cap.')
 param logDailyCapGb int = 1
 
@@ -147,6 +150,8 @@ module functionStorageRoles 'modules/storage-roles.bicep' = {
     roleDefinitionIds: [
       roleIds.storageBlobDataOwner
       roleIds.storageTableDataContributor
+      // The console's operations page peeks at the WebJob's dead-letter queue.
+      roleIds.storageQueueDataContributor
     ]
   }
 }
@@ -246,6 +251,16 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
     webjobFunctionKey: webjobFunctionKey
+  }
+}
+
+// Staff sign-in for the console (App Service authentication with Entra ID); see infra/README.md.
+module consoleAuth 'modules/console-auth.bicep' = if (!empty(consoleAuthClientId)) {
+  name: 'console-auth'
+  params: {
+    siteName: functionApp.outputs.name
+    clientId: consoleAuthClientId
+    tenantId: tenant().tenantId
   }
 }
 

@@ -41,6 +41,10 @@ export async function stageFunctionApp(layout: PackageLayout): Promise<void> {
   const entries: BundleEntry[] = [{ out: 'main', loads: await functionSources(layout.repoRoot, root.main) }];
   await bundleAndInstall(layout, { appDir: stage, source: root, entries, bundleDir: join(stage, 'dist'), main: FUNCTION_APP_MAIN });
   await removeForeignPrebuilds(stage);
+  // The insurer console's built files, served by the console-static function from <app root>/console/dist.
+  const consoleDist = join(layout.repoRoot, 'console', 'dist');
+  if (!existsSync(join(consoleDist, 'index.html'))) throw new Error('console/dist is missing: run npm run build first');
+  await fs.cp(consoleDist, join(stage, 'console', 'dist'), { recursive: true });
 }
 
 /** The WebJob as App_Data/jobs/continuous/<name>/: run.js, settings.job, dist/ (the bundle and its verifier thread), node_modules for libsodium. */

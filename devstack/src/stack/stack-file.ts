@@ -35,6 +35,8 @@ export const StackDescription = z.object({
     webhookUrl: z.string(),
     healthUrl: z.string(),
     openApiUrl: z.string(),
+    /** The insurer console in a browser (dev sign-in: pick viewer or underwriter). */
+    consoleUrl: z.string().optional(),
     /** Send as the x-functions-key header (or ?code=) on every route but health. */
     functionKey: z.string(),
     pid: Pid,

@@ -186,6 +186,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     // Keys of the local Functions host (ignored by `func start`, which does not check keys locally).
     FUNCTIONS_LOCAL_FUNCTION_KEY: config.functionKey,
     FUNCTIONS_LOCAL_MASTER_KEY: config.masterKey,
+    // The console's local stand-in for Entra ID sign-in, and where its operations page reads the WebJob.
+    CONSOLE_DEV_SIGN_IN: 'true',
+    CONSOLE_WEBJOB_HEALTH_URL: `http://${host}:${ports.webjobHealth}/healthz`,
     ...options.functionAppEnv,
   };
   const coreTools = options.functionsHost === 'func-core-tools' ? await requireCoreTools(repoRoot) : undefined;
@@ -256,6 +259,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       webhookUrl: `${functionsBase}/ownership-changes`,
       healthUrl: `${functionsBase}/health`,
       openApiUrl: `${functionsBase}/openapi.json`,
+      consoleUrl: `${functionsBase}/console/`,
       functionKey: config.functionKey,
       pid: pidOf('function-app'),
     },

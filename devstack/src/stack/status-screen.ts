@@ -80,6 +80,7 @@ export function renderStatusScreen(stack: StackDescription, parts: readonly Part
     ['ledger', state('ledger'), pid(stack.ledger.pid), `${stack.ledger.apiUrl}  ${stack.ledger.streamUrl}`],
     ['function-app', state('function-app'), pid(stack.functionApp.pid), `${stack.functionApp.baseUrl}  (${stack.functionApp.host})`],
     ['webjob', state('webjob'), pid(stack.webjob.pid), `${stack.webjob.healthUrl}  ${stack.webjob.metricsUrl}`],
+    ...(stack.functionApp.consoleUrl ? [['console', state('function-app'), pid(stack.functionApp.pid), `${stack.functionApp.consoleUrl}  (dev sign-in)`] as [string, string, string, string]] : []),
   ];
   const widths = [12, 9, 7];
   const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(1, width - visibleLength(text)));

@@ -43,6 +43,10 @@ export const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
   WEBHOOK_HEALTH_URL: 'default: the /api/health route on the origin of WEBHOOK_URL, which Bicep sets',
   LEDGER_REQUEST_TIMEOUT_MS: 'tuning default',
   OTEL_METRIC_EXPORT_INTERVAL: 'OpenTelemetry default 60 s, the granularity of Application Insights metrics; tests shorten it',
+  CONSOLE_DEV_SIGN_IN: "the console's local sign-in stand-in: local stack only (refused on App Service)",
+  CONSOLE_WEBJOB_HEALTH_URL: "the WebJob's health port is private to its App Service instance; only the local stack reaches it",
+  WEBSITE_AUTH_ENABLED: 'set by App Service when authentication (console sign-in) is on',
+  WEBSITE_SITE_NAME: 'set by App Service on every app',
 };
 
 /**
