@@ -65,7 +65,10 @@ describe('function-app.zip', () => {
     expect(await checkFunctionAppPackage(await zipView(pkg.zipPath))).toEqual([]);
     const paths = (await readZipEntries(pkg.zipPath)).map((e) => e.path);
     // Nothing the Function App needs stays installed today; OpenTelemetry instrumentation would add node_modules/.
-    expect(paths.filter((p) => !p.startsWith('node_modules/')).sort()).toEqual(['dist/main.js', 'host.json', 'package.json']);
+    // Beside the bundle: the insurer console's built files, which the console-static function serves.
+    const appFiles = paths.filter((p) => !p.startsWith('node_modules/'));
+    expect(appFiles.filter((p) => !p.startsWith('console/dist/')).sort()).toEqual(['dist/main.js', 'host.json', 'package.json']);
+    expect(appFiles).toContain('console/dist/index.html');
     expect(pkg.bytes).toBeLessThanOrEqual(6 * 1024 * 1024);
     expect(pkg.files).toBeLessThanOrEqual(3000);
     const manifest = JSON.parse(readFileSync(join(layout.functionAppStage, 'package.json'), 'utf8'));
@@ -103,6 +106,8 @@ describe('function-app.zip', () => {
       const steps = await runSmokeTest({ baseUrl: host.url, functionKey: keys.functionKey, webhookSecrets: [secret], healthAttempts: 1, healthIntervalMs: 0 });
       expect(steps.map((s) => ({ step: s.step, ok: s.ok, detail: s.ok ? 'ok' : s.detail }))).toEqual(steps.map((s) => ({ step: s.step, ok: true, detail: 'ok' })));
       expect(steps).toHaveLength(4);
+      const consolePage = await fetch(`${host.url}/api/console/`);
+      expect({ status: consolePage.status, html: (await consolePage.text()).includes('<script') }).toEqual({ status: 200, html: true });
     } finally {
       await host.stop();
     }
