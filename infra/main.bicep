@@ -68,6 +68,13 @@ param webjobPlanSku string = 'B1'
 @description('Log Analytics daily ingestion cap in GB (cost guard); -1 = no cap.')
 param logDailyCapGb int = 1
 
+@description('Resource id of an action group the alert rules notify; empty = alerts show in the portal only.')
+param alertActionGroupId string = ''
+
+@description('Alert when the WebJob\'s oldest undelivered ledger height is older than this (webjob_lag_seconds).')
+@minValue(30)
+param alertLagThresholdSeconds int = 300
+
 // Folder name of the continuous WebJob inside App_Data/jobs/continuous/ (the package CLI uses the same).
 var webjobName = 'ledger-bridge'
 
@@ -166,7 +173,8 @@ module functionAppInsightsRoles 'modules/app-insights-roles.bicep' = {
   }
 }
 
-// WebJob: checkpoint/asset tables, dead-letter queue, leadership blob lease, its Key Vault references.
+// WebJob: checkpoint/asset tables, dead-letter queue, leadership blob lease, its Key Vault references,
+// telemetry with Entra auth.
 module webjobStorageRoles 'modules/storage-roles.bicep' = {
   name: 'webjob-storage-roles'
   params: {
@@ -187,6 +195,17 @@ module webjobKeyVaultRoles 'modules/key-vault-roles.bicep' = {
     principalId: webjobIdentity.properties.principalId
     roleDefinitionIds: [
       roleIds.keyVaultSecretsUser
+    ]
+  }
+}
+
+module webjobAppInsightsRoles 'modules/app-insights-roles.bicep' = {
+  name: 'webjob-app-insights-roles'
+  params: {
+    appInsightsName: monitoring.outputs.appInsightsName
+    principalId: webjobIdentity.properties.principalId
+    roleDefinitionIds: [
+      roleIds.monitoringMetricsPublisher
     ]
   }
 }
@@ -232,7 +251,7 @@ module functionApp 'modules/function-app.bicep' = {
 
 module webjobApp 'modules/webjob-app.bicep' = {
   name: 'webjob-app'
-  dependsOn: [webjobStorageRoles, webjobKeyVaultRoles]
+  dependsOn: [webjobStorageRoles, webjobKeyVaultRoles, webjobAppInsightsRoles]
   params: {
     planName: '${namePrefix}-webjob-plan-${token}'
     appName: '${namePrefix}-webjob-${token}'
@@ -243,6 +262,7 @@ module webjobApp 'modules/webjob-app.bicep' = {
     identityClientId: webjobIdentity.properties.clientId
     storageAccountName: storage.outputs.name
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     webhookSecretsUri: keyVault.outputs.webhookSecretsUri
     webjobFunctionKeyUri: keyVault.outputs.webjobFunctionKeyUri
     webhookUrl: 'https://${functionApp.outputs.defaultHostName}/api/ownership-changes'
@@ -252,6 +272,18 @@ module webjobApp 'modules/webjob-app.bicep' = {
     leasingCompanyPublicKeys: leasingCompanyPublicKeys
     storageNamePrefix: storageNamePrefix
     logLevel: logLevel
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    appInsightsName: monitoring.outputs.appInsightsName
+    location: location
+    tags: tags
+    actionGroupId: alertActionGroupId
+    functionAppName: functionApp.outputs.name
+    lagThresholdSeconds: alertLagThresholdSeconds
   }
 }
 

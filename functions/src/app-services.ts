@@ -15,6 +15,7 @@ import { DriversRepository } from './storage/drivers-repository';
 import { ReviewQueueRepository } from './storage/review-queue-repository';
 import { TableStore } from './storage/table-store';
 import { VehiclesRepository } from './storage/vehicles-repository';
+import { FunctionTelemetry } from './telemetry';
 
 export interface AppServices {
   config: FunctionAppConfig;
@@ -27,6 +28,7 @@ export interface AppServices {
   reviewQueue: ReviewQueueRepository;
   /** The clock every service reads (tests inject theirs). */
   now: () => Date;
+  telemetry: FunctionTelemetry | undefined;
 }
 
 /** Largest webhook / API body accepted (1000 events of ~2 KB fit easily). */
@@ -46,7 +48,8 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
   const driverVehicles = new DriverVehiclesRepository(store);
   const reviewQueue = new ReviewQueueRepository(store);
   const sideEffects = new SideEffects(driverVehicles, reviewQueue);
-  const deps = { vehicles, drivers: driversRepository, driverVehicles, sideEffects, rateTables, now };
+  const telemetry = config.telemetry ? FunctionTelemetry.start(config.telemetry, { countReviewQueue: (limit) => reviewQueue.countUpTo(limit) }) : undefined;
+  const deps = { vehicles, drivers: driversRepository, driverVehicles, sideEffects, rateTables, now, telemetry };
   return {
     config,
     store,
@@ -57,6 +60,7 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
     vehicles,
     reviewQueue,
     now,
+    telemetry,
   };
 }
 
@@ -72,6 +76,10 @@ export function appServices(): AppServices {
 // (no Functions runtime) hooks are not registered and tests build their own services.
 app.hook.appStart(() => {
   appServices();
+});
+// Send the spans and metrics still buffered before the worker goes away.
+app.hook.appTerminate(async () => {
+  await services?.telemetry?.shutdown();
 });
 
 /** A handler for app.http that builds its real handler from the process-wide services on first call. */

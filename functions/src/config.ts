@@ -1,5 +1,6 @@
 // The Function App's settings: read from the environment and validated once, at start, into a
 // typed object that the composition root passes down. Errors name the variable at fault.
+import { TelemetrySettingsError, telemetrySettings, type TelemetrySettings } from '@lease-premium/events/telemetry';
 import { BUILT_IN_RATE_TABLES } from './rating';
 
 export type StorageSettings =
@@ -15,6 +16,8 @@ export interface FunctionAppConfig {
   webhookToleranceSeconds: number;
   /** A built-in rate table set id, or a path to a JSON file holding an array of rate tables. */
   rateTable: string;
+  /** Application Insights; undefined = telemetry off (the default locally). */
+  telemetry: TelemetrySettings | undefined;
 }
 
 export class ConfigError extends Error {
@@ -73,5 +76,13 @@ export function loadConfig(env: Env, parseSecrets: (value: string) => string[]):
     throw new ConfigError('RATE_TABLE', `must be one of ${BUILT_IN_RATE_TABLES.join(', ')} or a path to a .json file, got "${rateTable}"`);
   }
 
-  return { storage, namePrefix, webhookSecrets, webhookToleranceSeconds, rateTable };
+  let telemetry: TelemetrySettings | undefined;
+  try {
+    telemetry = telemetrySettings(env);
+  } catch (error) {
+    if (error instanceof TelemetrySettingsError) throw new ConfigError(error.variable, error.detail);
+    throw error;
+  }
+
+  return { storage, namePrefix, webhookSecrets, webhookToleranceSeconds, rateTable, telemetry };
 }

@@ -1,5 +1,5 @@
 // Log Analytics workspace + workspace-based Application Insights. Local (key) auth is disabled on
-// Application Insights, so the Function App sends telemetry with its managed identity
+// Application Insights, so both apps send telemetry with their managed identities
 // (Monitoring Metrics Publisher, APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
 
 param logAnalyticsName string

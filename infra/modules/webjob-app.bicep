@@ -16,6 +16,8 @@ param identityClientId string
 
 param storageAccountName string
 param logAnalyticsWorkspaceId string
+@description('Application Insights connection string: traces, metrics and logs (sent with the identity; local auth is off).')
+param appInsightsConnectionString string
 
 @description('Unversioned Key Vault secret URIs.')
 param webhookSecretsUri string
@@ -44,6 +46,8 @@ var appSettings = union({
   LEDGER_SOURCE: ledgerSource
   LEASING_COMPANY_PUBLIC_KEYS: leasingCompanyPublicKeys
   LOG_LEVEL: logLevel
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
 }, empty(ledgerWsUrl) ? {} : {
   LEDGER_WS_URL: ledgerWsUrl

@@ -38,6 +38,22 @@ export const MAX_INDEX_IN_BLOCK = 10 ** INDEX_IN_BLOCK_DIGITS - 1;
 /** Most owner keys (and spent outputs) one event lists: far above any car's joint lessees, and small enough to store. */
 export const MAX_OWNERS = 100;
 
+/**
+ * W3C Trace Context `traceparent` (https://www.w3.org/TR/trace-context/#traceparent-header):
+ * version-traceid-parentid-flags in lowercase hex. Carried as a CloudEvents extension attribute
+ * (https://github.com/cloudevents/spec/blob/main/cloudevents/extensions/distributed-tracing.md).
+ */
+export const TraceParent = z
+  .string()
+  .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent: 2-32-16-2 lowercase hex digits separated by "-"')
+  .describe('W3C Trace Context traceparent of the span that produced the event.');
+/** W3C Trace Context `tracestate`: vendor entries, printable ASCII, at most 512 characters (the size W3C asks receivers to keep). */
+export const TraceState = z
+  .string()
+  .max(512)
+  .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
+  .describe('W3C Trace Context tracestate that goes with traceparent.');
+
 export const LedgerPosition = z.object({
   transactionId: LedgerId,
   assetId: LedgerId,
@@ -71,6 +87,8 @@ export const OwnershipEvent = z
     datacontenttype: z.literal('application/json').describe('Always application/json.'),
     dataschema: z.literal(EVENT_DATA_SCHEMA).describe('URL ($id) of the data\'s JSON Schema (OwnershipEventData.json); changes with a major version.'),
     replay: z.boolean().optional().describe('CloudEvents extension: true when this delivery was requested by an operator replay.'),
+    traceparent: TraceParent.optional().describe('CloudEvents distributed-tracing extension: the trace of the ledger transaction this event carries (absent when the bridge records no traces).'),
+    tracestate: TraceState.optional().describe('CloudEvents distributed-tracing extension: tracestate of that trace.'),
     data: OwnershipEventData.describe('The facts of the ledger transaction.'),
   })
   // Cross-field rules JSON Schema cannot express; the validators enforce them.

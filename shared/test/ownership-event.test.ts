@@ -24,7 +24,8 @@ describe('parseOwnershipEvent', () => {
     expect(parseOwnershipEvent(transferEvent())).toEqual({ ok: true, value: transferEvent() });
     expect(parseOwnershipEvent(createEvent())).toEqual({ ok: true, value: createEvent() });
     expect(parseOwnershipEvent({ ...transferEvent(), replay: true })).toMatchObject({ ok: true, value: { replay: true } });
-    expect(parseOwnershipEvent({ ...transferEvent(), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }).ok).toBe(true);
+    const traced = { ...transferEvent(), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', tracestate: 'congo=t61rcWkgMzE' };
+    expect(parseOwnershipEvent(traced)).toEqual({ ok: true, value: traced });
   });
 
   it('accepts a TRANSFER without lease terms and joint new owners', () => {
@@ -57,6 +58,10 @@ describe('parseOwnershipEvent', () => {
     ['XML content', (e) => (e.datacontenttype = 'application/xml'), 'datacontenttype: Invalid input: expected "application/json"'],
     ['a time without a zone', (e) => (e.time = '2025-03-01T09:14:07'), 'time: Invalid ISO datetime'],
     ['a replay flag as a string', (e) => (e.replay = 'true'), 'replay: Invalid input: expected boolean, received string'],
+    ['a traceparent that is not W3C', (e) => (e.traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331'), 'traceparent: must be a W3C traceparent'],
+    ['an upper-case traceparent', (e) => (e.traceparent = '00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01'), 'traceparent: must be a W3C traceparent'],
+    ['a tracestate over 512 characters', (e) => (e.tracestate = `k=${'v'.repeat(511)}`), 'tracestate: Too big: expected string to have <=512 characters'],
+    ['a tracestate with a line break', (e) => (e.tracestate = 'a=1\nb=2'), 'tracestate: must be printable ASCII'],
     ['a negative block height', (e) => (e.data.ledger.blockHeight = -1), 'data.ledger.blockHeight: Too small: expected number to be >=0'],
     ['a block height of 1e12 (beyond what history row keys hold)', (e) => (e.data.ledger.blockHeight = 1e12), 'data.ledger.blockHeight: Too big: expected number to be <=999999999999'],
     ['an index in block of 1e6', (e) => (e.data.ledger.indexInBlock = 1e6), 'data.ledger.indexInBlock: Too big: expected number to be <=999999'],

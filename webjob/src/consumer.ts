@@ -11,6 +11,7 @@ import type { WebhookSender } from './delivery/webhook-sender';
 import type { LedgerClient } from './ledger/ledger-client';
 import type { Logger } from './ops/logger';
 import type { WebJobMetrics } from './ops/metrics';
+import type { WebJobTelemetry } from './ops/telemetry';
 import { BlockHandler } from './pipeline/block-handler';
 import { transactionProcessorFor } from './pipeline/transaction-processor';
 import { HeightSequencer } from './sequencer/height-sequencer';
@@ -27,12 +28,15 @@ export interface ConsumerDeps {
   checkpoints: CheckpointStore;
   deadLetters: DeadLetterStore;
   sender: WebhookSender;
+  telemetry?: WebJobTelemetry | undefined;
 }
 
 export interface ConsumerStatus {
   stream: StreamState;
   nextHeight: number | undefined;
   checkpoint: number | undefined;
+  /** Seconds the checkpoint has not advanced while events are pending (0 otherwise). */
+  stalledSeconds: number;
 }
 
 export class Consumer {
@@ -40,11 +44,25 @@ export class Consumer {
   private sequencer: HeightSequencer | undefined;
   private tracker: HeightTracker | undefined;
   private saved: number | undefined;
+  /** The tracker's completed height when last looked at, and when it last moved. */
+  private progress = { height: -1, advancedAt: Date.now() };
 
   constructor(private readonly deps: ConsumerDeps) {}
 
   status(): ConsumerStatus {
-    return { stream: this.stream?.currentState ?? 'idle', nextHeight: this.sequencer?.nextHeight, checkpoint: this.saved };
+    return { stream: this.stream?.currentState ?? 'idle', nextHeight: this.sequencer?.nextHeight, checkpoint: this.saved, stalledSeconds: this.stalledSeconds() };
+  }
+
+  /**
+   * How long the checkpoint has been held back: since it last advanced or since the oldest pending
+   * event's block was seen, whichever is later (a stream idle for an hour is no stall).
+   */
+  private stalledSeconds(now = Date.now()): number {
+    const tracker = this.tracker;
+    if (!tracker) return 0;
+    if (tracker.completedHeight !== this.progress.height) this.progress = { height: tracker.completedHeight, advancedAt: now };
+    const pendingSince = tracker.oldestOpenSince;
+    return pendingSince === undefined ? 0 : Math.max(0, (now - Math.max(this.progress.advancedAt, pendingSince)) / 1000);
   }
 
   /**
@@ -76,15 +94,19 @@ export class Consumer {
       signal: delivery.signal,
       onFatal: fail,
       hooks: {
-        onAcknowledged: (item) => tracker.settle(item.blockHeight),
-        onDeadLetter: async (item, kind, reason) => {
-          await this.deps.deadLetters.add(deadLetterOfEvent(item, kind, reason), delivery.signal);
+        onAcknowledged: (item, outcome) => {
           tracker.settle(item.blockHeight);
+          this.deps.telemetry?.settled(item.event, outcome);
+        },
+        onDeadLetter: async (item, refusal) => {
+          await this.deps.deadLetters.add(deadLetterOfEvent(item, refusal), delivery.signal);
+          tracker.settle(item.blockHeight);
+          this.deps.telemetry?.settled(item.event, 'dead-lettered', `${refusal.kind}: ${refusal.reason}`);
         },
       },
     });
     const processor = transactionProcessorFor(config, ledger, logger);
-    const handler = new BlockHandler({ processor, dispatcher, deadLetters: this.deps.deadLetters, metrics, replay: false, tracker });
+    const handler = new BlockHandler({ processor, dispatcher, deadLetters: this.deps.deadLetters, metrics, replay: false, tracker, telemetry: this.deps.telemetry });
 
     const reading = AbortSignal.any([intake, leadership, failed.signal]);
     const stream = (this.stream = new StreamClient({
@@ -176,8 +198,12 @@ export class Consumer {
     const delivered = tracker.completedHeight;
     metrics.lastDeliveredHeight.set(delivered);
     metrics.lagBlocks.set(Math.max(0, sequencer.highestKnownHeight - delivered));
-    const since = tracker.oldestOpenSince ?? (sequencer.highestKnownHeight > delivered ? sequencer.firstSeenAt(delivered + 1) : undefined);
-    metrics.lagSeconds.set(since === undefined ? 0 : Math.max(0, (Date.now() - since) / 1000));
+    const now = Date.now();
+    const oldestPending = tracker.oldestOpenSince;
+    const since = oldestPending ?? (sequencer.highestKnownHeight > delivered ? sequencer.firstSeenAt(delivered + 1) : undefined);
+    metrics.lagSeconds.set(since === undefined ? 0 : Math.max(0, (now - since) / 1000));
+    metrics.oldestPendingEventAge.set(oldestPending === undefined ? 0 : Math.max(0, (now - oldestPending) / 1000));
+    metrics.checkpointStalled.set(this.stalledSeconds(now));
   }
 
   private async startHeight(signal: AbortSignal): Promise<number> {

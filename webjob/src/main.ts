@@ -9,6 +9,7 @@ import { heapLimitMb } from './heap-limit';
 import type * as ConfigModule from './config';
 import type * as LoggerModule from './ops/logger';
 import type * as ShutdownModule from './ops/shutdown-watcher';
+import type * as TelemetryModule from './ops/telemetry';
 import type * as WebJobModule from './webjob';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded only where the WebJob runs (see above) */
@@ -28,7 +29,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel, { service: 'webjob', consumer: config.consumerName });
+  const telemetry = config.telemetry ? (require('./ops/telemetry') as typeof TelemetryModule).WebJobTelemetry.start(config.telemetry) : undefined;
+  const toStdout = (line: string): void => void process.stdout.write(line);
+  const logger = createLogger(config.logLevel, { service: 'webjob', consumer: config.consumerName }, telemetry ? telemetry.logWriter(toStdout) : toStdout);
   process.on('uncaughtException', (error) => {
     logger.error('uncaught exception: exiting', { error });
     process.exit(1);
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
     logger.error('unhandled rejection: exiting', { error });
     process.exit(1);
   });
-  const job = await startWebJob(config, logger);
+  const job = await startWebJob(config, logger, telemetry);
   const unwatch = watchForShutdown(config.shutdown.file, (reason) => {
     void job.stop(reason);
   }, parentPort ?? undefined);

@@ -1,10 +1,12 @@
 // `npm run functions:local -- [--port 7071] [--app-root DIR] [--log-level information]`
-// Runs the compiled Function App in this process, like `func start`, without Core Tools.
+// Runs the compiled Function App in this process, like `func start`, without Core Tools; supplies the
+// same local-development settings as `npm run functions` when nothing configures them.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFunctionList } from './function-list';
 import { formatLogLine, isLogLevel, logLevels } from './host-log';
 import { startHostRuntime } from './host-runtime';
+import { localDevelopmentSettings } from './local-development-settings';
 
 function fail(message: string): never {
   process.stderr.write(`functions:local: ${message}\n`);
@@ -33,6 +35,13 @@ async function main(): Promise<void> {
   const logLevel = values['log-level'] ?? 'information';
   if (!isLogLevel(logLevel)) fail(`--log-level must be one of ${logLevels.join(', ')}`);
   const appRoot = resolve(values['app-root'] ?? process.cwd());
+  // For this repository's app, as `npm run functions` does for func start: what a fresh clone lacks,
+  // named on the console. Another --app-root gets only what its environment and settings say.
+  if (appRoot === resolve(__dirname, '..', '..', '..')) {
+    const { supplied, notes } = await localDevelopmentSettings(appRoot, process.env);
+    for (const note of notes) process.stdout.write(`functions:local: ${note}\n`);
+    Object.assign(process.env, supplied);
+  }
 
   const host = await startHostRuntime({
     appRoot,

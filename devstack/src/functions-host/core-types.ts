@@ -31,7 +31,7 @@ export interface NullableString {
   value?: string | null;
 }
 
-/** What the host puts in `inputData[0].data.http` (see reference §1.6). */
+/** What the host puts in `inputData[0].data.http` (the host's RPC conversion of the HTTP request). */
 export interface RpcHttpData {
   method?: string;
   url?: string;
@@ -81,6 +81,14 @@ export interface RpcInvocationRequest {
   functionId: string;
   inputData: { name: string; data: RpcTypedData }[];
   triggerMetadata: Record<string, RpcTypedData>;
+  traceContext?: RpcTraceContext;
+}
+
+/** The W3C trace context of the invocation (the host's request span). */
+export interface RpcTraceContext {
+  traceParent: string;
+  traceState: string;
+  attributes: Record<string, string>;
 }
 
 export interface RpcInvocationResponse {

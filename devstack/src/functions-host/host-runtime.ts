@@ -10,7 +10,7 @@ import { type HostLogEntry, type HostLogSink, makeEntry, passesLevel } from './h
 import { createRequestHandler } from './http-server';
 import { type InvocationLogger } from './invocation';
 import { type FunctionKeys, type KeysSource, resolveKeys } from './keys';
-import { applySettings, readLocalSettings } from './local-settings';
+import { applySettings, missingSettingsAdvice, readLocalSettings } from './local-settings';
 import { buildRouteTable, type FunctionListing } from './route-table';
 import { StreamingProxy } from './streaming-proxy';
 
@@ -34,7 +34,7 @@ export interface RunningHost {
   keysFile: string;
   routePrefix: string;
   streaming: boolean;
-  /** local.settings.json (or the example) that was read, if any, and its Values applied to the environment. */
+  /** local.settings.json, if the app root has one, and its Values applied to the environment. */
   settingsFile: string | undefined;
   settingsApplied: string[];
   localHttpPort: number | undefined;
@@ -66,7 +66,8 @@ export async function startHostRuntime(options: HostRuntimeOptions): Promise<Run
 
   const settings = readLocalSettings(appRoot);
   const settingsApplied = applySettings(settings.values, process.env);
-  if (settings.file) hostLog('information', `Using settings from ${settings.file} (${settingsApplied.length} of ${Object.keys(settings.values).length} values applied; existing environment variables win)`);
+  if (settings.file) hostLog('information', `Using settings from ${settings.file} (${settingsApplied.length} of ${Object.keys(settings.values).length} values applied; environment variables that are set and not empty win)`);
+  else hostLog('information', missingSettingsAdvice(appRoot));
   const config = readHostConfig(appRoot, process.env);
   const keysFile = options.keysFile ?? join(appRoot, '.devstack', 'functions-keys.json');
   const { keys, source: keysSource } = resolveKeys(options.keys, config.keysFromEnvironment, keysFile);

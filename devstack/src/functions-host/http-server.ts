@@ -12,6 +12,7 @@ import { matchRoute, type HttpRoute } from './route-table';
 import { decodePath } from './route-template';
 import { buildRpcHttp, toNullableHeaders, toNullableParams, toNullableQuery, writeEmpty, writeRpcHttpResponse } from './rpc-http';
 import { type StreamingProxy } from './streaming-proxy';
+import { invocationTraceContext } from './trace-context';
 
 export interface RequestHandlerDeps {
   registry: AppRegistry;
@@ -76,7 +77,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
     }
     const invocationId = randomUUID();
     const url = `http://${req.headers.host ?? 'localhost'}${rawUrl}`;
-    const request: RpcInvocationRequest = { invocationId, functionId: route.functionId, inputData: [], triggerMetadata: {} };
+    const request: RpcInvocationRequest = { invocationId, functionId: route.functionId, inputData: [], triggerMetadata: {}, traceContext: invocationTraceContext(req.headers) };
 
     let proxied: ReturnType<StreamingProxy['forward']> | undefined;
     if (streaming) {

@@ -1,12 +1,12 @@
 // `npm start`: the whole system on one machine. Starts the stack, prints its status, plays the
 // car-leasing demo once, and on Ctrl-C stops the parts in reverse order (WebJob first, storage last).
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { runDemo } from '../demo/run-demo';
 import { parseCliOptions, USAGE, type CliOptions } from './cli-options';
 import { cleanUpAbandonedStack } from './abandoned-stack';
+import { signalTree } from './process-tree';
 import { startStack, type RunningStack } from './stack';
-import { color, renderStatusScreen } from './status-screen';
+import { color, readWebJobHealth, renderStatusScreen } from './status-screen';
 import type { Supervisor, SupervisorEvent } from './supervisor';
 
 const PREFIX_COLORS: Record<string, (text: string) => string> = {
@@ -30,20 +30,9 @@ function printEvent(event: SupervisorEvent, showLines: boolean): void {
   console.log(`${prefix(event.part)}${painted}`);
 }
 
-function ensureCoreTools(): void {
-  const probe = spawnSync('func', ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(
-      '--func needs Azure Functions Core Tools v4 on the PATH (`func --version` failed). Install it from ' +
-        'https://learn.microsoft.com/azure/azure-functions/functions-run-local, or drop --func to use the project\'s local Functions host.',
-    );
-  }
-}
-
 async function main(options: CliOptions): Promise<void> {
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
   const stateDir = path.resolve(repoRoot, options.stateDir);
-  if (options.functionsHost === 'func-core-tools') ensureCoreTools();
   await cleanUpAbandonedStack(stateDir, (line) => console.log(color.yellow(line)));
 
   let started = false;
@@ -54,7 +43,7 @@ async function main(options: CliOptions): Promise<void> {
   const stopEverything = (exitCode: number): void => {
     if (stopping) {
       console.log(color.red('\nForced exit: killing every part now.'));
-      for (const part of running.supervisor?.status() ?? []) if (part.pid) process.kill(-part.pid, 'SIGKILL');
+      for (const part of running.supervisor?.status() ?? []) if (part.pid) signalTree(part.pid, 'SIGKILL');
       process.exit(1);
     }
     console.log(color.bold('\nStopping (Ctrl-C again to force): webjob, function-app, ledger, azurite...'));
@@ -101,7 +90,7 @@ async function main(options: CliOptions): Promise<void> {
   });
   running.stack = stack;
   started = true;
-  console.log(renderStatusScreen(stack.description, stack.supervisor.status()));
+  console.log(renderStatusScreen(stack.description, stack.supervisor.status(), await readWebJobHealth(stack.description.webjob.healthUrl)));
 
   if (!options.demo) {
     console.log(color.dim('Demo skipped (--no-demo). The stack keeps running until Ctrl-C.'));

@@ -4,6 +4,8 @@
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { connectionStringFor } from '../azurite/azurite-process';
+import { findEntryPoints, readAppPackage } from '../functions-host/app-loader';
+import { type CoreTools, coreToolsSettings, findCoreTools } from '../functions-host/core-tools';
 import { spawnChild, spawned } from './child-process';
 import { loadOrCreateLocalConfig, type LocalConfig } from './local-config';
 import { freePorts, isPortFree } from './ports';
@@ -87,6 +89,21 @@ function existingScript(repoRoot: string, relative: string, part: string): strin
   return file;
 }
 
+/** Core Tools and a built app, or a message saying which is missing (the worker refuses an app without the files `main` matches). */
+async function requireCoreTools(repoRoot: string): Promise<CoreTools> {
+  const tools = findCoreTools(repoRoot);
+  if (!tools) {
+    throw new Error(
+      '--func needs Azure Functions Core Tools v4: npm install --no-save azure-functions-core-tools@4, or ' +
+        'https://learn.microsoft.com/azure/azure-functions/functions-run-local; or drop --func to use the project\'s local Functions host.',
+    );
+  }
+  await findEntryPoints(repoRoot, readAppPackage(repoRoot)).catch((error: Error) => {
+    throw new Error(`function-app: ${error.message}; build first (npm run build)`);
+  });
+  return tools;
+}
+
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { repoRoot, stateDir } = options;
   const external = options.external ?? {};
@@ -152,6 +169,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const functionAppEnv: NodeJS.ProcessEnv = {
     ...baseEnv,
+    // What `func start` needs to start unattended (the local host ignores these).
+    ...coreToolsSettings(connectionString),
     STORAGE_CONNECTION_STRING: connectionString,
     WEBHOOK_SECRETS: webhookSecrets.join(' '),
     ...(options.rateTable ? { RATE_TABLE: options.rateTable } : {}),
@@ -163,12 +182,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     FUNCTIONS_LOCAL_MASTER_KEY: config.masterKey,
     ...options.functionAppEnv,
   };
+  const coreTools = options.functionsHost === 'func-core-tools' ? await requireCoreTools(repoRoot) : undefined;
   parts.push({
     name: 'function-app',
     launch: (onLine) =>
       spawned(
-        options.functionsHost === 'func-core-tools'
-          ? spawnChild({ command: 'func', args: ['start', '--port', String(ports.functions)], env: functionAppEnv, cwd: repoRoot }, onLine)
+        coreTools
+          ? spawnChild({ command: coreTools.command, args: [...coreTools.args, 'start', '--port', String(ports.functions)], env: functionAppEnv, cwd: repoRoot }, onLine)
           : spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.functionsHost, 'function-app'), args: ['--port', String(ports.functions)], env: functionAppEnv, cwd: repoRoot }, onLine),
       ),
     isHealthy: () => httpAnswers(`${functionsBase}/health`, [200]),

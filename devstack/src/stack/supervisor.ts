@@ -1,9 +1,10 @@
 // Runs the stack's parts as child processes: starts them in order and waits until each is healthy,
 // prefixes their output, restarts a crashed part with exponential backoff, and stops everything in
-// reverse order (SIGTERM, wait, SIGKILL after a grace period) so the WebJob stores its checkpoint
-// before the Function App and storage go away.
+// reverse order (SIGTERM, wait, SIGKILL to the part's whole process tree after a grace period) so the
+// WebJob stores its checkpoint before the Function App and storage go away.
 import { type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { signalTree, stopTree, treeAlive } from './process-tree';
 import { waitUntil } from './wait';
 
 export interface PartSpec {
@@ -180,7 +181,7 @@ export class Supervisor {
       const message = `${(error as Error).message}\nlast output of ${name}:\n${part.lastLines.slice(-15).join('\n') || '(none)'}`;
       if (state === 'restarting') {
         // Killing it lets the exit handler schedule the next attempt with a longer backoff.
-        if (!exited) child.kill('SIGKILL');
+        if (!exited && child.pid !== undefined) signalTree(child.pid, 'SIGKILL');
         this.onEvent({ kind: 'state', part: name, state: 'crashed', detail: message.split('\n')[0] });
         return;
       }
@@ -202,6 +203,8 @@ export class Supervisor {
       this.setState(part, 'crashed', `exited during start (${how})`);
       return;
     }
+    // What the crashed process started (e.g. Core Tools' host behind its wrapper) would hold the port.
+    if (child.pid !== undefined && treeAlive(child.pid)) signalTree(child.pid, 'SIGKILL');
     if (Date.now() - part.startedAt > this.policy.stableAfterMs) part.consecutiveCrashes = 0;
     this.scheduleRestart(part, `exited (${how})`);
   }
@@ -231,11 +234,7 @@ export class Supervisor {
     // Several callers may stop the same part (start-up failure and Ctrl-C): one SIGTERM, one wait.
     part.stopped ??= (async () => {
       this.setState(part, 'stopping');
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), part.spec.stopGraceMs);
-      await exited;
-      clearTimeout(killer);
+      await stopTree(child, part.spec.stopGraceMs);
     })().finally(() => {
       part.stopped = undefined;
     });

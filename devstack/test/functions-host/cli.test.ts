@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { findCoreTools } from '../../src/functions-host/func-start';
+import { delimiter, join, resolve } from 'node:path';
+import { findCoreTools } from '../../src/functions-host/core-tools';
 import { fixtureAppRoot } from './fixture';
 import { send } from './http-client';
 
@@ -53,6 +53,41 @@ describe('npm run functions:local (cli.js)', () => {
   });
 });
 
+describe('finding Core Tools (core-tools.ts)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'functions-func-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function executable(file: string): string {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, '#!/bin/sh\necho "fake func $@"\n');
+    chmodSync(file, 0o755);
+    return file;
+  }
+
+  function npmPackage(root: string): string {
+    const lib = join(root, 'node_modules', 'azure-functions-core-tools', 'lib');
+    mkdirSync(lib, { recursive: true });
+    writeFileSync(join(lib, '..', 'package.json'), JSON.stringify({ name: 'azure-functions-core-tools', bin: { func: 'lib/main.js', azfun: 'lib/main.js' } }));
+    writeFileSync(join(lib, 'main.js'), '');
+    return join(lib, 'main.js');
+  }
+
+  test('func on PATH first; the repository\'s own node_modules/.bin shim is replaced by the package\'s JavaScript entry run with node; none found is undefined', () => {
+    expect(findCoreTools(dir, { PATH: '' })).toBeUndefined();
+    executable(join(dir, 'node_modules', '.bin', 'func'));
+    const entry = npmPackage(dir);
+    const repoBin = join(dir, 'node_modules', '.bin');
+    expect(findCoreTools(dir, { PATH: repoBin })).toEqual({ command: process.execPath, args: [entry], location: entry });
+    const installed = executable(join(dir, 'global', 'func'));
+    expect(findCoreTools(dir, { PATH: [repoBin, join(dir, 'global')].join(delimiter) })).toEqual({ command: installed, args: [], location: installed });
+    rmSync(join(dir, 'node_modules', 'azure-functions-core-tools'), { recursive: true });
+    expect(findCoreTools(dir, { PATH: repoBin })).toBeUndefined();
+  });
+});
+
 describe('npm run functions (func-start.js)', () => {
   let dir: string;
   beforeEach(() => {
@@ -60,33 +95,22 @@ describe('npm run functions (func-start.js)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function fakeFunc(directory: string): string {
-    mkdirSync(directory, { recursive: true });
-    const file = join(directory, 'func');
-    writeFileSync(file, '#!/bin/sh\necho "fake func $@"\n');
-    chmodSync(file, 0o755);
-    return file;
-  }
-
-  test('finds func in node_modules/.bin before PATH, and reports none when absent', () => {
-    expect(findCoreTools(dir, '')).toBeUndefined();
-    const onPath = fakeFunc(join(dir, 'bin'));
-    expect(findCoreTools(dir, join(dir, 'bin'))).toBe(onPath);
-    const local = fakeFunc(join(dir, 'node_modules', '.bin'));
-    expect(findCoreTools(dir, join(dir, 'bin'))).toBe(local);
-  });
-
-  test('runs `func start` with the extra arguments when Core Tools are there', () => {
-    fakeFunc(join(dir, 'node_modules', '.bin'));
-    const result = spawnSync(process.execPath, [join(distDir, 'func-start.js'), '--port', '7072'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: '/usr/bin:/bin' } });
-    expect([result.status, result.stdout]).toEqual([0, 'fake func start --port 7072\n']);
-  });
-
   test('explains how to install Core Tools and how to use functions:local otherwise', () => {
     const result = spawnSync(process.execPath, [join(distDir, 'func-start.js')], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: dir } });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('azure-functions-core-tools');
     expect(result.stderr).toContain('npm run functions:local -- --port 7071');
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+  });
+
+  test('refuses an app whose build does not match package.json "main" before starting func', () => {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ main: 'dist/functions/*.js' }));
+    mkdirSync(join(dir, 'bin'));
+    const func = join(dir, 'bin', 'func');
+    writeFileSync(func, `#!/bin/sh\ntouch "${join(dir, 'func-ran')}"\n`);
+    chmodSync(func, 0o755);
+    const result = spawnSync(process.execPath, [join(distDir, 'func-start.js')], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: join(dir, 'bin') } });
+    expect([result.status, result.stderr]).toEqual([1, expect.stringMatching(/Found zero files matching the supplied pattern "dist\/functions\/\*\.js".*Run npm run build/)]);
+    expect(existsSync(join(dir, 'func-ran'))).toBe(false);
   });
 });

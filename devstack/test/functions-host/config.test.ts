@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultBodySizeLimit, readHostConfig } from '../../src/functions-host/host-config';
 import { startFunctionsHost } from '../../src/functions-host/index';
-import { applySettings, readLocalSettings } from '../../src/functions-host/local-settings';
+import { applySettings, missingSettingsAdvice, readLocalSettings } from '../../src/functions-host/local-settings';
+import { localDevelopmentSettings } from '../../src/functions-host/local-development-settings';
 import { send } from './http-client';
 
 const repoNodeModules = resolve(__dirname, '../../../node_modules');
@@ -19,30 +20,60 @@ describe('local.settings.json', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('local.settings.json wins over the example; Values become strings', () => {
-    writeFileSync(join(dir, 'local.settings.json.example'), JSON.stringify({ Values: { A: 'example' } }));
-    expect(readLocalSettings(dir).values).toEqual({ A: 'example' });
-    writeFileSync(join(dir, 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: { A: 'real', N: 3, B: true }, Host: { LocalHttpPort: 7072 } }));
-    expect(readLocalSettings(dir)).toEqual({ file: join(dir, 'local.settings.json'), values: { A: 'real', N: '3', B: 'true' }, localHttpPort: 7072 });
+  const settingsFile = (): string => join(dir, 'local.settings.json');
+
+  test('only local.settings.json is read, never the example next to it; Values become strings, nulls are skipped', () => {
+    writeFileSync(join(dir, 'local.settings.json.example'), JSON.stringify({ IsEncrypted: false, Values: { A: 'example' } }));
+    expect(readLocalSettings(dir)).toEqual({ file: undefined, values: {}, localHttpPort: undefined });
+    writeFileSync(settingsFile(), JSON.stringify({ IsEncrypted: false, Values: { A: 'real', N: 3, B: true, E: '', Z: null }, Host: { LocalHttpPort: 7072 } }));
+    expect(readLocalSettings(dir)).toEqual({ file: settingsFile(), values: { A: 'real', N: '3', B: 'true', E: '' }, localHttpPort: 7072 });
   });
 
-  test('no file is fine', () => {
-    expect(readLocalSettings(dir)).toEqual({ file: undefined, values: {}, localHttpPort: undefined });
+  test('a missing file says what to do', () => {
+    expect(missingSettingsAdvice(dir)).toMatch(/No local\.settings\.json in .*: only the environment configures the app\. To set local values, create local\.settings\.json/);
+    writeFileSync(join(dir, 'local.settings.json.example'), '{}');
+    expect(missingSettingsAdvice(dir)).toMatch(/copy local\.settings\.json\.example to local\.settings\.json/);
+  });
+
+  test('as in Core Tools, a file without "IsEncrypted": false is encrypted: plain values are refused, empty ones are fine', () => {
+    writeFileSync(settingsFile(), JSON.stringify({ Values: { A: 'plain' } }));
+    expect(() => readLocalSettings(dir)).toThrow(/has no "IsEncrypted" \(Core Tools then read its values as encrypted\).*Add "IsEncrypted": false/);
+    writeFileSync(settingsFile(), JSON.stringify({ IsEncrypted: true, Values: { A: 'c2VjcmV0' } }));
+    expect(() => readLocalSettings(dir)).toThrow(/has "IsEncrypted": true; this host cannot decrypt values/);
+    writeFileSync(settingsFile(), JSON.stringify({ Values: { A: '' }, Host: { LocalHttpPort: 7073 } }));
+    expect(readLocalSettings(dir)).toEqual({ file: settingsFile(), values: { A: '' }, localHttpPort: 7073 });
   });
 
   test('bad files are clear errors naming the file', () => {
-    writeFileSync(join(dir, 'local.settings.json'), '{ nope');
-    expect(() => readLocalSettings(dir)).toThrow(new RegExp(`${join(dir, 'local.settings.json')} is not valid JSON`));
-    writeFileSync(join(dir, 'local.settings.json'), JSON.stringify({ IsEncrypted: true, Values: {} }));
-    expect(() => readLocalSettings(dir)).toThrow(/IsEncrypted/);
-    writeFileSync(join(dir, 'local.settings.json'), JSON.stringify({ Values: { A: { nested: 1 } } }));
+    writeFileSync(settingsFile(), '{ nope');
+    expect(() => readLocalSettings(dir)).toThrow(new RegExp(`${settingsFile()} is not valid JSON`));
+    writeFileSync(settingsFile(), JSON.stringify({ IsEncrypted: false, Values: { A: { nested: 1 } } }));
     expect(() => readLocalSettings(dir)).toThrow(/is invalid/);
   });
 
-  test('values never override variables already set (even empty ones)', () => {
+  test('as in Core Tools, a variable set and not empty wins; an empty one takes the file value', () => {
     const env: NodeJS.ProcessEnv = { KEPT: 'mine', EMPTY: '' };
-    expect(applySettings({ KEPT: 'theirs', EMPTY: 'theirs', NEW: 'new' }, env)).toEqual(['NEW']);
-    expect(env).toEqual({ KEPT: 'mine', EMPTY: '', NEW: 'new' });
+    expect(applySettings({ KEPT: 'theirs', EMPTY: 'theirs', NEW: 'new', '': 'no name' }, env)).toEqual(['EMPTY', 'NEW']);
+    expect(env).toEqual({ KEPT: 'mine', EMPTY: 'theirs', NEW: 'new' });
+  });
+});
+
+describe('local-development settings of npm run functions and functions:local', () => {
+  test('supplies only what neither the environment (set, not empty) nor local.settings.json sets; the webhook secret is the per-machine one', async () => {
+    const dir = tempDir();
+    try {
+      const all = await localDevelopmentSettings(dir, { FUNCTIONS_WORKER_RUNTIME: '' });
+      const secret = JSON.parse(readFileSync(join(dir, '.devstack', 'local-config.json'), 'utf8')).webhookSecret;
+      expect(all.supplied).toEqual({ FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: 'UseDevelopmentStorage=true', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret });
+      expect(all.notes.join('\n')).toMatch(/FUNCTIONS_WORKER_RUNTIME=node[\s\S]*WEBHOOK_SECRETS=the secret in \.devstack\/local-config\.json/);
+      expect(all.notes.join('\n')).not.toContain(secret);
+
+      writeFileSync(join(dir, 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: 'whsec_c2VjcmV0' } }));
+      const some = await localDevelopmentSettings(dir, { FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: 'x' });
+      expect(some).toEqual({ supplied: {}, notes: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -95,11 +126,11 @@ describe('app startup', () => {
   const handler = `const { app } = require('@azure/functions');
 app.get('hello', { route: 'hello/{who?}', handler: (req) => ({ body: 'hi ' + (req.params.who ?? process.env.WHO) }) });`;
 
-  test('empty routePrefix, local.settings.json over the example, `main` with braces', async () => {
+  test('empty routePrefix, local.settings.json (never the example), `main` with braces', async () => {
     const dir = writeApp({
       'package.json': JSON.stringify({ main: 'out/{a,b}.js' }),
       'host.json': JSON.stringify({ version: '2.0', extensions: { http: { routePrefix: '' } } }),
-      'local.settings.json': JSON.stringify({ Values: { WHO: 'from-json' } }),
+      'local.settings.json': JSON.stringify({ IsEncrypted: false, Values: { WHO: 'from-json' } }),
       'local.settings.json.example': JSON.stringify({ Values: { WHO: 'from-example' } }),
       'out/a.js': handler,
       'out/b.js': `require('@azure/functions').app.get('second', { handler: () => ({ body: 'b' }) });`,
@@ -122,7 +153,8 @@ app.get('hello', { route: 'hello/{who?}', handler: (req) => ({ body: 'hi ' + (re
     ['package.json has no main', { 'package.json': '{}' }, /has no "main"/],
     ['an entry point throws', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': `throw new Error('kaput')` }, /unable to load entry point "x.js": kaput/],
     ['a route uses an unknown constraint', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': `require('@azure/functions').app.get('f', { route: 'a/{b:wat}', handler: () => undefined })` }, /Function "f": .*Unknown route constraint "wat"/],
-    ['a bad body size limit', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': handler, 'local.settings.json': JSON.stringify({ Values: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'lots' } }) }, /FUNCTIONS_REQUEST_BODY_SIZE_LIMIT/],
+    ['a bad body size limit', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': handler, 'local.settings.json': JSON.stringify({ IsEncrypted: false, Values: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'lots' } }) }, /FUNCTIONS_REQUEST_BODY_SIZE_LIMIT/],
+    ['local.settings.json has plain values but no "IsEncrypted": false', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': handler, 'local.settings.json': JSON.stringify({ Values: { WHO: 'x' } }) }, /has no "IsEncrypted"/],
   ])('fails clearly when %s', async (_name, files, message) => {
     const dir = writeApp(files);
     try {

@@ -63,7 +63,7 @@ export function ownershipChangesHandler(services: AppServices, now: () => Date =
       results.push(undefined);
     }
 
-    const outcomes = await services.premiums.applyEvents(events);
+    const outcomes = await services.premiums.applyEvents(events, context.traceContext);
     let next = 0;
     const ordered = results.map((result) => result ?? (outcomes[next++] as WebhookEventResult));
     const counts: Record<string, number> = {};

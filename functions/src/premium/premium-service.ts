@@ -13,6 +13,7 @@ import { isStale, ledgerPointOf, planEvent } from './event-plan';
 import { eventWrite } from './event-write';
 import { buildRatingRequest } from './rating-request';
 import type { SideEffects } from './side-effects';
+import { traceStep, type FunctionTelemetry, type RequestTraceContext } from '../telemetry';
 
 export type EventOutcome = WebhookEventResult;
 
@@ -38,6 +39,8 @@ export interface PremiumServiceDeps {
   sideEffects: SideEffects;
   rateTables: RateTableSet;
   now: () => Date;
+  /** One span per event (telemetry on). */
+  telemetry?: FunctionTelemetry | undefined;
 }
 
 type Prepared = { rejected: string } | { marker: EventMarker; write: CoverageWrite };
@@ -48,8 +51,9 @@ const PARALLEL_VEHICLES = 16;
 export class PremiumService {
   constructor(private readonly deps: PremiumServiceDeps) {}
 
-  /** Outcomes in request order; resolves only after every write is durable. */
-  async applyEvents(events: readonly OwnershipEvent[]): Promise<EventOutcome[]> {
+  /** Outcomes in request order; resolves only after every write is durable. `request`: the batch's request span, for the events' traces. */
+  async applyEvents(events: readonly OwnershipEvent[], request?: RequestTraceContext): Promise<EventOutcome[]> {
+    const { telemetry } = this.deps;
     const lanes = new Map<string, number[]>();
     events.forEach((event, index) => {
       const lane = lanes.get(event.subject);
@@ -58,7 +62,10 @@ export class PremiumService {
     });
     const outcomes = new Array<EventOutcome>(events.length);
     await mapWithConcurrency([...lanes.values()], PARALLEL_VEHICLES, async (indexes) => {
-      for (const index of indexes) outcomes[index] = await this.applyEventOrReject(events[index] as OwnershipEvent);
+      for (const index of indexes) {
+        const event = events[index] as OwnershipEvent;
+        outcomes[index] = await (telemetry ? telemetry.applyEvent(event, request, () => this.applyEventOrReject(event)) : this.applyEventOrReject(event));
+      }
     });
     return outcomes;
   }
@@ -90,7 +97,7 @@ export class PremiumService {
       const prepared = await this.prepare(event, current);
       if ('rejected' in prepared) return { id: event.id, outcome: 'rejected', reason: prepared.rejected };
       try {
-        await vehicles.commit(prepared.write);
+        await traceStep('Table transaction', 'client', () => vehicles.commit(prepared.write));
       } catch (error) {
         if (isConflict(error)) continue; // someone else wrote this car (or this very event): re-read
         throw error;
@@ -121,7 +128,7 @@ export class PremiumService {
     const prepared = await this.prepare(event, undefined);
     if ('rejected' in prepared) return undefined;
     try {
-      await this.deps.vehicles.commit(prepared.write);
+      await traceStep('Table transaction', 'client', () => this.deps.vehicles.commit(prepared.write));
     } catch (error) {
       if (isConflict(error)) return undefined;
       throw error;
@@ -151,7 +158,7 @@ export class PremiumService {
       }
       const profiles = await drivers.getMany(plan.driverKeys);
       try {
-        rating = rate(buildRatingRequest(plan.basis, plan.driverKeys, profiles), rateTables);
+        rating = traceStep('rate premium', 'internal', () => rate(buildRatingRequest(plan.basis, plan.driverKeys, profiles), rateTables));
       } catch (error) {
         if (error instanceof RatingError) return { rejected: `cannot rate: ${error.message}` };
         throw error;

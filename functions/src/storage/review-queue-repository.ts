@@ -27,6 +27,19 @@ export class ReviewQueueRepository {
     await storageCall('add review entry', () => table.upsertEntity(entity, 'Replace'));
   }
 
+  /** Rows in the queue, counted up to `limit` (keys only, a page of 1,000 per request). */
+  async countUpTo(limit: number): Promise<number> {
+    const table = await this.store.table(this.store.names.reviewQueue);
+    return storageCall('count review queue', async () => {
+      let count = 0;
+      for await (const page of table.listEntities({ queryOptions: { select: ['PartitionKey'] } }).byPage({ maxPageSize: 1_000 })) {
+        count += page.length;
+        if (count >= limit) return limit;
+      }
+      return count;
+    });
+  }
+
   async list(pageSize: number, continuationToken: string | undefined): Promise<Page<ReviewEntry>> {
     const table = await this.store.table(this.store.names.reviewQueue);
     const sdkToken = decodeContinuationToken(continuationToken);

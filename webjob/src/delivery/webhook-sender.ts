@@ -2,6 +2,8 @@
 // The body is serialized once per batch by the caller, so every retry sends identical bytes;
 // the signature is recomputed per attempt (the timestamp must be fresh) with the same webhook-id.
 import { BATCH_CONTENT_TYPE, WebhookResponse, type EventOutcomeName, type WebhookSigner } from '@lease-premium/events';
+import type { TraceCarrier } from '@lease-premium/events/telemetry';
+import type { RequestTrace } from '../ops/telemetry';
 import { requestSignal } from '../util/request-signal';
 
 export type EventOutcome = EventOutcomeName;
@@ -16,6 +18,8 @@ export interface WebhookSenderOptions {
   functionKey: string | undefined;
   signer: WebhookSigner;
   timeoutMs: number;
+  /** A client span per request (telemetry on): its trace context goes in the headers. */
+  trace?: (deliveryId: string) => RequestTrace;
 }
 
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
@@ -34,9 +38,18 @@ export class WebhookSender {
   constructor(private readonly options: WebhookSenderOptions) {}
 
   async send(deliveryId: string, body: string, signal?: AbortSignal): Promise<SendResult> {
+    const trace = this.options.trace?.(deliveryId);
+    if (!trace) return this.post(deliveryId, body, signal, undefined);
+    const result = await this.post(deliveryId, body, signal, trace.headers);
+    trace.end(result.status);
+    return result;
+  }
+
+  private async post(deliveryId: string, body: string, signal: AbortSignal | undefined, traceHeaders: TraceCarrier | undefined): Promise<SendResult> {
     const headers: Record<string, string> = {
       'content-type': BATCH_CONTENT_TYPE,
       ...this.options.signer.sign(deliveryId, body),
+      ...traceHeaders,
     };
     if (this.options.functionKey) headers['x-functions-key'] = this.options.functionKey;
     const request = requestSignal(signal, this.options.timeoutMs);

@@ -7,6 +7,7 @@ import type { DeadLetterStore } from '../deadletter/dead-letter-store';
 import type { DeliveryDispatcher } from '../delivery/delivery-dispatcher';
 import type { LedgerBlock } from '../ledger/ledger-client';
 import type { WebJobMetrics } from '../ops/metrics';
+import type { WebJobTelemetry } from '../ops/telemetry';
 import type { TransactionProcessor } from './transaction-processor';
 
 export interface BlockHandlerOptions {
@@ -19,6 +20,8 @@ export interface BlockHandlerOptions {
   tracker?: HeightTracker;
   /** Replays of one asset select its transactions only. */
   select?: (raw: unknown) => boolean;
+  /** One trace per transaction, when telemetry is on. */
+  telemetry?: WebJobTelemetry | undefined;
 }
 
 export class BlockHandler {
@@ -30,7 +33,9 @@ export class BlockHandler {
     const selected = [...block.transactions.entries()].filter(([, raw]) => !this.options.select || this.options.select(raw));
     processor.prime(selected.map(([, raw]) => raw)); // no-op for what the sequencer already primed
     for (const [indexInBlock, raw] of selected) {
+      const trace = this.options.telemetry?.transaction(raw, block.height, indexInBlock, seenAt);
       const outcome = await processor.process(raw, { blockHeight: block.height, indexInBlock }, replay, signal);
+      trace?.processed(outcome);
       if (outcome.kind === 'event') events.push(outcome.event);
       else if (outcome.kind === 'skip') metrics.eventsSkipped.inc(1, { reason: outcome.reason });
       else {

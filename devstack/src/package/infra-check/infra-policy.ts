@@ -8,8 +8,8 @@ export const PLATFORM_SETTINGS: Readonly<Record<string, string>> = {
   AzureWebJobsStorage__blobServiceUri: 'Functions host storage: keys, locks (blob)',
   AzureWebJobsStorage__queueServiceUri: 'Functions host storage: queue endpoint',
   AzureWebJobsStorage__tableServiceUri: 'Functions host storage: table endpoint',
-  APPLICATIONINSIGHTS_CONNECTION_STRING: 'Functions host telemetry',
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Entra-authenticated telemetry (local auth is off)',
+  APPLICATIONINSIGHTS_CONNECTION_STRING: 'Functions host telemetry (both apps read it too: their own traces and metrics)',
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Entra-authenticated telemetry (local auth is off); read by the Functions host and both apps',
   AZURE_CLIENT_ID: 'read by @azure/identity DefaultAzureCredential to pick the user-assigned identity',
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'deploy the zip as built (no Oryx build on the web app)',
   FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'Functions host: refuses bodies over 8 MiB (twice the app limit) before buffering them',
@@ -40,7 +40,9 @@ export const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
   WEBJOB_STALL_TIMEOUT_MS: 'tuning default',
   WEBJOB_ASSET_CACHE_SIZE: 'tuning default (entries of an in-memory cache)',
   WEBHOOK_TIMEOUT_MS: 'tuning default',
+  WEBHOOK_HEALTH_URL: 'default: the /api/health route on the origin of WEBHOOK_URL, which Bicep sets',
   LEDGER_REQUEST_TIMEOUT_MS: 'tuning default',
+  OTEL_METRIC_EXPORT_INTERVAL: 'OpenTelemetry default 60 s, the granularity of Application Insights metrics; tests shorten it',
 };
 
 /**
