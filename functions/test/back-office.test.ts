@@ -2,37 +2,23 @@
 // premium, paged history and review queue, health, OpenAPI; every response checked against the document.
 import { TableClient } from '@azure/data-tables';
 import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../src/bench/event-factory';
-import { driverClaimsHandler } from '../src/functions/driver-claims';
-import { driverViolationsHandler } from '../src/functions/driver-violations';
-import { driversHandler } from '../src/functions/drivers';
 import { healthHandler } from '../src/functions/health';
 import { openApiHandler } from '../src/functions/openapi';
 import { premiumsHandler } from '../src/functions/premiums';
 import { vehiclePremiumHandler } from '../src/functions/vehicle-premium';
 import { vehiclePremiumsHandler } from '../src/functions/vehicle-premiums';
 import { testStorageConnectionString } from '../../tests/support/storage';
-import { createTestApp, get, invoke, sendJson, type Invocation, type TestApp } from './support/function-app';
+import { createTestApp, get, invoke, type TestApp } from './support/function-app';
 import { expectDocumentedResponse } from './support/openapi-validator';
+import { documentedCall, driverCalls } from './support/back-office-calls';
 
 let app: TestApp;
 beforeAll(() => {
   app = createTestApp();
 });
 
-type Method = 'get' | 'put' | 'post';
-async function call(path: string, method: Method, handler: ReturnType<typeof driversHandler>, request: Parameters<typeof invoke>[1]): Promise<Invocation> {
-  const response = await invoke(handler, request);
-  expectDocumentedResponse(path, method, response);
-  expect(response.logs.join('\n')).not.toMatch(/1985-04-12|1990-01-01/); // never log personal data (the test profiles' dates of birth)
-  return response;
-}
-
-const putDriver = (driverKey: string, body: unknown) => call('/drivers/{driverKey}', 'put', driversHandler(app.services), sendJson('PUT', `/drivers/${driverKey}`, { driverKey }, body));
-const getDriver = (driverKey: string) => call('/drivers/{driverKey}', 'get', driversHandler(app.services), get(`/drivers/${driverKey}`, { driverKey }));
-const postClaim = (driverKey: string, body: unknown) =>
-  call('/drivers/{driverKey}/claims', 'post', driverClaimsHandler(app.services), sendJson('POST', `/drivers/${driverKey}/claims`, { driverKey }, body));
-const postViolation = (driverKey: string, body: unknown) =>
-  call('/drivers/{driverKey}/violations', 'post', driverViolationsHandler(app.services), sendJson('POST', `/drivers/${driverKey}/violations`, { driverKey }, body));
+const call = documentedCall;
+const { putDriver, getDriver, postClaim, postViolation } = driverCalls(() => app);
 const currentPremium = (assetId: string) => call('/vehicles/{assetId}/premium', 'get', vehiclePremiumHandler(app.services), get(`/vehicles/${assetId}/premium`, { assetId }));
 const historyPage = (assetId: string, query: Record<string, string>) =>
   call('/vehicles/{assetId}/premiums', 'get', vehiclePremiumsHandler(app.services), get(`/vehicles/${assetId}/premiums`, { assetId }, query));

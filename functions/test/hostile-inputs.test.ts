@@ -5,15 +5,13 @@
 import { TableClient } from '@azure/data-tables';
 import { BATCH_CONTENT_TYPE, LEDGER_EXTRAS_BUDGET_BYTES, LEDGER_EXTRAS_MAX_DEPTH, MAX_BLOCK_HEIGHT, MAX_CLAIMS, WebhookResponse, bigchaindb, type OwnershipEvent } from '@lease-premium/events';
 import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile } from '../src/bench/event-factory';
-import { driverClaimsHandler } from '../src/functions/driver-claims';
-import { driverViolationsHandler } from '../src/functions/driver-violations';
-import { driversHandler } from '../src/functions/drivers';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { vehiclePremiumsHandler } from '../src/functions/vehicle-premiums';
 import { packJson } from '../src/storage/packed-json';
 import { testStorageConnectionString } from '../../tests/support/storage';
-import { createTestApp, get, invoke, sendJson, webhookRequest, type Invocation, type TestApp } from './support/function-app';
+import { createTestApp, get, invoke, webhookRequest, type TestApp } from './support/function-app';
 import { expectDocumentedResponse } from './support/openapi-validator';
+import { driverCalls } from './support/back-office-calls';
 
 const TODAY = new Date('2026-12-03T12:00:00Z');
 let app: TestApp;
@@ -36,17 +34,7 @@ async function history(assetId: string): Promise<Array<Record<string, unknown>>>
   return (response.body as { items: Array<Record<string, unknown>> }).items;
 }
 
-async function call(path: string, method: 'get' | 'put' | 'post', handler: ReturnType<typeof driversHandler>, request: Parameters<typeof invoke>[1]): Promise<Invocation> {
-  const response = await invoke(handler, request);
-  expectDocumentedResponse(path, method, response);
-  return response;
-}
-const putDriver = (driverKey: string, body: unknown) => call('/drivers/{driverKey}', 'put', driversHandler(app.services), sendJson('PUT', `/drivers/${driverKey}`, { driverKey }, body));
-const getDriver = (driverKey: string) => call('/drivers/{driverKey}', 'get', driversHandler(app.services), get(`/drivers/${driverKey}`, { driverKey }));
-const postClaim = (driverKey: string, body: unknown) =>
-  call('/drivers/{driverKey}/claims', 'post', driverClaimsHandler(app.services), sendJson('POST', `/drivers/${driverKey}/claims`, { driverKey }, body));
-const postViolation = (driverKey: string, body: unknown) =>
-  call('/drivers/{driverKey}/violations', 'post', driverViolationsHandler(app.services), sendJson('POST', `/drivers/${driverKey}/violations`, { driverKey }, body));
+const { putDriver, getDriver, postClaim, postViolation } = driverCalls(() => app);
 
 /** JSON text of objects nested `depth` levels deep (JSON.stringify itself overflows the stack on it). */
 function nestedJson(depth: number): string {

@@ -52,8 +52,9 @@ var appSettings = {
   WEBHOOK_SECRETS: '@Microsoft.KeyVault(SecretUri=${webhookSecretsUri})'
   WEBHOOK_TOLERANCE_SECONDS: string(webhookToleranceSeconds)
   RATE_TABLE: rateTable
-  // The host refuses bodies over the app's own limit (4 MiB) from Content-Length, before buffering them.
-  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '4194304'
+  // The host refuses bodies over twice the app's own limit (4 MiB) before buffering them; between the
+  // two, the app answers 413 with its problem body.
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '8388608'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

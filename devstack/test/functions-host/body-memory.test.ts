@@ -1,13 +1,13 @@
 // Oversized bodies on the local Functions host running the real Function App: four parallel 95 MB
 // webhook POSTs with a valid key, declared (Content-Length) and streamed (chunked). The host refuses
-// them at the app's body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, as the Function App is configured)
-// without buffering them: its resident memory stays within 100 MB of idle. Prints the figures.
+// them at the limit the Function App is configured with (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT in
+// local.settings.json.example, as in the Bicep and the stack) without buffering them: its resident
+// memory stays within 100 MB of idle. Prints the figures.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
-import { MAX_BODY_BYTES } from '../../../functions/src/app-services';
 
 const repoRoot = resolve(__dirname, '../../..');
 const cli = join(repoRoot, 'devstack/dist/functions-host/cli.js');
@@ -15,6 +15,7 @@ const FUNCTION_KEY = 'body-memory-function-key-000000';
 const POST_BYTES = 95 * 1024 * 1024;
 const PARALLEL = 4;
 const MB = 1024 * 1024;
+const APP_BODY_LIMIT = Number((JSON.parse(readFileSync(join(repoRoot, 'local.settings.json.example'), 'utf8')) as { Values: Record<string, string> }).Values.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT);
 
 function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -108,8 +109,8 @@ describe('local Functions host: four parallel 95 MB webhook POSTs with a valid k
     ['declared with Content-Length', false],
     ['streamed (chunked)', true],
   ])('%s: refused with 413 at the app limit, host RSS within 100 MB of idle', async (_name, chunked) => {
-    const result = await measure(MAX_BODY_BYTES, chunked);
-    process.stdout.write(`host RSS, 4 x 95 MB ${chunked ? 'chunked' : 'Content-Length'} POSTs, limit ${MAX_BODY_BYTES} B: idle ${result.idleMb} MB, peak ${result.peakMb} MB (+${result.peakMb - result.idleMb} MB); statuses ${result.statuses.join(',')}\n`);
+    const result = await measure(APP_BODY_LIMIT, chunked);
+    process.stdout.write(`host RSS, 4 x 95 MB ${chunked ? 'chunked' : 'Content-Length'} POSTs, limit ${APP_BODY_LIMIT} B: idle ${result.idleMb} MB, peak ${result.peakMb} MB (+${result.peakMb - result.idleMb} MB); statuses ${result.statuses.join(',')}\n`);
     // 413, or (a client still sending when the host closes) a reset: the host never reads the body.
     expect(result.statuses.every((status) => status === 413 || status === 0)).toBe(true);
     expect(result.statuses).toContain(413);

@@ -12,7 +12,7 @@ export const PLATFORM_SETTINGS: Readonly<Record<string, string>> = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Entra-authenticated telemetry (local auth is off); read by the Functions host and both apps',
   AZURE_CLIENT_ID: 'read by @azure/identity DefaultAzureCredential to pick the user-assigned identity',
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'deploy the zip as built (no Oryx build on the web app)',
-  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'Functions host: refuses bodies over the app limit (4 MiB) before buffering them',
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'Functions host: refuses bodies over 8 MiB (twice the app limit) before buffering them',
 };
 
 /** Read by our code, deliberately not set in Azure. */
