@@ -25,6 +25,8 @@ export interface AppServices {
   drivers: DriverService;
   vehicles: VehiclesRepository;
   reviewQueue: ReviewQueueRepository;
+  /** The clock every service reads (tests inject theirs). */
+  now: () => Date;
 }
 
 /** Largest webhook / API body accepted (1000 events of ~2 KB fit easily). */
@@ -54,6 +56,7 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
     drivers: new DriverService(driversRepository, new RerateService(deps), now),
     vehicles,
     reviewQueue,
+    now,
   };
 }
 

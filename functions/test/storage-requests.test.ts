@@ -111,9 +111,9 @@ describe('crash between the commit and the side effects', () => {
     expect(await links.vehiclesOf(a)).toEqual([]);
 
     // A's history change no longer touches the car; B's re-rates it.
-    expect((await app.services.drivers.appendClaim(a, { date: '2026-03-01', atFault: true, amountMinor: 500_000 }))?.rerates).toEqual([]);
-    const rerates = (await app.services.drivers.appendClaim(b, { date: '2026-03-01', atFault: true, amountMinor: 500_000 }))?.rerates;
-    expect(rerates).toEqual([expect.objectContaining({ assetId: car.assetId, outcome: 're-rated' })]);
+    expect(await app.services.drivers.appendClaim(a, { date: '2026-03-01', atFault: true, amountMinor: 500_000 })).toMatchObject({ rerates: [] });
+    const appended = await app.services.drivers.appendClaim(b, { date: '2026-03-01', atFault: true, amountMinor: 500_000 });
+    expect(appended).toMatchObject({ rerates: [expect.objectContaining({ assetId: car.assetId, outcome: 're-rated' })] });
   });
 
   it('a link a LATER event rewrote in the meantime stays; one an earlier event rewrote is removed', async () => {

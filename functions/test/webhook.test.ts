@@ -244,7 +244,7 @@ describe('applying events', () => {
     expect(records.at(-1)).toMatchObject({ kind: 'closure', transactionId: end.id, driverKeys: [lessee], leaseAction: 'lease-end' });
     // The driver no longer leases the car: a new claim re-rates nothing.
     const claim = await app.services.drivers.appendClaim(lessee, { date: '2026-06-01', atFault: true, amountMinor: 100_000 });
-    expect(claim?.rerates).toEqual([]);
+    expect(claim).toMatchObject({ rerates: [] });
   });
 
   it('a transfer back to the issuer without lease metadata is a lease end too', async () => {

@@ -52,6 +52,8 @@ var appSettings = {
   WEBHOOK_SECRETS: '@Microsoft.KeyVault(SecretUri=${webhookSecretsUri})'
   WEBHOOK_TOLERANCE_SECONDS: string(webhookToleranceSeconds)
   RATE_TABLE: rateTable
+  // The host refuses bodies over the app's own limit (4 MiB) from Content-Length, before buffering them.
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '4194304'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

@@ -1,7 +1,8 @@
 // Back-office API bodies: what insurer systems send about drivers (the ledger knows only keys).
 // Field documentation lives in .describe() so it reaches the JSON Schema and the OpenAPI document.
 import { z } from 'zod';
-import { requireDateAfter } from './dates';
+import { addYears, requireDateAfter } from './dates';
+import { addSiblingIssue } from './issues';
 import { CurrencyCode, IsoDate } from './ledger-data';
 
 /** One period of prior insurance; `to` absent = still insured. */
@@ -34,16 +35,59 @@ export const Violation = z.object({
 }).describe('A traffic violation in the driver\'s history.');
 export type Violation = z.infer<typeof Violation>;
 
+/** Most claims, and most violations, one driver profile holds (every write path keeps it). */
+export const MAX_CLAIMS = 1000;
+export const MAX_VIOLATIONS = 1000;
+/** The youngest licensing age in any US state: a licence issued earlier is a data-entry error. */
+export const MIN_LICENSING_AGE = 14;
+/** Plausible ages of a driver on the day a profile is written. */
+export const MIN_DRIVER_AGE = 16;
+export const MAX_DRIVER_AGE = 120;
+
 /** PUT /drivers/{publicKey}: everything rating needs to know about one driver. */
 export const DriverProfile = z
   .object({
     dateOfBirth: IsoDate.describe('Date of birth (ISO date). Personal data: never log it.'),
-    licensedSince: IsoDate.describe('Date the driving licence was first issued (ISO date), after dateOfBirth.'),
+    licensedSince: IsoDate.describe('Date the driving licence was first issued (ISO date), on or after the 14th birthday.'),
     territory: z.string().min(1).max(64).describe('Rating territory code from the rate table, e.g. "US-CA-URBAN" or "DE-BY".'),
     priorInsurance: z.object({ periods: z.array(PriorInsurancePeriod).max(100) }).optional().describe('Continuous prior insurance, if any.'),
-    claims: z.array(Claim).max(1000).describe('Insurance claims, any order.'),
-    violations: z.array(Violation).max(1000).describe('Traffic violations, any order.'),
+    claims: z.array(Claim).max(MAX_CLAIMS).describe('Insurance claims, any order.'),
+    violations: z.array(Violation).max(MAX_VIOLATIONS).describe('Traffic violations, any order.'),
   })
-  .superRefine(requireDateAfter('licensedSince', 'dateOfBirth'))
+  .superRefine((profile, ctx) => {
+    if (profile.licensedSince < addYears(profile.dateOfBirth, MIN_LICENSING_AGE)) {
+      addSiblingIssue(ctx, 'licensedSince', `must be at least ${MIN_LICENSING_AGE} years after`, 'dateOfBirth');
+    }
+  })
   .describe('Everything rating needs to know about one driver (keyed by the driver\'s ledger public key).');
 export type DriverProfile = z.infer<typeof DriverProfile>;
+
+// Rules relative to the day of writing. They hold when a profile or an incident is written, not
+// forever (a stored driver keeps ageing), so they are separate from the stored shape above and
+// take "today" from the caller's clock.
+
+function notAfterToday(ctx: z.RefinementCtx, path: PropertyKey[], date: string, today: string): void {
+  if (date > today) ctx.addIssue({ code: 'custom', path, message: `must not be in the future (today is ${today})` });
+}
+
+/** DriverProfile as it may be written on `today` (ISO date): plausible age, licence and incident dates. */
+export function driverProfileWrittenOn(today: string) {
+  return DriverProfile.superRefine((profile, ctx) => {
+    if (addYears(profile.dateOfBirth, MIN_DRIVER_AGE) > today || addYears(profile.dateOfBirth, MAX_DRIVER_AGE + 1) <= today) {
+      ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: `must give an age from ${MIN_DRIVER_AGE} to ${MAX_DRIVER_AGE} years today (${today})` });
+    }
+    notAfterToday(ctx, ['licensedSince'], profile.licensedSince, today);
+    profile.claims.forEach((claim, i) => notAfterToday(ctx, ['claims', i, 'date'], claim.date, today));
+    profile.violations.forEach((violation, i) => notAfterToday(ctx, ['violations', i, 'date'], violation.date, today));
+  });
+}
+
+/** A claim as it may be reported on `today`: not dated in the future. */
+export function claimWrittenOn(today: string) {
+  return Claim.superRefine((claim, ctx) => notAfterToday(ctx, ['date'], claim.date, today));
+}
+
+/** A violation as it may be reported on `today`: not dated in the future. */
+export function violationWrittenOn(today: string) {
+  return Violation.superRefine((violation, ctx) => notAfterToday(ctx, ['date'], violation.date, today));
+}

@@ -11,3 +11,11 @@ export function requireDateAfter<K extends string>(later: K, earlier: K) {
     if (end !== undefined && start !== undefined && end <= start) addSiblingIssue(ctx, later, 'must be after', earlier);
   };
 }
+
+/**
+ * The same calendar day `years` later, as an ISO string (29 February stays "29 February" in any
+ * year: as a string it sorts between the 28th and 1 March, which is what comparisons need).
+ */
+export function addYears(isoDate: string, years: number): string {
+  return `${String(Number(isoDate.slice(0, 4)) + years).padStart(4, '0')}${isoDate.slice(4)}`;
+}

@@ -7,5 +7,7 @@ export * from './classify';
 export * from './webhook-secrets';
 export * from './webhook-signature';
 export * from './back-office';
+export * from './ledger-extras';
+export * from './webhook-response';
 export * from './json-schema';
 export * as bigchaindb from './bigchaindb';

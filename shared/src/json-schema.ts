@@ -5,8 +5,11 @@
 // It cannot express these rules, which the package's validators (zod) enforce on top:
 // - VIN check digit (position 9; the schema has only the 17-character A-Z/0-9-without-I/O/Q pattern);
 // - ISO 4217 membership of a currency (the schema has only the three-capitals pattern);
-// - date order: lease endDate after startDate, licensedSince after dateOfBirth, a prior-insurance
-//   period's `to` after `from`;
+// - date order: lease endDate after startDate, licensedSince at least 14 years after dateOfBirth, a
+//   prior-insurance period's `to` after `from`;
+// - a public key decodes (base58) to exactly 32 bytes (the schema has only the base58 pattern);
+// - rules relative to the day of writing (driverProfileWrittenOn, claimWrittenOn, violationWrittenOn):
+//   a driver aged 16 to 120, no licence, claim or violation dated in the future;
 // - event cross-field rules: id == data.ledger.transactionId, subject == data.ledger.assetId,
 //   type matches data.ledger.operation (CREATE = registered, TRANSFER = ownership-changed), and
 //   spends empty exactly for a CREATE.
@@ -15,6 +18,7 @@ import { z } from 'zod';
 import { Claim, DriverProfile, PriorInsurancePeriod, Violation } from './back-office';
 import { LeaseMetadata, VehicleAsset } from './ledger-data';
 import { EVENT_DATA_SCHEMA, LedgerPosition, OwnershipEvent, OwnershipEventBatch, OwnershipEventData } from './ownership-event';
+import { PremiumSummary, WebhookResponse } from './webhook-response';
 
 const SCHEMA_BASE = 'https://schemas.lease-premium.dev/';
 
@@ -30,6 +34,8 @@ export const PUBLIC_SCHEMAS = {
   PriorInsurancePeriod: { schema: PriorInsurancePeriod, id: `${SCHEMA_BASE}back-office/prior-insurance-period-v1.json` },
   Claim: { schema: Claim, id: `${SCHEMA_BASE}back-office/claim-v1.json` },
   Violation: { schema: Violation, id: `${SCHEMA_BASE}back-office/violation-v1.json` },
+  PremiumSummary: { schema: PremiumSummary, id: `${SCHEMA_BASE}events/premium-summary-v1.json` },
+  WebhookResponse: { schema: WebhookResponse, id: `${SCHEMA_BASE}events/webhook-response-v1.json` },
 } as const satisfies Record<string, { schema: z.ZodType; id: string }>;
 
 export type PublicSchemaName = keyof typeof PUBLIC_SCHEMAS;

@@ -1,6 +1,7 @@
 // The event the WebJob delivers to the Function App: a CloudEvents 1.0 envelope (structured JSON
 // mode, or a JSON array in batch mode) around the facts of one ledger transaction of a tracked car.
 // Field documentation lives in .describe() so it reaches the JSON Schema and the OpenAPI document.
+import bs58 from 'bs58';
 import { z } from 'zod';
 import { LeaseMetadata, VehicleAsset } from './ledger-data';
 
@@ -15,24 +16,43 @@ export const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
 
 /** A BigchainDB transaction id / asset id: 64 lowercase hex characters (SHA3-256). */
 export const LedgerId = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters').describe('BigchainDB transaction or asset id (64 lowercase hex).');
-/** An Ed25519 public key in base58 (BigchainDB's key encoding). */
-export const PublicKey = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'must be a base58 Ed25519 public key').describe('Ed25519 public key, base58.');
+const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+/** Bytes of an Ed25519 public key (RFC 8032 §5.1.5); the ledger refuses any other length. */
+export const PUBLIC_KEY_BYTES = 32;
+
+/** An Ed25519 public key in base58 (BigchainDB's key encoding) that decodes to exactly 32 bytes. */
+export const PublicKey = z
+  .string()
+  .regex(BASE58_KEY, 'must be a base58 Ed25519 public key')
+  .refine((key) => !BASE58_KEY.test(key) || bs58.decodeUnsafe(key)?.length === PUBLIC_KEY_BYTES, `must decode to ${PUBLIC_KEY_BYTES} bytes (an Ed25519 public key)`)
+  .describe('Ed25519 public key, base58 (decodes to 32 bytes).');
+
+/**
+ * Ledger positions storage keys can represent: history row keys hold the block height in 12 and the
+ * index in 6 zero-padded digits, so they sort in ledger order. A position beyond is an invalid event.
+ */
+export const BLOCK_HEIGHT_DIGITS = 12;
+export const INDEX_IN_BLOCK_DIGITS = 6;
+export const MAX_BLOCK_HEIGHT = 10 ** BLOCK_HEIGHT_DIGITS - 1;
+export const MAX_INDEX_IN_BLOCK = 10 ** INDEX_IN_BLOCK_DIGITS - 1;
+/** Most owner keys (and spent outputs) one event lists: far above any car's joint lessees, and small enough to store. */
+export const MAX_OWNERS = 100;
 
 export const LedgerPosition = z.object({
   transactionId: LedgerId,
   assetId: LedgerId,
-  blockHeight: z.int().min(0).describe('Block height that committed the transaction.'),
-  indexInBlock: z.int().min(0).describe('Index of the transaction within its block: with blockHeight, a total order of the ledger.'),
+  blockHeight: z.int().min(0).max(MAX_BLOCK_HEIGHT).describe('Block height that committed the transaction (at most 12 digits).'),
+  indexInBlock: z.int().min(0).max(MAX_INDEX_IN_BLOCK).describe('Index of the transaction within its block (at most 6 digits): with blockHeight, a total order of the ledger.'),
   operation: z.enum(['CREATE', 'TRANSFER']),
-  spends: z.array(z.object({ transactionId: LedgerId, outputIndex: z.int().min(0) })).describe('The outputs this transaction spends (empty for a CREATE).'),
+  spends: z.array(z.object({ transactionId: LedgerId, outputIndex: z.int().min(0) })).max(MAX_OWNERS).describe('The outputs this transaction spends (empty for a CREATE).'),
 }).describe('Position of one transaction in the ledger.');
 export type LedgerPosition = z.infer<typeof LedgerPosition>;
 
 export const OwnershipEventData = z.object({
   ledger: LedgerPosition.describe('Where the transaction sits in the ledger.'),
   vehicle: VehicleAsset.describe('The car, as registered by its CREATE.'),
-  previousOwners: z.array(PublicKey).describe('Public keys that owned the spent outputs (the issuer for a CREATE).'),
-  newOwners: z.array(PublicKey).min(1).describe('Public keys of the new outputs\' owners (several keys = joint owners of one output).'),
+  previousOwners: z.array(PublicKey).max(MAX_OWNERS).describe('Public keys that owned the spent outputs (the issuer for a CREATE).'),
+  newOwners: z.array(PublicKey).min(1).max(MAX_OWNERS).describe('Public keys of the new outputs\' owners (several keys = joint owners of one output).'),
   issuer: PublicKey.describe('The leasing company key that issued the car\'s CREATE (trusted by the bridge).'),
   lease: LeaseMetadata.nullable().describe('Lease terms from the TRANSFER\'s metadata; null for a CREATE or a TRANSFER without lease metadata.'),
   signaturesVerified: z.boolean().describe('The bridge recomputed the id hash and verified every fulfillment before sending.'),

@@ -39,6 +39,10 @@ export interface WebJobConfig {
     timeoutMs: number;
     retryBaseMs: number;
     retryMaxMs: number;
+    /** The receiver's health endpoint: 200 there means a failing batch is the batch's fault, not an outage. */
+    healthUrl: string;
+    /** Failures of one event sent alone, while the receiver answers, before it is dead-lettered as poison. */
+    maxEventAttempts: number;
   };
   storage: StorageSettings;
   consumerName: string;
@@ -48,6 +52,8 @@ export interface WebJobConfig {
   /** Threads that check id hashes and signatures ahead of the pipeline (the pipeline checks schemas); 0 checks inline. */
   verifyThreads: number;
   checkpointIntervalMs: number;
+  /** /healthz turns degraded when the checkpoint has not advanced this long while events are pending. */
+  stallAlertSeconds: number;
   leaseSeconds: number;
   health: { host: string; port: number };
   shutdown: { graceMs: number; file: string | undefined };
@@ -156,8 +162,14 @@ function concurrency(env: Env): { maxConcurrency: number; initialConcurrency: nu
   return { maxConcurrency, initialConcurrency };
 }
 
+/** WEBHOOK_HEALTH_URL, by default the Function App's health route next to the webhook (same origin). */
+function webhookHealthUrl(env: Env, webhookUrl: string): string {
+  return url(env, 'WEBHOOK_HEALTH_URL', new URL('/api/health', webhookUrl).toString(), ['http:', 'https:']);
+}
+
 /** Reads and validates every WebJob setting; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): WebJobConfig {
+  const webhookUrl = url(env, 'WEBHOOK_URL', 'http://127.0.0.1:7071/api/ownership-changes', ['http:', 'https:']);
   const apiUrl = url(env, 'LEDGER_API_URL', 'http://127.0.0.1:9984/api/v1/', ['http:', 'https:']);
   const wsRaw = text(env, 'LEDGER_WS_URL');
   const consumerName = text(env, 'WEBJOB_CONSUMER_NAME') ?? 'webjob';
@@ -178,7 +190,7 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     },
     trust: { leasingCompanyPublicKeys: trustedKeys(env) },
     webhook: {
-      url: url(env, 'WEBHOOK_URL', 'http://127.0.0.1:7071/api/ownership-changes', ['http:', 'https:']),
+      url: webhookUrl,
       functionKey: text(env, 'WEBHOOK_FUNCTION_KEY'),
       secrets: secrets(env),
       batchSize: int(env, 'WEBJOB_BATCH_SIZE', 100, 1, 1000),
@@ -186,6 +198,9 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
       timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', DEFAULT_WEBHOOK_TIMEOUT_MS, 100, 600_000),
       retryBaseMs: int(env, 'WEBJOB_RETRY_BASE_MS', 500, 1, 600_000),
       retryMaxMs: int(env, 'WEBJOB_RETRY_MAX_MS', 60_000, 1, 3_600_000),
+      healthUrl: webhookHealthUrl(env, webhookUrl),
+      // As the Functions queue trigger's maxDequeueCount default: enough to ride out a blip, few enough to move on in seconds.
+      maxEventAttempts: int(env, 'WEBJOB_MAX_EVENT_ATTEMPTS', 5, 1, 100),
     },
     storage: storage(env),
     consumerName,
@@ -194,6 +209,7 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     assetCacheSize: int(env, 'WEBJOB_ASSET_CACHE_SIZE', DEFAULT_ASSET_CACHE_SIZE, 100, 10_000_000),
     verifyThreads: int(env, 'WEBJOB_VERIFY_THREADS', defaultVerifyThreads(), 0, 16),
     checkpointIntervalMs: int(env, 'WEBJOB_CHECKPOINT_INTERVAL_MS', 1_000, 10, 600_000),
+    stallAlertSeconds: int(env, 'WEBJOB_STALL_ALERT_SECONDS', 120, 1, 86_400),
     leaseSeconds: int(env, 'WEBJOB_LEASE_SECONDS', 30, 15, 60),
     health: { host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1', port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535) },
     shutdown: { graceMs: int(env, 'WEBJOB_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000), file: text(env, 'WEBJOBS_SHUTDOWN_FILE') },

@@ -33,6 +33,8 @@ export interface ConsumerStatus {
   stream: StreamState;
   nextHeight: number | undefined;
   checkpoint: number | undefined;
+  /** Seconds the checkpoint has not advanced while events are pending (0 otherwise). */
+  stalledSeconds: number;
 }
 
 export class Consumer {
@@ -40,11 +42,25 @@ export class Consumer {
   private sequencer: HeightSequencer | undefined;
   private tracker: HeightTracker | undefined;
   private saved: number | undefined;
+  /** The tracker's completed height when last looked at, and when it last moved. */
+  private progress = { height: -1, advancedAt: Date.now() };
 
   constructor(private readonly deps: ConsumerDeps) {}
 
   status(): ConsumerStatus {
-    return { stream: this.stream?.currentState ?? 'idle', nextHeight: this.sequencer?.nextHeight, checkpoint: this.saved };
+    return { stream: this.stream?.currentState ?? 'idle', nextHeight: this.sequencer?.nextHeight, checkpoint: this.saved, stalledSeconds: this.stalledSeconds() };
+  }
+
+  /**
+   * How long the checkpoint has been held back: since it last advanced or since the oldest pending
+   * event's block was seen, whichever is later (a stream idle for an hour is no stall).
+   */
+  private stalledSeconds(now = Date.now()): number {
+    const tracker = this.tracker;
+    if (!tracker) return 0;
+    if (tracker.completedHeight !== this.progress.height) this.progress = { height: tracker.completedHeight, advancedAt: now };
+    const pendingSince = tracker.oldestOpenSince;
+    return pendingSince === undefined ? 0 : Math.max(0, (now - Math.max(this.progress.advancedAt, pendingSince)) / 1000);
   }
 
   /**
@@ -77,8 +93,8 @@ export class Consumer {
       onFatal: fail,
       hooks: {
         onAcknowledged: (item) => tracker.settle(item.blockHeight),
-        onDeadLetter: async (item, kind, reason) => {
-          await this.deps.deadLetters.add(deadLetterOfEvent(item, kind, reason), delivery.signal);
+        onDeadLetter: async (item, refusal) => {
+          await this.deps.deadLetters.add(deadLetterOfEvent(item, refusal), delivery.signal);
           tracker.settle(item.blockHeight);
         },
       },
@@ -176,8 +192,12 @@ export class Consumer {
     const delivered = tracker.completedHeight;
     metrics.lastDeliveredHeight.set(delivered);
     metrics.lagBlocks.set(Math.max(0, sequencer.highestKnownHeight - delivered));
-    const since = tracker.oldestOpenSince ?? (sequencer.highestKnownHeight > delivered ? sequencer.firstSeenAt(delivered + 1) : undefined);
-    metrics.lagSeconds.set(since === undefined ? 0 : Math.max(0, (Date.now() - since) / 1000));
+    const now = Date.now();
+    const oldestPending = tracker.oldestOpenSince;
+    const since = oldestPending ?? (sequencer.highestKnownHeight > delivered ? sequencer.firstSeenAt(delivered + 1) : undefined);
+    metrics.lagSeconds.set(since === undefined ? 0 : Math.max(0, (now - since) / 1000));
+    metrics.oldestPendingEventAge.set(oldestPending === undefined ? 0 : Math.max(0, (now - oldestPending) / 1000));
+    metrics.checkpointStalled.set(this.stalledSeconds(now));
   }
 
   private async startHeight(signal: AbortSignal): Promise<number> {

@@ -5,7 +5,7 @@ import { WebhookSigner } from '@lease-premium/events';
 import type { WebJobConfig } from './config';
 import { TableCheckpointStore } from './checkpoint/table-checkpoint-store';
 import { Consumer } from './consumer';
-import { QueueDeadLetterStore } from './deadletter/dead-letter-store';
+import { QueueDeadLetterStore, type DeadLetterKind } from './deadletter/dead-letter-store';
 import { WebhookSender } from './delivery/webhook-sender';
 import { BlobLeadership } from './leadership/blob-leadership';
 import { LedgerClient } from './ledger/ledger-client';
@@ -16,6 +16,9 @@ import { createStorageClients, ensureStorage } from './storage/storage-clients';
 import { backoffDelay } from './util/backoff';
 import { sleep } from './util/abortable-sleep';
 import { tableKey } from './checkpoint/table-checkpoint-store';
+
+/** How often the dead-letter gauge re-counts the queue's letters by kind. */
+const DEAD_LETTER_COUNT_INTERVAL_MS = 5_000;
 
 export interface RunningWebJob {
   readonly healthPort: number;
@@ -31,28 +34,51 @@ export async function startWebJob(config: WebJobConfig, logger: Logger): Promise
   const storage = createStorageClients(config.storage);
   const ledger = new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: { baseMs: 200, maxMs: 10_000 }, logger: logger.child({ component: 'ledger' }), metrics });
   const sender = new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs });
-  const deadLetters = new QueueDeadLetterStore(storage.deadLetters, { baseMs: 500, maxMs: 30_000 }, logger.child({ component: 'dead-letters' }));
+  const deadLetters = new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, { baseMs: 500, maxMs: 30_000 }, logger.child({ component: 'dead-letters' }));
   const leadership = new BlobLeadership(storage.leases, `${tableKey(config.ledger.source)}~${config.consumerName}`, config.leaseSeconds, logger.child({ component: 'leadership' }));
 
   const stopping = new AbortController();
   let consumer: Consumer | undefined;
   let role: 'starting' | 'standby' | 'leader' | 'stopping' | 'stopped' = 'starting';
 
-  const health: HealthServer = await startHealthServer(config.health.host, config.health.port, metrics, () => ({
-    healthy: role !== 'stopped',
-    role,
-    ...(consumer ? consumer.status() : {}),
-    lastSeenHeight: metrics.lastSeenHeight.get(),
-    lastDeliveredHeight: metrics.lastDeliveredHeight.get(),
-    lagBlocks: metrics.lagBlocks.get(),
-    pendingEvents: metrics.pendingEvents.get(),
-  }));
+  let deadLetterCounts: Record<DeadLetterKind, number> | undefined;
+  const health: HealthServer = await startHealthServer(config.health.host, config.health.port, metrics, () => {
+    const consumption = consumer?.status();
+    const reasons: string[] = [];
+    if (role === 'leader' && consumption && consumption.stalledSeconds >= config.stallAlertSeconds) {
+      reasons.push(`checkpoint has not advanced for ${Math.floor(consumption.stalledSeconds)} s while events are pending (WEBJOB_STALL_ALERT_SECONDS=${config.stallAlertSeconds})`);
+    }
+    return {
+      status: role === 'stopped' ? 'stopped' : reasons.length > 0 ? 'degraded' : 'healthy',
+      healthy: role !== 'stopped' && reasons.length === 0,
+      reasons,
+      role,
+      ...consumption,
+      lastSeenHeight: metrics.lastSeenHeight.get(),
+      lastDeliveredHeight: metrics.lastDeliveredHeight.get(),
+      lagBlocks: metrics.lagBlocks.get(),
+      pendingEvents: metrics.pendingEvents.get(),
+      oldestPendingEventAgeSeconds: metrics.oldestPendingEventAge.get(),
+      deadLetters: deadLetterCounts ?? null, // null until first counted
+    };
+  });
+  const countDeadLetters = (): void => {
+    deadLetters.countByKind().then(
+      (counts) => {
+        deadLetterCounts = counts;
+        for (const [kind, count] of Object.entries(counts)) metrics.deadLetters.set(count, { kind });
+      },
+      (error: unknown) => logger.warn('could not count the dead letters', { error }),
+    );
+  };
+  const deadLetterCounter = setInterval(countDeadLetters, DEAD_LETTER_COUNT_INTERVAL_MS);
   logger.info('health and metrics listening', { url: `http://${config.health.host}:${health.port}/healthz`, port: health.port });
 
   const loop = async (): Promise<void> => {
     for (let attempt = 1; !stopping.signal.aborted; ) {
       try {
         await ensureStorage(storage);
+        if (!deadLetterCounts) countDeadLetters();
         const term = await leadership.tryAcquire();
         if (!term) {
           if (role !== 'standby') logger.info('standby: another instance holds the leadership lease');
@@ -89,6 +115,7 @@ export async function startWebJob(config: WebJobConfig, logger: Logger): Promise
 
   const done = loop().finally(async () => {
     role = 'stopped';
+    clearInterval(deadLetterCounter);
     await health.close();
     logger.info('webjob stopped');
   });

@@ -6,7 +6,7 @@ import { AssetRegistry } from '../src/classifier/asset-registry';
 import { judgeCreate } from '../src/classifier/create-judgement';
 import { LedgerClient } from '../src/ledger/ledger-client';
 import { silentLogger } from '../src/ops/logger';
-import { outputKey, parseLedgerTransaction, type LedgerTransaction } from '../src/verifier/transaction-verifier';
+import { outputKey, parseLedgerTransaction, type LedgerTransaction } from '../src/ledger/ledger-transaction';
 import { CarHistory, impostorCreate, newKeyPair } from './support/car-scenarios';
 import { commit, commitFleet } from './support/stack';
 

@@ -16,11 +16,22 @@ test('defaults', () => {
   expect(config.webhook.timeoutMs).toBe(150_000);
   expect(config.webhook.maxConcurrency).toBe(8);
   expect(config.webhook.initialConcurrency).toBe(2);
+  expect(config.webhook.healthUrl).toBe('http://127.0.0.1:7071/api/health');
+  expect(config.webhook.maxEventAttempts).toBe(5);
+  expect(config.stallAlertSeconds).toBe(120);
   expect(config.startPosition).toEqual({ kind: 'earliest' });
   expect(config.storage).toEqual({ kind: 'connection-string', connectionString: 'UseDevelopmentStorage=true', namePrefix: 'leasepremium' });
   expect([...config.trust.leasingCompanyPublicKeys]).toEqual([KEY]);
   expect(config.leaseSeconds).toBe(30);
   expect(config.logLevel).toBe('info');
+});
+
+test('the receiver health URL defaults to /api/health on the webhook origin', () => {
+  expect(loadConfig({ ...minimal, WEBHOOK_URL: 'https://func-x.azurewebsites.net/api/ownership-changes?code=k' }).webhook.healthUrl).toBe('https://func-x.azurewebsites.net/api/health');
+  expect(loadConfig({ ...minimal, WEBHOOK_HEALTH_URL: 'http://h:1/ready' }).webhook.healthUrl).toBe('http://h:1/ready');
+  expect(() => loadConfig({ ...minimal, WEBHOOK_HEALTH_URL: 'ftp://h/x' })).toThrow(/WEBHOOK_HEALTH_URL/);
+  expect(() => loadConfig({ ...minimal, WEBJOB_MAX_EVENT_ATTEMPTS: '0' })).toThrow(/WEBJOB_MAX_EVENT_ATTEMPTS: must be an integer from 1 to 100/);
+  expect(() => loadConfig({ ...minimal, WEBJOB_STALL_ALERT_SECONDS: 'soon' })).toThrow(/WEBJOB_STALL_ALERT_SECONDS/);
 });
 
 test('the adaptive limit starts at most at its ceiling', () => {

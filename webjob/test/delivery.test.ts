@@ -45,6 +45,7 @@ test('delivers every event once, signed, in ledger order per vehicle, in batches
   expect(h.metrics.eventsDelivered.get({ outcome: 'applied' })).toBe(events.length);
   // a webhook-id names the batch's first event and its size
   for (const d of h.receiver.deliveries) expect(d.deliveryId).toBe(`${d.events[0]!.id}-${d.events.length}`);
+  expect(h.receiver.vehicleOverlaps).toEqual([]);
 });
 
 test('503 with Retry-After, then up: retried until acknowledged, nothing lost, order kept', async () => {
@@ -89,6 +90,7 @@ test('a 400 for one event dead-letters only that event; its batch neighbours are
   const others = events.filter((e) => e.id !== bad.id);
   expect(new Set(h.receiver.received.map((e) => e.id))).toEqual(new Set(others.map((e) => e.id)));
   expectPerVehicleOrder(h.receiver.received, others);
+  expect(h.receiver.vehicleOverlaps).toEqual([]); // the one-by-one re-sends never overlap a vehicle
 });
 
 test('an event answered "rejected" is dead-lettered with the receiver\'s reason', async () => {

@@ -44,7 +44,7 @@ describe('replays', () => {
       config,
       ledger: new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: 5_000, retry: { baseMs: 50, maxMs: 500 }, logger: silentLogger, metrics }),
       sender: new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: 5_000 }),
-      deadLetters: new QueueDeadLetterStore(stack.storage.deadLetters, { baseMs: 10, maxMs: 100 }, silentLogger),
+      deadLetters: new QueueDeadLetterStore(stack.storage.deadLetters, stack.storage.checkpoints, { baseMs: 10, maxMs: 100 }, silentLogger),
       logger: silentLogger,
       metrics,
       signal: new AbortController().signal,

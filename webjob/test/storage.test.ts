@@ -74,7 +74,7 @@ describe('BlobLeadership', () => {
 
 describe('QueueDeadLetterStore', () => {
   test('letters never expire, carry payload and reason, and can be received and removed', async () => {
-    const store = new QueueDeadLetterStore(clients.deadLetters, { baseMs: 10, maxMs: 100 }, silentLogger);
+    const store = new QueueDeadLetterStore(clients.deadLetters, clients.checkpoints, { baseMs: 10, maxMs: 100 }, silentLogger);
     const letter: DeadLetter = {
       kind: 'verification-failed',
       reason: 'InvalidSignature: Transaction signature is invalid.',
@@ -99,5 +99,20 @@ describe('QueueDeadLetterStore', () => {
     for (const r of received) await r.remove();
     await new Promise((r) => setTimeout(r, 1_100));
     expect((await clients.deadLetters.peekMessages({ numberOfMessages: 5 })).peekedMessageItems).toHaveLength(0);
+  });
+
+  test('counts the letters in the queue by kind, hidden ones included, removed ones not', async () => {
+    const store = new QueueDeadLetterStore(clients.deadLetters, clients.checkpoints, { baseMs: 10, maxMs: 100 }, silentLogger);
+    const letter = (kind: DeadLetter['kind'], id: string): DeadLetter => ({ kind, reason: 'r', transactionId: id.repeat(64), assetId: undefined, blockHeight: 1, indexInBlock: 0, payload: null, deadLetteredAt: new Date().toISOString() });
+    const before = await store.countByKind();
+    await store.add(letter('poison', 'c'));
+    await store.add(letter('poison', 'd'));
+    await store.add(letter('rejected', 'e'));
+    const counted = await store.countByKind();
+    expect(counted).toEqual({ ...before, poison: before.poison + 2, rejected: before.rejected + 1 });
+    const received = await store.receive(32, 30);
+    expect(await store.countByKind()).toEqual(counted); // hidden while handled: still in the queue
+    for (const r of received.filter((x) => x.letter?.kind === 'poison')) await r.remove();
+    expect(await store.countByKind()).toEqual({ ...before, rejected: before.rejected + 1 });
   });
 });

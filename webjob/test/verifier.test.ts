@@ -3,8 +3,9 @@
 import fc from 'fast-check';
 import { Ed25519Sha256 } from 'crypto-conditions';
 import { bigchaindb } from '@lease-premium/events';
-import { parseFulfillmentUri } from '../src/verifier/fulfillment-parser';
-import { parseLedgerTransaction, verdictOf, verifyTransfer, verifyTrustedCreate, outputKey, type LedgerTransaction } from '../src/verifier/transaction-verifier';
+import { outputKey, parseLedgerTransaction, type LedgerTransaction } from '../src/ledger/ledger-transaction';
+import { verifyTransfer, verifyTrustedCreate } from '../src/verifier/transaction-verifier';
+import { verdictOf } from '../src/verifier/verdict';
 import { CarHistory, impostorCreate, newKeyPair } from './support/car-scenarios';
 
 const company = newKeyPair();
@@ -20,7 +21,7 @@ const [create, lease, back] = car.transactions.map(asTx) as [LedgerTransaction, 
 
 test('single ed25519 fulfillments take the fast path and match the library parser', () => {
   const uri = create.inputs[0]!.fulfillment as string;
-  const parsed = parseFulfillmentUri(uri)!;
+  const parsed = bigchaindb.parseFulfillmentUri(uri)!;
   const fast = parsed.fulfillment;
   expect(fast).toBeInstanceOf(Ed25519Sha256);
   const message = bigchaindb.signingMessage(bigchaindb.serializeForSigning(create), null);
@@ -68,7 +69,7 @@ test('a threshold (joint owners) fulfillment goes through the library parser and
       () => jointOutput,
     ),
   );
-  expect(parseFulfillmentUri(transfer.inputs[0]!.fulfillment as string)!.fulfillment).not.toBeInstanceOf(Ed25519Sha256);
+  expect(bigchaindb.parseFulfillmentUri(transfer.inputs[0]!.fulfillment as string)!.fulfillment).not.toBeInstanceOf(Ed25519Sha256);
   const shared = bigchaindb.verifyTransaction(transfer, () => jointOutput);
   const verdict = verdictOf(transfer);
   expect(shared.ok && verdict.ok).toBe(true);

@@ -20,7 +20,7 @@ async function storedCheckpoint(s: TestStack): Promise<number | undefined> {
 }
 
 async function deadLetters(s: TestStack) {
-  const store = new QueueDeadLetterStore(s.storage.deadLetters, { baseMs: 10, maxMs: 10 }, silentLogger);
+  const store = new QueueDeadLetterStore(s.storage.deadLetters, s.storage.checkpoints, { baseMs: 10, maxMs: 10 }, silentLogger);
   return (await store.receive(32, 1)).map((r) => r.letter!);
 }
 

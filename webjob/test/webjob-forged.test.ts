@@ -59,7 +59,7 @@ test('forged signatures and a wrong id hash are dead-lettered with the reason; g
   await waitFor(() => allArrived(s.receiver, cars) && job.metrics.eventsDeadLettered.total() === 3, 30_000, 'genuine events and three refusals');
   await new Promise((r) => setTimeout(r, 300));
   expectDeliveredInOrder(s.receiver, cars, 'none');
-  const letters = (await new QueueDeadLetterStore(s.storage.deadLetters, { baseMs: 10, maxMs: 10 }, silentLogger).receive(32, 1)).map((r) => r.letter!);
+  const letters = (await new QueueDeadLetterStore(s.storage.deadLetters, s.storage.checkpoints, { baseMs: 10, maxMs: 10 }, silentLogger).receive(32, 1)).map((r) => r.letter!);
   expect(letters.map((l) => [l.transactionId, l.kind, l.reason.split(':')[0]])).toEqual([
     [stolen.id, 'verification-failed', 'InvalidSignature'],
     [altered.id, 'verification-failed', 'InvalidSignature'],

@@ -17,6 +17,7 @@ import {
   OWNERSHIP_CHANGED_TYPE,
   STRUCTURED_CONTENT_TYPE,
   VEHICLE_REGISTERED_TYPE,
+  WebhookResponse,
   WebhookSigner,
   bigchaindb,
   classifyLeaseMetadata,
@@ -209,8 +210,9 @@ export class NaiveBridge {
         const response = await fetch(this.config.webhookUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
         const text = await response.text();
         if (response.status === 200) {
-          const outcome = (JSON.parse(text) as { results?: { outcome?: string }[] }).results?.[0]?.outcome;
-          return outcome === 'applied' || outcome === 'duplicate' || outcome === 'stale';
+          const answer = WebhookResponse.safeParse(JSON.parse(text));
+          const outcome = answer.success ? answer.data.results[0]?.outcome : undefined;
+          return outcome !== undefined && outcome !== 'rejected';
         }
         if (response.status < 500 && response.status !== 408 && response.status !== 429) {
           process.stderr.write(`${JSON.stringify({ msg: 'event refused', transactionId: event.id, status: response.status, body: text.slice(0, 300) })}\n`);

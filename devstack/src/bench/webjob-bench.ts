@@ -16,7 +16,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { bigchaindb, LEASE_SCHEMA_TAG, VEHICLE_SCHEMA_TAG, WebhookVerifier } from '@lease-premium/events';
+import { bigchaindb, LEASE_SCHEMA_TAG, VEHICLE_SCHEMA_TAG, WebhookVerifier, type WebhookEventResult } from '@lease-premium/events';
 import { startAzurite } from '../azurite/azurite-process';
 import { buildVin } from '../demo/vin';
 
@@ -156,7 +156,7 @@ class Receiver {
           this.ackedAt.set(e.id, now);
           for (const w of this.waiters) w.missing.delete(e.id);
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results: events.map((e) => ({ id: e.id, outcome: 'applied' })) }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results: events.map((e): WebhookEventResult => ({ id: e.id, outcome: 'applied', kind: 'premium' })) }));
         this.check();
       });
     });

@@ -8,6 +8,7 @@ import { flaskJsonify, restfulJson } from './python-json';
 import { parseArgs, pythonInt, pythonStr, validBool, validEd25519, validMode, validOperation, validTxid } from './query-params';
 import type { TransactionSchemaValidator } from './schema-validator';
 import type { SignatureVerifier } from './signature-verifier';
+import { exceedsTendermintBodyLimit, RPC_BODY_TOO_LARGE } from './tendermint-body-limit';
 import { decodeTransaction, validateAgainstChain, type Rejection } from './validation';
 
 export const SERVER_VERSION = '2.2.2';
@@ -78,8 +79,11 @@ async function postTransaction(ctx: ApiContext, req: ApiRequest): Promise<HttpRe
   if (ctx.producer.failure) return INTERNAL_SERVER_ERROR();
 
   let body: unknown;
+  let bodyBytes: number;
   try {
-    body = JSON.parse((await req.readBody()).toString('utf8'));
+    const raw = await req.readBody();
+    bodyBytes = raw.length;
+    body = JSON.parse(raw.toString('utf8'));
   } catch {
     return BAD_REQUEST_BODY();
   }
@@ -87,6 +91,8 @@ async function postTransaction(ctx: ApiContext, req: ApiRequest): Promise<HttpRe
   if ('status' in decoded) return rejection(decoded);
   const refused = validateAgainstChain(decoded, ctx.store);
   if (refused) return rejection(refused);
+  // Valid, so BigchainDB hands it to Tendermint, whose RPC server refuses the body above 1,000,000 bytes.
+  if (exceedsTendermintBodyLimit(body, bodyBytes, mode)) return makeError(500, RPC_BODY_TOO_LARGE);
   if (ctx.producer.isPending(decoded.id)) return makeError(400, 'Internal error - Tx already exists in cache');
 
   const outcome = mode === 'commit' ? ctx.producer.outcome(decoded.id) : undefined;

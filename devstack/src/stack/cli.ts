@@ -6,7 +6,7 @@ import { parseCliOptions, USAGE, type CliOptions } from './cli-options';
 import { cleanUpAbandonedStack } from './abandoned-stack';
 import { signalTree } from './process-tree';
 import { startStack, type RunningStack } from './stack';
-import { color, renderStatusScreen } from './status-screen';
+import { color, readWebJobHealth, renderStatusScreen } from './status-screen';
 import type { Supervisor, SupervisorEvent } from './supervisor';
 
 const PREFIX_COLORS: Record<string, (text: string) => string> = {
@@ -90,7 +90,7 @@ async function main(options: CliOptions): Promise<void> {
   });
   running.stack = stack;
   started = true;
-  console.log(renderStatusScreen(stack.description, stack.supervisor.status()));
+  console.log(renderStatusScreen(stack.description, stack.supervisor.status(), await readWebJobHealth(stack.description.webjob.healthUrl)));
 
   if (!options.demo) {
     console.log(color.dim('Demo skipped (--no-demo). The stack keeps running until Ctrl-C.'));

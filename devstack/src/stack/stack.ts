@@ -174,6 +174,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     STORAGE_CONNECTION_STRING: connectionString,
     WEBHOOK_SECRETS: webhookSecrets.join(' '),
     ...(options.rateTable ? { RATE_TABLE: options.rateTable } : {}),
+    // The host refuses bodies over the app's own limit (MAX_BODY_BYTES, 4 MiB) before buffering them.
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '4194304',
     // Keys of the local Functions host (ignored by `func start`, which does not check keys locally).
     FUNCTIONS_LOCAL_FUNCTION_KEY: config.functionKey,
     FUNCTIONS_LOCAL_MASTER_KEY: config.masterKey,

@@ -1,4 +1,5 @@
-// The one-screen status printed once the stack is healthy (pure: description in, text out).
+// The one-screen status printed once the stack is healthy (pure: description and WebJob health in,
+// text out; readWebJobHealth is the one I/O helper, run by the caller).
 import path from 'node:path';
 import type { StackDescription } from './stack-file';
 import type { PartStatus } from './supervisor';
@@ -33,7 +34,40 @@ function relative(file: string): string {
   return rel.startsWith('..') ? file : rel || '.';
 }
 
-export function renderStatusScreen(stack: StackDescription, parts: readonly PartStatus[]): string {
+/** What the status screen shows of the WebJob's /healthz body: its verdict, the oldest pending event, the dead letters. */
+export interface WebJobHealth {
+  status: string;
+  reasons: string[];
+  oldestPendingEventAgeSeconds: number;
+  /** Dead letters in the queue by kind; null until the WebJob has counted them. */
+  deadLetters: Record<string, number> | null;
+}
+
+/** GET /healthz (200 healthy, 503 degraded: both carry the body); undefined when it does not answer. */
+export async function readWebJobHealth(healthUrl: string): Promise<WebJobHealth | undefined> {
+  try {
+    const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2_000) });
+    const body = (await response.json()) as Partial<WebJobHealth>;
+    return {
+      status: body.status ?? 'unknown',
+      reasons: body.reasons ?? [],
+      oldestPendingEventAgeSeconds: body.oldestPendingEventAgeSeconds ?? 0,
+      deadLetters: body.deadLetters ?? null,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function webjobHealthLine(health: WebJobHealth | undefined): string {
+  if (!health) return color.dim('not answering');
+  const verdict = health.status === 'healthy' ? color.green(health.status) : color.yellow(health.status);
+  const letters = health.deadLetters === null ? 'not counted yet' : Object.entries(health.deadLetters).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
+  const reasons = health.reasons.length > 0 ? color.yellow(`  (${health.reasons.join('; ')})`) : '';
+  return `${verdict} · oldest pending event ${Math.round(health.oldestPendingEventAgeSeconds)} s · dead letters: ${letters}${reasons}`;
+}
+
+export function renderStatusScreen(stack: StackDescription, parts: readonly PartStatus[], webjobHealth?: WebJobHealth): string {
   const state = (name: string): string => {
     const part = parts.find((p) => p.name === name);
     if (!part) return color.dim('external');
@@ -56,12 +90,14 @@ export function renderStatusScreen(stack: StackDescription, parts: readonly Part
     color.dim(`  ${pad('part', widths[0]! + 2)}${pad('state', widths[1]! + 2)}${pad('pid', widths[2]! + 2)}urls`),
     ...rows.map(([name, st, p, urls]) => `  ${pad(name, widths[0]! + 2)}${pad(st, widths[1]! + 2)}${pad(p, widths[2]! + 2)}${urls}`),
     '',
+    `  webjob health  ${webjobHealthLine(webjobHealth)}`,
     `  function key   ${stack.functionApp.functionKey}`,
     `  stack file     ${relative(path.join(stack.stateDir, 'stack.json'))}   logs ${relative(stack.logDir)}/<part>.log`,
     '',
     color.dim('  try:'),
     `    curl -s ${stack.functionApp.healthUrl}`,
     `    curl -s -H "x-functions-key: ${stack.functionApp.functionKey}" "${stack.functionApp.baseUrl}/premiums?needsReview=true"`,
+    `    curl -s ${stack.webjob.healthUrl}   ${color.dim('(503 with "degraded" and its reasons when the checkpoint is held back)')}`,
     `    curl -s ${stack.webjob.metricsUrl}`,
     '',
     color.dim('  Ctrl-C stops everything cleanly (WebJob checkpoint stored, data kept).'),

@@ -31,7 +31,21 @@ describe('one-screen status and demo table', () => {
     expect(screen).toMatch(/webjob\s+crashed \(2 restarts\)\s+104/);
     expect(screen).toContain('function key   the-function-key');
     expect(screen).toContain('curl -s -H "x-functions-key: the-function-key" "http://127.0.0.1:7071/api/premiums?needsReview=true"');
-    expect(screen.split('\n').length).toBeLessThanOrEqual(24);
+    expect(screen.split('\n').length).toBeLessThanOrEqual(26);
+    expect(screen).toContain('webjob health  not answering');
+  });
+
+  it('shows the WebJob health: its verdict and reasons, the oldest pending event and the dead letters by kind', () => {
+    const degraded = renderStatusScreen(stack, [], {
+      status: 'degraded',
+      reasons: ['checkpoint has not advanced for 130 s while events are pending (WEBJOB_STALL_ALERT_SECONDS=120)'],
+      oldestPendingEventAgeSeconds: 131.4,
+      deadLetters: { 'verification-failed': 0, malformed: 0, rejected: 1, refused: 0, poison: 2 },
+    });
+    expect(degraded).toContain('webjob health  degraded · oldest pending event 131 s · dead letters: rejected 1, poison 2  (checkpoint has not advanced for 130 s');
+    const healthy = renderStatusScreen(stack, [], { status: 'healthy', reasons: [], oldestPendingEventAgeSeconds: 0, deadLetters: { poison: 0 } });
+    expect(healthy).toContain('webjob health  healthy · oldest pending event 0 s · dead letters: none');
+    expect(renderStatusScreen(stack, [], { status: 'healthy', reasons: [], oldestPendingEventAgeSeconds: 0, deadLetters: null })).toContain('dead letters: not counted yet');
   });
 
   it('keeps demo table columns aligned, truncating long cells', () => {

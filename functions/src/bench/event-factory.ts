@@ -7,6 +7,7 @@ import {
   OWNERSHIP_CHANGED_TYPE,
   VEHICLE_REGISTERED_TYPE,
   VEHICLE_SCHEMA_TAG,
+  bigchaindb,
   vinCheckDigit,
   type DriverProfile,
   type LeaseMetadata,
@@ -14,16 +15,15 @@ import {
   type VehicleAsset,
 } from '@lease-premium/events';
 
-const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const VIN_CHARS = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
 
 export function randomLedgerId(): string {
   return randomBytes(32).toString('hex');
 }
 
-/** A string in the ledger's public-key format (44 base58 characters). */
+/** A public key in the ledger's format: 32 random bytes in base58 (not a point of the curve, but no receiver checks that). */
 export function randomPublicKey(): string {
-  return Array.from(randomBytes(44), (b) => BASE58[b % BASE58.length]).join('');
+  return bigchaindb.encodeBase58(randomBytes(32));
 }
 
 export function randomVin(): string {

@@ -1,12 +1,13 @@
 // POST /api/drivers/{driverKey}/claims: append one claim; re-rates every car the driver leases.
-// 201 when added, 200 when the same claim was already recorded (a retry), 404 for an unknown driver.
+// 201 when added, 200 when the same claim was already recorded (a retry), 404 for an unknown driver,
+// 409 when the stored profile is invalid or already holds the most claims a profile may.
 import { app, type HttpHandler } from '@azure/functions';
-import { Claim } from '@lease-premium/events';
+import { claimWrittenOn } from '@lease-premium/events';
 import { withAppServices, type AppServices } from '../app-services';
 import { driverHistoryAppendHandler } from '../http/driver-history-append';
 
 export function driverClaimsHandler(services: AppServices): HttpHandler {
-  return driverHistoryAppendHandler(Claim, 'claim', (driverKey, claim) => services.drivers.appendClaim(driverKey, claim));
+  return driverHistoryAppendHandler(claimWrittenOn, 'claim', services.now, (driverKey, claim) => services.drivers.appendClaim(driverKey, claim));
 }
 
 app.http('driver-claims', {

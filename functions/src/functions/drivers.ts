@@ -1,13 +1,15 @@
-// PUT /api/drivers/{driverKey}: create or replace a driver profile (re-rates the driver's leased cars).
-// GET /api/drivers/{driverKey}: the stored profile. The key is the driver's ledger public key.
+// PUT /api/drivers/{driverKey}: create or replace a driver profile (re-rates the driver's leased cars);
+// also the repair of a stored profile that fails today's validation.
+// GET /api/drivers/{driverKey}: the stored profile; one that fails validation is served flagged.
+// The key is the driver's ledger public key.
 import { app, type HttpHandler } from '@azure/functions';
-import { DriverProfile, parseWith } from '@lease-premium/events';
+import { driverProfileWrittenOn, parseWith } from '@lease-premium/events';
 import { MAX_BODY_BYTES, withAppServices, type AppServices } from '../app-services';
 import { withErrorHandling } from '../http/error-handling';
 import { driverKeyParam } from '../http/path-params';
 import { json, notFound } from '../http/problem';
 import { readJsonBody } from '../http/request-body';
-import { driverChangeView, driverView } from '../http/representations';
+import { driverChangeView, driverRecordView } from '../http/representations';
 
 export function driversHandler(services: AppServices): HttpHandler {
   return withErrorHandling(async (request) => {
@@ -15,9 +17,10 @@ export function driversHandler(services: AppServices): HttpHandler {
     if (!key.ok) return key.response;
     if (request.method === 'GET') {
       const driver = await services.drivers.get(key.value);
-      return driver ? json(200, driverView(driver)) : notFound(`no driver profile for ${key.value}`);
+      return driver ? json(200, driverRecordView(driver)) : notFound(`no driver profile for ${key.value}`);
     }
-    const body = await readJsonBody(request, MAX_BODY_BYTES, (input) => parseWith(DriverProfile, input), 'driver profile');
+    const schema = driverProfileWrittenOn(services.now().toISOString().slice(0, 10));
+    const body = await readJsonBody(request, MAX_BODY_BYTES, (input) => parseWith(schema, input), 'driver profile');
     if (!body.ok) return body.response;
     const result = await services.drivers.put(key.value, body.value);
     return json(result.created ? 201 : 200, driverChangeView(result));

@@ -1,5 +1,8 @@
-// POST /api/ownership-changes: the WebJob's webhook (contract §4). Signature over the raw body,
-// schema validation, then each event applied by the premium service; 200 only once writes are durable.
+// POST /api/ownership-changes: the WebJob's webhook. Signature over the raw body, schema validation,
+// then each event applied by the premium service; 200 only once writes are durable. The answer
+// (WebhookResponse in the event package) has one result per event: an event that is invalid, or
+// cannot be rated or stored for a reason of its own, is `rejected` there and the rest proceeds; only
+// a storage outage fails the whole delivery (503).
 import { app, type HttpHandler, type HttpRequest } from '@azure/functions';
 import {
   BATCH_CONTENT_TYPE,
@@ -8,17 +11,14 @@ import {
   parseOwnershipEvent,
   parseOwnershipEventBatch,
   type OwnershipEvent,
-  type ValidationIssue,
+  type WebhookEventResult,
+  type WebhookResponse,
 } from '@lease-premium/events';
 import { MAX_BODY_BYTES, withAppServices, type AppServices } from '../app-services';
 import { withErrorHandling } from '../http/error-handling';
 import { json, problem, validationProblem } from '../http/problem';
 import { parseJson, readRawBody } from '../http/request-body';
 import { verifyWebhook } from '../http/webhook-signature';
-import type { EventOutcome } from '../premium/premium-service';
-
-/** A batch element that failed validation: rejected with the reasons, the rest of the batch proceeds. */
-export type WebhookResult = EventOutcome | { id: string; outcome: 'rejected'; reason: string; errors: ValidationIssue[] };
 
 function mediaType(request: HttpRequest): string {
   return (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -43,7 +43,7 @@ export function ownershipChangesHandler(services: AppServices, now: () => Date =
     const isBatch = type === BATCH_CONTENT_TYPE || (type !== STRUCTURED_CONTENT_TYPE && Array.isArray(body.value));
 
     const events: OwnershipEvent[] = [];
-    const results: (WebhookResult | undefined)[] = [];
+    const results: (WebhookEventResult | undefined)[] = [];
     if (isBatch) {
       const batch = parseOwnershipEventBatch(body.value);
       if (!batch.ok) return validationProblem(`the body is not a valid CloudEvents batch: ${formatIssues(batch.issues)}`, batch.issues);
@@ -65,11 +65,15 @@ export function ownershipChangesHandler(services: AppServices, now: () => Date =
 
     const outcomes = await services.premiums.applyEvents(events);
     let next = 0;
-    const ordered = results.map((result) => result ?? (outcomes[next++] as EventOutcome));
+    const ordered = results.map((result) => result ?? (outcomes[next++] as WebhookEventResult));
     const counts: Record<string, number> = {};
-    for (const r of ordered) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+    for (const r of ordered) {
+      counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+      if (r.outcome === 'rejected') context.warn(`webhook delivery ${signature.deliveryId}: event ${r.id || '(no id)'} rejected: ${r.reason.slice(0, 500)}`);
+    }
     context.info(`webhook delivery ${signature.deliveryId}: ${ordered.length} event(s) ${JSON.stringify(counts)}`);
-    return json(200, { results: ordered });
+    const response: WebhookResponse = { results: ordered };
+    return json(200, response);
   });
 }
 

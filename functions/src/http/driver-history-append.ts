@@ -1,30 +1,36 @@
 // The shared shape of the "append one incident to a driver's history" endpoints (claims, violations):
-// validate the path key and the body, append, and answer 201 when added, 200 when the same item was
-// already recorded (a retry), 404 for an unknown driver.
+// validate the path key and the body (with the rules of the day of writing), append, and answer 201
+// when added, 200 when the same item was already recorded (a retry), 404 for an unknown driver, 409
+// when the stored profile must be repaired first or the append would exceed a cap.
 import type { HttpHandler } from '@azure/functions';
 import { parseWith, type Parsed } from '@lease-premium/events';
 import type { z } from 'zod';
 import { MAX_BODY_BYTES } from '../app-services';
-import type { DriverChangeResult } from '../premium/driver-service';
+import type { AppendResult } from '../premium/driver-service';
 import { withErrorHandling } from './error-handling';
 import { driverKeyParam } from './path-params';
+import { driverRefusalProblem } from './driver-refusal';
 import { json, notFound } from './problem';
 import { readJsonBody } from './request-body';
 import { driverChangeView } from './representations';
 
 export function driverHistoryAppendHandler<S extends z.ZodType>(
-  schema: S,
+  schemaOn: (today: string) => S,
   what: string,
-  append: (driverKey: string, item: z.output<S>) => Promise<DriverChangeResult | undefined>,
+  now: () => Date,
+  append: (driverKey: string, item: z.output<S>) => Promise<AppendResult>,
 ): HttpHandler {
-  const parse = (input: unknown): Parsed<z.output<S>> => parseWith(schema, input);
   return withErrorHandling(async (request) => {
     const key = driverKeyParam(request);
     if (!key.ok) return key.response;
-    const body = await readJsonBody(request, MAX_BODY_BYTES, parse, what);
+    const schema = schemaOn(now().toISOString().slice(0, 10));
+    const body = await readJsonBody(request, MAX_BODY_BYTES, (input): Parsed<z.output<S>> => parseWith(schema, input), what);
     if (!body.ok) return body.response;
     const result = await append(key.value, body.value);
-    if (!result) return notFound(`no driver profile for ${key.value}; PUT /api/drivers/${key.value} first`);
+    if ('refused' in result) {
+      if (result.refused === 'no-driver') return notFound(`no driver profile for ${key.value}; PUT /api/drivers/${key.value} first`);
+      return driverRefusalProblem(key.value, result);
+    }
     return json(result.changed ? 201 : 200, driverChangeView(result));
   });
 }

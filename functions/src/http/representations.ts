@@ -1,6 +1,6 @@
 // What the API returns for stored records: plain JSON documents (described in the OpenAPI document).
 import type { DriverChangeResult } from '../premium/driver-service';
-import type { StoredDriver } from '../storage/drivers-repository';
+import type { DriverRecord, StoredDriver } from '../storage/drivers-repository';
 import { currentNeedsReview, needsReviewOf, reviewReasonsOf, type CurrentCoverage, type HistoryRecord, type RatingBasis, type ReviewEntry } from '../storage/vehicle-records';
 import type { RatingResult } from '../rating';
 
@@ -55,6 +55,7 @@ export function historyRecordView(record: HistoryRecord) {
     reviewReasons: reviewReasonsOf(record),
     ...(record.reason ? { reason: record.reason } : {}),
     ...(record.cause ? { cause: record.cause } : {}),
+    ...(record.extrasDropped ? { extrasDropped: record.extrasDropped } : {}),
     ...ratingFields(record.rating, record.basis),
     recordedAt: record.recordedAt,
   };
@@ -75,6 +76,13 @@ export function reviewEntryView(entry: ReviewEntry) {
 
 export function driverView(driver: StoredDriver) {
   return { driverKey: driver.driverKey, revision: driver.revision, updatedAt: driver.updatedAt, profile: driver.profile };
+}
+
+/** A stored driver as read: one that fails today's validation is served as stored, with its issues. */
+export function driverRecordView(record: DriverRecord) {
+  if (record.valid) return driverView(record.driver);
+  const { driverKey, revision, updatedAt, storedProfile, issues } = record.driver;
+  return { driverKey, revision, updatedAt, profile: storedProfile, invalidStoredRecord: { issues } };
 }
 
 export function driverChangeView(result: DriverChangeResult) {

@@ -1,5 +1,6 @@
 // Reading request bodies: the raw bytes (the webhook signature covers them exactly), with a size
-// limit, and JSON parsed and validated at the edge.
+// limit, and JSON parsed and validated at the edge. A body over the limit is refused from its
+// Content-Length before a byte is read; one without (chunked) is read only up to the limit.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Parsed } from '@lease-premium/events';
 import { problem, validationProblem } from './problem';
@@ -11,11 +12,24 @@ export function tooLarge(limitBytes: number): HttpResponseInit {
 }
 
 export async function readRawBody(request: HttpRequest, limitBytes: number): Promise<BodyResult<Uint8Array>> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (Number.isFinite(declared) && declared > limitBytes) return { ok: false, response: tooLarge(limitBytes) };
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > limitBytes) return { ok: false, response: tooLarge(limitBytes) };
-  return { ok: true, value: bytes };
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limitBytes) return { ok: false, response: tooLarge(limitBytes) };
+  const body = request.body;
+  if (body === null) return { ok: true, value: new Uint8Array(0) };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limitBytes) {
+      await reader.cancel();
+      return { ok: false, response: tooLarge(limitBytes) };
+    }
+    chunks.push(value);
+  }
+  return { ok: true, value: chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size) };
 }
 
 export function parseJson(bytes: Uint8Array): BodyResult<unknown> {

@@ -1,6 +1,6 @@
-// The API's OpenAPI 3.1 document. Request bodies reuse the event package's JSON Schemas (generated
-// from the same zod schemas that validate them); response shapes are described here and checked
-// against live responses in the tests.
+// The API's OpenAPI 3.1 document. Request bodies and the webhook's response reuse the event package's
+// JSON Schemas (generated from the same zod schemas that validate them); the back-office response
+// shapes are described here. Tests check live responses against it.
 import { EVENT_DATA_SCHEMA, jsonSchemas } from '@lease-premium/events';
 import { MAX_PAGE_SIZE } from '../http/paging';
 import { arr, bool, enumOf, int, nullable, obj, ref, str, type Schema } from './schema-builders';
@@ -12,19 +12,6 @@ const DATE_TIME = str({ format: 'date-time' });
 const RECORD_KIND = enumOf('registration', 'premium', 'closure', 're-rate');
 
 function responseSchemas(): Record<string, Schema> {
-  const premiumSummary = obj(
-    {
-      annualPremiumMinor: int({ minimum: 0 }),
-      leaseTotalMinor: int({ minimum: 0 }),
-      currency: str({ pattern: '^[A-Z]{3}$' }),
-      tableVersion: str(),
-      ratedDriverKey: str(),
-      ratingOutcome: enumOf('RATED', 'REFER'),
-      needsReview: bool(),
-      reviewReasons: arr(str()),
-    },
-    ['annualPremiumMinor', 'leaseTotalMinor', 'currency', 'tableVersion', 'ratedDriverKey', 'ratingOutcome', 'needsReview', 'reviewReasons'],
-  );
   const ratingFields: Record<string, Schema> = {
     annualPremiumMinor: int({ minimum: 0 }),
     leaseTotalMinor: int({ minimum: 0 }),
@@ -58,19 +45,6 @@ function responseSchemas(): Record<string, Schema> {
       ['type', 'title', 'status', 'detail'],
       'RFC 9457 problem details',
     ),
-    PremiumSummary: premiumSummary,
-    EventOutcome: {
-      oneOf: [
-        obj({ id: LEDGER_ID, outcome: enumOf('applied', 'stale'), kind: RECORD_KIND, premium: ref('PremiumSummary') }, ['id', 'outcome', 'kind'], 'Processed now; stale = older than the event already applied (history only)'),
-        obj(
-          { id: LEDGER_ID, outcome: enumOf('duplicate'), firstOutcome: enumOf('applied', 'stale'), kind: RECORD_KIND, premium: ref('PremiumSummary') },
-          ['id', 'outcome', 'firstOutcome', 'kind'],
-          'Already processed: the stored outcome, nothing written',
-        ),
-        obj({ id: str(), outcome: enumOf('rejected'), reason: str(), errors: arr(ref('ValidationIssue')) }, ['id', 'outcome', 'reason'], 'Not processed; id is "" when the event had no usable id'),
-      ],
-    },
-    WebhookResponse: obj({ results: arr(ref('EventOutcome')) }, ['results'], 'One result per event, in request order'),
     RatingTerm: obj(
       { start: DATE, end: DATE, days: int({ minimum: 0 }), premiumMinor: int({ minimum: 0 }), tableVersion: str(), yearDays: int(), annualPremiumMinor: int() },
       ['start', 'end', 'days', 'premiumMinor', 'tableVersion'],
@@ -132,6 +106,11 @@ function responseSchemas(): Record<string, Schema> {
     ),
     ReviewPage: obj({ items: arr(ref('ReviewEntry')), continuationToken: str() }, ['items']),
     Driver: obj({ driverKey: PUBLIC_KEY, revision: int({ minimum: 1 }), updatedAt: DATE_TIME, profile: ref('DriverProfile') }, ['driverKey', 'revision', 'updatedAt', 'profile']),
+    InvalidStoredDriver: obj(
+      { driverKey: PUBLIC_KEY, revision: int({ minimum: 0 }), updatedAt: str(), profile: {}, invalidStoredRecord: obj({ issues: arr(ref('ValidationIssue')) }, ['issues']) },
+      ['driverKey', 'revision', 'updatedAt', 'profile', 'invalidStoredRecord'],
+      'A stored profile that fails today\'s validation, served as stored (null when unreadable) with its issues; PUT a corrected profile to repair it',
+    ),
     RerateResult: obj(
       { assetId: LEDGER_ID, outcome: enumOf('re-rated', 'already-re-rated', 'not-leased', 'lease-over', 'rejected'), reason: str(), premium: ref('PremiumSummary') },
       ['assetId', 'outcome'],
@@ -179,6 +158,7 @@ function appendOperation(item: 'Claim' | 'Violation') {
         '200': jsonResponse(`The same ${item.toLowerCase()} was already recorded (a retry); unfinished re-rates completed`, ref('DriverChangeResult')),
         '400': problemResponse('Invalid key or body (errors lists each path)'),
         '404': problemResponse('No profile for this driver'),
+        '409': problemResponse(`The stored profile fails validation (PUT a corrected one first), or already holds the most ${item.toLowerCase()}s a profile may (1000)`),
         '413': problemResponse('Body larger than 4 MiB'),
         ...STANDARD_ERRORS,
       },
@@ -229,7 +209,12 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         get: {
           operationId: 'getDriver',
           parameters: [DRIVER_KEY],
-          responses: { '200': jsonResponse('The stored profile', ref('Driver')), '400': problemResponse('Invalid key'), '404': problemResponse('No profile'), ...STANDARD_ERRORS },
+          responses: {
+            '200': jsonResponse('The stored profile; flagged when it fails today\'s validation', { anyOf: [ref('Driver'), ref('InvalidStoredDriver')] }),
+            '400': problemResponse('Invalid key'),
+            '404': problemResponse('No profile'),
+            ...STANDARD_ERRORS,
+          },
         },
         put: {
           operationId: 'putDriver',
@@ -239,7 +224,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           responses: {
             '201': jsonResponse('Created', ref('DriverChangeResult')),
             '200': jsonResponse('Replaced (or unchanged: changed=false)', ref('DriverChangeResult')),
-            '400': problemResponse('Invalid key or body (errors lists each path)'),
+            '400': problemResponse('Invalid key or body (errors lists each path; dates are checked against the day of writing)'),
             '413': problemResponse('Body larger than 4 MiB'),
             ...STANDARD_ERRORS,
           },

@@ -1,12 +1,22 @@
 // Driver profiles and their history. Every change bumps the profile revision (ETag-guarded) and then
 // re-rates the driver's leased cars for that revision; repeating a request changes nothing and only
 // completes re-rates a crash may have interrupted.
-import type { Claim, DriverProfile, Violation } from '@lease-premium/events';
-import type { DriversRepository, StoredDriver } from '../storage/drivers-repository';
+import { DriverProfile, parseWith, type Claim, type ValidationIssue, type Violation } from '@lease-premium/events';
+import type { DriverRecord, DriversRepository, StoredDriver } from '../storage/drivers-repository';
 import { isConflict } from '../storage/storage-errors';
 import type { DriverChange } from '../storage/vehicle-records';
 import { ContentionError, MAX_WRITE_ATTEMPTS } from './concurrency';
 import type { RerateResult, RerateService } from './rerate-service';
+
+/**
+ * Why a change was not made: the stored profile fails today's validation (PUT a corrected one
+ * first), or the changed profile would break a rule every stored profile keeps (e.g. the cap on
+ * claims). Both are the request's own outcome (409), never a 500.
+ */
+export type DriverChangeRefusal = { refused: 'invalid-stored-record' | 'would-break-profile-rules'; issues: ValidationIssue[] };
+
+/** An append to an unknown driver, a refusal, or the change made. */
+export type AppendResult = { refused: 'no-driver' } | DriverChangeRefusal | DriverChangeResult;
 
 export interface DriverChangeResult {
   driver: StoredDriver;
@@ -36,27 +46,30 @@ export class DriverService {
     private readonly now: () => Date,
   ) {}
 
-  get(driverKey: string): Promise<StoredDriver | undefined> {
-    return this.drivers.get(driverKey);
+  /** The stored driver as it is: a row that fails today's validation is returned flagged, never an error. */
+  get(driverKey: string): Promise<DriverRecord | undefined> {
+    return this.drivers.read(driverKey);
   }
 
+  /** Creates or replaces the profile; replacing is also how a stored profile that fails validation is repaired. */
   async put(driverKey: string, profile: DriverProfile): Promise<DriverChangeResult> {
     const saved = await this.change(driverKey, (existing) => {
-      if (existing && canonicalJson(existing.profile) === canonicalJson(profile)) return undefined;
+      if (existing?.valid && canonicalJson(existing.driver.profile) === canonicalJson(profile)) return undefined;
       return profile;
-    }, true);
-    if (!saved) throw new Error('unreachable: put always has a profile');
+    });
+    if (saved === undefined) throw new Error('unreachable: put always has a profile');
+    // A typed DriverProfile passed its schema at the edge: a refusal here is a caller's bug.
+    if ('refused' in saved) throw new Error(`put: the profile of driver ${driverKey} is not valid (${saved.issues.map((i) => i.path).join(', ')})`);
     const today = this.now().toISOString().slice(0, 10);
     const rerates = await this.rerates.rerateDriver({ driverKey, revision: saved.driver.revision, change: 'profile-saved' }, today);
     return { ...saved, rerates };
   }
 
-  /** undefined when the driver has no profile. */
-  appendClaim(driverKey: string, claim: Claim): Promise<DriverChangeResult | undefined> {
+  appendClaim(driverKey: string, claim: Claim): Promise<AppendResult> {
     return this.append(driverKey, 'claim-added', claim, (profile) => ({ ...profile, claims: [...profile.claims, claim] }), (profile) => profile.claims);
   }
 
-  appendViolation(driverKey: string, violation: Violation): Promise<DriverChangeResult | undefined> {
+  appendViolation(driverKey: string, violation: Violation): Promise<AppendResult> {
     return this.append(driverKey, 'violation-added', violation, (profile) => ({ ...profile, violations: [...profile.violations, violation] }), (profile) => profile.violations);
   }
 
@@ -66,11 +79,21 @@ export class DriverService {
     item: Claim | Violation,
     add: (profile: DriverProfile) => DriverProfile,
     items: (profile: DriverProfile) => readonly unknown[],
-  ): Promise<DriverChangeResult | undefined> {
+  ): Promise<AppendResult> {
     const key = canonicalJson(item);
+    let invalidStored: ValidationIssue[] | undefined;
     // The same item twice is the same fact (a retried request), not a second claim.
-    const saved = await this.change(driverKey, (existing) => (existing && items(existing.profile).some((i) => canonicalJson(i) === key) ? undefined : existing && add(existing.profile)), false);
-    if (!saved) return undefined;
+    const saved = await this.change(driverKey, (existing) => {
+      if (!existing) return undefined;
+      if (!existing.valid) {
+        invalidStored = existing.driver.issues;
+        return undefined;
+      }
+      return items(existing.driver.profile).some((i) => canonicalJson(i) === key) ? undefined : add(existing.driver.profile);
+    });
+    if (invalidStored) return { refused: 'invalid-stored-record', issues: invalidStored };
+    if (!saved) return { refused: 'no-driver' };
+    if ('refused' in saved) return saved;
     // Rating counts incidents dated before the term start, so the re-rated terms start the day after.
     const rerates = await this.rerates.rerateDriver({ driverKey, revision: saved.driver.revision, change, item: { ...item } }, dayAfter(item.date));
     return { ...saved, rerates };
@@ -78,23 +101,21 @@ export class DriverService {
 
   /**
    * Read-modify-write with the ETag. `next` returns the new profile, or undefined for "no change".
-   * Resolves undefined only when the driver does not exist and `mayCreate` is false.
+   * Resolves undefined when there is no change and no valid driver to report. Every profile written
+   * passes the stored shape's rules, so no write path can store what a read would refuse.
    */
   private async change(
     driverKey: string,
-    next: (existing: StoredDriver | undefined) => DriverProfile | undefined,
-    mayCreate: boolean,
-  ): Promise<Omit<DriverChangeResult, 'rerates'> | undefined> {
+    next: (existing: DriverRecord | undefined) => DriverProfile | undefined,
+  ): Promise<Omit<DriverChangeResult, 'rerates'> | DriverChangeRefusal | undefined> {
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-      const existing = await this.drivers.get(driverKey);
-      if (!existing && !mayCreate) return undefined;
+      const existing = await this.drivers.read(driverKey);
       const profile = next(existing);
-      if (!profile) {
-        if (!existing) return undefined;
-        return { driver: existing, changed: false, created: false };
-      }
+      if (!profile) return existing?.valid ? { driver: existing.driver, changed: false, created: false } : undefined;
+      const checked = parseWith(DriverProfile, profile);
+      if (!checked.ok) return { refused: 'would-break-profile-rules', issues: checked.issues };
       try {
-        const driver = await this.drivers.save(driverKey, profile, (existing?.revision ?? 0) + 1, existing, this.now());
+        const driver = await this.drivers.save(driverKey, checked.value, (existing?.driver.revision ?? 0) + 1, existing?.driver, this.now());
         return { driver, changed: true, created: !existing };
       } catch (error) {
         if (isConflict(error)) continue;

@@ -1,12 +1,12 @@
 // What one ownership event means for a car's coverage, decided without I/O: a registration (CREATE),
 // a coverage closure (lease end / back to the leasing company), or a premium to rate for new drivers.
-import { VEHICLE_REGISTERED_TYPE, type OwnershipEvent } from '@lease-premium/events';
-import type { CurrentCoverage, LedgerPoint, RatingBasis } from '../storage/vehicle-records';
+import { LEASE_CONTRACT_KEYS, VEHICLE_CONTRACT_KEYS, VEHICLE_REGISTERED_TYPE, boundExtras, type OwnershipEvent } from '@lease-premium/events';
+import type { CurrentCoverage, DroppedExtras, LedgerPoint, RatingBasis } from '../storage/vehicle-records';
 
 export type EventPlan =
   | { kind: 'registration' }
   | { kind: 'closure'; closedDriverKeys: string[] }
-  | { kind: 'premium'; driverKeys: string[]; basis: RatingBasis }
+  | { kind: 'premium'; driverKeys: string[]; basis: RatingBasis; extrasDropped?: DroppedExtras }
   | { kind: 'rejected'; reason: string };
 
 export function ledgerPointOf(event: OwnershipEvent): LedgerPoint {
@@ -51,5 +51,19 @@ export function planEvent(event: OwnershipEvent, current: CurrentCoverage | unde
   if (lease && transferDate >= lease.endDate) {
     return { kind: 'rejected', reason: `the lease ended (${lease.endDate}) on or before the transfer date ${transferDate}` };
   }
-  return { kind: 'premium', driverKeys: drivers, basis: { vehicle: event.data.vehicle, lease, transferDate } };
+  return { kind: 'premium', driverKeys: drivers, ...boundedBasis(event, transferDate) };
+}
+
+/**
+ * The basis stored with the premium: the contract's fields of the vehicle and the lease always, their
+ * extra fields only within the budget (otherwise left out, and the record says so).
+ */
+function boundedBasis(event: OwnershipEvent, transferDate: string): { basis: RatingBasis; extrasDropped?: DroppedExtras } {
+  const vehicle = boundExtras(event.data.vehicle, VEHICLE_CONTRACT_KEYS);
+  const lease = event.data.lease && boundExtras(event.data.lease, LEASE_CONTRACT_KEYS);
+  const extrasDropped: DroppedExtras = { ...(vehicle.dropped ? { vehicle: vehicle.dropped } : {}), ...(lease?.dropped ? { lease: lease.dropped } : {}) };
+  return {
+    basis: { vehicle: vehicle.value, lease: lease ? lease.value : null, transferDate },
+    ...(Object.keys(extrasDropped).length > 0 ? { extrasDropped } : {}),
+  };
 }

@@ -36,6 +36,7 @@ export function eventWrite({ event, current, plan, rating, stale, driverLinks, r
     stale,
     ...(plan.kind === 'premium' ? { basis: plan.basis } : {}),
     ...(rating ? { rating } : {}),
+    ...(plan.kind === 'premium' && plan.extrasDropped ? { extrasDropped: plan.extrasDropped } : {}),
     reviewReasons: rating && !event.data.signaturesVerified ? [UNVERIFIED_SIGNATURES] : [],
     recordedAt,
   };

@@ -1,11 +1,12 @@
 // Applies ownership events to the cars' coverage: each event is read-plan-rate-commit in one
 // ETag-guarded transaction in the car's partition, retried on a lost race, idempotent on the event id.
-import { VEHICLE_REGISTERED_TYPE, type OwnershipEvent } from '@lease-premium/events';
+// A failure of one event is that event's outcome: only a dependency outage fails the delivery.
+import { VEHICLE_REGISTERED_TYPE, type OwnershipEvent, type WebhookEventResult } from '@lease-premium/events';
 import { RatingError, rate, type RateTableSet, type RatingResult } from '../rating';
 import type { DriversRepository } from '../storage/drivers-repository';
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
-import { isConflict } from '../storage/storage-errors';
-import type { CurrentCoverage, EventMarker, EventOutcomeKind, HistoryKind, PremiumSummary } from '../storage/vehicle-records';
+import { InvalidStoredRecordError, StorageUnavailableError, isConflict } from '../storage/storage-errors';
+import type { CurrentCoverage, EventMarker } from '../storage/vehicle-records';
 import { eventHistoryRowKey, type CoverageWrite, type Versioned, type VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { isStale, ledgerPointOf, planEvent } from './event-plan';
@@ -13,10 +14,22 @@ import { eventWrite } from './event-write';
 import { buildRatingRequest } from './rating-request';
 import type { SideEffects } from './side-effects';
 
-export type EventOutcome =
-  | { id: string; outcome: EventOutcomeKind; kind: HistoryKind; premium?: PremiumSummary }
-  | { id: string; outcome: 'duplicate'; firstOutcome: EventOutcomeKind; kind: HistoryKind; premium?: PremiumSummary }
-  | { id: string; outcome: 'rejected'; reason: string };
+export type EventOutcome = WebhookEventResult;
+
+/** Failures worth retrying the delivery for: storage out of reach, or a car written by others too often. */
+export function isTransientFailure(error: unknown): boolean {
+  return error instanceof StorageUnavailableError || error instanceof ContentionError;
+}
+
+/**
+ * Why an event failed for a reason of its own (the same every time it is sent): a stored record it
+ * needs fails validation, or its records cannot be stored (too large for a Table entity, refused by
+ * storage with a 4xx, or any other deterministic error).
+ */
+export function rejectionReason(error: unknown): string {
+  if (error instanceof InvalidStoredRecordError) return `cannot rate: the ${error.message}; repair it, then replay this event`;
+  return `cannot store or rate this event: ${error instanceof Error ? error.message : String(error)}`;
+}
 
 export interface PremiumServiceDeps {
   vehicles: VehiclesRepository;
@@ -45,9 +58,19 @@ export class PremiumService {
     });
     const outcomes = new Array<EventOutcome>(events.length);
     await mapWithConcurrency([...lanes.values()], PARALLEL_VEHICLES, async (indexes) => {
-      for (const index of indexes) outcomes[index] = await this.applyEvent(events[index] as OwnershipEvent);
+      for (const index of indexes) outcomes[index] = await this.applyEventOrReject(events[index] as OwnershipEvent);
     });
     return outcomes;
+  }
+
+  /** applyEvent, with a deterministic failure answered as this event's rejection (transient ones propagate). */
+  async applyEventOrReject(event: OwnershipEvent): Promise<EventOutcome> {
+    try {
+      return await this.applyEvent(event);
+    } catch (error) {
+      if (isTransientFailure(error)) throw error;
+      return { id: event.id, outcome: 'rejected', reason: rejectionReason(error) };
+    }
   }
 
   async applyEvent(event: OwnershipEvent): Promise<EventOutcome> {

@@ -2,7 +2,7 @@
 // same ETag-guarded, marker-deduplicated write as events: one re-rate record per (car, driver,
 // profile revision), so a retried request never rates twice.
 import { RatingError, rate } from '../rating';
-import { isConflict } from '../storage/storage-errors';
+import { InvalidStoredRecordError, isConflict } from '../storage/storage-errors';
 import type { DriverChange, PremiumSummary } from '../storage/vehicle-records';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { buildRatingRequest } from './rating-request';
@@ -57,12 +57,12 @@ export class RerateService {
       const transferDate = effectiveDate > coverage.basis.transferDate ? effectiveDate : coverage.basis.transferDate;
       if (coverage.basis.lease && transferDate >= coverage.basis.lease.endDate) return { assetId, outcome: 'lease-over' };
       const basis = { ...coverage.basis, transferDate };
-      const profiles = await drivers.getMany(coverage.driverKeys);
       let rating;
       try {
+        const profiles = await drivers.getMany(coverage.driverKeys);
         rating = rate(buildRatingRequest(basis, coverage.driverKeys, profiles), rateTables);
       } catch (error) {
-        if (error instanceof RatingError) return { assetId, outcome: 'rejected', reason: `cannot rate: ${error.message}` };
+        if (error instanceof RatingError || error instanceof InvalidStoredRecordError) return { assetId, outcome: 'rejected', reason: `cannot rate: ${error.message}` };
         throw error;
       }
 

@@ -17,14 +17,31 @@ export function decodeContinuationToken(token: string | undefined): string | und
   const text = Buffer.from(token, 'base64url').toString('utf8');
   if (!text.startsWith('v1:')) throw new InvalidContinuationTokenError();
   const sdkToken = text.slice(3);
-  // The SDK's own token is base64 JSON {nextPartitionKey, nextRowKey?}: check it before the SDK parses it.
+  // The SDK's own token is base64 JSON {nextPartitionKey, nextRowKey?}: check it fully before the SDK
+  // and the service see it, so a forged one is the client's 400, never an error of ours or theirs.
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(sdkToken, 'base64').toString('utf8')) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && 'nextPartitionKey' in parsed && typeof parsed.nextPartitionKey === 'string') return sdkToken;
+    parsed = JSON.parse(Buffer.from(sdkToken, 'base64').toString('utf8'));
   } catch {
-    // fall through: not JSON
+    throw new InvalidContinuationTokenError();
   }
-  throw new InvalidContinuationTokenError();
+  if (!isSdkToken(parsed)) throw new InvalidContinuationTokenError();
+  return sdkToken;
+}
+
+/** PartitionKey/RowKey as this app writes them (table-keys.ts): at most 1 KiB, none of the characters Azure forbids. */
+// eslint-disable-next-line no-control-regex -- control characters are what Azure forbids in keys
+const STORED_KEY = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{0,1024}$/;
+
+function isSdkToken(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { nextPartitionKey, nextRowKey, ...rest } = value as Record<string, unknown>;
+  return (
+    Object.keys(rest).length === 0 &&
+    typeof nextPartitionKey === 'string' &&
+    STORED_KEY.test(nextPartitionKey) &&
+    (nextRowKey === undefined || (typeof nextRowKey === 'string' && STORED_KEY.test(nextRowKey)))
+  );
 }
 
 export interface Page<T> {

@@ -2,9 +2,9 @@
 // history) is one JSON document plus a revision that counts its changes; every change is ETag-guarded
 // so concurrent appends never lose an item.
 import { type TableEntityResult } from '@azure/data-tables';
-import { DriverProfile } from '@lease-premium/events';
+import { DriverProfile, parseWith, type ValidationIssue } from '@lease-premium/events';
 import { packJson, unpackJson } from './packed-json';
-import { isNotFound, storageCall } from './storage-errors';
+import { InvalidStoredRecordError, isNotFound, storageCall } from './storage-errors';
 import { encodeKey } from './table-keys';
 import { type TableStore } from './table-store';
 
@@ -19,28 +19,44 @@ export interface StoredDriver {
   etag: string;
 }
 
+/** A stored driver row that fails today's validation: served as stored, flagged, and replaceable by PUT. */
+export interface InvalidStoredDriver extends Omit<StoredDriver, 'profile'> {
+  storedProfile: unknown;
+  issues: ValidationIssue[];
+}
+
+export type DriverRecord = { valid: true; driver: StoredDriver } | { valid: false; driver: InvalidStoredDriver };
+
 export class DriversRepository {
   constructor(private readonly store: TableStore) {}
 
-  async get(driverKey: string): Promise<StoredDriver | undefined> {
+  /** The stored row as it is, valid or not (undefined = no such driver). */
+  async read(driverKey: string): Promise<DriverRecord | undefined> {
     const table = await this.store.table(this.store.names.drivers);
     try {
       const entity = await storageCall('read driver', () => table.getEntity<Record<string, unknown>>(encodeKey(driverKey), PROFILE_ROW));
-      return toStoredDriver(driverKey, entity);
+      return toDriverRecord(driverKey, entity);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
   }
 
-  /** Reads several drivers at once (missing ones are absent from the map). */
+  /** A driver for rating: throws InvalidStoredRecordError when the stored row is not valid. */
+  async get(driverKey: string): Promise<StoredDriver | undefined> {
+    const record = await this.read(driverKey);
+    if (record && !record.valid) throw new InvalidStoredRecordError(`profile of driver ${driverKey}`, record.driver.issues);
+    return record?.driver;
+  }
+
+  /** Reads several drivers at once (missing ones are absent from the map); throws as get() does. */
   async getMany(driverKeys: readonly string[]): Promise<Map<string, StoredDriver>> {
     const found = await Promise.all([...new Set(driverKeys)].map((key) => this.get(key)));
     return new Map(found.filter((d): d is StoredDriver => d !== undefined).map((d) => [d.driverKey, d]));
   }
 
   /** Creates (expected undefined) or replaces (expected = the etag read) the profile. Throws 409/412 on a lost race. */
-  async save(driverKey: string, profile: DriverProfile, revision: number, expected: StoredDriver | undefined, now: Date): Promise<StoredDriver> {
+  async save(driverKey: string, profile: DriverProfile, revision: number, expected: { etag: string } | undefined, now: Date): Promise<StoredDriver> {
     const table = await this.store.table(this.store.names.drivers);
     const entity = {
       partitionKey: encodeKey(driverKey),
@@ -56,19 +72,22 @@ export class DriversRepository {
   }
 }
 
-function toStoredDriver(driverKey: string, entity: TableEntityResult<Record<string, unknown>>): StoredDriver {
-  // Stored data was validated on the way in; parse again so a hand-edited row cannot break rating
-  // silently. The error names paths only: values (a date of birth) must not reach the logs.
-  const parsed = DriverProfile.safeParse(unpackJson(entity, 'profile'));
-  if (!parsed.success) {
-    const paths = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`stored profile of driver ${driverKey} is not valid (${paths})`);
-  }
-  return {
+function toDriverRecord(driverKey: string, entity: TableEntityResult<Record<string, unknown>>): DriverRecord {
+  const meta = {
     driverKey,
-    profile: parsed.data,
     revision: typeof entity.revision === 'number' ? entity.revision : 0,
     updatedAt: typeof entity.updatedAt === 'string' ? entity.updatedAt : '',
     etag: entity.etag,
   };
+  // Stored data was validated on the way in; parse again so a row written under older rules (or
+  // edited by hand) cannot break rating silently: it is flagged instead.
+  let stored: unknown;
+  try {
+    stored = unpackJson(entity, 'profile');
+  } catch {
+    // (the parser's message would quote stored text, which may hold personal data)
+    return { valid: false, driver: { ...meta, storedProfile: null, issues: [{ path: '', message: 'is not readable JSON' }] } };
+  }
+  const parsed = parseWith(DriverProfile, stored);
+  return parsed.ok ? { valid: true, driver: { ...meta, profile: parsed.value } } : { valid: false, driver: { ...meta, storedProfile: stored ?? null, issues: parsed.issues } };
 }

@@ -48,15 +48,43 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /**
- * Runs one storage call; conflicts and not-found are the caller's business, everything else
- * (5xx, throttling, connection refused, timeouts, a missing table) becomes StorageUnavailableError.
+ * A failure of the service or of the way to it, worth retrying: 5xx, throttling, timeouts, a missing
+ * table, and errors that never got an answer (the SDK's RestError without a status, system errors
+ * such as ECONNREFUSED, aborts). Not: other 4xx, or an error of our own data (a RangeError or
+ * TypeError thrown while building or serializing a request), which fails the same way every time.
+ */
+export function isTransientStorageFailure(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return status >= 500 || status === 408 || status === 429 || isTableMissing(error);
+  if (error instanceof RestError) return true;
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return true;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string';
+}
+
+/**
+ * Runs one storage call; conflicts, not-found and other deterministic failures are the caller's
+ * business, transient ones (isTransientStorageFailure) become StorageUnavailableError.
  */
 export async function storageCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const status = statusOf(error);
-    if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429 && !isTableMissing(error)) throw error;
-    throw new StorageUnavailableError(operation, error);
+    if (isTransientStorageFailure(error)) throw new StorageUnavailableError(operation, error);
+    throw error;
+  }
+}
+
+/**
+ * A stored row that fails today's validation (written before a rule existed, or edited by hand).
+ * Reads that need a valid record refuse it with this error; the API serves such rows flagged.
+ * The message names paths only: values (a date of birth) must not reach the logs.
+ */
+export class InvalidStoredRecordError extends Error {
+  constructor(
+    readonly what: string,
+    readonly issues: readonly { path: string; message: string }[],
+  ) {
+    super(`stored ${what} is not valid (${issues.map((issue) => issue.path || '(document)').join(', ')})`);
+    this.name = 'InvalidStoredRecordError';
   }
 }

@@ -4,12 +4,19 @@
 //   "h~<...event key...>~r~<rev>"  re-rate records, right after the event whose coverage they re-rate
 //   "evt~<txid>"                   processed-event marker: the stored outcome of that event
 //   "rr~<driver>~<revision>"       processed re-rate marker: one per driver-history revision
-import type { LeaseMetadata, VehicleAsset } from '@lease-premium/events';
+import type { ExtrasDropped, LeaseMetadata, PremiumSummary, ProcessedOutcome, RecordKind, VehicleAsset } from '@lease-premium/events';
 import type { RatingResult } from '../rating';
 
 export type CoverageStatus = 'registered' | 'active' | 'closed';
-export type HistoryKind = 'registration' | 'premium' | 'closure' | 're-rate';
-export type EventOutcomeKind = 'applied' | 'stale';
+export type HistoryKind = RecordKind;
+export type EventOutcomeKind = ProcessedOutcome;
+export type { PremiumSummary };
+
+/** Extra (open) fields of the ledger documents left out of this record, by document (see boundExtras). */
+export interface DroppedExtras {
+  vehicle?: ExtrasDropped;
+  lease?: ExtrasDropped;
+}
 
 /** Where a ledger event sits in the ledger's total order. */
 export interface LedgerPoint {
@@ -86,6 +93,8 @@ export interface HistoryRecord {
   /** Re-rates: why, and the driver-history change that caused it. */
   reason?: string;
   cause?: DriverChange;
+  /** Open fields of the vehicle or lease document over the budget, left out of `basis`. */
+  extrasDropped?: DroppedExtras;
   recordedAt: string;
 }
 
@@ -108,18 +117,6 @@ export interface SideEffects {
   /** The ETags those links had when written (where the coverage knew them): one conditional delete each. */
   linkEtags?: Record<string, string>;
   review?: ReviewEntry;
-}
-
-/** The figures a caller sees for a rated record (the full breakdown is in the record). */
-export interface PremiumSummary {
-  annualPremiumMinor: number;
-  leaseTotalMinor: number;
-  currency: string;
-  tableVersion: string;
-  ratedDriverKey: string;
-  ratingOutcome: 'RATED' | 'REFER';
-  needsReview: boolean;
-  reviewReasons: string[];
 }
 
 export interface RecordSummary {

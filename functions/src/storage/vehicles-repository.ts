@@ -3,6 +3,7 @@
 // marker (both "create": a second writer gets 409) + current coverage (ETag If-Match: a concurrent
 // change gets 412). Rows are stored as a JSON document plus a few scalar columns for reading by eye.
 import { type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
+import { BLOCK_HEIGHT_DIGITS, INDEX_IN_BLOCK_DIGITS } from '@lease-premium/events';
 import { type Page, decodeContinuationToken, encodeContinuationToken } from './continuation-token';
 import { packJson, unpackJson } from './packed-json';
 import { isNotFound, storageCall } from './storage-errors';
@@ -24,7 +25,7 @@ const HISTORY_PREFIX = 'h~';
 const HISTORY_END = 'h~~';
 
 export function eventHistoryRowKey(point: LedgerPoint): string {
-  return `${HISTORY_PREFIX}${padNumber(point.blockHeight, 12)}~${padNumber(point.indexInBlock, 6)}~${point.transactionId}`;
+  return `${HISTORY_PREFIX}${padNumber(point.blockHeight, BLOCK_HEIGHT_DIGITS)}~${padNumber(point.indexInBlock, INDEX_IN_BLOCK_DIGITS)}~${point.transactionId}`;
 }
 
 export function rerateHistoryRowKey(baseRowKey: string, coverageRevision: number): string {

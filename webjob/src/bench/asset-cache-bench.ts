@@ -13,7 +13,8 @@ import { AssetRegistry } from '../classifier/asset-registry';
 import { judgeCreate } from '../classifier/create-judgement';
 import type { LedgerClient } from '../ledger/ledger-client';
 import { silentLogger } from '../ops/logger';
-import { parseLedgerTransaction, type LedgerTransaction, type Verdict } from '../verifier/transaction-verifier';
+import { parseLedgerTransaction, type LedgerTransaction } from '../ledger/ledger-transaction';
+import type { Verdict } from '../verifier/verdict';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -12,7 +12,7 @@ import type { Logger } from '../ops/logger';
 import { LruMap } from '../util/lru';
 import { StringPool } from '../util/string-pool';
 import { throwIfAborted } from '../util/aborted';
-import { parseLedgerTransaction, outputKey, type LedgerTransaction } from '../verifier/transaction-verifier';
+import { outputKey, parseLedgerTransaction, type LedgerTransaction } from '../ledger/ledger-transaction';
 import { judgeCreate, type AssetInfo, type SkipReason } from './create-judgement';
 
 type UntrackedAsset = Extract<AssetInfo, { tracked: false }>;

@@ -1,7 +1,9 @@
 // What a CREATE means for us (pure): a tracked car, something to skip, or a refusal to
 // dead-letter. Trust comes first (cheap checks before signature verification).
 import { classifyVehicleAsset, formatIssues, type VehicleAsset } from '@lease-premium/events';
-import { trustedIssuersOf, verifyTrustedCreate, type LedgerTransaction, type Verdict } from '../verifier/transaction-verifier';
+import type { LedgerTransaction } from '../ledger/ledger-transaction';
+import { verifyTrustedCreate } from '../verifier/transaction-verifier';
+import { trustedIssuersOf, type Verdict } from '../verifier/verdict';
 import type { DeadLetterKind } from '../deadletter/dead-letter-store';
 
 export type SkipReason = 'not-car-lease' | 'untrusted-issuer' | 'untracked-asset' | 'other-operation';

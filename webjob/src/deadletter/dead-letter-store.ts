@@ -1,8 +1,11 @@
 // Permanent refusals go here instead of being dropped: transactions that fail verification or the
 // data contract, and events the receiver refused. Each letter names the ledger position so an
 // operator can inspect it and `npm run replay -- --dead-letters` can rebuild it from the ledger.
+import { randomUUID } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import { z } from 'zod';
+import { storageStatus } from '../storage/storage-clients';
 import { backoffDelay, type BackoffPolicy } from '../util/backoff';
 import { sleep } from '../util/abortable-sleep';
 import { throwIfAborted } from '../util/aborted';
@@ -12,7 +15,10 @@ export type DeadLetterKind =
   | 'verification-failed' // id hash or a signature does not verify, or the CREATE was not signed by its trusted issuer
   | 'malformed' // a trusted car's data breaks the shared data contract
   | 'rejected' // the receiver answered outcome "rejected" for the event
-  | 'refused'; // the receiver answered a non-retryable 4xx for the request carrying the event
+  | 'refused' // the receiver answered a non-retryable 4xx for the request carrying the event
+  | 'poison'; // sent alone, the event failed WEBJOB_MAX_EVENT_ATTEMPTS times while the receiver answered otherwise
+
+export const DEAD_LETTER_KINDS: readonly DeadLetterKind[] = ['verification-failed', 'malformed', 'rejected', 'refused', 'poison'];
 
 export interface DeadLetter {
   kind: DeadLetterKind;
@@ -25,6 +31,9 @@ export interface DeadLetter {
   payload: unknown;
   deadLetteredAt: string;
   replay?: boolean;
+  /** poison: the status of the last failed attempt and how many attempts the event had alone. */
+  lastStatus?: number | 'timeout' | 'network';
+  attempts?: number;
 }
 
 export interface ReceivedDeadLetter {
@@ -38,10 +47,12 @@ export interface DeadLetterStore {
   add(letter: DeadLetter, signal?: AbortSignal): Promise<void>;
   /** Takes up to `max` letters out of sight for `hideSeconds` (they reappear unless removed). */
   receive(max: number, hideSeconds: number): Promise<ReceivedDeadLetter[]>;
+  /** Letters in the queue now, by kind (hidden ones included, removed ones not). */
+  countByKind(): Promise<Record<DeadLetterKind, number>>;
 }
 
 const DeadLetterMessage = z.object({
-  kind: z.enum(['verification-failed', 'malformed', 'rejected', 'refused']),
+  kind: z.enum(['verification-failed', 'malformed', 'rejected', 'refused', 'poison']),
   reason: z.string(),
   transactionId: z.string(),
   assetId: z.string().optional(),
@@ -50,16 +61,27 @@ const DeadLetterMessage = z.object({
   payload: z.unknown(),
   deadLetteredAt: z.string(),
   replay: z.boolean().optional(),
+  lastStatus: z.union([z.int(), z.enum(['timeout', 'network'])]).optional(),
+  attempts: z.int().min(1).optional(),
 });
 
-function parseLetter(text: string): DeadLetter | undefined {
+/** The letter, and the key of its row in the by-kind index (letters written before the index have none). */
+function parseLetter(text: string): { letter: DeadLetter | undefined; indexKey: string | undefined } {
   try {
-    const parsed = DeadLetterMessage.safeParse(JSON.parse(text));
-    return parsed.success ? { ...parsed.data, assetId: parsed.data.assetId } : undefined;
+    const json: unknown = JSON.parse(text);
+    const parsed = DeadLetterMessage.safeParse(json);
+    const indexKey = typeof json === 'object' && json !== null && 'indexKey' in json && typeof json.indexKey === 'string' ? json.indexKey : undefined;
+    return { letter: parsed.success ? { ...parsed.data, assetId: parsed.data.assetId } : undefined, indexKey };
   } catch {
-    return undefined;
+    return { letter: undefined, indexKey: undefined };
   }
 }
+
+// A queue cannot count its messages by kind, so each letter also has a row in the checkpoints
+// table: written before the message, deleted after it. A crash in between leaves at most one
+// letter counted without a message (the event is redelivered and dead-lettered again).
+// tableKey() never yields this partition: its escapes use upper-case hex.
+const INDEX_PARTITION = '%dead-letters';
 
 /** Azure Queue messages are limited to 64 KiB; oversized payloads are replaced by a pointer. */
 const MAX_MESSAGE_CHARS = 48_000;
@@ -67,18 +89,22 @@ const MAX_MESSAGE_CHARS = 48_000;
 export class QueueDeadLetterStore implements DeadLetterStore {
   constructor(
     private readonly queue: QueueClient,
+    /** The by-kind index (the checkpoints table). */
+    private readonly index: TableClient,
     private readonly retry: BackoffPolicy,
     private readonly logger: Logger,
   ) {}
 
   async add(letter: DeadLetter, signal?: AbortSignal): Promise<void> {
-    let text = JSON.stringify(letter);
+    const indexKey = `${letter.kind}~${randomUUID()}`;
+    let text = JSON.stringify({ ...letter, indexKey });
     if (text.length > MAX_MESSAGE_CHARS) {
-      text = JSON.stringify({ ...letter, payload: { truncated: true, note: 'payload too large for a queue message: read the transaction from the ledger by id and height' } });
+      text = JSON.stringify({ ...letter, indexKey, payload: { truncated: true, note: 'payload too large for a queue message: read the transaction from the ledger by id and height' } });
     }
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
       try {
+        await this.index.upsertEntity({ partitionKey: INDEX_PARTITION, rowKey: indexKey, transactionId: letter.transactionId }, 'Replace');
         // -1: never expires (the queue default is 7 days, which would silently lose letters)
         await this.queue.sendMessage(text, { messageTimeToLive: -1 });
         this.logger.warn('dead-lettered', { kind: letter.kind, reason: letter.reason, transactionId: letter.transactionId, assetId: letter.assetId, blockHeight: letter.blockHeight });
@@ -93,11 +119,29 @@ export class QueueDeadLetterStore implements DeadLetterStore {
 
   async receive(max: number, hideSeconds: number): Promise<ReceivedDeadLetter[]> {
     const response = await this.queue.receiveMessages({ numberOfMessages: Math.min(32, max), visibilityTimeout: hideSeconds });
-    return response.receivedMessageItems.map((item) => ({
-      letter: parseLetter(item.messageText),
-      remove: async () => {
-        await this.queue.deleteMessage(item.messageId, item.popReceipt);
-      },
-    }));
+    return response.receivedMessageItems.map((item) => {
+      const { letter, indexKey } = parseLetter(item.messageText);
+      return {
+        letter,
+        remove: async () => {
+          await this.queue.deleteMessage(item.messageId, item.popReceipt);
+          if (indexKey !== undefined) await this.index.deleteEntity(INDEX_PARTITION, indexKey).catch(ignoreNotFound);
+        },
+      };
+    });
   }
+
+  async countByKind(): Promise<Record<DeadLetterKind, number>> {
+    const counts = Object.fromEntries(DEAD_LETTER_KINDS.map((kind) => [kind, 0])) as Record<DeadLetterKind, number>;
+    const rows = this.index.listEntities<object>({ queryOptions: { filter: `PartitionKey eq '${INDEX_PARTITION}'`, select: ['RowKey'] } });
+    for await (const row of rows) {
+      const kind = (row.rowKey ?? '').split('~')[0] as DeadLetterKind;
+      if (kind in counts) counts[kind] += 1;
+    }
+    return counts;
+  }
+}
+
+function ignoreNotFound(error: unknown): void {
+  if (storageStatus(error) !== 404) throw error;
 }

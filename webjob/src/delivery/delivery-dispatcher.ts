@@ -3,6 +3,11 @@
 // parallel, as many requests at once as the AIMD limit allows (never more than maxConcurrency).
 // Batches form greedily (no waiting for a batch to fill): under load the slots are busy, so batches
 // fill by themselves; when idle, a lone event goes out at once.
+//
+// Poison isolation: a batch that fails while the receiver otherwise answers (ReceiverHealth) is
+// split in two until the failing event travels alone; an event that fails alone maxEventAttempts
+// times is dead-lettered as "poison" and its vehicle's lane moves on. While the receiver does not
+// answer, failures count against nothing and retries never end: an outage dead-letters nothing.
 import type { OwnershipEvent } from '@lease-premium/events';
 import type { WebJobConfig } from '../config';
 import type { Logger } from '../ops/logger';
@@ -11,6 +16,7 @@ import { backoffDelay, type BackoffPolicy } from '../util/backoff';
 import { sleep } from '../util/abortable-sleep';
 import type { DeadLetter } from '../deadletter/dead-letter-store';
 import { AdaptiveConcurrencyLimit } from './concurrency-limit';
+import { ReceiverHealth } from './receiver-health';
 import type { EventOutcome, SendResult, WebhookSender } from './webhook-sender';
 
 export interface DeliveryItem {
@@ -22,16 +28,26 @@ export interface DispatcherHooks {
   /** The receiver durably took the event (applied, duplicate or stale). */
   onAcknowledged(item: DeliveryItem, outcome: Exclude<EventOutcome, 'rejected'> | 'unreported'): void;
   /** A permanent refusal: store the dead letter durably, then settle the item. */
-  onDeadLetter(item: DeliveryItem, kind: 'rejected' | 'refused', reason: string): Promise<void>;
+  onDeadLetter(item: DeliveryItem, refusal: DeliveryRefusal): Promise<void>;
 }
 
+/** Why the receiver will never take an event: its own "rejected", a 4xx, or poison isolation. */
+export type DeliveryRefusal =
+  | { kind: 'rejected' | 'refused'; reason: string }
+  | { kind: 'poison'; reason: string; lastStatus: number | 'timeout' | 'network'; attempts: number };
+
+/** How much of the receiver's answer a poison dead letter keeps. */
+const POISON_EXCERPT_CHARS = 500;
+
 /** The dispatcher settings that come straight from the WebJob's webhook configuration. */
-export function dispatcherTuning(webhook: WebJobConfig['webhook']): Pick<DispatcherOptions, 'batchSize' | 'maxConcurrency' | 'initialConcurrency' | 'retry'> {
+export function dispatcherTuning(webhook: WebJobConfig['webhook']): Pick<DispatcherOptions, 'batchSize' | 'maxConcurrency' | 'initialConcurrency' | 'retry' | 'maxEventAttempts' | 'receiverHealth'> {
   return {
     batchSize: webhook.batchSize,
     maxConcurrency: webhook.maxConcurrency,
     initialConcurrency: webhook.initialConcurrency,
     retry: { baseMs: webhook.retryBaseMs, maxMs: webhook.retryMaxMs },
+    maxEventAttempts: webhook.maxEventAttempts,
+    receiverHealth: new ReceiverHealth({ healthUrl: webhook.healthUrl, timeoutMs: Math.min(webhook.timeoutMs, 10_000) }),
   };
 }
 
@@ -43,6 +59,10 @@ export interface DispatcherOptions {
   /** Where the adaptive limit starts (default 2, at most maxConcurrency). */
   initialConcurrency?: number;
   retry: BackoffPolicy;
+  /** Failures of one event sent alone, while the receiver answers, before it is dead-lettered as poison. */
+  maxEventAttempts: number;
+  /** Whether the receiver answers otherwise (acknowledgements seen here, its health endpoint). */
+  receiverHealth: ReceiverHealth;
   logger: Logger;
   metrics: WebJobMetrics;
   hooks: DispatcherHooks;
@@ -57,7 +77,9 @@ export class DeliveryDispatcher {
   private readonly ready: string[] = [];
   private readyHead = 0;
   private readonly queued = new Set<string>();
-  private readonly inFlight = new Set<string>();
+  /** Vehicles in a request: which request, and how many of their items in it are not settled yet. */
+  private readonly inFlight = new Map<string, { request: number; unsettled: number }>();
+  private requestsStarted = 0;
   private activeRequests = 0;
   private pendingItems = 0;
   private waiters: Array<{ below: number; resolve: () => void }> = [];
@@ -110,6 +132,7 @@ export class DeliveryDispatcher {
     while (this.activeRequests < this.limit.current && this.readyHead < this.ready.length && !this.options.signal.aborted) {
       const batch: DeliveryItem[] = [];
       const vehicles: string[] = [];
+      const request = ++this.requestsStarted;
       while (batch.length < this.options.batchSize && this.readyHead < this.ready.length) {
         const vehicle = this.ready[this.readyHead++]!;
         this.queued.delete(vehicle);
@@ -117,7 +140,7 @@ export class DeliveryDispatcher {
         const take = lane.splice(0, this.options.batchSize - batch.length);
         batch.push(...take);
         vehicles.push(vehicle);
-        this.inFlight.add(vehicle);
+        this.inFlight.set(vehicle, { request, unsettled: take.length });
         if (lane.length === 0) this.lanes.delete(vehicle);
       }
       if (this.readyHead > 4096 && this.readyHead * 2 > this.ready.length) {
@@ -128,19 +151,31 @@ export class DeliveryDispatcher {
       void this.deliver(batch)
         .catch((error: unknown) => this.options.onFatal(error))
         .finally(() => {
-        this.activeRequests -= 1;
-        for (const vehicle of vehicles) {
-          this.inFlight.delete(vehicle);
-          if (this.lanes.has(vehicle)) this.markReady(vehicle);
-        }
-        this.pump();
-      });
+          this.activeRequests -= 1;
+          // Vehicles whose items did not all settle (aborted, or a failure): out of this request now.
+          for (const vehicle of vehicles) if (this.inFlight.get(vehicle)?.request === request) this.release(vehicle);
+          this.pump();
+        });
     }
   }
 
-  private settled(count: number): void {
-    this.pendingItems -= count;
+  /** The vehicle's events are out of any request: its lane may go again. */
+  private release(vehicle: string): void {
+    this.inFlight.delete(vehicle);
+    if (this.lanes.has(vehicle)) this.markReady(vehicle);
+  }
+
+  private settled(item: DeliveryItem): void {
+    this.pendingItems -= 1;
     this.options.metrics.pendingEvents.set(this.pendingItems);
+    // A vehicle goes again once all of its own items settled, not when the whole batch did: while
+    // one event of a batch is isolated, its batch neighbours' later events need not wait.
+    const vehicle = item.event.subject;
+    const entry = this.inFlight.get(vehicle);
+    if (entry && --entry.unsettled === 0) {
+      this.release(vehicle);
+      this.pump();
+    }
     this.releaseWaiters();
   }
 
@@ -154,12 +189,16 @@ export class DeliveryDispatcher {
     this.waiters = keep;
   }
 
-  /** Delivers one batch until it is acknowledged or refused; retries without a deadline. */
+  /**
+   * Delivers one batch until every event in it is acknowledged or dead-lettered. Retries without a
+   * deadline while the receiver is down; splits the batch while the receiver answers otherwise.
+   */
   private async deliver(batch: DeliveryItem[]): Promise<void> {
     const { sender, metrics, logger, signal } = this.options;
     const first = batch[0]!;
     const deliveryId = `${first.event.id}-${batch.length}`;
     const body = JSON.stringify(batch.map((item) => item.event));
+    let failuresAlone = 0;
     for (let attempt = 1; !signal.aborted; attempt++) {
       let result;
       const startedAt = performance.now();
@@ -172,18 +211,8 @@ export class DeliveryDispatcher {
       metrics.deliveryRequests.inc(1, { result: String(result.status) });
       this.adapt(result, startedAt, batch.length);
       if (result.kind === 'acknowledged') {
-        for (const item of batch) {
-          const answer = result.outcomes.get(item.event.id);
-          if (answer?.outcome === 'rejected') {
-            await this.deadLetter(item, 'rejected', answer.reason ?? 'rejected by the receiver (no reason given)');
-          } else {
-            const outcome = answer?.outcome ?? 'unreported';
-            if (!answer) logger.warn('receiver acknowledged the request without a result for an event', { deliveryId, eventId: item.event.id });
-            metrics.eventsDelivered.inc(1, { outcome });
-            this.options.hooks.onAcknowledged(item, outcome);
-            this.settled(1);
-          }
-        }
+        this.options.receiverHealth.noteAcknowledged();
+        await this.settleAcknowledged(batch, result.outcomes, deliveryId);
         return;
       }
       if (result.kind === 'refused') {
@@ -193,13 +222,56 @@ export class DeliveryDispatcher {
           for (const item of batch) await this.deliver([item]);
           return;
         }
-        await this.deadLetter(first, 'refused', `HTTP ${result.status}: ${result.detail}`);
+        await this.deadLetter(first, { kind: 'refused', reason: `HTTP ${result.status}: ${result.detail}` });
         return;
+      }
+      if (countsAgainstEvents(result.status) && (await this.options.receiverHealth.answersSince(startedAt, signal))) {
+        if (batch.length > 1) {
+          metrics.deliverySplits.inc();
+          logger.warn('batch failed while the receiver answers otherwise; splitting it to isolate the failing event', { deliveryId, status: result.status, events: batch.length });
+          await this.deliverSplit(batch);
+          return;
+        }
+        failuresAlone += 1;
+        if (failuresAlone >= this.options.maxEventAttempts) {
+          const status = result.status;
+          const reason = `${typeof status === 'number' ? `HTTP ${status}` : status} on each of ${failuresAlone} attempts alone while the receiver answered otherwise: ${result.detail.slice(0, POISON_EXCERPT_CHARS)}`;
+          await this.deadLetter(first, { kind: 'poison', reason, lastStatus: status, attempts: failuresAlone });
+          return;
+        }
       }
       metrics.deliveryRetries.inc();
       const delayMs = Math.max(result.retryAfterMs ?? 0, backoffDelay(this.options.retry, attempt));
-      logger.warn('delivery failed; retrying', { deliveryId, attempt, status: result.status, delayMs, detail: result.detail.slice(0, 300) });
+      logger.warn('delivery failed; retrying', { deliveryId, attempt, failuresAlone, status: result.status, delayMs, detail: result.detail.slice(0, 300) });
       await sleep(delayMs, signal);
+    }
+  }
+
+  /**
+   * Bisection. Halves that share no vehicle go out side by side (neither can hold a vehicle's later
+   * event back from the other); one vehicle's events split by ledger order, earlier half first.
+   */
+  private async deliverSplit(batch: DeliveryItem[]): Promise<void> {
+    const [earlier, later, disjoint] = splitBatch(batch);
+    if (disjoint) await Promise.all([this.deliver(earlier), this.deliver(later)]);
+    else {
+      await this.deliver(earlier);
+      await this.deliver(later);
+    }
+  }
+
+  private async settleAcknowledged(batch: DeliveryItem[], outcomes: Map<string, { outcome: EventOutcome; reason?: string }>, deliveryId: string): Promise<void> {
+    for (const item of batch) {
+      const answer = outcomes.get(item.event.id);
+      if (answer?.outcome === 'rejected') {
+        await this.deadLetter(item, { kind: 'rejected', reason: answer.reason ?? 'rejected by the receiver (no reason given)' });
+        continue;
+      }
+      const outcome = answer?.outcome ?? 'unreported';
+      if (!answer) this.options.logger.warn('receiver acknowledged the request without a result for an event', { deliveryId, eventId: item.event.id });
+      this.options.metrics.eventsDelivered.inc(1, { outcome });
+      this.options.hooks.onAcknowledged(item, outcome);
+      this.settled(item);
     }
   }
 
@@ -217,16 +289,37 @@ export class DeliveryDispatcher {
     this.pump();
   }
 
-  private async deadLetter(item: DeliveryItem, kind: 'rejected' | 'refused', reason: string): Promise<void> {
+  private async deadLetter(item: DeliveryItem, refusal: DeliveryRefusal): Promise<void> {
     try {
-      await this.options.hooks.onDeadLetter(item, kind, reason);
+      await this.options.hooks.onDeadLetter(item, refusal);
     } catch (error) {
       if (this.options.signal.aborted) return; // unsettled: redelivered after restart
       throw error;
     }
-    this.options.metrics.eventsDeadLettered.inc(1, { kind });
-    this.settled(1);
+    this.options.metrics.eventsDeadLettered.inc(1, { kind: refusal.kind });
+    this.settled(item);
   }
+}
+
+/**
+ * Failures that may be the events' fault: the receiver answered with an error of its own (500 and
+ * the like). Overload and availability signals never count against an event, whatever the health
+ * endpoint says: a timeout or a 503 under load says nothing about the events in the request, and
+ * splitting would only add requests to an overloaded receiver.
+ */
+function countsAgainstEvents(status: number | 'timeout' | 'network'): boolean {
+  return !isOverloadSignal(status);
+}
+
+/** Two halves of a batch, and whether they share no vehicle (whole vehicles per half when there are several). */
+export function splitBatch(batch: readonly DeliveryItem[]): [DeliveryItem[], DeliveryItem[], boolean] {
+  const vehicles = [...new Set(batch.map((item) => item.event.subject))];
+  if (vehicles.length > 1) {
+    const firstHalf = new Set(vehicles.slice(0, Math.ceil(vehicles.length / 2)));
+    return [batch.filter((item) => firstHalf.has(item.event.subject)), batch.filter((item) => !firstHalf.has(item.event.subject)), true];
+  }
+  const middle = Math.ceil(batch.length / 2);
+  return [batch.slice(0, middle), batch.slice(middle), false];
 }
 
 /** Answers that mean "too much": the receiver is saturated or in front of a queue that is. */
@@ -235,10 +328,9 @@ function isOverloadSignal(status: number | 'timeout' | 'network'): boolean {
 }
 
 /** The dead letter for an event the receiver refused: the CloudEvent itself is the payload. */
-export function deadLetterOfEvent(item: DeliveryItem, kind: 'rejected' | 'refused', reason: string): DeadLetter {
+export function deadLetterOfEvent(item: DeliveryItem, refusal: DeliveryRefusal): DeadLetter {
   return {
-    kind,
-    reason,
+    ...refusal,
     transactionId: item.event.id,
     assetId: item.event.subject,
     blockHeight: item.blockHeight,

@@ -1,20 +1,15 @@
 // One signed POST of a CloudEvents batch to the Function App, classified into what to do next.
 // The body is serialized once per batch by the caller, so every retry sends identical bytes;
 // the signature is recomputed per attempt (the timestamp must be fresh) with the same webhook-id.
-import { z } from 'zod';
-import { BATCH_CONTENT_TYPE, type WebhookSigner } from '@lease-premium/events';
+import { BATCH_CONTENT_TYPE, WebhookResponse, type EventOutcomeName, type WebhookSigner } from '@lease-premium/events';
 import { requestSignal } from '../util/request-signal';
 
-export type EventOutcome = 'applied' | 'duplicate' | 'stale' | 'rejected';
+export type EventOutcome = EventOutcomeName;
 
 export type SendResult =
   | { kind: 'acknowledged'; status: number; outcomes: Map<string, { outcome: EventOutcome; reason?: string }> }
   | { kind: 'retry'; status: number | 'timeout' | 'network'; retryAfterMs: number | undefined; detail: string }
   | { kind: 'refused'; status: number; detail: string };
-
-const ResultsBody = z.object({
-  results: z.array(z.object({ id: z.string(), outcome: z.enum(['applied', 'duplicate', 'stale', 'rejected']), reason: z.string().optional() }).loose()),
-});
 
 export interface WebhookSenderOptions {
   url: string;
@@ -67,8 +62,8 @@ export class WebhookSender {
       } catch {
         json = undefined;
       }
-      const parsed = ResultsBody.safeParse(json);
-      if (parsed.success) for (const r of parsed.data.results) outcomes.set(r.id, r.reason === undefined ? { outcome: r.outcome } : { outcome: r.outcome, reason: r.reason });
+      const parsed = WebhookResponse.safeParse(json);
+      if (parsed.success) for (const r of parsed.data.results) outcomes.set(r.id, r.outcome === 'rejected' ? { outcome: r.outcome, reason: r.reason } : { outcome: r.outcome });
       return { kind: 'acknowledged', status, outcomes };
     }
     const detail = text.slice(0, 2_000);

@@ -8,7 +8,7 @@ import {
   type OwnershipEvent,
   type VehicleAsset,
 } from '@lease-premium/events';
-import type { LedgerTransaction } from '../verifier/transaction-verifier';
+import type { LedgerTransaction } from '../ledger/ledger-transaction';
 
 export interface MappingContext {
   source: string;

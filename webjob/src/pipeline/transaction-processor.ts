@@ -11,7 +11,9 @@ import { toOwnershipEvent } from '../mapper/event-mapper';
 import type { LedgerClient } from '../ledger/ledger-client';
 import type { Logger } from '../ops/logger';
 import { VerificationPool } from '../verifier/verification-pool';
-import { parseLedgerTransaction, verifyTransfer, type Verdict } from '../verifier/transaction-verifier';
+import { parseLedgerTransaction, rawTransactionId } from '../ledger/ledger-transaction';
+import { verifyTransfer } from '../verifier/transaction-verifier';
+import type { Verdict } from '../verifier/verdict';
 
 export interface TxPosition {
   blockHeight: number;
@@ -31,10 +33,6 @@ export interface ProcessorOptions {
   verification: VerificationPool;
 }
 
-function rawField(raw: unknown, key: string): unknown {
-  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
-}
-
 export class TransactionProcessor {
   constructor(private readonly options: ProcessorOptions) {}
 
@@ -49,15 +47,14 @@ export class TransactionProcessor {
   }
 
   /** Id hash and signatures of a schema-valid transaction: usually computed ahead on a verifier thread. */
-  private verdictOf(raw: unknown): Promise<Verdict | undefined> {
+  private pooledVerdict(raw: unknown): Promise<Verdict | undefined> {
     return this.options.verification.verdict(raw);
   }
 
   async process(raw: unknown, position: TxPosition, replay: boolean, signal?: AbortSignal): Promise<TxOutcome> {
     const parsed = parseLedgerTransaction(raw);
     if (!parsed.ok) {
-      const id = rawField(raw, 'id');
-      return { kind: 'dead-letter', deadLetter: { kind: 'verification-failed', reason: parsed.reason, transactionId: typeof id === 'string' ? id : '', assetId: undefined, payload: raw } };
+      return { kind: 'dead-letter', deadLetter: { kind: 'verification-failed', reason: parsed.reason, transactionId: rawTransactionId(raw), assetId: undefined, payload: raw } };
     }
     const tx = parsed.value;
     const observedAt = new Date().toISOString();
@@ -67,7 +64,7 @@ export class TransactionProcessor {
     });
 
     if (tx.operation === 'CREATE') {
-      const judgement = judgeCreate(tx, this.options.trusted, await this.verdictOf(raw));
+      const judgement = judgeCreate(tx, this.options.trusted, await this.pooledVerdict(raw));
       this.options.registry.remember(tx.id, judgement.asset);
       if (judgement.refusal) return refuse(judgement.refusal.kind, judgement.refusal.reason, tx.id);
       if (!judgement.asset.tracked) return { kind: 'skip', reason: judgement.asset.reason };
@@ -81,7 +78,7 @@ export class TransactionProcessor {
     const asset = await this.options.registry.lookup(assetId, signal);
     if (!asset.tracked) return { kind: 'skip', reason: 'untracked-asset' };
     const spent = await this.options.registry.spentConditions(assetId, tx, signal);
-    const verified = verifyTransfer(tx, spent, await this.verdictOf(raw));
+    const verified = verifyTransfer(tx, spent, await this.pooledVerdict(raw));
     if (!verified.ok) return refuse('verification-failed', verified.reason, assetId);
     const lease = classifyLeaseMetadata(tx.metadata);
     if (lease.kind === 'malformed') return refuse('malformed', `metadata: ${formatIssues(lease.issues)}`, assetId);

@@ -63,7 +63,7 @@ async function main(): Promise<number> {
     config,
     ledger: new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: { baseMs: 200, maxMs: 10_000 }, logger, metrics }),
     sender: new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs }),
-    deadLetters: new QueueDeadLetterStore(storage.deadLetters, { baseMs: 500, maxMs: 30_000 }, logger),
+    deadLetters: new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, { baseMs: 500, maxMs: 30_000 }, logger),
     logger,
     metrics,
     signal: abort.signal,

@@ -10,7 +10,7 @@ import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
 import { BlockHandler } from '../pipeline/block-handler';
 import { transactionProcessorFor, type TransactionProcessor } from '../pipeline/transaction-processor';
-import { transactionIdOf } from '../sequencer/transaction-id-of';
+import { rawTransactionId } from '../ledger/ledger-transaction';
 
 export type ReplayRequest = { kind: 'heights'; from: number; to: number | undefined } | { kind: 'asset'; assetId: string } | { kind: 'dead-letters' };
 
@@ -53,7 +53,7 @@ export class Replayer {
       },
       hooks: {
         onAcknowledged: () => undefined,
-        onDeadLetter: (item, kind, reason) => deps.deadLetters.add(deadLetterOfEvent(item, kind, reason), signal),
+        onDeadLetter: (item, refusal) => deps.deadLetters.add(deadLetterOfEvent(item, refusal), signal),
       },
     });
     this.processor = transactionProcessorFor(config, ledger, logger);
@@ -106,7 +106,7 @@ export class Replayer {
     if (txs.length === 0) throw new Error(`the ledger has no transactions for asset ${assetId}`);
     const byHeight = new Map<number, Set<string>>();
     for (const tx of txs) {
-      const id = transactionIdOf(tx);
+      const id = rawTransactionId(tx);
       for (const height of await this.deps.ledger.blockHeightsOf(id, this.deps.signal)) {
         byHeight.set(height, (byHeight.get(height) ?? new Set()).add(id));
       }
@@ -114,7 +114,7 @@ export class Replayer {
     for (const height of [...byHeight.keys()].sort((a, b) => a - b)) {
       const ids = byHeight.get(height)!;
       const block = await this.deps.ledger.getBlock(height, this.deps.signal);
-      if (block) await this.handle(block, summary, (raw) => ids.has(transactionIdOf(raw)));
+      if (block) await this.handle(block, summary, (raw) => ids.has(rawTransactionId(raw)));
     }
   }
 
@@ -137,7 +137,7 @@ export class Replayer {
     for (const height of heights) {
       const ids = new Set(replayable.filter((r) => r.letter.blockHeight === height).map((r) => r.letter.transactionId));
       const block = await this.deps.ledger.getBlock(height, this.deps.signal);
-      if (block) await this.handle(block, summary, (raw) => ids.has(transactionIdOf(raw)));
+      if (block) await this.handle(block, summary, (raw) => ids.has(rawTransactionId(raw)));
     }
     await this.settle();
     // Settled means acknowledged or re-dead-lettered: either way the old letter is done.

@@ -11,7 +11,7 @@ import { backoffDelay, type BackoffPolicy } from '../util/backoff';
 import { sleep } from '../util/abortable-sleep';
 import { AbortedError } from '../util/aborted';
 import { WakeSignal } from '../util/signal';
-import { transactionIdOf } from './transaction-id-of';
+import { rawTransactionId } from '../ledger/ledger-transaction';
 
 export interface HeightSequencerOptions {
   ledger: LedgerClient;
@@ -154,7 +154,7 @@ export class HeightSequencer {
         await sleep(delayMs, signal);
         continue;
       }
-      const ids = block.transactions.map(transactionIdOf);
+      const ids = block.transactions.map(rawTransactionId);
       const announced = this.framesByHeight.get(this.next);
       const missing = announced ? [...announced].filter((id) => !ids.includes(id)) : [];
       if (missing.length > 0) {

@@ -3,25 +3,8 @@
 // CREATE that names a leasing company was really signed by that company's key. BigchainDB does
 // not check the last point (common/transaction.py `_input_valid` ignores owners_before for
 // CREATE), so anyone could register a "leasing company" car; we refuse such cars.
-import { bigchaindb } from '@lease-premium/events';
+import { outputKey, type Checked, type LedgerTransaction } from '../ledger/ledger-transaction';
 import { trustedIssuersOf, verdictOf, type Verdict } from './verdict';
-
-export { trustedIssuersOf, verdictOf, type Verdict } from './verdict';
-
-export type LedgerTransaction = bigchaindb.Transaction & { id: string };
-
-export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-/** The raw JSON as a v2.0 transaction (the node validated it; a failure here means corruption). */
-export function parseLedgerTransaction(raw: unknown): Checked<LedgerTransaction> {
-  const parsed = bigchaindb.Transaction.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    return { ok: false, reason: `not a valid v2.0 transaction: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'schema mismatch'}` };
-  }
-  if (parsed.data.id === null) return { ok: false, reason: 'not a valid v2.0 transaction: id is null' };
-  return { ok: true, value: parsed.data as LedgerTransaction };
-}
 
 /**
  * Verifies a CREATE naming a trusted issuer: id hash, fulfillment, and that every key in
@@ -58,8 +41,4 @@ export function verifyTransfer(tx: LedgerTransaction, spentConditions: Map<strin
     if (spent !== verdict.conditionUris[index]) return { ok: false, reason: `InvalidSignature: input ${index} is not signed by the owner of the output it spends` };
   }
   return { ok: true, value: true };
-}
-
-export function outputKey(transactionId: string, outputIndex: number): string {
-  return `${transactionId}:${outputIndex}`;
 }

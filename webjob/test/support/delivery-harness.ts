@@ -2,7 +2,8 @@
 // that signs with every TEST_SECRETS secret, fast retries, fresh metrics, and hooks that record
 // what the dispatcher settles, so delivery tests only say what differs between them.
 import { WebhookSigner, type OwnershipEvent } from '@lease-premium/events';
-import { DeliveryDispatcher, type DeliveryItem } from '../../src/delivery/delivery-dispatcher';
+import { DeliveryDispatcher, type DeliveryItem, type DeliveryRefusal } from '../../src/delivery/delivery-dispatcher';
+import { ReceiverHealth } from '../../src/delivery/receiver-health';
 import { WebhookSender } from '../../src/delivery/webhook-sender';
 import { silentLogger } from '../../src/ops/logger';
 import { WebJobMetrics } from '../../src/ops/metrics';
@@ -24,13 +25,11 @@ export interface DeliveryHarnessOptions {
   deadLetters: 'record' | 'fatal';
   /** Sample the dispatcher's concurrency limit into `limits` at this interval; unset: no sampling. */
   sampleLimitEveryMs?: number;
+  /** Failures of one event alone (while the receiver answers) before it is poison; default 3. */
+  maxEventAttempts?: number;
 }
 
-export interface RecordedDeadLetter {
-  item: DeliveryItem;
-  kind: string;
-  reason: string;
-}
+export type RecordedDeadLetter = { item: DeliveryItem } & DeliveryRefusal;
 
 export interface DeliveryHarness {
   receiver: TestReceiver;
@@ -58,6 +57,8 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions): Pro
     maxConcurrency: options.maxConcurrency,
     initialConcurrency: options.initialConcurrency,
     retry: { baseMs: 20, maxMs: 200 },
+    maxEventAttempts: options.maxEventAttempts ?? 3,
+    receiverHealth: new ReceiverHealth({ healthUrl: new URL('/api/health', receiver.url).toString(), timeoutMs: 1_000 }),
     logger: silentLogger,
     metrics,
     signal: abort.signal,
@@ -66,9 +67,9 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions): Pro
     },
     hooks: {
       onAcknowledged: (item) => acked.push(item),
-      onDeadLetter: (item, kind, reason) => {
+      onDeadLetter: (item, refusal) => {
         if (options.deadLetters === 'fatal') return Promise.reject(new Error('no dead letters expected'));
-        deadLetters.push({ item, kind, reason });
+        deadLetters.push({ item, ...refusal });
         return Promise.resolve();
       },
     },

@@ -1,17 +1,20 @@
 // A real HTTP receiver standing in for the Function App: verifies Standard Webhooks signatures
 // (WebhookVerifier) and the function key, parses batches with the event package, records every
 // event it acknowledges, deduplicates by event id like the real receiver, and can be told to
-// misbehave (answer 503, refuse connections, reject or 400 chosen events, stall).
+// misbehave (answer 503 or 500 on everything, refuse connections, reject, 400 or 500 chosen
+// events, stall). GET /api/health answers 200 while it is up. It records every time two requests
+// carried the same vehicle at once (the WebJob must never do that).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseOwnershipEventBatch, WebhookVerifier, type OwnershipEvent } from '@lease-premium/events';
+import { parseOwnershipEventBatch, WebhookVerifier, type OwnershipEvent, type WebhookEventResult } from '@lease-premium/events';
 
 export interface ReceivedDelivery {
   deliveryId: string;
   events: OwnershipEvent[];
 }
 
-export type ReceiverMode = 'up' | 'unavailable' | 'slow';
+/** up; unavailable: 503 everywhere (health too); failing: 500 everywhere (health too); slow: up, after slowMs. */
+export type ReceiverMode = 'up' | 'unavailable' | 'failing' | 'slow';
 
 export interface TestReceiver {
   readonly url: string;
@@ -26,6 +29,12 @@ export interface TestReceiver {
   readonly rejectIds: Set<string>;
   /** Event ids whose request gets a 400 problem+json. */
   readonly badRequestIds: Set<string>;
+  /** Event ids whose request gets a 500 (a receiver bug on that event); health stays 200. */
+  readonly failIds: Set<string>;
+  /** Vehicles (subjects) that arrived in a request while another request carrying them was in flight. */
+  readonly vehicleOverlaps: string[];
+  /** GET /api/health requests answered. */
+  readonly healthChecks: number;
   /** Extra time each request takes, given the requests in flight (itself included): models a receiver that slows down under concurrency. */
   delayFor: ((inFlight: number) => number) | undefined;
   /** Requests being handled now, and the most ever at once. */
@@ -50,29 +59,52 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     mode: 'up' as ReceiverMode,
     rejectIds: new Set<string>(),
     badRequestIds: new Set<string>(),
+    failIds: new Set<string>(),
+    vehicleOverlaps: [] as string[],
+    healthChecks: 0,
     retryAfterSeconds: undefined as number | undefined,
     delayFor: undefined as ((inFlight: number) => number) | undefined,
     inFlight: 0,
     maxInFlight: 0,
   };
 
+  const vehiclesInFlight = new Map<string, number>();
+
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    if (req.method === 'GET' && req.url === '/api/health') {
+      state.healthChecks += 1;
+      const status = state.mode === 'unavailable' ? 503 : state.mode === 'failing' ? 500 : 200;
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status: status === 200 ? 'ok' : 'unhealthy' }));
+      return;
+    }
     state.inFlight += 1;
     state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    let vehicles: string[] = [];
     try {
-      await respond(req, res);
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      vehicles = subjectsOf(body);
+      for (const vehicle of vehicles) {
+        const count = vehiclesInFlight.get(vehicle) ?? 0;
+        if (count > 0) state.vehicleOverlaps.push(vehicle);
+        vehiclesInFlight.set(vehicle, count + 1);
+      }
+      await respond(req, res, body);
     } finally {
       state.inFlight -= 1;
+      for (const vehicle of vehicles) vehiclesInFlight.set(vehicle, vehiclesInFlight.get(vehicle)! - 1);
     }
   };
 
-  const respond = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+  const respond = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> => {
     state.requests += 1;
     if (state.mode === 'unavailable') {
       res.writeHead(503, state.retryAfterSeconds !== undefined ? { 'retry-after': String(state.retryAfterSeconds) } : {}).end('down for a test');
+      return;
+    }
+    if (state.mode === 'failing') {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error: failing for a test');
       return;
     }
     if (state.mode === 'slow') await new Promise((r) => setTimeout(r, options.slowMs ?? 1_000));
@@ -99,17 +131,22 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     const items = batch.value;
     const invalid = items.find((item) => !item.ok);
     const events = items.flatMap((item) => (item.ok ? [item.value] : []));
+    const failing = events.find((event) => state.failIds.has(event.id));
+    if (failing) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`RangeError: event ${failing.id} breaks the test receiver`);
+      return;
+    }
     const bad = events.find((event) => state.badRequestIds.has(event.id));
     if (invalid || bad) {
       res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Bad event', status: 400, detail: bad ? `event ${bad.id} refused by the test` : 'invalid event', errors: [] }));
       return;
     }
-    const results = events.map((event) => {
+    const results = events.map((event): WebhookEventResult => {
       if (state.rejectIds.has(event.id)) return { id: event.id, outcome: 'rejected', reason: 'rejected by the test' };
       state.received.push(event);
       const duplicate = seen.has(event.id);
       seen.add(event.id);
-      return { id: event.id, outcome: duplicate ? 'duplicate' : 'applied' };
+      return duplicate ? { id: event.id, outcome: 'duplicate', firstOutcome: 'applied', kind: 'premium' } : { id: event.id, outcome: 'applied', kind: 'premium' };
     });
     state.deliveries.push({ deliveryId: String(req.headers['webhook-id']), events });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
@@ -144,6 +181,11 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     },
     rejectIds: state.rejectIds,
     badRequestIds: state.badRequestIds,
+    failIds: state.failIds,
+    vehicleOverlaps: state.vehicleOverlaps,
+    get healthChecks() {
+      return state.healthChecks;
+    },
     get delayFor() {
       return state.delayFor;
     },
@@ -178,4 +220,15 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     },
   };
   return receiver;
+}
+
+/** The vehicles (CloudEvent subjects) a batch body names; none when it is not a JSON array of objects. */
+function subjectsOf(body: Buffer): string[] {
+  try {
+    const json: unknown = JSON.parse(body.toString('utf8'));
+    if (!Array.isArray(json)) return [];
+    return [...new Set(json.flatMap((event: unknown) => (typeof event === 'object' && event !== null && 'subject' in event && typeof event.subject === 'string' ? [event.subject] : [])))];
+  } catch {
+    return [];
+  }
 }

@@ -12,6 +12,7 @@ export const PLATFORM_SETTINGS: Readonly<Record<string, string>> = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Entra-authenticated telemetry (local auth is off)',
   AZURE_CLIENT_ID: 'read by @azure/identity DefaultAzureCredential to pick the user-assigned identity',
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'deploy the zip as built (no Oryx build on the web app)',
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'Functions host: refuses bodies over the app limit (4 MiB) before buffering them',
 };
 
 /** Read by our code, deliberately not set in Azure. */
@@ -39,6 +40,7 @@ export const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
   WEBJOB_STALL_TIMEOUT_MS: 'tuning default',
   WEBJOB_ASSET_CACHE_SIZE: 'tuning default (entries of an in-memory cache)',
   WEBHOOK_TIMEOUT_MS: 'tuning default',
+  WEBHOOK_HEALTH_URL: 'default: the /api/health route on the origin of WEBHOOK_URL, which Bicep sets',
   LEDGER_REQUEST_TIMEOUT_MS: 'tuning default',
 };
 
