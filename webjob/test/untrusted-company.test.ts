@@ -31,6 +31,6 @@ test("an untrusted leasing company's car is skipped, not dead-lettered", async (
   expectDeliveredInOrder(s.receiver, ours, 'none'); // also: nothing of theirs arrived
   expect(job.metrics.eventsSkipped.get({ reason: 'untrusted-issuer' })).toBe(theirs.length);
   expect(job.metrics.eventsDeadLettered.total()).toBe(0);
-  const letters = await new QueueDeadLetterStore(s.storage.deadLetters, { baseMs: 10, maxMs: 10 }, silentLogger).receive(32, 1);
+  const letters = await new QueueDeadLetterStore(s.storage.deadLetters, s.storage.checkpoints, { baseMs: 10, maxMs: 10 }, silentLogger).receive(32, 1);
   expect(letters).toEqual([]);
 });
