@@ -22,6 +22,8 @@ function alive(pid: number): boolean {
   }
 }
 
+jest.setTimeout(150_000);
+
 describe('stopping a wrapper-script func whose child holds the port', () => {
   let dir: string;
   let supervisor: Supervisor | undefined;
@@ -60,7 +62,7 @@ describe('stopping a wrapper-script func whose child holds the port', () => {
           ),
         ),
       isHealthy: () => httpAnswers(`http://127.0.0.1:${port}/fx/hello`, [200]),
-      startTimeoutMs: 30_000,
+      startTimeoutMs: 60_000,
       stopGraceMs: options.stopGraceMs,
     };
     supervisor = new Supervisor([part], () => undefined);
@@ -85,11 +87,13 @@ describe('stopping a wrapper-script func whose child holds the port', () => {
 
   test('a shell wrapper that dies on SIGTERM without forwarding it: the rest of its group gets SIGTERM, well before the grace period', async () => {
     const port = await freePort();
-    const pids = await startFuncPart(port, { style: 'wrapper', ignoreSigterm: false, stopGraceMs: 20_000 });
+    // A grace period far above what an orderly stop takes even on a loaded machine: finishing well
+    // within it shows the rest of the group got SIGTERM rather than waiting for the SIGKILL.
+    const pids = await startFuncPart(port, { style: 'wrapper', ignoreSigterm: false, stopGraceMs: 90_000 });
     expect([pids.leader, pids.standIn, pids.server].map(alive)).toEqual([true, true, true]);
     const started = Date.now();
     await supervisor!.stopAll();
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(45_000);
     expect([pids.leader, pids.standIn, pids.server].map(alive)).toEqual([false, false, false]);
     expect(await isPortFree(port)).toBe(true);
   });
