@@ -1,4 +1,4 @@
-// Contract §5: every Function App table name derives from STORAGE_NAME_PREFIX.
+// Every Function App table name derives from STORAGE_NAME_PREFIX (one prefix per deployment or test suite).
 export interface TableNames {
   drivers: string;
   vehicles: string;
