@@ -1,7 +1,7 @@
 // Back-office API bodies: what insurer systems send about drivers (the ledger knows only keys).
 // Field documentation lives in .describe() so it reaches the JSON Schema and the OpenAPI document.
 import { z } from 'zod';
-import { addYears, requireDateAfter } from './dates';
+import { addYears, requireDateNotBefore } from './dates';
 import { addSiblingIssue } from './issues';
 import { CurrencyCode, IsoDate } from './ledger-data';
 
@@ -9,9 +9,9 @@ import { CurrencyCode, IsoDate } from './ledger-data';
 export const PriorInsurancePeriod = z
   .object({
     from: IsoDate.describe('First day insured (ISO date).'),
-    to: IsoDate.optional().describe('Last day insured (ISO date), after `from`; absent while ongoing.'),
+    to: IsoDate.optional().describe('Last day insured (ISO date, inclusive: a one-day policy has `to` = `from`); absent while ongoing.'),
   })
-  .superRefine(requireDateAfter('to', 'from'))
+  .superRefine(requireDateNotBefore('to', 'from'))
   .describe('One period of prior insurance.');
 export type PriorInsurancePeriod = z.infer<typeof PriorInsurancePeriod>;
 

@@ -24,10 +24,15 @@ describe('DriverProfile', () => {
     expect(parseWith(DriverProfile, profileWith((p) => Object.assign(p, { claims: [], violations: [] }))).ok).toBe(true);
   });
 
+  it('accepts a one-day policy: `to` is the last insured day, inclusive', () => {
+    const oneDay = profileWith((p) => (p.priorInsurance.periods = [{ from: '2024-05-01', to: '2024-05-01' }]));
+    expect(parseWith(DriverProfile, oneDay).ok).toBe(true);
+  });
+
   it.each<[string, (profile: Json) => void, string]>([
     ['a licence before birth', (p) => (p.licensedSince = '1980-01-01'), 'licensedSince: must be at least 14 years after dateOfBirth'],
     ['a licence the day before the 14th birthday', (p) => Object.assign(p, { dateOfBirth: '2000-03-01', licensedSince: '2014-02-28' }), 'licensedSince: must be at least 14 years after dateOfBirth'],
-    ['a prior period ending before it starts', (p) => (p.priorInsurance.periods[0].to = '2009-01-01'), 'priorInsurance.periods.0.to: must be after priorInsurance.periods.0.from'],
+    ['a prior period ending before it starts', (p) => (p.priorInsurance.periods[0].to = '2009-01-01'), 'priorInsurance.periods.0.to: must not be before priorInsurance.periods.0.from'],
     ['a bad date of birth', (p) => (p.dateOfBirth = '1988-02-30'), 'dateOfBirth: Invalid ISO date'],
     ['a negative claim amount', (p) => (p.claims[0].amountMinor = -1), 'claims.0.amountMinor: Too small: expected number to be >=0'],
     ['a claim in a non-ISO currency', (p) => (p.claims[0].currency = 'ABC'), 'claims.0.currency: must be an ISO 4217 code such as "EUR"'],
