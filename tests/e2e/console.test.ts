@@ -63,8 +63,9 @@ function assetId(car: number): string {
   return progress.cars[car]!.assetId!;
 }
 
-async function premiumOf(id: string): Promise<number | undefined> {
-  return ((await t.api.currentPremium(id)) as { annualPremiumMinor?: number } | undefined)?.annualPremiumMinor;
+/** The car's lease total: a claim mid-term raises it from the next annual due date (the term in force keeps its annual premium). */
+async function leaseTotalOf(id: string): Promise<number | undefined> {
+  return ((await t.api.currentPremium(id)) as { leaseTotalMinor?: number } | undefined)?.leaseTotalMinor;
 }
 
 beforeAll(async () => {
@@ -87,8 +88,7 @@ test('after the demo the console lists the five cars', async () => {
   await eventually(() => rows.count(), (v) => v === 5, 'five car rows');
   const text = await page.getByTestId('cars-table').innerText();
   for (const car of progress.cars) {
-    const premium = await premiumOf(car.assetId!);
-    expect(premium).toBeGreaterThan(0);
+    expect(await leaseTotalOf(car.assetId!)).toBeGreaterThan(0);
     // Each car's row links to its page.
     expect(await page.locator(`a[href="#/cars/${car.assetId!}"]`).count()).toBe(1);
   }
@@ -119,18 +119,19 @@ test('recording a claim re-rates the leased car on screen', async () => {
   // Dev leases the F-150 (car 4) at the end of the demo.
   const key = driverKey('Dev');
   const car = assetId(4);
-  const before = (await premiumOf(car))!;
+  const before = (await leaseTotalOf(car))!;
   const page = await signedIn('underwriter');
   await page.goto(`${consoleUrl}#/drivers/${key}`);
   const row = page.locator(`[data-testid="driver-car-row"][data-asset-id="${car}"]`);
   await row.waitFor();
-  const shownBefore = await row.getByTestId('driver-car-premium').innerText();
+  const updatedCell = row.locator('td').last();
+  const shownBefore = await updatedCell.innerText();
   await page.getByLabel('Amount paid').fill('8200.00');
   await page.getByTestId('record-claim').click();
   await eventually(() => page.getByTestId('record-outcome').innerText().catch(() => ''), (v) => /Claim recorded .*1 car\(s\) re-rated/.test(v), 'the claim and its re-rate', 20_000);
-  const after = (await premiumOf(car))!;
+  const after = (await leaseTotalOf(car))!;
   expect(after).toBeGreaterThan(before);
-  await eventually(() => row.getByTestId('driver-car-premium').innerText(), (v) => v !== shownBefore, 'the re-rated premium on screen');
+  await eventually(() => updatedCell.innerText(), (v) => v !== shownBefore, 'the re-rate on screen (the row updated)');
   // The car's timeline gained the re-rate.
   await page.goto(`${consoleUrl}#/cars/${car}`);
   await eventually(() => page.locator('[data-testid="timeline-row"][data-kind="re-rate"]').count(), (v) => v === 1, 'the re-rate in the timeline');

@@ -4,14 +4,13 @@
 // keeps flowing through both. Afterwards every lease TRANSFER has exactly one premium record,
 // every car's current premium reflects its latest lease, nothing is duplicated or missing.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { shiftDate } from '../../devstack/src/demo/dates';
-import { PERSONAS, personaProfile } from '../../devstack/src/demo/drivers';
 import type { KeyPair } from '../../devstack/src/stack/local-config';
 import { readStackFile } from '../../devstack/src/stack/stack-file';
 import { waitUntil } from '../../devstack/src/stack/wait';
 import { startTestStack, type TestStack } from '../support/stack';
 import { waitForConsistency } from './lib/invariants';
-import { LeaseStory } from './lib/lease-story';
+import { leasedFleet } from './lib/leased-fleet';
+import type { LeaseStory } from './lib/lease-story';
 import { startTraffic, trafficProgress } from './lib/traffic';
 import { metric } from './lib/webjob-metrics';
 
@@ -26,13 +25,7 @@ describe('faults: WebJob killed, Function App down', () => {
 
   beforeAll(async () => {
     t = await startTestStack();
-    const today = new Date().toISOString().slice(0, 10);
-    story = new LeaseStory(t.ledger, t.api, t.stack.description.leasingCompany, shiftDate(today, { days: 7 }));
-    drivers = [];
-    for (const persona of PERSONAS.slice(0, 3)) drivers.push(await story.registerDriver(personaProfile(persona, today)));
-    await story.registerCars(6);
-    await story.churn(drivers, 1);
-    await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, story.cars.map((c) => c.assetId), 30_000, () => t.logTail());
+    ({ story, drivers } = await leasedFleet(t, 6));
   });
   afterAll(async () => {
     await t?.stop();

@@ -9,13 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { shiftDate } from '../../devstack/src/demo/dates';
-import { PERSONAS, personaProfile } from '../../devstack/src/demo/drivers';
 import type { KeyPair } from '../../devstack/src/stack/local-config';
 import { waitUntil } from '../../devstack/src/stack/wait';
 import { startTestStack, type TestStack } from '../support/stack';
 import { waitForConsistency } from './lib/invariants';
-import { LeaseStory } from './lib/lease-story';
+import { leasedFleet } from './lib/leased-fleet';
+import type { LeaseStory } from './lib/lease-story';
 import { startTraffic, trafficProgress } from './lib/traffic';
 import { metric } from './lib/webjob-metrics';
 
@@ -49,13 +48,7 @@ describe('webhook secret rotation under traffic', () => {
 
   beforeAll(async () => {
     t = await startTestStack();
-    const today = new Date().toISOString().slice(0, 10);
-    story = new LeaseStory(t.ledger, t.api, t.stack.description.leasingCompany, shiftDate(today, { days: 7 }));
-    drivers = [];
-    for (const persona of PERSONAS.slice(0, 3)) drivers.push(await story.registerDriver(personaProfile(persona, today)));
-    await story.registerCars(4);
-    await story.churn(drivers, 1);
-    await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, story.cars.map((c) => c.assetId), 30_000, () => t.logTail());
+    ({ story, drivers } = await leasedFleet(t, 4));
   });
   afterAll(async () => {
     await t?.stop();

@@ -67,10 +67,20 @@ function priceAt(driver: DriverInput, date: CalendarDate, request: NormalizedReq
   return { version, factors, annual, premium };
 }
 
+/**
+ * The day this rating speaks for: the transfer, or a re-rate's effective date. Referrals are asked
+ * on that day (a DUI reported mid-term refers the car now, though its price moves only from the
+ * next annual due date), and a re-rate splits its term there.
+ */
+function effectiveDateOf(request: NormalizedRequest): CalendarDate {
+  const { rerate } = request;
+  return rerate !== null && compareDates(rerate.effectiveDate, request.transferDate) > 0 ? rerate.effectiveDate : request.transferDate;
+}
+
 function rateDriver(driver: DriverInput, request: NormalizedRequest, tables: RateTableSet, terms: PolicyTerm[]): RatedDriver {
   const rated = terms.map((term, index) => priceAt(driver, term.start, request, versionAt(tables, term.start, index === 0 ? 'transferDate' : 'lease.endDate'), term));
   const first = rated[0] ?? priceAt(driver, request.transferDate, request, versionAt(tables, request.transferDate, 'transferDate'), null);
-  const reasons = [...driverReferrals(driver, request.transferDate, first.version.table), ...first.factors.reasons];
+  const reasons = [...driverReferrals(driver, effectiveDateOf(request), first.version.table), ...first.factors.reasons];
   return { driver, first, terms: rated, reasons };
 }
 
@@ -115,8 +125,7 @@ function chargeTerm(term: PolicyTerm, index: number, rated: RatedDriver[], reque
   const chosen = rated.reduce(riskier(pick));
   const priced = pick(chosen);
   if (request.rerate === null) return { term, chosen, priced, split: null, total: priced.premium.total };
-  const effective = compareDates(request.rerate.effectiveDate, request.transferDate) > 0 ? request.rerate.effectiveDate : request.transferDate;
-  const split = splitTerm(term, effective, request.rerate.previousTerms, priced.version.table);
+  const split = splitTerm(term, effectiveDateOf(request), request.rerate.previousTerms, priced.version.table);
   // A term wholly after the effective date is simply priced anew: the same result and lines as a fresh rating.
   if (split.elapsed.length === 0 && split.reratedDays === term.days) return { term, chosen, priced, split: null, total: priced.premium.total };
   return { term, chosen, priced, split, total: split.elapsedTotal.plus(reratedAmount(priced.premium.total, term, split, priced.version.table)) };

@@ -43,6 +43,16 @@ describe('re-rating mid-lease', () => {
     expect(result.leaseTotalMinor).toBeGreaterThan(original.leaseTotalMinor);
   });
 
+  it('a referral offence reported mid-term refers the car at the re-rate, though its price moves only at the annual due date', () => {
+    const withDui = { drivers: [workedExampleDriver({ violations: [...workedExampleDriver().violations, { date: '2025-09-20', points: 6, code: 'DUI' }] })] };
+    expect(original.outcome).toBe('RATED');
+    const result = rerated(withDui, '2025-09-21');
+    expect(result).toMatchObject({ outcome: 'REFER', needsReview: true });
+    expect(result.reviewReasons.some((reason) => reason.includes('DUI') && reason.includes('referral offence'))).toBe(true);
+    // The same facts in a fresh rating at the original transfer date do not yet know the DUI.
+    expect(rate(workedExampleRequest(withDui), tables).outcome).toBe('RATED');
+  });
+
   it('a re-rate after a re-rate keeps both elapsed parts; an effective date on or before the transfer re-rates everything', () => {
     const first = rerated({ drivers: [workedExampleDriver({ territory: 'urban-core' })] }, '2025-10-01');
     const second = rerated({ drivers: [workedExampleDriver({ territory: 'rural' })] }, '2026-01-01', first);
