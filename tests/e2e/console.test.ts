@@ -124,14 +124,14 @@ test('recording a claim re-rates the leased car on screen', async () => {
   await page.goto(`${consoleUrl}#/drivers/${key}`);
   const row = page.locator(`[data-testid="driver-car-row"][data-asset-id="${car}"]`);
   await row.waitFor();
-  const updatedCell = row.locator('td').last();
-  const shownBefore = await updatedCell.innerText();
+  const leaseTotalCell = row.getByTestId('driver-car-lease-total');
+  const shownBefore = await leaseTotalCell.innerText();
   await page.getByLabel('Amount paid').fill('8200.00');
   await page.getByTestId('record-claim').click();
   await eventually(() => page.getByTestId('record-outcome').innerText().catch(() => ''), (v) => /Claim recorded .*1 car\(s\) re-rated/.test(v), 'the claim and its re-rate', 20_000);
   const after = (await leaseTotalOf(car))!;
   expect(after).toBeGreaterThan(before);
-  await eventually(() => updatedCell.innerText(), (v) => v !== shownBefore, 'the re-rate on screen (the row updated)');
+  await eventually(() => leaseTotalCell.innerText(), (v) => v !== shownBefore, 'the re-rated lease total on screen');
   // The car's timeline gained the re-rate.
   await page.goto(`${consoleUrl}#/cars/${car}`);
   await eventually(() => page.locator('[data-testid="timeline-row"][data-kind="re-rate"]').count(), (v) => v === 1, 'the re-rate in the timeline');

@@ -68,6 +68,7 @@ export function DriverPage({ driverKey, underwriter }: { driverKey: string; unde
               <th scope="col">Car</th>
               <th scope="col">VIN</th>
               <th scope="col" class="num">Annual premium</th>
+              <th scope="col" class="num">Lease total</th>
               <th scope="col">Updated</th>
             </tr>
           </thead>
@@ -80,6 +81,9 @@ export function DriverPage({ driverKey, underwriter }: { driverKey: string; unde
                 <td class="mono">{car.vehicle?.vin ?? '—'}</td>
                 <td class="num" data-testid="driver-car-premium">
                   {money(car.annualPremiumMinor, car.currency)}
+                </td>
+                <td class="num" data-testid="driver-car-lease-total">
+                  {money(car.leaseTotalMinor, car.currency)}
                 </td>
                 <td>{dateTime(car.updatedAt)}</td>
               </tr>

@@ -28,6 +28,8 @@ export interface FleetCar {
   vehicle?: { vin: string; make: string; model: string; modelYear: number };
   driverKeys: string[];
   annualPremiumMinor?: number;
+  /** The whole lease's premium: a re-rate mid-term moves it (from the next annual due date) before the annual premium. */
+  leaseTotalMinor?: number;
   currency?: string;
   needsReview: boolean;
   transactionId: string;

@@ -19,7 +19,7 @@ export function fleetCarOf(current: CurrentCoverage): FleetCar {
     status: current.status,
     ...(vehicle ? { vehicle: { vin: vehicle.vin, make: vehicle.make, model: vehicle.model, modelYear: vehicle.modelYear } } : {}),
     driverKeys: current.driverKeys,
-    ...(current.premium ? { annualPremiumMinor: current.premium.annualPremiumMinor, currency: current.premium.currency } : {}),
+    ...(current.premium ? { annualPremiumMinor: current.premium.annualPremiumMinor, leaseTotalMinor: current.premium.leaseTotalMinor, currency: current.premium.currency } : {}),
     needsReview: currentNeedsReview(current),
     transactionId: current.ledger.transactionId,
     updatedAt: current.updatedAt,
