@@ -27,19 +27,41 @@ function killGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Linux: members of process group `pgid` that are not zombies (an unreaped zombie holds no port). */
+/** Linux: "pid (comm) state ppid pgrp ..." of /proc/<pid>/stat, as the fields after comm (which may hold spaces and parentheses). */
+function statFieldsLinux(path: string): string[] | undefined {
+  try {
+    const stat = readFileSync(path, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // the process or thread ended while we looked
+  }
+}
+
+/**
+ * Linux: true while any thread of process `pid` is still running. A SIGKILLed multi-threaded process
+ * (every Node process) can show its leader as a zombie while its other threads are still exiting and
+ * still hold its files, a listening socket included; only when all are gone is its port free.
+ */
+export function processRunningLinux(pid: number): boolean {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  return threads.some((tid) => {
+    const state = statFieldsLinux(`/proc/${pid}/task/${tid}/stat`)?.[0];
+    return state !== undefined && state !== 'Z' && state !== 'X';
+  });
+}
+
+/** Linux: members of process group `pgid` still running (an unreaped zombie whose threads are gone holds no port). */
 function liveGroupMembersLinux(pgid: number): number {
   let live = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may contain spaces and parentheses.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') live++;
-    } catch {
-      // the process ended while we looked
-    }
+    const fields = statFieldsLinux(`/proc/${entry}/stat`);
+    if (fields !== undefined && Number(fields[2]) === pgid && processRunningLinux(Number(entry))) live++;
   }
   return live;
 }

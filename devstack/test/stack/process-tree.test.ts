@@ -1,6 +1,7 @@
 // Stopping a part stops everything it started. The part here is Core Tools' shape: a wrapper script
 // (like npm's `func` in front of the real host) whose child process serves the port, run through the
 // stand-in `func` (devstack/test/functions-host/stand-in-func/func.js) on the fixture app.
+// The test runs on Linux (it reads /proc), like CI.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,19 +9,9 @@ import { fixedKeys, fixtureAppRoot } from '../functions-host/fixture';
 import { writeStandInFunc } from '../functions-host/stand-in-func';
 import { spawnChild, spawned } from '../../src/stack/child-process';
 import { freePort, isPortFree } from '../../src/stack/ports';
-import { treeAlive } from '../../src/stack/process-tree';
+import { processRunningLinux, treeAlive } from '../../src/stack/process-tree';
 import { Supervisor, type PartSpec } from '../../src/stack/supervisor';
 import { httpAnswers } from '../../src/stack/wait';
-
-/** Running (an orphan that exited stays a zombie until something reaps it; it holds nothing). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 jest.setTimeout(150_000);
 
@@ -76,11 +67,11 @@ describe('stopping a wrapper-script func whose child holds the port', () => {
     const port = await freePort();
     const pids = await startFuncPart(port, { style: 'exec', ignoreSigterm: true, stopGraceMs: 1_500 });
     expect(pids.leader).toBe(pids.standIn);
-    expect([pids.standIn, pids.server].map(alive)).toEqual([true, true]);
+    expect([pids.standIn, pids.server].map(processRunningLinux)).toEqual([true, true]);
     const started = Date.now();
     await supervisor!.stopAll();
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
-    expect([pids.standIn, pids.server].map(alive)).toEqual([false, false]);
+    expect([pids.standIn, pids.server].map(processRunningLinux)).toEqual([false, false]);
     expect(treeAlive(pids.leader)).toBe(false);
     expect(await isPortFree(port)).toBe(true);
   });
@@ -90,11 +81,11 @@ describe('stopping a wrapper-script func whose child holds the port', () => {
     // A grace period far above what an orderly stop takes even on a loaded machine: finishing well
     // within it shows the rest of the group got SIGTERM rather than waiting for the SIGKILL.
     const pids = await startFuncPart(port, { style: 'wrapper', ignoreSigterm: false, stopGraceMs: 90_000 });
-    expect([pids.leader, pids.standIn, pids.server].map(alive)).toEqual([true, true, true]);
+    expect([pids.leader, pids.standIn, pids.server].map(processRunningLinux)).toEqual([true, true, true]);
     const started = Date.now();
     await supervisor!.stopAll();
     expect(Date.now() - started).toBeLessThan(45_000);
-    expect([pids.leader, pids.standIn, pids.server].map(alive)).toEqual([false, false, false]);
+    expect([pids.leader, pids.standIn, pids.server].map(processRunningLinux)).toEqual([false, false, false]);
     expect(await isPortFree(port)).toBe(true);
   });
 });
