@@ -13,6 +13,7 @@ import { WEBJOB_SITE_PREFIX, packageLayout } from '../../devstack/src/package/la
 import { DEPLOY_PLATFORM } from '../../devstack/src/package/native-prebuilds';
 import { checkFunctionAppPackage, checkWebJobPackage } from '../../devstack/src/package/package-contents';
 import { directoryView, zipView } from '../../devstack/src/package/package-view';
+import { FUNCTION_APP_LAZY_CHUNKS, IDENTITY_CHUNK, TELEMETRY_CHUNK } from '../../devstack/src/package/runtime-modules';
 import { runSmokeTest } from '../../devstack/src/package/smoke-test';
 import { extractZip, readZipEntries, zipDirectory } from '../../devstack/src/package/zip-archive';
 // The compiled host, as `npm run functions:local` runs it (it forks dist/functions-host/host-process.js).
@@ -31,6 +32,8 @@ beforeAll(async () => {
   built = await buildPackages(layout);
 }, 600_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const LAZY_CHUNK_FILES = FUNCTION_APP_LAZY_CHUNKS.map((chunk) => `dist/${chunk.out}.js`);
 
 /** Names registered with app.http/app.get/... in functions/src/functions (what the host must list). */
 function functionNamesInSource(): string[] {
@@ -67,7 +70,8 @@ describe('function-app.zip', () => {
     // Nothing the Function App needs stays installed today; OpenTelemetry instrumentation would add node_modules/.
     // Beside the bundle: the insurer console's built files, which the console-static function serves.
     const appFiles = paths.filter((p) => !p.startsWith('node_modules/'));
-    expect(appFiles.filter((p) => !p.startsWith('console/dist/')).sort()).toEqual(['dist/main.js', 'host.json', 'package.json']);
+    // The bundle the host loads, and beside it what only some configurations need, each read at its first require.
+    expect(appFiles.filter((p) => !p.startsWith('console/dist/')).sort()).toEqual([...LAZY_CHUNK_FILES, 'dist/main.js', 'host.json', 'package.json'].sort());
     expect(appFiles).toContain('console/dist/index.html');
     expect(pkg.bytes).toBeLessThanOrEqual(6 * 1024 * 1024);
     expect(pkg.files).toBeLessThanOrEqual(3000);
@@ -79,6 +83,12 @@ describe('function-app.zip', () => {
     expect(bundle).toContain('// shared/src/webhook-signature.ts');
     expect(bundle).not.toContain('shared/src/bigchaindb/');
     for (const library of ['crypto-conditions', 'core-js-pure', 'sodium-native', 'node_modules/@azure/functions/']) expect({ library, bundled: bundle.includes(library) }).toEqual({ library, bundled: library.startsWith('node_modules/@azure/functions') });
+    // Identity, OpenTelemetry and the Queue client are in their chunks, zod's other locales nowhere.
+    for (const library of ['node_modules/@azure/msal-node/', 'node_modules/@azure/identity/', 'node_modules/@opentelemetry/', 'node_modules/@azure/monitor-opentelemetry-exporter/', 'node_modules/@azure/storage-queue/', 'node_modules/zod/v4/locales/fr.js']) {
+      expect({ library, bundled: bundle.includes(library) }).toEqual({ library, bundled: false });
+    }
+    expect(bundle).toContain('node_modules/zod/v4/locales/en.js');
+    expect(bundle).toContain(`require("./${IDENTITY_CHUNK.out}.js")`);
     // Names survive bundling, so stack traces name our functions.
     expect(bundle).toMatch(/function healthHandler\(/);
   });
@@ -111,6 +121,32 @@ describe('function-app.zip', () => {
     } finally {
       await host.stop();
     }
+  });
+
+  test('starts without reading its lazy chunks; telemetry on reads the OpenTelemetry chunk, managed identity the identity chunk', async () => {
+    const appRoot = join(work, 'function-app-lazy');
+    await extractZip(layout.functionAppZip, appRoot);
+    const withoutChunks = join(work, 'function-app-without-chunks');
+    await extractZip(layout.functionAppZip, withoutChunks);
+    for (const file of LAZY_CHUNK_FILES) rmSync(join(withoutChunks, file));
+    const env = { STORAGE_CONNECTION_STRING: testStorageConnectionString(), STORAGE_NAME_PREFIX: uniqueName('lazy'), WEBHOOK_SECRETS: `whsec_${randomBytes(32).toString('base64')}` };
+    // Telemetry on, exporting nowhere (the export fails later, quietly; start must not wait for it).
+    const telemetryOn = { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-4000-8000-000000000017;IngestionEndpoint=https://127.0.0.1:9/' };
+    const healthOf = async (root: string, extraEnv: Record<string, string>): Promise<number> => {
+      const host = await startFunctionsHost({ appRoot: root, port: 0, keysFile: join(work, 'lazy-keys.json'), env: { ...env, ...extraEnv }, startTimeoutMs: 60_000 });
+      try {
+        return (await fetch(`${host.url}/api/health`)).status;
+      } finally {
+        await host.stop();
+      }
+    };
+    expect(await healthOf(withoutChunks, {})).toBe(200);
+    expect(await healthOf(appRoot, telemetryOn)).toBe(200);
+    await expect(healthOf(withoutChunks, telemetryOn)).rejects.toThrow(`./${TELEMETRY_CHUNK.out}.js`);
+    // The identity chunk hands out the credential the Table and Queue clients are built with.
+    writeFileSync(join(appRoot, 'check-identity-chunk.js'), `const { DefaultAzureCredential } = require('./dist/${IDENTITY_CHUNK.out}.js')['@azure/identity']; process.stdout.write(typeof new DefaultAzureCredential().getToken);`);
+    const credential = await runNode('check-identity-chunk.js', appRoot, { PATH: process.env.PATH ?? '' }, 30_000);
+    expect(credential.output).toBe('function');
   });
 });
 

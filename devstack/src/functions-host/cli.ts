@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { formatFunctionList } from './function-list';
 import { formatLogLine, isLogLevel, logLevels } from './host-log';
 import { startHostRuntime } from './host-runtime';
-import { localDevelopmentSettings } from './local-development-settings';
+import type * as LocalDevelopmentSettings from './local-development-settings';
 
 function fail(message: string): never {
   process.stderr.write(`functions:local: ${message}\n`);
@@ -37,7 +37,10 @@ async function main(): Promise<void> {
   const appRoot = resolve(values['app-root'] ?? process.cwd());
   // For this repository's app, as `npm run functions` does for func start: what a fresh clone lacks,
   // named on the console. Another --app-root gets only what its environment and settings say.
+  // Loaded only then: it brings the ledger key library, most of this host's own start-up time.
   if (appRoot === resolve(__dirname, '..', '..', '..')) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { localDevelopmentSettings } = require('./local-development-settings') as typeof LocalDevelopmentSettings;
     const { supplied, notes } = await localDevelopmentSettings(appRoot, process.env);
     for (const note of notes) process.stdout.write(`functions:local: ${note}\n`);
     Object.assign(process.env, supplied);

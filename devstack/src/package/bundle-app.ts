@@ -5,10 +5,10 @@
 // Not minified and names kept: a stack trace in Application Insights names the real functions, and
 // esbuild's `// path/to/source.ts` markers in the bundle lead from a line to its source file.
 import { existsSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { packageOfSpecifier } from './package-contents';
-import { HOST_PROVIDED_MODULES, OPTIONAL_MODULES, staysInstalled } from './runtime-modules';
+import { HOST_PROVIDED_MODULES, type LazyChunk, OPTIONAL_MODULES, staysInstalled } from './runtime-modules';
 
 /** An output file (relative to the output folder, without `.js`) made from one source file or from loading several in order. */
 export type BundleEntry = { out: string; source: string } | { out: string; loads: string[] };
@@ -73,6 +73,79 @@ function generatedEntries(entries: BundleEntry[], repoRoot: string): Plugin {
   };
 }
 
+/** Where each lazily loaded package resolved from the code that requires it (name -> file). */
+type LazyPackageFiles = Map<string, string>;
+
+const RESOLVING_LAZY_PACKAGE = 'resolving-lazy-package';
+
+/**
+ * A package of another lazy chunk resolves to a stand-in module that requires the chunk's file
+ * (`./<out>.js`, beside every output) when the package is first required, and takes the package
+ * from it. Inside a chunk's own build its packages resolve as usual. Records the file each package
+ * resolves to from its importers, so the chunk bundles that copy (workspaces may hold other versions).
+ */
+function lazyChunkReferences(chunks: readonly LazyChunk[], own: LazyChunk | undefined, files: LazyPackageFiles): Plugin {
+  return {
+    name: 'lazy-chunk-references',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === RESOLVING_LAZY_PACKAGE) return undefined;
+        const name = packageOfSpecifier(args.path);
+        const chunk = chunks.find((candidate) => candidate !== own && name !== undefined && candidate.packages.includes(name));
+        if (!chunk || name === undefined) return undefined;
+        // The chunk exports each package under its name: a deep import would find nothing there.
+        if (args.path !== name) return { errors: [{ text: `${args.path}: import ${name} itself (it ships in ${chunk.out}.js, which exports only package roots)` }] };
+        const resolved = await pluginBuild.resolve(name, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: RESOLVING_LAZY_PACKAGE });
+        if (resolved.errors.length > 0) return { errors: resolved.errors };
+        const known = files.get(name);
+        if (own !== undefined && known === undefined) return { errors: [{ text: `${name} is required only from the lazy chunk ${own.out}: require it from the app, or put it in that chunk` }] };
+        if (known !== undefined && known !== resolved.path) return { errors: [{ text: `${name} resolves to two copies (${known}, ${resolved.path}): one lazy chunk cannot serve both` }] };
+        files.set(name, resolved.path);
+        return { path: name, namespace: 'lazy-chunk-reference', pluginData: chunk.out };
+      });
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-chunk-reference' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(`./${String(args.pluginData)}.js`)})[${JSON.stringify(args.path)}];`,
+        loader: 'js',
+      }));
+      pluginBuild.onResolve({ filter: /^\.\//, namespace: 'lazy-chunk-reference' }, (args) => ({ path: args.path, external: true }));
+    },
+  };
+}
+
+/**
+ * A chunk's entry: each of its packages (the copy its importers resolved) as a getter, so a
+ * package's modules run when it is first taken.
+ */
+function lazyChunkEntry(chunk: LazyChunk, files: LazyPackageFiles, repoRoot: string): Plugin {
+  return {
+    name: 'lazy-chunk-entry',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^lazy-chunk-entry$/ }, () => ({ path: chunk.out, namespace: 'lazy-chunk-entry' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-chunk-entry' }, () => ({
+        contents: chunk.packages.map((name) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(files.get(name) ?? name)}) });`).join('\n'),
+        loader: 'js',
+        resolveDir: repoRoot,
+      }));
+    },
+  };
+}
+
+/**
+ * zod registers its English messages itself and exports the other ~50 locales as a namespace that
+ * nothing here reads; as part of `z` they survive tree shaking (about 370 KB). The bundle keeps
+ * English only.
+ */
+const englishZodMessagesOnly: Plugin = {
+  name: 'english-zod-messages-only',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.c?js$/ }, (args) => ({
+      contents: args.path.endsWith('.cjs') ? 'exports.en = require("./en.cjs").default;' : 'export { default as en } from "./en.js";',
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 /** Bare specifiers that stay `require` calls: host modules and packages that must stay installed. */
 const externals: Plugin = {
   name: 'externals',
@@ -98,9 +171,9 @@ function externalPackages(metafile: Metafile): string[] {
   return [...names].sort();
 }
 
-export async function bundleApp(options: { repoRoot: string; entries: BundleEntry[]; outDir: string; workspaces: ReadonlyMap<string, string> }): Promise<BundleResult> {
-  const result = await build({
-    entryPoints: options.entries.map((entry) => ({ in: 'source' in entry ? entry.source : `generated-entry:${entry.out}`, out: entry.out })),
+export async function bundleApp(options: { repoRoot: string; entries: BundleEntry[]; outDir: string; workspaces: ReadonlyMap<string, string>; lazyChunks?: readonly LazyChunk[] }): Promise<BundleResult> {
+  const chunks = options.lazyChunks ?? [];
+  const shared = {
     outdir: options.outDir,
     bundle: true,
     platform: 'node',
@@ -116,14 +189,24 @@ export async function bundleApp(options: { repoRoot: string; entries: BundleEntr
     metafile: true,
     logLevel: 'silent',
     absWorkingDir: options.repoRoot,
-    plugins: [generatedEntries(options.entries, options.repoRoot), externals, workspaceSources(options.workspaces)],
-  });
+  } as const;
+  const lazyPackageFiles: LazyPackageFiles = new Map();
+  const plugins = (own: LazyChunk | undefined): Plugin[] => [lazyChunkReferences(chunks, own, lazyPackageFiles), englishZodMessagesOnly, externals, workspaceSources(options.workspaces)];
+  // The entries first (they tell which copy of each lazy package is required), then one build per
+  // chunk: a chunk's packages are its own only inside its build.
+  const entriesBuild = await build({ ...shared, entryPoints: options.entries.map((entry) => ({ in: 'source' in entry ? entry.source : `generated-entry:${entry.out}`, out: entry.out })), plugins: [generatedEntries(options.entries, options.repoRoot), ...plugins(undefined)] });
+  const chunkBuilds = await Promise.all(chunks.map((chunk) => build({ ...shared, entryPoints: [{ in: 'lazy-chunk-entry', out: chunk.out }], plugins: [lazyChunkEntry(chunk, lazyPackageFiles, options.repoRoot), ...plugins(chunk)] })));
+  const results = [entriesBuild, ...chunkBuilds];
   // Files that contributed code (tree-shaken modules are listed as inputs with nothing in the output).
   const sources = new Set<string>();
-  for (const output of Object.values(result.metafile.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      if (bytesInOutput > 0 && !input.includes('node_modules/')) sources.add(relative(options.repoRoot, join(options.repoRoot, input)).split(sep).join('/'));
+  const installed = new Set<string>();
+  for (const { metafile } of results) {
+    for (const output of Object.values(metafile.outputs)) {
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+        if (bytesInOutput > 0 && !input.includes('node_modules/') && !input.includes(':')) sources.add(relative(options.repoRoot, join(options.repoRoot, input)).split(sep).join('/'));
+      }
     }
+    for (const name of externalPackages(metafile)) installed.add(name);
   }
-  return { installedPackages: externalPackages(result.metafile), sources: [...sources].sort() };
+  return { installedPackages: [...installed].sort(), sources: [...sources].sort() };
 }

@@ -6,6 +6,7 @@ import { type BundleEntry, bundleApp } from './bundle-app';
 import { FUNCTION_APP_MAIN, type PackageLayout, WEBJOB_SITE_PREFIX } from './layout';
 import { removeForeignPrebuilds } from './native-prebuilds';
 import { type Manifest, installProductionDependencies, readManifest, workspacePackages } from './production-install';
+import { FUNCTION_APP_LAZY_CHUNKS, type LazyChunk, WEBJOB_LAZY_CHUNKS } from './runtime-modules';
 
 async function copyRequiredFile(from: string, to: string): Promise<void> {
   if (!existsSync(from)) throw new Error(`${from} is missing`);
@@ -13,8 +14,8 @@ async function copyRequiredFile(from: string, to: string): Promise<void> {
 }
 
 /** The bundle and what it still requires, installed by npm (native addons, OpenTelemetry instrumentation; often nothing). */
-async function bundleAndInstall(layout: PackageLayout, options: { appDir: string; source: Manifest; entries: BundleEntry[]; bundleDir: string; main: string }): Promise<void> {
-  const bundled = await bundleApp({ repoRoot: layout.repoRoot, entries: options.entries, outDir: options.bundleDir, workspaces: await workspacePackages(layout.repoRoot) });
+async function bundleAndInstall(layout: PackageLayout, options: { appDir: string; source: Manifest; entries: BundleEntry[]; lazyChunks: readonly LazyChunk[]; bundleDir: string; main: string }): Promise<void> {
+  const bundled = await bundleApp({ repoRoot: layout.repoRoot, entries: options.entries, lazyChunks: options.lazyChunks, outDir: options.bundleDir, workspaces: await workspacePackages(layout.repoRoot) });
   const dependencies = Object.fromEntries(bundled.installedPackages.map((name) => [name, '*']));
   await installProductionDependencies({ repoRoot: layout.repoRoot, sourceDir: options.appDir, source: { ...options.source, dependencies }, stageDir: options.appDir, tarballDir: layout.tarballDir, main: options.main });
 }
@@ -30,7 +31,7 @@ async function functionSources(repoRoot: string, main: string): Promise<string[]
   });
 }
 
-/** The Function App: host.json, package.json (main = the bundle), dist/main.js, node_modules only for what stays installed. */
+/** The Function App: host.json, package.json (main = the bundle), dist/main.js and its lazy chunks, node_modules only for what stays installed. */
 export async function stageFunctionApp(layout: PackageLayout): Promise<void> {
   const stage = layout.functionAppStage;
   await fs.rm(stage, { recursive: true, force: true });
@@ -39,7 +40,7 @@ export async function stageFunctionApp(layout: PackageLayout): Promise<void> {
   if (!root.main) throw new Error('package.json has no "main" glob for the Function App');
   await copyRequiredFile(join(layout.repoRoot, 'host.json'), join(stage, 'host.json'));
   const entries: BundleEntry[] = [{ out: 'main', loads: await functionSources(layout.repoRoot, root.main) }];
-  await bundleAndInstall(layout, { appDir: stage, source: root, entries, bundleDir: join(stage, 'dist'), main: FUNCTION_APP_MAIN });
+  await bundleAndInstall(layout, { appDir: stage, source: root, entries, lazyChunks: FUNCTION_APP_LAZY_CHUNKS, bundleDir: join(stage, 'dist'), main: FUNCTION_APP_MAIN });
   await removeForeignPrebuilds(stage);
   // The insurer console's built files, served by the console-static function from <app root>/console/dist.
   const consoleDist = join(layout.repoRoot, 'console', 'dist');
@@ -61,6 +62,6 @@ export async function stageWebJob(layout: PackageLayout): Promise<void> {
     { out: 'main', source: join(webjobDir, 'src', 'main.ts') },
     { out: 'verification-worker', source: join(webjobDir, 'src', 'verifier', 'verification-worker.ts') },
   ];
-  await bundleAndInstall(layout, { appDir: jobDir, source: manifest, entries, bundleDir: join(jobDir, 'dist'), main: 'run.js' });
+  await bundleAndInstall(layout, { appDir: jobDir, source: manifest, entries, lazyChunks: WEBJOB_LAZY_CHUNKS, bundleDir: join(jobDir, 'dist'), main: 'run.js' });
   await removeForeignPrebuilds(jobDir);
 }

@@ -4,9 +4,10 @@
 // - its dead-letter queue ({prefix}-deadletters): approximate size and the kinds of the first letters,
 // - the WebJob's /healthz (leader, stream, lag, pending events) when CONSOLE_WEBJOB_HEALTH_URL points
 //   at it: the local stack sets it; in Azure it stays unset and the page says where to look instead.
-import { DefaultAzureCredential } from '@azure/identity';
-import { QueueClient } from '@azure/storage-queue';
+import type * as StorageQueue from '@azure/storage-queue';
+import type { QueueClient } from '@azure/storage-queue';
 import type { StorageSettings } from '../config';
+import { azureCredential } from '../storage/azure-credential';
 import { storageCall } from '../storage/storage-errors';
 import type { CheckpointRow, DeadLetterSummary, OperationsState, WebJobLiveState } from './console-contract';
 import type { TableStore } from '../storage/table-store';
@@ -26,10 +27,13 @@ function decodeKeyPart(value: string | undefined): string {
   }
 }
 
+/** The queue client, with @azure/storage-queue loaded at this first call (only the operations page reads the queue). */
 export function deadLetterQueueClient(settings: StorageSettings, prefix: string): QueueClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { QueueClient } = require('@azure/storage-queue') as typeof StorageQueue;
   const name = `${prefix.toLowerCase()}-deadletters`;
   if (settings.kind === 'connection-string') return new QueueClient(settings.connectionString, name);
-  return new QueueClient(`https://${settings.accountName}.queue.core.windows.net/${name}`, new DefaultAzureCredential());
+  return new QueueClient(`https://${settings.accountName}.queue.core.windows.net/${name}`, azureCredential());
 }
 
 export class OperationsReader {

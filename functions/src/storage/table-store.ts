@@ -1,8 +1,8 @@
 // One TableClient per table, built from the storage settings (connection string locally, managed
 // identity in Azure), and each table created once per process on first use.
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
 import type { StorageSettings } from '../config';
+import { azureCredential } from './azure-credential';
 import { StorageUnavailableError, TABLE_NOT_FOUND, isConflict, isTableMissing, storageCall } from './storage-errors';
 import { tableNames, type TableNames } from './table-names';
 
@@ -84,7 +84,7 @@ export class TableStore {
         const insecure = /UseDevelopmentStorage=true/i.test(cs) || /(Endpoint=|Protocol=)http(;|:)/i.test(cs);
         client = TableClient.fromConnectionString(cs, name, { ...options, allowInsecureConnection: insecure });
       } else {
-        client = new TableClient(this.settings.tableEndpoint, name, new DefaultAzureCredential(), options);
+        client = new TableClient(this.settings.tableEndpoint, name, azureCredential(), options);
       }
       this.clients.set(name, client);
     }
