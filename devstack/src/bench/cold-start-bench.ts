@@ -4,23 +4,28 @@
 // a new instance reads its package from disk; "warm" starts again at once. Packages are measured in
 // turns, so load on this shared machine hits each alike. Prints the median with min–max of the wall
 // time and of the CPU time the host's processes used until that answer (which other processes' load
-// inflates far less than wall time).
+// inflates far less than wall time), and that CPU time split into the host's own start, loading the
+// app's code, the app's start and the first request (cold-start-marks.ts, preloaded into the host).
 //
 //   npm run package -- --out /tmp/after            # and the same from an older tree into /tmp/before
 //   node devstack/dist/bench/cold-start-bench.js --app before=/tmp/before/function-app --app after=/tmp/after/function-app --runs 7
+// `--host before=OLD_TREE/devstack/dist/functions-host/cli.js` starts that app with another tree's
+// local host (default: this tree's), so a before/after also compares the host's own start.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { startAzurite } from '../azurite/azurite-process';
 import { freePort } from '../stack/ports';
+import { APP_ROOT_VARIABLE, MARKS_FILE_VARIABLE, type StartMarks } from './cold-start-marks';
 
 const HOST_CLI = resolve(__dirname, '..', 'functions-host', 'cli.js');
+const MARKS_PRELOAD = resolve(__dirname, 'cold-start-marks.js');
 const DROP_CACHES = '/proc/sys/vm/drop_caches';
 
 type Mode = 'cold' | 'warm';
@@ -70,21 +75,73 @@ function treeCpuMs(pid: number): number {
   return ticks * 10;
 }
 
+interface BenchApp {
+  label: string;
+  /** The unpacked Function App package. */
+  dir: string;
+  /** The local host's CLI that starts it. */
+  hostCli: string;
+}
+
+/** Where the host's CPU time went until the first answer (milliseconds). */
+interface StartSplit {
+  /** Process start to the app's first file: Node and the local host's own modules and set-up. */
+  host: number;
+  /** `require` of the app's entry point: reading, compiling and running its modules. */
+  appLoad: number;
+  /** appStart hooks, route table, listening. */
+  appStart: number;
+  /** From the first request's arrival to its response (the health check: Table storage round trips). */
+  firstRequest: number;
+}
+
 interface StartSample {
   wallMs: number;
   cpuMs: number;
+  split: StartSplit;
 }
 
-/** From spawning the host on `appRoot` to its first healthy answer: wall time and the host's CPU time. */
-async function startToFirstAnswer(appRoot: string, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<StartSample> {
+function splitOf(marks: StartMarks): StartSplit {
+  return {
+    host: marks.appLoadStarted.cpuMs,
+    appLoad: marks.appLoaded.cpuMs - marks.appLoadStarted.cpuMs,
+    appStart: marks.listening.cpuMs - marks.appLoaded.cpuMs,
+    firstRequest: marks.firstResponse.cpuMs - marks.firstRequest.cpuMs,
+  };
+}
+
+/** The marks the preloaded module writes once the first response is sent (just before or after the client sees it). */
+async function readMarks(file: string): Promise<StartMarks> {
+  for (let waited = 0; ; waited += 10) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as StartMarks;
+    } catch (error) {
+      if (waited > 2_000) throw new Error(`no start marks in ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      await sleep(10);
+    }
+  }
+}
+
+/** From spawning the host on `appRoot` to its first healthy answer: wall time, the host's CPU time and its split. */
+async function startToFirstAnswer(app: BenchApp, env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<StartSample> {
+  const appRoot = app.dir;
   const port = await freePort();
+  const marksDir = mkdtempSync(join(tmpdir(), 'cold-start-marks-'));
+  const marksFile = join(marksDir, 'marks.json');
   const started = performance.now();
-  const child = spawn(process.execPath, [HOST_CLI, '--port', String(port), '--app-root', appRoot], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--require', MARKS_PRELOAD, app.hostCli, '--port', String(port), '--app-root', appRoot], {
+    env: { ...env, [MARKS_FILE_VARIABLE]: marksFile, [APP_ROOT_VARIABLE]: appRoot },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
     for (;;) {
-      if (await healthAnswers(`http://127.0.0.1:${port}/api/health`)) return { wallMs: performance.now() - started, cpuMs: treeCpuMs(child.pid!) };
+      if (await healthAnswers(`http://127.0.0.1:${port}/api/health`)) {
+        const wallMs = performance.now() - started;
+        const cpuMs = treeCpuMs(child.pid!);
+        return { wallMs, cpuMs, split: splitOf(await readMarks(marksFile)) };
+      }
       if (child.exitCode !== null) throw new Error(`the host exited (${child.exitCode}) before answering: ${stderr.slice(-2_000)}`);
       if (performance.now() - started > timeoutMs) throw new Error(`no healthy answer within ${timeoutMs} ms: ${stderr.slice(-2_000)}`);
       await sleep(5);
@@ -93,6 +150,7 @@ async function startToFirstAnswer(appRoot: string, env: NodeJS.ProcessEnv, timeo
     const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
     child.kill('SIGKILL');
     await exited;
+    rmSync(marksDir, { recursive: true, force: true });
   }
 }
 
@@ -103,11 +161,18 @@ function summary(samples: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { app: { type: 'string', multiple: true }, runs: { type: 'string', default: '5' } }, strict: true });
-  const apps = (values.app ?? [`package=${resolve(__dirname, '..', '..', '..', '.packages', 'function-app')}`]).map((spec) => {
-    const [label, dir] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)] : [spec, spec];
-    return { label, dir: resolve(dir) };
+  const { values } = parseArgs({ options: { app: { type: 'string', multiple: true }, host: { type: 'string', multiple: true }, runs: { type: 'string', default: '5' } }, strict: true });
+  const labelled = (spec: string): [string, string] => {
+    const at = spec.indexOf('=');
+    return at < 0 ? [spec, spec] : [spec.slice(0, at), spec.slice(at + 1)];
+  };
+  const hosts = new Map((values.host ?? []).map(labelled));
+  const apps: BenchApp[] = (values.app ?? [`package=${resolve(__dirname, '..', '..', '..', '.packages', 'function-app')}`]).map((spec) => {
+    const [label, dir] = labelled(spec);
+    return { label, dir: resolve(dir), hostCli: resolve(hosts.get(label) ?? HOST_CLI) };
   });
+  const unknownHosts = [...hosts.keys()].filter((label) => !apps.some((app) => app.label === label));
+  if (unknownHosts.length > 0) throw new Error(`--host names no --app: ${unknownHosts.join(', ')}`);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new Error('--runs must be 1-100');
   const modes: Mode[] = dropFileCache() ? ['cold', 'warm'] : ['warm'];
@@ -125,15 +190,16 @@ async function main(): Promise<void> {
   const samples = new Map<string, StartSample[]>();
   try {
     // One start per app first: creates the tables, so every measured start does the same work.
-    for (const app of apps) await startToFirstAnswer(app.dir, env);
+    for (const app of apps) await startToFirstAnswer(app, env);
     for (let run = 1; run <= runs; run++) {
       for (const mode of modes) {
         for (const app of apps) {
           if (mode === 'cold') dropFileCache();
-          const sample = await startToFirstAnswer(app.dir, env);
+          const sample = await startToFirstAnswer(app, env);
           const key = `${app.label} ${mode}`;
           samples.set(key, [...(samples.get(key) ?? []), sample]);
-          console.log(`run ${run} ${key}: ${(sample.wallMs / 1000).toFixed(3)} s, CPU ${(sample.cpuMs / 1000).toFixed(2)} s (load ${loadavg()[0]!.toFixed(1)})`);
+          const { host, appLoad, appStart, firstRequest } = sample.split;
+          console.log(`run ${run} ${key}: ${(sample.wallMs / 1000).toFixed(3)} s, CPU ${(sample.cpuMs / 1000).toFixed(2)} s (host ${host.toFixed(0)}, app load ${appLoad.toFixed(0)}, app start ${appStart.toFixed(0)}, first request ${firstRequest.toFixed(0)} ms; load ${loadavg()[0]!.toFixed(1)})`);
         }
       }
     }
@@ -145,6 +211,8 @@ async function main(): Promise<void> {
     for (const mode of modes) {
       const taken = samples.get(`${app.label} ${mode}`) ?? [];
       console.log(`  ${app.label.padEnd(12)} ${mode}  ${summary(taken.map((s) => s.wallMs))};  CPU ${summary(taken.map((s) => s.cpuMs))}`);
+      const part = (phase: keyof StartSplit): string => summary(taken.map((s) => s.split[phase]));
+      console.log(`  ${''.padEnd(12)} ${''.padEnd(mode.length)}  CPU split: host ${part('host')}; app load ${part('appLoad')}; app start ${part('appStart')}; first request ${part('firstRequest')}`);
     }
   }
 }
