@@ -43,8 +43,19 @@ export function loadRateTables(setting: string): RateTableSet {
   return loadRateTableSet(Array.isArray(json) ? (json as unknown[]) : [json]);
 }
 
+/**
+ * The configured rate tables, read through the returned function. A file is read and validated now,
+ * so a bad one stops the app at start; a built-in set (shipped in the code, validated by its tests)
+ * at its first use: its first validation is a noticeable part of a cold start that the health
+ * check and the read-only API do not need.
+ */
+function rateTablesOnFirstUse(setting: string): () => RateTableSet {
+  let tables = isBuiltInRateTableId(setting) ? undefined : loadRateTables(setting);
+  return () => (tables ??= loadRateTables(setting));
+}
+
 export function createAppServices(config: FunctionAppConfig, now: () => Date = () => new Date()): AppServices {
-  const rateTables = loadRateTables(config.rateTable);
+  const rateTables = rateTablesOnFirstUse(config.rateTable);
   const store = new TableStore(config.storage, config.namePrefix);
   const vehicles = new VehiclesRepository(store);
   const driversRepository = new DriversRepository(store);
@@ -52,12 +63,24 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
   const reviewQueue = new ReviewQueueRepository(store, reviewReasonCodes);
   const sideEffects = new SideEffects(driverVehicles, reviewQueue, vehicles);
   const telemetry = config.telemetry ? FunctionTelemetry.start(config.telemetry, { countReviewQueue: (limit) => reviewQueue.countUpTo(limit) }) : undefined;
-  const deps = { vehicles, drivers: driversRepository, driverVehicles, sideEffects, rateTables, now, telemetry };
+  const deps = {
+    vehicles,
+    drivers: driversRepository,
+    driverVehicles,
+    sideEffects,
+    get rateTables() {
+      return rateTables();
+    },
+    now,
+    telemetry,
+  };
   return {
     config,
     store,
     verifier: new WebhookVerifier(config.webhookSecrets, config.webhookToleranceSeconds),
-    rateTables,
+    get rateTables() {
+      return rateTables();
+    },
     premiums: new PremiumService(deps),
     drivers: new DriverService(driversRepository, new RerateService(deps), now),
     vehicles,
