@@ -49,13 +49,13 @@ export function loadRateTables(setting: string): RateTableSet {
  * at its first use: its first validation is a noticeable part of a cold start that the health
  * check and the read-only API do not need.
  */
-function rateTablesOnFirstUse(setting: string): () => RateTableSet {
+function configuredRateTables(setting: string): () => RateTableSet {
   let tables = isBuiltInRateTableId(setting) ? undefined : loadRateTables(setting);
   return () => (tables ??= loadRateTables(setting));
 }
 
 export function createAppServices(config: FunctionAppConfig, now: () => Date = () => new Date()): AppServices {
-  const rateTables = rateTablesOnFirstUse(config.rateTable);
+  const rateTables = configuredRateTables(config.rateTable);
   const store = new TableStore(config.storage, config.namePrefix);
   const vehicles = new VehiclesRepository(store);
   const driversRepository = new DriversRepository(store);
