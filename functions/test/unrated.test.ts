@@ -3,7 +3,7 @@
 // car's history and the open review queue; the premium endpoint says "unrated"; an underwriter can
 // price it by an override (not approve it); a lease end closes it like any other coverage. A re-rate
 // the engine cannot price leaves the car unrated the same way, and repaired facts price it again.
-import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, type CarOnLedger } from '../src/bench/event-factory';
+import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, type CarOnLedger } from '../../devstack/src/bench/event-factory';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { reviewHandler } from '../src/functions/review';
 import { reviewResolutionHandler } from '../src/functions/review-resolution';

@@ -2,20 +2,16 @@
 // driver, lease split in terms), no I/O. Prints the median CPU microseconds per rating (CPU time,
 // not wall time: steadier on a loaded machine).
 //
-//   node functions/dist/bench/rating-bench.js [--runs 7] [--ratings 2000] [--table us-illustrative]
-import { builtInRateTableSet, isBuiltInRateTableId, rate } from '../rating';
-import { buildRatingRequest } from '../premium/rating-request';
+//   node devstack/dist/bench/rating-bench.js [--runs 7] [--ratings 2000] [--table us-illustrative]
+import { planEvent } from '../../../functions/dist/premium/event-plan';
+import { buildRatingRequest } from '../../../functions/dist/premium/rating-request';
+import { builtInRateTableSet, isBuiltInRateTableId, rate } from '../../../functions/dist/rating';
+import { spread } from './e2e/stats';
 import { leaseStartEvent, newCar, randomPublicKey, sampleProfile } from './event-factory';
-import { planEvent } from '../premium/event-plan';
 
 function argument(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 const runs = Number(argument('runs', '7'));
@@ -42,4 +38,4 @@ for (let run = 0; run < runs + 2; run++) {
   if (run >= 2) perRating.push(us); // two warm-up runs
   console.log(`run ${run + 1}${run < 2 ? ' (warm-up)' : ''}: ${us.toFixed(0)} µs CPU per rating`);
 }
-console.log(`median of ${runs}: ${median(perRating).toFixed(0)} µs CPU per rating (${tableId})`);
+console.log(`median of ${runs}: ${spread(perRating).median.toFixed(0)} µs CPU per rating (${tableId})`);

@@ -3,18 +3,18 @@
 // updates it. Prints bytes per car after the CREATE and after the TRANSFER, and what a cache of
 // WEBJOB_ASSET_CACHE_SIZE cars costs. Signatures are not checked (a precomputed verdict): this
 // measures memory, not speed.
-//   node webjob/dist/bench/asset-cache-bench.js [--cars 25000]
+//   node devstack/dist/bench/asset-cache-bench.js [--cars 25000]
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { VEHICLE_SCHEMA_TAG, vinCheckDigit } from '@lease-premium/events';
-import { AssetRegistry } from '../classifier/asset-registry';
-import { judgeCreate } from '../classifier/create-judgement';
-import type { LedgerClient } from '../ledger/ledger-client';
-import { silentLogger } from '../ops/logger';
-import { parseLedgerTransaction, type LedgerTransaction } from '../ledger/ledger-transaction';
-import type { Verdict } from '../verifier/verdict';
+import { AssetRegistry } from '../../../webjob/dist/classifier/asset-registry';
+import { judgeCreate } from '../../../webjob/dist/classifier/create-judgement';
+import type { LedgerClient } from '../../../webjob/dist/ledger/ledger-client';
+import { parseLedgerTransaction, type LedgerTransaction } from '../../../webjob/dist/ledger/ledger-transaction';
+import { silentLogger } from '../../../webjob/dist/ops/logger';
+import type { Verdict } from '../../../webjob/dist/verifier/verdict';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
