@@ -21,7 +21,7 @@ beforeAll(() => {
 
 type Body = Record<string, unknown>;
 
-async function documented(path: string, method: 'get' | 'post', response: Promise<Invocation>): Promise<Invocation> {
+async function documented(path: string, method: 'get' | 'put' | 'post', response: Promise<Invocation>): Promise<Invocation> {
   const result = await response;
   expectDocumentedResponse(path, method, result);
   return result;
