@@ -14,7 +14,8 @@ import { type ComponentScan, scanComponent } from './source-scan';
 /**
  * Top-level declarations of a Bicep file ("module storage", "var appSettings", ...): the head line
  * (`module storage 'modules/storage.bicep' = {`) and the text up to the next top-level line.
- * Comments are dropped; the files follow `bicep format`, so a block's inner lines are indented.
+ * Comments are dropped. Relies on Bicep's usual layout: declarations start at column 0, a block's
+ * inner lines are indented.
  */
 export function bicepDeclarations(source: string): Map<string, { head: string; body: string }> {
   const declarations = new Map<string, { head: string; body: string }>();
@@ -28,10 +29,9 @@ export function bicepDeclarations(source: string): Map<string, { head: string; b
   return declarations;
 }
 
-/** `key: value` lines of an object literal at the given indentation. */
-function entries(text: string, indent = 2): Map<string, string> {
-  const pattern = new RegExp(`^ {${indent}}(\\w+):\\s*(.*?)\\s*$`, 'gm');
-  return new Map([...text.matchAll(pattern)].map((m) => [m[1]!, m[2]!]));
+/** The `key: value` lines of a top-level object literal (indented two spaces). */
+function entries(text: string): Map<string, string> {
+  return new Map([...text.matchAll(/^ {2}(\w+):\s*(.*?)\s*$/gm)].map((m) => [m[1]!, m[2]!]));
 }
 
 async function read(repoRoot: string, path: string): Promise<string> {
