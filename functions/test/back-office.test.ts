@@ -1,7 +1,7 @@
 // Back-office API against real Azurite: drivers, claims/violations re-rating leased cars, current
 // premium, paged history and review queue, health, OpenAPI; every response checked against the document.
 import { TableClient } from '@azure/data-tables';
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../src/bench/event-factory';
+import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../../devstack/src/bench/event-factory';
 import { healthHandler } from '../src/functions/health';
 import { openApiHandler } from '../src/functions/openapi';
 import { premiumsHandler } from '../src/functions/premiums';

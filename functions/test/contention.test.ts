@@ -2,7 +2,7 @@
 // (each event several times, in both orders) while its lessees' histories change. Every answer is
 // 200 or 503 (contention: the sender retries), never 500; after the retries each event has exactly
 // one history record and the car shows the last hand-over.
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile, transferEvent, sampleLease } from '../src/bench/event-factory';
+import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile, transferEvent, sampleLease } from '../../devstack/src/bench/event-factory';
 import { driverClaimsHandler } from '../src/functions/driver-claims';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { createTestApp, invoke, sendJson, webhookRequest, type TestApp } from './support/function-app';

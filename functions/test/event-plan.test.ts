@@ -1,6 +1,6 @@
 // The pure decisions about one event: order, transfer date, what the event means for the coverage.
 import { isBefore, isStale, planEvent, transferDateOf } from '../src/premium/event-plan';
-import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, transferEvent } from '../src/bench/event-factory';
+import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, transferEvent } from '../../devstack/src/bench/event-factory';
 import type { CurrentCoverage } from '../src/storage/vehicle-records';
 
 const car = newCar();

@@ -4,7 +4,7 @@
 // write keeps the rules reads check; a stored record that fails them is served flagged and repairable.
 import { TableClient } from '@azure/data-tables';
 import { BATCH_CONTENT_TYPE, LEDGER_EXTRAS_BUDGET_BYTES, LEDGER_EXTRAS_MAX_DEPTH, MAX_BLOCK_HEIGHT, MAX_CLAIMS, WebhookResponse, bigchaindb, type OwnershipEvent } from '@lease-premium/events';
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile } from '../src/bench/event-factory';
+import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile } from '../../devstack/src/bench/event-factory';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { vehiclePremiumsHandler } from '../src/functions/vehicle-premiums';
 import { packJson } from '../src/storage/packed-json';

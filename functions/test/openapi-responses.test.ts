@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type HttpRequest, type HttpHandler } from '@azure/functions';
-import { newCar, randomLedgerId, randomPublicKey, registeredEvent, sampleProfile } from '../src/bench/event-factory';
+import { newCar, randomLedgerId, randomPublicKey, registeredEvent, sampleProfile } from '../../devstack/src/bench/event-factory';
 import { MAX_BODY_BYTES, withAppServices, type AppServices } from '../src/app-services';
 import { driverClaimsHandler } from '../src/functions/driver-claims';
 import { driverViolationsHandler } from '../src/functions/driver-violations';

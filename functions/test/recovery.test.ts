@@ -1,7 +1,8 @@
 // Crash recovery and the re-rate race guard, on real Azurite: a redelivery redoes an outbox a
 // crash interrupted; a driver link without coverage is answered "not-leased" and fences the car.
 import { TableClient } from '@azure/data-tables';
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from '../src/bench/event-factory';
+import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from '../../devstack/src/bench/event-factory';
+import { StorageRequestCounter } from '../../devstack/src/bench/storage-request-counter';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
 import { unpackJson } from '../src/storage/packed-json';
@@ -9,10 +10,13 @@ import { testStorageConnectionString } from '../../tests/support/storage';
 import { createTestApp, invoke, webhookRequest, type TestApp } from './support/function-app';
 
 let app: TestApp;
+let storage: StorageRequestCounter;
 const client = (name: string) => TableClient.fromConnectionString(testStorageConnectionString(), name, { allowInsecureConnection: true });
 beforeAll(() => {
   app = createTestApp();
+  storage = new StorageRequestCounter(testStorageConnectionString());
 });
+afterAll(() => storage.stop());
 
 it('a redelivery redoes side effects a crash left undone (the review entry), and every later redelivery rewrites the same entry', async () => {
   const car = newCar();
@@ -34,10 +38,10 @@ it('a redelivery redoes side effects a crash left undone (the review entry), and
   expect((unpackJson(marker, 'doc') as Record<string, unknown>).sideEffectsDone).toBe(false); // markers are never updated after the commit
 
   for (let delivery = 0; delivery < 2; delivery++) {
-    const before = app.services.store.requestCount;
+    const before = storage.requests;
     const again = await invoke(ownershipChangesHandler(app.services), webhookRequest(app, [start]));
     expect((again.body as { results: { outcome: string }[] }).results[0]?.outcome).toBe('duplicate');
-    expect(app.services.store.requestCount - before).toBe(3); // read car (holds the marker), write review entry, read car again (still open?)
+    expect(storage.requests - before).toBe(3); // read car (holds the marker), write review entry, read car again (still open?)
     const restored = await entriesOf();
     expect(restored).toHaveLength(1);
     expect(unpackJson(restored[0]!, 'doc')).toEqual(unpackJson(entries[0]!, 'doc'));

@@ -2,7 +2,7 @@
 // override, idempotent retries, conflicts, supersession by a newer event or re-rate, and the race of a
 // resolution with an ownership event (ETag-guarded). Every response is checked against the OpenAPI document.
 import type { OwnershipEvent } from '@lease-premium/events';
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent, type CarOnLedger } from '../src/bench/event-factory';
+import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent, type CarOnLedger } from '../../devstack/src/bench/event-factory';
 import { premiumsHandler } from '../src/functions/premiums';
 import { reviewHandler } from '../src/functions/review';
 import { reviewResolutionHandler } from '../src/functions/review-resolution';

@@ -5,7 +5,8 @@
 // finds the car already there is answered as duplicate or stale; re-rates find the new driver's car
 // and no longer the old driver's.
 import { TableClient } from '@azure/data-tables';
-import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../src/bench/event-factory';
+import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../../devstack/src/bench/event-factory';
+import { StorageRequestCounter } from '../../devstack/src/bench/storage-request-counter';
 import { PremiumService } from '../src/premium/premium-service';
 import { reviewReasonCodes } from '../src/premium/review-reasons';
 import { SideEffects } from '../src/premium/side-effects';
@@ -27,8 +28,10 @@ class CrashAfterCommit extends SideEffects {
 let app: TestApp;
 let links: DriverVehiclesRepository;
 let crashing: PremiumService;
+let storage: StorageRequestCounter;
 beforeAll(async () => {
   app = createTestApp();
+  storage = new StorageRequestCounter(testStorageConnectionString());
   await app.services.store.ping(); // tables created once per process: not part of any event's cost
   const { store, vehicles, rateTables } = app.services;
   links = new DriverVehiclesRepository(store);
@@ -36,11 +39,11 @@ beforeAll(async () => {
   crashing = new PremiumService({ vehicles, drivers, driverVehicles: links, sideEffects: new CrashAfterCommit(links, new ReviewQueueRepository(store, reviewReasonCodes), vehicles), rateTables, now: () => new Date() });
 });
 
-/** Storage requests `work` sends through the app's TableStore. */
-async function requestsOf(work: () => Promise<unknown>): Promise<number> {
-  const before = app.services.store.requestCount;
-  await work();
-  return app.services.store.requestCount - before;
+afterAll(() => storage.stop());
+
+/** Storage requests `work` sends (counted at the HTTP level, outside the app). */
+function requestsOf(work: () => Promise<unknown>): Promise<number> {
+  return storage.during(work);
 }
 
 async function leasedCar() {

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseWebhookSecrets, WebhookSigner } from '@lease-premium/events';
 import { connectionStringFor, startAzurite, type AzuriteInstance } from '../../devstack/src/azurite/azurite-process';
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from '../src/bench/event-factory';
+import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from '../../devstack/src/bench/event-factory';
 import { createAppServices, type AppServices } from '../src/app-services';
 import { loadConfig } from '../src/config';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';

@@ -11,7 +11,7 @@ import {
   sampleLease,
   sampleProfile,
   transferEvent,
-} from '../src/bench/event-factory';
+} from '../../devstack/src/bench/event-factory';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { vehiclePremiumHandler } from '../src/functions/vehicle-premium';
 import { vehiclePremiumsHandler } from '../src/functions/vehicle-premiums';

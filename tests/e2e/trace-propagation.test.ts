@@ -121,11 +121,13 @@ describe('telemetry: one trace per ledger transaction, WebJob → Function App',
       return byName;
     };
     const wanted = ['webjob_lag_blocks', 'webjob_lag_seconds', 'webjob_events_delivered_total', 'webjob_events_dead_lettered_total', 'premiums_rated_total', 'review_queue_size'];
-    const found = await waitFor('every metric', () => {
+    const deliveredApplied = (names: Map<string, Envelope[]>): boolean => (names.get('webjob_events_delivered_total') ?? []).some((e) => props(e).outcome === 'applied' && role(e) === WEBJOB);
+    // Metrics are exported periodically: an early export may predate the first acknowledged event.
+    const found = await waitFor('every metric, and the delivered events by outcome', () => {
       const names = metricNames();
-      return wanted.every((name) => names.has(name)) ? names : undefined;
+      return wanted.every((name) => names.has(name)) && deliveredApplied(names) ? names : undefined;
     }, 30_000, () => Promise.resolve(`metrics so far: ${[...metricNames().keys()].join(', ')}`));
-    expect(found.get('webjob_events_delivered_total')!.some((e) => props(e).outcome === 'applied' && role(e) === WEBJOB)).toBe(true);
+    expect(deliveredApplied(found)).toBe(true);
     expect(found.get('premiums_rated_total')!.every((e) => role(e) === FUNCTIONS)).toBe(true);
 
     const messages = (): unknown[] => receiver.envelopes.filter((e) => e.data?.baseType === 'MessageData' && role(e) === WEBJOB).map((e) => e.data?.baseData?.message);

@@ -3,7 +3,7 @@
 
 /** What the WebJob keeps besides its asset cache: loaded code and schemas (~14 MB), pending events, read-ahead. */
 const BASE_HEAP_MB = 40;
-/** Heap per remembered car, with headroom: ~575 bytes measured by webjob/dist/bench/asset-cache-bench.js. */
+/** Heap per remembered car, with headroom: ~575 bytes measured by devstack/dist/bench/asset-cache-bench.js. */
 const BYTES_PER_CACHED_CAR = 600;
 /** WEBJOB_ASSET_CACHE_SIZE's default (the configuration uses it too): the heap limit is derived from it. */
 export const DEFAULT_ASSET_CACHE_SIZE = 20_000;

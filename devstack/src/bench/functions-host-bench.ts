@@ -1,5 +1,5 @@
 // Local Functions host overhead and throughput. Run: `node devstack/dist/bench/functions-host-bench.js`
-// (after `npx tsc -b devstack`). Prints medians; targets: < 1 ms median overhead over a bare Node
+// (after `npx tsc -b devstack/src/bench`). Prints medians; targets: < 1 ms median overhead over a bare Node
 // HTTP server calling the same handler directly, and >= 3,000 requests/s of a trivial function.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Local ledger node throughput and memory. Run: `node devstack/dist/bench/ledger-bench.js [--runs N] [--txs N]
-// [--subscribers N] [--cli A.js,B.js]` (after `npx tsc -b devstack`). The node runs as its own process (the
+// [--subscribers N] [--cli A.js,B.js]` (after `npx tsc -b devstack/src/bench`). The node runs as its own process (the
 // compiled CLI, --block-interval-ms 100); this process plays the concurrent clients and N WebSocket subscribers
 // (default 1, like the WebJob; each must receive one frame per committed transaction). Every transaction is
 // signed before timing starts. With several --cli paths (e.g. a build of the previous commit) runs alternate

@@ -1,4 +1,4 @@
-// WebJob benchmark. Run: `npx tsc -b webjob devstack && node devstack/dist/bench/webjob-bench.js [--runs N]
+// WebJob benchmark. Run: `npx tsc -b devstack/src/bench && node devstack/dist/bench/webjob-bench.js [--runs N]
 // [--live-txs N] [--rate R] [--backlog N] [--quick]`.
 // Real parts, each its own process where it matters: Azurite, the local ledger node (compiled CLI, 100 ms
 // blocks) and the compiled WebJob (webjob/run.js); this process posts pre-signed transactions and plays

@@ -93,19 +93,6 @@ export async function readZipEntries(zipPath: string): Promise<ZipEntry[]> {
   return entries;
 }
 
-/** Reads one entry's text (e.g. package.json inside a package). Throws if the entry is absent. */
-export async function readZipText(zipPath: string, entryPath: string): Promise<string> {
-  let text: string | undefined;
-  await forEachEntry(zipPath, async (entry, open) => {
-    if (entry.fileName !== entryPath) return;
-    const chunks: Buffer[] = [];
-    for await (const chunk of await open()) chunks.push(Buffer.from(chunk as Uint8Array));
-    text = Buffer.concat(chunks).toString('utf8');
-  });
-  if (text === undefined) throw new Error(`${zipPath} has no entry ${entryPath}`);
-  return text;
-}
-
 /** Unpacks `zipPath` into `destDir` (16 files in flight), refusing entries that would land outside it. */
 export async function extractZip(zipPath: string, destDir: string): Promise<void> {
   const root = resolve(destDir);

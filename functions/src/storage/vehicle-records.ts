@@ -6,7 +6,7 @@
 //   "rr~<driver>~<revision>"       processed re-rate marker: one per driver-history revision
 //   "rv~<history row key>"         review-resolution marker: how an underwriter resolved that record
 import type { ExtrasDropped, LeaseMetadata, PremiumSummary, ProcessedOutcome, RecordKind, Unrated, VehicleAsset } from '@lease-premium/events';
-import type { RatingResult } from '../rating';
+import type { RatingResult, RatingTerm } from '../rating';
 
 export type CoverageStatus = 'registered' | 'active' | 'closed';
 /** Event and re-rate records (what a webhook result names), and an underwriter's resolution. */
@@ -119,6 +119,11 @@ export interface HistoryRecord {
   rating?: RatingResult;
   /** Premium records the engine could not price: why (the record has no rating). */
   unrated?: Unrated;
+  /**
+   * Unrated re-rates: the terms the rating they replaced charged. Days before a later re-rate's
+   * effective date keep these charges, as they would have kept the replaced rating's.
+   */
+  chargedTerms?: RatingTerm[];
   reviewReasons: string[];
   /** Review-resolution records: the decision. */
   resolution?: ReviewResolution;

@@ -56,6 +56,13 @@ export function readProcessCpuMs(pid: number): number | undefined {
   return Number.isFinite(ticks) ? (ticks * 1000) / clockTicks() : undefined;
 }
 
+/** readProcessCpuMs of a process that must be running (a benchmark's --storage-pid). */
+export function liveProcessCpuMs(pid: number): number {
+  const ms = readProcessCpuMs(pid);
+  if (ms === undefined) throw new Error(`process ${pid} not found (CPU time is read from Linux /proc)`);
+  return ms;
+}
+
 /** The process and all its descendants (a part may run its server in a child, as Azurite does). */
 export function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();

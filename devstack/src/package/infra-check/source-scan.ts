@@ -4,11 +4,6 @@
 import { promises as fs } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export interface SettingRead {
-  name: string;
-  file: string;
-}
-
 async function sourceFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {

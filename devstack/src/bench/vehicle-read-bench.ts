@@ -4,10 +4,10 @@
 // every row of the table, so the query's cost grows with the fleet and its history; a point read's
 // does not. Prints the storage process's CPU per read (from /proc, Linux) and wall time per read.
 //
-//   STORAGE_CONNECTION_STRING=<azurite> node functions/dist/bench/vehicle-read-bench.js --storage-pid PID [--reads 300] [--sizes 1000,10000]
+//   STORAGE_CONNECTION_STRING=<azurite> node devstack/dist/bench/vehicle-read-bench.js --storage-pid PID [--reads 300] [--sizes 1000,10000]
 import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
-import { processCpuMs } from './process-cpu';
+import { liveProcessCpuMs } from './e2e/process-sampler';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -21,11 +21,11 @@ function positive(name: string, text: string): number {
 }
 
 async function timed(pid: number, count: number, read: (i: number) => Promise<unknown>): Promise<{ cpuUs: number; wallUs: number }> {
-  const cpu = processCpuMs(pid);
+  const cpu = liveProcessCpuMs(pid);
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i++) await read(i);
   const wallUs = Number(process.hrtime.bigint() - started) / 1e3 / count;
-  return { cpuUs: ((processCpuMs(pid) - cpu) * 1000) / count, wallUs };
+  return { cpuUs: ((liveProcessCpuMs(pid) - cpu) * 1000) / count, wallUs };
 }
 
 async function main(): Promise<void> {

@@ -3,18 +3,19 @@
 // updates it. Prints bytes per car after the CREATE and after the TRANSFER, and what a cache of
 // WEBJOB_ASSET_CACHE_SIZE cars costs. Signatures are not checked (a precomputed verdict): this
 // measures memory, not speed.
-//   node webjob/dist/bench/asset-cache-bench.js [--cars 25000]
+//   node devstack/dist/bench/asset-cache-bench.js [--cars 25000]
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { VEHICLE_SCHEMA_TAG, vinCheckDigit } from '@lease-premium/events';
-import { AssetRegistry } from '../classifier/asset-registry';
-import { judgeCreate } from '../classifier/create-judgement';
-import type { LedgerClient } from '../ledger/ledger-client';
-import { silentLogger } from '../ops/logger';
-import { parseLedgerTransaction, type LedgerTransaction } from '../ledger/ledger-transaction';
-import type { Verdict } from '../verifier/verdict';
+import { VEHICLE_SCHEMA_TAG } from '@lease-premium/events';
+import { AssetRegistry } from '../../../webjob/dist/classifier/asset-registry';
+import { judgeCreate } from '../../../webjob/dist/classifier/create-judgement';
+import type { LedgerClient } from '../../../webjob/dist/ledger/ledger-client';
+import { parseLedgerTransaction, type LedgerTransaction } from '../../../webjob/dist/ledger/ledger-transaction';
+import { silentLogger } from '../../../webjob/dist/ops/logger';
+import type { Verdict } from '../../../webjob/dist/verifier/verdict';
+import { buildVin } from '../demo/vin';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -23,15 +24,10 @@ const COMPANY = '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD';
 const conditionUri = (): string => `ni:///sha-256;${randomBytes(32).toString('base64url')}?fpt=ed25519-sha-256&cost=131072`;
 const COMPANY_CONDITION = conditionUri();
 
-function vin(serial: number): string {
-  const draft = `YV1ZW25T0RB${String(serial).padStart(6, '0')}`;
-  return `${draft.slice(0, 8)}${vinCheckDigit(draft)}${draft.slice(9)}`;
-}
-
 /** A CREATE as the ledger serves it (JSON text: every string a fresh copy, as in the pipeline). */
 function createText(serial: number): string {
   const output = { public_keys: [COMPANY], condition: { details: { type: 'ed25519-sha-256', public_key: COMPANY }, uri: COMPANY_CONDITION }, amount: '1' };
-  const vehicle = { schema: VEHICLE_SCHEMA_TAG, vin: vin(serial), make: 'Volvo', model: 'V60', modelYear: 2024, bodyType: 'estate', valueMinor: 4_500_000, currency: 'EUR', ratingClass: 'standard' };
+  const vehicle = { schema: VEHICLE_SCHEMA_TAG, vin: buildVin('YV1ZW25T', 2024, 'B', serial), make: 'Volvo', model: 'V60', modelYear: 2024, bodyType: 'estate', valueMinor: 4_500_000, currency: 'EUR', ratingClass: 'standard' };
   const fulfillment = randomBytes(102).toString('base64url');
   return JSON.stringify({ id: randomBytes(32).toString('hex'), version: '2.0', operation: 'CREATE', inputs: [{ owners_before: [COMPANY], fulfills: null, fulfillment }], outputs: [output], asset: { data: vehicle }, metadata: null });
 }

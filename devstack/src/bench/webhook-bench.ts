@@ -1,8 +1,9 @@
 // Webhook benchmark: one signed delivery of N events of one kind for N different cars (default 100),
-// through the real handler and services, against Azurite (or any storage the connection string names).
-// Prints per-run wall time, events/s and table operations (storage requests) per event, then medians.
+// through the real handler and services of the built Function App (functions/dist), against Azurite.
+// Prints per-run wall time, events/s and table operations per event (the HTTP requests this process
+// sends to the table endpoint, counted from outside the app: storage-request-counter.ts), then medians.
 //
-//   STORAGE_CONNECTION_STRING=<azurite> node functions/dist/bench/webhook-bench.js [--runs 5] [--events 100]
+//   STORAGE_CONNECTION_STRING=<azurite> node devstack/dist/bench/webhook-bench.js [--runs 5] [--events 100]
 //     [--kind lease-start|hand-over|lease-end|registration|duplicate-hand-over]   (default lease-start)
 //     [--storage-pid PID]   also report the CPU the storage process (Azurite) spent on the delivery,
 //                           from /proc (Linux): steadier than wall time on a shared machine
@@ -14,13 +15,14 @@
 //   lease-end: A -> company (unlink A); duplicate-hand-over: the already applied hand-over again.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { BATCH_CONTENT_TYPE, WebhookSigner, parseWebhookSecrets } from '@lease-premium/events';
-import { createAppServices } from '../app-services';
-import { loadConfig } from '../config';
-import { ownershipChangesHandler } from '../functions/ownership-changes';
-import type { OwnershipEvent } from '@lease-premium/events';
+import { BATCH_CONTENT_TYPE, WebhookSigner, parseWebhookSecrets, type OwnershipEvent } from '@lease-premium/events';
+import { createAppServices } from '../../../functions/dist/app-services';
+import { loadConfig } from '../../../functions/dist/config';
+import { ownershipChangesHandler } from '../../../functions/dist/functions/ownership-changes';
+import { liveProcessCpuMs } from './e2e/process-sampler';
+import { spread } from './e2e/stats';
 import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from './event-factory';
-import { processCpuMs } from './process-cpu';
+import { StorageRequestCounter } from './storage-request-counter';
 
 const KINDS = ['registration', 'lease-start', 'hand-over', 'lease-end', 'duplicate-hand-over'] as const;
 export type BenchKind = (typeof KINDS)[number];
@@ -51,11 +53,7 @@ function kindArgument(): BenchKind {
   return kind;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
+const median = (values: number[]): number => spread(values).median;
 
 export async function benchRun(connectionString: string, eventCount: number, kind: BenchKind = 'lease-start', storagePid?: number): Promise<RunResult> {
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -91,15 +89,15 @@ export async function benchRun(connectionString: string, eventCount: number, kin
   const context = new InvocationContext({ invocationId: randomUUID(), functionName: 'ownership-changes', logHandler: () => undefined });
   const handler = ownershipChangesHandler(services);
 
-  const requestsBefore = services.store.requestCount;
-  const storageCpuBefore = storagePid === undefined ? 0 : processCpuMs(storagePid);
+  const storageRequests = new StorageRequestCounter(connectionString);
+  const storageCpuBefore = storagePid === undefined ? 0 : liveProcessCpuMs(storagePid);
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await handler(request, context);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = process.cpuUsage(cpuBefore);
-  const storageCpuMs = storagePid === undefined ? undefined : processCpuMs(storagePid) - storageCpuBefore;
-  const operations = services.store.requestCount - requestsBefore;
+  const storageCpu = storagePid === undefined ? undefined : liveProcessCpuMs(storagePid) - storageCpuBefore;
+  storageRequests.stop();
 
   const response = result instanceof HttpResponse ? result : new HttpResponse(result);
   const answer = (await response.json()) as { results: { outcome: string }[] };
@@ -108,9 +106,9 @@ export async function benchRun(connectionString: string, eventCount: number, kin
   return {
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    ...(storageCpuMs === undefined ? {} : { storageCpuMs }),
+    ...(storageCpu === undefined ? {} : { storageCpuMs: storageCpu }),
     eventsPerSecond: (eventCount * 1000) / ms,
-    operationsPerEvent: operations / eventCount,
+    operationsPerEvent: storageRequests.requests / eventCount,
   };
 }
 
@@ -121,7 +119,7 @@ async function main(): Promise<void> {
   const events = argument('events', 100);
   const kind = kindArgument();
   const storagePid = process.argv.includes('--storage-pid') ? argument('storage-pid', 1) : undefined;
-  const storageCpu = (ms: number | undefined) => (ms === undefined ? '' : `, ${ms.toFixed(0)} ms CPU in storage`);
+  const storageCpuText = (ms: number | undefined) => (ms === undefined ? '' : `, ${ms.toFixed(0)} ms CPU in storage`);
   // Warm-up (discarded): two full deliveries, so both this process and Azurite run JIT-compiled code.
   for (let i = 0; i < 2; i++) await benchRun(connectionString, events, kind, storagePid);
   const results: RunResult[] = [];
@@ -130,14 +128,14 @@ async function main(): Promise<void> {
     results.push(result);
     console.log(
       `run ${run}: ${events} events in ${result.ms.toFixed(1)} ms = ${result.eventsPerSecond.toFixed(0)} events/s, ` +
-        `${result.operationsPerEvent.toFixed(2)} table operations/event, ${result.cpuMs.toFixed(0)} ms CPU in this process${storageCpu(result.storageCpuMs)}`,
+        `${result.operationsPerEvent.toFixed(2)} table operations/event, ${result.cpuMs.toFixed(0)} ms CPU in this process${storageCpuText(result.storageCpuMs)}`,
     );
   }
   console.log(
     `median of ${runs}: ${median(results.map((r) => r.ms)).toFixed(1)} ms per delivery of ${events} ${kind} events, ` +
       `${median(results.map((r) => r.eventsPerSecond)).toFixed(0)} events/s, ${median(results.map((r) => r.operationsPerEvent)).toFixed(2)} table operations/event, ` +
       `${median(results.map((r) => r.cpuMs)).toFixed(0)} ms CPU in this process` +
-      storageCpu(storagePid === undefined ? undefined : median(results.map((r) => r.storageCpuMs ?? 0))),
+      storageCpuText(storagePid === undefined ? undefined : median(results.map((r) => r.storageCpuMs ?? 0))),
   );
 }
 
