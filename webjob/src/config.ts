@@ -94,7 +94,7 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
 
 /** One verifier thread per core beyond the pipeline's own (at most 4); none on a single core. */
 function defaultVerifyThreads(): number {
-  return Math.min(4, availableParallelism() - 1);
+  return Math.min(PROGRESS_TUNING.maxDefaultVerifyThreads, availableParallelism() - 1);
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -69,7 +69,7 @@ export const DELIVERY_TUNING = {
   poisonExcerptChars: 500,
 } as const;
 
-/** Pending work, the checkpoint and memory (consumer.ts, checkpoint/*, heap-limit.ts). */
+/** Pending work, the checkpoint and memory (consumer/consumer.ts, checkpoint/*, heap-limit.ts). */
 export const PROGRESS_TUNING = {
   /** WEBJOB_MAX_PENDING_EVENTS: reading pauses above this; ten full batches keep every request slot (8) busy while bounding memory. */
   maxPendingEvents: 1_000,
@@ -77,6 +77,12 @@ export const PROGRESS_TUNING = {
   checkpointIntervalMs: 1_000,
   /** WEBJOB_STALL_ALERT_SECONDS: the Function App's functionTimeout: a stall longer than any single request can run. */
   stallAlertSeconds: 120,
+  /**
+   * WEBJOB_VERIFY_THREADS: one verifier thread per core beyond the pipeline's own, at most this many:
+   * each is a V8 isolate of its own (memory), and with libsodium the in-order pipeline thread, not
+   * verification, is the busier one (README, Performance).
+   */
+  maxDefaultVerifyThreads: 4,
   /** WEBJOB_ASSET_CACHE_SIZE: an active fleet of 20,000 cars in ~11 MB of heap. */
   assetCacheSize: 20_000,
   /** What the WebJob keeps besides its asset cache: loaded code and schemas (~14 MB), pending events, read-ahead. */
@@ -101,11 +107,11 @@ export const DEAD_LETTER_TUNING = {
 export const LIFETIME_TUNING = {
   /** WEBJOB_LEASE_SECONDS: a crashed leader's successor takes over within 30 s. */
   leaseSeconds: 30,
-  /** Renewals per lease period: three more chances after a failed renewal before the lease can lapse. */
+  /** Renewals per lease period: after a failed one, two more are tried before the lease could lapse. */
   leaseRenewalsPerPeriod: 4,
   /** Leadership counts as lost this long before the lease could expire: clocks and requests in flight need the margin. */
   leaseExpiryMarginMs: 3_000,
-  /** A standby tries the lease at least this often (and three times per lease period). */
+  /** A standby tries the lease this often (at least three times per lease period): a freed lease is taken within seconds. */
   standbyPollMs: 5_000,
   /** A failed consumer (storage down, a lost checkpoint race) restarts after a backoff of up to 30 s. */
   restartBackoff: { baseMs: 1_000, maxMs: 30_000 } satisfies BackoffPolicy,
