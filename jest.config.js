@@ -11,6 +11,8 @@ const UNIT_TESTS = [
   'functions/test/rating/**/*.test.ts',
   'webjob/test/height-tracker.test.ts',
   'webjob/test/concurrency-limit.test.ts',
+  'webjob/test/retry.test.ts',
+  'webjob/test/term-stop.test.ts',
   'webjob/test/verifier.test.ts',
   'webjob/test/verification-pool.test.ts',
   'devstack/test/demo/**/*.test.ts',

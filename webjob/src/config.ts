@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseWebhookSecrets } from '@lease-premium/events';
 import { TelemetrySettingsError, telemetrySettings, type TelemetrySettings } from '@lease-premium/events/telemetry';
-import { DEFAULT_ASSET_CACHE_SIZE } from './heap-limit';
+import { DELIVERY_TUNING, LEDGER_TUNING, LIFETIME_TUNING, PROGRESS_TUNING, STREAM_TUNING } from './tuning';
 
 export type StartPosition = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'height'; height: number };
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -94,7 +94,7 @@ function url(env: Env, name: string, fallback: string, protocols: string[]): str
 
 /** One verifier thread per core beyond the pipeline's own (at most 4); none on a single core. */
 function defaultVerifyThreads(): number {
-  return Math.min(4, availableParallelism() - 1);
+  return Math.min(PROGRESS_TUNING.maxDefaultVerifyThreads, availableParallelism() - 1);
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -160,16 +160,9 @@ function logLevel(env: Env): LogLevel {
   return fail('LOG_LEVEL', `must be debug, info, warn or error, got "${raw}"`);
 }
 
-// Above the Function App's functionTimeout (host.json: 2 min) plus a margin for the time a request
-// waits in front of the function: a request given up earlier may still be running, and its retry
-// would make the Function App do the same work twice (under load: answer "duplicate" for most of
-// its time, the congestion collapse the e2e benchmark measured with 30 s). Below Azure's 230 s
-// front-end limit and Node fetch's 300 s header timeout, so this timeout is the one that fires.
-const DEFAULT_WEBHOOK_TIMEOUT_MS = 150_000;
-
 function concurrency(env: Env): { maxConcurrency: number; initialConcurrency: number } {
-  const maxConcurrency = int(env, 'WEBJOB_MAX_CONCURRENCY', 8, 1, 256);
-  const initialConcurrency = int(env, 'WEBJOB_INITIAL_CONCURRENCY', Math.min(2, maxConcurrency), 1, 256);
+  const maxConcurrency = int(env, 'WEBJOB_MAX_CONCURRENCY', DELIVERY_TUNING.maxConcurrency, 1, 256);
+  const initialConcurrency = int(env, 'WEBJOB_INITIAL_CONCURRENCY', Math.min(DELIVERY_TUNING.initialConcurrency, maxConcurrency), 1, 256);
   if (initialConcurrency > maxConcurrency) fail('WEBJOB_INITIAL_CONCURRENCY', `must not exceed WEBJOB_MAX_CONCURRENCY (${maxConcurrency}), got ${initialConcurrency}`);
   return { maxConcurrency, initialConcurrency };
 }
@@ -191,40 +184,39 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
       apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
       wsUrl: wsRaw ? url(env, 'LEDGER_WS_URL', wsRaw, ['ws:', 'wss:']) : undefined,
       source: text(env, 'LEDGER_SOURCE') ?? 'bigchaindb://local',
-      requestTimeoutMs: int(env, 'LEDGER_REQUEST_TIMEOUT_MS', 10_000, 100, 600_000),
-      fetchConcurrency: int(env, 'WEBJOB_FETCH_CONCURRENCY', 8, 1, 64),
-      pingIntervalMs: int(env, 'WEBJOB_PING_INTERVAL_MS', 10_000, 50, 600_000),
-      pingTimeoutMs: int(env, 'WEBJOB_PING_TIMEOUT_MS', 5_000, 50, 600_000),
-      reconnectBaseMs: int(env, 'WEBJOB_RECONNECT_BASE_MS', 250, 1, 60_000),
-      reconnectMaxMs: int(env, 'WEBJOB_RECONNECT_MAX_MS', 30_000, 1, 600_000),
-      tipPollMs: int(env, 'WEBJOB_TIP_POLL_MS', 2_000, 10, 600_000),
-      stallTimeoutMs: int(env, 'WEBJOB_STALL_TIMEOUT_MS', 15_000, 10, 3_600_000),
+      requestTimeoutMs: int(env, 'LEDGER_REQUEST_TIMEOUT_MS', LEDGER_TUNING.requestTimeoutMs, 100, 600_000),
+      fetchConcurrency: int(env, 'WEBJOB_FETCH_CONCURRENCY', LEDGER_TUNING.fetchConcurrency, 1, 64),
+      pingIntervalMs: int(env, 'WEBJOB_PING_INTERVAL_MS', STREAM_TUNING.pingIntervalMs, 50, 600_000),
+      pingTimeoutMs: int(env, 'WEBJOB_PING_TIMEOUT_MS', STREAM_TUNING.pingTimeoutMs, 50, 600_000),
+      reconnectBaseMs: int(env, 'WEBJOB_RECONNECT_BASE_MS', STREAM_TUNING.reconnect.baseMs, 1, 60_000),
+      reconnectMaxMs: int(env, 'WEBJOB_RECONNECT_MAX_MS', STREAM_TUNING.reconnect.maxMs, 1, 600_000),
+      tipPollMs: int(env, 'WEBJOB_TIP_POLL_MS', LEDGER_TUNING.tipPollMs, 10, 600_000),
+      stallTimeoutMs: int(env, 'WEBJOB_STALL_TIMEOUT_MS', LEDGER_TUNING.stallTimeoutMs, 10, 3_600_000),
     },
     trust: { leasingCompanyPublicKeys: trustedKeys(env) },
     webhook: {
       url: webhookUrl,
       functionKey: text(env, 'WEBHOOK_FUNCTION_KEY'),
       secrets: secrets(env),
-      batchSize: int(env, 'WEBJOB_BATCH_SIZE', 100, 1, 1000),
+      batchSize: int(env, 'WEBJOB_BATCH_SIZE', DELIVERY_TUNING.batchSize, 1, 1000),
       ...concurrency(env),
-      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', DEFAULT_WEBHOOK_TIMEOUT_MS, 100, 600_000),
-      retryBaseMs: int(env, 'WEBJOB_RETRY_BASE_MS', 500, 1, 600_000),
-      retryMaxMs: int(env, 'WEBJOB_RETRY_MAX_MS', 60_000, 1, 3_600_000),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', DELIVERY_TUNING.webhookTimeoutMs, 100, 600_000),
+      retryBaseMs: int(env, 'WEBJOB_RETRY_BASE_MS', DELIVERY_TUNING.retry.baseMs, 1, 600_000),
+      retryMaxMs: int(env, 'WEBJOB_RETRY_MAX_MS', DELIVERY_TUNING.retry.maxMs, 1, 3_600_000),
       healthUrl: webhookHealthUrl(env, webhookUrl),
-      // As the Functions queue trigger's maxDequeueCount default: enough to ride out a blip, few enough to move on in seconds.
-      maxEventAttempts: int(env, 'WEBJOB_MAX_EVENT_ATTEMPTS', 5, 1, 100),
+      maxEventAttempts: int(env, 'WEBJOB_MAX_EVENT_ATTEMPTS', DELIVERY_TUNING.maxEventAttempts, 1, 100),
     },
     storage: storage(env),
     consumerName,
     startPosition: startPosition(env),
-    maxPendingEvents: int(env, 'WEBJOB_MAX_PENDING_EVENTS', 1_000, 1, 1_000_000),
-    assetCacheSize: int(env, 'WEBJOB_ASSET_CACHE_SIZE', DEFAULT_ASSET_CACHE_SIZE, 100, 10_000_000),
+    maxPendingEvents: int(env, 'WEBJOB_MAX_PENDING_EVENTS', PROGRESS_TUNING.maxPendingEvents, 1, 1_000_000),
+    assetCacheSize: int(env, 'WEBJOB_ASSET_CACHE_SIZE', PROGRESS_TUNING.assetCacheSize, 100, 10_000_000),
     verifyThreads: int(env, 'WEBJOB_VERIFY_THREADS', defaultVerifyThreads(), 0, 16),
-    checkpointIntervalMs: int(env, 'WEBJOB_CHECKPOINT_INTERVAL_MS', 1_000, 10, 600_000),
-    stallAlertSeconds: int(env, 'WEBJOB_STALL_ALERT_SECONDS', 120, 1, 86_400),
-    leaseSeconds: int(env, 'WEBJOB_LEASE_SECONDS', 30, 15, 60),
+    checkpointIntervalMs: int(env, 'WEBJOB_CHECKPOINT_INTERVAL_MS', PROGRESS_TUNING.checkpointIntervalMs, 10, 600_000),
+    stallAlertSeconds: int(env, 'WEBJOB_STALL_ALERT_SECONDS', PROGRESS_TUNING.stallAlertSeconds, 1, 86_400),
+    leaseSeconds: int(env, 'WEBJOB_LEASE_SECONDS', LIFETIME_TUNING.leaseSeconds, 15, 60),
     health: { host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1', port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535) },
-    shutdown: { graceMs: int(env, 'WEBJOB_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000), file: text(env, 'WEBJOBS_SHUTDOWN_FILE') },
+    shutdown: { graceMs: int(env, 'WEBJOB_SHUTDOWN_GRACE_MS', LIFETIME_TUNING.shutdownGraceMs, 0, 600_000), file: text(env, 'WEBJOBS_SHUTDOWN_FILE') },
     logLevel: logLevel(env),
     telemetry: telemetry(env),
   };

@@ -1,12 +1,6 @@
 // WEBJOB_HEAP_LIMIT_MB, read by the process's main thread before anything else is loaded (the
 // main thread only supervises the worker that runs the WebJob, so it must stay small: no zod, no SDKs).
-
-/** What the WebJob keeps besides its asset cache: loaded code and schemas (~14 MB), pending events, read-ahead. */
-const BASE_HEAP_MB = 40;
-/** Heap per remembered car, with headroom: ~575 bytes measured by devstack/dist/bench/asset-cache-bench.js. */
-const BYTES_PER_CACHED_CAR = 600;
-/** WEBJOB_ASSET_CACHE_SIZE's default (the configuration uses it too): the heap limit is derived from it. */
-export const DEFAULT_ASSET_CACHE_SIZE = 20_000;
+import { PROGRESS_TUNING } from './tuning';
 
 /**
  * The V8 old-generation limit of the WebJob's worker. By default it follows WEBJOB_ASSET_CACHE_SIZE
@@ -17,8 +11,8 @@ export function heapLimitMb(env: Record<string, string | undefined>): number {
   const raw = env.WEBJOB_HEAP_LIMIT_MB?.trim();
   if (!raw) {
     const cacheRaw = env.WEBJOB_ASSET_CACHE_SIZE?.trim() ?? '';
-    const cars = /^\d+$/.test(cacheRaw) ? Number(cacheRaw) : DEFAULT_ASSET_CACHE_SIZE;
-    return BASE_HEAP_MB + Math.ceil((cars * BYTES_PER_CACHED_CAR) / 1_048_576);
+    const cars = /^\d+$/.test(cacheRaw) ? Number(cacheRaw) : PROGRESS_TUNING.assetCacheSize;
+    return PROGRESS_TUNING.baseHeapMb + Math.ceil((cars * PROGRESS_TUNING.heapBytesPerCachedCar) / 1_048_576);
   }
   if (!/^\d+$/.test(raw) || (Number(raw) !== 0 && (Number(raw) < 32 || Number(raw) > 16_384))) {
     throw new Error(`WEBJOB_HEAP_LIMIT_MB: must be 0 (no limit, no worker) or an integer from 32 to 16384, got "${raw}"`);

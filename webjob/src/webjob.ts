@@ -4,7 +4,7 @@
 import { WebhookSigner } from '@lease-premium/events';
 import type { WebJobConfig } from './config';
 import { TableCheckpointStore } from './checkpoint/table-checkpoint-store';
-import { Consumer } from './consumer';
+import { Consumer } from './consumer/consumer';
 import { QueueDeadLetterStore, type DeadLetterKind } from './deadletter/dead-letter-store';
 import { WebhookSender } from './delivery/webhook-sender';
 import { BlobLeadership } from './leadership/blob-leadership';
@@ -14,12 +14,10 @@ import type { Logger } from './ops/logger';
 import { WebJobMetrics } from './ops/metrics';
 import type { WebJobTelemetry } from './ops/telemetry';
 import { createStorageClients, ensureStorage } from './storage/storage-clients';
-import { backoffDelay } from './util/backoff';
-import { sleep } from './util/abortable-sleep';
 import { tableKey } from './checkpoint/table-checkpoint-store';
-
-/** How often the dead-letter gauge re-counts the queue's letters by kind. */
-const DEAD_LETTER_COUNT_INTERVAL_MS = 5_000;
+import { DEAD_LETTER_TUNING, LEDGER_TUNING, LIFETIME_TUNING } from './tuning';
+import { AbortedError } from './util/aborted';
+import { backoffDelay, sleep } from './util/retry';
 
 export interface RunningWebJob {
   readonly healthPort: number;
@@ -34,9 +32,9 @@ export async function startWebJob(config: WebJobConfig, logger: Logger, telemetr
   const metrics = new WebJobMetrics();
   telemetry?.observe(metrics);
   const storage = createStorageClients(config.storage);
-  const ledger = new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: { baseMs: 200, maxMs: 10_000 }, logger: logger.child({ component: 'ledger' }), metrics });
+  const ledger = new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: LEDGER_TUNING.readRetry, logger: logger.child({ component: 'ledger' }), metrics });
   const sender = new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs, ...(telemetry ? { trace: (id: string) => telemetry.request(id) } : {}) });
-  const deadLetters = new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, { baseMs: 500, maxMs: 30_000 }, logger.child({ component: 'dead-letters' }));
+  const deadLetters = new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, DEAD_LETTER_TUNING.writeRetry, logger.child({ component: 'dead-letters' }));
   const leadership = new BlobLeadership(storage.leases, `${tableKey(config.ledger.source)}~${config.consumerName}`, config.leaseSeconds, logger.child({ component: 'leadership' }));
 
   const stopping = new AbortController();
@@ -73,9 +71,12 @@ export async function startWebJob(config: WebJobConfig, logger: Logger, telemetr
       (error: unknown) => logger.warn('could not count the dead letters', { error }),
     );
   };
-  const deadLetterCounter = setInterval(countDeadLetters, DEAD_LETTER_COUNT_INTERVAL_MS);
+  const deadLetterCounter = setInterval(countDeadLetters, DEAD_LETTER_TUNING.countIntervalMs);
   logger.info('health and metrics listening', { url: `http://${config.health.host}:${health.port}/healthz`, port: health.port });
 
+  // Standby until the lease is ours, consume while it is; a failed term restarts after a backoff.
+  // Every wait here rejects with AbortedError once `stopping` aborts: that ends the loop.
+  const stopRequested = (error: unknown): boolean => error instanceof AbortedError && stopping.signal.aborted;
   const loop = async (): Promise<void> => {
     for (let attempt = 1; !stopping.signal.aborted; ) {
       try {
@@ -86,7 +87,7 @@ export async function startWebJob(config: WebJobConfig, logger: Logger, telemetr
           if (role !== 'standby') logger.info('standby: another instance holds the leadership lease');
           role = 'standby';
           metrics.leader.set(0);
-          await sleep(Math.min(5_000, (config.leaseSeconds * 1000) / 3), stopping.signal);
+          await sleep(Math.min(LIFETIME_TUNING.standbyPollMs, (config.leaseSeconds * 1000) / 3), stopping.signal);
           continue;
         }
         role = 'leader';
@@ -102,27 +103,32 @@ export async function startWebJob(config: WebJobConfig, logger: Logger, telemetr
           telemetry,
         });
         try {
-          await consumer.run(term.signal, AbortSignal.any([stopping.signal, term.signal]));
+          await consumer.run(term.signal, stopping.signal);
         } finally {
           metrics.leader.set(0);
           await term.release();
         }
         attempt = 1;
       } catch (error) {
-        const delayMs = backoffDelay({ baseMs: 1_000, maxMs: 30_000 }, attempt++);
+        if (stopRequested(error)) return;
+        const delayMs = backoffDelay(LIFETIME_TUNING.restartBackoff, attempt++);
         logger.error('consumer failed; restarting', { error, delayMs });
         await sleep(delayMs, stopping.signal);
       }
     }
   };
 
-  const done = loop().finally(async () => {
-    role = 'stopped';
-    clearInterval(deadLetterCounter);
-    await health.close();
-    logger.info('webjob stopped');
-    await telemetry?.shutdown(); // sends what is buffered
-  });
+  const done = loop()
+    .catch((error: unknown) => {
+      if (!stopRequested(error)) throw error;
+    })
+    .finally(async () => {
+      role = 'stopped';
+      clearInterval(deadLetterCounter);
+      await health.close();
+      logger.info('webjob stopped');
+      await telemetry?.shutdown(); // sends what is buffered
+    });
 
   return {
     healthPort: health.port,

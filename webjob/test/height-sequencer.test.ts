@@ -1,5 +1,5 @@
 // HeightSequencer against the real local ledger node: whatever the stream says (frames out of order,
-// repeated, for heights not yet readable, or nothing at all), blocks reach onBlock once each, in
+// repeated, for heights not yet readable, or nothing at all), blocks reach processBlock once each, in
 // height order, with no gap, from the start height to the tip.
 import { startLedgerNode, type LedgerNode } from '../../devstack/src/ledger';
 import { LedgerClient } from '../src/ledger/ledger-client';
@@ -59,12 +59,13 @@ describe('HeightSequencer', () => {
       lagRetry: { baseMs: 20, maxMs: 200 },
       logger: silentLogger,
       metrics,
-      onBlock: (block) => {
-        handed.push(block.height);
-        return Promise.resolve();
+      blocks: {
+        processBlock: (block) => {
+          handed.push(block.height);
+          return Promise.resolve();
+        },
       },
-      onStalled: () => undefined,
-      isStreamConnected: () => true,
+      stream: { currentState: 'connected', forceReconnect: () => undefined },
       ...overrides,
     });
     const running = sequencer.run(controller.signal);
@@ -100,15 +101,17 @@ describe('HeightSequencer', () => {
     const tip = committed[committed.length - 1]!.height;
     const slowBlocks: number[] = [];
     const run = startSequencer(first, {
-      onBlock: async (block) => {
-        slowBlocks.push(block.height);
-        await new Promise((r) => setTimeout(r, 15)); // a slow consumer: reads run ahead of it
+      blocks: {
+        processBlock: async (block) => {
+          slowBlocks.push(block.height);
+          await new Promise((r) => setTimeout(r, 15)); // a slow consumer: reads run ahead of it
+        },
       },
     });
-    for (const c of [...committed].reverse()) run.sequencer.noteFrame(frameOf(c));
-    for (const c of committed) run.sequencer.noteFrame(frameOf(c));
+    for (const c of [...committed].reverse()) run.sequencer.processFrame(frameOf(c));
+    for (const c of committed) run.sequencer.processFrame(frameOf(c));
     await waitFor(() => slowBlocks.length >= committed.length, 10_000, 'every block');
-    run.sequencer.noteFrame(frameOf(committed[0]!)); // a late repeat of an old frame
+    run.sequencer.processFrame(frameOf(committed[0]!)); // a late repeat of an old frame
     await new Promise((r) => setTimeout(r, 200));
     await run.stop();
     expectGapless(slowBlocks, first, tip);
@@ -121,7 +124,7 @@ describe('HeightSequencer', () => {
     await waitFor(() => run.handed.length === 3, 10_000, 'the first blocks');
     // The stream announces the next height before the block is readable over HTTP (index lag).
     const car = new CarHistory(company);
-    run.sequencer.noteFrame({ format: 'v2', height: tip + 1, transactionId: car.transactions[0]!.id, assetId: car.assetId });
+    run.sequencer.processFrame({ format: 'v2', height: tip + 1, transactionId: car.transactions[0]!.id, assetId: car.assetId });
     await waitFor(() => run.metrics.ledgerRetries.get({ reason: 'index-lag' }) > 0, 10_000, 'an index-lag retry');
     expect(run.handed).not.toContain(tip + 1);
     await commit(ledger, car.transactions[0]!);
@@ -137,7 +140,7 @@ describe('HeightSequencer', () => {
     for (let i = 0; i < 6; i++) {
       const [c] = await commitCars(1);
       during.push(c!);
-      if (i % 2 === 0) run.sequencer.noteFrame(frameOf(c!)); // the stream drops every other frame
+      if (i % 2 === 0) run.sequencer.processFrame(frameOf(c!)); // the stream drops every other frame
     }
     const tip = during[during.length - 1]!.height;
     await waitFor(() => run.handed.includes(tip), 10_000, 'the tip');

@@ -56,10 +56,8 @@ describe('StreamClient', () => {
       reconnect: { baseMs: 20, maxMs: 200 },
       logger: silentLogger,
       metrics,
-      onFrame: (f) => frames.push(f),
-      onStateChange: (s) => states.push(s),
     });
-    client.start();
+    client.start({ processFrame: (f) => frames.push(f), processStateChange: (s) => states.push(s) });
     return { frames, states, metrics };
   }
 

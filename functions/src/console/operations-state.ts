@@ -11,11 +11,11 @@ import { azureCredential } from '../storage/azure-credential';
 import { storageCall } from '../storage/storage-errors';
 import type { CheckpointRow, DeadLetterSummary, OperationsState, WebJobLiveState } from './console-contract';
 import type { TableStore } from '../storage/table-store';
+import { RETRY_TUNING } from '../tuning';
 
 export const DEAD_LETTER_KINDS = ['verification-failed', 'malformed', 'rejected', 'refused'] as const;
 
 const PEEK_MAX = 32;
-const HEALTH_TIMEOUT_MS = 2_000;
 /** The WebJob's answers are shown as-is; a bound keeps a wrong URL from filling the page. */
 const MAX_HEALTH_CHARS = 256 * 1024;
 
@@ -101,7 +101,7 @@ export class OperationsReader {
 }
 
 async function boundedText(url: string): Promise<string> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+  const response = await fetch(url, { signal: AbortSignal.timeout(RETRY_TUNING.webJobHealthTimeoutMs) });
   const text = await response.text();
   if (text.length > MAX_HEALTH_CHARS) throw new Error(`${url} answered more than ${MAX_HEALTH_CHARS} characters`);
   return text;

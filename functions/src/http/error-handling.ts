@@ -4,9 +4,8 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { ContentionError } from '../premium/concurrency';
 import { InvalidContinuationTokenError } from '../storage/continuation-token';
 import { StorageUnavailableError } from '../storage/storage-errors';
+import { RETRY_TUNING } from '../tuning';
 import { problem, validationProblem } from './problem';
-
-export const RETRY_AFTER_SECONDS = 5;
 
 export function withErrorHandling(handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>): HttpHandler {
   return async (request, context) => {
@@ -25,7 +24,7 @@ export function errorResponse(error: unknown, context: InvocationContext): HttpR
   if (error instanceof StorageUnavailableError || error instanceof ContentionError) {
     context.warn(`${context.functionName} ${context.invocationId}: ${error.message}`);
     return problem(503, 'storage-unavailable', 'Storage temporarily unavailable', 'nothing was lost; retry the request later', {
-      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+      headers: { 'retry-after': String(RETRY_TUNING.retryAfterSeconds) },
       invocationId: context.invocationId,
     });
   }

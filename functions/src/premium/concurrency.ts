@@ -19,6 +19,3 @@ export class ContentionError extends Error {
     this.name = 'ContentionError';
   }
 }
-
-/** Bound on optimistic-concurrency retries (each retry re-reads; a lost race means someone progressed). */
-export const MAX_WRITE_ATTEMPTS = 10;

@@ -5,7 +5,8 @@ import { DriverProfile, parseWith, type Claim, type ValidationIssue, type Violat
 import type { DriverRecord, DriversRepository, StoredDriver } from '../storage/drivers-repository';
 import { isConflict } from '../storage/storage-errors';
 import type { DriverChange } from '../storage/vehicle-records';
-import { ContentionError, MAX_WRITE_ATTEMPTS } from './concurrency';
+import { ContentionError } from './concurrency';
+import { RETRY_TUNING } from '../tuning';
 import type { RerateResult, RerateService } from './rerate-service';
 
 /**
@@ -108,7 +109,7 @@ export class DriverService {
     driverKey: string,
     next: (existing: DriverRecord | undefined) => DriverProfile | undefined,
   ): Promise<Omit<DriverChangeResult, 'rerates'> | DriverChangeRefusal | undefined> {
-    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= RETRY_TUNING.maxWriteAttempts; attempt++) {
       const existing = await this.drivers.read(driverKey);
       const profile = next(existing);
       if (!profile) return existing?.valid ? { driver: existing.driver, changed: false, created: false } : undefined;

@@ -8,7 +8,8 @@ import type { DriverVehiclesRepository } from '../storage/driver-vehicles-reposi
 import { InvalidStoredRecordError, StorageUnavailableError, isConflict } from '../storage/storage-errors';
 import type { CurrentCoverage, EventMarker, Unrated } from '../storage/vehicle-records';
 import { eventHistoryRowKey, type CoverageWrite, type Versioned, type VehiclesRepository } from '../storage/vehicles-repository';
-import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
+import { ContentionError, mapWithConcurrency } from './concurrency';
+import { CONCURRENCY_TUNING, RETRY_TUNING } from '../tuning';
 import { isStale, ledgerPointOf, planEvent } from './event-plan';
 import { eventWrite } from './event-write';
 import { buildRatingRequest } from './rating-request';
@@ -45,9 +46,6 @@ export interface PremiumServiceDeps {
 
 type Prepared = { rejected: string } | { marker: EventMarker; write: CoverageWrite };
 
-/** Cars processed at once within one delivery (events of one car always run in order). */
-const PARALLEL_VEHICLES = 16;
-
 export class PremiumService {
   constructor(private readonly deps: PremiumServiceDeps) {}
 
@@ -61,7 +59,7 @@ export class PremiumService {
       else lanes.set(event.subject, [index]);
     });
     const outcomes = new Array<EventOutcome>(events.length);
-    await mapWithConcurrency([...lanes.values()], PARALLEL_VEHICLES, async (indexes) => {
+    await mapWithConcurrency([...lanes.values()], CONCURRENCY_TUNING.vehiclesPerDelivery, async (indexes) => {
       for (const index of indexes) {
         const event = events[index] as OwnershipEvent;
         outcomes[index] = await (telemetry ? telemetry.applyEvent(event, request, () => this.applyEventOrReject(event)) : this.applyEventOrReject(event));
@@ -87,7 +85,7 @@ export class PremiumService {
       const registered = await this.tryRegisterNewCar(event);
       if (registered) return registered;
     }
-    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= RETRY_TUNING.maxWriteAttempts; attempt++) {
       const current = await vehicles.readCurrent(assetId);
       const marker = await this.markerOf(event, current?.value, attempt);
       if (marker) {

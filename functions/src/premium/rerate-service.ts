@@ -8,7 +8,8 @@
 import { RatingError, rate, type RatingResult, type RatingTerm } from '../rating';
 import { InvalidStoredRecordError, isConflict } from '../storage/storage-errors';
 import type { DriverChange, PremiumSummary, RecordSummary, Unrated } from '../storage/vehicle-records';
-import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
+import { ContentionError, mapWithConcurrency } from './concurrency';
+import { CONCURRENCY_TUNING, RETRY_TUNING } from '../tuning';
 import { buildRatingRequest } from './rating-request';
 import { rerateWrite } from './rerate-write';
 import type { PremiumServiceDeps } from './premium-service';
@@ -25,20 +26,18 @@ export interface RerateResult {
 /** The same repositories, side effects, tables and clock as the event path: re-rates write through it. */
 export type RerateServiceDeps = PremiumServiceDeps;
 
-const PARALLEL_VEHICLES = 8;
-
 export class RerateService {
   constructor(private readonly deps: RerateServiceDeps) {}
 
   /** `effectiveDate`: the new facts apply from this date (or the transfer date, if later); earlier days keep their charge. */
   async rerateDriver(change: DriverChange, effectiveDate: string): Promise<RerateResult[]> {
     const assetIds = await this.deps.driverVehicles.vehiclesOf(change.driverKey);
-    return mapWithConcurrency(assetIds.sort(), PARALLEL_VEHICLES, (assetId) => this.rerateVehicle(assetId, change, effectiveDate));
+    return mapWithConcurrency(assetIds.sort(), CONCURRENCY_TUNING.vehiclesPerRerate, (assetId) => this.rerateVehicle(assetId, change, effectiveDate));
   }
 
   private async rerateVehicle(assetId: string, change: DriverChange, effectiveDate: string): Promise<RerateResult> {
     const { vehicles, drivers, sideEffects, rateTables, now } = this.deps;
-    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= RETRY_TUNING.maxWriteAttempts; attempt++) {
       const state = await vehicles.readRerateState(assetId, change.driverKey, change.revision);
       if (state.marker) {
         await sideEffects.complete(assetId, state.marker);

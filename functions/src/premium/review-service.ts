@@ -8,7 +8,8 @@ import type { QueueStatus, ReviewQueueRepository } from '../storage/review-queue
 import { isConflict } from '../storage/storage-errors';
 import { needsReviewOf, type CurrentCoverage, type HistoryRecord, type ReviewEntry, type ReviewResolution } from '../storage/vehicle-records';
 import type { VehiclesRepository } from '../storage/vehicles-repository';
-import { ContentionError, MAX_WRITE_ATTEMPTS } from './concurrency';
+import { ContentionError } from './concurrency';
+import { RETRY_TUNING } from '../tuning';
 import { minorOfAmount } from './money-amount';
 import { reviewEntry } from './review-entry';
 import type { ReviewKey } from './review-id';
@@ -55,7 +56,7 @@ export class ReviewService {
   }
 
   async resolve(key: ReviewKey, request: ReviewResolutionRequest): Promise<ResolveResult> {
-    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= RETRY_TUNING.maxWriteAttempts; attempt++) {
       const state = await this.read(key);
       if (!state) return { outcome: 'not-found' };
       const { record, current, resolution } = state;

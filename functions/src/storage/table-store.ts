@@ -5,6 +5,7 @@ import type { StorageSettings } from '../config';
 import { azureCredential } from './azure-credential';
 import { StorageUnavailableError, TABLE_NOT_FOUND, isConflict, isTableMissing, storageCall } from './storage-errors';
 import { tableNames, type TableNames } from './table-names';
+import { RETRY_TUNING } from '../tuning';
 
 export class TableStore {
   readonly names: TableNames;
@@ -73,7 +74,7 @@ export class TableStore {
             },
           },
         ],
-        retryOptions: { maxRetries: 2, maxRetryDelayInMs: 2_000 },
+        retryOptions: RETRY_TUNING.storageRequest,
       };
       if (this.settings.kind === 'connection-string') {
         const cs = this.settings.connectionString;

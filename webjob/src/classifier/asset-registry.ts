@@ -12,6 +12,7 @@ import type { Logger } from '../ops/logger';
 import { LruMap } from '../util/lru';
 import { StringPool } from '../util/string-pool';
 import { throwIfAborted } from '../util/aborted';
+import { LEDGER_TUNING } from '../tuning';
 import { outputKey, parseLedgerTransaction, type LedgerTransaction } from '../ledger/ledger-transaction';
 import { judgeCreate, type AssetInfo, type SkipReason } from './create-judgement';
 
@@ -48,7 +49,7 @@ export class AssetRegistry {
     private readonly trusted: ReadonlySet<string>,
     private readonly logger: Logger,
     capacity: number,
-    private readonly lagToleranceMs = 30_000,
+    private readonly lagToleranceMs: number = LEDGER_TUNING.indexLagToleranceMs,
   ) {
     this.cars = new LruMap(capacity);
   }

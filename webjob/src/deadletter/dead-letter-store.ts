@@ -6,9 +6,8 @@ import type { TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import { z } from 'zod';
 import { storageStatus } from '../storage/storage-clients';
-import { backoffDelay, type BackoffPolicy } from '../util/backoff';
-import { sleep } from '../util/abortable-sleep';
-import { throwIfAborted } from '../util/aborted';
+import { DEAD_LETTER_TUNING } from '../tuning';
+import { retry, RetryLater, type BackoffPolicy, type RetryNotice } from '../util/retry';
 import type { Logger } from '../ops/logger';
 
 export const DEAD_LETTER_KINDS = [
@@ -84,9 +83,6 @@ function parseLetter(text: string): { letter: DeadLetter | undefined; indexKey: 
 // tableKey() never yields this partition: its escapes use upper-case hex.
 const INDEX_PARTITION = '%dead-letters';
 
-/** Azure Queue messages are limited to 64 KiB; oversized payloads are replaced by a pointer. */
-const MAX_MESSAGE_CHARS = 48_000;
-
 export class QueueDeadLetterStore implements DeadLetterStore {
   constructor(
     private readonly queue: QueueClient,
@@ -99,23 +95,22 @@ export class QueueDeadLetterStore implements DeadLetterStore {
   async add(letter: DeadLetter, signal?: AbortSignal): Promise<void> {
     const indexKey = `${letter.kind}~${randomUUID()}`;
     let text = JSON.stringify({ ...letter, indexKey });
-    if (text.length > MAX_MESSAGE_CHARS) {
+    if (text.length > DEAD_LETTER_TUNING.maxMessageChars) {
       text = JSON.stringify({ ...letter, indexKey, payload: { truncated: true, note: 'payload too large for a queue message: read the transaction from the ledger by id and height' } });
     }
-    for (let attempt = 1; ; attempt++) {
-      throwIfAborted(signal);
+    const onRetry = ({ attempt, delayMs, problem }: RetryNotice): void =>
+      this.logger.error('dead-letter write failed; retrying', { attempt, delayMs, error: problem });
+    await retry({ policy: this.retry, signal, onRetry }, async () => {
       try {
         await this.index.upsertEntity({ partitionKey: INDEX_PARTITION, rowKey: indexKey, transactionId: letter.transactionId }, 'Replace');
         // -1: never expires (the queue default is 7 days, which would silently lose letters)
         await this.queue.sendMessage(text, { messageTimeToLive: -1 });
-        this.logger.warn('dead-lettered', { kind: letter.kind, reason: letter.reason, transactionId: letter.transactionId, assetId: letter.assetId, blockHeight: letter.blockHeight });
-        return;
       } catch (error) {
-        const delayMs = backoffDelay(this.retry, attempt);
-        this.logger.error('dead-letter write failed; retrying', { attempt, delayMs, error });
-        await sleep(delayMs, signal);
+        return new RetryLater(error);
       }
-    }
+      this.logger.warn('dead-lettered', { kind: letter.kind, reason: letter.reason, transactionId: letter.transactionId, assetId: letter.assetId, blockHeight: letter.blockHeight });
+      return undefined;
+    });
   }
 
   async receive(max: number, hideSeconds: number): Promise<ReceivedDeadLetter[]> {

@@ -5,6 +5,7 @@
 // as the Function App gains no throughput from more parallel requests, only latency; a fixed high
 // concurrency turned that latency into timeouts, re-sends of batches still being processed and
 // congestion collapse. Pure: no timers, no I/O; the dispatcher feeds it samples.
+import { DELIVERY_TUNING } from '../tuning';
 
 export interface ConcurrencyLimitOptions {
   /** Limit at start (clamped to [minimum, maximum]). */
@@ -55,8 +56,8 @@ export class AdaptiveConcurrencyLimit {
     this.minimum = Math.min(this.maximum, Math.max(1, Math.floor(options.minimum ?? 1)));
     this.value = Math.min(this.maximum, Math.max(this.minimum, Math.floor(options.initial)));
     this.latencyFloor = Math.min(this.maximum, Math.max(this.minimum, 2));
-    this.tolerance = options.latencyTolerance ?? 3;
-    this.noiseFloorMs = options.latencyNoiseFloorMs ?? 50;
+    this.tolerance = options.latencyTolerance ?? DELIVERY_TUNING.latencyTolerance;
+    this.noiseFloorMs = options.latencyNoiseFloorMs ?? DELIVERY_TUNING.latencyNoiseFloorMs;
     this.now = options.now ?? (() => performance.now());
   }
 

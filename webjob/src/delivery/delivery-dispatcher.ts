@@ -12,32 +12,35 @@ import type { OwnershipEvent } from '@lease-premium/events';
 import type { WebJobConfig } from '../config';
 import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
-import { backoffDelay, type BackoffPolicy } from '../util/backoff';
-import { sleep } from '../util/abortable-sleep';
+import { DELIVERY_TUNING } from '../tuning';
+import { AbortedError } from '../util/aborted';
+import { retry, RetryLater, type BackoffPolicy, type RetryNotice } from '../util/retry';
 import type { DeadLetter } from '../deadletter/dead-letter-store';
 import { AdaptiveConcurrencyLimit } from './concurrency-limit';
 import { ReceiverHealth } from './receiver-health';
 import type { EventOutcome, SendResult, WebhookSender } from './webhook-sender';
+
+type RetryableResult = Extract<SendResult, { kind: 'retry' }>;
 
 export interface DeliveryItem {
   event: OwnershipEvent;
   blockHeight: number;
 }
 
-export interface DispatcherHooks {
+/** Where the dispatcher settles each item: the height tracker (and telemetry), in the WebJob. */
+export interface DeliveryHandlers {
   /** The receiver durably took the event (applied, duplicate or stale). */
-  onAcknowledged(item: DeliveryItem, outcome: Exclude<EventOutcome, 'rejected'> | 'unreported'): void;
-  /** A permanent refusal: store the dead letter durably, then settle the item. */
-  onDeadLetter(item: DeliveryItem, refusal: DeliveryRefusal): Promise<void>;
+  processAcknowledged(item: DeliveryItem, outcome: Exclude<EventOutcome, 'rejected'> | 'unreported'): void;
+  /** A permanent refusal: store the dead letter durably (the item is settled once this resolves). */
+  processDeadLetter(item: DeliveryItem, refusal: DeliveryRefusal): Promise<void>;
+  /** An unexpected failure (a bug, or a dead-letter store that throws): the owner must stop. */
+  processError(error: unknown): void;
 }
 
 /** Why the receiver will never take an event: its own "rejected", a 4xx, or poison isolation. */
 export type DeliveryRefusal =
   | { kind: 'rejected' | 'refused'; reason: string }
   | { kind: 'poison'; reason: string; lastStatus: number | 'timeout' | 'network'; attempts: number };
-
-/** How much of the receiver's answer a poison dead letter keeps. */
-const POISON_EXCERPT_CHARS = 500;
 
 /** The dispatcher settings that come straight from the WebJob's webhook configuration. */
 export function dispatcherTuning(webhook: WebJobConfig['webhook']): Pick<DispatcherOptions, 'batchSize' | 'maxConcurrency' | 'initialConcurrency' | 'retry' | 'maxEventAttempts' | 'receiverHealth'> {
@@ -47,7 +50,7 @@ export function dispatcherTuning(webhook: WebJobConfig['webhook']): Pick<Dispatc
     initialConcurrency: webhook.initialConcurrency,
     retry: { baseMs: webhook.retryBaseMs, maxMs: webhook.retryMaxMs },
     maxEventAttempts: webhook.maxEventAttempts,
-    receiverHealth: new ReceiverHealth({ healthUrl: webhook.healthUrl, timeoutMs: Math.min(webhook.timeoutMs, 10_000) }),
+    receiverHealth: new ReceiverHealth({ healthUrl: webhook.healthUrl, timeoutMs: Math.min(webhook.timeoutMs, DELIVERY_TUNING.healthProbeTimeoutMs) }),
   };
 }
 
@@ -65,11 +68,9 @@ export interface DispatcherOptions {
   receiverHealth: ReceiverHealth;
   logger: Logger;
   metrics: WebJobMetrics;
-  hooks: DispatcherHooks;
+  handlers: DeliveryHandlers;
   /** Aborting stops every retry loop at once; unfinished items stay unsettled (redelivered later). */
   signal: AbortSignal;
-  /** An unexpected failure (a bug or a dead-letter store that throws): the consumer must stop. */
-  onFatal: (error: unknown) => void;
 }
 
 export class DeliveryDispatcher {
@@ -149,7 +150,9 @@ export class DeliveryDispatcher {
       }
       this.activeRequests += 1;
       void this.deliver(batch)
-        .catch((error: unknown) => this.options.onFatal(error))
+        .catch((error: unknown) => {
+          if (!(error instanceof AbortedError)) this.options.handlers.processError(error); // aborted: unsettled, redelivered later
+        })
         .finally(() => {
           this.activeRequests -= 1;
           // Vehicles whose items did not all settle (aborted, or a failure): out of this request now.
@@ -192,6 +195,7 @@ export class DeliveryDispatcher {
   /**
    * Delivers one batch until every event in it is acknowledged or dead-lettered. Retries without a
    * deadline while the receiver is down; splits the batch while the receiver answers otherwise.
+   * Rejects with AbortedError once the dispatcher's signal aborts (its items stay unsettled).
    */
   private async deliver(batch: DeliveryItem[]): Promise<void> {
     const { sender, metrics, logger, signal } = this.options;
@@ -199,13 +203,18 @@ export class DeliveryDispatcher {
     const deliveryId = `${first.event.id}-${batch.length}`;
     const body = JSON.stringify(batch.map((item) => item.event));
     let failuresAlone = 0;
-    for (let attempt = 1; !signal.aborted; attempt++) {
-      let result;
+    const onRetry = ({ attempt, delayMs, problem }: RetryNotice): void => {
+      const failure = problem as RetryableResult;
+      metrics.deliveryRetries.inc();
+      logger.warn('delivery failed; retrying', { deliveryId, attempt, failuresAlone, status: failure.status, delayMs, detail: failure.detail.slice(0, 300) });
+    };
+    await retry({ policy: this.options.retry, signal, onRetry }, async () => {
+      let result: SendResult;
       const startedAt = performance.now();
       try {
         result = await sender.send(deliveryId, body, signal);
       } catch (error) {
-        if (signal.aborted) return;
+        if (signal.aborted) throw new AbortedError();
         throw error;
       }
       metrics.deliveryRequests.inc(1, { result: String(result.status) });
@@ -235,16 +244,13 @@ export class DeliveryDispatcher {
         failuresAlone += 1;
         if (failuresAlone >= this.options.maxEventAttempts) {
           const status = result.status;
-          const reason = `${typeof status === 'number' ? `HTTP ${status}` : status} on each of ${failuresAlone} attempts alone while the receiver answered otherwise: ${result.detail.slice(0, POISON_EXCERPT_CHARS)}`;
+          const reason = `${typeof status === 'number' ? `HTTP ${status}` : status} on each of ${failuresAlone} attempts alone while the receiver answered otherwise: ${result.detail.slice(0, DELIVERY_TUNING.poisonExcerptChars)}`;
           await this.deadLetter(first, { kind: 'poison', reason, lastStatus: status, attempts: failuresAlone });
           return;
         }
       }
-      metrics.deliveryRetries.inc();
-      const delayMs = Math.max(result.retryAfterMs ?? 0, backoffDelay(this.options.retry, attempt));
-      logger.warn('delivery failed; retrying', { deliveryId, attempt, failuresAlone, status: result.status, delayMs, detail: result.detail.slice(0, 300) });
-      await sleep(delayMs, signal);
-    }
+      return new RetryLater(result, result.retryAfterMs ?? 0);
+    });
   }
 
   /**
@@ -270,7 +276,7 @@ export class DeliveryDispatcher {
       const outcome = answer?.outcome ?? 'unreported';
       if (!answer) this.options.logger.warn('receiver acknowledged the request without a result for an event', { deliveryId, eventId: item.event.id });
       this.options.metrics.eventsDelivered.inc(1, { outcome });
-      this.options.hooks.onAcknowledged(item, outcome);
+      this.options.handlers.processAcknowledged(item, outcome);
       this.settled(item);
     }
   }
@@ -291,7 +297,7 @@ export class DeliveryDispatcher {
 
   private async deadLetter(item: DeliveryItem, refusal: DeliveryRefusal): Promise<void> {
     try {
-      await this.options.hooks.onDeadLetter(item, refusal);
+      await this.options.handlers.processDeadLetter(item, refusal);
     } catch (error) {
       if (this.options.signal.aborted) return; // unsettled: redelivered after restart
       throw error;

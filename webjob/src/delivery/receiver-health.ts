@@ -3,6 +3,7 @@
 // its health endpoint answers 200. While neither holds the receiver is down, and a failure says
 // nothing about the events it carried (Service Bus and the Functions queue trigger count every
 // failed delivery, so an outage longer than their budget dead-letters healthy messages).
+import { DELIVERY_TUNING } from '../tuning';
 import { requestSignal } from '../util/request-signal';
 
 export interface ReceiverHealthOptions {
@@ -27,7 +28,7 @@ export class ReceiverHealth {
   async answersSince(since: number, signal: AbortSignal): Promise<boolean> {
     if (this.lastAcknowledgedAt >= since) return true;
     const now = performance.now();
-    if (!this.probe || now - this.probe.at > (this.options.cacheMs ?? 1_000)) this.probe = { at: now, answer: this.isHealthy(signal) };
+    if (!this.probe || now - this.probe.at > (this.options.cacheMs ?? DELIVERY_TUNING.healthProbeCacheMs)) this.probe = { at: now, answer: this.isHealthy(signal) };
     return this.probe.answer;
   }
 

@@ -1,10 +1,11 @@
 // One consumer at a time, anywhere: whoever holds the lease on a well-known blob consumes.
-// The lease is renewed at a third of its duration; if a renewal is refused, or renewals keep
+// The lease is renewed four times per period; if a renewal is refused, or renewals keep
 // failing until the lease may have expired, leadership is lost and the owner must stop at once.
 import { randomUUID } from 'node:crypto';
 import type { BlobLeaseClient, ContainerClient } from '@azure/storage-blob';
 import type { Logger } from '../ops/logger';
 import { storageStatus } from '../storage/storage-clients';
+import { LIFETIME_TUNING } from '../tuning';
 
 export interface LeadershipTerm {
   /** Aborts the moment leadership is lost (or released). */
@@ -50,7 +51,8 @@ export class BlobLeadership {
     const leaseMs = this.leaseSeconds * 1000;
     let renewing = false;
     // Deadline well before the lease can expire: past it, someone else may already hold it.
-    let expiry = setTimeout(() => lose('renewals failed until the lease may have expired'), leaseMs - 3_000);
+    const expiryMs = leaseMs - LIFETIME_TUNING.leaseExpiryMarginMs;
+    let expiry = setTimeout(() => lose('renewals failed until the lease may have expired'), expiryMs);
     const lose = (reason: string, error?: unknown): void => {
       if (controller.signal.aborted) return;
       clearInterval(timer);
@@ -66,7 +68,7 @@ export class BlobLeadership {
         .then(() => {
           if (controller.signal.aborted) return;
           clearTimeout(expiry);
-          expiry = setTimeout(() => lose('renewals failed until the lease may have expired'), leaseMs - 3_000);
+          expiry = setTimeout(() => lose('renewals failed until the lease may have expired'), expiryMs);
         })
         .catch((error: unknown) => {
           const status = storageStatus(error);
@@ -76,7 +78,7 @@ export class BlobLeadership {
         .finally(() => {
           renewing = false;
         });
-    }, Math.max(1_000, Math.floor(leaseMs / 4)));
+    }, Math.max(1_000, Math.floor(leaseMs / LIFETIME_TUNING.leaseRenewalsPerPeriod)));
     return {
       signal: controller.signal,
       release: async () => {

@@ -2,9 +2,8 @@
 // are retried with backoff until the caller's signal aborts; 404 means "not there (yet)" and is
 // returned to the caller, who knows whether it is the tip, index lag, or a wrong id.
 import { z } from 'zod';
-import { backoffDelay, type BackoffPolicy } from '../util/backoff';
-import { sleep } from '../util/abortable-sleep';
-import { AbortedError, throwIfAborted } from '../util/aborted';
+import { AbortedError } from '../util/aborted';
+import { retry, RetryLater, type BackoffPolicy, type RetryNotice } from '../util/retry';
 import { requestSignal } from '../util/request-signal';
 import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
@@ -56,14 +55,12 @@ export class LedgerClient {
    */
   async getTransaction(id: string, lagToleranceMs: number, signal?: AbortSignal): Promise<unknown> {
     const deadline = Date.now() + lagToleranceMs;
-    for (let attempt = 1; ; attempt++) {
+    const onRetry = (): void => this.options.metrics?.ledgerRetries.inc(1, { reason: 'not-found' });
+    return retry({ policy: this.options.retry, signal, onRetry }, async () => {
       const body = await this.getJson(`transactions/${encodeURIComponent(id)}`, signal);
-      if (body !== null) return body;
-      if (Date.now() >= deadline) return null;
-      this.options.metrics?.ledgerRetries.inc(1, { reason: 'not-found' });
-      await sleep(Math.min(backoffDelay(this.options.retry, attempt), Math.max(0, deadline - Date.now())), signal);
-      throwIfAborted(signal);
-    }
+      if (body !== null || Date.now() >= deadline) return body;
+      return new RetryLater('not found', 0, Math.max(0, deadline - Date.now()));
+    });
   }
 
   /** The advertised WebSocket URL from the API index (GET /api/v1/ -> "streams"). */
@@ -115,9 +112,11 @@ export class LedgerClient {
   /** GET with retries on transient failures; null on 404; throws LedgerHttpError on other 4xx. */
   private async getJson(path: string, signal?: AbortSignal): Promise<unknown> {
     const url = new URL(path, this.options.apiUrl).toString();
-    for (let attempt = 1; ; attempt++) {
-      throwIfAborted(signal);
-      let problem: string;
+    const onRetry = ({ attempt, delayMs, problem }: RetryNotice): void => {
+      this.options.metrics?.ledgerRetries.inc(1, { reason: 'transient' });
+      this.options.logger.warn('ledger read failed; retrying', { url, attempt, delayMs, problem });
+    };
+    return retry({ policy: this.options.retry, signal, onRetry }, async () => {
       const request = requestSignal(signal, this.options.requestTimeoutMs);
       try {
         const response = await fetch(url, { headers: { accept: 'application/json' }, signal: request.signal });
@@ -128,18 +127,14 @@ export class LedgerClient {
         if (response.ok) return (await response.json());
         const text = (await response.text()).slice(0, 200);
         if (response.status < 500 && response.status !== 408 && response.status !== 429) throw new LedgerHttpError(response.status, url, text);
-        problem = `HTTP ${response.status}`;
+        return new RetryLater(`HTTP ${response.status}`);
       } catch (error) {
         if (error instanceof LedgerHttpError) throw error;
         if (signal?.aborted) throw new AbortedError();
-        problem = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        return new RetryLater(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
       } finally {
         request.dispose();
       }
-      this.options.metrics?.ledgerRetries.inc(1, { reason: 'transient' });
-      const delayMs = backoffDelay(this.options.retry, attempt);
-      this.options.logger.warn('ledger read failed; retrying', { url, attempt, delayMs, problem });
-      await sleep(delayMs, signal);
-    }
+    });
   }
 }

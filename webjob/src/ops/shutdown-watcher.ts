@@ -3,9 +3,10 @@
 // unreliable on the network file systems App Service uses).
 import fs from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
+import { LIFETIME_TUNING } from '../tuning';
 
 /** `port`: in a worker thread, the main thread forwards the signals as {shutdown: "SIGTERM"} messages. */
-export function watchForShutdown(shutdownFile: string | undefined, onShutdown: (reason: string) => void, port?: MessagePort, pollMs = 500): () => void {
+export function watchForShutdown(shutdownFile: string | undefined, onShutdown: (reason: string) => void, port?: MessagePort, pollMs: number = LIFETIME_TUNING.shutdownFilePollMs): () => void {
   let fired = false;
   const fire = (reason: string): void => {
     if (fired) return;

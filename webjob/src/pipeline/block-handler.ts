@@ -1,6 +1,7 @@
 // A block's transactions, in order, through verify -> classify -> map, then into delivery.
 // Dead letters for refused transactions are stored before the height is opened, so the
-// checkpoint can only pass a height whose refusals are durable too.
+// checkpoint can only pass a height whose refusals are durable too. Back-pressure: a block waits
+// until fewer than maxPendingEvents events are pending delivery.
 import type { OwnershipEvent } from '@lease-premium/events';
 import type { HeightTracker } from '../checkpoint/height-tracker';
 import type { DeadLetterStore } from '../deadletter/dead-letter-store';
@@ -8,6 +9,8 @@ import type { DeliveryDispatcher } from '../delivery/delivery-dispatcher';
 import type { LedgerBlock } from '../ledger/ledger-client';
 import type { WebJobMetrics } from '../ops/metrics';
 import type { WebJobTelemetry } from '../ops/telemetry';
+import type { BlockHandlers } from '../sequencer/height-sequencer';
+import { untilAborted } from '../util/retry';
 import type { TransactionProcessor } from './transaction-processor';
 
 export interface BlockHandlerOptions {
@@ -16,6 +19,8 @@ export interface BlockHandlerOptions {
   deadLetters: DeadLetterStore;
   metrics: WebJobMetrics;
   replay: boolean;
+  /** A block waits until fewer events than this are pending delivery. */
+  maxPendingEvents: number;
   /** Live consumption tracks heights for the checkpoint; replays do not. */
   tracker?: HeightTracker;
   /** Replays of one asset select its transactions only. */
@@ -24,11 +29,17 @@ export interface BlockHandlerOptions {
   telemetry?: WebJobTelemetry | undefined;
 }
 
-export class BlockHandler {
+export class BlockHandler implements BlockHandlers {
   constructor(private readonly options: BlockHandlerOptions) {}
 
-  async handle(block: LedgerBlock, signal?: AbortSignal, seenAt?: number): Promise<void> {
-    const { processor, deadLetters, metrics, replay } = this.options;
+  /** Starts the block's signature checks on the verifier threads, ahead of its turn. */
+  processBlockRead(block: LedgerBlock): void {
+    this.options.processor.prime(block.transactions);
+  }
+
+  async processBlock(block: LedgerBlock, seenAt: number | undefined, signal: AbortSignal): Promise<void> {
+    const { processor, dispatcher, deadLetters, metrics, replay } = this.options;
+    await untilAborted(dispatcher.whenBelow(this.options.maxPendingEvents), signal);
     const events: OwnershipEvent[] = [];
     const selected = [...block.transactions.entries()].filter(([, raw]) => !this.options.select || this.options.select(raw));
     processor.prime(selected.map(([, raw]) => raw)); // no-op for what the sequencer already primed
@@ -45,6 +56,6 @@ export class BlockHandler {
     }
     metrics.transactionsSeen.inc(block.transactions.length);
     this.options.tracker?.openHeight(block.height, events.length, seenAt);
-    for (const event of events) this.options.dispatcher.enqueue({ event, blockHeight: block.height });
+    for (const event of events) dispatcher.enqueue({ event, blockHeight: block.height });
   }
 }

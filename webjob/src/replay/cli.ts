@@ -8,6 +8,7 @@ import { LedgerClient } from '../ledger/ledger-client';
 import { createLogger } from '../ops/logger';
 import { WebJobMetrics } from '../ops/metrics';
 import { createStorageClients, ensureStorage } from '../storage/storage-clients';
+import { DEAD_LETTER_TUNING, LEDGER_TUNING } from '../tuning';
 import { Replayer, type ReplayRequest } from './replayer';
 
 export const USAGE = 'usage: npm run replay -- --from-height H [--to-height H2] | --asset ASSET_ID | --dead-letters';
@@ -61,9 +62,9 @@ async function main(): Promise<number> {
   const metrics = new WebJobMetrics();
   const replayer = new Replayer({
     config,
-    ledger: new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: { baseMs: 200, maxMs: 10_000 }, logger, metrics }),
+    ledger: new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: LEDGER_TUNING.readRetry, logger, metrics }),
     sender: new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs }),
-    deadLetters: new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, { baseMs: 500, maxMs: 30_000 }, logger),
+    deadLetters: new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, DEAD_LETTER_TUNING.writeRetry, logger),
     logger,
     metrics,
     signal: abort.signal,

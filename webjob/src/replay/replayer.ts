@@ -11,6 +11,8 @@ import type { WebJobMetrics } from '../ops/metrics';
 import { BlockHandler } from '../pipeline/block-handler';
 import { transactionProcessorFor, type TransactionProcessor } from '../pipeline/transaction-processor';
 import { rawTransactionId } from '../ledger/ledger-transaction';
+import { DEAD_LETTER_TUNING } from '../tuning';
+import { AbortedError } from '../util/aborted';
 
 export type ReplayRequest = { kind: 'heights'; from: number; to: number | undefined } | { kind: 'asset'; assetId: string } | { kind: 'dead-letters' };
 
@@ -48,12 +50,12 @@ export class Replayer {
       logger,
       metrics,
       signal,
-      onFatal: (error) => {
-        this.failure = error;
-      },
-      hooks: {
-        onAcknowledged: () => undefined,
-        onDeadLetter: (item, refusal) => deps.deadLetters.add(deadLetterOfEvent(item, refusal), signal),
+      handlers: {
+        processAcknowledged: () => undefined,
+        processDeadLetter: (item, refusal) => deps.deadLetters.add(deadLetterOfEvent(item, refusal), signal),
+        processError: (error) => {
+          this.failure = error;
+        },
       },
     });
     this.processor = transactionProcessorFor(config, ledger, logger);
@@ -65,6 +67,8 @@ export class Replayer {
       if (request.kind === 'heights') await this.replayHeights(request.from, request.to, summary);
       else if (request.kind === 'asset') await this.replayAsset(request.assetId, summary);
       else await this.replayDeadLetters(summary);
+    } catch (error) {
+      if (!(error instanceof AbortedError)) throw error; // settle() says the replay was interrupted
     } finally {
       await this.processor.close();
     }
@@ -83,9 +87,9 @@ export class Replayer {
   }
 
   private async handle(block: LedgerBlock, summary: ReplaySummary, select?: (raw: unknown) => boolean): Promise<void> {
-    const handler = new BlockHandler({ processor: this.processor, dispatcher: this.dispatcher, deadLetters: this.deps.deadLetters, metrics: this.deps.metrics, replay: true, ...(select ? { select } : {}) });
-    await this.dispatcher.whenBelow(this.deps.config.maxPendingEvents);
-    await handler.handle(block, this.deps.signal);
+    const { config, deadLetters, metrics, signal } = this.deps;
+    const handler = new BlockHandler({ processor: this.processor, dispatcher: this.dispatcher, deadLetters, metrics, replay: true, maxPendingEvents: config.maxPendingEvents, ...(select ? { select } : {}) });
+    await handler.processBlock(block, undefined, signal);
     summary.blocks += 1;
     summary.transactions += select ? block.transactions.filter(select).length : block.transactions.length;
   }
@@ -122,7 +126,7 @@ export class Replayer {
     // Take every letter out of sight first, so letters re-stored by this replay are not picked up again.
     const taken: ReceivedDeadLetter[] = [];
     for (;;) {
-      const batch = await this.deps.deadLetters.receive(32, 3_600);
+      const batch = await this.deps.deadLetters.receive(32, DEAD_LETTER_TUNING.replayHideSeconds);
       if (batch.length === 0) break;
       taken.push(...batch);
     }

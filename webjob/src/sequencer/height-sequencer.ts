@@ -5,13 +5,28 @@
 // dropped (counted, then recovered from the block).
 import type { LedgerBlock, LedgerClient } from '../ledger/ledger-client';
 import type { StreamFrame } from '../stream/frames';
+import type { StreamClient, StreamHandlers, StreamState } from '../stream/stream-client';
 import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
-import { backoffDelay, type BackoffPolicy } from '../util/backoff';
-import { sleep } from '../util/abortable-sleep';
+import { LEDGER_TUNING } from '../tuning';
 import { AbortedError } from '../util/aborted';
+import { backoffDelay, sleep, type BackoffPolicy } from '../util/retry';
 import { WakeSignal } from '../util/signal';
 import { rawTransactionId } from '../ledger/ledger-transaction';
+
+/** What the sequencer drives: the block handler, in the WebJob. */
+export interface BlockHandlers {
+  /** A block was read, maybe ahead of its turn: work on it may start (signature checks). */
+  processBlockRead?(block: LedgerBlock): void;
+  /**
+   * The next block in height order, once. Awaited, so a slow handler holds reading back (bounded
+   * memory). `firstSeenAt`: when the block was first known to exist (a frame or a tip probe).
+   */
+  processBlock(block: LedgerBlock, firstSeenAt: number | undefined, signal: AbortSignal): Promise<void>;
+}
+
+/** What the sequencer needs of the stream: whether it is connected, and a way to drop a stalled connection. */
+export type StreamControl = Pick<StreamClient, 'currentState' | 'forceReconnect'>;
 
 export interface HeightSequencerOptions {
   ledger: LedgerClient;
@@ -22,24 +37,22 @@ export interface HeightSequencerOptions {
   maxPrefetchTransactions: number;
   tipPollMs: number;
   stallTimeoutMs: number;
-  /** Backoff while the node lags what its stream announced. */
-  lagRetry: BackoffPolicy;
+  /** Backoff while the node lags what its stream announced (default LEDGER_TUNING.indexLagRetry). */
+  lagRetry?: BackoffPolicy;
   logger: Logger;
   metrics: WebJobMetrics;
-  /** A block was read (maybe ahead of its turn): work on it may start, e.g. signature checks. */
-  onBlockRead?: (block: LedgerBlock) => void;
-  /** Handles one block; awaited, so a slow consumer holds reading back (bounded memory). */
-  onBlock: (block: LedgerBlock) => Promise<void>;
-  /** The stream has been silent for stallTimeoutMs while HTTP shows new blocks. */
-  onStalled: () => void;
-  isStreamConnected: () => boolean;
+  /** Reconnected when it stays silent for stallTimeoutMs while HTTP shows new blocks. */
+  stream: StreamControl;
+  /** Where each block goes, in height order. */
+  blocks: BlockHandlers;
   now?: () => number;
 }
 
-const LATE_FRAME_GRACE_MS = 5_000;
-const V1_FRAME_GIVE_UP_MS = 10 * 60_000;
-
-export class HeightSequencer {
+/**
+ * Implements the stream's handlers: frames and reconnects only say when to read (and what a block
+ * must contain); blocks are read over HTTP and handed to `blocks` in height order.
+ */
+export class HeightSequencer implements StreamHandlers {
   private next: number;
   private knownTip: number;
   private probe = true;
@@ -66,7 +79,7 @@ export class HeightSequencer {
     if (this.knownTip >= 0) options.metrics.lastSeenHeight.set(this.knownTip);
   }
 
-  /** The next height to be handed out (everything below it has been handed to onBlock). */
+  /** The next height to be handed out (everything below it has been handed to processBlock). */
   get nextHeight(): number {
     return this.next;
   }
@@ -80,7 +93,7 @@ export class HeightSequencer {
     return this.seenAt.get(height);
   }
 
-  noteFrame(frame: StreamFrame): void {
+  processFrame(frame: StreamFrame): void {
     this.silentSince = undefined;
     if (frame.format === 'v2') {
       this.noteExists(frame.height);
@@ -99,16 +112,31 @@ export class HeightSequencer {
   }
 
   /** After every (re)connect, anything may have been missed: read up to the tip. */
-  noteReconnected(): void {
+  processStateChange(state: StreamState): void {
+    if (state !== 'connected') return;
     this.probe = true;
     this.wake.notify();
   }
 
+  /** Reads and hands out blocks until `signal` aborts (then it resolves); throws on a failure. */
   async run(signal: AbortSignal): Promise<void> {
     const inflight = new Map<number, Promise<LedgerBlock | null>>();
+    try {
+      await this.read(signal, inflight);
+    } catch (error) {
+      if (!signal.aborted && !(error instanceof AbortedError)) throw error;
+    } finally {
+      // dropped prefetches end with an AbortedError nobody needs
+      for (const p of inflight.values()) p.catch(() => undefined);
+    }
+  }
+
+  private async read(signal: AbortSignal, inflight: Map<number, Promise<LedgerBlock | null>>): Promise<void> {
+    const { blocks } = this.options;
+    const lagRetry = this.options.lagRetry ?? LEDGER_TUNING.indexLagRetry;
     const fetchAt = (height: number): Promise<LedgerBlock | null> => {
       const p = this.options.ledger.getBlock(height, signal).then((block) => {
-        if (block) this.options.onBlockRead?.(block);
+        if (block) blocks.processBlockRead?.(block);
         return block;
       });
       p.catch(() => undefined); // observed when awaited; avoids an unhandled rejection if dropped
@@ -125,17 +153,10 @@ export class HeightSequencer {
       const pending = inflight.get(this.next);
       if (!pending) {
         await this.wake.wait(this.options.tipPollMs, signal);
-        if (!signal.aborted && !this.probe && this.knownTip < this.next) this.probe = true; // idle: poll the tip
+        if (!this.probe && this.knownTip < this.next) this.probe = true; // idle: poll the tip
         continue;
       }
-      let block: LedgerBlock | null;
-      try {
-        block = await pending;
-      } catch (error) {
-        if (signal.aborted || error instanceof AbortedError) break;
-        inflight.delete(this.next);
-        throw error;
-      }
+      const block = await pending;
       inflight.delete(this.next);
       if (block === null) {
         const expected = this.next <= this.knownTip || this.v1Pending.size > 0;
@@ -149,7 +170,7 @@ export class HeightSequencer {
         this.dropStaleV1Frames();
         lagAttempt += 1;
         this.options.metrics.ledgerRetries.inc(1, { reason: 'index-lag' });
-        const delayMs = backoffDelay(this.options.lagRetry, lagAttempt);
+        const delayMs = backoffDelay(lagRetry, lagAttempt);
         this.options.logger.debug('block announced but not readable yet; retrying', { height: this.next, delayMs });
         await sleep(delayMs, signal);
         continue;
@@ -160,7 +181,7 @@ export class HeightSequencer {
       if (missing.length > 0) {
         lagAttempt += 1;
         this.options.metrics.ledgerRetries.inc(1, { reason: 'index-lag' });
-        const delayMs = backoffDelay(this.options.lagRetry, lagAttempt);
+        const delayMs = backoffDelay(lagRetry, lagAttempt);
         this.options.logger.warn('block lacks transactions its stream frames announced; re-reading', { height: this.next, missing: missing.length, delayMs });
         await sleep(delayMs, signal);
         continue;
@@ -170,19 +191,17 @@ export class HeightSequencer {
       if (this.probe) this.probeWindow = Math.min(this.probeWindow * 2, this.options.fetchConcurrency);
       this.noteExists(this.next);
       this.trackAnnouncements(block.height, ids, announced);
-      await this.options.onBlock(block);
+      await blocks.processBlock(block, this.seenAt.get(this.next), signal);
       this.framesByHeight.delete(this.next);
       this.seenAt.delete(this.next);
       this.next += 1;
     }
-    // dropped prefetches end with an AbortedError nobody needs
-    for (const p of inflight.values()) p.catch(() => undefined);
   }
 
   private noteExists(height: number): void {
     if (height > this.knownTip) {
       const at = this.now();
-      for (let h = Math.max(this.knownTip + 1, this.next); h <= height && this.seenAt.size < 100_000; h++) this.seenAt.set(h, at);
+      for (let h = Math.max(this.knownTip + 1, this.next); h <= height && this.seenAt.size < LEDGER_TUNING.maxSeenHeights; h++) this.seenAt.set(h, at);
       this.knownTip = height;
       this.options.metrics.lastSeenHeight.set(height);
     }
@@ -203,12 +222,12 @@ export class HeightSequencer {
       }
       this.unannounced.set(id, [height, at]);
     }
-    if (ids.length > 0 && !anyAnnounced && this.options.isStreamConnected()) this.silentSince ??= at;
+    if (ids.length > 0 && !anyAnnounced && this.options.stream.currentState === 'connected') this.silentSince ??= at;
   }
 
   /** Transactions whose frames never came within the grace period were missed by the stream. */
   private sweepUnannounced(): void {
-    const cutoff = this.now() - LATE_FRAME_GRACE_MS;
+    const cutoff = this.now() - LEDGER_TUNING.lateFrameGraceMs;
     for (const [id, [height, at]] of this.unannounced) {
       if (at > cutoff) break; // insertion order = read order
       this.unannounced.delete(id);
@@ -220,12 +239,12 @@ export class HeightSequencer {
     if (this.silentSince !== undefined && this.now() - this.silentSince > this.options.stallTimeoutMs) {
       this.silentSince = undefined;
       this.options.logger.warn('stream stalled: new blocks over HTTP but no frames', { stallTimeoutMs: this.options.stallTimeoutMs });
-      this.options.onStalled();
+      this.options.stream.forceReconnect('stream stalled');
     }
   }
 
   private dropStaleV1Frames(): void {
-    const cutoff = this.now() - V1_FRAME_GIVE_UP_MS;
+    const cutoff = this.now() - LEDGER_TUNING.v1FrameGiveUpMs;
     for (const [id, at] of this.v1Pending) {
       if (at < cutoff) {
         this.v1Pending.delete(id);

@@ -2,12 +2,20 @@
 // connections, reconnects use jittered exponential backoff, and every state change is logged.
 // The stream is only a hint of new heights; the sequencer reads blocks over HTTP as the truth.
 import WebSocket from 'ws';
-import { backoffDelay, type BackoffPolicy } from '../util/backoff';
+import { backoffDelay, type BackoffPolicy } from '../util/retry';
 import type { Logger } from '../ops/logger';
 import type { WebJobMetrics } from '../ops/metrics';
 import { parseStreamFrame, type StreamFrame } from './frames';
 
 export type StreamState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'stopped';
+
+/** What the stream client hands on: the height sequencer, in the WebJob. */
+export interface StreamHandlers {
+  /** A valid v1 or v2 frame arrived (invalid ones are counted and dropped here). */
+  processFrame(frame: StreamFrame): void;
+  /** Every state change; "connected" means anything may have been missed meanwhile. */
+  processStateChange?(state: StreamState): void;
+}
 
 export interface StreamClientOptions {
   resolveUrl: () => Promise<string>;
@@ -16,9 +24,6 @@ export interface StreamClientOptions {
   reconnect: BackoffPolicy;
   logger: Logger;
   metrics: WebJobMetrics;
-  onFrame: (frame: StreamFrame) => void;
-  /** Called on every state change; "connected" means catch-up should run. */
-  onStateChange?: (state: StreamState) => void;
 }
 
 export class StreamClient {
@@ -29,6 +34,7 @@ export class StreamClient {
   private pingTimer: NodeJS.Timeout | undefined;
   private pongDeadline: NodeJS.Timeout | undefined;
   private stopped = false;
+  private handlers: StreamHandlers | undefined;
 
   constructor(private readonly options: StreamClientOptions) {}
 
@@ -36,7 +42,9 @@ export class StreamClient {
     return this.state;
   }
 
-  start(): void {
+  /** Connects, and keeps reconnecting until stop(); frames and state changes go to `handlers`. */
+  start(handlers: StreamHandlers): void {
+    this.handlers = handlers;
     this.stopped = false;
     void this.connect();
   }
@@ -67,7 +75,7 @@ export class StreamClient {
     this.state = state;
     this.options.metrics.streamConnected.set(state === 'connected' ? 1 : 0);
     this.options.logger.info(`stream ${state}`, fields);
-    this.options.onStateChange?.(state);
+    this.handlers?.processStateChange?.(state);
   }
 
   private async connect(): Promise<void> {
@@ -102,7 +110,7 @@ export class StreamClient {
         return;
       }
       this.options.metrics.streamFrames.inc(1, { format: frame.format });
-      this.options.onFrame(frame);
+      this.handlers?.processFrame(frame);
     });
     socket.on('pong', () => {
       this.attempt = 0;

@@ -1,5 +1,5 @@
 // A DeliveryDispatcher wired to the real, signature-verifying HTTP receiver (./receiver): a sender
-// that signs with every TEST_SECRETS secret, fast retries, fresh metrics, and hooks that record
+// that signs with every TEST_SECRETS secret, fast retries, fresh metrics, and handlers that record
 // what the dispatcher settles, so delivery tests only say what differs between them.
 import { WebhookSigner, type OwnershipEvent } from '@lease-premium/events';
 import { DeliveryDispatcher, type DeliveryItem, type DeliveryRefusal } from '../../src/delivery/delivery-dispatcher';
@@ -21,7 +21,7 @@ export interface DeliveryHarnessOptions {
   initialConcurrency?: number;
   /** The sender's request timeout. */
   timeoutMs: number;
-  /** 'record': kept in `deadLetters` for the test to inspect; 'fatal': the hook rejects (none expected). */
+  /** 'record': kept in `deadLetters` for the test to inspect; 'fatal': the handler rejects (none expected). */
   deadLetters: 'record' | 'fatal';
   /** Sample the dispatcher's concurrency limit into `limits` at this interval; unset: no sampling. */
   sampleLimitEveryMs?: number;
@@ -62,15 +62,15 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions): Pro
     logger: silentLogger,
     metrics,
     signal: abort.signal,
-    onFatal: (error) => {
-      throw error;
-    },
-    hooks: {
-      onAcknowledged: (item) => acked.push(item),
-      onDeadLetter: (item, refusal) => {
+    handlers: {
+      processAcknowledged: (item) => acked.push(item),
+      processDeadLetter: (item, refusal) => {
         if (options.deadLetters === 'fatal') return Promise.reject(new Error('no dead letters expected'));
         deadLetters.push({ item, ...refusal });
         return Promise.resolve();
+      },
+      processError: (error) => {
+        throw error;
       },
     },
   });
