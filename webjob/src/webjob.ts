@@ -2,6 +2,7 @@
 // (standby until the lease is ours, consume while it is, stop at once when it is lost).
 // Tests and main.ts start it the same way.
 import { WebhookSigner } from '@lease-premium/events';
+import { encodeTableKey } from '@lease-premium/events/azure-storage';
 import type { WebJobConfig } from './config';
 import { TableCheckpointStore } from './checkpoint/table-checkpoint-store';
 import { Consumer } from './consumer';
@@ -16,7 +17,6 @@ import type { WebJobTelemetry } from './ops/telemetry';
 import { createStorageClients, ensureStorage } from './storage/storage-clients';
 import { backoffDelay } from './util/backoff';
 import { sleep } from './util/abortable-sleep';
-import { tableKey } from './checkpoint/table-checkpoint-store';
 
 /** How often the dead-letter gauge re-counts the queue's letters by kind. */
 const DEAD_LETTER_COUNT_INTERVAL_MS = 5_000;
@@ -37,7 +37,7 @@ export async function startWebJob(config: WebJobConfig, logger: Logger, telemetr
   const ledger = new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: { baseMs: 200, maxMs: 10_000 }, logger: logger.child({ component: 'ledger' }), metrics });
   const sender = new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs, ...(telemetry ? { trace: (id: string) => telemetry.request(id) } : {}) });
   const deadLetters = new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, { baseMs: 500, maxMs: 30_000 }, logger.child({ component: 'dead-letters' }));
-  const leadership = new BlobLeadership(storage.leases, `${tableKey(config.ledger.source)}~${config.consumerName}`, config.leaseSeconds, logger.child({ component: 'leadership' }));
+  const leadership = new BlobLeadership(storage.leases, `${encodeTableKey(config.ledger.source)}~${config.consumerName}`, config.leaseSeconds, logger.child({ component: 'leadership' }));
 
   const stopping = new AbortController();
   let consumer: Consumer | undefined;

@@ -7,7 +7,6 @@ import { withErrorHandling } from '../http/error-handling';
 import { pagingOf } from '../http/paging';
 import { assetIdParam, driverKeyParam } from '../http/path-params';
 import { json, notFound, validationProblem } from '../http/problem';
-import { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import { FleetListing, fleetCarOf } from './fleet-listing';
 import { OperationsReader, deadLetterQueueClient } from './operations-state';
 
@@ -20,7 +19,6 @@ const FEED_ITEMS = 20;
 interface ConsoleReaders {
   fleet: FleetListing;
   operations: OperationsReader;
-  driverVehicles: DriverVehiclesRepository;
 }
 
 const readersByServices = new WeakMap<AppServices, ConsoleReaders>();
@@ -31,8 +29,7 @@ function readersOf(services: AppServices): ConsoleReaders {
     const prefix = services.config.namePrefix;
     readers = {
       fleet: new FleetListing(services.store),
-      operations: new OperationsReader(services.store, `${prefix}Checkpoints`, deadLetterQueueClient(services.config.storage, prefix), process.env.CONSOLE_WEBJOB_HEALTH_URL || undefined),
-      driverVehicles: new DriverVehiclesRepository(services.store),
+      operations: new OperationsReader(services.store, `${prefix}Checkpoints`, deadLetterQueueClient(services.config.storage, prefix), services.config.webjobHealthUrl),
     };
     readersByServices.set(services, readers);
   }
@@ -65,7 +62,7 @@ export function driverCarsHandler(services: AppServices): HttpHandler {
   return withErrorHandling(async (request) => {
     const key = driverKeyParam(request);
     if (!key.ok) return key.response;
-    const assetIds = await readersOf(services).driverVehicles.vehiclesOf(key.value);
+    const assetIds = await services.driverVehicles.vehiclesOf(key.value);
     const shown = assetIds.slice(0, MAX_DRIVER_CARS);
     const currents = await Promise.all(shown.map((assetId) => services.vehicles.readCurrent(assetId)));
     // The index may lag the coverage by one outbox step: only cars whose coverage names the driver count.

@@ -3,7 +3,7 @@
 // completes re-rates a crash may have interrupted.
 import { DriverProfile, parseWith, type Claim, type ValidationIssue, type Violation } from '@lease-premium/events';
 import type { DriverRecord, DriversRepository, StoredDriver } from '../storage/drivers-repository';
-import { isConflict } from '../storage/storage-errors';
+import { isConflict } from '@lease-premium/events/azure-storage';
 import type { DriverChange } from '../storage/vehicle-records';
 import { ContentionError, MAX_WRITE_ATTEMPTS } from './concurrency';
 import type { RerateResult, RerateService } from './rerate-service';

@@ -5,7 +5,8 @@ import { VEHICLE_REGISTERED_TYPE, type OwnershipEvent, type WebhookEventResult }
 import { RatingError, rate, type RateTableSet, type RatingResult } from '../rating';
 import type { DriversRepository } from '../storage/drivers-repository';
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
-import { InvalidStoredRecordError, StorageUnavailableError, isConflict } from '../storage/storage-errors';
+import { isConflict } from '@lease-premium/events/azure-storage';
+import { InvalidStoredRecordError, StorageUnavailableError } from '../storage/storage-errors';
 import type { CurrentCoverage, EventMarker, Unrated } from '../storage/vehicle-records';
 import { eventHistoryRowKey, type CoverageWrite, type Versioned, type VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';

@@ -4,7 +4,8 @@
 // (the basis's transfer date); days before the effective date keep what the current rating charged
 // for them; the new facts apply from the effective date, pro rata (the engine's `rerate` request).
 import { RatingError, rate } from '../rating';
-import { InvalidStoredRecordError, isConflict } from '../storage/storage-errors';
+import { isConflict } from '@lease-premium/events/azure-storage';
+import { InvalidStoredRecordError } from '../storage/storage-errors';
 import type { DriverChange, PremiumSummary } from '../storage/vehicle-records';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { buildRatingRequest } from './rating-request';

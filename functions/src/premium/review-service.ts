@@ -5,7 +5,7 @@
 import type { ValidationIssue } from '@lease-premium/events';
 import type { Page } from '../storage/continuation-token';
 import type { QueueStatus, ReviewQueueRepository } from '../storage/review-queue-repository';
-import { isConflict } from '../storage/storage-errors';
+import { isConflict } from '@lease-premium/events/azure-storage';
 import { needsReviewOf, type CurrentCoverage, type HistoryRecord, type ReviewEntry, type ReviewResolution } from '../storage/vehicle-records';
 import type { VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, MAX_WRITE_ATTEMPTS } from './concurrency';

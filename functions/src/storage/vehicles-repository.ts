@@ -4,10 +4,10 @@
 // change gets 412). Rows are stored as a JSON document plus a few scalar columns for reading by eye.
 import { type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { BLOCK_HEIGHT_DIGITS, INDEX_IN_BLOCK_DIGITS } from '@lease-premium/events';
+import { encodeTableKey, odataString, padNumber } from '@lease-premium/events/azure-storage';
 import { type Page, decodeContinuationToken, encodeContinuationToken } from './continuation-token';
 import { packJson, unpackJson } from './packed-json';
 import { isNotFound, storageCall } from './storage-errors';
-import { encodeKey, odataString, padNumber } from './table-keys';
 import { type TableStore } from './table-store';
 import {
   currentNeedsReview,
@@ -47,7 +47,7 @@ function eventMarkerRowKey(transactionId: string): string {
 }
 
 function rerateMarkerRowKey(driverKey: string, revision: number): string {
-  return `rr~${encodeKey(driverKey)}~${padNumber(revision, 10)}`;
+  return `rr~${encodeTableKey(driverKey)}~${padNumber(revision, 10)}`;
 }
 
 export interface Versioned<T> {
@@ -106,7 +106,7 @@ export class VehiclesRepository {
 
   /** One atomic transaction. Throws a 409/412 RestError when another writer got there first. */
   async commit(write: CoverageWrite): Promise<void> {
-    const pk = encodeKey(write.history.assetId);
+    const pk = encodeTableKey(write.history.assetId);
     const actions: TransactionAction[] = [['create', historyEntity(pk, write.history)]];
     if (write.eventMarker) {
       const m = write.eventMarker;
@@ -134,13 +134,13 @@ export class VehiclesRepository {
    */
   async touch(assetId: string, etag: string): Promise<void> {
     const table = await this.table();
-    await storageCall('touch current coverage', () => table.updateEntity({ partitionKey: encodeKey(assetId), rowKey: CURRENT_ROW, touchedAt: new Date().toISOString() }, 'Merge', { etag }));
+    await storageCall('touch current coverage', () => table.updateEntity({ partitionKey: encodeTableKey(assetId), rowKey: CURRENT_ROW, touchedAt: new Date().toISOString() }, 'Merge', { etag }));
   }
 
   /** History in ledger order (re-rates right after the event whose coverage they re-rated). */
   async listHistory(assetId: string, pageSize: number, continuationToken: string | undefined): Promise<Page<HistoryRecord>> {
     const table = await this.table();
-    const filter = `PartitionKey eq ${odataString(encodeKey(assetId))} and RowKey ge ${odataString(HISTORY_PREFIX)} and RowKey lt ${odataString(HISTORY_END)}`;
+    const filter = `PartitionKey eq ${odataString(encodeTableKey(assetId))} and RowKey ge ${odataString(HISTORY_PREFIX)} and RowKey lt ${odataString(HISTORY_END)}`;
     const sdkToken = decodeContinuationToken(continuationToken);
     const page = await storageCall('list history', async () => {
       const iterator = table.listEntities<Row>({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize, continuationToken: sdkToken });
@@ -155,7 +155,7 @@ export class VehiclesRepository {
   private async readRow(assetId: string, rowKey: string, operation: string): Promise<TableEntityResult<Row> | undefined> {
     const table = await this.table();
     try {
-      return await storageCall(operation, () => table.getEntity<Row>(encodeKey(assetId), rowKey));
+      return await storageCall(operation, () => table.getEntity<Row>(encodeTableKey(assetId), rowKey));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
