@@ -4,7 +4,7 @@
 import { DriverProfile, parseWith, type Claim, type ValidationIssue, type Violation } from '@lease-premium/events';
 import type { DriverRecord, DriversRepository, StoredDriver } from '../storage/drivers-repository';
 import { isConflict } from '@lease-premium/events/azure-storage';
-import type { DriverChange } from '../storage/vehicle-records';
+import type { DriverChange } from '../coverage/history-record';
 import { ContentionError, MAX_WRITE_ATTEMPTS } from './concurrency';
 import type { RerateResult, RerateService } from './rerate-service';
 

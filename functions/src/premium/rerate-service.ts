@@ -6,7 +6,8 @@
 import { RatingError, rate } from '../rating';
 import { isConflict } from '@lease-premium/events/azure-storage';
 import { InvalidStoredRecordError } from '../storage/storage-errors';
-import type { DriverChange, PremiumSummary } from '../storage/vehicle-records';
+import type { PremiumSummary } from '@lease-premium/events';
+import type { DriverChange } from '../coverage/history-record';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { buildRatingRequest } from './rating-request';
 import { rerateWrite } from './rerate-write';

@@ -10,7 +10,8 @@ import { type Page, decodeContinuationToken, encodeContinuationToken } from './c
 import { packJson, unpackJson } from './packed-json';
 import { isNotFound, storageCall } from './storage-errors';
 import { type TableStore } from './table-store';
-import { type ReviewEntry, type ReviewResolution } from './vehicle-records';
+import type { ReviewEntry } from '../coverage/review-entry';
+import type { ReviewResolution } from '../coverage/review-resolution';
 
 export type QueueStatus = 'open' | 'resolved';
 
