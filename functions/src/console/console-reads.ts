@@ -41,7 +41,7 @@ export function fleetHandler(services: AppServices): HttpHandler {
   return withErrorHandling(async (request) => {
     const paging = pagingOf(request);
     if (!paging.ok) return paging.response;
-    const page = await readersOf(services).fleet.list(paging.pageSize, paging.continuationToken);
+    const page = await readersOf(services).fleet.list(paging.value.pageSize, paging.value.continuationToken);
     return json(200, page);
   });
 }
