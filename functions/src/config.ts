@@ -2,7 +2,7 @@
 // typed object that the composition root passes down. Errors name the variable at fault.
 import { readStorageSettings, type StorageSettings } from '@lease-premium/events/azure-storage';
 import { ConfigError, configErrorOf, textSetting, type Env } from '@lease-premium/events/settings';
-import { TelemetrySettingsError, telemetrySettings, type TelemetrySettings } from '@lease-premium/events/telemetry';
+import { telemetrySettings, type TelemetrySettings } from '@lease-premium/events/telemetry';
 import { BUILT_IN_RATE_TABLES } from './rating';
 
 export { ConfigError };
@@ -54,13 +54,8 @@ export function loadConfig(env: Env, parseSecrets: (value: string) => string[]):
     throw new ConfigError('RATE_TABLE', `must be one of ${BUILT_IN_RATE_TABLES.join(', ')} or a path to a .json file, got "${rateTable}"`);
   }
 
-  let telemetry: TelemetrySettings | undefined;
-  try {
-    telemetry = telemetrySettings(env);
-  } catch (error) {
-    if (error instanceof TelemetrySettingsError) throw new ConfigError(error.variable, error.detail);
-    throw error;
-  }
+  // (a telemetry setting's error is a ConfigError too)
+  const telemetry = telemetrySettings(env);
 
   return { storage, namePrefix, webhookSecrets, webhookToleranceSeconds, rateTable, telemetry, webjobHealthUrl: webjobHealthUrl(env) };
 }

@@ -41,6 +41,7 @@ describe('loadConfig', () => {
     [{ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, STORAGE_NAME_PREFIX: 'lease-premium' }, 'STORAGE_NAME_PREFIX'],
     [{ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, RATE_TABLE: 'cheapest' }, 'RATE_TABLE'],
     [{ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, CONSOLE_WEBJOB_HEALTH_URL: 'webjob:8080/healthz' }, 'CONSOLE_WEBJOB_HEALTH_URL'],
+    [{ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, APPLICATIONINSIGHTS_CONNECTION_STRING: 'nonsense' }, 'APPLICATIONINSIGHTS_CONNECTION_STRING'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => load(env)).toThrow(ConfigError);
     expect(() => load(env)).toThrow(new RegExp(`^${variable}: `));

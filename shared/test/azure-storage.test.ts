@@ -1,6 +1,6 @@
 // The storage plumbing both components share: keys already stored must keep their form, every
 // Azurite connection string is recognised as plain http, settings errors name the variable.
-import { decodeTableKey, encodeTableKey, isConflict, isPlainHttp, readStorageSettings, statusOf } from '../src/azure-storage';
+import { decodeTableKey, encodeTableKey, isConflict, isPlainHttp, readStorageSettings, statusOf, webJobStorageNames } from '../src/azure-storage';
 import { ConfigError, configErrorOf } from '../src/settings';
 
 describe('table keys', () => {
@@ -46,6 +46,13 @@ describe('storage settings', () => {
     expect(isPlainHttp('DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;')).toBe(true);
     expect(isPlainHttp('AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1')).toBe(true);
     expect(isPlainHttp('DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=a2V5;EndpointSuffix=core.windows.net')).toBe(false);
+  });
+});
+
+describe("the WebJob's storage names", () => {
+  it('are the ones it always used, and valid queue and container names for any table prefix', () => {
+    expect(webJobStorageNames('leasepremium')).toEqual({ checkpointsTable: 'leasepremiumCheckpoints', deadLetterQueue: 'leasepremium-deadletters', leasesContainer: 'leasepremium-leases' });
+    expect(webJobStorageNames('Test42')).toEqual({ checkpointsTable: 'Test42Checkpoints', deadLetterQueue: 'test42-deadletters', leasesContainer: 'test42-leases' });
   });
 });
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseWebhookSecrets } from '@lease-premium/events';
 import { readStorageSettings, type StorageSettings } from '@lease-premium/events/azure-storage';
 import { ConfigError, configErrorOf, textSetting as text, type Env } from '@lease-premium/events/settings';
-import { TelemetrySettingsError, telemetrySettings, type TelemetrySettings } from '@lease-premium/events/telemetry';
+import { telemetrySettings, type TelemetrySettings } from '@lease-premium/events/telemetry';
 import { DEFAULT_ASSET_CACHE_SIZE } from './heap-limit';
 
 export type StartPosition = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'height'; height: number };
@@ -130,15 +130,6 @@ function storage(env: Env): WebJobStorageSettings {
   return { ...readStorageSettings(env), namePrefix };
 }
 
-function telemetry(env: Env): TelemetrySettings | undefined {
-  try {
-    return telemetrySettings(env);
-  } catch (error) {
-    if (error instanceof TelemetrySettingsError) throw new ConfigError(error.variable, error.detail);
-    throw error;
-  }
-}
-
 function logLevel(env: Env): LogLevel {
   const raw = (text(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
   if (raw === 'debug' || raw === 'info' || raw === 'warn' || raw === 'error') return raw;
@@ -211,6 +202,6 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     health: { host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1', port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535) },
     shutdown: { graceMs: int(env, 'WEBJOB_SHUTDOWN_GRACE_MS', 20_000, 0, 600_000), file: text(env, 'WEBJOBS_SHUTDOWN_FILE') },
     logLevel: logLevel(env),
-    telemetry: telemetry(env),
+    telemetry: telemetrySettings(env), // its errors are ConfigErrors too
   };
 }

@@ -2,6 +2,7 @@
 // now, the operations page, the feed of recently stored premiums. Reached only through the
 // console gateway, so only by signed-in staff.
 import type { HttpHandler } from '@azure/functions';
+import { webJobStorageNames } from '@lease-premium/events/azure-storage';
 import type { AppServices } from '../app-services';
 import { withErrorHandling } from '../http/error-handling';
 import { pagingOf } from '../http/paging';
@@ -26,10 +27,10 @@ const readersByServices = new WeakMap<AppServices, ConsoleReaders>();
 function readersOf(services: AppServices): ConsoleReaders {
   let readers = readersByServices.get(services);
   if (!readers) {
-    const prefix = services.config.namePrefix;
+    const webjob = webJobStorageNames(services.config.namePrefix);
     readers = {
       fleet: new FleetListing(services.store),
-      operations: new OperationsReader(services.store, `${prefix}Checkpoints`, deadLetterQueueClient(services.config.storage, prefix), services.config.webjobHealthUrl),
+      operations: new OperationsReader(services.store, webjob.checkpointsTable, deadLetterQueueClient(services.config.storage, webjob.deadLetterQueue), services.config.webjobHealthUrl),
     };
     readersByServices.set(services, readers);
   }

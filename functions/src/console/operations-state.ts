@@ -17,8 +17,7 @@ const HEALTH_TIMEOUT_MS = 2_000;
 /** The WebJob's answers are shown as-is; a bound keeps a wrong URL from filling the page. */
 const MAX_HEALTH_CHARS = 256 * 1024;
 
-export function deadLetterQueueClient(settings: StorageSettings, prefix: string): QueueClient {
-  const name = `${prefix.toLowerCase()}-deadletters`;
+export function deadLetterQueueClient(settings: StorageSettings, name: string): QueueClient {
   if (settings.kind === 'connection-string') return new QueueClient(settings.connectionString, name);
   return new QueueClient(`${storageServiceUrl(settings.accountName, 'queue')}/${name}`, storageCredential(settings));
 }

@@ -3,3 +3,4 @@
 export { isPlainHttp, readStorageSettings, storageCredential, storageServiceUrl, type StorageService, type StorageSettings } from './storage-settings';
 export { isConflict, statusOf } from './storage-status';
 export { decodeTableKey, encodeTableKey, odataString, padNumber } from './table-keys';
+export { webJobStorageNames, type WebJobStorageNames } from './webjob-storage-names';

@@ -5,7 +5,7 @@
 export type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
 
   constructor(
     /** The environment variable at fault. */

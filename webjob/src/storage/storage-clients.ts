@@ -1,35 +1,22 @@
 // Builds the Azure Storage clients from the storage settings (the shared plumbing of
 // @lease-premium/events/azure-storage: a connection string, or the account with managed identity).
-// Every name derives from STORAGE_NAME_PREFIX so deployments and tests can share an account.
+// Every name derives from STORAGE_NAME_PREFIX (webJobStorageNames) so deployments and tests can
+// share an account.
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { ContainerClient } from '@azure/storage-blob';
-import { isPlainHttp, storageCredential, storageServiceUrl } from '@lease-premium/events/azure-storage';
+import { isPlainHttp, storageCredential, storageServiceUrl, webJobStorageNames, type WebJobStorageNames } from '@lease-premium/events/azure-storage';
 import type { WebJobStorageSettings } from '../config';
 
-export interface StorageNames {
-  checkpointsTable: string;
-  deadLetterQueue: string;
-  leasesContainer: string;
-}
-
-export function storageNames(prefix: string): StorageNames {
-  return {
-    checkpointsTable: `${prefix}Checkpoints`,
-    deadLetterQueue: `${prefix}-deadletters`,
-    leasesContainer: `${prefix}-leases`,
-  };
-}
-
 export interface StorageClients {
-  names: StorageNames;
+  names: WebJobStorageNames;
   checkpoints: TableClient;
   deadLetters: QueueClient;
   leases: ContainerClient;
 }
 
 export function createStorageClients(settings: WebJobStorageSettings): StorageClients {
-  const names = storageNames(settings.namePrefix);
+  const names = webJobStorageNames(settings.namePrefix);
   if (settings.kind === 'connection-string') {
     const cs = settings.connectionString;
     return {
