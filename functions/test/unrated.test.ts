@@ -1,7 +1,8 @@
 // Cars the engine cannot price, against real Azurite: the webhook answers "applied" (so the WebJob
 // acknowledges instead of dead-lettering), the coverage is stored unrated with the reason, in the
 // car's history and the open review queue; the premium endpoint says "unrated"; an underwriter can
-// price it by an override (not approve it); a lease end closes it like any other coverage.
+// price it by an override (not approve it); a lease end closes it like any other coverage. A re-rate
+// the engine cannot price leaves the car unrated the same way, and repaired facts price it again.
 import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, type CarOnLedger } from '../src/bench/event-factory';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { reviewHandler } from '../src/functions/review';
@@ -10,6 +11,7 @@ import { reviewsHandler } from '../src/functions/reviews';
 import { vehiclePremiumHandler } from '../src/functions/vehicle-premium';
 import { vehiclePremiumsHandler } from '../src/functions/vehicle-premiums';
 import { createTestApp, get, invoke, sendJson, webhookRequest, type Invocation, type TestApp } from './support/function-app';
+import { driversHandler } from '../src/functions/drivers';
 import { expectDocumentedResponse } from './support/openapi-validator';
 
 let app: TestApp;
@@ -19,7 +21,7 @@ beforeAll(() => {
 
 type Body = Record<string, unknown>;
 
-async function documented(path: string, method: 'get' | 'post', response: Promise<Invocation>): Promise<Invocation> {
+async function documented(path: string, method: 'get' | 'post' | 'put', response: Promise<Invocation>): Promise<Invocation> {
   const result = await response;
   expectDocumentedResponse(path, method, result);
   return result;
@@ -127,5 +129,40 @@ describe('a car the engine cannot price', () => {
     expect((open.body as { items: Body[] }).items.map((i) => i.reviewId)).not.toContain(reviewId);
     const appended = await app.services.drivers.appendClaim(driver, { date: '2026-06-01', atFault: true, amountMinor: 100_000 });
     expect(appended && 'rerates' in appended ? appended.rerates : appended).toEqual([]);
+  });
+  it('new driver facts the engine cannot price: the re-rate stores the car unrated and queues it; repaired facts price it again, elapsed days keeping their charge', async () => {
+    const car = newCar();
+    const driver = randomPublicKey();
+    const profile = sampleProfile();
+    await app.services.drivers.put(driver, profile);
+    await deliver([leaseStartEvent(car, { blockHeight: 2, time: '2026-01-01T09:00:00Z' }, [driver], sampleLease({ startDate: '2026-01-01', endDate: '2029-01-01' }))]);
+    const rated = await currentPremium(car.assetId);
+    expect(rated).toMatchObject({ status: 'active', needsReview: false });
+
+    const putProfile = (body: unknown) =>
+      documented('/drivers/{driverKey}', 'put', invoke(driversHandler(app.services), sendJson('PUT', `/drivers/${driver}`, { driverKey: driver }, body)));
+    const moved = await putProfile({ ...profile, territory: 'moon' });
+    expect(moved.status).toBe(200);
+    const reason = expect.stringMatching(/^cannot rate: drivers\[0\]\.territory: "moon" is not a territory of rate table/);
+    expect((moved.body as { rerates: Body[] }).rerates).toEqual([{ assetId: car.assetId, outcome: 're-rated', unrated: { reason } }]);
+
+    const unrated = await currentPremium(car.assetId);
+    expect(unrated).toMatchObject({ status: 'unrated', unrated: { reason }, needsReview: true, driverKeys: [driver] });
+    for (const field of ['annualPremiumMinor', 'leaseTotalMinor', 'currency', 'breakdown']) expect(unrated).not.toHaveProperty(field);
+    const records = await history(car.assetId);
+    expect(records.at(-1)).toMatchObject({ kind: 're-rate', unrated: { reason }, needsReview: true });
+    expect((await getReview(unrated.reviewId as string)).body).toMatchObject({ status: 'open', kind: 're-rate', reasons: [{ code: 'unrated', message: reason }] });
+
+    const repaired = await putProfile(profile);
+    const [rerate] = (repaired.body as { rerates: Body[] }).rerates;
+    expect(rerate).toMatchObject({ assetId: car.assetId, outcome: 're-rated', premium: { annualPremiumMinor: rated.annualPremiumMinor } });
+    expect(rerate).not.toHaveProperty('unrated');
+    const priced = await currentPremium(car.assetId);
+    expect(priced).toMatchObject({ status: 'active', annualPremiumMinor: rated.annualPremiumMinor, needsReview: false });
+    expect(priced).not.toHaveProperty('unrated');
+    // The same facts as at the start, re-rated mid-lease: the days before keep what the first rating
+    // charged (carried through the unrated record), so the lease total is the first one.
+    expect(priced.leaseTotalMinor).toBe(rated.leaseTotalMinor);
+    expect((await getReview(unrated.reviewId as string)).body).toMatchObject({ status: 'superseded' });
   });
 });

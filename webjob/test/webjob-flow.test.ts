@@ -59,6 +59,8 @@ test('v1 frames (block_id, no height): everything delivered once, in order', asy
   stack = await startStack({ wsFormat: 'v1' });
   const s = stack;
   const job = await s.startWebJob();
+  // On a loaded machine catch-up alone could deliver everything before the stream opens.
+  await waitFor(() => job.metrics.streamConnected.get() === 1, 10_000, 'stream connected');
   const cars = buildFleet(s.company, 6, 3);
   await commitFleet(s.ledger, cars);
   await waitFor(() => allArrived(s.receiver, cars), 30_000, 'all car events');

@@ -170,7 +170,7 @@ function responseSchemas(): Record<string, Schema> {
       'A stored profile that fails today\'s validation, served as stored (null when unreadable) with its issues; PUT a corrected profile to repair it',
     ),
     RerateResult: obj(
-      { assetId: LEDGER_ID, outcome: enumOf('re-rated', 'already-re-rated', 'not-leased', 'lease-over', 'rejected'), reason: str(), premium: ref('PremiumSummary') },
+      { assetId: LEDGER_ID, outcome: enumOf('re-rated', 'already-re-rated', 'not-leased', 'lease-over', 'rejected'), reason: str(), premium: ref('PremiumSummary'), unrated: ref('Unrated') },
       ['assetId', 'outcome'],
     ),
     DriverChangeResult: {

@@ -3,11 +3,14 @@
 // profile revision), so a retried request never rates twice. The lease keeps its anniversaries
 // (the basis's transfer date); days before the effective date keep what the current rating charged
 // for them; the new facts apply from the effective date, pro rata (the engine's `rerate` request).
-import { RatingError, rate } from '../rating';
+// New facts the engine cannot price leave the car unrated and queued for an underwriter, as an event
+// would: the premium rated on the old facts no longer stands.
+import type { PremiumSummary, Unrated } from '@lease-premium/events';
 import { isConflict } from '@lease-premium/events/azure-storage';
-import { InvalidStoredRecordError } from '../storage/storage-errors';
-import type { PremiumSummary } from '@lease-premium/events';
 import type { DriverChange } from '../coverage/history-record';
+import type { RecordSummary } from '../coverage/work-marker';
+import { RatingError, rate, type RatingResult, type RatingTerm } from '../rating';
+import { InvalidStoredRecordError } from '../storage/storage-errors';
 import { ContentionError, MAX_WRITE_ATTEMPTS, mapWithConcurrency } from './concurrency';
 import { buildRatingRequest } from './rating-request';
 import { rerateWrite } from './rerate-write';
@@ -18,6 +21,8 @@ export interface RerateResult {
   outcome: 're-rated' | 'already-re-rated' | 'not-leased' | 'lease-over' | 'rejected';
   reason?: string;
   premium?: PremiumSummary;
+  /** Re-rated, but the engine could not price the new facts: the car is stored unrated, for review. */
+  unrated?: Unrated;
 }
 
 /** The same repositories, side effects, tables and clock as the event path: re-rates write through it. */
@@ -40,7 +45,7 @@ export class RerateService {
       const state = await vehicles.readRerateState(assetId, change.driverKey, change.revision);
       if (state.marker) {
         await sideEffects.complete(assetId, state.marker);
-        return { assetId, outcome: 'already-re-rated', ...(state.marker.summary.premium ? { premium: state.marker.summary.premium } : {}) };
+        return { assetId, outcome: 'already-re-rated', ...summaryFields(state.marker.summary) };
       }
       const current = state.current;
       if (!current) return { assetId, outcome: 'not-leased' };
@@ -61,17 +66,20 @@ export class RerateService {
       const { basis } = coverage;
       const effective = effectiveDate > basis.transferDate ? effectiveDate : basis.transferDate;
       if (basis.lease && effective >= basis.lease.endDate) return { assetId, outcome: 'lease-over' };
-      let rating;
+      let rating: RatingResult | undefined;
+      let unrated: Unrated | undefined;
+      let previousTerms: RatingTerm[] = [];
       try {
         const [profiles, rated] = await Promise.all([drivers.getMany(coverage.driverKeys), vehicles.readHistoryRecord(assetId, coverage.historyRowKey)]);
-        const rerate = { effectiveDate: effective, previousTerms: rated?.rating?.terms ?? [] };
-        rating = rate({ ...buildRatingRequest(basis, coverage.driverKeys, profiles), rerate }, rateTables);
+        previousTerms = rated?.rating?.terms ?? rated?.chargedTerms ?? [];
+        rating = rate({ ...buildRatingRequest(basis, coverage.driverKeys, profiles), rerate: { effectiveDate: effective, previousTerms } }, rateTables);
       } catch (error) {
-        if (error instanceof RatingError || error instanceof InvalidStoredRecordError) return { assetId, outcome: 'rejected', reason: `cannot rate: ${error.message}` };
-        throw error;
+        if (error instanceof InvalidStoredRecordError) return { assetId, outcome: 'rejected', reason: `cannot rate: ${error.message}` };
+        if (!(error instanceof RatingError)) throw error;
+        unrated = { reason: `cannot rate: ${error.message}` };
       }
 
-      const { history, marker, next } = rerateWrite({ coverage, basis, rating, change, effectiveDate: effective, recordedAt: now().toISOString() });
+      const { history, marker, next } = rerateWrite({ coverage, basis, rating, ...(unrated ? { unrated, chargedTerms: previousTerms } : {}), change, effectiveDate: effective, recordedAt: now().toISOString() });
       try {
         await vehicles.commit({ history, current: { value: next, etag: current.etag }, rerateMarker: marker });
       } catch (error) {
@@ -79,8 +87,12 @@ export class RerateService {
         throw error;
       }
       await sideEffects.complete(assetId, marker);
-      return { assetId, outcome: 're-rated', ...(marker.summary.premium ? { premium: marker.summary.premium } : {}) };
+      return { assetId, outcome: 're-rated', ...summaryFields(marker.summary) };
     }
     throw new ContentionError(`vehicle ${assetId}`);
   }
+}
+
+function summaryFields(summary: RecordSummary): Pick<RerateResult, 'premium' | 'unrated'> {
+  return { ...(summary.premium ? { premium: summary.premium } : {}), ...(summary.unrated ? { unrated: summary.unrated } : {}) };
 }

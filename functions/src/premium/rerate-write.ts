@@ -1,11 +1,12 @@
 // The records one re-rate produces, built without I/O: the re-rate history record (filed right after
-// the event whose coverage it re-rates), its marker, and the next current coverage.
-import type { RecordKind } from '@lease-premium/events';
+// the event whose coverage it re-rates), its marker, and the next current coverage (unrated, without a
+// premium, when the engine could not price the new facts).
+import type { RecordKind, Unrated } from '@lease-premium/events';
 import type { CurrentCoverage } from '../coverage/coverage';
 import type { DriverChange, HistoryRecord, RatingBasis } from '../coverage/history-record';
 import { revisionHistoryRowKey } from '../coverage/history-row-key';
 import { summarize, type RerateMarker } from '../coverage/work-marker';
-import type { RatingResult } from '../rating';
+import type { RatingResult, RatingTerm } from '../rating';
 import { reviewEffects } from './review-entry';
 import { hasSideEffects } from './side-effects';
 
@@ -30,14 +31,18 @@ export interface RerateWriteInput {
   coverage: CurrentCoverage;
   /** The lease's basis, unchanged: its transfer date anchors the terms. */
   basis: RatingBasis;
-  rating: RatingResult;
+  /** Absent when the engine could not price the new facts (then `unrated` says why). */
+  rating: RatingResult | undefined;
+  unrated?: Unrated;
+  /** With `unrated`: the terms the coverage's rating charged, still what its elapsed days cost. */
+  chargedTerms?: RatingTerm[];
   change: DriverChange;
   /** The first day charged at the new rate. */
   effectiveDate: string;
   recordedAt: string;
 }
 
-export function rerateWrite({ coverage, basis, rating, change, effectiveDate, recordedAt }: RerateWriteInput): { history: HistoryRecord; marker: RerateMarker; next: CurrentCoverage } {
+export function rerateWrite({ coverage, basis, rating, unrated, chargedTerms, change, effectiveDate, recordedAt }: RerateWriteInput): { history: HistoryRecord; marker: RerateMarker; next: CurrentCoverage } {
   const revision = coverage.revision + 1;
   const history: HistoryRecord & { kind: RecordKind } = {
     assetId: coverage.assetId,
@@ -48,7 +53,8 @@ export function rerateWrite({ coverage, basis, rating, change, effectiveDate, re
     driverKeys: coverage.driverKeys,
     stale: false,
     basis,
-    rating,
+    ...(rating ? { rating } : {}),
+    ...(unrated ? { unrated, chargedTerms: chargedTerms ?? [] } : {}),
     reviewReasons: coverage.reviewReasons,
     reason: `${describeChange(change)}; re-rated from ${effectiveDate}, earlier days keep their charge`,
     cause: change,
@@ -64,10 +70,13 @@ export function rerateWrite({ coverage, basis, rating, change, effectiveDate, re
     sideEffectsDone: !hasSideEffects(effects),
     recordedAt,
   };
+  // The premium (or the reason there is none) is this re-rate's own; the rest of the coverage stands.
+  const { premium: _previousPremium, unrated: _previousUnrated, ...kept } = coverage;
   const next: CurrentCoverage = {
-    ...coverage,
+    ...kept,
     basis,
     ...(marker.summary.premium ? { premium: marker.summary.premium } : {}),
+    ...(unrated ? { unrated } : {}),
     historyRowKey: history.rowKey,
     revision,
     updatedAt: recordedAt,
