@@ -1,5 +1,6 @@
 export * from './vin';
 export * from './issues';
+export * from './result';
 export * from './ledger-data';
 export * from './ownership-event';
 export * from './parse';

@@ -4,9 +4,8 @@
 // - its dead-letter queue ({prefix}-deadletters): approximate size and the kinds of the first letters,
 // - the WebJob's /healthz (leader, stream, lag, pending events) when CONSOLE_WEBJOB_HEALTH_URL points
 //   at it: the local stack sets it; in Azure it stays unset and the page says where to look instead.
-import { DefaultAzureCredential } from '@azure/identity';
 import { QueueClient } from '@azure/storage-queue';
-import type { StorageSettings } from '../config';
+import { decodeTableKey, storageCredential, storageServiceUrl, type StorageSettings } from '@lease-premium/events/azure-storage';
 import { storageCall } from '../storage/storage-errors';
 import type { CheckpointRow, DeadLetterSummary, OperationsState, WebJobLiveState } from './console-contract';
 import type { TableStore } from '../storage/table-store';
@@ -18,18 +17,9 @@ const PEEK_MAX = 32;
 /** The WebJob's answers are shown as-is; a bound keeps a wrong URL from filling the page. */
 const MAX_HEALTH_CHARS = 256 * 1024;
 
-function decodeKeyPart(value: string | undefined): string {
-  try {
-    return decodeURIComponent(value ?? '');
-  } catch {
-    return value ?? '';
-  }
-}
-
-export function deadLetterQueueClient(settings: StorageSettings, prefix: string): QueueClient {
-  const name = `${prefix.toLowerCase()}-deadletters`;
+export function deadLetterQueueClient(settings: StorageSettings, name: string): QueueClient {
   if (settings.kind === 'connection-string') return new QueueClient(settings.connectionString, name);
-  return new QueueClient(`https://${settings.accountName}.queue.core.windows.net/${name}`, new DefaultAzureCredential());
+  return new QueueClient(`${storageServiceUrl(settings.accountName, 'queue')}/${name}`, storageCredential(settings));
 }
 
 export class OperationsReader {
@@ -51,8 +41,8 @@ export class OperationsReader {
       const rows: CheckpointRow[] = [];
       for await (const row of table.listEntities<{ height?: unknown; updatedAt?: unknown }>()) {
         rows.push({
-          source: decodeKeyPart(row.partitionKey),
-          consumer: decodeKeyPart(row.rowKey),
+          source: decodeTableKey(row.partitionKey ?? ''),
+          consumer: decodeTableKey(row.rowKey ?? ''),
           height: Number(row.height),
           updatedAt: typeof row.updatedAt === 'string' ? row.updatedAt : '',
         });
