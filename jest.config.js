@@ -8,6 +8,7 @@
 // A test file belongs to unit only when listed below; any other workspace test is integration.
 const UNIT_TESTS = [
   'shared/test/**/*.test.ts',
+  'bigchaindb/test/**/*.test.ts',
   'functions/test/rating/**/*.test.ts',
   'webjob/test/height-tracker.test.ts',
   'webjob/test/concurrency-limit.test.ts',
@@ -19,6 +20,7 @@ const UNIT_TESTS = [
   'devstack/test/functions-host/core-api.test.ts',
   'devstack/test/ledger/python-json.test.ts',
   'devstack/test/ledger/node-transaction.test.ts',
+  'tests/library-packages.test.ts',
 ];
 
 const shared = {
@@ -27,6 +29,8 @@ const shared = {
   modulePathIgnorePatterns: ['<rootDir>/.packages/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
 };
+// Everything the unit project runs stays there.
+const notUnit = [...shared.testPathIgnorePatterns, ...UNIT_TESTS.map(globToPattern)];
 const withAzurite = {
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
@@ -42,11 +46,10 @@ module.exports = {
       ...shared,
       ...withAzurite,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{shared,functions,webjob,devstack}/test/**/*.test.ts'],
-      // everything the unit project runs stays there
-      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...UNIT_TESTS.map(globToPattern)],
+      testMatch: ['<rootDir>/{shared,bigchaindb,functions,webjob,devstack}/test/**/*.test.ts'],
+      testPathIgnorePatterns: notUnit,
     },
-    { ...shared, ...withAzurite, displayName: 'e2e', testMatch: ['<rootDir>/tests/**/*.test.ts'] },
+    { ...shared, ...withAzurite, displayName: 'e2e', testMatch: ['<rootDir>/tests/**/*.test.ts'], testPathIgnorePatterns: notUnit },
   ],
 };
 

@@ -101,7 +101,7 @@ describe('each check catches its drift', () => {
 
   beforeEach(() => {
     copy = mkdtempSync(join(tmpdir(), 'infra-check-'));
-    for (const path of ['infra', '.github', 'azure.yaml', 'package.json', 'functions/src', 'webjob/src', 'shared/src', 'devstack/src/package']) {
+    for (const path of ['infra', '.github', 'azure.yaml', 'package.json', 'functions/src', 'webjob/src', 'shared/src', 'bigchaindb/src', 'devstack/src/package']) {
       cpSync(join(repoRoot, path), join(copy, path), { recursive: true });
     }
   });
