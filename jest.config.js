@@ -5,7 +5,8 @@
 //   on free ports, in memory), the local ledger node, the local Functions host.
 // - e2e: the whole local stack (tests/e2e), the benchmarks' smoke runs and the deploy checks (tests/).
 // Tests are TypeScript, transformed by SWC (no type-check here: `npm run typecheck` does that).
-// A test file belongs to unit only when listed below; any other workspace test is integration.
+// A test file belongs to unit only when listed below; any other workspace test is integration, any
+// other tests/ file e2e.
 const UNIT_TESTS = [
   'shared/test/**/*.test.ts',
   'bigchaindb/test/**/*.test.ts',
