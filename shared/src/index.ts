@@ -11,4 +11,3 @@ export * from './back-office';
 export * from './ledger-extras';
 export * from './webhook-response';
 export * from './json-schema';
-export * as bigchaindb from './bigchaindb';

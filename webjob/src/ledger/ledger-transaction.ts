@@ -1,6 +1,7 @@
 // A ledger transaction as the WebJob handles it: a BigchainDB v2.0 transaction with its id, parsed
 // from the raw JSON a block carries. One module for its type, parsing, its id and its output keys.
-import { bigchaindb, type Result } from '@lease-premium/events';
+import type { Result } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 
 export type LedgerTransaction = bigchaindb.Transaction & { id: string };
 
