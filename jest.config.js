@@ -5,9 +5,11 @@
 //   on free ports, in memory), the local ledger node, the local Functions host.
 // - e2e: the whole local stack (tests/e2e), the benchmarks' smoke runs and the deploy checks (tests/).
 // Tests are TypeScript, transformed by SWC (no type-check here: `npm run typecheck` does that).
-// A test file belongs to unit only when listed below; any other workspace test is integration.
+// A test file belongs to unit only when listed below; any other workspace test is integration, any
+// other tests/ file e2e.
 const UNIT_TESTS = [
   'shared/test/**/*.test.ts',
+  'bigchaindb/test/**/*.test.ts',
   'functions/test/rating/**/*.test.ts',
   'webjob/test/height-tracker.test.ts',
   'webjob/test/concurrency-limit.test.ts',
@@ -21,6 +23,7 @@ const UNIT_TESTS = [
   'devstack/test/functions-host/core-api.test.ts',
   'devstack/test/ledger/python-json.test.ts',
   'devstack/test/ledger/node-transaction.test.ts',
+  'tests/library-packages.test.ts',
 ];
 
 const shared = {
@@ -29,6 +32,8 @@ const shared = {
   modulePathIgnorePatterns: ['<rootDir>/.packages/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
 };
+// Everything the unit project runs stays there.
+const notUnit = [...shared.testPathIgnorePatterns, ...UNIT_TESTS.map(globToPattern)];
 const withAzurite = {
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
@@ -44,11 +49,10 @@ module.exports = {
       ...shared,
       ...withAzurite,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{shared,functions,webjob,devstack}/test/**/*.test.ts'],
-      // everything the unit project runs stays there
-      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, ...UNIT_TESTS.map(globToPattern)],
+      testMatch: ['<rootDir>/{shared,bigchaindb,functions,webjob,devstack}/test/**/*.test.ts'],
+      testPathIgnorePatterns: notUnit,
     },
-    { ...shared, ...withAzurite, displayName: 'e2e', testMatch: ['<rootDir>/tests/**/*.test.ts'] },
+    { ...shared, ...withAzurite, displayName: 'e2e', testMatch: ['<rootDir>/tests/**/*.test.ts'], testPathIgnorePatterns: notUnit },
   ],
 };
 

@@ -27,6 +27,7 @@ export interface AppServices {
   premiums: PremiumService;
   drivers: DriverService;
   vehicles: VehiclesRepository;
+  driverVehicles: DriverVehiclesRepository;
   reviewQueue: ReviewQueueRepository;
   /** The clock every service reads (tests inject theirs). */
   now: () => Date;
@@ -84,6 +85,7 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
     premiums: new PremiumService(deps),
     drivers: new DriverService(driversRepository, new RerateService(deps), now),
     vehicles,
+    driverVehicles,
     reviewQueue,
     now,
     telemetry,

@@ -1,5 +1,6 @@
 // Settings are validated once, with errors that name the variable.
 import { parseWebhookSecrets } from '@lease-premium/events';
+import { storageServiceUrl } from '@lease-premium/events/azure-storage';
 import { ConfigError, loadConfig } from '../src/config';
 import { newSecret } from './support/function-app';
 
@@ -19,10 +20,16 @@ describe('loadConfig', () => {
 
   it('uses the managed identity and the account URL when only STORAGE_ACCOUNT_NAME is set', () => {
     const config = load({ STORAGE_ACCOUNT_NAME: 'leasepremiumprod', WEBHOOK_SECRETS: `${secret} ${newSecret()}`, RATE_TABLE: 'eu-bonus-malus-illustrative', WEBHOOK_TOLERANCE_SECONDS: '60' });
-    expect(config.storage).toEqual({ kind: 'identity', accountName: 'leasepremiumprod', tableEndpoint: 'https://leasepremiumprod.table.core.windows.net' });
+    expect(config.storage).toEqual({ kind: 'identity', accountName: 'leasepremiumprod', clientId: undefined });
+    expect(storageServiceUrl(config.storage.kind === 'identity' ? config.storage.accountName : '', 'table')).toBe('https://leasepremiumprod.table.core.windows.net');
     expect(config.webhookSecrets).toHaveLength(2);
     expect(config.webhookToleranceSeconds).toBe(60);
     expect(config.rateTable).toBe('eu-bonus-malus-illustrative');
+  });
+
+  it('reads the WebJob health URL the console shows', () => {
+    const config = load({ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, CONSOLE_WEBJOB_HEALTH_URL: 'http://127.0.0.1:7072/healthz' });
+    expect(config.webjobHealthUrl).toBe('http://127.0.0.1:7072/healthz');
   });
 
   it.each([
@@ -33,6 +40,8 @@ describe('loadConfig', () => {
     [{ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, WEBHOOK_TOLERANCE_SECONDS: 'soon' }, 'WEBHOOK_TOLERANCE_SECONDS'],
     [{ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, STORAGE_NAME_PREFIX: 'lease-premium' }, 'STORAGE_NAME_PREFIX'],
     [{ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, RATE_TABLE: 'cheapest' }, 'RATE_TABLE'],
+    [{ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, CONSOLE_WEBJOB_HEALTH_URL: 'webjob:8080/healthz' }, 'CONSOLE_WEBJOB_HEALTH_URL'],
+    [{ STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret, APPLICATIONINSIGHTS_CONNECTION_STRING: 'nonsense' }, 'APPLICATIONINSIGHTS_CONNECTION_STRING'],
   ])('rejects %j naming %s', (env, variable) => {
     expect(() => load(env)).toThrow(ConfigError);
     expect(() => load(env)).toThrow(new RegExp(`^${variable}: `));

@@ -1,7 +1,8 @@
 // The pure decisions about one event: order, transfer date, what the event means for the coverage.
-import { isBefore, isStale, planEvent, transferDateOf } from '../src/premium/event-plan';
+import { isBefore } from '../src/coverage/ledger-point';
+import { isStale, planEvent, transferDateOf } from '../src/premium/event-plan';
 import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, transferEvent } from '../../devstack/src/bench/event-factory';
-import type { CurrentCoverage } from '../src/storage/vehicle-records';
+import type { CurrentCoverage } from '../src/coverage/coverage';
 
 const car = newCar();
 const lessee = randomPublicKey();

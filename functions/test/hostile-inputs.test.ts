@@ -3,7 +3,8 @@
 // proceeds, never a 5xx); ledger extras over the budget are dropped with a note; every back-office
 // write keeps the rules reads check; a stored record that fails them is served flagged and repairable.
 import { TableClient } from '@azure/data-tables';
-import { BATCH_CONTENT_TYPE, LEDGER_EXTRAS_BUDGET_BYTES, LEDGER_EXTRAS_MAX_DEPTH, MAX_BLOCK_HEIGHT, MAX_CLAIMS, WebhookResponse, bigchaindb, type OwnershipEvent } from '@lease-premium/events';
+import bs58 from 'bs58';
+import { BATCH_CONTENT_TYPE, LEDGER_EXTRAS_BUDGET_BYTES, LEDGER_EXTRAS_MAX_DEPTH, MAX_BLOCK_HEIGHT, MAX_CLAIMS, WebhookResponse, type OwnershipEvent } from '@lease-premium/events';
 import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile } from '../../devstack/src/bench/event-factory';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { vehiclePremiumsHandler } from '../src/functions/vehicle-premiums';
@@ -52,7 +53,7 @@ async function storeRawProfile(driverKey: string, profile: unknown): Promise<voi
 function key33(): string {
   const bytes = Buffer.alloc(33, 7);
   bytes[0] = 1;
-  const key = bigchaindb.encodeBase58(bytes);
+  const key = bs58.encode(bytes);
   expect(key).toHaveLength(44);
   return key;
 }

@@ -14,7 +14,7 @@ import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-reposit
 import { DriversRepository } from '../src/storage/drivers-repository';
 import { ReviewQueueRepository } from '../src/storage/review-queue-repository';
 import { packJson, unpackJson } from '../src/storage/packed-json';
-import type { EventMarker } from '../src/storage/vehicle-records';
+import type { EventMarker } from '../src/coverage/work-marker';
 import { testStorageConnectionString } from '../../tests/support/storage';
 import { createTestApp, type TestApp } from './support/function-app';
 

@@ -3,7 +3,7 @@
 import { StorageRequestCounter } from '../../devstack/src/bench/storage-request-counter';
 import { TableStore } from '../src/storage/table-store';
 import { packJson, unpackJson } from '../src/storage/packed-json';
-import { decodeKey, encodeKey } from '../src/storage/table-keys';
+import { decodeTableKey, encodeTableKey } from '@lease-premium/events/azure-storage';
 import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
 import { testStorageConnectionString, uniqueName } from '../../tests/support/storage';
 
@@ -27,9 +27,9 @@ describe('table limits', () => {
 
   it('encodes the characters Azure forbids in keys, reversibly, and such keys work', async () => {
     const key = 'a/b\\c#d?e%f\u0001g';
-    const encoded = encodeKey(key);
+    const encoded = encodeTableKey(key);
     expect([...encoded].some((c) => '/\\#?'.includes(c) || c.charCodeAt(0) < 0x20)).toBe(false);
-    expect(decodeKey(encoded)).toBe(key);
+    expect(decodeTableKey(encoded)).toBe(key);
     const table = await store.table(store.names.drivers);
     await table.createEntity({ partitionKey: encoded, rowKey: 'profile' });
     expect((await table.getEntity(encoded, 'profile')).partitionKey).toBe(encoded);

@@ -1,5 +1,6 @@
 export * from './vin';
 export * from './issues';
+export * from './result';
 export * from './ledger-data';
 export * from './ownership-event';
 export * from './parse';
@@ -10,4 +11,3 @@ export * from './back-office';
 export * from './ledger-extras';
 export * from './webhook-response';
 export * from './json-schema';
-export * as bigchaindb from './bigchaindb';

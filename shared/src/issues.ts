@@ -1,6 +1,7 @@
 // Validation issues as the package reports them: a dotted path into the input (array indices as
 // numbers, e.g. "data.newOwners.0") and a reason, so a 400 can tell the sender what to fix.
 import { type z } from 'zod';
+import type { Result } from './result';
 
 export interface ValidationIssue {
   /** Dotted path into the validated value; "" for the value itself. */
@@ -8,7 +9,7 @@ export interface ValidationIssue {
   message: string;
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
+export type Parsed<T> = Result<T, { issues: ValidationIssue[] }>;
 
 /** "a.b: msg; c: msg" (an issue on the whole value prints its message alone). */
 export function formatIssues(issues: ValidationIssue[]): string {

@@ -13,6 +13,7 @@ import type * as OtelResources from '@opentelemetry/resources';
 import type * as SdkLogs from '@opentelemetry/sdk-logs';
 import type * as SdkMetrics from '@opentelemetry/sdk-metrics';
 import type * as SdkTrace from '@opentelemetry/sdk-trace-base';
+import { ConfigError } from './settings/config-error';
 
 export interface TelemetrySettings {
   /** The Application Insights resource's connection string (it names the ingestion endpoint). */
@@ -27,15 +28,9 @@ export interface TelemetrySettings {
   metricIntervalMs: number;
 }
 
-export class TelemetrySettingsError extends Error {
+/** A settings error of the telemetry variables: each app's loadConfig lets it through as its own. */
+export class TelemetrySettingsError extends ConfigError {
   override readonly name = 'TelemetrySettingsError';
-  constructor(
-    readonly variable: string,
-    /** What is wrong, without the variable's name. */
-    readonly detail: string,
-  ) {
-    super(`${variable}: ${detail}`);
-  }
 }
 
 /** Longest connection or authentication string accepted (real ones are about 250 characters). */

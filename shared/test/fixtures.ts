@@ -1,6 +1,6 @@
 // Valid documents built from real data: the VINs are real, published VINs whose check digits the
 // vin module confirms; ids and keys are those of the BigchainDB 2.2.2 documentation transactions
-// (shared/test/bigchaindb/fixtures/vectors, see its SOURCES.md: CREATE 4957744b..., TRANSFER 79ef6803...).
+// (bigchaindb/test/fixtures/vectors, see its SOURCES.md: CREATE 4957744b..., TRANSFER 79ef6803...).
 import { type DriverProfile, EVENT_DATA_SCHEMA, LEASE_SCHEMA_TAG, type LeaseMetadata, OWNERSHIP_CHANGED_TYPE, type OwnershipEvent, VEHICLE_REGISTERED_TYPE, VEHICLE_SCHEMA_TAG, type VehicleAsset } from '../src';
 
 export const CREATE_TX_ID = '4957744b3ac54434b8270f2c854cc1040228c82ea4e72d66d2887a4d3e30b317';

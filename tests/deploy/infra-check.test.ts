@@ -61,7 +61,7 @@ describe('each check catches its drift', () => {
 
   beforeEach(() => {
     copy = mkdtempSync(join(tmpdir(), 'infra-check-'));
-    for (const path of ['infra', 'azure.yaml', 'functions/src', 'webjob/src', 'shared/src']) {
+    for (const path of ['infra', 'azure.yaml', 'functions/src', 'webjob/src', 'shared/src', 'bigchaindb/src']) {
       cpSync(join(repoRoot, path), join(copy, path), { recursive: true });
     }
   });

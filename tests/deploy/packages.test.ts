@@ -83,7 +83,7 @@ describe('function-app.zip', () => {
     expect(Buffer.byteLength(bundle)).toBeLessThanOrEqual(2 * 1024 * 1024);
     // The event contract is in; the BigchainDB transaction core and its libraries are not.
     expect(bundle).toContain('// shared/src/webhook-signature.ts');
-    expect(bundle).not.toContain('shared/src/bigchaindb/');
+    expect(bundle).not.toContain('bigchaindb/src/');
     for (const library of ['crypto-conditions', 'core-js-pure', 'sodium-native', 'node_modules/@azure/functions/']) expect({ library, bundled: bundle.includes(library) }).toEqual({ library, bundled: library.startsWith('node_modules/@azure/functions') });
     // Identity, OpenTelemetry and the Queue client are in their chunks, zod's other locales nowhere.
     for (const library of ['node_modules/@azure/msal-node/', 'node_modules/@azure/identity/', 'node_modules/@opentelemetry/', 'node_modules/@azure/monitor-opentelemetry-exporter/', 'node_modules/@azure/storage-queue/', 'node_modules/zod/v4/locales/fr.js']) {
@@ -185,7 +185,7 @@ describe('webjob.zip', () => {
     // The verifier thread, from the package, checks a ledger vector with the package's own (pruned)
     // libsodium binaries: without node_modules/sodium-native the same check fails.
     if (`${process.platform}-${process.arch}` === DEPLOY_PLATFORM) {
-      const vectorFile = join(repoRoot, 'shared', 'test', 'bigchaindb', 'fixtures', 'vectors', 'tx-create-hello-bigchaindb.json');
+      const vectorFile = join(repoRoot, 'bigchaindb', 'test', 'fixtures', 'vectors', 'tx-create-hello-bigchaindb.json');
       writeFileSync(
         join(jobDir, 'verify-vector.js'),
         `const { Worker } = require('node:worker_threads');
@@ -218,6 +218,7 @@ describe('content rules', () => {
       'package.json': JSON.stringify({ name: 'x', main: 'functions/dist/functions/*.js', dependencies: { 'not-installed': '1.0.0' } }),
       'functions/dist/other/a.js': "require('left-pad'); require('./missing');",
       'functions/src/a.ts': 'export {};',
+      'bigchaindb/dist/index.js': '',
       'functions/dist/a.test.js': '',
       'local.settings.json': '{}',
       'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript' }),
@@ -237,6 +238,7 @@ describe('content rules', () => {
         'functions/dist/other/a.js requires left-pad, which is not in the package',
         'functions/dist/other/a.js requires ./missing, which is not in the package',
         'functions/src/a.ts: not part of the Function App',
+        'bigchaindb/dist/index.js: not part of the Function App',
         'functions/dist/a.test.js: tests do not belong in a deployable package',
         'local.settings.json: local settings must never be deployed',
         'node_modules/sodium-native/prebuilds/win32-x64/sodium-native.node: a native binary for win32-x64; the apps run on linux-x64',

@@ -3,6 +3,7 @@
 // documented status and problem body, and nothing is stored.
 import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
+import bs58 from 'bs58';
 import {
   BATCH_CONTENT_TYPE,
   EVENT_DATA_SCHEMA,
@@ -10,7 +11,6 @@ import {
   OWNERSHIP_CHANGED_TYPE,
   STRUCTURED_CONTENT_TYPE,
   WebhookSigner,
-  bigchaindb,
   type OwnershipEvent,
 } from '@lease-premium/events';
 import { shiftDate } from '../../devstack/src/demo/dates';
@@ -163,7 +163,7 @@ describe('bad input from outside gets its documented error and stores nothing', 
   });
 
   it('back office: no key or a wrong key is 401; invalid bodies are 400 with the exact paths; nothing is stored', async () => {
-    const driverKey = bigchaindb.encodeBase58(randomBytes(32)); // a well-formed key nobody registered
+    const driverKey = bs58.encode(randomBytes(32)); // a well-formed key nobody registered
     const valid = { dateOfBirth: '1990-04-01', licensedSince: '2010-05-01', territory: 'urban', claims: [], violations: [] };
 
     for (const key of [null, 'wrong-key-wrong-key-wrong-key']) {

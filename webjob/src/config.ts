@@ -3,15 +3,18 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseWebhookSecrets } from '@lease-premium/events';
-import { TelemetrySettingsError, telemetrySettings, type TelemetrySettings } from '@lease-premium/events/telemetry';
+import { readStorageSettings, type StorageSettings } from '@lease-premium/events/azure-storage';
+import { ConfigError, configErrorOf, textSetting as text, type Env } from '@lease-premium/events/settings';
+import { telemetrySettings, type TelemetrySettings } from '@lease-premium/events/telemetry';
 import { DELIVERY_TUNING, LEDGER_TUNING, LIFETIME_TUNING, PROGRESS_TUNING, STREAM_TUNING } from './tuning';
 
 export type StartPosition = { kind: 'earliest' } | { kind: 'latest' } | { kind: 'height'; height: number };
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export type StorageSettings =
-  | { kind: 'connection-string'; connectionString: string; namePrefix: string }
-  | { kind: 'identity'; accountName: string; clientId: string | undefined; namePrefix: string };
+export { ConfigError };
+
+/** The storage account, and the prefix of every table, queue and container name the WebJob uses. */
+export type WebJobStorageSettings = StorageSettings & { namePrefix: string };
 
 export interface WebJobConfig {
   ledger: {
@@ -45,7 +48,7 @@ export interface WebJobConfig {
     /** Failures of one event sent alone, while the receiver answers, before it is dead-lettered as poison. */
     maxEventAttempts: number;
   };
-  storage: StorageSettings;
+  storage: WebJobStorageSettings;
   consumerName: string;
   startPosition: StartPosition;
   maxPendingEvents: number;
@@ -63,21 +66,10 @@ export interface WebJobConfig {
   telemetry: TelemetrySettings | undefined;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-type Env = Record<string, string | undefined>;
-
 const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
 function fail(name: string, message: string): never {
-  throw new ConfigError(`${name}: ${message}`);
+  throw new ConfigError(name, message);
 }
 
 function url(env: Env, name: string, fallback: string, protocols: string[]): string {
@@ -118,7 +110,7 @@ function secrets(env: Env): string[] {
   try {
     return parseWebhookSecrets(raw);
   } catch (error) {
-    throw new ConfigError((error as Error).message); // already names WEBHOOK_SECRETS
+    throw configErrorOf('WEBHOOK_SECRETS', error);
   }
 }
 
@@ -130,28 +122,12 @@ function trustedKeys(env: Env): Set<string> {
   return new Set(keys);
 }
 
-function storage(env: Env): StorageSettings {
+function storage(env: Env): WebJobStorageSettings {
   const namePrefix = text(env, 'STORAGE_NAME_PREFIX') ?? 'leasepremium';
   if (!/^[a-z][a-z0-9]{2,39}$/.test(namePrefix)) {
     fail('STORAGE_NAME_PREFIX', `must be 3-40 lowercase letters and digits starting with a letter (it names tables, queues and containers), got "${namePrefix}"`);
   }
-  const connectionString = text(env, 'STORAGE_CONNECTION_STRING');
-  const accountName = text(env, 'STORAGE_ACCOUNT_NAME');
-  if (connectionString) return { kind: 'connection-string', connectionString, namePrefix };
-  if (accountName) {
-    if (!/^[a-z0-9]{3,24}$/.test(accountName)) fail('STORAGE_ACCOUNT_NAME', `must be 3-24 lowercase letters and digits, got "${accountName}"`);
-    return { kind: 'identity', accountName, clientId: text(env, 'AZURE_CLIENT_ID'), namePrefix };
-  }
-  return fail('STORAGE_CONNECTION_STRING', 'set STORAGE_CONNECTION_STRING (or "UseDevelopmentStorage=true") or STORAGE_ACCOUNT_NAME (managed identity)');
-}
-
-function telemetry(env: Env): TelemetrySettings | undefined {
-  try {
-    return telemetrySettings(env);
-  } catch (error) {
-    if (error instanceof TelemetrySettingsError) throw new ConfigError(error.message); // names the variable
-    throw error;
-  }
+  return { ...readStorageSettings(env), namePrefix };
 }
 
 function logLevel(env: Env): LogLevel {
@@ -218,6 +194,6 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     health: { host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1', port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535) },
     shutdown: { graceMs: int(env, 'WEBJOB_SHUTDOWN_GRACE_MS', LIFETIME_TUNING.shutdownGraceMs, 0, 600_000), file: text(env, 'WEBJOBS_SHUTDOWN_FILE') },
     logLevel: logLevel(env),
-    telemetry: telemetry(env),
+    telemetry: telemetrySettings(env), // its errors are ConfigErrors too
   };
 }

@@ -2,6 +2,7 @@
 // (standby until the lease is ours, consume while it is, stop at once when it is lost).
 // Tests and main.ts start it the same way.
 import { WebhookSigner } from '@lease-premium/events';
+import { encodeTableKey } from '@lease-premium/events/azure-storage';
 import type { WebJobConfig } from './config';
 import { TableCheckpointStore } from './checkpoint/table-checkpoint-store';
 import { Consumer } from './consumer/consumer';
@@ -14,7 +15,6 @@ import type { Logger } from './ops/logger';
 import { WebJobMetrics } from './ops/metrics';
 import type { WebJobTelemetry } from './ops/telemetry';
 import { createStorageClients, ensureStorage } from './storage/storage-clients';
-import { tableKey } from './checkpoint/table-checkpoint-store';
 import { DEAD_LETTER_TUNING, LEDGER_TUNING, LIFETIME_TUNING } from './tuning';
 import { AbortedError } from './util/aborted';
 import { backoffDelay, sleep } from './util/retry';
@@ -35,7 +35,7 @@ export async function startWebJob(config: WebJobConfig, logger: Logger, telemetr
   const ledger = new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: LEDGER_TUNING.readRetry, logger: logger.child({ component: 'ledger' }), metrics });
   const sender = new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs, ...(telemetry ? { trace: (id: string) => telemetry.request(id) } : {}) });
   const deadLetters = new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, DEAD_LETTER_TUNING.writeRetry, logger.child({ component: 'dead-letters' }));
-  const leadership = new BlobLeadership(storage.leases, `${tableKey(config.ledger.source)}~${config.consumerName}`, config.leaseSeconds, logger.child({ component: 'leadership' }));
+  const leadership = new BlobLeadership(storage.leases, `${encodeTableKey(config.ledger.source)}~${config.consumerName}`, config.leaseSeconds, logger.child({ component: 'leadership' }));
 
   const stopping = new AbortController();
   let consumer: Consumer | undefined;

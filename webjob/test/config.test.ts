@@ -73,6 +73,7 @@ test.each([
   [{ WEBJOB_START_POSITION: 'yesterday' }, /^WEBJOB_START_POSITION: must be "earliest", "latest" or a block height/],
   [{ WEBJOB_LEASE_SECONDS: '90' }, /^WEBJOB_LEASE_SECONDS: must be an integer from 15 to 60/],
   [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+  [{ APPLICATIONINSIGHTS_CONNECTION_STRING: 'nonsense' }, /^APPLICATIONINSIGHTS_CONNECTION_STRING: /],
 ])('%p is refused with a message naming the variable', (override, message) => {
   const env: Record<string, string | undefined> = { ...minimal, ...override };
   expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -2,7 +2,7 @@
 // fulfillment parsing included.
 import fc from 'fast-check';
 import { Ed25519Sha256 } from 'crypto-conditions';
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import { outputKey, parseLedgerTransaction, type LedgerTransaction } from '../src/ledger/ledger-transaction';
 import { verifyTransfer, verifyTrustedCreate } from '../src/verifier/transaction-verifier';
 import { verdictOf } from '../src/verifier/verdict';
@@ -34,7 +34,7 @@ test('single ed25519 fulfillments take the fast path and match the library parse
   expect(bigchaindb.signingKeys(fast)).toEqual(bigchaindb.signingKeys(slow));
 });
 
-test('valid CREATE and TRANSFERs: same signers as the shared core; conditions match the spent outputs', () => {
+test('valid CREATE and TRANSFERs: same signers as the transaction core; conditions match the spent outputs', () => {
   for (const tx of [create, lease, back]) {
     const shared = bigchaindb.verifyTransaction(tx);
     const verdict = verdictOf(tx);
@@ -77,7 +77,7 @@ test('a threshold (joint owners) fulfillment goes through the library parser and
   expect(verifyTransfer(transfer, new Map([[outputKey(joint.id!, 0), jointOutput.condition.uri]]))).toEqual({ ok: true, value: true });
 });
 
-test('property: for any corruption of a fulfillment, the verdict agrees with the shared core', () => {
+test('property: for any corruption of a fulfillment, the verdict agrees with the transaction core', () => {
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 136 }), fc.constantFrom('A', 'B', '_', '-', '=', ''), fc.boolean(), (position, replacement, recomputeId) => {
       const tx = JSON.parse(JSON.stringify(lease)) as LedgerTransaction;

@@ -1,13 +1,13 @@
 // Builds valid ownership-change CloudEvents and driver profiles for the benchmark and the tests:
 // random ledger ids and keys in the ledger's formats, VINs with a correct check digit.
 import { randomBytes } from 'node:crypto';
+import bs58 from 'bs58';
 import {
   EVENT_DATA_SCHEMA,
   LEASE_SCHEMA_TAG,
   OWNERSHIP_CHANGED_TYPE,
   VEHICLE_REGISTERED_TYPE,
   VEHICLE_SCHEMA_TAG,
-  bigchaindb,
   vinCheckDigit,
   type DriverProfile,
   type LeaseMetadata,
@@ -23,7 +23,7 @@ export function randomLedgerId(): string {
 
 /** A public key in the ledger's format: 32 random bytes in base58 (not a point of the curve, but no receiver checks that). */
 export function randomPublicKey(): string {
-  return bigchaindb.encodeBase58(randomBytes(32));
+  return bs58.encode(randomBytes(32));
 }
 
 export function randomVin(): string {

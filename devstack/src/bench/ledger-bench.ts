@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 
 type Tx = bigchaindb.Transaction;
 

@@ -11,6 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { z } from 'zod';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import {
   EVENT_DATA_SCHEMA,
   EVENT_SPEC_VERSION,
@@ -19,7 +20,6 @@ import {
   VEHICLE_REGISTERED_TYPE,
   WebhookResponse,
   WebhookSigner,
-  bigchaindb,
   classifyLeaseMetadata,
   classifyVehicleAsset,
   parseWebhookSecrets,

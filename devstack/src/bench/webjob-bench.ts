@@ -16,7 +16,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { bigchaindb, LEASE_SCHEMA_TAG, VEHICLE_SCHEMA_TAG, WebhookVerifier, type WebhookEventResult } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
+import { LEASE_SCHEMA_TAG, VEHICLE_SCHEMA_TAG, WebhookVerifier, type WebhookEventResult } from '@lease-premium/events';
 import { startAzurite } from '../azurite/azurite-process';
 import { buildVin } from '../demo/vin';
 

@@ -1,6 +1,6 @@
 // The committed chain in memory: blocks by height and the indexes the HTTP API and validation query
 // (what MongoDB's transactions/assets/metadata/blocks collections answer in a real node). Pure data, no I/O.
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import { detailsHaveOwner, type NodeTransactionDict } from './node-transaction';
 import { pythonJsonDumps } from './python-json';
 import { textSearch, type SearchDocument } from './text-search';

@@ -3,7 +3,7 @@
 // fulfills, fulfillment (re-encoded); outputs as public_keys, condition {details, uri}, amount, where the
 // details are re-derived (type first), the uri is COMPUTED from the details (the posted uri is not kept) and
 // the amount is re-stringified from an integer ("01" -> "1").
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 
 type ConditionDetails = bigchaindb.ConditionDetails;
 
@@ -27,7 +27,7 @@ export interface NodeOutput {
   amount: string;
 }
 
-/** A posted transaction that passed the v2.0 schema (the schema is looser than the event package's zod type). */
+/** A posted transaction that passed the v2.0 schema (the schema is looser than the transaction core's zod type). */
 export interface PostedTransaction {
   id: string;
   inputs: { owners_before: string[] | null; fulfills?: OutputRef | null; fulfillment: string | ConditionDetails }[];

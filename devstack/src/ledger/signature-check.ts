@@ -1,10 +1,10 @@
 // The CPU-heavy half of validating a posted transaction: parse every input's fulfillment, compute its
-// condition uri and check its signature(s) over the v2 message (the shared core's bigchaindb.parseFulfillmentUri:
-// fixed-layout ed25519 decoded directly and verified by OpenSSL, thresholds per leaf, anything else by the
+// condition uri and check its signature(s) over the v2 message (the transaction core's bigchaindb.parseFulfillmentUri:
+// fixed-layout ed25519 decoded directly and verified by libsodium, thresholds per leaf, anything else by the
 // library). Pure and state-free, so it runs in worker threads (signature-worker.ts) in parallel with the HTTP
 // thread; the caller then compares the uris with the spent outputs and decides, in the real node's order,
 // which error (if any) to report.
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import type { OutputRef } from './node-transaction';
 
 export type InputSignature =

@@ -2,7 +2,7 @@
 // Transaction.from_dict (id hash, schema, key names, "language" values, fulfillment parsing, amounts) and then
 // Transaction.validate against committed state (duplicates, inputs, double spends, asset id, amounts,
 // signatures). Quirk kept on purpose: a CREATE's fulfillment key is never compared with its owners_before.
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import { NodeCrash, conditionUriOf, normalizeDetails, type OutputRef, type PostedTransaction } from './node-transaction';
 import { pythonRepr } from './python-json';
 import type { TransactionSchemaValidator } from './schema-validator';

@@ -163,7 +163,7 @@ export async function checkFunctionAppPackage(view: PackageView): Promise<string
       root: '',
       ownCode: (path) => !path.startsWith('node_modules/'),
       forbiddenPath: (path) => {
-        if (/^(devstack|shared|webjob|tests|infra|\.github|functions\/src)\//.test(path)) return 'not part of the Function App';
+        if (/^(devstack|shared|bigchaindb|webjob|tests|infra|\.github|functions\/src)\//.test(path)) return 'not part of the Function App';
         return ourSources(path);
       },
     },

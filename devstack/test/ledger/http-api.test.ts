@@ -1,5 +1,5 @@
 // The HTTP API against the real BigchainDB 2.2.2 documentation samples and wire format.
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import type { LedgerNode } from '../../src/ledger';
 import { ALICE, CREATE_VECTOR, TRANSFER1_VECTOR, TRANSFER2_VECTOR, http, makeCreate, post, sampleText, startTestNode, vector, vectorText } from './ledger-fixtures';
 

@@ -1,12 +1,12 @@
 // Shared helpers for the ledger node tests: the real BigchainDB 2.2.2 vectors (copied into the repo under
-// shared/test/bigchaindb/fixtures), key pairs, transaction makers and a raw HTTP helper.
+// bigchaindb/test/fixtures), key pairs, transaction makers and a raw HTTP helper.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import nacl from 'tweetnacl';
 import { startLedgerNode, type LedgerNode, type LedgerNodeOptions } from '../../src/ledger';
 
-export const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'test', 'bigchaindb', 'fixtures');
+export const FIXTURES = join(__dirname, '..', '..', '..', 'bigchaindb', 'test', 'fixtures');
 export const vectorText = (name: string): string => readFileSync(join(FIXTURES, 'vectors', name), 'utf8');
 export const vector = <T = Record<string, unknown>>(name: string): T => JSON.parse(vectorText(name)) as T;
 export const sampleText = (name: string): string => readFileSync(join(FIXTURES, 'http-samples', name), 'utf8');

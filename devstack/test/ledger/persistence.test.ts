@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import { ALICE, BOB, error400, http, makeCreate, makeTransfer, output, type Tx } from './ledger-fixtures';
 
 const CLI = resolve(__dirname, '../../dist/ledger/cli.js');

@@ -2,7 +2,7 @@
 // from TypeScript sources the verifier checks inline, which every other ledger test exercises).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import type { SignatureVerifier as Verifier } from '../../src/ledger/signature-verifier';
 import { checkInputSignatures, signatureJobOf, type SignatureJob } from '../../src/ledger/signature-check';
 import { ALICE, BOB, CAROL, CREATE_VECTOR, TRANSFER1_VECTOR, makeCreate, makeTransfer, output } from './ledger-fixtures';

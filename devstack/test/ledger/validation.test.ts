@@ -1,5 +1,5 @@
 // Every refusal of POST /transactions with the message a BigchainDB 2.2.2 node gives, and the quirks it has.
-import { bigchaindb } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 import type { LedgerNode } from '../../src/ledger';
 import { ALICE, BOB, CAROL, CREATE_VECTOR, error400, http, makeCreate, makeTransfer, output, post, randomKeypair, startTestNode, waitFor, withId, type Tx } from './ledger-fixtures';
 

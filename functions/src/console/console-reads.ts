@@ -2,12 +2,12 @@
 // now, the operations page, the feed of recently stored premiums. Reached only through the
 // console gateway, so only by signed-in staff.
 import type { HttpHandler } from '@azure/functions';
+import { webJobStorageNames } from '@lease-premium/events/azure-storage';
 import type { AppServices } from '../app-services';
 import { withErrorHandling } from '../http/error-handling';
 import { pagingOf } from '../http/paging';
 import { assetIdParam, driverKeyParam } from '../http/path-params';
 import { json, notFound, validationProblem } from '../http/problem';
-import { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import { FleetListing, fleetCarOf } from './fleet-listing';
 import { OperationsReader, deadLetterQueueClient } from './operations-state';
 
@@ -20,7 +20,6 @@ const FEED_ITEMS = 20;
 interface ConsoleReaders {
   fleet: FleetListing;
   operations: OperationsReader;
-  driverVehicles: DriverVehiclesRepository;
 }
 
 const readersByServices = new WeakMap<AppServices, ConsoleReaders>();
@@ -28,11 +27,10 @@ const readersByServices = new WeakMap<AppServices, ConsoleReaders>();
 function readersOf(services: AppServices): ConsoleReaders {
   let readers = readersByServices.get(services);
   if (!readers) {
-    const prefix = services.config.namePrefix;
+    const webjob = webJobStorageNames(services.config.namePrefix);
     readers = {
       fleet: new FleetListing(services.store),
-      operations: new OperationsReader(services.store, `${prefix}Checkpoints`, deadLetterQueueClient(services.config.storage, prefix), process.env.CONSOLE_WEBJOB_HEALTH_URL || undefined),
-      driverVehicles: new DriverVehiclesRepository(services.store),
+      operations: new OperationsReader(services.store, webjob.checkpointsTable, deadLetterQueueClient(services.config.storage, webjob.deadLetterQueue), services.config.webjobHealthUrl),
     };
     readersByServices.set(services, readers);
   }
@@ -44,7 +42,7 @@ export function fleetHandler(services: AppServices): HttpHandler {
   return withErrorHandling(async (request) => {
     const paging = pagingOf(request);
     if (!paging.ok) return paging.response;
-    const page = await readersOf(services).fleet.list(paging.pageSize, paging.continuationToken);
+    const page = await readersOf(services).fleet.list(paging.value.pageSize, paging.value.continuationToken);
     return json(200, page);
   });
 }
@@ -65,7 +63,7 @@ export function driverCarsHandler(services: AppServices): HttpHandler {
   return withErrorHandling(async (request) => {
     const key = driverKeyParam(request);
     if (!key.ok) return key.response;
-    const assetIds = await readersOf(services).driverVehicles.vehiclesOf(key.value);
+    const assetIds = await services.driverVehicles.vehiclesOf(key.value);
     const shown = assetIds.slice(0, MAX_DRIVER_CARS);
     const currents = await Promise.all(shown.map((assetId) => services.vehicles.readCurrent(assetId)));
     // The index may lag the coverage by one outbox step: only cars whose coverage names the driver count.

@@ -6,7 +6,7 @@ import { type Page, decodeContinuationToken, encodeContinuationToken } from '../
 import { unpackJson } from '../storage/packed-json';
 import { storageCall } from '../storage/storage-errors';
 import type { TableStore } from '../storage/table-store';
-import { currentNeedsReview, type CurrentCoverage } from '../storage/vehicle-records';
+import { currentNeedsReview, type CurrentCoverage } from '../coverage/coverage';
 import type { FleetCar } from './console-contract';
 
 /** Most rows one feed request reads (the feed is a scan narrowed by time). */

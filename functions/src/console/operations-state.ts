@@ -6,8 +6,7 @@
 //   at it: the local stack sets it; in Azure it stays unset and the page says where to look instead.
 import type * as StorageQueue from '@azure/storage-queue';
 import type { QueueClient } from '@azure/storage-queue';
-import type { StorageSettings } from '../config';
-import { azureCredential } from '../storage/azure-credential';
+import { decodeTableKey, storageCredential, storageServiceUrl, type StorageSettings } from '@lease-premium/events/azure-storage';
 import { storageCall } from '../storage/storage-errors';
 import type { CheckpointRow, DeadLetterSummary, OperationsState, WebJobLiveState } from './console-contract';
 import type { TableStore } from '../storage/table-store';
@@ -19,21 +18,12 @@ const PEEK_MAX = 32;
 /** The WebJob's answers are shown as-is; a bound keeps a wrong URL from filling the page. */
 const MAX_HEALTH_CHARS = 256 * 1024;
 
-function decodeKeyPart(value: string | undefined): string {
-  try {
-    return decodeURIComponent(value ?? '');
-  } catch {
-    return value ?? '';
-  }
-}
-
 /** The queue client, with @azure/storage-queue loaded at this first call (only the operations page reads the queue). */
-export function deadLetterQueueClient(settings: StorageSettings, prefix: string): QueueClient {
+export function deadLetterQueueClient(settings: StorageSettings, name: string): QueueClient {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { QueueClient } = require('@azure/storage-queue') as typeof StorageQueue;
-  const name = `${prefix.toLowerCase()}-deadletters`;
   if (settings.kind === 'connection-string') return new QueueClient(settings.connectionString, name);
-  return new QueueClient(`https://${settings.accountName}.queue.core.windows.net/${name}`, azureCredential());
+  return new QueueClient(`${storageServiceUrl(settings.accountName, 'queue')}/${name}`, storageCredential(settings));
 }
 
 export class OperationsReader {
@@ -55,8 +45,8 @@ export class OperationsReader {
       const rows: CheckpointRow[] = [];
       for await (const row of table.listEntities<{ height?: unknown; updatedAt?: unknown }>()) {
         rows.push({
-          source: decodeKeyPart(row.partitionKey),
-          consumer: decodeKeyPart(row.rowKey),
+          source: decodeTableKey(row.partitionKey ?? ''),
+          consumer: decodeTableKey(row.rowKey ?? ''),
           height: Number(row.height),
           updatedAt: typeof row.updatedAt === 'string' ? row.updatedAt : '',
         });

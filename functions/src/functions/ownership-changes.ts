@@ -69,9 +69,9 @@ export function ownershipChangesHandler(services: AppServices, now: () => Date =
     const counts: Record<string, number> = {};
     for (const r of ordered) {
       counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-      if (r.outcome === 'rejected') context.warn(`webhook delivery ${signature.deliveryId}: event ${r.id || '(no id)'} rejected: ${r.reason.slice(0, 500)}`);
+      if (r.outcome === 'rejected') context.warn(`webhook delivery ${signature.value}: event ${r.id || '(no id)'} rejected: ${r.reason.slice(0, 500)}`);
     }
-    context.info(`webhook delivery ${signature.deliveryId}: ${ordered.length} event(s) ${JSON.stringify(counts)}`);
+    context.info(`webhook delivery ${signature.value}: ${ordered.length} event(s) ${JSON.stringify(counts)}`);
     const response: WebhookResponse = { results: ordered };
     return json(200, response);
   });

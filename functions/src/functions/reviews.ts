@@ -4,6 +4,7 @@ import { app, type HttpHandler, type HttpRequest } from '@azure/functions';
 import { withAppServices, type AppServices } from '../app-services';
 import { withErrorHandling } from '../http/error-handling';
 import { MAX_REVIEW_PAGE_SIZE, pagingOf } from '../http/paging';
+import type { HttpCheck } from '../http/http-check';
 import { json, validationProblem } from '../http/problem';
 import { reviewItemView } from '../http/representations';
 import { REVIEW_REASON_CODES, isReviewReasonCode } from '../premium/review-reasons';
@@ -11,9 +12,12 @@ import type { QueueStatus } from '../storage/review-queue-repository';
 
 const STATUSES: readonly QueueStatus[] = ['open', 'resolved'];
 
-type Filter = { ok: true; status: QueueStatus; reason: string | undefined } | { ok: false; response: ReturnType<typeof validationProblem> };
+interface Filter {
+  status: QueueStatus;
+  reason: string | undefined;
+}
 
-function filterOf(request: HttpRequest): Filter {
+function filterOf(request: HttpRequest): HttpCheck<Filter> {
   const status = request.query.get('status') ?? 'open';
   if (!(STATUSES as readonly string[]).includes(status)) {
     const message = `must be one of ${STATUSES.join(', ')}`;
@@ -24,7 +28,7 @@ function filterOf(request: HttpRequest): Filter {
     const message = `must be one of ${REVIEW_REASON_CODES.join(', ')}`;
     return { ok: false, response: validationProblem(`query parameter reason ${message}`, [{ path: 'reason', message }]) };
   }
-  return { ok: true, status: status as QueueStatus, reason };
+  return { ok: true, value: { status: status as QueueStatus, reason } };
 }
 
 export function reviewsHandler(services: AppServices): HttpHandler {
@@ -33,7 +37,7 @@ export function reviewsHandler(services: AppServices): HttpHandler {
     if (!filter.ok) return filter.response;
     const paging = pagingOf(request, MAX_REVIEW_PAGE_SIZE);
     if (!paging.ok) return paging.response;
-    const page = await services.reviews.list(filter.status, filter.reason, paging.pageSize, paging.continuationToken);
+    const page = await services.reviews.list(filter.value.status, filter.value.reason, paging.value.pageSize, paging.value.continuationToken);
     return json(200, { items: page.items.map(reviewItemView), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
   });
 }

@@ -1,12 +1,11 @@
 // Route parameters validated with the event package's key formats (400 naming the parameter).
 // (LedgerId and PublicKey are both zod string schemas, hence the one parameter type.)
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest } from '@azure/functions';
 import { LedgerId, PublicKey } from '@lease-premium/events';
+import type { HttpCheck } from './http-check';
 import { validationProblem } from './problem';
 
-type ParamResult = { ok: true; value: string } | { ok: false; response: HttpResponseInit };
-
-function param(request: HttpRequest, name: string, schema: typeof LedgerId): ParamResult {
+function param(request: HttpRequest, name: string, schema: typeof LedgerId): HttpCheck<string> {
   const value = request.params[name] ?? '';
   const parsed = schema.safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data };
@@ -14,5 +13,5 @@ function param(request: HttpRequest, name: string, schema: typeof LedgerId): Par
   return { ok: false, response: validationProblem(`path parameter ${name} ${message}`, [{ path: name, message }]) };
 }
 
-export const driverKeyParam = (request: HttpRequest): ParamResult => param(request, 'driverKey', PublicKey);
-export const assetIdParam = (request: HttpRequest): ParamResult => param(request, 'assetId', LedgerId);
+export const driverKeyParam = (request: HttpRequest): HttpCheck<string> => param(request, 'driverKey', PublicKey);
+export const assetIdParam = (request: HttpRequest): HttpCheck<string> => param(request, 'assetId', LedgerId);

@@ -5,18 +5,10 @@ import { reviewIdOf } from '../premium/review-id';
 import { reviewReason } from '../premium/review-reasons';
 import type { ReviewItem } from '../premium/review-service';
 import type { DriverRecord, StoredDriver } from '../storage/drivers-repository';
-import {
-  currentNeedsReview,
-  needsReviewOf,
-  resolutionOf,
-  reviewReasonsOf,
-  unratedOf,
-  type CurrentCoverage,
-  type HistoryRecord,
-  type RatingBasis,
-  type ReviewEntry,
-  type ReviewResolution,
-} from '../storage/vehicle-records';
+import { currentNeedsReview, resolutionOf, unratedOf, type CurrentCoverage } from '../coverage/coverage';
+import { needsReviewOf, reviewReasonsOf, type HistoryRecord, type RatingBasis } from '../coverage/history-record';
+import type { ReviewEntry } from '../coverage/review-entry';
+import type { ReviewResolution } from '../coverage/review-resolution';
 import type { RatingResult } from '../rating';
 
 function ratingFields(rating: RatingResult | undefined, basis: RatingBasis | undefined) {

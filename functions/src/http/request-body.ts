@@ -3,18 +3,17 @@
 // Content-Length before a byte is read; one without (chunked) is read only up to the limit.
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Parsed } from '@lease-premium/events';
+import type { HttpCheck } from './http-check';
 import { problem, validationProblem } from './problem';
 
 /** A review resolution is two short texts and an amount: far below this. */
 export const MAX_RESOLUTION_BODY_BYTES = 16 * 1024;
 
-export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
-
 export function tooLarge(limitBytes: number): HttpResponseInit {
   return problem(413, 'too-large', 'Request body too large', `the body must be at most ${limitBytes} bytes`);
 }
 
-export async function readRawBody(request: HttpRequest, limitBytes: number): Promise<BodyResult<Uint8Array>> {
+export async function readRawBody(request: HttpRequest, limitBytes: number): Promise<HttpCheck<Uint8Array>> {
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limitBytes) return { ok: false, response: tooLarge(limitBytes) };
   const body = request.body;
@@ -35,7 +34,7 @@ export async function readRawBody(request: HttpRequest, limitBytes: number): Pro
   return { ok: true, value: chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size) };
 }
 
-export function parseJson(bytes: Uint8Array): BodyResult<unknown> {
+export function parseJson(bytes: Uint8Array): HttpCheck<unknown> {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (text.trim() === '') return { ok: false, response: validationProblem('the request body is empty; a JSON document is required', [{ path: '', message: 'is required' }]) };
   try {
@@ -47,7 +46,7 @@ export function parseJson(bytes: Uint8Array): BodyResult<unknown> {
 }
 
 /** Parses and validates a JSON body with one of the event package's parsers. */
-export async function readJsonBody<T>(request: HttpRequest, limitBytes: number, parse: (json: unknown) => Parsed<T>, what: string): Promise<BodyResult<T>> {
+export async function readJsonBody<T>(request: HttpRequest, limitBytes: number, parse: (json: unknown) => Parsed<T>, what: string): Promise<HttpCheck<T>> {
   const raw = await readRawBody(request, limitBytes);
   if (!raw.ok) return raw;
   const json = parseJson(raw.value);

@@ -3,8 +3,8 @@
 // completes re-rates a crash may have interrupted.
 import { DriverProfile, parseWith, type Claim, type ValidationIssue, type Violation } from '@lease-premium/events';
 import type { DriverRecord, DriversRepository, StoredDriver } from '../storage/drivers-repository';
-import { isConflict } from '../storage/storage-errors';
-import type { DriverChange } from '../storage/vehicle-records';
+import { isConflict } from '@lease-premium/events/azure-storage';
+import type { DriverChange } from '../coverage/history-record';
 import { ContentionError } from './concurrency';
 import { RETRY_TUNING } from '../tuning';
 import type { RerateResult, RerateService } from './rerate-service';

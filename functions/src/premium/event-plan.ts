@@ -1,23 +1,15 @@
 // What one ownership event means for a car's coverage, decided without I/O: a registration (CREATE),
 // a coverage closure (lease end / back to the leasing company), or a premium to rate for new drivers.
 import { LEASE_CONTRACT_KEYS, VEHICLE_CONTRACT_KEYS, VEHICLE_REGISTERED_TYPE, boundExtras, type OwnershipEvent } from '@lease-premium/events';
-import type { CurrentCoverage, DroppedExtras, LedgerPoint, RatingBasis } from '../storage/vehicle-records';
+import type { CurrentCoverage } from '../coverage/coverage';
+import type { DroppedExtras, RatingBasis } from '../coverage/history-record';
+import { isBefore, ledgerPointOf } from '../coverage/ledger-point';
 
 export type EventPlan =
   | { kind: 'registration' }
   | { kind: 'closure'; closedDriverKeys: string[] }
   | { kind: 'premium'; driverKeys: string[]; basis: RatingBasis; extrasDropped?: DroppedExtras }
   | { kind: 'rejected'; reason: string };
-
-export function ledgerPointOf(event: OwnershipEvent): LedgerPoint {
-  const { transactionId, blockHeight, indexInBlock } = event.data.ledger;
-  return { transactionId, blockHeight, indexInBlock };
-}
-
-/** True when `a` comes before `b` in the ledger's total order (block height, then index in block). */
-export function isBefore(a: LedgerPoint, b: LedgerPoint): boolean {
-  return a.blockHeight < b.blockHeight || (a.blockHeight === b.blockHeight && a.indexInBlock < b.indexInBlock);
-}
 
 /** An event is stale when the car already reflects an event at or after its ledger position. */
 export function isStale(event: OwnershipEvent, current: CurrentCoverage | undefined): boolean {

@@ -1,12 +1,14 @@
 // The records one event produces, built without I/O from the event, the car's current coverage,
 // the plan and the rating: the history record, the processed-event marker (with its outbox) and,
 // unless the event is stale, the next current coverage.
-import type { RecordKind } from '@lease-premium/events';
-import type { OwnershipEvent } from '@lease-premium/events';
+import type { OwnershipEvent, RecordKind, Unrated } from '@lease-premium/events';
+import type { CurrentCoverage } from '../coverage/coverage';
+import type { HistoryRecord } from '../coverage/history-record';
+import { ledgerPointOf } from '../coverage/ledger-point';
+import { summarize, type EventMarker } from '../coverage/work-marker';
 import type { RatingResult } from '../rating';
-import { summarize, type CurrentCoverage, type EventMarker, type HistoryRecord, type Unrated } from '../storage/vehicle-records';
-import { eventHistoryRowKey, type CoverageWrite, type Versioned } from '../storage/vehicles-repository';
-import { ledgerPointOf, type EventPlan } from './event-plan';
+import type { CoverageWrite, Versioned } from '../storage/vehicles-repository';
+import type { EventPlan } from './event-plan';
 import { reviewEffects } from './review-entry';
 import { hasSideEffects } from './side-effects';
 
@@ -14,6 +16,8 @@ const UNVERIFIED_SIGNATURES = 'the bridge did not verify the ledger signatures o
 
 export interface EventWriteInput {
   event: OwnershipEvent;
+  /** The event's history row key (eventHistoryRowKey), under which its driver links were written. */
+  rowKey: string;
   current: Versioned<CurrentCoverage> | undefined;
   plan: Exclude<EventPlan, { kind: 'rejected' }>;
   rating: RatingResult | undefined;
@@ -25,9 +29,8 @@ export interface EventWriteInput {
   recordedAt: string;
 }
 
-export function eventWrite({ event, current, plan, rating, unrated, stale, driverLinks, recordedAt }: EventWriteInput): { marker: EventMarker; write: CoverageWrite } {
+export function eventWrite({ event, rowKey, current, plan, rating, unrated, stale, driverLinks, recordedAt }: EventWriteInput): { marker: EventMarker; write: CoverageWrite } {
   const point = ledgerPointOf(event);
-  const rowKey = eventHistoryRowKey(point);
   const history: HistoryRecord & { kind: RecordKind } = {
     assetId: event.subject,
     rowKey,

@@ -1,7 +1,7 @@
 // Money as the review API writes it: major units as a decimal string with 2 places ("1234.50"), and
 // the stored form, whole minor units of the currency (ISO 4217 minor-unit digits, from ICU).
 import Decimal from 'decimal.js';
-import type { MoneyAmount } from '../storage/vehicle-records';
+import type { MoneyAmount } from '../coverage/review-resolution';
 
 function minorDigits(currency: string): number {
   return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;

@@ -1,16 +1,20 @@
 // Applies ownership events to the cars' coverage: each event is read-plan-rate-commit in one
 // ETag-guarded transaction in the car's partition, retried on a lost race, idempotent on the event id.
 // A failure of one event is that event's outcome: only a dependency outage fails the delivery.
-import { VEHICLE_REGISTERED_TYPE, type OwnershipEvent, type WebhookEventResult } from '@lease-premium/events';
+import { VEHICLE_REGISTERED_TYPE, type OwnershipEvent, type Unrated, type WebhookEventResult } from '@lease-premium/events';
 import { RatingError, rate, type RateTableSet, type RatingResult } from '../rating';
 import type { DriversRepository } from '../storage/drivers-repository';
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
-import { InvalidStoredRecordError, StorageUnavailableError, isConflict } from '../storage/storage-errors';
-import type { CurrentCoverage, EventMarker, Unrated } from '../storage/vehicle-records';
-import { eventHistoryRowKey, type CoverageWrite, type Versioned, type VehiclesRepository } from '../storage/vehicles-repository';
+import { isConflict } from '@lease-premium/events/azure-storage';
+import { InvalidStoredRecordError, StorageUnavailableError } from '../storage/storage-errors';
+import type { CurrentCoverage } from '../coverage/coverage';
+import { eventHistoryRowKey } from '../coverage/history-row-key';
+import { ledgerPointOf } from '../coverage/ledger-point';
+import type { EventMarker } from '../coverage/work-marker';
+import type { CoverageWrite, Versioned, VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, mapWithConcurrency } from './concurrency';
+import { isStale, planEvent } from './event-plan';
 import { CONCURRENCY_TUNING, RETRY_TUNING } from '../tuning';
-import { isStale, ledgerPointOf, planEvent } from './event-plan';
 import { eventWrite } from './event-write';
 import { buildRatingRequest } from './rating-request';
 import type { SideEffects } from './side-effects';
@@ -166,6 +170,6 @@ export class PremiumService {
       }
     }
 
-    return eventWrite({ event, current, plan, rating, ...(unrated ? { unrated } : {}), stale, driverLinks, recordedAt: now().toISOString() });
+    return eventWrite({ event, rowKey, current, plan, rating, ...(unrated ? { unrated } : {}), stale, driverLinks, recordedAt: now().toISOString() });
   }
 }

@@ -1,7 +1,7 @@
 // Builds the rating engine's request from what was stored: the coverage basis and driver profiles.
 import type { DriverFacts, RatingRequest, UnknownDriver } from '../rating';
 import type { StoredDriver } from '../storage/drivers-repository';
-import type { RatingBasis } from '../storage/vehicle-records';
+import type { RatingBasis } from '../coverage/history-record';
 
 export function driverFacts(driver: StoredDriver): DriverFacts {
   const { dateOfBirth, licensedSince, territory, priorInsurance, claims, violations } = driver.profile;

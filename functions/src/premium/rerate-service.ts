@@ -5,9 +5,12 @@
 // for them; the new facts apply from the effective date, pro rata (the engine's `rerate` request).
 // New facts the engine cannot price leave the car unrated and queued for an underwriter, as an event
 // would: the premium rated on the old facts no longer stands.
+import type { PremiumSummary, Unrated } from '@lease-premium/events';
+import { isConflict } from '@lease-premium/events/azure-storage';
+import type { DriverChange } from '../coverage/history-record';
+import type { RecordSummary } from '../coverage/work-marker';
 import { RatingError, rate, type RatingResult, type RatingTerm } from '../rating';
-import { InvalidStoredRecordError, isConflict } from '../storage/storage-errors';
-import type { DriverChange, PremiumSummary, RecordSummary, Unrated } from '../storage/vehicle-records';
+import { InvalidStoredRecordError } from '../storage/storage-errors';
 import { ContentionError, mapWithConcurrency } from './concurrency';
 import { CONCURRENCY_TUNING, RETRY_TUNING } from '../tuning';
 import { buildRatingRequest } from './rating-request';

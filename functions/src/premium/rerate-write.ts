@@ -1,10 +1,12 @@
 // The records one re-rate produces, built without I/O: the re-rate history record (filed right after
 // the event whose coverage it re-rates), its marker, and the next current coverage (unrated, without a
 // premium, when the engine could not price the new facts).
-import type { RecordKind } from '@lease-premium/events';
+import type { RecordKind, Unrated } from '@lease-premium/events';
+import type { CurrentCoverage } from '../coverage/coverage';
+import type { DriverChange, HistoryRecord, RatingBasis } from '../coverage/history-record';
+import { revisionHistoryRowKey } from '../coverage/history-row-key';
+import { summarize, type RerateMarker } from '../coverage/work-marker';
 import type { RatingResult, RatingTerm } from '../rating';
-import { summarize, type CurrentCoverage, type DriverChange, type HistoryRecord, type RatingBasis, type RerateMarker, type Unrated } from '../storage/vehicle-records';
-import { eventHistoryRowKey, rerateHistoryRowKey } from '../storage/vehicles-repository';
 import { reviewEffects } from './review-entry';
 import { hasSideEffects } from './side-effects';
 
@@ -44,7 +46,7 @@ export function rerateWrite({ coverage, basis, rating, unrated, chargedTerms, ch
   const revision = coverage.revision + 1;
   const history: HistoryRecord & { kind: RecordKind } = {
     assetId: coverage.assetId,
-    rowKey: rerateHistoryRowKey(eventHistoryRowKey(coverage.ledger), revision),
+    rowKey: revisionHistoryRowKey(coverage.ledger, revision),
     kind: 're-rate',
     ledger: coverage.ledger,
     eventTime: coverage.eventTime,

@@ -1,6 +1,9 @@
 // Review items as the outbox writes them: the queue entry of a record that needs an underwriter's
 // look, and what a new coverage record does to the car's review items.
-import { currentNeedsReview, needsReviewOf, reviewReasonsOf, type CurrentCoverage, type HistoryRecord, type ReviewEntry, type SideEffects } from '../storage/vehicle-records';
+import { currentNeedsReview, type CurrentCoverage } from '../coverage/coverage';
+import { needsReviewOf, reviewReasonsOf, type HistoryRecord } from '../coverage/history-record';
+import type { ReviewEntry } from '../coverage/review-entry';
+import type { SideEffects } from '../coverage/work-marker';
 
 /** The review-queue entry for a record that needs an underwriter's look. */
 export function reviewEntry(record: HistoryRecord): ReviewEntry {

@@ -1,7 +1,7 @@
 // Review reasons as codes a queue can be filtered by. The engine and this app state reasons as
 // sentences (they name the driver, the figures, the table row); the code is the kind of reason,
 // recognised from the sentence. A sentence no rule knows is a "referral" (the engine's catch-all).
-import type { ReviewEntry } from '../storage/vehicle-records';
+import type { ReviewEntry } from '../coverage/review-entry';
 
 export interface ReviewReason {
   code: ReviewReasonCode;

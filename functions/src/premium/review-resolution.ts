@@ -1,8 +1,10 @@
 // The records one review resolution produces, built without I/O: the review-resolution history
 // record (after the records before it, in the coverage-revision sequence re-rates use), the marker
 // that makes the resolution final, and the coverage with the resolution in force.
-import type { CurrentCoverage, HistoryRecord, MoneyAmount, ReviewResolution } from '../storage/vehicle-records';
-import { eventHistoryRowKey, resolutionHistoryRowKey } from '../storage/vehicles-repository';
+import type { CurrentCoverage } from '../coverage/coverage';
+import type { HistoryRecord } from '../coverage/history-record';
+import { revisionHistoryRowKey } from '../coverage/history-row-key';
+import type { MoneyAmount, ReviewResolution } from '../coverage/review-resolution';
 import type { ReviewResolutionRequest } from './review-resolution-request';
 
 export interface ResolutionWriteInput {
@@ -14,7 +16,7 @@ export interface ResolutionWriteInput {
 
 export function resolutionWrite({ current, request, resolvedAt }: ResolutionWriteInput): { history: HistoryRecord; resolution: ReviewResolution; next: CurrentCoverage } {
   const revision = current.revision + 1;
-  const rowKey = resolutionHistoryRowKey(eventHistoryRowKey(current.ledger), revision);
+  const rowKey = revisionHistoryRowKey(current.ledger, revision);
   const resolution: ReviewResolution = {
     decision: request.decision,
     reason: request.reason,

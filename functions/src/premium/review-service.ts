@@ -5,8 +5,11 @@
 import type { ValidationIssue } from '@lease-premium/events';
 import type { Page } from '../storage/continuation-token';
 import type { QueueStatus, ReviewQueueRepository } from '../storage/review-queue-repository';
-import { isConflict } from '../storage/storage-errors';
-import { needsReviewOf, type CurrentCoverage, type HistoryRecord, type ReviewEntry, type ReviewResolution } from '../storage/vehicle-records';
+import { isConflict } from '@lease-premium/events/azure-storage';
+import type { CurrentCoverage } from '../coverage/coverage';
+import { needsReviewOf, type HistoryRecord } from '../coverage/history-record';
+import type { ReviewEntry } from '../coverage/review-entry';
+import type { ReviewResolution } from '../coverage/review-resolution';
 import type { VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError } from './concurrency';
 import { RETRY_TUNING } from '../tuning';

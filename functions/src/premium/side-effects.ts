@@ -7,7 +7,9 @@
 // done: that write cost a request per event to save a few on the rare redelivery.
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import type { ReviewQueueRepository } from '../storage/review-queue-repository';
-import { currentNeedsReview, type EventMarker, type RerateMarker, type ReviewEntry, type SideEffects as SideEffectList } from '../storage/vehicle-records';
+import { currentNeedsReview } from '../coverage/coverage';
+import type { ReviewEntry } from '../coverage/review-entry';
+import type { EventMarker, RerateMarker, SideEffects as SideEffectList } from '../coverage/work-marker';
 import type { VehiclesRepository } from '../storage/vehicles-repository';
 
 export class SideEffects {

@@ -29,7 +29,7 @@ export function decodeContinuationToken(token: string | undefined): string | und
   return sdkToken;
 }
 
-/** PartitionKey/RowKey as this app writes them (table-keys.ts): at most 1 KiB, none of the characters Azure forbids. */
+/** PartitionKey/RowKey as this app writes them (encodeTableKey): at most 1 KiB, none of the characters Azure forbids. */
 // eslint-disable-next-line no-control-regex -- control characters are what Azure forbids in keys
 const STORED_KEY = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{0,1024}$/;
 

@@ -1,8 +1,8 @@
 // DriverVehicles table: PK = driver public key, RK = asset id of a car the driver currently leases.
 // An index for re-rating a driver's cars; the car's current coverage stays the source of truth,
 // so a stale entry is harmless (re-rating checks the coverage and removes it).
-import { isConflict, isNotFound, storageCall } from './storage-errors';
-import { decodeKey, encodeKey, odataString } from './table-keys';
+import { decodeTableKey, encodeTableKey, isConflict, odataString } from '@lease-premium/events/azure-storage';
+import { isNotFound, storageCall } from './storage-errors';
 import { type TableStore } from './table-store';
 
 /** Upper bound on cars one driver can lease at once (bounded loops; far above any real lessee). */
@@ -19,7 +19,7 @@ export class DriverVehiclesRepository {
    */
   async link(driverKey: string, assetId: string, since: string): Promise<string | undefined> {
     const table = await this.store.table(this.store.names.driverVehicles);
-    const response = await storageCall('add driver-vehicle link', () => table.upsertEntity({ partitionKey: encodeKey(driverKey), rowKey: encodeKey(assetId), since }, 'Replace'));
+    const response = await storageCall('add driver-vehicle link', () => table.upsertEntity({ partitionKey: encodeTableKey(driverKey), rowKey: encodeTableKey(assetId), since }, 'Replace'));
     return response.etag;
   }
 
@@ -37,7 +37,7 @@ export class DriverVehiclesRepository {
     }
     let link;
     try {
-      link = await storageCall('read driver-vehicle link', () => table.getEntity<{ since?: string }>(encodeKey(driverKey), encodeKey(assetId)));
+      link = await storageCall('read driver-vehicle link', () => table.getEntity<{ since?: string }>(encodeTableKey(driverKey), encodeTableKey(assetId)));
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;
@@ -49,7 +49,7 @@ export class DriverVehiclesRepository {
   private async removeIfUnchanged(driverKey: string, assetId: string, etag: string): Promise<'removed' | 'absent' | 'changed'> {
     const table = await this.store.table(this.store.names.driverVehicles);
     try {
-      await storageCall('remove driver-vehicle link', () => table.deleteEntity(encodeKey(driverKey), encodeKey(assetId), { etag }));
+      await storageCall('remove driver-vehicle link', () => table.deleteEntity(encodeTableKey(driverKey), encodeTableKey(assetId), { etag }));
       return 'removed';
     } catch (error) {
       if (isNotFound(error)) return 'absent';
@@ -62,10 +62,10 @@ export class DriverVehiclesRepository {
     const table = await this.store.table(this.store.names.driverVehicles);
     return storageCall('list driver vehicles', async () => {
       const assetIds: string[] = [];
-      const rows = table.listEntities({ queryOptions: { filter: `PartitionKey eq ${odataString(encodeKey(driverKey))}`, select: ['RowKey'] } });
+      const rows = table.listEntities({ queryOptions: { filter: `PartitionKey eq ${odataString(encodeTableKey(driverKey))}`, select: ['RowKey'] } });
       for await (const row of rows) {
         if (assetIds.length >= MAX_VEHICLES_PER_DRIVER) break;
-        if (row.rowKey !== undefined) assetIds.push(decodeKey(row.rowKey));
+        if (row.rowKey !== undefined) assetIds.push(decodeTableKey(row.rowKey));
       }
       return assetIds;
     });

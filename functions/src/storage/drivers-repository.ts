@@ -3,9 +3,9 @@
 // so concurrent appends never lose an item.
 import { type TableEntityResult } from '@azure/data-tables';
 import { DriverProfile, parseWith, type ValidationIssue } from '@lease-premium/events';
+import { encodeTableKey } from '@lease-premium/events/azure-storage';
 import { packJson, unpackJson } from './packed-json';
 import { InvalidStoredRecordError, isNotFound, storageCall } from './storage-errors';
-import { encodeKey } from './table-keys';
 import { type TableStore } from './table-store';
 
 const PROFILE_ROW = 'profile';
@@ -34,7 +34,7 @@ export class DriversRepository {
   async read(driverKey: string): Promise<DriverRecord | undefined> {
     const table = await this.store.table(this.store.names.drivers);
     try {
-      const entity = await storageCall('read driver', () => table.getEntity<Record<string, unknown>>(encodeKey(driverKey), PROFILE_ROW));
+      const entity = await storageCall('read driver', () => table.getEntity<Record<string, unknown>>(encodeTableKey(driverKey), PROFILE_ROW));
       return toDriverRecord(driverKey, entity);
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -59,7 +59,7 @@ export class DriversRepository {
   async save(driverKey: string, profile: DriverProfile, revision: number, expected: { etag: string } | undefined, now: Date): Promise<StoredDriver> {
     const table = await this.store.table(this.store.names.drivers);
     const entity = {
-      partitionKey: encodeKey(driverKey),
+      partitionKey: encodeTableKey(driverKey),
       rowKey: PROFILE_ROW,
       revision,
       updatedAt: now.toISOString(),

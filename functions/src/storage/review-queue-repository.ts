@@ -5,12 +5,13 @@
 // every write is idempotent. One boolean column per reason code ("r_<code>") lets the listing filter
 // by reason on the server. Entries of earlier versions (PK = month) are not listed: replaying their
 // events queues them again.
+import { encodeTableKey, odataString } from '@lease-premium/events/azure-storage';
 import { type Page, decodeContinuationToken, encodeContinuationToken } from './continuation-token';
 import { packJson, unpackJson } from './packed-json';
 import { isNotFound, storageCall } from './storage-errors';
-import { encodeKey, odataString } from './table-keys';
 import { type TableStore } from './table-store';
-import { type ReviewEntry, type ReviewResolution } from './vehicle-records';
+import type { ReviewEntry } from '../coverage/review-entry';
+import type { ReviewResolution } from '../coverage/review-resolution';
 
 export type QueueStatus = 'open' | 'resolved';
 
@@ -26,7 +27,7 @@ export function reasonColumn(code: string): string {
 }
 
 function rowKeyOf(assetId: string, historyRowKey: string): string {
-  return encodeKey(`${assetId}~${historyRowKey}`);
+  return encodeTableKey(`${assetId}~${historyRowKey}`);
 }
 
 export class ReviewQueueRepository {

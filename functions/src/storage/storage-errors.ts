@@ -1,6 +1,7 @@
-// Azure Table failures, sorted into what callers act on. The SDK (and Azurite) put the HTTP status
-// on RestError.statusCode; the error code is not always set, so we branch on the status.
+// Azure Table failures, sorted into what the Function App's callers act on (statuses and conflicts:
+// the shared storage plumbing).
 import { RestError } from '@azure/data-tables';
+import { statusOf } from '@lease-premium/events/azure-storage';
 
 /** Storage could not be reached or failed on its side: the caller should answer 503 and be retried. */
 export class StorageUnavailableError extends Error {
@@ -13,18 +14,6 @@ export class StorageUnavailableError extends Error {
 function describe(error: unknown): string {
   if (error instanceof RestError) return `${error.statusCode ?? 'no status'} ${error.code ?? error.message}`;
   return error instanceof Error ? error.message : String(error);
-}
-
-export function statusOf(error: unknown): number | undefined {
-  if (error instanceof RestError) return error.statusCode;
-  if (typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number') return error.statusCode;
-  return undefined;
-}
-
-/** 409 (entity exists) or 412 (ETag no longer matches): another writer got there first. */
-export function isConflict(error: unknown): boolean {
-  const status = statusOf(error);
-  return status === 409 || status === 412;
 }
 
 /** Azure's error code of a failed request (the SDK does not always copy it to RestError.code). */

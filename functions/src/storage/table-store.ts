@@ -1,9 +1,8 @@
 // One TableClient per table, built from the storage settings (connection string locally, managed
 // identity in Azure), and each table created once per process on first use.
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import type { StorageSettings } from '../config';
-import { azureCredential } from './azure-credential';
-import { StorageUnavailableError, TABLE_NOT_FOUND, isConflict, isTableMissing, storageCall } from './storage-errors';
+import { isConflict, isPlainHttp, storageCredential, storageServiceUrl, type StorageSettings } from '@lease-premium/events/azure-storage';
+import { StorageUnavailableError, TABLE_NOT_FOUND, isTableMissing, storageCall } from './storage-errors';
 import { tableNames, type TableNames } from './table-names';
 import { RETRY_TUNING } from '../tuning';
 
@@ -76,13 +75,12 @@ export class TableStore {
         ],
         retryOptions: RETRY_TUNING.storageRequest,
       };
-      if (this.settings.kind === 'connection-string') {
-        const cs = this.settings.connectionString;
-        // Azurite speaks plain http; the SDK refuses it unless told.
-        const insecure = /UseDevelopmentStorage=true/i.test(cs) || /(Endpoint=|Protocol=)http(;|:)/i.test(cs);
-        client = TableClient.fromConnectionString(cs, name, { ...options, allowInsecureConnection: insecure });
+      const settings = this.settings;
+      if (settings.kind === 'connection-string') {
+        const cs = settings.connectionString;
+        client = TableClient.fromConnectionString(cs, name, { ...options, allowInsecureConnection: isPlainHttp(cs) });
       } else {
-        client = new TableClient(this.settings.tableEndpoint, name, azureCredential(), options);
+        client = new TableClient(storageServiceUrl(settings.accountName, 'table'), name, storageCredential(settings), options);
       }
       this.clients.set(name, client);
     }

@@ -2,41 +2,25 @@
 // car share its partition, so each event (or re-rate) is ONE atomic transaction: history record +
 // marker (both "create": a second writer gets 409) + current coverage (ETag If-Match: a concurrent
 // change gets 412). Rows are stored as a JSON document plus a few scalar columns for reading by eye.
+// Rows of one car (PK = asset id):
+//   "current"                  the coverage in force (or the registration / closure), ETag-guarded
+//   "h~..."                    the history records, keyed as ../coverage/history-row-key.ts says
+//   "evt~<txid>"               processed-event marker: the stored outcome of that event
+//   "rr~<driver>~<revision>"   processed re-rate marker: one per driver-history revision
+//   "rv~<history row key>"     review-resolution marker: how an underwriter resolved that record
 import { type TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
-import { BLOCK_HEIGHT_DIGITS, INDEX_IN_BLOCK_DIGITS } from '@lease-premium/events';
+import { encodeTableKey, odataString, padNumber } from '@lease-premium/events/azure-storage';
+import { currentNeedsReview, type CurrentCoverage } from '../coverage/coverage';
+import { needsReviewOf, type HistoryRecord } from '../coverage/history-record';
+import { HISTORY_ROW_KEY_RANGE } from '../coverage/history-row-key';
+import type { ReviewResolution } from '../coverage/review-resolution';
+import type { EventMarker, RerateMarker } from '../coverage/work-marker';
 import { type Page, decodeContinuationToken, encodeContinuationToken } from './continuation-token';
 import { packJson, unpackJson } from './packed-json';
 import { isNotFound, storageCall } from './storage-errors';
-import { encodeKey, odataString, padNumber } from './table-keys';
 import { type TableStore } from './table-store';
-import {
-  currentNeedsReview,
-  needsReviewOf,
-  type CurrentCoverage,
-  type EventMarker,
-  type HistoryRecord,
-  type LedgerPoint,
-  type RerateMarker,
-  type ReviewResolution,
-} from './vehicle-records';
 
 const CURRENT_ROW = 'current';
-const HISTORY_PREFIX = 'h~';
-/** '~' sorts after every digit, so [h~, h~~) is exactly the history rows. */
-const HISTORY_END = 'h~~';
-
-export function eventHistoryRowKey(point: LedgerPoint): string {
-  return `${HISTORY_PREFIX}${padNumber(point.blockHeight, BLOCK_HEIGHT_DIGITS)}~${padNumber(point.indexInBlock, INDEX_IN_BLOCK_DIGITS)}~${point.transactionId}`;
-}
-
-export function rerateHistoryRowKey(baseRowKey: string, coverageRevision: number): string {
-  return `${baseRowKey}~r~${padNumber(coverageRevision, 8)}`;
-}
-
-/** Review resolutions share the coverage-revision sequence of re-rates, so history stays in the order it happened. */
-export function resolutionHistoryRowKey(baseRowKey: string, coverageRevision: number): string {
-  return rerateHistoryRowKey(baseRowKey, coverageRevision);
-}
 
 function resolutionMarkerRowKey(reviewedRowKey: string): string {
   return `rv~${reviewedRowKey}`;
@@ -47,7 +31,7 @@ function eventMarkerRowKey(transactionId: string): string {
 }
 
 function rerateMarkerRowKey(driverKey: string, revision: number): string {
-  return `rr~${encodeKey(driverKey)}~${padNumber(revision, 10)}`;
+  return `rr~${encodeTableKey(driverKey)}~${padNumber(revision, 10)}`;
 }
 
 export interface Versioned<T> {
@@ -106,7 +90,7 @@ export class VehiclesRepository {
 
   /** One atomic transaction. Throws a 409/412 RestError when another writer got there first. */
   async commit(write: CoverageWrite): Promise<void> {
-    const pk = encodeKey(write.history.assetId);
+    const pk = encodeTableKey(write.history.assetId);
     const actions: TransactionAction[] = [['create', historyEntity(pk, write.history)]];
     if (write.eventMarker) {
       const m = write.eventMarker;
@@ -134,13 +118,13 @@ export class VehiclesRepository {
    */
   async touch(assetId: string, etag: string): Promise<void> {
     const table = await this.table();
-    await storageCall('touch current coverage', () => table.updateEntity({ partitionKey: encodeKey(assetId), rowKey: CURRENT_ROW, touchedAt: new Date().toISOString() }, 'Merge', { etag }));
+    await storageCall('touch current coverage', () => table.updateEntity({ partitionKey: encodeTableKey(assetId), rowKey: CURRENT_ROW, touchedAt: new Date().toISOString() }, 'Merge', { etag }));
   }
 
   /** History in ledger order (re-rates right after the event whose coverage they re-rated). */
   async listHistory(assetId: string, pageSize: number, continuationToken: string | undefined): Promise<Page<HistoryRecord>> {
     const table = await this.table();
-    const filter = `PartitionKey eq ${odataString(encodeKey(assetId))} and RowKey ge ${odataString(HISTORY_PREFIX)} and RowKey lt ${odataString(HISTORY_END)}`;
+    const filter = `PartitionKey eq ${odataString(encodeTableKey(assetId))} and RowKey ge ${odataString(HISTORY_ROW_KEY_RANGE.start)} and RowKey lt ${odataString(HISTORY_ROW_KEY_RANGE.end)}`;
     const sdkToken = decodeContinuationToken(continuationToken);
     const page = await storageCall('list history', async () => {
       const iterator = table.listEntities<Row>({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize, continuationToken: sdkToken });
@@ -155,7 +139,7 @@ export class VehiclesRepository {
   private async readRow(assetId: string, rowKey: string, operation: string): Promise<TableEntityResult<Row> | undefined> {
     const table = await this.table();
     try {
-      return await storageCall(operation, () => table.getEntity<Row>(encodeKey(assetId), rowKey));
+      return await storageCall(operation, () => table.getEntity<Row>(encodeTableKey(assetId), rowKey));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

@@ -1,7 +1,7 @@
 // Checkpoint in Azure Table storage: PK = ledger source, RK = consumer name, guarded by ETag so
 // two instances can never both move it (the loser learns it lost leadership).
 import type { TableClient } from '@azure/data-tables';
-import { storageStatus } from '../storage/storage-clients';
+import { encodeTableKey, isConflict, statusOf } from '@lease-premium/events/azure-storage';
 import { CheckpointConflictError, type CheckpointStore } from './checkpoint-store';
 
 interface CheckpointEntity {
@@ -11,19 +11,14 @@ interface CheckpointEntity {
   updatedAt: string;
 }
 
-/** Table keys may not contain / \ # ? or control characters. */
-export function tableKey(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 export class TableCheckpointStore implements CheckpointStore {
   private etag: string | undefined;
   private readonly pk: string;
   private readonly rk: string;
 
   constructor(private readonly table: TableClient, source: string, consumer: string) {
-    this.pk = tableKey(source);
-    this.rk = tableKey(consumer);
+    this.pk = encodeTableKey(source);
+    this.rk = encodeTableKey(consumer);
   }
 
   async load(): Promise<number | undefined> {
@@ -32,7 +27,7 @@ export class TableCheckpointStore implements CheckpointStore {
       this.etag = entity.etag;
       return Number(entity.height);
     } catch (error) {
-      if (storageStatus(error) === 404) {
+      if (statusOf(error) === 404) {
         this.etag = undefined;
         return undefined;
       }
@@ -51,9 +46,8 @@ export class TableCheckpointStore implements CheckpointStore {
         this.etag = result.etag;
       }
     } catch (error) {
-      const status = storageStatus(error);
-      if (status === 409 || status === 412) {
-        throw new CheckpointConflictError(`checkpoint ${this.pk}/${this.rk} was changed by another writer (HTTP ${status})`);
+      if (isConflict(error)) {
+        throw new CheckpointConflictError(`checkpoint ${this.pk}/${this.rk} was changed by another writer (HTTP ${statusOf(error)})`);
       }
       throw error;
     }

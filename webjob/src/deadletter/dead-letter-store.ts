@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import { z } from 'zod';
-import { storageStatus } from '../storage/storage-clients';
+import { statusOf } from '@lease-premium/events/azure-storage';
 import { DEAD_LETTER_TUNING } from '../tuning';
 import { retry, RetryLater, type BackoffPolicy, type RetryNotice } from '../util/retry';
 import type { Logger } from '../ops/logger';
@@ -80,7 +80,7 @@ function parseLetter(text: string): { letter: DeadLetter | undefined; indexKey: 
 // A queue cannot count its messages by kind, so each letter also has a row in the checkpoints
 // table: written before the message, deleted after it. A crash in between leaves at most one
 // letter counted without a message (the event is redelivered and dead-lettered again).
-// tableKey() never yields this partition: its escapes use upper-case hex.
+// encodeTableKey() never yields this partition: its escapes use upper-case hex.
 const INDEX_PARTITION = '%dead-letters';
 
 export class QueueDeadLetterStore implements DeadLetterStore {
@@ -139,5 +139,5 @@ export class QueueDeadLetterStore implements DeadLetterStore {
 }
 
 function ignoreNotFound(error: unknown): void {
-  if (storageStatus(error) !== 404) throw error;
+  if (statusOf(error) !== 404) throw error;
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BlobLeaseClient, ContainerClient } from '@azure/storage-blob';
 import type { Logger } from '../ops/logger';
-import { storageStatus } from '../storage/storage-clients';
+import { isConflict, statusOf } from '@lease-premium/events/azure-storage';
 import { LIFETIME_TUNING } from '../tuning';
 
 export interface LeadershipTerm {
@@ -32,14 +32,13 @@ export class BlobLeadership {
     try {
       await blob.upload('', 0, { conditions: { ifNoneMatch: '*' } });
     } catch (error) {
-      const status = storageStatus(error);
-      if (status !== 409 && status !== 412) throw error; // exists already (maybe leased): fine
+      if (!isConflict(error)) throw error; // exists already (maybe leased): fine
     }
     const lease = blob.getBlobLeaseClient(randomUUID());
     try {
       await lease.acquireLease(this.leaseSeconds);
     } catch (error) {
-      if (storageStatus(error) === 409) return undefined;
+      if (statusOf(error) === 409) return undefined;
       throw error;
     }
     this.logger.info('leadership acquired', { blob: this.blobName, leaseSeconds: this.leaseSeconds });
@@ -71,8 +70,7 @@ export class BlobLeadership {
           expiry = setTimeout(() => lose('renewals failed until the lease may have expired'), expiryMs);
         })
         .catch((error: unknown) => {
-          const status = storageStatus(error);
-          if (status === 409 || status === 412) lose(`renewal refused (HTTP ${status})`, error);
+          if (isConflict(error)) lose(`renewal refused (HTTP ${statusOf(error)})`, error);
           else this.logger.warn('lease renewal failed; will retry', { error });
         })
         .finally(() => {

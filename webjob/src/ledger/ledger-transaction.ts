@@ -1,10 +1,11 @@
 // A ledger transaction as the WebJob handles it: a BigchainDB v2.0 transaction with its id, parsed
 // from the raw JSON a block carries. One module for its type, parsing, its id and its output keys.
-import { bigchaindb } from '@lease-premium/events';
+import type { Result } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
 
 export type LedgerTransaction = bigchaindb.Transaction & { id: string };
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type Checked<T> = Result<T, { reason: string }>;
 
 /** The raw JSON as a v2.0 transaction (the node validated it; a failure here means corruption). */
 export function parseLedgerTransaction(raw: unknown): Checked<LedgerTransaction> {

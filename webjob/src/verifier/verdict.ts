@@ -1,9 +1,9 @@
 // The cryptographic facts of a transaction: the id hash, and for every input whether its
 // fulfillment validates over the v2 message, which keys signed it, and its condition URI (to be
-// compared with the spent output's). The shared core's rules (checkTransactionId, verifyInputs),
+// compared with the spent output's). The transaction core's rules (checkTransactionId, verifyInputs),
 // with the transaction serialized once and each fulfillment parsed once through the fast parser.
-// Imports only the zod-free entry of the event package: verifier threads load this file alone.
-import { checkTransactionId, parseFulfillmentUri, signingMessages, transactionTexts, type Transaction } from '@lease-premium/events/ledger-signatures';
+// Imports only the core's zod-free entry: verifier threads load this file alone.
+import { checkTransactionId, parseFulfillmentUri, signingMessages, transactionTexts, type Transaction } from '@lease-premium/bigchaindb/signatures';
 
 export type Verdict = { ok: true; signers: string[][]; conditionUris: string[] } | { ok: false; reason: string };
 /** A transaction's verdict, or undefined when its signatures cannot matter (verdictOfRaw). */

@@ -3,7 +3,8 @@
 // (TRANSFER current holder -> next lessee, lease@1 "lease-start" metadata, so every transfer is a
 // premium to rate). Each run starts an empty ledger, so the same signed data is valid in every run.
 import { Ed25519Keypair } from 'bigchaindb-driver';
-import { LEASE_SCHEMA_TAG, bigchaindb, type DriverProfile, type LeaseMetadata } from '@lease-premium/events';
+import * as bigchaindb from '@lease-premium/bigchaindb';
+import { LEASE_SCHEMA_TAG, type DriverProfile, type LeaseMetadata } from '@lease-premium/events';
 import { isoDate, shiftDate } from '../../demo/dates';
 import { PERSONAS, personaProfile } from '../../demo/drivers';
 import { buildFleet } from '../../demo/fleet';

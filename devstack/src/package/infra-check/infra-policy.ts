@@ -87,7 +87,7 @@ export const SDK_ROLES: Readonly<Record<string, string>> = {
 
 export interface Component {
   name: 'functions' | 'webjob';
-  /** Source folders whose settings and imports this component ships (its own and the shared package). */
+  /** Source folders whose settings and imports this component ships (its own and the workspace packages it imports). */
   sourceDirs: string[];
   /** Bicep module (relative to infra/) that defines its app settings in `var appSettings`. */
   module: string;
@@ -97,5 +97,5 @@ export interface Component {
 
 export const COMPONENTS: readonly Component[] = [
   { name: 'functions', sourceDirs: ['functions/src', 'shared/src'], module: 'modules/function-app.bicep', moduleCall: 'functionApp' },
-  { name: 'webjob', sourceDirs: ['webjob/src', 'shared/src'], module: 'modules/webjob-app.bicep', moduleCall: 'webjobApp' },
+  { name: 'webjob', sourceDirs: ['webjob/src', 'shared/src', 'bigchaindb/src'], module: 'modules/webjob-app.bicep', moduleCall: 'webjobApp' },
 ];

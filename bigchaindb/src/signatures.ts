@@ -1,5 +1,5 @@
 // The zod-free part of the transaction core, a package entry of its own
-// (`@lease-premium/events/ledger-signatures`): canonical serialization, id hash and fulfillment
+// (`@lease-premium/bigchaindb/signatures`): canonical serialization, id hash and fulfillment
 // verification. Threads that only check signatures load it without the schemas (zod alone is ~12 MB
 // of resident memory per thread); their callers validate the schema themselves.
 export { serializeTransactionTexts } from './serialize';

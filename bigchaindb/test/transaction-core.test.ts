@@ -1,7 +1,7 @@
 // The transaction core against the real BigchainDB 2.2.2 documentation vectors (signed by the real server code).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bigchaindb } from '../../src';
+import * as bigchaindb from '../src';
 
 const { Transaction, computeTransactionId, serialize, signTransaction, verifyTransaction, conditionDetailsFor, conditionFromDetails } = bigchaindb;
 type Tx = bigchaindb.Transaction;

@@ -1,5 +1,5 @@
-// BigchainDB v2.0 transaction core: model, canonical serialization, id hash, fulfillment verification, signing.
-// Shared by the local ledger node (devstack) and the WebJob.
+// The BigchainDB v2.0 transaction core: model, canonical serialization, id hash, fulfillment verification,
+// signing. Used by the WebJob and the local ledger node; the event contract (@lease-premium/events) needs none of it.
 export * from './transaction';
 export { serialize, serializeTransactionTexts } from './serialize';
 export type { TransactionTexts } from './serialize';

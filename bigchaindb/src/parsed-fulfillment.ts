@@ -67,8 +67,8 @@ let sodium: typeof Sodium | undefined;
 function ed25519Verifies(publicKey: Buffer, signature: Buffer, message: Buffer): boolean {
   // libsodium throws on wrong lengths (a threshold leaf can carry any); such a signature does not verify.
   if (publicKey.length !== 32 || signature.length !== 64) return false;
-  // Loaded on first use: the Function App imports this package but never checks a ledger signature,
-  // so it never loads the native addon.
+  // Loaded on first use: an importer that only reads transactions (the WebJob's main thread, which
+  // leaves verification to its worker threads) never loads the native addon.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy (see above)
   sodium ??= require('sodium-native') as typeof Sodium;
   return sodium.crypto_sign_verify_detached(signature, message, publicKey);
