@@ -79,7 +79,7 @@ describe('function-app.zip', () => {
     expect(manifest).toMatchObject({ main: 'dist/main.js' });
     expect(manifest.devDependencies).toBeUndefined();
     const bundle = readFileSync(join(layout.functionAppStage, 'dist', 'main.js'), 'utf8');
-    // V8 parses all of it at every cold start (1.5 MB today; 5.7 MB with identity, OpenTelemetry and zod's locales in it).
+    // V8 parses all of it at every cold start (1.5 MB; 5.0 MB with identity, OpenTelemetry and zod's locales in it).
     expect(Buffer.byteLength(bundle)).toBeLessThanOrEqual(2 * 1024 * 1024);
     // The event contract is in; the BigchainDB transaction core and its libraries are not.
     expect(bundle).toContain('// shared/src/webhook-signature.ts');
