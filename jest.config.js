@@ -11,6 +11,7 @@ const UNIT_TESTS = [
   'shared/test/**/*.test.ts',
   'bigchaindb/test/**/*.test.ts',
   'functions/test/rating/**/*.test.ts',
+  'functions/test/dead-letter-kinds.test.ts',
   'webjob/test/height-tracker.test.ts',
   'webjob/test/concurrency-limit.test.ts',
   'webjob/test/retry.test.ts',

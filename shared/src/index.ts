@@ -11,3 +11,4 @@ export * from './back-office';
 export * from './ledger-extras';
 export * from './webhook-response';
 export * from './json-schema';
+export * from './dead-letter-kinds';

@@ -6,13 +6,12 @@
 //   at it: the local stack sets it; in Azure it stays unset and the page says where to look instead.
 import type * as StorageQueue from '@azure/storage-queue';
 import type { QueueClient } from '@azure/storage-queue';
+import { DEAD_LETTER_KINDS } from '@lease-premium/events';
 import { decodeTableKey, storageCredential, storageServiceUrl, type StorageSettings } from '@lease-premium/events/azure-storage';
 import { storageCall } from '../storage/storage-errors';
 import type { CheckpointRow, DeadLetterSummary, OperationsState, WebJobLiveState } from './console-contract';
 import type { TableStore } from '../storage/table-store';
 import { RETRY_TUNING } from '../tuning';
-
-export const DEAD_LETTER_KINDS = ['verification-failed', 'malformed', 'rejected', 'refused'] as const;
 
 const PEEK_MAX = 32;
 /** The WebJob's answers are shown as-is; a bound keeps a wrong URL from filling the page. */

@@ -5,20 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import { z } from 'zod';
+import { DEAD_LETTER_KINDS, type DeadLetterKind } from '@lease-premium/events';
 import { statusOf } from '@lease-premium/events/azure-storage';
 import { DEAD_LETTER_TUNING } from '../tuning';
 import { retry, RetryLater, type BackoffPolicy, type RetryNotice } from '../util/retry';
 import type { Logger } from '../ops/logger';
 
-export const DEAD_LETTER_KINDS = [
-  'verification-failed', // id hash or a signature does not verify, or the CREATE was not signed by its trusted issuer
-  'malformed', // a trusted car's data breaks the shared data contract
-  'rejected', // the receiver answered outcome "rejected" for the event
-  'refused', // the receiver answered a non-retryable 4xx for the request carrying the event
-  'poison', // sent alone, the event failed WEBJOB_MAX_EVENT_ATTEMPTS times while the receiver answered otherwise
-] as const;
-
-export type DeadLetterKind = (typeof DEAD_LETTER_KINDS)[number];
+export type { DeadLetterKind };
 
 export interface DeadLetter {
   kind: DeadLetterKind;
