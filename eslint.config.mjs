@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', 'console/src/api/generated/**', '**/node_modules/**', 'coverage/**', '.devstack/**', '.packages/**', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    ignores: [
+      '**/dist/**',
+      'console/src/api/generated/**',
+      '**/node_modules/**',
+      'coverage/**',
+      '.devstack/**',
+      '.packages/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

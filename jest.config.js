@@ -31,7 +31,12 @@ const shared = {
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.packages/'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+    ],
+  },
 };
 // Everything the unit project runs stays there.
 const notUnit = [...shared.testPathIgnorePatterns, ...UNIT_TESTS.map(globToPattern)];
@@ -53,7 +58,13 @@ module.exports = {
       testMatch: ['<rootDir>/{shared,bigchaindb,functions,webjob,devstack}/test/**/*.test.ts'],
       testPathIgnorePatterns: notUnit,
     },
-    { ...shared, ...withAzurite, displayName: 'e2e', testMatch: ['<rootDir>/tests/**/*.test.ts'], testPathIgnorePatterns: notUnit },
+    {
+      ...shared,
+      ...withAzurite,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      testPathIgnorePatterns: notUnit,
+    },
   ],
 };
 

@@ -19,7 +19,11 @@ interface Manifest {
 const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(join(repoRoot, dir, 'package.json'), 'utf8'));
 
 /** `@scope/name` or `name` of a bare specifier (`pkg/sub/path` -> `pkg`). */
-const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (specifier: string): string =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** Packages the sources under `dir/src` import or require (type-only imports included), Node built-ins left out. */
 function importedPackages(dir: string): string[] {
@@ -45,7 +49,11 @@ describe.each(['shared', 'bigchaindb'])('%s/package.json', (dir) => {
 describe('the event contract without the ledger core', () => {
   it('neither imports nor depends on the transaction core or its libraries', () => {
     const events = manifestOf('shared');
-    const everything = [...importedPackages('shared'), ...Object.keys(events.dependencies ?? {}), ...Object.keys(events.devDependencies ?? {})];
+    const everything = [
+      ...importedPackages('shared'),
+      ...Object.keys(events.dependencies ?? {}),
+      ...Object.keys(events.devDependencies ?? {}),
+    ];
     expect(everything.filter((name) => LEDGER_CORE.includes(name))).toEqual([]);
   });
 

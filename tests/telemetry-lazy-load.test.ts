@@ -23,7 +23,9 @@ describe('telemetry off', () => {
   it('loads no OpenTelemetry or Azure Monitor module in either app; starting it does', () => {
     const env = { ...process.env };
     delete env.APPLICATIONINSIGHTS_CONNECTION_STRING;
-    const result = JSON.parse(execFileSync(process.execPath, ['-e', SCRIPT], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 })) as Record<string, unknown>;
+    const result = JSON.parse(
+      execFileSync(process.execPath, ['-e', SCRIPT], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 }),
+    ) as Record<string, unknown>;
     expect(result).toMatchObject({ off: 0, webjobTelemetry: null, functionsTelemetry: null });
     expect(result.on).toBeGreaterThan(50);
   });

@@ -92,7 +92,11 @@ export function conditionDetailsFor(publicKeys: string[]): ConditionDetails {
  * Signs `message` for the condition `details` with the given seeds (base58 public key -> 32-byte seed).
  * Returns undefined when the keys cannot meet the condition.
  */
-export function fulfill(details: ConditionDetails, message: Buffer, seeds: Map<string, Buffer>): Fulfillment | undefined {
+export function fulfill(
+  details: ConditionDetails,
+  message: Buffer,
+  seeds: Map<string, Buffer>,
+): Fulfillment | undefined {
   if (details.type === 'ed25519-sha-256') {
     const seed = seeds.get(details.public_key);
     if (!seed) return undefined;

@@ -37,7 +37,10 @@ export function signingMessage(serializedForSigning: string, fulfills: OutputRef
  * The signing message of every input: the (long) common prefix is hashed once and the hash state copied per
  * input, so a transaction with n inputs costs one pass over its text instead of n.
  */
-export function signingMessages(serializedForSigning: string, inputs: readonly { fulfills?: OutputReference | null }[]): Buffer[] {
+export function signingMessages(
+  serializedForSigning: string,
+  inputs: readonly { fulfills?: OutputReference | null }[],
+): Buffer[] {
   if (inputs.length === 1) return [signingMessage(serializedForSigning, inputs[0]?.fulfills)];
   const prefix: Hash = createHash('sha3-256').update(serializedForSigning, 'utf8');
   return inputs.map((input) => prefix.copy().update(suffixOf(input.fulfills), 'utf8').digest());

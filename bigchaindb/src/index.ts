@@ -3,10 +3,26 @@
 export * from './transaction';
 export { serialize, serializeTransactionTexts } from './serialize';
 export type { TransactionTexts } from './serialize';
-export { computeTransactionId, serializeForSigning, sha3Hex, signingMessage, signingMessages, transactionTexts } from './hashing';
+export {
+  computeTransactionId,
+  serializeForSigning,
+  sha3Hex,
+  signingMessage,
+  signingMessages,
+  transactionTexts,
+} from './hashing';
 export { checkTransactionId, verifyInputs, verifyTransaction } from './verify';
 export type { SpentOutputLookup, VerificationError, VerificationResult } from './verify';
-export { conditionDetailsFor, conditionFromDetails, decodeBase58, encodeBase58, fulfillmentValidates, parseFulfillment, publicKeyOfSeed, signingKeys } from './fulfillment';
+export {
+  conditionDetailsFor,
+  conditionFromDetails,
+  decodeBase58,
+  encodeBase58,
+  fulfillmentValidates,
+  parseFulfillment,
+  publicKeyOfSeed,
+  signingKeys,
+} from './fulfillment';
 export { parseFulfillmentUri } from './parsed-fulfillment';
 export type { ParsedFulfillment } from './parsed-fulfillment';
 export { signTransaction } from './sign';

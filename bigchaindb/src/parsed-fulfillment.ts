@@ -152,7 +152,10 @@ function libraryParsed(uri: string): ParsedFulfillment | undefined {
     signers,
     validates(message) {
       try {
-        return treeVerifies(fulfillment.getAsn1Json() as unknown as Asn1Node, message) ?? fulfillmentValidates(fulfillment, message);
+        return (
+          treeVerifies(fulfillment.getAsn1Json() as unknown as Asn1Node, message) ??
+          fulfillmentValidates(fulfillment, message)
+        );
       } catch {
         return false;
       }
@@ -164,8 +167,15 @@ function libraryParsed(uri: string): ParsedFulfillment | undefined {
 export function parseFulfillmentUri(uri: string): ParsedFulfillment | undefined {
   const der = Buffer.from(uri, 'base64url');
   const fixedLayout =
-    der.length === ED25519_DER_LENGTH && der[0] === 0xa4 && der[1] === 0x64 && der[2] === 0x80 && der[3] === 0x20 && der[36] === 0x81 && der[37] === 0x40;
+    der.length === ED25519_DER_LENGTH &&
+    der[0] === 0xa4 &&
+    der[1] === 0x64 &&
+    der[2] === 0x80 &&
+    der[3] === 0x20 &&
+    der[36] === 0x81 &&
+    der[37] === 0x40;
   // Buffer's base64url decoding is lenient: only the canonical encoding takes the fast path.
-  if (fixedLayout && der.toString('base64url') === uri) return new FixedEd25519Fulfillment(uri, der.subarray(4, 36), der.subarray(38, 102));
+  if (fixedLayout && der.toString('base64url') === uri)
+    return new FixedEd25519Fulfillment(uri, der.subarray(4, 36), der.subarray(38, 102));
   return libraryParsed(uri);
 }

@@ -7,10 +7,16 @@ export const Base58PublicKey = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{43,44}$/,
 export const Sha3HexDigest = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits');
 
 export type Ed25519ConditionDetails = { type: 'ed25519-sha-256'; public_key: string };
-export type ThresholdConditionDetails = { type: 'threshold-sha-256'; threshold: number; subconditions: ConditionDetails[] };
+export type ThresholdConditionDetails = {
+  type: 'threshold-sha-256';
+  threshold: number;
+  subconditions: ConditionDetails[];
+};
 export type ConditionDetails = Ed25519ConditionDetails | ThresholdConditionDetails;
 
-export const Ed25519ConditionDetails = z.object({ type: z.literal('ed25519-sha-256'), public_key: Base58PublicKey }).strict();
+export const Ed25519ConditionDetails = z
+  .object({ type: z.literal('ed25519-sha-256'), public_key: Base58PublicKey })
+  .strict();
 export const ConditionDetails: z.ZodType<ConditionDetails> = z.lazy(() =>
   z.union([
     Ed25519ConditionDetails,

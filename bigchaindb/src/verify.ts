@@ -7,8 +7,7 @@ import type { Input, Output, UnsignedTransaction } from './transaction';
 /** The real node's exception class names, so callers can build `Invalid transaction (<Class>): <message>`. */
 export type VerificationError = 'InvalidHash' | 'InvalidSignature';
 export type VerificationResult =
-  | { ok: true; signers: string[][] }
-  | { ok: false; error: VerificationError; reason: string };
+  { ok: true; signers: string[][] } | { ok: false; error: VerificationError; reason: string };
 
 export type SpentOutputLookup = (input: Input) => Output | undefined;
 
@@ -17,9 +16,14 @@ export type SpentOutputLookup = (input: Input) => Output | undefined;
  * `texts` (from transactionTexts) saves serializing the transaction again when the caller already has them.
  */
 export function checkTransactionId(tx: UnsignedTransaction, texts?: TransactionTexts): VerificationResult {
-  if (tx.id === undefined || tx.id === null) return { ok: false, error: 'InvalidHash', reason: 'No transaction id found!' };
+  if (tx.id === undefined || tx.id === null)
+    return { ok: false, error: 'InvalidHash', reason: 'No transaction id found!' };
   if (sha3Hex((texts ?? transactionTexts(tx)).idText) !== tx.id) {
-    return { ok: false, error: 'InvalidHash', reason: `The transaction's id '${tx.id}' isn't equal to the hash of its body, i.e. it's not valid.` };
+    return {
+      ok: false,
+      error: 'InvalidHash',
+      reason: `The transaction's id '${tx.id}' isn't equal to the hash of its body, i.e. it's not valid.`,
+    };
   }
   return { ok: true, signers: [] };
 }
@@ -29,7 +33,11 @@ export function checkTransactionId(tx: UnsignedTransaction, texts?: TransactionT
  * (TRANSFER), when `spentOutputs` is given, the fulfillment's condition uri must equal the spent output's.
  * Like the real node, a CREATE's fulfillment key is not compared with `owners_before`.
  */
-export function verifyInputs(tx: UnsignedTransaction, spentOutputs?: SpentOutputLookup, texts?: TransactionTexts): VerificationResult {
+export function verifyInputs(
+  tx: UnsignedTransaction,
+  spentOutputs?: SpentOutputLookup,
+  texts?: TransactionTexts,
+): VerificationResult {
   const messages = signingMessages((texts ?? transactionTexts(tx)).signingText, tx.inputs);
   const signers: string[][] = [];
   for (const [index, input] of tx.inputs.entries()) {

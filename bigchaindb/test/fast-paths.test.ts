@@ -9,7 +9,19 @@ import fc from 'fast-check';
 import { sha3_256 } from 'js-sha3';
 import * as bigchaindb from '../src';
 
-const { Transaction, serialize, transactionTexts, serializeTransactionTexts, sha3Hex, signingMessage, signingMessages, parseFulfillment, parseFulfillmentUri, signingKeys, fulfillmentValidates } = bigchaindb;
+const {
+  Transaction,
+  serialize,
+  transactionTexts,
+  serializeTransactionTexts,
+  sha3Hex,
+  signingMessage,
+  signingMessages,
+  parseFulfillment,
+  parseFulfillmentUri,
+  signingKeys,
+  fulfillmentValidates,
+} = bigchaindb;
 type Tx = bigchaindb.Transaction;
 
 const vectors = join(__dirname, 'fixtures', 'vectors');
@@ -25,7 +37,8 @@ const txs: Tx[] = rawVectors.map((raw) => Transaction.parse(raw));
 
 /** The rules as written: two separate serializations, js-sha3. */
 const referenceIdText = (tx: object): string => serialize({ ...tx, id: null });
-const referenceSigningText = (tx: { inputs: object[] }): string => serialize({ ...tx, id: null, inputs: tx.inputs.map((i) => ({ ...i, fulfillment: null })) });
+const referenceSigningText = (tx: { inputs: object[] }): string =>
+  serialize({ ...tx, id: null, inputs: tx.inputs.map((i) => ({ ...i, fulfillment: null })) });
 
 describe('SHA3-256 from node:crypto', () => {
   it.each(txs.map((tx, i) => [i, tx] as const))('vector %i: same digest as js-sha3 and the published id', (_i, tx) => {
@@ -40,9 +53,20 @@ describe('SHA3-256 from node:crypto', () => {
   it('signing messages equal sha3 of prefix + fulfills, one input or many', () => {
     const tx = txs[1] as Tx;
     const prefix = referenceSigningText(tx);
-    const fulfills = [null, { transaction_id: 'a'.repeat(64), output_index: 0 }, { transaction_id: 'b'.repeat(64), output_index: 7 }];
-    const expected = fulfills.map((f) => Buffer.from(sha3_256.arrayBuffer(f ? `${prefix}${f.transaction_id}${f.output_index}` : prefix)));
-    expect(signingMessages(prefix, fulfills.map((f) => ({ fulfills: f })))).toEqual(expected);
+    const fulfills = [
+      null,
+      { transaction_id: 'a'.repeat(64), output_index: 0 },
+      { transaction_id: 'b'.repeat(64), output_index: 7 },
+    ];
+    const expected = fulfills.map((f) =>
+      Buffer.from(sha3_256.arrayBuffer(f ? `${prefix}${f.transaction_id}${f.output_index}` : prefix)),
+    );
+    expect(
+      signingMessages(
+        prefix,
+        fulfills.map((f) => ({ fulfills: f })),
+      ),
+    ).toEqual(expected);
     expect(fulfills.map((f) => signingMessage(prefix, f))).toEqual(expected);
   });
 });
@@ -50,17 +74,37 @@ describe('SHA3-256 from node:crypto', () => {
 describe('transaction texts in one walk', () => {
   it.each(txs.map((tx, i) => [i, tx] as const))('vector %i: byte-identical to the two serializations', (_i, tx) => {
     const texts = transactionTexts(tx);
-    expect(texts).toEqual({ idText: referenceIdText(tx), signingText: referenceSigningText(tx), idValueAt: expect.any(Number) as number });
-    expect(texts.idText.slice(0, texts.idValueAt) + JSON.stringify(tx.id) + texts.idText.slice(texts.idValueAt + 4)).toBe(serialize(tx));
+    expect(texts).toEqual({
+      idText: referenceIdText(tx),
+      signingText: referenceSigningText(tx),
+      idValueAt: expect.any(Number) as number,
+    });
+    expect(
+      texts.idText.slice(0, texts.idValueAt) + JSON.stringify(tx.id) + texts.idText.slice(texts.idValueAt + 4),
+    ).toBe(serialize(tx));
   });
   it('any JSON object shaped loosely like a transaction (missing id or fulfillment, odd inputs, extra keys)', () => {
     const json = fc.jsonValue({ maxDepth: 3 }).filter((v) => !(typeof v === 'number' && !Number.isFinite(v)));
     const input = fc.oneof(
-      fc.record({ owners_before: fc.array(fc.string()), fulfills: fc.constant(null), fulfillment: fc.oneof(fc.string(), fc.constant(null)) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          owners_before: fc.array(fc.string()),
+          fulfills: fc.constant(null),
+          fulfillment: fc.oneof(fc.string(), fc.constant(null)),
+        },
+        { requiredKeys: [] },
+      ),
       fc.dictionary(fc.string({ unit: 'binary' }), json, { maxKeys: 4 }),
     );
     const tx = fc.record(
-      { id: fc.oneof(fc.string(), fc.constant(null)), inputs: fc.array(input, { maxLength: 3 }), metadata: json, version: fc.string(), zzz: json, ' ': json },
+      {
+        id: fc.oneof(fc.string(), fc.constant(null)),
+        inputs: fc.array(input, { maxLength: 3 }),
+        metadata: json,
+        version: fc.string(),
+        zzz: json,
+        ' ': json,
+      },
       { requiredKeys: ['inputs'] },
     );
     fc.assert(
@@ -75,23 +119,26 @@ describe('transaction texts in one walk', () => {
 
 describe('fixed-layout ed25519 fulfillments', () => {
   const cases = txs.flatMap((tx) => tx.inputs.map((input) => ({ tx, input })));
-  it.each(cases.map((c, i) => [i, c] as const))('vector input %i: fast path agrees with the library', (_i, { tx, input }) => {
-    const uri = input.fulfillment as string;
-    const fast = parseFulfillmentUri(uri)!;
-    const slow = parseFulfillment(uri)!;
-    expect(fast.constructor.name).toBe('FixedEd25519Fulfillment');
-    expect(fast.conditionUri).toBe(slow.getConditionUri());
-    expect(fast.serializedUri).toBe(slow.serializeUri());
-    expect(fast.signers).toEqual(signingKeys(slow));
-    expect(fast.fulfillment.serializeUri()).toBe(uri);
-    const message = signingMessage(referenceSigningText(tx), input.fulfills);
-    expect(fast.validates(message)).toBe(true);
-    expect(fulfillmentValidates(slow, message)).toBe(true);
-    const wrong = Buffer.from(message);
-    wrong[0] = (wrong[0] ?? 0) ^ 1;
-    expect(fast.validates(wrong)).toBe(false);
-    expect(fulfillmentValidates(slow, wrong)).toBe(false);
-  });
+  it.each(cases.map((c, i) => [i, c] as const))(
+    'vector input %i: fast path agrees with the library',
+    (_i, { tx, input }) => {
+      const uri = input.fulfillment as string;
+      const fast = parseFulfillmentUri(uri)!;
+      const slow = parseFulfillment(uri)!;
+      expect(fast.constructor.name).toBe('FixedEd25519Fulfillment');
+      expect(fast.conditionUri).toBe(slow.getConditionUri());
+      expect(fast.serializedUri).toBe(slow.serializeUri());
+      expect(fast.signers).toEqual(signingKeys(slow));
+      expect(fast.fulfillment.serializeUri()).toBe(uri);
+      const message = signingMessage(referenceSigningText(tx), input.fulfills);
+      expect(fast.validates(message)).toBe(true);
+      expect(fulfillmentValidates(slow, message)).toBe(true);
+      const wrong = Buffer.from(message);
+      wrong[0] = (wrong[0] ?? 0) ^ 1;
+      expect(fast.validates(wrong)).toBe(false);
+      expect(fulfillmentValidates(slow, wrong)).toBe(false);
+    },
+  );
 
   it('any corruption of a fulfillment: same parse outcome, condition and verdict as the library', () => {
     const tx = txs[0] as Tx;
@@ -112,7 +159,11 @@ describe('fixed-layout ed25519 fulfillments', () => {
         } catch {
           return fast === undefined;
         }
-        return fast !== undefined && fast.conditionUri === slowCondition && fast.validates(message) === fulfillmentValidates(slow, message);
+        return (
+          fast !== undefined &&
+          fast.conditionUri === slowCondition &&
+          fast.validates(message) === fulfillmentValidates(slow, message)
+        );
       }),
       { numRuns: 300 },
     );
@@ -135,9 +186,18 @@ describe('fixed-layout ed25519 fulfillments', () => {
     identity[0] = 1;
     const signature = Buffer.concat([identity, Buffer.alloc(32)]);
     const message = signingMessage(referenceSigningText(txs[0] as Tx), null);
-    const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), identity]), format: 'der', type: 'spki' });
+    const spki = createPublicKey({
+      key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), identity]),
+      format: 'der',
+      type: 'spki',
+    });
     expect(verify(null, message, spki, signature)).toBe(true);
-    const uri = Buffer.concat([Buffer.from('a4648020', 'hex'), identity, Buffer.from('8140', 'hex'), signature]).toString('base64url');
+    const uri = Buffer.concat([
+      Buffer.from('a4648020', 'hex'),
+      identity,
+      Buffer.from('8140', 'hex'),
+      signature,
+    ]).toString('base64url');
     const parsed = parseFulfillmentUri(uri);
     expect(parsed?.constructor.name).toBe('FixedEd25519Fulfillment');
     expect(parsed?.validates(message)).toBe(false);
@@ -162,7 +222,7 @@ describe('the crypto-conditions library stays unloaded on the fast path', () => 
     expect(JSON.parse(out)).toEqual({ results: [true, true, true], loaded: false });
   });
 
-  it('importing the package loads no native addon (the WebJob\'s main thread only parses); verifying loads libsodium', () => {
+  it("importing the package loads no native addon (the WebJob's main thread only parses); verifying loads libsodium", () => {
     const script = `
       const bigchaindb = require(${JSON.stringify(join(__dirname, '..', 'dist'))});
       const sodiumLoaded = () => Object.keys(require.cache).some((file) => file.includes('sodium-native'));

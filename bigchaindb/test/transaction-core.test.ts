@@ -3,14 +3,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as bigchaindb from '../src';
 
-const { Transaction, computeTransactionId, serialize, signTransaction, verifyTransaction, conditionDetailsFor, conditionFromDetails } = bigchaindb;
+const {
+  Transaction,
+  computeTransactionId,
+  serialize,
+  signTransaction,
+  verifyTransaction,
+  conditionDetailsFor,
+  conditionFromDetails,
+} = bigchaindb;
 type Tx = bigchaindb.Transaction;
 type Output = bigchaindb.Output;
 
 const vectors = join(__dirname, 'fixtures', 'vectors');
 const load = (name: string): unknown => JSON.parse(readFileSync(join(vectors, name), 'utf8'));
-const keys = load('keys.json') as { keypairs: { private_key: string; public_key: string }[]; transactions: Record<string, string> };
-const [issuer, second, third] = keys.keypairs as [(typeof keys.keypairs)[0], (typeof keys.keypairs)[0], (typeof keys.keypairs)[0]];
+const keys = load('keys.json') as {
+  keypairs: { private_key: string; public_key: string }[];
+  transactions: Record<string, string>;
+};
+const [issuer, second, third] = keys.keypairs as [
+  (typeof keys.keypairs)[0],
+  (typeof keys.keypairs)[0],
+  (typeof keys.keypairs)[0],
+];
 const create = Transaction.parse(load('tx-create-hello-bigchaindb.json'));
 const seq1 = Transaction.parse(load('tx-transfer-seq1.json'));
 const seq2 = Transaction.parse(load('tx-transfer-seq2.json'));
@@ -20,7 +35,8 @@ const block1 = load('block-height-1.json') as { transactions: unknown[] };
 /** Spent-output lookup over a set of transactions, as the ledger resolves `fulfills`. */
 function lookupIn(...txs: Tx[]): bigchaindb.SpentOutputLookup {
   const byId = new Map(txs.map((t) => [t.id, t]));
-  return (input) => (input.fulfills ? byId.get(input.fulfills.transaction_id)?.outputs[input.fulfills.output_index] : undefined);
+  return (input) =>
+    input.fulfills ? byId.get(input.fulfills.transaction_id)?.outputs[input.fulfills.output_index] : undefined;
 }
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -37,7 +53,11 @@ describe('ids of the real vectors', () => {
     expect(computeTransactionId(tx)).toBe(tx.id);
   });
   it('the ids are the ones keys.json names', () => {
-    expect([create.id, seq1.id, seq2.id]).toEqual([keys.transactions.create, keys.transactions.transfer_seq1, keys.transactions.transfer_seq2]);
+    expect([create.id, seq1.id, seq2.id]).toEqual([
+      keys.transactions.create,
+      keys.transactions.transfer_seq1,
+      keys.transactions.transfer_seq2,
+    ]);
   });
 });
 
@@ -63,7 +83,11 @@ describe('fulfillment verification', () => {
     const tampered = clone(seq1);
     tampered.outputs[0]!.public_keys = [third.public_key];
     tampered.id = computeTransactionId(tampered);
-    expect(verifyTransaction(tampered, lookupIn(create))).toMatchObject({ ok: false, error: 'InvalidSignature', reason: 'Transaction signature is invalid.' });
+    expect(verifyTransaction(tampered, lookupIn(create))).toMatchObject({
+      ok: false,
+      error: 'InvalidSignature',
+      reason: 'Transaction signature is invalid.',
+    });
   });
 
   it('binds a TRANSFER signature to the output it spends (v2 message suffix)', () => {
@@ -74,7 +98,13 @@ describe('fulfillment verification', () => {
   });
 
   it("rejects a fulfillment whose condition is not the spent output's", () => {
-    const other: Output = { ...create.outputs[0]!, condition: { details: conditionDetailsFor([third.public_key]), uri: conditionFromDetails(conditionDetailsFor([third.public_key])).serializeUri() } };
+    const other: Output = {
+      ...create.outputs[0]!,
+      condition: {
+        details: conditionDetailsFor([third.public_key]),
+        uri: conditionFromDetails(conditionDetailsFor([third.public_key])).serializeUri(),
+      },
+    };
     expect(verifyTransaction(seq1, () => other)).toMatchObject({ ok: false, error: 'InvalidSignature' });
     expect(verifyTransaction(seq1, () => undefined)).toMatchObject({ ok: false, error: 'InvalidSignature' });
   });
@@ -83,16 +113,27 @@ describe('fulfillment verification', () => {
     const broken = clone(create);
     broken.inputs[0]!.fulfillment = 'AAAA';
     broken.id = computeTransactionId(broken);
-    expect(verifyTransaction(broken)).toEqual({ ok: false, error: 'InvalidSignature', reason: "Fulfillment URI couldn't been parsed" });
+    expect(verifyTransaction(broken)).toEqual({
+      ok: false,
+      error: 'InvalidSignature',
+      reason: "Fulfillment URI couldn't been parsed",
+    });
   });
 
   it('reports a missing id', () => {
-    expect(verifyTransaction({ ...create, id: null })).toEqual({ ok: false, error: 'InvalidHash', reason: 'No transaction id found!' });
+    expect(verifyTransaction({ ...create, id: null })).toEqual({
+      ok: false,
+      error: 'InvalidHash',
+      reason: 'No transaction id found!',
+    });
   });
 
   it("like the real node, does not compare a CREATE's signing key with owners_before", () => {
     const unsigned = { ...clone(create), id: null };
-    const signedByOther = signTransaction(unsigned, [third.private_key], () => ({ ...create.outputs[0]!, condition: { details: conditionDetailsFor([third.public_key]), uri: '' } }));
+    const signedByOther = signTransaction(unsigned, [third.private_key], () => ({
+      ...create.outputs[0]!,
+      condition: { details: conditionDetailsFor([third.public_key]), uri: '' },
+    }));
     expect(signedByOther.inputs[0]!.owners_before).toEqual([issuer.public_key]);
     expect(verifyTransaction(signedByOther)).toEqual({ ok: true, signers: [[third.public_key]] });
   });
@@ -100,27 +141,46 @@ describe('fulfillment verification', () => {
 
 describe('signing', () => {
   it('reproduces the published vectors byte for byte (ed25519 is deterministic)', () => {
-    const strip = (t: Tx): Tx => ({ ...clone(t), id: null, inputs: t.inputs.map((i) => ({ ...i, fulfillment: null })) });
+    const strip = (t: Tx): Tx => ({
+      ...clone(t),
+      id: null,
+      inputs: t.inputs.map((i) => ({ ...i, fulfillment: null })),
+    });
     expect(signTransaction(strip(create), [issuer.private_key])).toEqual(create);
     expect(signTransaction(strip(seq1), [issuer.private_key], lookupIn(create))).toEqual(seq1);
     expect(signTransaction(strip(seq2), [second.private_key], lookupIn(seq1))).toEqual(seq2);
   });
 
   it('refuses to sign without the needed key', () => {
-    expect(() => signTransaction({ ...clone(create), id: null }, [second.private_key])).toThrow(/cannot fulfil input 0/);
+    expect(() => signTransaction({ ...clone(create), id: null }, [second.private_key])).toThrow(
+      /cannot fulfil input 0/,
+    );
   });
 });
 
 describe('threshold conditions (several owners)', () => {
   const owners = [second.public_key, third.public_key];
   const details = conditionDetailsFor(owners);
-  const sharedOutput: Output = { public_keys: owners, condition: { details, uri: conditionFromDetails(details).serializeUri() }, amount: '1' };
+  const sharedOutput: Output = {
+    public_keys: owners,
+    condition: { details, uri: conditionFromDetails(details).serializeUri() },
+    amount: '1',
+  };
   const jointCreate = signTransaction(
-    { inputs: [{ owners_before: [issuer.public_key], fulfills: null, fulfillment: null }], outputs: [sharedOutput], operation: 'CREATE', metadata: null, asset: { data: { car: 'joint' } }, version: '2.0' },
+    {
+      inputs: [{ owners_before: [issuer.public_key], fulfills: null, fulfillment: null }],
+      outputs: [sharedOutput],
+      operation: 'CREATE',
+      metadata: null,
+      asset: { data: { car: 'joint' } },
+      version: '2.0',
+    },
     [issuer.private_key],
   );
   const transferOut = {
-    inputs: [{ owners_before: owners, fulfills: { transaction_id: jointCreate.id!, output_index: 0 }, fulfillment: null }],
+    inputs: [
+      { owners_before: owners, fulfills: { transaction_id: jointCreate.id!, output_index: 0 }, fulfillment: null },
+    ],
     outputs: [{ ...create.outputs[0]! }],
     operation: 'TRANSFER' as const,
     metadata: { step: 'out of joint ownership' },
@@ -129,7 +189,9 @@ describe('threshold conditions (several owners)', () => {
   };
 
   it('uses the threshold URI BigchainDB writes for 2-of-2', () => {
-    expect(sharedOutput.condition.uri).toMatch(/^ni:\/\/\/sha-256;[A-Za-z0-9_-]{43}\?fpt=threshold-sha-256&cost=\d+&subtypes=ed25519-sha-256$/);
+    expect(sharedOutput.condition.uri).toMatch(
+      /^ni:\/\/\/sha-256;[A-Za-z0-9_-]{43}\?fpt=threshold-sha-256&cost=\d+&subtypes=ed25519-sha-256$/,
+    );
   });
 
   it('verifies a transfer signed by every owner and names both signers', () => {
@@ -143,8 +205,15 @@ describe('threshold conditions (several owners)', () => {
   });
 
   it('rejects a 1-of-2 fulfillment presented for a 2-of-2 output', () => {
-    const oneOfTwo = { type: 'threshold-sha-256' as const, threshold: 1, subconditions: owners.map((public_key) => ({ type: 'ed25519-sha-256' as const, public_key })) };
-    const forged = signTransaction(transferOut, [second.private_key], () => ({ ...sharedOutput, condition: { details: oneOfTwo, uri: '' } }));
+    const oneOfTwo = {
+      type: 'threshold-sha-256' as const,
+      threshold: 1,
+      subconditions: owners.map((public_key) => ({ type: 'ed25519-sha-256' as const, public_key })),
+    };
+    const forged = signTransaction(transferOut, [second.private_key], () => ({
+      ...sharedOutput,
+      condition: { details: oneOfTwo, uri: '' },
+    }));
     expect(verifyTransaction(forged)).toEqual({ ok: true, signers: [[second.public_key]] }); // signature alone is fine...
     expect(verifyTransaction(forged, lookupIn(jointCreate))).toMatchObject({ ok: false, error: 'InvalidSignature' }); // ...the condition is not
   });
@@ -152,7 +221,9 @@ describe('threshold conditions (several owners)', () => {
 
 describe('canonical serialization', () => {
   it('sorts keys, drops whitespace and keeps non-ASCII raw like python json.dumps(ensure_ascii=False, sort_keys=True)', () => {
-    expect(serialize({ b: 1, a: [true, null, 'Zürich "x"\n\u0001'], c: { z: {}, y: [] } })).toBe('{"a":[true,null,"Zürich \\"x\\"\\n\\u0001"],"b":1,"c":{"y":[],"z":{}}}');
+    expect(serialize({ b: 1, a: [true, null, 'Zürich "x"\n\u0001'], c: { z: {}, y: [] } })).toBe(
+      '{"a":[true,null,"Zürich \\"x\\"\\n\\u0001"],"b":1,"c":{"y":[],"z":{}}}',
+    );
   });
   it('orders keys by code point, not UTF-16 unit', () => {
     expect(serialize({ '\u{1F600}': 1, '\uFFFD': 2 })).toBe('{"\uFFFD":2,"\u{1F600}":1}');

@@ -37,10 +37,15 @@ export function App() {
 
   return (
     <>
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
       <header class="top-bar">
         <div class="brand">
-          <span class="brand-mark" aria-hidden="true">◆</span> lease-premium <span class="brand-sub">insurer console</span>
+          <span class="brand-mark" aria-hidden="true">
+            ◆
+          </span>{' '}
+          lease-premium <span class="brand-sub">insurer console</span>
         </div>
         <nav aria-label="Main">
           <ul>
@@ -53,12 +58,20 @@ export function App() {
             ))}
           </ul>
         </nav>
-        {session.value?.signedIn && session.value.principal ? <SignOut session={session.value} onChange={session.reload} /> : null}
+        {session.value?.signedIn && session.value.principal ? (
+          <SignOut session={session.value} onChange={session.reload} />
+        ) : null}
       </header>
       <main id="main" tabIndex={-1}>
-        {session.error ? <p class="error" role="alert">Could not reach the console API: {session.error}</p> : null}
+        {session.error ? (
+          <p class="error" role="alert">
+            Could not reach the console API: {session.error}
+          </p>
+        ) : null}
         {session.value && !session.value.signedIn ? <SignIn session={session.value} onChange={session.reload} /> : null}
-        {session.value?.signedIn && session.value.principal ? <Page route={route} principal={session.value.principal} /> : null}
+        {session.value?.signedIn && session.value.principal ? (
+          <Page route={route} principal={session.value.principal} />
+        ) : null}
       </main>
     </>
   );

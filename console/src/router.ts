@@ -11,7 +11,10 @@ export type Route =
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/reviews';
-  const parts = path.split('/').filter(Boolean).map((part) => decodeURIComponent(part));
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((part) => decodeURIComponent(part));
   const [first, second] = parts;
   if (first === 'reviews' && parts.length === 1) return { page: 'reviews' };
   if (first === 'cars' && parts.length === 1) return { page: 'cars' };

@@ -30,7 +30,9 @@ export function useData<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
       (result) => {
         if (controller.signal.aborted) return;
         // A refresh that brings nothing new keeps the old value, so memoized views do not re-render.
-        setValue((previous) => (previous !== undefined && JSON.stringify(previous) === JSON.stringify(result) ? previous : result));
+        setValue((previous) =>
+          previous !== undefined && JSON.stringify(previous) === JSON.stringify(result) ? previous : result,
+        );
         setError(undefined);
         setLoading(false);
       },

@@ -63,7 +63,9 @@ export function createAppServices(config: FunctionAppConfig, now: () => Date = (
   const driverVehicles = new DriverVehiclesRepository(store);
   const reviewQueue = new ReviewQueueRepository(store, reviewReasonCodes);
   const sideEffects = new SideEffects(driverVehicles, reviewQueue, vehicles);
-  const telemetry = config.telemetry ? FunctionTelemetry.start(config.telemetry, { countReviewQueue: (limit) => reviewQueue.countUpTo(limit) }) : undefined;
+  const telemetry = config.telemetry
+    ? FunctionTelemetry.start(config.telemetry, { countReviewQueue: (limit) => reviewQueue.countUpTo(limit) })
+    : undefined;
   const deps = {
     vehicles,
     drivers: driversRepository,

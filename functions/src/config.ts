@@ -31,11 +31,15 @@ export function loadConfig(env: Env, parseSecrets: (value: string) => string[]):
   const namePrefix = textSetting(env, 'STORAGE_NAME_PREFIX') ?? 'leasepremium';
   // Table names: 3-63 alphanumerics starting with a letter; the longest suffix is "DriverVehicles" (14).
   if (!/^[A-Za-z][A-Za-z0-9]{0,48}$/.test(namePrefix)) {
-    throw new ConfigError('STORAGE_NAME_PREFIX', 'must start with a letter and hold only letters and digits (at most 49)');
+    throw new ConfigError(
+      'STORAGE_NAME_PREFIX',
+      'must start with a letter and hold only letters and digits (at most 49)',
+    );
   }
 
   const secretsValue = textSetting(env, 'WEBHOOK_SECRETS');
-  if (!secretsValue) throw new ConfigError('WEBHOOK_SECRETS', 'is required: space-separated Standard Webhooks secrets "whsec_<base64>"');
+  if (!secretsValue)
+    throw new ConfigError('WEBHOOK_SECRETS', 'is required: space-separated Standard Webhooks secrets "whsec_<base64>"');
   let webhookSecrets: string[];
   try {
     webhookSecrets = parseSecrets(secretsValue);
@@ -46,18 +50,32 @@ export function loadConfig(env: Env, parseSecrets: (value: string) => string[]):
   const toleranceValue = textSetting(env, 'WEBHOOK_TOLERANCE_SECONDS') ?? '300';
   const webhookToleranceSeconds = Number(toleranceValue);
   if (!Number.isInteger(webhookToleranceSeconds) || webhookToleranceSeconds < 1 || webhookToleranceSeconds > 86_400) {
-    throw new ConfigError('WEBHOOK_TOLERANCE_SECONDS', `must be a whole number of seconds between 1 and 86400, got "${toleranceValue}"`);
+    throw new ConfigError(
+      'WEBHOOK_TOLERANCE_SECONDS',
+      `must be a whole number of seconds between 1 and 86400, got "${toleranceValue}"`,
+    );
   }
 
   const rateTable = textSetting(env, 'RATE_TABLE') ?? 'us-illustrative';
   if (!BUILT_IN_RATE_TABLES.includes(rateTable) && !rateTable.toLowerCase().endsWith('.json')) {
-    throw new ConfigError('RATE_TABLE', `must be one of ${BUILT_IN_RATE_TABLES.join(', ')} or a path to a .json file, got "${rateTable}"`);
+    throw new ConfigError(
+      'RATE_TABLE',
+      `must be one of ${BUILT_IN_RATE_TABLES.join(', ')} or a path to a .json file, got "${rateTable}"`,
+    );
   }
 
   // (a telemetry setting's error is a ConfigError too)
   const telemetry = telemetrySettings(env);
 
-  return { storage, namePrefix, webhookSecrets, webhookToleranceSeconds, rateTable, telemetry, webjobHealthUrl: webjobHealthUrl(env) };
+  return {
+    storage,
+    namePrefix,
+    webhookSecrets,
+    webhookToleranceSeconds,
+    rateTable,
+    telemetry,
+    webjobHealthUrl: webjobHealthUrl(env),
+  };
 }
 
 function webjobHealthUrl(env: Env): string | undefined {
@@ -69,6 +87,7 @@ function webjobHealthUrl(env: Env): string | undefined {
   } catch {
     throw new ConfigError('CONSOLE_WEBJOB_HEALTH_URL', `must be an absolute http(s) URL, got "${value}"`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('CONSOLE_WEBJOB_HEALTH_URL', `must be an absolute http(s) URL, got "${value}"`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new ConfigError('CONSOLE_WEBJOB_HEALTH_URL', `must be an absolute http(s) URL, got "${value}"`);
   return value;
 }

@@ -9,7 +9,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TraceContext } from '@azure/functions';
 import type { Link, Span } from '@opentelemetry/api';
 import type { OwnershipEvent } from '@lease-premium/events';
-import { SPAN_ATTRIBUTES, startAzureMonitor, type Telemetry, type TelemetrySettings } from '@lease-premium/events/telemetry';
+import {
+  SPAN_ATTRIBUTES,
+  startAzureMonitor,
+  type Telemetry,
+  type TelemetrySettings,
+} from '@lease-premium/events/telemetry';
 import type { EventOutcome } from './premium/premium-service';
 
 /** The span of the event being applied, for the steps inside it (rating, Table transaction). */
@@ -34,10 +39,16 @@ export class FunctionTelemetry {
     options: FunctionTelemetryOptions,
   ) {
     const { meter } = telemetry;
-    this.premiumsRated = meter.createCounter('premiums_rated_total', { description: 'Premiums rated from ownership events, by rating outcome (RATED, REFER)' });
-    meter.createObservableGauge('review_queue_size', { description: `Records waiting in the review queue (counted up to ${REVIEW_QUEUE_COUNT_LIMIT})` }).addCallback(async (result) => {
-      result.observe(await options.countReviewQueue(REVIEW_QUEUE_COUNT_LIMIT));
+    this.premiumsRated = meter.createCounter('premiums_rated_total', {
+      description: 'Premiums rated from ownership events, by rating outcome (RATED, REFER)',
     });
+    meter
+      .createObservableGauge('review_queue_size', {
+        description: `Records waiting in the review queue (counted up to ${REVIEW_QUEUE_COUNT_LIMIT})`,
+      })
+      .addCallback(async (result) => {
+        result.observe(await options.countReviewQueue(REVIEW_QUEUE_COUNT_LIMIT));
+      });
   }
 
   static start(settings: TelemetrySettings, options: FunctionTelemetryOptions): FunctionTelemetry {
@@ -48,13 +59,27 @@ export class FunctionTelemetry {
    * Applies one event inside its own span: a child of the event's `traceparent` (a new trace
    * without one), linked to the invocation's request span; ended with the outcome and premium.
    */
-  async applyEvent(event: OwnershipEvent, request: RequestTraceContext | undefined, apply: () => Promise<EventOutcome>): Promise<EventOutcome> {
+  async applyEvent(
+    event: OwnershipEvent,
+    request: RequestTraceContext | undefined,
+    apply: () => Promise<EventOutcome>,
+  ): Promise<EventOutcome> {
     const { api } = this.telemetry;
     const A = SPAN_ATTRIBUTES;
-    const requestSpan = request?.traceParent ? api.trace.getSpanContext(this.telemetry.extract({ traceparent: request.traceParent, ...(request.traceState ? { tracestate: request.traceState } : {}) })) : undefined;
+    const requestSpan = request?.traceParent
+      ? api.trace.getSpanContext(
+          this.telemetry.extract({
+            traceparent: request.traceParent,
+            ...(request.traceState ? { tracestate: request.traceState } : {}),
+          }),
+        )
+      : undefined;
     const links: Link[] = requestSpan ? [{ context: requestSpan }] : [];
     const span = this.telemetry.startSpan('apply ownership event', {
-      parent: this.telemetry.extract({ ...(event.traceparent ? { traceparent: event.traceparent } : {}), ...(event.tracestate ? { tracestate: event.tracestate } : {}) }),
+      parent: this.telemetry.extract({
+        ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+        ...(event.tracestate ? { tracestate: event.tracestate } : {}),
+      }),
       kind: api.SpanKind.CONSUMER,
       links,
       attributes: {
@@ -71,13 +96,20 @@ export class FunctionTelemetry {
       if (outcome.outcome === 'rejected') {
         span.setAttribute(A.reason, outcome.reason.slice(0, 1_000));
       } else if (outcome.premium) {
-        span.setAttributes({ [A.annualPremiumMinor]: outcome.premium.annualPremiumMinor, [A.currency]: outcome.premium.currency, [A.ratingOutcome]: outcome.premium.ratingOutcome });
+        span.setAttributes({
+          [A.annualPremiumMinor]: outcome.premium.annualPremiumMinor,
+          [A.currency]: outcome.premium.currency,
+          [A.ratingOutcome]: outcome.premium.ratingOutcome,
+        });
         if (outcome.outcome === 'applied') this.premiumsRated.add(1, { rating_outcome: outcome.premium.ratingOutcome });
       }
       return outcome;
     } catch (error) {
       span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.setStatus({
+        code: api.SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      });
       throw error;
     } finally {
       span.end();
@@ -98,9 +130,17 @@ export function traceStep<T>(name: string, kind: 'internal' | 'client', step: ()
   const current = currentEvent.getStore();
   if (!current) return step();
   const { telemetry, span: parent } = current;
-  const span = telemetry.startSpan(name, { parent, kind: kind === 'client' ? telemetry.api.SpanKind.CLIENT : telemetry.api.SpanKind.INTERNAL });
+  const span = telemetry.startSpan(name, {
+    parent,
+    kind: kind === 'client' ? telemetry.api.SpanKind.CLIENT : telemetry.api.SpanKind.INTERNAL,
+  });
   const fail = (error: unknown): never => {
-    span.setStatus({ code: telemetry.api.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) }).end();
+    span
+      .setStatus({
+        code: telemetry.api.SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      })
+      .end();
     throw error;
   };
   let result: T;
@@ -110,13 +150,10 @@ export function traceStep<T>(name: string, kind: 'internal' | 'client', step: ()
     return fail(error);
   }
   if (result instanceof Promise) {
-    return result.then(
-      (value: unknown) => {
-        span.end();
-        return value;
-      },
-      fail,
-    ) as T;
+    return result.then((value: unknown) => {
+      span.end();
+      return value;
+    }, fail) as T;
   }
   span.end();
   return result;

@@ -1,7 +1,15 @@
 // Back-office API against real Azurite: drivers, claims/violations re-rating leased cars, current
 // premium, paged history and review queue, health, OpenAPI; every response checked against the document.
 import { TableClient } from '@azure/data-tables';
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../../devstack/src/bench/event-factory';
+import {
+  leaseStartEvent,
+  newCar,
+  randomPublicKey,
+  registeredEvent,
+  sampleLease,
+  sampleProfile,
+  transferEvent,
+} from '../../devstack/src/bench/event-factory';
 import { healthHandler } from '../src/functions/health';
 import { openApiHandler } from '../src/functions/openapi';
 import { premiumsHandler } from '../src/functions/premiums';
@@ -19,10 +27,22 @@ beforeAll(() => {
 
 const call = documentedCall;
 const { putDriver, getDriver, postClaim, postViolation } = driverCalls(() => app);
-const currentPremium = (assetId: string) => call('/vehicles/{assetId}/premium', 'get', vehiclePremiumHandler(app.services), get(`/vehicles/${assetId}/premium`, { assetId }));
+const currentPremium = (assetId: string) =>
+  call(
+    '/vehicles/{assetId}/premium',
+    'get',
+    vehiclePremiumHandler(app.services),
+    get(`/vehicles/${assetId}/premium`, { assetId }),
+  );
 const historyPage = (assetId: string, query: Record<string, string>) =>
-  call('/vehicles/{assetId}/premiums', 'get', vehiclePremiumsHandler(app.services), get(`/vehicles/${assetId}/premiums`, { assetId }, query));
-const reviewPage = (query: Record<string, string>) => call('/premiums', 'get', premiumsHandler(app.services), get('/premiums', {}, query));
+  call(
+    '/vehicles/{assetId}/premiums',
+    'get',
+    vehiclePremiumsHandler(app.services),
+    get(`/vehicles/${assetId}/premiums`, { assetId }, query),
+  );
+const reviewPage = (query: Record<string, string>) =>
+  call('/premiums', 'get', premiumsHandler(app.services), get('/premiums', {}, query));
 
 describe('drivers', () => {
   it('PUT creates (201), repeats unchanged (200), replaces (200 with a new revision); GET returns it', async () => {
@@ -45,31 +65,55 @@ describe('drivers', () => {
     const badKey = await putDriver('not/a key', sampleProfile());
     expect(badKey.status).toBe(400);
     expect((badKey.body as { errors: unknown[] }).errors).toEqual([{ path: 'driverKey', message: expect.any(String) }]);
-    const badBody = await putDriver(randomPublicKey(), { ...sampleProfile(), claims: [{ date: 'yesterday', atFault: 'yes', amountMinor: -1 }] });
+    const badBody = await putDriver(randomPublicKey(), {
+      ...sampleProfile(),
+      claims: [{ date: 'yesterday', atFault: 'yes', amountMinor: -1 }],
+    });
     expect(badBody.status).toBe(400);
     const paths = (badBody.body as { errors: { path: string }[] }).errors.map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['claims.0.date', 'claims.0.atFault', 'claims.0.amountMinor']));
     const order = await putDriver(randomPublicKey(), { ...sampleProfile(), licensedSince: '1970-01-01' });
-    expect((order.body as { errors: unknown[] }).errors).toEqual([{ path: 'licensedSince', message: 'must be at least 14 years after dateOfBirth' }]);
+    expect((order.body as { errors: unknown[] }).errors).toEqual([
+      { path: 'licensedSince', message: 'must be at least 14 years after dateOfBirth' },
+    ]);
     expect((await putDriver(randomPublicKey(), '{oops')).status).toBe(400);
     expect((await getDriver(randomPublicKey())).status).toBe(404);
-    expect((await postClaim(randomPublicKey(), { date: '2026-01-01', atFault: true, amountMinor: 1 })).status).toBe(404);
+    expect((await postClaim(randomPublicKey(), { date: '2026-01-01', atFault: true, amountMinor: 1 })).status).toBe(
+      404,
+    );
   });
 
   it('400 for a claim in another currency than the rate table (never converted), on PUT and POST; a claim needs a responsibility', async () => {
     const key = randomPublicKey();
     const yen = { date: '2025-01-01', responsibility: 'full', amountMinor: 15_000_000, currency: 'JPY' };
-    const put = await putDriver(key, { ...sampleProfile(), claims: [{ date: '2024-01-01', atFault: true, amountMinor: 1, currency: 'USD' }, yen] });
+    const put = await putDriver(key, {
+      ...sampleProfile(),
+      claims: [{ date: '2024-01-01', atFault: true, amountMinor: 1, currency: 'USD' }, yen],
+    });
     expect(put.status).toBe(400);
-    expect((put.body as { errors: unknown[] }).errors).toEqual([{ path: 'claims[1].currency', message: expect.stringMatching(/^claim amounts in JPY cannot be compared with the rate table's USD thresholds/) }]);
+    expect((put.body as { errors: unknown[] }).errors).toEqual([
+      {
+        path: 'claims[1].currency',
+        message: expect.stringMatching(/^claim amounts in JPY cannot be compared with the rate table's USD thresholds/),
+      },
+    ]);
     expect((await putDriver(key, sampleProfile())).status).toBe(201);
     const posted = await postClaim(key, yen);
     expect(posted.status).toBe(400);
-    expect((posted.body as { errors: unknown[] }).errors).toEqual([{ path: 'currency', message: expect.stringMatching(/never converted/) }]);
+    expect((posted.body as { errors: unknown[] }).errors).toEqual([
+      { path: 'currency', message: expect.stringMatching(/never converted/) },
+    ]);
     expect((await postClaim(key, { ...yen, currency: 'USD', responsibility: 'partial' })).status).toBe(201);
     const noResponsibility = await postClaim(key, { date: '2025-02-01', amountMinor: 1 });
-    expect((noResponsibility.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['responsibility']);
-    const contradiction = await postClaim(key, { date: '2025-02-01', amountMinor: 1, atFault: false, responsibility: 'full' });
+    expect((noResponsibility.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      'responsibility',
+    ]);
+    const contradiction = await postClaim(key, {
+      date: '2025-02-01',
+      amountMinor: 1,
+      atFault: false,
+      responsibility: 'full',
+    });
     expect((contradiction.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['atFault']);
   });
 });
@@ -79,10 +123,16 @@ describe('re-rating on a driver-history change', () => {
     const driver = randomPublicKey();
     await putDriver(driver, sampleProfile());
     const cars = [newCar(), newCar()];
-    const events = cars.flatMap((car) => [registeredEvent(car, { blockHeight: 1 }), leaseStartEvent(car, { blockHeight: 2, time: '2026-02-01T10:00:00Z' }, [driver])]);
+    const events = cars.flatMap((car) => [
+      registeredEvent(car, { blockHeight: 1 }),
+      leaseStartEvent(car, { blockHeight: 2, time: '2026-02-01T10:00:00Z' }, [driver]),
+    ]);
     const applied = await app.services.premiums.applyEvents(events);
     expect(applied.map((o) => o.outcome)).toEqual(['applied', 'applied', 'applied', 'applied']);
-    const before = (await currentPremium(cars[0]!.assetId)).body as { leaseTotalMinor: number; terms: { start: string; premiumMinor: number }[] };
+    const before = (await currentPremium(cars[0]!.assetId)).body as {
+      leaseTotalMinor: number;
+      terms: { start: string; premiumMinor: number }[];
+    };
 
     const claim = { date: '2026-03-15', atFault: true, amountMinor: 850_000 };
     const added = await postClaim(driver, claim);
@@ -101,12 +151,19 @@ describe('re-rating on a driver-history change', () => {
     const retried = await postClaim(driver, claim);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ changed: false, revision: 2 });
-    expect((retried.body as { rerates: { outcome: string }[] }).rerates.map((r) => r.outcome)).toEqual(['already-re-rated', 'already-re-rated']);
+    expect((retried.body as { rerates: { outcome: string }[] }).rerates.map((r) => r.outcome)).toEqual([
+      'already-re-rated',
+      'already-re-rated',
+    ]);
 
-    const records = ((await historyPage(cars[0]!.assetId, { pageSize: '100' })).body as { items: Record<string, unknown>[] }).items;
+    const records = (
+      (await historyPage(cars[0]!.assetId, { pageSize: '100' })).body as { items: Record<string, unknown>[] }
+    ).items;
     expect(records.map((r) => r.kind)).toEqual(['registration', 'premium', 're-rate']);
     expect(records[2]).toMatchObject({
-      reason: expect.stringMatching(/claim added \(2026-03-15, at fault\), profile revision 2; re-rated from 2026-03-16, earlier days keep their charge/),
+      reason: expect.stringMatching(
+        /claim added \(2026-03-15, at fault\), profile revision 2; re-rated from 2026-03-16, earlier days keep their charge/,
+      ),
       cause: { driverKey: driver, revision: 2, change: 'claim-added', item: claim },
       transactionId: records[1]!.transactionId,
     });
@@ -116,14 +173,23 @@ describe('re-rating on a driver-history change', () => {
     const driver = randomPublicKey();
     await putDriver(driver, sampleProfile());
     const car = newCar();
-    await app.services.premiums.applyEvents([registeredEvent(car, { blockHeight: 1 }), leaseStartEvent(car, { blockHeight: 2 }, [driver])]);
-    const claims = Array.from({ length: 5 }, (_, i) => ({ date: `2026-0${i + 2}-10`, atFault: i % 2 === 0, amountMinor: 100_000 + i }));
+    await app.services.premiums.applyEvents([
+      registeredEvent(car, { blockHeight: 1 }),
+      leaseStartEvent(car, { blockHeight: 2 }, [driver]),
+    ]);
+    const claims = Array.from({ length: 5 }, (_, i) => ({
+      date: `2026-0${i + 2}-10`,
+      atFault: i % 2 === 0,
+      amountMinor: 100_000 + i,
+    }));
     const responses = await Promise.all(claims.map((claim) => postClaim(driver, claim)));
     expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
     const stored = await getDriver(driver);
     expect(stored.body).toMatchObject({ revision: 6 });
     expect((stored.body as { profile: { claims: unknown[] } }).profile.claims).toHaveLength(5);
-    const records = ((await historyPage(car.assetId, {})).body as { items: { kind: string; cause?: { revision: number } }[] }).items.filter((r) => r.kind === 're-rate');
+    const records = (
+      (await historyPage(car.assetId, {})).body as { items: { kind: string; cause?: { revision: number } }[] }
+    ).items.filter((r) => r.kind === 're-rate');
     expect(records.map((r) => r.cause?.revision).sort()).toEqual([2, 3, 4, 5, 6]);
   });
 
@@ -131,7 +197,10 @@ describe('re-rating on a driver-history change', () => {
     const driver = randomPublicKey();
     await putDriver(driver, sampleProfile());
     const car = newCar();
-    await app.services.premiums.applyEvents([registeredEvent(car, { blockHeight: 1 }), leaseStartEvent(car, { blockHeight: 2 }, [driver])]);
+    await app.services.premiums.applyEvents([
+      registeredEvent(car, { blockHeight: 1 }),
+      leaseStartEvent(car, { blockHeight: 2 }, [driver]),
+    ]);
     const violation = await postViolation(driver, { date: '2026-04-01', points: 4, code: 'SPEEDING' });
     expect(violation.status).toBe(201);
     expect((violation.body as { rerates: { outcome: string }[] }).rerates[0]?.outcome).toBe('re-rated');
@@ -149,10 +218,15 @@ describe('re-rating on a driver-history change', () => {
   it('a driver who becomes known after the lease started gets a proper rating on PUT', async () => {
     const driver = randomPublicKey();
     const car = newCar();
-    const [, start] = await app.services.premiums.applyEvents([registeredEvent(car, { blockHeight: 1 }), leaseStartEvent(car, { blockHeight: 2 }, [driver])]);
+    const [, start] = await app.services.premiums.applyEvents([
+      registeredEvent(car, { blockHeight: 1 }),
+      leaseStartEvent(car, { blockHeight: 2 }, [driver]),
+    ]);
     expect(start).toMatchObject({ premium: { needsReview: true } });
     const created = await putDriver(driver, sampleProfile());
-    expect((created.body as { rerates: { assetId: string; outcome: string }[] }).rerates).toEqual([expect.objectContaining({ assetId: car.assetId, outcome: 're-rated' })]);
+    expect((created.body as { rerates: { assetId: string; outcome: string }[] }).rerates).toEqual([
+      expect.objectContaining({ assetId: car.assetId, outcome: 're-rated' }),
+    ]);
     expect((await currentPremium(car.assetId)).body).toMatchObject({ needsReview: false });
   });
 });
@@ -170,7 +244,13 @@ describe('vehicles', () => {
     let previous = car.assetId;
     const events = [registeredEvent(car, { blockHeight: 1 })];
     lessees.forEach((lessee, i) => {
-      const event = transferEvent(car, { blockHeight: 10 + i, spends: previous }, [i === 0 ? car.issuer : lessees[i - 1]!], [lessee], sampleLease({ action: i === 0 ? 'lease-start' : 'transfer' }));
+      const event = transferEvent(
+        car,
+        { blockHeight: 10 + i, spends: previous },
+        [i === 0 ? car.issuer : lessees[i - 1]!],
+        [lessee],
+        sampleLease({ action: i === 0 ? 'lease-start' : 'transfer' }),
+      );
       previous = event.id;
       events.push(event);
     });
@@ -180,7 +260,10 @@ describe('vehicles', () => {
     const seen: string[] = [];
     let token: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const response = await historyPage(car.assetId, { pageSize: '3', ...(token ? { continuationToken: token } : {}) });
+      const response = await historyPage(car.assetId, {
+        pageSize: '3',
+        ...(token ? { continuationToken: token } : {}),
+      });
       expect(response.status).toBe(200);
       const body = response.body as { items: { transactionId: string }[]; continuationToken?: string };
       expect(body.items.length).toBeLessThanOrEqual(3);
@@ -201,11 +284,16 @@ describe('review queue', () => {
   it('pages the records that need review; needsReview=true is required', async () => {
     const own = createTestApp(); // a fresh queue
     const cars = Array.from({ length: 5 }, () => newCar());
-    await own.services.premiums.applyEvents(cars.map((car) => leaseStartEvent(car, { blockHeight: 2 }, [randomPublicKey()])));
+    await own.services.premiums.applyEvents(
+      cars.map((car) => leaseStartEvent(car, { blockHeight: 2 }, [randomPublicKey()])),
+    );
     const seen: string[] = [];
     let token: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const response = await invoke(premiumsHandler(own.services), get('/premiums', {}, { needsReview: 'true', pageSize: '2', ...(token ? { continuationToken: token } : {}) }));
+      const response = await invoke(
+        premiumsHandler(own.services),
+        get('/premiums', {}, { needsReview: 'true', pageSize: '2', ...(token ? { continuationToken: token } : {}) }),
+      );
       expectDocumentedResponse('/premiums', 'get', response);
       const body = response.body as { items: { assetId: string; reasons: string[] }[]; continuationToken?: string };
       seen.push(...body.items.map((i) => i.assetId));
@@ -221,7 +309,10 @@ describe('review queue', () => {
 describe('health, openapi and unexpected errors', () => {
   it('health is 200 when storage answers and 503 when it does not', async () => {
     expect((await call('/health', 'get', healthHandler(app.services), get('/health'))).status).toBe(200);
-    const down = createTestApp({ STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;' });
+    const down = createTestApp({
+      STORAGE_CONNECTION_STRING:
+        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;',
+    });
     const response = await call('/health', 'get', healthHandler(down.services), get('/health'));
     expect(response.status).toBe(503);
   });
@@ -250,7 +341,9 @@ describe('health, openapi and unexpected errors', () => {
   it('an unexpected failure is a 500 problem with the invocation id, logged, no stack trace leaked', async () => {
     // A car row without its document: only a hand edit (or a bug) can write one.
     const assetId = newCar().assetId;
-    const table = TableClient.fromConnectionString(testStorageConnectionString(), app.services.store.names.vehicles, { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(testStorageConnectionString(), app.services.store.names.vehicles, {
+      allowInsecureConnection: true,
+    });
     await app.services.store.table(app.services.store.names.vehicles);
     await table.createEntity({ partitionKey: assetId, rowKey: 'current', status: 'active' });
     const response = await currentPremium(assetId);

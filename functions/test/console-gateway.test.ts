@@ -17,10 +17,17 @@ const LOCAL = { CONSOLE_DEV_SIGN_IN: 'true' };
 
 function principalHeader(roles: string[], name = 'Ada Underwriter'): string {
   const claims = [{ typ: 'name', val: name }, ...roles.map((val) => ({ typ: 'roles', val }))];
-  return Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims })).toString('base64');
+  return Buffer.from(JSON.stringify({ auth_typ: 'aad', name_typ: 'name', role_typ: 'roles', claims })).toString(
+    'base64',
+  );
 }
 
-function request(method: 'GET' | 'POST', apiPath: string, headers: Record<string, string> = {}, body?: unknown): HttpRequest {
+function request(
+  method: 'GET' | 'POST',
+  apiPath: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): HttpRequest {
   return new HttpRequest({
     method,
     url: `http://127.0.0.1:7071/api/console-api/${apiPath}`,
@@ -42,7 +49,11 @@ describe('who is signed in', () => {
     const off = await invoke(consoleApiHandler(app.services, {}), request('GET', 'session', header));
     expect(off.body).toMatchObject({ signedIn: false, signIn: { kind: 'none' } });
     const on = await invoke(consoleApiHandler(app.services, AZURE), request('GET', 'session', header));
-    expect(on.body).toMatchObject({ signedIn: true, principal: { name: 'Ada Underwriter', roles: ['underwriter'], via: 'entra-id' }, signIn: { kind: 'entra-id' } });
+    expect(on.body).toMatchObject({
+      signedIn: true,
+      principal: { name: 'Ada Underwriter', roles: ['underwriter'], via: 'entra-id' },
+      signIn: { kind: 'entra-id' },
+    });
   });
 
   test('roles other than viewer and underwriter are ignored; a malformed header signs nobody in', () => {
@@ -65,7 +76,10 @@ describe('who is signed in', () => {
     expect(ok.headers.get('set-cookie')).toMatch(/^console-dev-role=viewer; Path=\/api; HttpOnly; SameSite=Strict/);
     const bad = await invoke(handler, request('POST', 'dev-sign-in', { 'x-console-request': '1' }, { role: 'admin' }));
     expect(bad.status).toBe(400);
-    const azure = await invoke(consoleApiHandler(app.services, AZURE), request('POST', 'dev-sign-in', { 'x-console-request': '1' }, { role: 'underwriter' }));
+    const azure = await invoke(
+      consoleApiHandler(app.services, AZURE),
+      request('POST', 'dev-sign-in', { 'x-console-request': '1' }, { role: 'underwriter' }),
+    );
     expect(azure.status).toBe(404);
   });
 });
@@ -86,30 +100,59 @@ describe('what each role may do', () => {
     expect(list.body).toEqual({ items: [] });
     const invalid = await invoke(azure(), request('GET', 'vehicles?pageSize=0', as(['viewer'])));
     expect(invalid.status).toBe(400);
-    const claim = await invoke(azure(), request('POST', `drivers/${KEY}/claims`, as(['viewer']), { date: '2026-01-05', atFault: true, amountMinor: 1000 }));
+    const claim = await invoke(
+      azure(),
+      request('POST', `drivers/${KEY}/claims`, as(['viewer']), {
+        date: '2026-01-05',
+        atFault: true,
+        amountMinor: 1000,
+      }),
+    );
     expect(claim.status).toBe(403);
     expect(claim.body).toMatchObject({ type: expect.stringMatching(/role-required$/) });
   });
 
   test("an underwriter's change reaches the API's own handler (its 404 for an unknown driver)", async () => {
-    const claim = await invoke(azure(), request('POST', `drivers/${KEY}/claims`, as(['underwriter']), { date: '2026-01-05', atFault: true, amountMinor: 1000 }));
+    const claim = await invoke(
+      azure(),
+      request('POST', `drivers/${KEY}/claims`, as(['underwriter']), {
+        date: '2026-01-05',
+        atFault: true,
+        amountMinor: 1000,
+      }),
+    );
     expect(claim.status).toBe(404);
     expect(claim.body).toMatchObject({ detail: expect.stringContaining('no driver profile') });
-    const invalid = await invoke(azure(), request('POST', `drivers/${KEY}/claims`, as(['underwriter']), { date: 'yesterday' }));
+    const invalid = await invoke(
+      azure(),
+      request('POST', `drivers/${KEY}/claims`, as(['underwriter']), { date: 'yesterday' }),
+    );
     expect(invalid.status).toBe(400);
   });
 
   test('changes without x-console-request are refused before anything runs', async () => {
     const headers = { 'x-ms-client-principal': principalHeader(['underwriter']) };
-    const claim = await invoke(azure(), request('POST', `drivers/${KEY}/claims`, headers, { date: '2026-01-05', atFault: true, amountMinor: 1000 }));
+    const claim = await invoke(
+      azure(),
+      request('POST', `drivers/${KEY}/claims`, headers, { date: '2026-01-05', atFault: true, amountMinor: 1000 }),
+    );
     expect(claim.status).toBe(403);
     expect(claim.body).toMatchObject({ type: expect.stringMatching(/console-request-header$/) });
   });
 
   test("the route's signedBy field names the signed-in person, whatever the browser sent", async () => {
-    const echo: ConsoleRoute = { method: 'POST', template: 'echo', role: 'underwriter', signedBy: 'resolvedBy', handler: () => async (req) => ({ jsonBody: await req.json() }) };
+    const echo: ConsoleRoute = {
+      method: 'POST',
+      template: 'echo',
+      role: 'underwriter',
+      signedBy: 'resolvedBy',
+      handler: () => async (req) => ({ jsonBody: await req.json() }),
+    };
     const handler = consoleApiHandler(app.services, AZURE, [echo]);
-    const result = await invoke(handler, request('POST', 'echo', as(['underwriter']), { decision: 'approve', resolvedBy: 'someone else' }));
+    const result = await invoke(
+      handler,
+      request('POST', 'echo', as(['underwriter']), { decision: 'approve', resolvedBy: 'someone else' }),
+    );
     expect(result.body).toEqual({ decision: 'approve', resolvedBy: 'Ada Underwriter' });
   });
 

@@ -2,7 +2,15 @@
 // (each event several times, in both orders) while its lessees' histories change. Every answer is
 // 200 or 503 (contention: the sender retries), never 500; after the retries each event has exactly
 // one history record and the car shows the last hand-over.
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile, transferEvent, sampleLease } from '../../devstack/src/bench/event-factory';
+import {
+  leaseStartEvent,
+  newCar,
+  randomPublicKey,
+  registeredEvent,
+  sampleProfile,
+  transferEvent,
+  sampleLease,
+} from '../../devstack/src/bench/event-factory';
 import { driverClaimsHandler } from '../src/functions/driver-claims';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { createTestApp, invoke, sendJson, webhookRequest, type TestApp } from './support/function-app';
@@ -23,7 +31,7 @@ async function untilAccepted(call: () => ReturnType<typeof invoke>): Promise<num
   return statuses;
 }
 
-it('concurrent deliveries of one car\'s events racing driver re-rates never answer 500', async () => {
+it("concurrent deliveries of one car's events racing driver re-rates never answer 500", async () => {
   const car = newCar();
   const lessees = Array.from({ length: 4 }, () => randomPublicKey());
   await Promise.all(lessees.map((key) => app.services.drivers.put(key, sampleProfile())));
@@ -32,7 +40,8 @@ it('concurrent deliveries of one car\'s events racing driver re-rates never answ
   // Hand-overs lessee 0 -> 1 -> 2 -> 3 at increasing ledger positions.
   const lease = sampleLease();
   const events = [leaseStartEvent(car, { blockHeight: 2 }, [lessees[0]!], lease)];
-  for (let i = 1; i < lessees.length; i++) events.push(transferEvent(car, { blockHeight: 2 + i }, [lessees[i - 1]!], [lessees[i]!], lease));
+  for (let i = 1; i < lessees.length; i++)
+    events.push(transferEvent(car, { blockHeight: 2 + i }, [lessees[i - 1]!], [lessees[i]!], lease));
 
   const deliveries = [
     ...events.map((event) => [event]),
@@ -41,7 +50,18 @@ it('concurrent deliveries of one car\'s events racing driver re-rates never answ
     ...events.map((event) => [event]),
   ].map((batch) => () => invoke(ownershipChangesHandler(app.services), webhookRequest(app, batch)));
   const claims = lessees.flatMap((key, i) =>
-    [1, 2].map((n) => () => invoke(driverClaimsHandler(app.services), sendJson('POST', `/drivers/${key}/claims`, { driverKey: key }, { date: `2026-0${n + 1}-1${i}`, atFault: true, amountMinor: 50_000 + n }))),
+    [1, 2].map(
+      (n) => () =>
+        invoke(
+          driverClaimsHandler(app.services),
+          sendJson(
+            'POST',
+            `/drivers/${key}/claims`,
+            { driverKey: key },
+            { date: `2026-0${n + 1}-1${i}`, atFault: true, amountMinor: 50_000 + n },
+          ),
+        ),
+    ),
   );
 
   const statuses = (await Promise.all([...deliveries, ...claims].map((call) => untilAccepted(call)))).flat();
@@ -50,6 +70,8 @@ it('concurrent deliveries of one car\'s events racing driver re-rates never answ
 
   const current = await app.services.vehicles.readCurrent(car.assetId);
   expect(current?.value.ledger.transactionId).toBe(events.at(-1)!.id);
-  const records = (await app.services.vehicles.listHistory(car.assetId, 1000, undefined)).items.filter((r) => r.kind !== 're-rate');
+  const records = (await app.services.vehicles.listHistory(car.assetId, 1000, undefined)).items.filter(
+    (r) => r.kind !== 're-rate',
+  );
   expect(records.map((r) => r.ledger.transactionId).sort()).toEqual([car.assetId, ...events.map((e) => e.id)].sort());
 });

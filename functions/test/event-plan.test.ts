@@ -1,7 +1,15 @@
 // The pure decisions about one event: order, transfer date, what the event means for the coverage.
 import { isBefore } from '../src/coverage/ledger-point';
 import { isStale, planEvent, transferDateOf } from '../src/premium/event-plan';
-import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, transferEvent } from '../../devstack/src/bench/event-factory';
+import {
+  leaseEndEvent,
+  leaseStartEvent,
+  newCar,
+  randomPublicKey,
+  registeredEvent,
+  sampleLease,
+  transferEvent,
+} from '../../devstack/src/bench/event-factory';
 import type { CurrentCoverage } from '../src/coverage/coverage';
 
 const car = newCar();
@@ -25,9 +33,24 @@ function coverageAt(blockHeight: number, indexInBlock: number, driverKeys: strin
 
 describe('ledger order', () => {
   it('orders by block height, then index in block', () => {
-    expect(isBefore({ transactionId: 'a', blockHeight: 4, indexInBlock: 9 }, { transactionId: 'b', blockHeight: 5, indexInBlock: 0 })).toBe(true);
-    expect(isBefore({ transactionId: 'a', blockHeight: 5, indexInBlock: 1 }, { transactionId: 'b', blockHeight: 5, indexInBlock: 0 })).toBe(false);
-    expect(isBefore({ transactionId: 'a', blockHeight: 5, indexInBlock: 0 }, { transactionId: 'b', blockHeight: 5, indexInBlock: 0 })).toBe(false);
+    expect(
+      isBefore(
+        { transactionId: 'a', blockHeight: 4, indexInBlock: 9 },
+        { transactionId: 'b', blockHeight: 5, indexInBlock: 0 },
+      ),
+    ).toBe(true);
+    expect(
+      isBefore(
+        { transactionId: 'a', blockHeight: 5, indexInBlock: 1 },
+        { transactionId: 'b', blockHeight: 5, indexInBlock: 0 },
+      ),
+    ).toBe(false);
+    expect(
+      isBefore(
+        { transactionId: 'a', blockHeight: 5, indexInBlock: 0 },
+        { transactionId: 'b', blockHeight: 5, indexInBlock: 0 },
+      ),
+    ).toBe(false);
   });
 
   it('an event at or before the applied position is stale; with no coverage nothing is', () => {
@@ -41,8 +64,26 @@ describe('ledger order', () => {
 
 describe('transfer date', () => {
   it('is the UTC date of the ledger event, or the lease start when that is later', () => {
-    expect(transferDateOf(leaseStartEvent(car, { blockHeight: 2, time: '2026-03-04T23:30:00-05:00' }, [lessee], sampleLease({ startDate: '2026-01-01' })))).toBe('2026-03-05');
-    expect(transferDateOf(leaseStartEvent(car, { blockHeight: 2, time: '2026-03-04T10:00:00Z' }, [lessee], sampleLease({ startDate: '2026-04-01' })))).toBe('2026-04-01');
+    expect(
+      transferDateOf(
+        leaseStartEvent(
+          car,
+          { blockHeight: 2, time: '2026-03-04T23:30:00-05:00' },
+          [lessee],
+          sampleLease({ startDate: '2026-01-01' }),
+        ),
+      ),
+    ).toBe('2026-03-05');
+    expect(
+      transferDateOf(
+        leaseStartEvent(
+          car,
+          { blockHeight: 2, time: '2026-03-04T10:00:00Z' },
+          [lessee],
+          sampleLease({ startDate: '2026-04-01' }),
+        ),
+      ),
+    ).toBe('2026-04-01');
   });
 });
 
@@ -63,11 +104,25 @@ describe('planEvent', () => {
   });
 
   it('a transfer back to the issuer is a closure even without lease metadata; previous owners when no coverage is known', () => {
-    expect(planEvent(transferEvent(car, { blockHeight: 3 }, [lessee], [car.issuer], null), undefined)).toEqual({ kind: 'closure', closedDriverKeys: [lessee] });
+    expect(planEvent(transferEvent(car, { blockHeight: 3 }, [lessee], [car.issuer], null), undefined)).toEqual({
+      kind: 'closure',
+      closedDriverKeys: [lessee],
+    });
   });
 
   it('a transfer on or after the lease end date is rejected with the reason', () => {
-    const plan = planEvent(leaseStartEvent(car, { blockHeight: 2, time: '2029-02-01T00:00:00Z' }, [lessee], sampleLease({ endDate: '2029-01-01' })), undefined);
-    expect(plan).toEqual({ kind: 'rejected', reason: 'the lease ended (2029-01-01) on or before the transfer date 2029-02-01' });
+    const plan = planEvent(
+      leaseStartEvent(
+        car,
+        { blockHeight: 2, time: '2029-02-01T00:00:00Z' },
+        [lessee],
+        sampleLease({ endDate: '2029-01-01' }),
+      ),
+      undefined,
+    );
+    expect(plan).toEqual({
+      kind: 'rejected',
+      reason: 'the lease ended (2029-01-01) on or before the transfer date 2029-02-01',
+    });
   });
 });

@@ -23,10 +23,15 @@ process.stdout.write(JSON.stringify(problems.map((p) => ({ ruleId: p.ruleId, sev
 
 function lint(document: unknown): Promise<LintProblem[]> {
   return new Promise((done, fail) => {
-    const child = execFile(process.execPath, ['--input-type=module', '-e', LINT], { cwd: resolve(__dirname, '../..'), maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return fail(new Error(`lint failed: ${stderr || error.message}`));
-      done(JSON.parse(stdout) as LintProblem[]);
-    });
+    const child = execFile(
+      process.execPath,
+      ['--input-type=module', '-e', LINT],
+      { cwd: resolve(__dirname, '../..'), maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return fail(new Error(`lint failed: ${stderr || error.message}`));
+        done(JSON.parse(stdout) as LintProblem[]);
+      },
+    );
     child.stdin?.end(JSON.stringify(document));
   });
 }
@@ -36,7 +41,11 @@ it('the served document has no problem under the recommended rules (errors and w
 });
 
 it('the lint does find what the rules forbid (an operation without a summary, an unused component, no license)', async () => {
-  const document = buildOpenApiDocument() as { info: Record<string, unknown>; paths: Record<string, Record<string, Record<string, unknown>>>; components: { schemas: Record<string, unknown> } };
+  const document = buildOpenApiDocument() as {
+    info: Record<string, unknown>;
+    paths: Record<string, Record<string, Record<string, unknown>>>;
+    components: { schemas: Record<string, unknown> };
+  };
   delete document.info.license;
   delete document.paths['/reviews']!.get!.summary;
   document.components.schemas.Orphan = { type: 'string' };

@@ -8,7 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type HttpRequest, type HttpHandler } from '@azure/functions';
-import { newCar, randomLedgerId, randomPublicKey, registeredEvent, sampleProfile } from '../../devstack/src/bench/event-factory';
+import {
+  newCar,
+  randomLedgerId,
+  randomPublicKey,
+  registeredEvent,
+  sampleProfile,
+} from '../../devstack/src/bench/event-factory';
 import { MAX_BODY_BYTES, withAppServices, type AppServices } from '../src/app-services';
 import { driverClaimsHandler } from '../src/functions/driver-claims';
 import { driverViolationsHandler } from '../src/functions/driver-violations';
@@ -41,26 +47,73 @@ const resolution = { decision: 'approve', reason: 'checked', resolvedBy: 'underw
 
 /** Every operation that touches storage, with a valid request. */
 const STORAGE_OPERATIONS: Operation[] = [
-  { path: '/ownership-changes', method: 'post', handler: (s) => ownershipChangesHandler(s), request: (app) => webhookRequest(app, [registeredEvent(newCar(), { blockHeight: 1 })]) },
-  { path: '/drivers/{driverKey}', method: 'get', handler: driversHandler, request: () => get(`/drivers/${driverKey}`, { driverKey }) },
-  { path: '/drivers/{driverKey}', method: 'put', handler: driversHandler, request: () => sendJson('PUT', `/drivers/${driverKey}`, { driverKey }, sampleProfile()) },
+  {
+    path: '/ownership-changes',
+    method: 'post',
+    handler: (s) => ownershipChangesHandler(s),
+    request: (app) => webhookRequest(app, [registeredEvent(newCar(), { blockHeight: 1 })]),
+  },
+  {
+    path: '/drivers/{driverKey}',
+    method: 'get',
+    handler: driversHandler,
+    request: () => get(`/drivers/${driverKey}`, { driverKey }),
+  },
+  {
+    path: '/drivers/{driverKey}',
+    method: 'put',
+    handler: driversHandler,
+    request: () => sendJson('PUT', `/drivers/${driverKey}`, { driverKey }, sampleProfile()),
+  },
   {
     path: '/drivers/{driverKey}/claims',
     method: 'post',
     handler: driverClaimsHandler,
-    request: () => sendJson('POST', `/drivers/${driverKey}/claims`, { driverKey }, { date: '2026-01-01', atFault: true, amountMinor: 1 }),
+    request: () =>
+      sendJson(
+        'POST',
+        `/drivers/${driverKey}/claims`,
+        { driverKey },
+        { date: '2026-01-01', atFault: true, amountMinor: 1 },
+      ),
   },
   {
     path: '/drivers/{driverKey}/violations',
     method: 'post',
     handler: driverViolationsHandler,
-    request: () => sendJson('POST', `/drivers/${driverKey}/violations`, { driverKey }, { date: '2026-01-01', points: 2, code: 'SPEEDING' }),
+    request: () =>
+      sendJson(
+        'POST',
+        `/drivers/${driverKey}/violations`,
+        { driverKey },
+        { date: '2026-01-01', points: 2, code: 'SPEEDING' },
+      ),
   },
-  { path: '/vehicles/{assetId}/premium', method: 'get', handler: vehiclePremiumHandler, request: () => get(`/vehicles/${assetId}/premium`, { assetId }) },
-  { path: '/vehicles/{assetId}/premiums', method: 'get', handler: vehiclePremiumsHandler, request: () => get(`/vehicles/${assetId}/premiums`, { assetId }) },
-  { path: '/premiums', method: 'get', handler: premiumsHandler, request: () => get('/premiums', {}, { needsReview: 'true' }) },
+  {
+    path: '/vehicles/{assetId}/premium',
+    method: 'get',
+    handler: vehiclePremiumHandler,
+    request: () => get(`/vehicles/${assetId}/premium`, { assetId }),
+  },
+  {
+    path: '/vehicles/{assetId}/premiums',
+    method: 'get',
+    handler: vehiclePremiumsHandler,
+    request: () => get(`/vehicles/${assetId}/premiums`, { assetId }),
+  },
+  {
+    path: '/premiums',
+    method: 'get',
+    handler: premiumsHandler,
+    request: () => get('/premiums', {}, { needsReview: 'true' }),
+  },
   { path: '/reviews', method: 'get', handler: reviewsHandler, request: () => get('/reviews') },
-  { path: '/reviews/{reviewId}', method: 'get', handler: reviewHandler, request: () => get(`/reviews/${reviewId}`, { reviewId }) },
+  {
+    path: '/reviews/{reviewId}',
+    method: 'get',
+    handler: reviewHandler,
+    request: () => get(`/reviews/${reviewId}`, { reviewId }),
+  },
   {
     path: '/reviews/{reviewId}/resolution',
     method: 'post',
@@ -88,7 +141,9 @@ describe.each(STORAGE_OPERATIONS)('$method $path', ({ path, method, handler, req
     try {
       const response = await invoke(withAppServices(handler), request(createTestApp()));
       expect(response.status).toBe(500);
-      expect((response.body as { detail: string; invocationId: string }).detail).toContain((response.body as { invocationId: string }).invocationId);
+      expect((response.body as { detail: string; invocationId: string }).detail).toContain(
+        (response.body as { invocationId: string }).invocationId,
+      );
       expectDocumentedResponse(path, method, response);
     } finally {
       if (saved !== undefined) process.env.WEBHOOK_SECRETS = saved;
@@ -104,9 +159,24 @@ describe('bodies and parameters the other API tests do not send', () => {
   const oversized = { ...sampleProfile(), padding: 'x'.repeat(MAX_BODY_BYTES) };
 
   it.each([
-    ['/drivers/{driverKey}', 'put', driversHandler, () => sendJson('PUT', `/drivers/${driverKey}`, { driverKey }, oversized)],
-    ['/drivers/{driverKey}/claims', 'post', driverClaimsHandler, () => sendJson('POST', `/drivers/${driverKey}/claims`, { driverKey }, oversized)],
-    ['/drivers/{driverKey}/violations', 'post', driverViolationsHandler, () => sendJson('POST', `/drivers/${driverKey}/violations`, { driverKey }, oversized)],
+    [
+      '/drivers/{driverKey}',
+      'put',
+      driversHandler,
+      () => sendJson('PUT', `/drivers/${driverKey}`, { driverKey }, oversized),
+    ],
+    [
+      '/drivers/{driverKey}/claims',
+      'post',
+      driverClaimsHandler,
+      () => sendJson('POST', `/drivers/${driverKey}/claims`, { driverKey }, oversized),
+    ],
+    [
+      '/drivers/{driverKey}/violations',
+      'post',
+      driverViolationsHandler,
+      () => sendJson('POST', `/drivers/${driverKey}/violations`, { driverKey }, oversized),
+    ],
   ] as const)('413 for a body above 4 MiB: %s %s', async (path, method, handler, request) => {
     const response = await invoke(handler(app.services), request());
     expect(response.status).toBe(413);
@@ -116,9 +186,27 @@ describe('bodies and parameters the other API tests do not send', () => {
   it('400 naming the parameter or path; 404 and 200 for violations like claims', async () => {
     const cases = [
       ['/drivers/{driverKey}', 'get', driversHandler, get('/drivers/bad', { driverKey: 'bad key' }), 400],
-      ['/drivers/{driverKey}/claims', 'post', driverClaimsHandler, sendJson('POST', '/drivers/x/claims', { driverKey: driverKey }, { date: 'soon' }), 400],
-      ['/drivers/{driverKey}/violations', 'post', driverViolationsHandler, sendJson('POST', '/drivers/x/violations', { driverKey: 'bad key' }, {}), 400],
-      ['/drivers/{driverKey}/violations', 'post', driverViolationsHandler, sendJson('POST', '/drivers/x/violations', { driverKey }, { date: '2026-01-01', points: 2, code: 'SPEEDING' }), 404],
+      [
+        '/drivers/{driverKey}/claims',
+        'post',
+        driverClaimsHandler,
+        sendJson('POST', '/drivers/x/claims', { driverKey: driverKey }, { date: 'soon' }),
+        400,
+      ],
+      [
+        '/drivers/{driverKey}/violations',
+        'post',
+        driverViolationsHandler,
+        sendJson('POST', '/drivers/x/violations', { driverKey: 'bad key' }, {}),
+        400,
+      ],
+      [
+        '/drivers/{driverKey}/violations',
+        'post',
+        driverViolationsHandler,
+        sendJson('POST', '/drivers/x/violations', { driverKey }, { date: '2026-01-01', points: 2, code: 'SPEEDING' }),
+        404,
+      ],
     ] as const;
     for (const [path, method, handler, request, status] of cases) {
       const response = await invoke(handler(app.services), request);
@@ -127,9 +215,15 @@ describe('bodies and parameters the other API tests do not send', () => {
     }
     await app.services.drivers.put(driverKey, sampleProfile());
     const violation = { date: '2026-01-01', points: 2, code: 'SPEEDING' };
-    const added = await invoke(driverViolationsHandler(app.services), sendJson('POST', '/drivers/x/violations', { driverKey }, violation));
+    const added = await invoke(
+      driverViolationsHandler(app.services),
+      sendJson('POST', '/drivers/x/violations', { driverKey }, violation),
+    );
     expect(added.status).toBe(201);
-    const repeated = await invoke(driverViolationsHandler(app.services), sendJson('POST', '/drivers/x/violations', { driverKey }, violation));
+    const repeated = await invoke(
+      driverViolationsHandler(app.services),
+      sendJson('POST', '/drivers/x/violations', { driverKey }, violation),
+    );
     expect(repeated.status).toBe(200);
     expectDocumentedResponse('/drivers/{driverKey}/violations', 'post', repeated);
   });
@@ -139,21 +233,44 @@ describe('through the local Functions host (compiled app, real HTTP)', () => {
   let host: FunctionsHost;
   const keys = { functionKey: randomBytes(16).toString('hex'), masterKey: randomBytes(16).toString('hex') };
   beforeAll(async () => {
-    host = await startFunctionsHost({ appRoot: resolve(__dirname, '../..'), port: 0, keys, keysFile: join(tmpdir(), `lease-premium-keys-${randomBytes(4).toString('hex')}.json`), env: testEnv(), onLog: () => undefined });
+    host = await startFunctionsHost({
+      appRoot: resolve(__dirname, '../..'),
+      port: 0,
+      keys,
+      keysFile: join(tmpdir(), `lease-premium-keys-${randomBytes(4).toString('hex')}.json`),
+      env: testEnv(),
+      onLog: () => undefined,
+    });
   }, 60_000);
   afterAll(async () => {
     await host?.stop();
   });
 
   async function fetchAs(method: Method, path: string, headers: Record<string, string> = {}) {
-    const concrete = path.replace('{driverKey}', driverKey).replace('{assetId}', assetId).replace('{reviewId}', reviewId);
-    const response = await fetch(`${host.url}/api${concrete}`, { method: method.toUpperCase(), headers, ...(method === 'get' ? {} : { body: '{}' }) });
+    const concrete = path
+      .replace('{driverKey}', driverKey)
+      .replace('{assetId}', assetId)
+      .replace('{reviewId}', reviewId);
+    const response = await fetch(`${host.url}/api${concrete}`, {
+      method: method.toUpperCase(),
+      headers,
+      ...(method === 'get' ? {} : { body: '{}' }),
+    });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, text, body: text === '' ? undefined : (JSON.parse(text) as unknown), logs: [] };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      logs: [],
+    };
   }
 
   it('every operation behind the function key answers 401 without it (empty body, from the host)', async () => {
-    const paths = openApiDocument.paths as Record<string, Record<Method, { security?: unknown[]; responses: Record<string, unknown> }>>;
+    const paths = openApiDocument.paths as Record<
+      string,
+      Record<Method, { security?: unknown[]; responses: Record<string, unknown> }>
+    >;
     const checked: string[] = [];
     for (const [path, operations] of Object.entries(paths)) {
       for (const [method, operation] of Object.entries(operations) as [Method, (typeof operations)[Method]][]) {

@@ -1,7 +1,13 @@
 // Crash recovery and the re-rate race guard, on real Azurite: a redelivery redoes an outbox a
 // crash interrupted; a driver link without coverage is answered "not-leased" and fences the car.
 import { TableClient } from '@azure/data-tables';
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from '../../devstack/src/bench/event-factory';
+import {
+  leaseStartEvent,
+  newCar,
+  randomPublicKey,
+  registeredEvent,
+  sampleProfile,
+} from '../../devstack/src/bench/event-factory';
 import { StorageRequestCounter } from '../../devstack/src/bench/storage-request-counter';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
 import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
@@ -11,7 +17,8 @@ import { createTestApp, invoke, webhookRequest, type TestApp } from './support/f
 
 let app: TestApp;
 let storage: StorageRequestCounter;
-const client = (name: string) => TableClient.fromConnectionString(testStorageConnectionString(), name, { allowInsecureConnection: true });
+const client = (name: string) =>
+  TableClient.fromConnectionString(testStorageConnectionString(), name, { allowInsecureConnection: true });
 beforeAll(() => {
   app = createTestApp();
   storage = new StorageRequestCounter(testStorageConnectionString());
@@ -21,7 +28,10 @@ afterAll(() => storage.stop());
 it('a redelivery redoes side effects a crash left undone (the review entry), and every later redelivery rewrites the same entry', async () => {
   const car = newCar();
   const start = leaseStartEvent(car, { blockHeight: 2 }, [randomPublicKey()]); // unknown driver -> review entry
-  const first = await invoke(ownershipChangesHandler(app.services), webhookRequest(app, [registeredEvent(car, { blockHeight: 1 }), start]));
+  const first = await invoke(
+    ownershipChangesHandler(app.services),
+    webhookRequest(app, [registeredEvent(car, { blockHeight: 1 }), start]),
+  );
   expect(first.status).toBe(200);
 
   // Simulate a crash after the commit: the review entry was never written.
@@ -34,7 +44,10 @@ it('a redelivery redoes side effects a crash left undone (the review entry), and
   const entries = await entriesOf();
   expect(entries).toHaveLength(1);
   await reviews.deleteEntity(entries[0]!.partitionKey!, entries[0]!.rowKey!);
-  const marker = await client(app.services.store.names.vehicles).getEntity<Record<string, unknown>>(car.assetId, `evt~${start.id}`);
+  const marker = await client(app.services.store.names.vehicles).getEntity<Record<string, unknown>>(
+    car.assetId,
+    `evt~${start.id}`,
+  );
   expect((unpackJson(marker, 'doc') as Record<string, unknown>).sideEffectsDone).toBe(false); // markers are never updated after the commit
 
   for (let delivery = 0; delivery < 2; delivery++) {
@@ -52,7 +65,10 @@ it('a driver link whose car does not list the driver re-rates nothing and fences
   const car = newCar();
   const lessee = randomPublicKey();
   const other = randomPublicKey();
-  await app.services.premiums.applyEvents([registeredEvent(car, { blockHeight: 1 }), leaseStartEvent(car, { blockHeight: 2 }, [lessee])]);
+  await app.services.premiums.applyEvents([
+    registeredEvent(car, { blockHeight: 1 }),
+    leaseStartEvent(car, { blockHeight: 2 }, [lessee]),
+  ]);
   await new DriverVehiclesRepository(app.services.store).link(other, car.assetId, 'h~000000000002~000000~x');
   const etagBefore = (await app.services.vehicles.readCurrent(car.assetId))!.etag;
   const result = await app.services.drivers.put(other, sampleProfile());

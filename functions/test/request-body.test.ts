@@ -7,7 +7,10 @@ const LIMIT = 64 * 1024;
 const CHUNK = 8 * 1024;
 
 /** A request whose body is produced on demand; `pulled()` says how many bytes the reader took. */
-function streamedRequest(totalBytes: number, headers: Record<string, string> = {}): { request: HttpRequest; pulled: () => number } {
+function streamedRequest(
+  totalBytes: number,
+  headers: Record<string, string> = {},
+): { request: HttpRequest; pulled: () => number } {
   let produced = 0;
   const body = new ReadableStream<Uint8Array>(
     {
@@ -26,7 +29,9 @@ function streamedRequest(totalBytes: number, headers: Record<string, string> = {
   const url = 'http://127.0.0.1/api/ownership-changes';
   const nativeRequest = new Request(url, { method: 'POST', body, headers, duplex: 'half' });
   // The library builds streamed requests this way (nativeRequest) when the host forwards the raw HTTP stream.
-  const request = new HttpRequest({ method: 'POST', url, headers, nativeRequest } as ConstructorParameters<typeof HttpRequest>[0]);
+  const request = new HttpRequest({ method: 'POST', url, headers, nativeRequest } as ConstructorParameters<
+    typeof HttpRequest
+  >[0]);
   return { request, pulled: () => produced };
 }
 

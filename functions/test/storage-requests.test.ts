@@ -5,7 +5,16 @@
 // finds the car already there is answered as duplicate or stale; re-rates find the new driver's car
 // and no longer the old driver's.
 import { TableClient } from '@azure/data-tables';
-import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from '../../devstack/src/bench/event-factory';
+import {
+  leaseEndEvent,
+  leaseStartEvent,
+  newCar,
+  randomPublicKey,
+  registeredEvent,
+  sampleLease,
+  sampleProfile,
+  transferEvent,
+} from '../../devstack/src/bench/event-factory';
 import { StorageRequestCounter } from '../../devstack/src/bench/storage-request-counter';
 import { PremiumService } from '../src/premium/premium-service';
 import { reviewReasonCodes } from '../src/premium/review-reasons';
@@ -36,7 +45,14 @@ beforeAll(async () => {
   const { store, vehicles, rateTables } = app.services;
   links = new DriverVehiclesRepository(store);
   const drivers = new DriversRepository(store);
-  crashing = new PremiumService({ vehicles, drivers, driverVehicles: links, sideEffects: new CrashAfterCommit(links, new ReviewQueueRepository(store, reviewReasonCodes), vehicles), rateTables, now: () => new Date() });
+  crashing = new PremiumService({
+    vehicles,
+    drivers,
+    driverVehicles: links,
+    sideEffects: new CrashAfterCommit(links, new ReviewQueueRepository(store, reviewReasonCodes), vehicles),
+    rateTables,
+    now: () => new Date(),
+  });
 });
 
 afterAll(() => storage.stop());
@@ -84,7 +100,10 @@ describe('storage requests per event', () => {
     // Lease end: read car, transaction, delete B's link.
     expect(await requestsOf(() => premiums.applyEvent(end))).toBe(3);
     expect(await links.vehiclesOf(b)).toEqual([]);
-    expect((await app.services.vehicles.readCurrent(car.assetId))?.value).toMatchObject({ status: 'closed', driverKeys: [] });
+    expect((await app.services.vehicles.readCurrent(car.assetId))?.value).toMatchObject({
+      status: 'closed',
+      driverKeys: [],
+    });
   });
 
   it('a redelivered hand-over reads the car (which holds its marker) and redoes the (idempotent) outbox', async () => {
@@ -107,7 +126,10 @@ describe('crash between the commit and the side effects', () => {
     const { car, a, b, handOver } = await leasedCar();
     await expect(crashing.applyEvent(handOver)).rejects.toThrow('simulated crash');
     expect(await links.vehiclesOf(a)).toEqual([car.assetId]); // the outbox did not run
-    expect((await marker(car.assetId, handOver.id)).sideEffects).toMatchObject({ indexRemove: [a], linkEtags: { [a]: expect.any(String) } });
+    expect((await marker(car.assetId, handOver.id)).sideEffects).toMatchObject({
+      indexRemove: [a],
+      linkEtags: { [a]: expect.any(String) },
+    });
 
     let outcome;
     expect(await requestsOf(async () => (outcome = await app.services.premiums.applyEvent(handOver)))).toBe(2);
@@ -115,9 +137,17 @@ describe('crash between the commit and the side effects', () => {
     expect(await links.vehiclesOf(a)).toEqual([]);
 
     // A's history change no longer touches the car; B's re-rates it.
-    expect(await app.services.drivers.appendClaim(a, { date: '2026-03-01', atFault: true, amountMinor: 500_000 })).toMatchObject({ rerates: [] });
-    const appended = await app.services.drivers.appendClaim(b, { date: '2026-03-01', atFault: true, amountMinor: 500_000 });
-    expect(appended).toMatchObject({ rerates: [expect.objectContaining({ assetId: car.assetId, outcome: 're-rated' })] });
+    expect(
+      await app.services.drivers.appendClaim(a, { date: '2026-03-01', atFault: true, amountMinor: 500_000 }),
+    ).toMatchObject({ rerates: [] });
+    const appended = await app.services.drivers.appendClaim(b, {
+      date: '2026-03-01',
+      atFault: true,
+      amountMinor: 500_000,
+    });
+    expect(appended).toMatchObject({
+      rerates: [expect.objectContaining({ assetId: car.assetId, outcome: 're-rated' })],
+    });
   });
 
   it('a link a LATER event rewrote in the meantime stays; one an earlier event rewrote is removed', async () => {
@@ -150,24 +180,51 @@ describe('a CREATE written without reading first', () => {
     const lessee = randomPublicKey();
     await app.services.drivers.put(lessee, sampleProfile());
     const create = registeredEvent(car, { blockHeight: 1 });
-    expect(await app.services.premiums.applyEvent(create)).toEqual({ id: create.id, outcome: 'applied', kind: 'registration' });
-    expect(await app.services.premiums.applyEvent(create)).toEqual({ id: create.id, outcome: 'duplicate', firstOutcome: 'applied', kind: 'registration' });
+    expect(await app.services.premiums.applyEvent(create)).toEqual({
+      id: create.id,
+      outcome: 'applied',
+      kind: 'registration',
+    });
+    expect(await app.services.premiums.applyEvent(create)).toEqual({
+      id: create.id,
+      outcome: 'duplicate',
+      firstOutcome: 'applied',
+      kind: 'registration',
+    });
 
     const other = newCar();
     const start = leaseStartEvent(other, { blockHeight: 2 }, [lessee]);
     expect(await app.services.premiums.applyEvent(start)).toMatchObject({ outcome: 'applied', kind: 'premium' });
     const late = registeredEvent(other, { blockHeight: 1 });
-    expect(await app.services.premiums.applyEvent(late)).toEqual({ id: late.id, outcome: 'stale', kind: 'registration' });
-    expect((await app.services.vehicles.readCurrent(other.assetId))?.value).toMatchObject({ status: 'active', driverKeys: [lessee], ledger: { transactionId: start.id } });
+    expect(await app.services.premiums.applyEvent(late)).toEqual({
+      id: late.id,
+      outcome: 'stale',
+      kind: 'registration',
+    });
+    expect((await app.services.vehicles.readCurrent(other.assetId))?.value).toMatchObject({
+      status: 'active',
+      driverKeys: [lessee],
+      ledger: { transactionId: start.id },
+    });
   });
 });
 
 describe('rows stored before this write path', () => {
-  const vehiclesTable = () => TableClient.fromConnectionString(testStorageConnectionString(), app.services.store.names.vehicles, { allowInsecureConnection: true });
-  async function rewriteDoc(assetId: string, rowKey: string, change: (doc: Record<string, unknown>) => Record<string, unknown>) {
+  const vehiclesTable = () =>
+    TableClient.fromConnectionString(testStorageConnectionString(), app.services.store.names.vehicles, {
+      allowInsecureConnection: true,
+    });
+  async function rewriteDoc(
+    assetId: string,
+    rowKey: string,
+    change: (doc: Record<string, unknown>) => Record<string, unknown>,
+  ) {
     const table = vehiclesTable();
     const row = await table.getEntity<Record<string, unknown>>(assetId, rowKey);
-    await table.updateEntity({ partitionKey: assetId, rowKey, ...packJson('doc', change(unpackJson(row, 'doc') as Record<string, unknown>)) }, 'Merge');
+    await table.updateEntity(
+      { partitionKey: assetId, rowKey, ...packJson('doc', change(unpackJson(row, 'doc') as Record<string, unknown>)) },
+      'Merge',
+    );
   }
 
   it('a coverage without link ETags still ends the old link (read + compare); without its last event, a redelivery reads the marker; a marker stored as done is not redone', async () => {

@@ -8,7 +8,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseWebhookSecrets, WebhookSigner } from '@lease-premium/events';
 import { connectionStringFor, startAzurite, type AzuriteInstance } from '../../devstack/src/azurite/azurite-process';
-import { leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleProfile } from '../../devstack/src/bench/event-factory';
+import {
+  leaseStartEvent,
+  newCar,
+  randomPublicKey,
+  registeredEvent,
+  sampleProfile,
+} from '../../devstack/src/bench/event-factory';
 import { createAppServices, type AppServices } from '../src/app-services';
 import { loadConfig } from '../src/config';
 import { ownershipChangesHandler } from '../src/functions/ownership-changes';
@@ -21,7 +27,14 @@ let signer: WebhookSigner;
 
 beforeAll(async () => {
   azurite = await startAzurite();
-  const config = loadConfig({ STORAGE_CONNECTION_STRING: azurite.connectionString, STORAGE_NAME_PREFIX: uniqueName('rs'), WEBHOOK_SECRETS: newSecret() }, parseWebhookSecrets);
+  const config = loadConfig(
+    {
+      STORAGE_CONNECTION_STRING: azurite.connectionString,
+      STORAGE_NAME_PREFIX: uniqueName('rs'),
+      WEBHOOK_SECRETS: newSecret(),
+    },
+    parseWebhookSecrets,
+  );
   services = createAppServices(config);
   signer = new WebhookSigner(config.webhookSecrets);
 });
@@ -30,7 +43,8 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-const deliver = (events: Parameters<typeof webhookRequest>[1]) => invoke(ownershipChangesHandler(services), webhookRequest({ signer }, events));
+const deliver = (events: Parameters<typeof webhookRequest>[1]) =>
+  invoke(ownershipChangesHandler(services), webhookRequest({ signer }, events));
 
 it('storage down -> 503 with Retry-After; storage back empty -> tables recreated, events applied', async () => {
   const driver = randomPublicKey();
@@ -49,7 +63,10 @@ it('storage down -> 503 with Retry-After; storage back empty -> tables recreated
   const statuses: number[] = [];
   const other = newCar();
   for (let attempt = 0; attempt < 3; attempt++) {
-    const answer = await deliver([registeredEvent(other, { blockHeight: 3 }), leaseStartEvent(other, { blockHeight: 4 }, [driver])]);
+    const answer = await deliver([
+      registeredEvent(other, { blockHeight: 3 }),
+      leaseStartEvent(other, { blockHeight: 4 }, [driver]),
+    ]);
     statuses.push(answer.status);
     if (answer.status === 200) {
       const outcomes = (answer.body as { results: { outcome: string }[] }).results.map((r) => r.outcome);
@@ -66,19 +83,38 @@ it('a table being deleted (409 TableBeingDeleted on creation) answers 503, not 5
   // A real HTTP server answering as Azure Table storage does while a table of that name is deleted.
   const server = createServer((request, response) => {
     request.resume();
-    const body = JSON.stringify({ 'odata.error': { code: 'TableBeingDeleted', message: { lang: 'en-US', value: 'The specified table is being deleted.' } } });
-    response.writeHead(409, { 'content-type': 'application/json;odata=minimalmetadata', 'x-ms-error-code': 'TableBeingDeleted' }).end(body);
+    const body = JSON.stringify({
+      'odata.error': {
+        code: 'TableBeingDeleted',
+        message: { lang: 'en-US', value: 'The specified table is being deleted.' },
+      },
+    });
+    response
+      .writeHead(409, {
+        'content-type': 'application/json;odata=minimalmetadata',
+        'x-ms-error-code': 'TableBeingDeleted',
+      })
+      .end(body);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {
     const port = (server.address() as AddressInfo).port;
     const config = loadConfig(
-      { STORAGE_CONNECTION_STRING: connectionStringFor({ blob: port, queue: port, table: port }), STORAGE_NAME_PREFIX: uniqueName('bd'), WEBHOOK_SECRETS: newSecret() },
+      {
+        STORAGE_CONNECTION_STRING: connectionStringFor({ blob: port, queue: port, table: port }),
+        STORAGE_NAME_PREFIX: uniqueName('bd'),
+        WEBHOOK_SECRETS: newSecret(),
+      },
       parseWebhookSecrets,
     );
     const deleting = createAppServices(config);
-    const answer = await invoke(ownershipChangesHandler(deleting), webhookRequest({ signer: new WebhookSigner(config.webhookSecrets) }, [registeredEvent(newCar(), { blockHeight: 1 })]));
+    const answer = await invoke(
+      ownershipChangesHandler(deleting),
+      webhookRequest({ signer: new WebhookSigner(config.webhookSecrets) }, [
+        registeredEvent(newCar(), { blockHeight: 1 }),
+      ]),
+    );
     expect(answer.status).toBe(503);
     expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
   } finally {

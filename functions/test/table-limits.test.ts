@@ -8,12 +8,21 @@ import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-reposit
 import { testStorageConnectionString, uniqueName } from '../../tests/support/storage';
 
 describe('table limits', () => {
-  const store = new TableStore({ kind: 'connection-string', connectionString: testStorageConnectionString() }, uniqueName('limits'));
+  const store = new TableStore(
+    { kind: 'connection-string', connectionString: testStorageConnectionString() },
+    uniqueName('limits'),
+  );
   const storage = new StorageRequestCounter(testStorageConnectionString());
   afterAll(() => storage.stop());
 
   it('stores a document larger than one property allows (64 KiB) across several, and reads it back', async () => {
-    const doc = { breakdown: Array.from({ length: 2000 }, (_, i) => ({ step: `step ${i}`, value: '1.2345', source: { note: 'é'.repeat(20) } })) };
+    const doc = {
+      breakdown: Array.from({ length: 2000 }, (_, i) => ({
+        step: `step ${i}`,
+        value: '1.2345',
+        source: { note: 'é'.repeat(20) },
+      })),
+    };
     const props = packJson('doc', doc);
     expect(props.docParts).toBeGreaterThan(2);
     const table = await store.table(store.names.vehicles);
@@ -51,7 +60,11 @@ describe('table limits', () => {
     const etag = await links.link('driverB', 'car2', 'h~000000000005~000000~aa');
     expect(etag).toEqual(expect.any(String));
     let removed: boolean | undefined;
-    expect(await requests(async () => (removed = await links.unlinkIfBefore('driverB', 'car2', 'h~000000000009~000000~cc', etag)))).toBe(1);
+    expect(
+      await requests(
+        async () => (removed = await links.unlinkIfBefore('driverB', 'car2', 'h~000000000009~000000~cc', etag)),
+      ),
+    ).toBe(1);
     expect(removed).toBe(true);
     expect(await links.unlinkIfBefore('driverB', 'car2', 'h~000000000009~000000~cc', etag)).toBe(false); // already gone
 

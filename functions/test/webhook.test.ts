@@ -17,7 +17,15 @@ import { vehiclePremiumHandler } from '../src/functions/vehicle-premium';
 import { vehiclePremiumsHandler } from '../src/functions/vehicle-premiums';
 import { premiumsHandler } from '../src/functions/premiums';
 import { MAX_BODY_BYTES } from '../src/app-services';
-import { createTestApp, get, invoke, newSecret, webhookRequest, type Invocation, type TestApp } from './support/function-app';
+import {
+  createTestApp,
+  get,
+  invoke,
+  newSecret,
+  webhookRequest,
+  type Invocation,
+  type TestApp,
+} from './support/function-app';
 import { expectDocumentedResponse } from './support/openapi-validator';
 
 let app: TestApp;
@@ -25,8 +33,15 @@ beforeAll(() => {
   app = createTestApp();
 });
 
-async function deliver(payload: Parameters<typeof webhookRequest>[1], options: Parameters<typeof webhookRequest>[2] = {}): Promise<Invocation> {
-  const response = await invoke(ownershipChangesHandler(app.services), webhookRequest(app, payload, options), 'ownership-changes');
+async function deliver(
+  payload: Parameters<typeof webhookRequest>[1],
+  options: Parameters<typeof webhookRequest>[2] = {},
+): Promise<Invocation> {
+  const response = await invoke(
+    ownershipChangesHandler(app.services),
+    webhookRequest(app, payload, options),
+    'ownership-changes',
+  );
   expectDocumentedResponse('/ownership-changes', 'post', response);
   return response;
 }
@@ -38,7 +53,10 @@ async function currentPremium(assetId: string): Promise<Invocation> {
 }
 
 async function history(assetId: string): Promise<Array<Record<string, unknown>>> {
-  const response = await invoke(vehiclePremiumsHandler(app.services), get(`/vehicles/${assetId}/premiums`, { assetId }, { pageSize: '1000' }));
+  const response = await invoke(
+    vehiclePremiumsHandler(app.services),
+    get(`/vehicles/${assetId}/premiums`, { assetId }, { pageSize: '1000' }),
+  );
   expectDocumentedResponse('/vehicles/{assetId}/premiums', 'get', response);
   if (response.status === 404) return [];
   return (response.body as { items: Array<Record<string, unknown>> }).items;
@@ -61,7 +79,11 @@ describe('signature (401, nothing stored)', () => {
   it.each([
     ['no signature headers', { unsigned: true }, /required/],
     ['a signature by an unknown secret', { signer: new WebhookSigner([newSecret()]) }, /no webhook-signature matches/],
-    ['a timestamp outside the tolerance', { signedAt: new Date(Date.now() - 10 * 60_000) }, /outside the accepted tolerance/],
+    [
+      'a timestamp outside the tolerance',
+      { signedAt: new Date(Date.now() - 10 * 60_000) },
+      /outside the accepted tolerance/,
+    ],
   ])('refuses %s', async (_name, options, detail) => {
     const response = await deliver([event], options);
     expect(response.status).toBe(401);
@@ -74,7 +96,11 @@ describe('signature (401, nothing stored)', () => {
     const body = JSON.stringify([event]);
     const signed = app.signer.sign('msg_tampered', body);
     const tampered = body.replace('"blockHeight":1', '"blockHeight":2');
-    const response = await deliver(tampered, { unsigned: true, headers: { ...signed }, contentType: BATCH_CONTENT_TYPE });
+    const response = await deliver(tampered, {
+      unsigned: true,
+      headers: { ...signed },
+      contentType: BATCH_CONTENT_TYPE,
+    });
     expect(response.status).toBe(401);
     expect((await currentPremium(car.assetId)).status).toBe(404);
   });
@@ -89,12 +115,22 @@ describe('request validation', () => {
   it('400 for a body that is not JSON', async () => {
     const response = await deliver('{"not json', { contentType: BATCH_CONTENT_TYPE });
     expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ type: expect.stringMatching(/malformed-json$/), title: 'Body is not JSON', status: 400, errors: [{ path: '', message: expect.stringMatching(/^is not valid JSON/) }] });
+    expect(response.body).toMatchObject({
+      type: expect.stringMatching(/malformed-json$/),
+      title: 'Body is not JSON',
+      status: 400,
+      errors: [{ path: '', message: expect.stringMatching(/^is not valid JSON/) }],
+    });
   });
 
   it('400 for a single malformed event, listing the exact paths', async () => {
     const car = newCar();
-    const event = leaseStartEvent(car, { blockHeight: 2 }, [randomPublicKey()], sampleLease({ startDate: '2026-05-01', endDate: '2026-04-01' }));
+    const event = leaseStartEvent(
+      car,
+      { blockHeight: 2 },
+      [randomPublicKey()],
+      sampleLease({ startDate: '2026-05-01', endDate: '2026-04-01' }),
+    );
     const broken = { ...event, data: { ...event.data, newOwners: [] } };
     const response = await deliver(JSON.stringify(broken), { contentType: 'application/cloudevents+json' });
     expect(response.status).toBe(400);
@@ -111,7 +147,9 @@ describe('request validation', () => {
   it('400 for an empty batch', async () => {
     const response = await deliver([]);
     expect(response.status).toBe(400);
-    expect((response.body as { errors: unknown[] }).errors).toEqual([{ path: '', message: expect.stringMatching(/at least 1/) }]);
+    expect((response.body as { errors: unknown[] }).errors).toEqual([
+      { path: '', message: expect.stringMatching(/at least 1/) },
+    ]);
   });
 
   it('413 for a body over the limit', async () => {
@@ -135,7 +173,12 @@ describe('applying events', () => {
 
     const first = results(await deliver([create, start]));
     expect(first[0]).toEqual({ id: create.id, outcome: 'applied', kind: 'registration' });
-    expect(first[1]).toMatchObject({ id: start.id, outcome: 'applied', kind: 'premium', premium: { currency: 'USD', needsReview: false, ratedDriverKey: lessee } });
+    expect(first[1]).toMatchObject({
+      id: start.id,
+      outcome: 'applied',
+      kind: 'premium',
+      premium: { currency: 'USD', needsReview: false, ratedDriverKey: lessee },
+    });
     const premium = (first[1] as { premium: { annualPremiumMinor: number } }).premium;
     expect(premium.annualPremiumMinor).toBeGreaterThan(0);
 
@@ -186,7 +229,13 @@ describe('applying events', () => {
     const lease1 = sampleLease();
     const create = registeredEvent(car, { blockHeight: 1 });
     const start1 = leaseStartEvent(car, { blockHeight: 3 }, [first], lease1);
-    const handover = transferEvent(car, { blockHeight: 5, indexInBlock: 2, spends: start1.id }, [first], [second], sampleLease({ action: 'transfer' }));
+    const handover = transferEvent(
+      car,
+      { blockHeight: 5, indexInBlock: 2, spends: start1.id },
+      [first],
+      [second],
+      sampleLease({ action: 'transfer' }),
+    );
 
     const newerFirst = results(await deliver([create, handover]));
     expect(newerFirst.map((r) => r.outcome)).toEqual(['applied', 'applied']);
@@ -214,7 +263,9 @@ describe('applying events', () => {
     const otherCreate = registeredEvent(other, { blockHeight: 2 });
     const malformed = { ...leaseStartEvent(other, { blockHeight: 5 }, [lessee]), subject: 'not-an-asset-id' };
 
-    const response = await deliver(JSON.stringify([create, start, malformed, otherCreate, start]), { contentType: BATCH_CONTENT_TYPE });
+    const response = await deliver(JSON.stringify([create, start, malformed, otherCreate, start]), {
+      contentType: BATCH_CONTENT_TYPE,
+    });
     const outcomes = results(response);
     expect(outcomes.map((r) => [r.id, r.outcome])).toEqual([
       [create.id, 'duplicate'],
@@ -223,7 +274,10 @@ describe('applying events', () => {
       [otherCreate.id, 'applied'],
       [start.id, 'duplicate'],
     ]);
-    expect(outcomes[2]).toMatchObject({ reason: expect.stringMatching(/^invalid event: subject: /), errors: expect.arrayContaining([{ path: '2.subject', message: expect.any(String) }]) });
+    expect(outcomes[2]).toMatchObject({
+      reason: expect.stringMatching(/^invalid event: subject: /),
+      errors: expect.arrayContaining([{ path: '2.subject', message: expect.any(String) }]),
+    });
   });
 
   it('a lease end back to the leasing company closes the coverage with a closure record', async () => {
@@ -238,12 +292,26 @@ describe('applying events', () => {
     expect(closed).toEqual([{ id: end.id, outcome: 'applied', kind: 'closure' }]);
 
     const current = await currentPremium(car.assetId);
-    expect(current.body).toMatchObject({ status: 'closed', transactionId: end.id, driverKeys: [], holderKeys: [car.issuer] });
+    expect(current.body).toMatchObject({
+      status: 'closed',
+      transactionId: end.id,
+      driverKeys: [],
+      holderKeys: [car.issuer],
+    });
     expect(current.body).not.toHaveProperty('annualPremiumMinor');
     const records = await history(car.assetId);
-    expect(records.at(-1)).toMatchObject({ kind: 'closure', transactionId: end.id, driverKeys: [lessee], leaseAction: 'lease-end' });
+    expect(records.at(-1)).toMatchObject({
+      kind: 'closure',
+      transactionId: end.id,
+      driverKeys: [lessee],
+      leaseAction: 'lease-end',
+    });
     // The driver no longer leases the car: a new claim re-rates nothing.
-    const claim = await app.services.drivers.appendClaim(lessee, { date: '2026-06-01', atFault: true, amountMinor: 100_000 });
+    const claim = await app.services.drivers.appendClaim(lessee, {
+      date: '2026-06-01',
+      atFault: true,
+      amountMinor: 100_000,
+    });
     expect(claim).toMatchObject({ rerates: [] });
   });
 
@@ -261,29 +329,51 @@ describe('applying events', () => {
     const stranger = randomPublicKey();
     const start = leaseStartEvent(car, { blockHeight: 2 }, [stranger]);
     const outcome = results(await deliver([registeredEvent(car, { blockHeight: 1 }), start]))[1];
-    expect(outcome).toMatchObject({ outcome: 'applied', kind: 'premium', premium: { needsReview: true, ratedDriverKey: stranger } });
+    expect(outcome).toMatchObject({
+      outcome: 'applied',
+      kind: 'premium',
+      premium: { needsReview: true, ratedDriverKey: stranger },
+    });
     const premium = (outcome as { premium: { annualPremiumMinor: number; reviewReasons: string[] } }).premium;
     expect(premium.annualPremiumMinor).toBeGreaterThan(0);
     expect(premium.reviewReasons.length).toBeGreaterThan(0);
 
-    const queue = await invoke(premiumsHandler(app.services), get('/premiums', {}, { needsReview: 'true', pageSize: '1000' }));
+    const queue = await invoke(
+      premiumsHandler(app.services),
+      get('/premiums', {}, { needsReview: 'true', pageSize: '1000' }),
+    );
     expectDocumentedResponse('/premiums', 'get', queue);
-    expect((queue.body as { items: unknown[] }).items).toEqual(expect.arrayContaining([expect.objectContaining({ assetId: car.assetId, transactionId: start.id, kind: 'premium' })]));
+    expect((queue.body as { items: unknown[] }).items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ assetId: car.assetId, transactionId: start.id, kind: 'premium' }),
+      ]),
+    );
   });
 
   it('an event the rate table cannot price is processed: stored unrated with the reason (not rejected, so never dead-lettered)', async () => {
     const car = { ...newCar(), vehicle: { ...newCar().vehicle, currency: 'JPY' } };
     const start = leaseStartEvent(car, { blockHeight: 2 }, [randomPublicKey()]);
     const [outcome] = results(await deliver([start]));
-    expect(outcome).toEqual({ id: start.id, outcome: 'applied', kind: 'premium', unrated: { reason: expect.stringMatching(/^cannot rate: vehicle.currency: JPY /) } });
+    expect(outcome).toEqual({
+      id: start.id,
+      outcome: 'applied',
+      kind: 'premium',
+      unrated: { reason: expect.stringMatching(/^cannot rate: vehicle.currency: JPY /) },
+    });
     expect((await currentPremium(car.assetId)).body).toMatchObject({ status: 'unrated', needsReview: true });
   });
 });
 
 describe('storage failure', () => {
   it('answers 503 with Retry-After so the sender retries', async () => {
-    const down = createTestApp({ STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;' });
-    const response = await invoke(ownershipChangesHandler(down.services), webhookRequest(down, [registeredEvent(newCar(), { blockHeight: 1 })]));
+    const down = createTestApp({
+      STORAGE_CONNECTION_STRING:
+        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;',
+    });
+    const response = await invoke(
+      ownershipChangesHandler(down.services),
+      webhookRequest(down, [registeredEvent(newCar(), { blockHeight: 1 })]),
+    );
     expectDocumentedResponse('/ownership-changes', 'post', response);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');

@@ -4,13 +4,25 @@ import { type z } from 'zod';
 import { parseWith, type ValidationIssue } from './issues';
 import { LEASE_SCHEMA_TAG, LeaseMetadata, VEHICLE_SCHEMA_TAG, VehicleAsset } from './ledger-data';
 
-export type VehicleClassification = { kind: 'vehicle'; vehicle: VehicleAsset } | { kind: 'not-car-lease' } | { kind: 'malformed'; issues: ValidationIssue[] };
-export type LeaseClassification = { kind: 'lease'; lease: LeaseMetadata } | { kind: 'not-car-lease' } | { kind: 'malformed'; issues: ValidationIssue[] };
+export type VehicleClassification =
+  | { kind: 'vehicle'; vehicle: VehicleAsset }
+  | { kind: 'not-car-lease' }
+  | { kind: 'malformed'; issues: ValidationIssue[] };
+export type LeaseClassification =
+  | { kind: 'lease'; lease: LeaseMetadata }
+  | { kind: 'not-car-lease' }
+  | { kind: 'malformed'; issues: ValidationIssue[] };
 
-type Classified<T> = { ok: true; value: T } | { ok: false; notOurs: true } | { ok: false; notOurs: false; issues: ValidationIssue[] };
+type Classified<T> =
+  { ok: true; value: T } | { ok: false; notOurs: true } | { ok: false; notOurs: false; issues: ValidationIssue[] };
 
 function hasSchemaTag(value: unknown, tag: string): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Record<string, unknown>).schema === tag;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (value as Record<string, unknown>).schema === tag
+  );
 }
 
 function classify<S extends z.ZodType>(value: unknown, tag: string, schema: S): Classified<z.output<S>> {

@@ -17,7 +17,8 @@ export function requireDateNotBefore<K extends string>(later: K, earlier: K) {
   return (value: Partial<Record<K, string>>, ctx: z.RefinementCtx): void => {
     const end = value[later];
     const start = value[earlier];
-    if (end !== undefined && start !== undefined && end < start) addSiblingIssue(ctx, later, 'must not be before', earlier);
+    if (end !== undefined && start !== undefined && end < start)
+      addSiblingIssue(ctx, later, 'must not be before', earlier);
   };
 }
 

@@ -48,7 +48,9 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
 
 /** Per-parse error map: a missing field says so instead of "expected string, received undefined". */
 const reportMissing: z.core.$ZodErrorMap = (issue) =>
-  (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined ? 'is required' : undefined;
+  (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined
+    ? 'is required'
+    : undefined;
 
 /** safeParse with the package's issue format. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.output<S>> {

@@ -9,7 +9,9 @@ export const JSON_SCHEMA_DIR = join(__dirname, '..', 'json-schema');
 
 /** File name -> exact file content (stable key order, two-space indent, trailing newline). */
 export function jsonSchemaFiles(): Record<string, string> {
-  return Object.fromEntries(Object.entries(jsonSchemas()).map(([name, schema]) => [`${name}.json`, `${JSON.stringify(schema, null, 2)}\n`]));
+  return Object.fromEntries(
+    Object.entries(jsonSchemas()).map(([name, schema]) => [`${name}.json`, `${JSON.stringify(schema, null, 2)}\n`]),
+  );
 }
 
 /** Rewrites the directory so it holds exactly the current schemas. */

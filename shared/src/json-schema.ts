@@ -17,7 +17,13 @@
 import { z } from 'zod';
 import { Claim, DriverProfile, PriorInsurancePeriod, Violation } from './back-office';
 import { LeaseMetadata, VehicleAsset } from './ledger-data';
-import { EVENT_DATA_SCHEMA, LedgerPosition, OwnershipEvent, OwnershipEventBatch, OwnershipEventData } from './ownership-event';
+import {
+  EVENT_DATA_SCHEMA,
+  LedgerPosition,
+  OwnershipEvent,
+  OwnershipEventBatch,
+  OwnershipEventData,
+} from './ownership-event';
 import { PremiumSummary, WebhookResponse } from './webhook-response';
 
 const SCHEMA_BASE = 'https://schemas.lease-premium.dev/';
@@ -31,7 +37,10 @@ export const PUBLIC_SCHEMAS = {
   OwnershipEvent: { schema: OwnershipEvent, id: `${SCHEMA_BASE}events/vehicle-ownership-cloudevent-v1.json` },
   OwnershipEventBatch: { schema: OwnershipEventBatch, id: `${SCHEMA_BASE}events/vehicle-ownership-batch-v1.json` },
   DriverProfile: { schema: DriverProfile, id: `${SCHEMA_BASE}back-office/driver-profile-v1.json` },
-  PriorInsurancePeriod: { schema: PriorInsurancePeriod, id: `${SCHEMA_BASE}back-office/prior-insurance-period-v1.json` },
+  PriorInsurancePeriod: {
+    schema: PriorInsurancePeriod,
+    id: `${SCHEMA_BASE}back-office/prior-insurance-period-v1.json`,
+  },
   Claim: { schema: Claim, id: `${SCHEMA_BASE}back-office/claim-v1.json` },
   Violation: { schema: Violation, id: `${SCHEMA_BASE}back-office/violation-v1.json` },
   PremiumSummary: { schema: PremiumSummary, id: `${SCHEMA_BASE}events/premium-summary-v1.json` },
@@ -51,5 +60,8 @@ export function jsonSchemaOf(name: PublicSchemaName): Record<string, unknown> {
 /** Draft 2020-12 JSON Schema of each public schema, by name. */
 export function jsonSchemas(): Record<PublicSchemaName, Record<string, unknown>> {
   const names = Object.keys(PUBLIC_SCHEMAS) as PublicSchemaName[];
-  return Object.fromEntries(names.map((name) => [name, jsonSchemaOf(name)])) as Record<PublicSchemaName, Record<string, unknown>>;
+  return Object.fromEntries(names.map((name) => [name, jsonSchemaOf(name)])) as Record<
+    PublicSchemaName,
+    Record<string, unknown>
+  >;
 }

@@ -36,41 +36,66 @@ export const Vin = z
       ctx.addIssue({ code: 'custom', message: `check digit (position 9) must be ${vinCheckDigit(vin)}`, input: vin });
     }
   })
-  .describe('Vehicle identification number: 17 characters A-Z/0-9 without I, O, Q; position 9 is a check digit (49 CFR 565.15) the validators verify.');
+  .describe(
+    'Vehicle identification number: 17 characters A-Z/0-9 without I, O, Q; position 9 is a check digit (49 CFR 565.15) the validators verify.',
+  );
 
 /** Liability rating class from the manufacturer's VIN lookup (the rate table's vehicle factor). */
-export const VehicleRatingClass = z.enum(['standard', 'high-performance', 'large']).describe('Liability rating class from the manufacturer\'s VIN lookup.');
+export const VehicleRatingClass = z
+  .enum(['standard', 'high-performance', 'large'])
+  .describe("Liability rating class from the manufacturer's VIN lookup.");
 /** Body style. */
-export const BodyType = z.enum(['sedan', 'hatchback', 'estate', 'suv', 'coupe', 'convertible', 'van', 'pickup', 'minivan']).describe('Body style.');
+export const BodyType = z
+  .enum(['sedan', 'hatchback', 'estate', 'suv', 'coupe', 'convertible', 'van', 'pickup', 'minivan'])
+  .describe('Body style.');
 
 export const VehicleAsset = z
   .object({
-    schema: z.literal(VEHICLE_SCHEMA_TAG).describe('Schema tag: "lease-premium/vehicle@1". Another tag, or none, means "not a car-lease asset".'),
+    schema: z
+      .literal(VEHICLE_SCHEMA_TAG)
+      .describe('Schema tag: "lease-premium/vehicle@1". Another tag, or none, means "not a car-lease asset".'),
     vin: Vin,
     make: z.string().min(1).max(64).describe('Manufacturer, e.g. "Honda".'),
     model: z.string().min(1).max(64).describe('Model name, e.g. "Accord".'),
     modelYear: z.int().min(1980).max(2100).describe('Model year as printed on the registration.'),
     bodyType: BodyType,
-    valueMinor: z.int().positive().describe('Price new (list price incl. options) in minor units of `currency`; drives the physical-damage symbol.'),
+    valueMinor: z
+      .int()
+      .positive()
+      .describe(
+        'Price new (list price incl. options) in minor units of `currency`; drives the physical-damage symbol.',
+      ),
     currency: CurrencyCode.describe('Currency of valueMinor.'),
-    ratingClass: VehicleRatingClass.describe('Liability rating class from the manufacturer\'s VIN lookup.'),
+    ratingClass: VehicleRatingClass.describe("Liability rating class from the manufacturer's VIN lookup."),
   })
   .loose()
-  .describe('asset.data of the CREATE that registers a car (schema lease-premium/vehicle@1). Open: other fields are allowed.');
+  .describe(
+    'asset.data of the CREATE that registers a car (schema lease-premium/vehicle@1). Open: other fields are allowed.',
+  );
 export type VehicleAsset = z.infer<typeof VehicleAsset>;
 
 /** lease-start: a lessee takes the car; lease-end: it returns to the company; transfer: any other change of hands. */
 export const LeaseAction = z
   .enum(['lease-start', 'lease-end', 'transfer'])
-  .describe('lease-start: a lessee takes the car; lease-end: it returns to the company; transfer: any other change of hands.');
+  .describe(
+    'lease-start: a lessee takes the car; lease-end: it returns to the company; transfer: any other change of hands.',
+  );
 /** Declared use of the car: the rate table's usage factor. */
-export const VehicleUsage = z.enum(['pleasure', 'commute', 'business']).describe('Declared use of the car (the rate table\'s usage factor).');
+export const VehicleUsage = z
+  .enum(['pleasure', 'commute', 'business'])
+  .describe("Declared use of the car (the rate table's usage factor).");
 
 export const LeaseMetadata = z
   .object({
-    schema: z.literal(LEASE_SCHEMA_TAG).describe('Schema tag: "lease-premium/lease@1". Another tag, or none, means "not a car-lease transfer".'),
+    schema: z
+      .literal(LEASE_SCHEMA_TAG)
+      .describe('Schema tag: "lease-premium/lease@1". Another tag, or none, means "not a car-lease transfer".'),
     action: LeaseAction,
-    leaseId: z.string().min(1).max(128).describe('The leasing company\'s contract reference; stable across the start and end of one lease.'),
+    leaseId: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe("The leasing company's contract reference; stable across the start and end of one lease."),
     startDate: IsoDate.describe('First day of the lease (ISO date).'),
     endDate: IsoDate.describe('Exclusive end of the lease (ISO date); must be after startDate.'),
     annualMileageKm: z.int().min(0).max(500_000).describe('Contractual annual mileage allowance, kilometres.'),
@@ -78,5 +103,7 @@ export const LeaseMetadata = z
   })
   .loose()
   .superRefine(requireDateAfter('endDate', 'startDate'))
-  .describe('metadata of a TRANSFER that changes a car\'s lease (schema lease-premium/lease@1). Open: other fields are allowed.');
+  .describe(
+    "metadata of a TRANSFER that changes a car's lease (schema lease-premium/lease@1). Open: other fields are allowed.",
+  );
 export type LeaseMetadata = z.infer<typeof LeaseMetadata>;

@@ -52,6 +52,7 @@ export function boundExtras<T extends object>(document: T, contractKeys: readonl
     return { value: contract as T, dropped: { reason: 'too-deep', maxDepth: LEDGER_EXTRAS_MAX_DEPTH } };
   }
   const bytes = Buffer.byteLength(JSON.stringify(extras), 'utf8');
-  if (bytes > LEDGER_EXTRAS_BUDGET_BYTES) return { value: contract as T, dropped: { reason: 'too-large', bytes, budgetBytes: LEDGER_EXTRAS_BUDGET_BYTES } };
+  if (bytes > LEDGER_EXTRAS_BUDGET_BYTES)
+    return { value: contract as T, dropped: { reason: 'too-large', bytes, budgetBytes: LEDGER_EXTRAS_BUDGET_BYTES } };
   return { value: document };
 }

@@ -15,7 +15,10 @@ export const STRUCTURED_CONTENT_TYPE = 'application/cloudevents+json';
 export const BATCH_CONTENT_TYPE = 'application/cloudevents-batch+json';
 
 /** A BigchainDB transaction id / asset id: 64 lowercase hex characters (SHA3-256). */
-export const LedgerId = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters').describe('BigchainDB transaction or asset id (64 lowercase hex).');
+export const LedgerId = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters')
+  .describe('BigchainDB transaction or asset id (64 lowercase hex).');
 const BASE58_KEY = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
 /** Bytes of an Ed25519 public key (RFC 8032 §5.1.5); the ledger refuses any other length. */
 export const PUBLIC_KEY_BYTES = 32;
@@ -24,7 +27,10 @@ export const PUBLIC_KEY_BYTES = 32;
 export const PublicKey = z
   .string()
   .regex(BASE58_KEY, 'must be a base58 Ed25519 public key')
-  .refine((key) => !BASE58_KEY.test(key) || bs58.decodeUnsafe(key)?.length === PUBLIC_KEY_BYTES, `must decode to ${PUBLIC_KEY_BYTES} bytes (an Ed25519 public key)`)
+  .refine(
+    (key) => !BASE58_KEY.test(key) || bs58.decodeUnsafe(key)?.length === PUBLIC_KEY_BYTES,
+    `must decode to ${PUBLIC_KEY_BYTES} bytes (an Ed25519 public key)`,
+  )
   .describe('Ed25519 public key, base58 (decodes to 32 bytes).');
 
 /**
@@ -45,7 +51,10 @@ export const MAX_OWNERS = 100;
  */
 export const TraceParent = z
   .string()
-  .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, 'must be a W3C traceparent: 2-32-16-2 lowercase hex digits separated by "-"')
+  .regex(
+    /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/,
+    'must be a W3C traceparent: 2-32-16-2 lowercase hex digits separated by "-"',
+  )
   .describe('W3C Trace Context traceparent of the span that produced the event.');
 /** W3C Trace Context `tracestate`: vendor entries, printable ASCII, at most 512 characters (the size W3C asks receivers to keep). */
 export const TraceState = z
@@ -54,40 +63,84 @@ export const TraceState = z
   .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
   .describe('W3C Trace Context tracestate that goes with traceparent.');
 
-export const LedgerPosition = z.object({
-  transactionId: LedgerId,
-  assetId: LedgerId,
-  blockHeight: z.int().min(0).max(MAX_BLOCK_HEIGHT).describe('Block height that committed the transaction (at most 12 digits).'),
-  indexInBlock: z.int().min(0).max(MAX_INDEX_IN_BLOCK).describe('Index of the transaction within its block (at most 6 digits): with blockHeight, a total order of the ledger.'),
-  operation: z.enum(['CREATE', 'TRANSFER']),
-  spends: z.array(z.object({ transactionId: LedgerId, outputIndex: z.int().min(0) })).max(MAX_OWNERS).describe('The outputs this transaction spends (empty for a CREATE).'),
-}).describe('Position of one transaction in the ledger.');
+export const LedgerPosition = z
+  .object({
+    transactionId: LedgerId,
+    assetId: LedgerId,
+    blockHeight: z
+      .int()
+      .min(0)
+      .max(MAX_BLOCK_HEIGHT)
+      .describe('Block height that committed the transaction (at most 12 digits).'),
+    indexInBlock: z
+      .int()
+      .min(0)
+      .max(MAX_INDEX_IN_BLOCK)
+      .describe(
+        'Index of the transaction within its block (at most 6 digits): with blockHeight, a total order of the ledger.',
+      ),
+    operation: z.enum(['CREATE', 'TRANSFER']),
+    spends: z
+      .array(z.object({ transactionId: LedgerId, outputIndex: z.int().min(0) }))
+      .max(MAX_OWNERS)
+      .describe('The outputs this transaction spends (empty for a CREATE).'),
+  })
+  .describe('Position of one transaction in the ledger.');
 export type LedgerPosition = z.infer<typeof LedgerPosition>;
 
-export const OwnershipEventData = z.object({
-  ledger: LedgerPosition.describe('Where the transaction sits in the ledger.'),
-  vehicle: VehicleAsset.describe('The car, as registered by its CREATE.'),
-  previousOwners: z.array(PublicKey).max(MAX_OWNERS).describe('Public keys that owned the spent outputs (the issuer for a CREATE).'),
-  newOwners: z.array(PublicKey).min(1).max(MAX_OWNERS).describe('Public keys of the new outputs\' owners (several keys = joint owners of one output).'),
-  issuer: PublicKey.describe('The leasing company key that issued the car\'s CREATE (trusted by the bridge).'),
-  lease: LeaseMetadata.nullable().describe('Lease terms from the TRANSFER\'s metadata; null for a CREATE or a TRANSFER without lease metadata.'),
-  signaturesVerified: z.boolean().describe('The bridge recomputed the id hash and verified every fulfillment before sending.'),
-  observedAt: z.iso.datetime({ offset: true }).describe('When the bridge first saw the transaction (ISO 8601 UTC).'),
-}).describe('data of the ownership-change CloudEvent: the facts of one ledger transaction of a tracked car.');
+export const OwnershipEventData = z
+  .object({
+    ledger: LedgerPosition.describe('Where the transaction sits in the ledger.'),
+    vehicle: VehicleAsset.describe('The car, as registered by its CREATE.'),
+    previousOwners: z
+      .array(PublicKey)
+      .max(MAX_OWNERS)
+      .describe('Public keys that owned the spent outputs (the issuer for a CREATE).'),
+    newOwners: z
+      .array(PublicKey)
+      .min(1)
+      .max(MAX_OWNERS)
+      .describe("Public keys of the new outputs' owners (several keys = joint owners of one output)."),
+    issuer: PublicKey.describe("The leasing company key that issued the car's CREATE (trusted by the bridge)."),
+    lease: LeaseMetadata.nullable().describe(
+      "Lease terms from the TRANSFER's metadata; null for a CREATE or a TRANSFER without lease metadata.",
+    ),
+    signaturesVerified: z
+      .boolean()
+      .describe('The bridge recomputed the id hash and verified every fulfillment before sending.'),
+    observedAt: z.iso.datetime({ offset: true }).describe('When the bridge first saw the transaction (ISO 8601 UTC).'),
+  })
+  .describe('data of the ownership-change CloudEvent: the facts of one ledger transaction of a tracked car.');
 export type OwnershipEventData = z.infer<typeof OwnershipEventData>;
 
 export const OwnershipEvent = z
   .object({
     specversion: z.literal(EVENT_SPEC_VERSION).describe('CloudEvents version: "1.0".'),
     id: LedgerId.describe('The ledger transaction id: stable across redeliveries, so receivers deduplicate on it.'),
-    source: z.string().min(1).describe('The ledger network (stable across its nodes), e.g. "bigchaindb://lease-network".'),
-    type: z.enum([VEHICLE_REGISTERED_TYPE, OWNERSHIP_CHANGED_TYPE]).describe('Versioned event type: registered (CREATE) or ownership-changed (TRANSFER).'),
+    source: z
+      .string()
+      .min(1)
+      .describe('The ledger network (stable across its nodes), e.g. "bigchaindb://lease-network".'),
+    type: z
+      .enum([VEHICLE_REGISTERED_TYPE, OWNERSHIP_CHANGED_TYPE])
+      .describe('Versioned event type: registered (CREATE) or ownership-changed (TRANSFER).'),
     subject: LedgerId.describe('The asset id of the car.'),
-    time: z.iso.datetime({ offset: true }).describe('When the change happened on the ledger as far as the bridge knows (the ledger exposes no block time).'),
+    time: z.iso
+      .datetime({ offset: true })
+      .describe(
+        'When the change happened on the ledger as far as the bridge knows (the ledger exposes no block time).',
+      ),
     datacontenttype: z.literal('application/json').describe('Always application/json.'),
-    dataschema: z.literal(EVENT_DATA_SCHEMA).describe('URL ($id) of the data\'s JSON Schema (OwnershipEventData.json); changes with a major version.'),
-    replay: z.boolean().optional().describe('CloudEvents extension: true when this delivery was requested by an operator replay.'),
-    traceparent: TraceParent.optional().describe('CloudEvents distributed-tracing extension: the trace of the ledger transaction this event carries (absent when the bridge records no traces).'),
+    dataschema: z
+      .literal(EVENT_DATA_SCHEMA)
+      .describe("URL ($id) of the data's JSON Schema (OwnershipEventData.json); changes with a major version."),
+    replay: z
+      .boolean()
+      .optional()
+      .describe('CloudEvents extension: true when this delivery was requested by an operator replay.'),
+    traceparent: TraceParent.optional().describe(
+      'CloudEvents distributed-tracing extension: the trace of the ledger transaction this event carries (absent when the bridge records no traces).',
+    ),
     tracestate: TraceState.optional().describe('CloudEvents distributed-tracing extension: tracestate of that trace.'),
     data: OwnershipEventData.describe('The facts of the ledger transaction.'),
   })
@@ -101,10 +154,18 @@ export const OwnershipEvent = z
     }
     const isCreate = event.data.ledger.operation === 'CREATE';
     if (isCreate !== (event.type === VEHICLE_REGISTERED_TYPE)) {
-      ctx.addIssue({ code: 'custom', path: ['type'], message: `must be ${isCreate ? VEHICLE_REGISTERED_TYPE : OWNERSHIP_CHANGED_TYPE} for a ${event.data.ledger.operation}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['type'],
+        message: `must be ${isCreate ? VEHICLE_REGISTERED_TYPE : OWNERSHIP_CHANGED_TYPE} for a ${event.data.ledger.operation}`,
+      });
     }
     if (isCreate !== (event.data.ledger.spends.length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['data', 'ledger', 'spends'], message: isCreate ? 'must be empty for a CREATE' : 'must not be empty for a TRANSFER' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data', 'ledger', 'spends'],
+        message: isCreate ? 'must be empty for a CREATE' : 'must not be empty for a TRANSFER',
+      });
     }
   })
   .describe('CloudEvents 1.0 event (structured JSON mode) for one ledger transaction of a tracked car.');

@@ -16,7 +16,8 @@ export type ParsedBatchItem = Parsed<OwnershipEvent> & { raw: unknown };
 export function parseOwnershipEventBatch(json: unknown): Parsed<ParsedBatchItem[]> {
   if (!Array.isArray(json)) return envelopeError('must be a JSON array of CloudEvents');
   if (json.length === 0) return envelopeError('must contain at least 1 event');
-  if (json.length > MAX_BATCH_EVENTS) return envelopeError(`must contain at most ${MAX_BATCH_EVENTS} events (got ${json.length})`);
+  if (json.length > MAX_BATCH_EVENTS)
+    return envelopeError(`must contain at most ${MAX_BATCH_EVENTS} events (got ${json.length})`);
   const elements: unknown[] = json;
   return { ok: true, value: elements.map((raw) => ({ ...parseOwnershipEvent(raw), raw })) };
 }

@@ -37,7 +37,8 @@ export class TelemetrySettingsError extends ConfigError {
 const MAX_SETTING_LENGTH = 2_048;
 
 function keyValuePairs(variable: string, value: string): Map<string, string> {
-  if (value.length > MAX_SETTING_LENGTH) throw new TelemetrySettingsError(variable, `must be at most ${MAX_SETTING_LENGTH} characters`);
+  if (value.length > MAX_SETTING_LENGTH)
+    throw new TelemetrySettingsError(variable, `must be at most ${MAX_SETTING_LENGTH} characters`);
   const pairs = new Map<string, string>();
   for (const part of value.split(';')) {
     if (part.trim() === '') continue;
@@ -54,21 +55,31 @@ export function telemetrySettings(env: Record<string, string | undefined>): Tele
   if (!connectionString) return undefined;
   const connection = keyValuePairs('APPLICATIONINSIGHTS_CONNECTION_STRING', connectionString);
   if (!/^[0-9a-f-]{36}$/i.test(connection.get('instrumentationkey') ?? '')) {
-    throw new TelemetrySettingsError('APPLICATIONINSIGHTS_CONNECTION_STRING', 'must hold InstrumentationKey=<GUID> (copy it from the Application Insights resource)');
+    throw new TelemetrySettingsError(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'must hold InstrumentationKey=<GUID> (copy it from the Application Insights resource)',
+    );
   }
   const intervalRaw = env.OTEL_METRIC_EXPORT_INTERVAL?.trim() || '60000';
   const metricIntervalMs = Number(intervalRaw);
   if (!/^\d+$/.test(intervalRaw) || metricIntervalMs < 1_000 || metricIntervalMs > 3_600_000) {
-    throw new TelemetrySettingsError('OTEL_METRIC_EXPORT_INTERVAL', `must be milliseconds from 1000 to 3600000, got "${intervalRaw}"`);
+    throw new TelemetrySettingsError(
+      'OTEL_METRIC_EXPORT_INTERVAL',
+      `must be milliseconds from 1000 to 3600000, got "${intervalRaw}"`,
+    );
   }
   const authentication = env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING?.trim();
   if (!authentication) return { connectionString, entra: undefined, metricIntervalMs };
   const auth = keyValuePairs('APPLICATIONINSIGHTS_AUTHENTICATION_STRING', authentication);
   if (auth.get('authorization')?.toUpperCase() !== 'AAD') {
-    throw new TelemetrySettingsError('APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'must be "Authorization=AAD" with an optional ";ClientId=<client id of a user-assigned identity>"');
+    throw new TelemetrySettingsError(
+      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+      'must be "Authorization=AAD" with an optional ";ClientId=<client id of a user-assigned identity>"',
+    );
   }
   const clientId = auth.get('clientid');
-  if (clientId !== undefined && !/^[0-9a-f-]{36}$/i.test(clientId)) throw new TelemetrySettingsError('APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'ClientId must be a GUID');
+  if (clientId !== undefined && !/^[0-9a-f-]{36}$/i.test(clientId))
+    throw new TelemetrySettingsError('APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'ClientId must be a GUID');
   return { connectionString, entra: { clientId }, metricIntervalMs };
 }
 
@@ -108,7 +119,16 @@ export interface Telemetry {
   /** A context whose parent is the span a carrier names; the root context when it names none (or an invalid one). */
   extract(carrier: TraceCarrier): Context;
   /** A span, as a child of `parent` (a span or a context), with attributes. */
-  startSpan(name: string, options: { parent?: Span | Context; kind?: OtelApi.SpanKind; attributes?: Attributes; links?: OtelApi.Link[]; startTime?: number }): Span;
+  startSpan(
+    name: string,
+    options: {
+      parent?: Span | Context;
+      kind?: OtelApi.SpanKind;
+      attributes?: Attributes;
+      links?: OtelApi.Link[];
+      startTime?: number;
+    },
+  ): Span;
   /** Exports what is still buffered (waiting at most 5 s), then stops the providers. */
   shutdown(): Promise<void>;
 }
@@ -137,20 +157,36 @@ export function startAzureMonitor(settings: TelemetrySettings, options: AzureMon
   const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics') as typeof SdkMetrics;
   const exporters = require('@azure/monitor-opentelemetry-exporter') as typeof Exporters;
 
-  const credential = settings.entra ? new (require('@azure/identity') as typeof Identity).ManagedIdentityCredential(settings.entra.clientId === undefined ? {} : { clientId: settings.entra.clientId }) : undefined;
+  const credential = settings.entra
+    ? new (require('@azure/identity') as typeof Identity).ManagedIdentityCredential(
+        settings.entra.clientId === undefined ? {} : { clientId: settings.entra.clientId },
+      )
+    : undefined;
   const exporterOptions = { connectionString: settings.connectionString, ...(credential ? { credential } : {}) };
   const resource = resourceFromAttributes({ 'service.name': options.serviceName });
 
   // Sampling: the SDK's default (parent-based, always on) or OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG.
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new exporters.AzureMonitorTraceExporter(exporterOptions))] });
+  const tracerProvider = new BasicTracerProvider({
+    resource,
+    spanProcessors: [new BatchSpanProcessor(new exporters.AzureMonitorTraceExporter(exporterOptions))],
+  });
   const meterProvider = new MeterProvider({
     resource,
-    readers: [new PeriodicExportingMetricReader({ exporter: new exporters.AzureMonitorMetricExporter(exporterOptions), exportIntervalMillis: settings.metricIntervalMs, exportTimeoutMillis: Math.min(30_000, settings.metricIntervalMs) })],
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new exporters.AzureMonitorMetricExporter(exporterOptions),
+        exportIntervalMillis: settings.metricIntervalMs,
+        exportTimeoutMillis: Math.min(30_000, settings.metricIntervalMs),
+      }),
+    ],
   });
   let loggerProvider: SdkLogs.LoggerProvider | undefined;
   if (options.logs) {
     const { LoggerProvider, BatchLogRecordProcessor } = require('@opentelemetry/sdk-logs') as typeof SdkLogs;
-    loggerProvider = new LoggerProvider({ resource, processors: [new BatchLogRecordProcessor(new exporters.AzureMonitorLogExporter(exporterOptions))] });
+    loggerProvider = new LoggerProvider({
+      resource,
+      processors: [new BatchLogRecordProcessor(new exporters.AzureMonitorLogExporter(exporterOptions))],
+    });
   }
 
   const tracer = tracerProvider.getTracer(options.serviceName);
@@ -169,16 +205,33 @@ export function startAzureMonitor(settings: TelemetrySettings, options: AzureMon
       return propagator.extract(api.ROOT_CONTEXT, carrier, api.defaultTextMapGetter);
     },
     startSpan(name, { parent, kind, attributes, links, startTime }) {
-      const context = parent === undefined ? api.ROOT_CONTEXT : 'spanContext' in parent ? api.trace.setSpan(api.ROOT_CONTEXT, parent) : parent;
+      const context =
+        parent === undefined
+          ? api.ROOT_CONTEXT
+          : 'spanContext' in parent
+            ? api.trace.setSpan(api.ROOT_CONTEXT, parent)
+            : parent;
       // Application Insights shows a CONSUMER span as a request named by this attribute (HTTP server spans get theirs from the route).
       const named = kind === api.SpanKind.CONSUMER ? { [AI_OPERATION_NAME]: name, ...attributes } : attributes;
-      return tracer.startSpan(name, { ...(kind !== undefined ? { kind } : {}), ...(named ? { attributes: named } : {}), ...(links ? { links } : {}), ...(startTime !== undefined ? { startTime } : {}) }, context);
+      return tracer.startSpan(
+        name,
+        {
+          ...(kind !== undefined ? { kind } : {}),
+          ...(named ? { attributes: named } : {}),
+          ...(links ? { links } : {}),
+          ...(startTime !== undefined ? { startTime } : {}),
+        },
+        context,
+      );
     },
     async shutdown() {
       // Bounded: an unreachable ingestion endpoint must not hold a stopping process past its grace period.
       let timer: NodeJS.Timeout | undefined;
       const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref()));
-      await Promise.race([Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider?.shutdown()]), bound]);
+      await Promise.race([
+        Promise.all([tracerProvider.shutdown(), meterProvider.shutdown(), loggerProvider?.shutdown()]),
+        bound,
+      ]);
       clearTimeout(timer);
     },
   };

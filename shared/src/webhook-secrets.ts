@@ -27,7 +27,8 @@ function secretProblem(secret: string): string | undefined {
   if (!secret.startsWith(WEBHOOK_SECRET_PREFIX)) return `must start with "${WEBHOOK_SECRET_PREFIX}"`;
   const length = keyLength(secret);
   if (typeof length === 'string') return length;
-  if (length < MIN_KEY_BYTES || length > MAX_KEY_BYTES) return `must decode to ${MIN_KEY_BYTES}..${MAX_KEY_BYTES} bytes (got ${length})`;
+  if (length < MIN_KEY_BYTES || length > MAX_KEY_BYTES)
+    return `must decode to ${MIN_KEY_BYTES}..${MAX_KEY_BYTES} bytes (got ${length})`;
   return undefined;
 }
 

@@ -59,7 +59,8 @@ function headerValue(headers: HeaderSource, name: string): string | undefined {
   const record = headers as Record<string, string | string[] | undefined>;
   const key = Object.keys(record).find((candidate) => candidate.toLowerCase() === name);
   const value = key === undefined ? undefined : record[key];
-  if (Array.isArray(value)) return name === 'webhook-signature' ? value.join(' ') : value.length === 1 ? value[0] : undefined;
+  if (Array.isArray(value))
+    return name === 'webhook-signature' ? value.join(' ') : value.length === 1 ? value[0] : undefined;
   return value;
 }
 
@@ -102,7 +103,8 @@ export class WebhookVerifier {
     const timestampHeader = received['webhook-timestamp'];
     if (!/^\d{1,15}$/.test(timestampHeader)) return { ok: false, reason: 'bad-timestamp' };
     const seconds = Number(timestampHeader);
-    if (Math.abs(unixSeconds(now) - seconds) > this.toleranceSeconds) return { ok: false, reason: 'timestamp-outside-tolerance' };
+    if (Math.abs(unixSeconds(now) - seconds) > this.toleranceSeconds)
+      return { ok: false, reason: 'timestamp-outside-tolerance' };
     const bytes = bodyBytes(body);
     if (bytes === undefined || !this.matches(received['webhook-id'], seconds, bytes, received['webhook-signature'])) {
       return { ok: false, reason: 'bad-signature' };

@@ -1,13 +1,23 @@
 // The storage plumbing both components share: keys already stored must keep their form, every
 // Azurite connection string is recognised as plain http, settings errors name the variable.
-import { decodeTableKey, encodeTableKey, isConflict, isPlainHttp, readStorageSettings, statusOf, webJobStorageNames } from '../src/azure-storage';
+import {
+  decodeTableKey,
+  encodeTableKey,
+  isConflict,
+  isPlainHttp,
+  readStorageSettings,
+  statusOf,
+  webJobStorageNames,
+} from '../src/azure-storage';
 import { ConfigError, configErrorOf } from '../src/settings';
 
 describe('table keys', () => {
   it('encode as the checkpoint and leadership names were always stored (URI component, upper-case hex)', () => {
     expect(encodeTableKey('bigchaindb://local')).toBe('bigchaindb%3A%2F%2Flocal');
     expect(encodeTableKey("it's (a) test*!")).toBe('it%27s%20%28a%29%20test%2A%21');
-    expect(encodeTableKey('3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9~h~000000000001')).toBe('3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9~h~000000000001');
+    expect(encodeTableKey('3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9~h~000000000001')).toBe(
+      '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9~h~000000000001',
+    );
   });
 
   it('never hold a character Azure forbids, and decode back', () => {
@@ -29,8 +39,14 @@ describe('table keys', () => {
 
 describe('storage settings', () => {
   it('take the connection string first, else the account with its identity', () => {
-    expect(readStorageSettings({ STORAGE_CONNECTION_STRING: ' UseDevelopmentStorage=true ', STORAGE_ACCOUNT_NAME: 'acct' })).toEqual({ kind: 'connection-string', connectionString: 'UseDevelopmentStorage=true' });
-    expect(readStorageSettings({ STORAGE_ACCOUNT_NAME: 'acct', AZURE_CLIENT_ID: 'id' })).toEqual({ kind: 'identity', accountName: 'acct', clientId: 'id' });
+    expect(
+      readStorageSettings({ STORAGE_CONNECTION_STRING: ' UseDevelopmentStorage=true ', STORAGE_ACCOUNT_NAME: 'acct' }),
+    ).toEqual({ kind: 'connection-string', connectionString: 'UseDevelopmentStorage=true' });
+    expect(readStorageSettings({ STORAGE_ACCOUNT_NAME: 'acct', AZURE_CLIENT_ID: 'id' })).toEqual({
+      kind: 'identity',
+      accountName: 'acct',
+      clientId: 'id',
+    });
   });
 
   it.each([
@@ -43,16 +59,32 @@ describe('storage settings', () => {
 
   it('know every form of an Azurite connection string as plain http, and an account key as https', () => {
     expect(isPlainHttp('UseDevelopmentStorage=true')).toBe(true);
-    expect(isPlainHttp('DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;')).toBe(true);
-    expect(isPlainHttp('AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1')).toBe(true);
-    expect(isPlainHttp('DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=a2V5;EndpointSuffix=core.windows.net')).toBe(false);
+    expect(
+      isPlainHttp(
+        'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;',
+      ),
+    ).toBe(true);
+    expect(
+      isPlainHttp('AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1'),
+    ).toBe(true);
+    expect(
+      isPlainHttp('DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=a2V5;EndpointSuffix=core.windows.net'),
+    ).toBe(false);
   });
 });
 
 describe("the WebJob's storage names", () => {
   it('are the ones it always used, and valid queue and container names for any table prefix', () => {
-    expect(webJobStorageNames('leasepremium')).toEqual({ checkpointsTable: 'leasepremiumCheckpoints', deadLetterQueue: 'leasepremium-deadletters', leasesContainer: 'leasepremium-leases' });
-    expect(webJobStorageNames('Test42')).toEqual({ checkpointsTable: 'Test42Checkpoints', deadLetterQueue: 'test42-deadletters', leasesContainer: 'test42-leases' });
+    expect(webJobStorageNames('leasepremium')).toEqual({
+      checkpointsTable: 'leasepremiumCheckpoints',
+      deadLetterQueue: 'leasepremium-deadletters',
+      leasesContainer: 'leasepremium-leases',
+    });
+    expect(webJobStorageNames('Test42')).toEqual({
+      checkpointsTable: 'Test42Checkpoints',
+      deadLetterQueue: 'test42-deadletters',
+      leasesContainer: 'test42-leases',
+    });
   });
 });
 
@@ -67,7 +99,9 @@ describe('failure statuses', () => {
 
 describe('settings errors', () => {
   it('name the variable once, whether the parser named it or not', () => {
-    expect(configErrorOf('WEBHOOK_SECRETS', new Error('WEBHOOK_SECRETS: secret #1 is not valid base64')).message).toBe('WEBHOOK_SECRETS: secret #1 is not valid base64');
+    expect(configErrorOf('WEBHOOK_SECRETS', new Error('WEBHOOK_SECRETS: secret #1 is not valid base64')).message).toBe(
+      'WEBHOOK_SECRETS: secret #1 is not valid base64',
+    );
     expect(configErrorOf('X', new Error('is bad')).message).toBe('X: is bad');
   });
 });

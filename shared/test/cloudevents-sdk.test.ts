@@ -55,12 +55,15 @@ describe('the CloudEvents SDK', () => {
     expect(new Date(time).getTime()).toBe(new Date(originalTime).getTime());
   });
 
-  it.each(['source', 'type'] as const)('judges independently: it refuses an event without %s, and so do we', (attribute) => {
-    const broken: Record<string, unknown> = { ...transferEvent() };
-    delete broken[attribute];
-    expect(() => structured(broken)).toThrow(ValidationError);
-    expect(parseOwnershipEvent(broken).ok).toBe(false);
-  });
+  it.each(['source', 'type'] as const)(
+    'judges independently: it refuses an event without %s, and so do we',
+    (attribute) => {
+      const broken: Record<string, unknown> = { ...transferEvent() };
+      delete broken[attribute];
+      expect(() => structured(broken)).toThrow(ValidationError);
+      expect(parseOwnershipEvent(broken).ok).toBe(false);
+    },
+  );
 
   it('gives an event without id a random one, so only our parser notices it is missing', () => {
     const { id: _id, ...withoutId } = transferEvent();
@@ -70,7 +73,17 @@ describe('the CloudEvents SDK', () => {
 
   it("accepts the specification's own JSON example, which our stricter schema refuses as not ours", () => {
     // cloudevents/spec json-format.md §3.2, the JSON-object-valued data example ("subject": null omitted: unset).
-    const specExample = { specversion: '1.0', type: 'com.example.someevent', source: '/mycontext', id: 'C234-1234-1234', time: '2018-04-05T17:31:00Z', comexampleextension1: 'value', comexampleothervalue: 5, datacontenttype: 'application/json', data: { appinfoA: 'abc', appinfoB: 123, appinfoC: true } };
+    const specExample = {
+      specversion: '1.0',
+      type: 'com.example.someevent',
+      source: '/mycontext',
+      id: 'C234-1234-1234',
+      time: '2018-04-05T17:31:00Z',
+      comexampleextension1: 'value',
+      comexampleothervalue: 5,
+      datacontenttype: 'application/json',
+      data: { appinfoA: 'abc', appinfoB: 123, appinfoC: true },
+    };
     expect(structured(specExample).data).toEqual(specExample.data);
     expect(parseOwnershipEvent(specExample).ok).toBe(false);
   });

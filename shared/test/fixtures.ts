@@ -1,7 +1,17 @@
 // Valid documents built from real data: the VINs are real, published VINs whose check digits the
 // vin module confirms; ids and keys are those of the BigchainDB 2.2.2 documentation transactions
 // (bigchaindb/test/fixtures/vectors, see its SOURCES.md: CREATE 4957744b..., TRANSFER 79ef6803...).
-import { type DriverProfile, EVENT_DATA_SCHEMA, LEASE_SCHEMA_TAG, type LeaseMetadata, OWNERSHIP_CHANGED_TYPE, type OwnershipEvent, VEHICLE_REGISTERED_TYPE, VEHICLE_SCHEMA_TAG, type VehicleAsset } from '../src';
+import {
+  type DriverProfile,
+  EVENT_DATA_SCHEMA,
+  LEASE_SCHEMA_TAG,
+  type LeaseMetadata,
+  OWNERSHIP_CHANGED_TYPE,
+  type OwnershipEvent,
+  VEHICLE_REGISTERED_TYPE,
+  VEHICLE_SCHEMA_TAG,
+  type VehicleAsset,
+} from '../src';
 
 export const CREATE_TX_ID = '4957744b3ac54434b8270f2c854cc1040228c82ea4e72d66d2887a4d3e30b317';
 export const TRANSFER_TX_ID = '79ef6803210c941903d63d08b40fa17f0a5a04f11ac0ff04451553a187d97a30';
@@ -76,7 +86,14 @@ export function createEvent(): OwnershipEvent {
     time: '2025-02-20T16:02:41Z',
     data: {
       ...event.data,
-      ledger: { transactionId: CREATE_TX_ID, assetId: CREATE_TX_ID, blockHeight: 1, indexInBlock: 0, operation: 'CREATE', spends: [] },
+      ledger: {
+        transactionId: CREATE_TX_ID,
+        assetId: CREATE_TX_ID,
+        blockHeight: 1,
+        indexInBlock: 0,
+        operation: 'CREATE',
+        spends: [],
+      },
       previousOwners: [ISSUER_KEY],
       newOwners: [ISSUER_KEY],
       lease: null,

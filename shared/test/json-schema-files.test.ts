@@ -7,7 +7,9 @@ describe('committed JSON Schema files', () => {
   const expected = jsonSchemaFiles();
 
   it('exist for every public schema and no others (run `npm run json-schema -w shared` if this fails)', () => {
-    const committed = readdirSync(JSON_SCHEMA_DIR).filter((file) => file.endsWith('.json')).sort();
+    const committed = readdirSync(JSON_SCHEMA_DIR)
+      .filter((file) => file.endsWith('.json'))
+      .sort();
     expect(committed).toEqual(Object.keys(expected).sort());
   });
 

@@ -38,8 +38,16 @@ const VALID: Array<[PublicSchemaName, string, unknown]> = [
   ['OwnershipEventData', 'of the transfer', transferEvent().data],
   ['OwnershipEvent', 'a TRANSFER', transferEvent()],
   ['OwnershipEvent', 'a CREATE', createEvent()],
-  ['OwnershipEvent', 'a replay with an offset time', { ...transferEvent(), replay: true, time: '2025-03-01T10:14:07+01:00' }],
-  ['OwnershipEvent', 'with a tracing extension', { ...transferEvent(), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }],
+  [
+    'OwnershipEvent',
+    'a replay with an offset time',
+    { ...transferEvent(), replay: true, time: '2025-03-01T10:14:07+01:00' },
+  ],
+  [
+    'OwnershipEvent',
+    'with a tracing extension',
+    { ...transferEvent(), traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+  ],
   ['OwnershipEventBatch', 'of two', [createEvent(), transferEvent()]],
   ['DriverProfile', 'the fixture', driverProfile()],
   ['PriorInsurancePeriod', 'ongoing', { from: '2020-01-01' }],
@@ -84,15 +92,43 @@ const STRUCTURALLY_INVALID: Array<[PublicSchemaName, string, unknown]> = [
 
 /** Rules JSON Schema cannot express: zod refuses, JSON Schema accepts. Each says why. */
 const SEMANTIC_ONLY: Array<[PublicSchemaName, string, unknown]> = [
-  ['VehicleAsset', 'a wrong VIN check digit (arithmetic over the characters)', { ...vehicle(), vin: '1HGCM82643A004352' }],
-  ['VehicleAsset', 'a well-formed code that is not ISO 4217 (a list that lives in ICU, not the schema)', { ...vehicle(), currency: 'XYZ' }],
+  [
+    'VehicleAsset',
+    'a wrong VIN check digit (arithmetic over the characters)',
+    { ...vehicle(), vin: '1HGCM82643A004352' },
+  ],
+  [
+    'VehicleAsset',
+    'a well-formed code that is not ISO 4217 (a list that lives in ICU, not the schema)',
+    { ...vehicle(), currency: 'XYZ' },
+  ],
   ['LeaseMetadata', 'end before start (comparing two fields)', { ...lease(), endDate: '2024-01-01' }],
   ['LeaseMetadata', 'end equal to start (comparing two fields)', { ...lease(), endDate: lease().startDate }],
-  ['OwnershipEvent', 'id different from data.ledger.transactionId (comparing two fields)', { ...transferEvent(), id: 'f'.repeat(64) }],
-  ['OwnershipEvent', 'subject different from data.ledger.assetId (comparing two fields)', { ...transferEvent(), subject: 'e'.repeat(64) }],
-  ['OwnershipEvent', 'a CREATE typed as ownership-changed (type depends on operation)', { ...createEvent(), type: transferEvent().type }],
-  ['OwnershipEvent', 'a TRANSFER spending nothing (spends depends on operation)', mutated(transferEvent(), (e) => (e.data.ledger.spends = []))],
-  ['DriverProfile', 'a licence before birth (comparing two fields)', { ...driverProfile(), licensedSince: '1970-01-01' }],
+  [
+    'OwnershipEvent',
+    'id different from data.ledger.transactionId (comparing two fields)',
+    { ...transferEvent(), id: 'f'.repeat(64) },
+  ],
+  [
+    'OwnershipEvent',
+    'subject different from data.ledger.assetId (comparing two fields)',
+    { ...transferEvent(), subject: 'e'.repeat(64) },
+  ],
+  [
+    'OwnershipEvent',
+    'a CREATE typed as ownership-changed (type depends on operation)',
+    { ...createEvent(), type: transferEvent().type },
+  ],
+  [
+    'OwnershipEvent',
+    'a TRANSFER spending nothing (spends depends on operation)',
+    mutated(transferEvent(), (e) => (e.data.ledger.spends = [])),
+  ],
+  [
+    'DriverProfile',
+    'a licence before birth (comparing two fields)',
+    { ...driverProfile(), licensedSince: '1970-01-01' },
+  ],
   ['PriorInsurancePeriod', 'to before from (comparing two fields)', { from: '2020-01-01', to: '2019-01-01' }],
 ];
 
@@ -128,7 +164,9 @@ describe('JSON Schema round trips (Ajv draft 2020-12 vs zod)', () => {
 
 function collectLeafPaths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
   if (value === null || typeof value !== 'object') return [prefix];
-  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+  const entries: Array<[string | number, unknown]> = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.entries(value);
   return entries.flatMap(([key, child]) => collectLeafPaths(child, [...prefix, key]));
 }
 

@@ -1,15 +1,26 @@
 // The on-ledger data contract: vehicle@1 asset data and lease@1 metadata, and the three-way
 // classification ours / not car-lease / malformed.
-import { classifyLeaseMetadata, classifyVehicleAsset, formatIssues, LeaseMetadata, parseWith, VehicleAsset } from '../src';
+import {
+  classifyLeaseMetadata,
+  classifyVehicleAsset,
+  formatIssues,
+  LeaseMetadata,
+  parseWith,
+  VehicleAsset,
+} from '../src';
 import { json, lease, vehicle } from './fixtures';
 
 type Mutation = (doc: Record<string, unknown>) => void;
-const set = (field: string, value: unknown): Mutation => (doc) => {
-  doc[field] = value;
-};
-const remove = (field: string): Mutation => (doc) => {
-  delete doc[field];
-};
+const set =
+  (field: string, value: unknown): Mutation =>
+  (doc) => {
+    doc[field] = value;
+  };
+const remove =
+  (field: string): Mutation =>
+  (doc) => {
+    delete doc[field];
+  };
 
 function vehicleWith(mutation: Mutation): Record<string, unknown> {
   const doc = json(vehicle());
@@ -35,13 +46,25 @@ describe('vehicle@1 asset data', () => {
     ['an O in the VIN', set('vin', '1HGCM82633AO04352'), 'vin: must use only A-Z and 0-9, without I, O or Q'],
     ['a Q in the VIN', set('vin', '1HGCM8263QA004352'), 'vin: must use only A-Z and 0-9, without I, O or Q'],
     ['a lower-case VIN', set('vin', '1hgcm82633a004352'), 'vin: must use only A-Z and 0-9, without I, O or Q'],
-    ['a 16-character VIN', set('vin', '1HGCM82633A00435'), 'vin: must be 17 characters; vin: must use only A-Z and 0-9, without I, O or Q'],
-    ['an 18-character VIN', set('vin', '1HGCM82633A0043521'), 'vin: must be 17 characters; vin: must use only A-Z and 0-9, without I, O or Q'],
+    [
+      'a 16-character VIN',
+      set('vin', '1HGCM82633A00435'),
+      'vin: must be 17 characters; vin: must use only A-Z and 0-9, without I, O or Q',
+    ],
+    [
+      'an 18-character VIN',
+      set('vin', '1HGCM82633A0043521'),
+      'vin: must be 17 characters; vin: must use only A-Z and 0-9, without I, O or Q',
+    ],
     ['a numeric VIN', set('vin', 1111111), 'vin: Invalid input: expected string, received number'],
     ['a negative value', set('valueMinor', -100), 'valueMinor: Too small: expected number to be >0'],
     ['a zero value', set('valueMinor', 0), 'valueMinor: Too small: expected number to be >0'],
     ['a fractional value', set('valueMinor', 2199000.5), 'valueMinor: Invalid input: expected int, received number'],
-    ['a value as a string', set('valueMinor', '2199000'), 'valueMinor: Invalid input: expected number, received string'],
+    [
+      'a value as a string',
+      set('valueMinor', '2199000'),
+      'valueMinor: Invalid input: expected number, received string',
+    ],
     ['a currency that is not ISO 4217', set('currency', 'XYZ'), 'currency: must be an ISO 4217 code such as "EUR"'],
     ['a lower-case currency', set('currency', 'usd'), 'currency: must be an ISO 4217 code such as "EUR"'],
     ['a currency symbol', set('currency', '$'), 'currency: must be an ISO 4217 code such as "EUR"'],
@@ -60,8 +83,14 @@ describe('vehicle@1 asset data', () => {
   });
 
   it('reports every problem at once', () => {
-    const result = classifyVehicleAsset(vehicleWith((doc) => Object.assign(doc, { vin: '1HGCM82643A004352', valueMinor: -1, currency: 'XYZ' })));
-    expect(result.kind === 'malformed' && result.issues.map((issue) => issue.path)).toEqual(['vin', 'valueMinor', 'currency']);
+    const result = classifyVehicleAsset(
+      vehicleWith((doc) => Object.assign(doc, { vin: '1HGCM82643A004352', valueMinor: -1, currency: 'XYZ' })),
+    );
+    expect(result.kind === 'malformed' && result.issues.map((issue) => issue.path)).toEqual([
+      'vin',
+      'valueMinor',
+      'currency',
+    ]);
   });
 
   it.each([
@@ -82,8 +111,10 @@ describe('vehicle@1 asset data', () => {
 describe('lease@1 metadata', () => {
   it('accepts the fixture, each action and each usage', () => {
     expect(classifyLeaseMetadata(lease())).toEqual({ kind: 'lease', lease: lease() });
-    for (const action of ['lease-start', 'lease-end', 'transfer']) expect(classifyLeaseMetadata({ ...lease(), action }).kind).toBe('lease');
-    for (const usage of ['pleasure', 'commute', 'business']) expect(classifyLeaseMetadata({ ...lease(), usage }).kind).toBe('lease');
+    for (const action of ['lease-start', 'lease-end', 'transfer'])
+      expect(classifyLeaseMetadata({ ...lease(), action }).kind).toBe('lease');
+    for (const usage of ['pleasure', 'commute', 'business'])
+      expect(classifyLeaseMetadata({ ...lease(), usage }).kind).toBe('lease');
   });
 
   it.each([
@@ -94,9 +125,17 @@ describe('lease@1 metadata', () => {
     ['month 13', set('startDate', '2025-13-01'), 'startDate: Invalid ISO date'],
     ['a date-time instead of a date', set('startDate', '2025-03-01T00:00:00Z'), 'startDate: Invalid ISO date'],
     ['a European date', set('startDate', '01.03.2025'), 'startDate: Invalid ISO date'],
-    ['a timestamp number', set('startDate', 1740787200000), 'startDate: Invalid input: expected string, received number'],
+    [
+      'a timestamp number',
+      set('startDate', 1740787200000),
+      'startDate: Invalid input: expected string, received number',
+    ],
     ['a negative mileage', set('annualMileageKm', -1), 'annualMileageKm: Too small: expected number to be >=0'],
-    ['a mileage as a string', set('annualMileageKm', '15000'), 'annualMileageKm: Invalid input: expected number, received string'],
+    [
+      'a mileage as a string',
+      set('annualMileageKm', '15000'),
+      'annualMileageKm: Invalid input: expected number, received string',
+    ],
     ['an unknown action', set('action', 'sublease'), 'action: Invalid option'],
     ['an unknown usage', set('usage', 'racing'), 'usage: Invalid option'],
     ['an empty lease id', set('leaseId', ''), 'leaseId: Too small: expected string to have >=1 characters'],

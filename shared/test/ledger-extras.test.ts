@@ -1,6 +1,13 @@
 // Extra fields of vehicle@1 / lease@1 within the budget: kept when small and shallow, otherwise the
 // contract's fields alone with a note; never a stack overflow, whatever the nesting.
-import { LEASE_CONTRACT_KEYS, LEDGER_EXTRAS_BUDGET_BYTES, LEDGER_EXTRAS_MAX_DEPTH, VEHICLE_CONTRACT_KEYS, boundExtras, nestsDeeperThan } from '../src';
+import {
+  LEASE_CONTRACT_KEYS,
+  LEDGER_EXTRAS_BUDGET_BYTES,
+  LEDGER_EXTRAS_MAX_DEPTH,
+  VEHICLE_CONTRACT_KEYS,
+  boundExtras,
+  nestsDeeperThan,
+} from '../src';
 import { transferEvent } from './fixtures';
 
 const vehicle = transferEvent().data.vehicle;
@@ -24,7 +31,11 @@ describe('boundExtras', () => {
     const notes = 'é'.repeat(LEDGER_EXTRAS_BUDGET_BYTES / 2); // 2 bytes each in UTF-8: just over with the quotes
     const bounded = boundExtras({ ...lease, notes }, LEASE_CONTRACT_KEYS);
     expect(bounded.value).toEqual(lease);
-    expect(bounded.dropped).toEqual({ reason: 'too-large', bytes: LEDGER_EXTRAS_BUDGET_BYTES + '{"notes":""}'.length, budgetBytes: LEDGER_EXTRAS_BUDGET_BYTES });
+    expect(bounded.dropped).toEqual({
+      reason: 'too-large',
+      bytes: LEDGER_EXTRAS_BUDGET_BYTES + '{"notes":""}'.length,
+      budgetBytes: LEDGER_EXTRAS_BUDGET_BYTES,
+    });
   });
 
   it('keeps extras of exactly the budget', () => {
@@ -33,10 +44,17 @@ describe('boundExtras', () => {
   });
 
   it('drops extras nested deeper than the limit (20,000 levels: no stack overflow), keeps them at the limit', () => {
-    expect(boundExtras({ ...vehicle, options: nested(20_000) }, VEHICLE_CONTRACT_KEYS)).toEqual({ value: vehicle, dropped: { reason: 'too-deep', maxDepth: LEDGER_EXTRAS_MAX_DEPTH } });
+    expect(boundExtras({ ...vehicle, options: nested(20_000) }, VEHICLE_CONTRACT_KEYS)).toEqual({
+      value: vehicle,
+      dropped: { reason: 'too-deep', maxDepth: LEDGER_EXTRAS_MAX_DEPTH },
+    });
     // The extras object is level 1, so a field's value may nest LEDGER_EXTRAS_MAX_DEPTH - 1 levels.
-    expect(boundExtras({ ...vehicle, options: nested(LEDGER_EXTRAS_MAX_DEPTH - 1) }, VEHICLE_CONTRACT_KEYS).dropped).toBeUndefined();
-    expect(boundExtras({ ...vehicle, options: nested(LEDGER_EXTRAS_MAX_DEPTH) }, VEHICLE_CONTRACT_KEYS).dropped).toMatchObject({ reason: 'too-deep' });
+    expect(
+      boundExtras({ ...vehicle, options: nested(LEDGER_EXTRAS_MAX_DEPTH - 1) }, VEHICLE_CONTRACT_KEYS).dropped,
+    ).toBeUndefined();
+    expect(
+      boundExtras({ ...vehicle, options: nested(LEDGER_EXTRAS_MAX_DEPTH) }, VEHICLE_CONTRACT_KEYS).dropped,
+    ).toMatchObject({ reason: 'too-deep' });
   });
 
   it('measures depth through arrays too', () => {

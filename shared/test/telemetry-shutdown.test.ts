@@ -23,7 +23,9 @@ describe('startAzureMonitor shutdown', () => {
 
   it('returns within about 5 s although the endpoint never answers the export', async () => {
     const port = (server.address() as AddressInfo).port;
-    const settings = telemetrySettings({ APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-4000-8000-000000000017;IngestionEndpoint=https://127.0.0.1:${port}/` })!;
+    const settings = telemetrySettings({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-4000-8000-000000000017;IngestionEndpoint=https://127.0.0.1:${port}/`,
+    })!;
     const telemetry = startAzureMonitor(settings, { serviceName: 'shutdown-check', logs: true });
     telemetry.startSpan('buffered', {}).end();
     const started = Date.now();

@@ -13,7 +13,19 @@ describe('VIN check digit', () => {
   });
 
   it('refuses a wrong check digit, a wrong length, I/O/Q, lower case and non-strings', () => {
-    for (const vin of ['1HGCM82643A004352', '1HGCM82633A00435', '1HGCM82633A0043521', 'IHGCM82633A004352', '1HGCM82633A0O4352', '1HGCM8263QA004352', '1hgcm82633a004352', '', 42, null, undefined]) {
+    for (const vin of [
+      '1HGCM82643A004352',
+      '1HGCM82633A00435',
+      '1HGCM82633A0043521',
+      'IHGCM82633A004352',
+      '1HGCM82633A0O4352',
+      '1HGCM8263QA004352',
+      '1hgcm82633a004352',
+      '',
+      42,
+      null,
+      undefined,
+    ]) {
       expect(isValidVin(vin)).toBe(false);
     }
   });

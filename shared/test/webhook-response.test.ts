@@ -2,7 +2,16 @@
 import { WebhookResponse, jsonSchemaOf, parseWith } from '../src';
 
 const id = 'a'.repeat(64);
-const premium = { annualPremiumMinor: 120_000, leaseTotalMinor: 360_000, currency: 'USD', tableVersion: '2026.1', ratedDriverKey: 'k', ratingOutcome: 'RATED', needsReview: false, reviewReasons: [] };
+const premium = {
+  annualPremiumMinor: 120_000,
+  leaseTotalMinor: 360_000,
+  currency: 'USD',
+  tableVersion: '2026.1',
+  ratedDriverKey: 'k',
+  ratingOutcome: 'RATED',
+  needsReview: false,
+  reviewReasons: [],
+};
 
 describe('WebhookResponse', () => {
   it('accepts each outcome in its own shape', () => {
@@ -11,7 +20,12 @@ describe('WebhookResponse', () => {
         { id, outcome: 'applied', kind: 'premium', premium },
         { id, outcome: 'stale', kind: 'closure' },
         { id, outcome: 'duplicate', firstOutcome: 'applied', kind: 'registration' },
-        { id: '', outcome: 'rejected', reason: 'invalid event: id: is required', errors: [{ path: '0.id', message: 'is required' }] },
+        {
+          id: '',
+          outcome: 'rejected',
+          reason: 'invalid event: id: is required',
+          errors: [{ path: '0.id', message: 'is required' }],
+        },
         { id, outcome: 'rejected', reason: 'cannot rate' },
       ],
     };

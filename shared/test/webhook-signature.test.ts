@@ -18,7 +18,12 @@ const DECOY = 'v1,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=';
 const AT = new Date(VECTOR.timestamp * 1000);
 
 function vectorHeaders(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return { 'webhook-id': VECTOR.msgId, 'webhook-timestamp': String(VECTOR.timestamp), 'webhook-signature': VECTOR.signature, ...overrides };
+  return {
+    'webhook-id': VECTOR.msgId,
+    'webhook-timestamp': String(VECTOR.timestamp),
+    'webhook-signature': VECTOR.signature,
+    ...overrides,
+  };
 }
 
 function newSecret(): string {
@@ -28,7 +33,11 @@ function newSecret(): string {
 describe('published Standard Webhooks vector', () => {
   it('signs to the published signature', () => {
     const headers = new WebhookSigner([VECTOR.secret]).sign(VECTOR.msgId, VECTOR.payload, AT);
-    expect(headers).toEqual({ 'webhook-id': VECTOR.msgId, 'webhook-timestamp': '1614265330', 'webhook-signature': VECTOR.signature });
+    expect(headers).toEqual({
+      'webhook-id': VECTOR.msgId,
+      'webhook-timestamp': '1614265330',
+      'webhook-signature': VECTOR.signature,
+    });
   });
 
   it('verifies the published signature over the raw bytes, as a string and as a Buffer', () => {
@@ -40,13 +49,20 @@ describe('published Standard Webhooks vector', () => {
 
   it('finds the valid one among several signatures, ignoring other versions', () => {
     const signature = [DECOY, DECOY.replace('v1,', 'v2,'), VECTOR.signature, DECOY].join(' ');
-    expect(new WebhookVerifier([VECTOR.secret]).verify(VECTOR.payload, vectorHeaders({ 'webhook-signature': signature }), AT).ok).toBe(true);
+    expect(
+      new WebhookVerifier([VECTOR.secret]).verify(VECTOR.payload, vectorHeaders({ 'webhook-signature': signature }), AT)
+        .ok,
+    ).toBe(true);
   });
 
   it('accepts a fetch-style Headers object and header names in any case', () => {
     const verifier = new WebhookVerifier([VECTOR.secret]);
     expect(verifier.verify(VECTOR.payload, new Headers(vectorHeaders() as Record<string, string>), AT).ok).toBe(true);
-    const shouting = { 'Webhook-Id': VECTOR.msgId, 'WEBHOOK-TIMESTAMP': String(VECTOR.timestamp), 'Webhook-Signature': VECTOR.signature };
+    const shouting = {
+      'Webhook-Id': VECTOR.msgId,
+      'WEBHOOK-TIMESTAMP': String(VECTOR.timestamp),
+      'Webhook-Signature': VECTOR.signature,
+    };
     expect(verifier.verify(VECTOR.payload, shouting, AT).ok).toBe(true);
   });
 });
@@ -68,10 +84,13 @@ describe('rotation: several secrets', () => {
     ['both', [oldSecret, newer], [oldSecret]],
     ['both', [oldSecret, newer], [newer]],
     ['new only', [newer], [oldSecret, newer]],
-  ])('sender with %s secret(s) is accepted by a receiver holding a matching one', (_label, senderSecrets, receiverSecrets) => {
-    const headers = new WebhookSigner(senderSecrets).sign('delivery-1', body);
-    expect(new WebhookVerifier(receiverSecrets).verify(body, headers)).toMatchObject({ ok: true, id: 'delivery-1' });
-  });
+  ])(
+    'sender with %s secret(s) is accepted by a receiver holding a matching one',
+    (_label, senderSecrets, receiverSecrets) => {
+      const headers = new WebhookSigner(senderSecrets).sign('delivery-1', body);
+      expect(new WebhookVerifier(receiverSecrets).verify(body, headers)).toMatchObject({ ok: true, id: 'delivery-1' });
+    },
+  );
 
   it('a receiver without any of the sender secrets refuses', () => {
     const headers = new WebhookSigner([oldSecret]).sign('delivery-1', body);
@@ -88,26 +107,41 @@ describe('timestamp tolerance', () => {
   });
 
   it.each([301, 3600, -301, -3600])('refuses a receiver clock %i s from the timestamp', (offset) => {
-    expect(verifier.verify(VECTOR.payload, vectorHeaders(), seconds(offset))).toEqual({ ok: false, reason: 'timestamp-outside-tolerance' });
+    expect(verifier.verify(VECTOR.payload, vectorHeaders(), seconds(offset))).toEqual({
+      ok: false,
+      reason: 'timestamp-outside-tolerance',
+    });
   });
 
   it('honours a configured tolerance', () => {
     const strict = new WebhookVerifier([VECTOR.secret], 5);
     expect(strict.verify(VECTOR.payload, vectorHeaders(), seconds(5)).ok).toBe(true);
-    expect(strict.verify(VECTOR.payload, vectorHeaders(), seconds(6))).toEqual({ ok: false, reason: 'timestamp-outside-tolerance' });
+    expect(strict.verify(VECTOR.payload, vectorHeaders(), seconds(6))).toEqual({
+      ok: false,
+      reason: 'timestamp-outside-tolerance',
+    });
   });
 
   it('uses the real clock by default: a fresh signature verifies, the 2021 vector is too old', () => {
     const secret = newSecret();
     const headers = new WebhookSigner([secret]).sign('m', 'body');
     expect(new WebhookVerifier([secret]).verify('body', headers).ok).toBe(true);
-    expect(new WebhookVerifier([VECTOR.secret]).verify(VECTOR.payload, vectorHeaders())).toEqual({ ok: false, reason: 'timestamp-outside-tolerance' });
+    expect(new WebhookVerifier([VECTOR.secret]).verify(VECTOR.payload, vectorHeaders())).toEqual({
+      ok: false,
+      reason: 'timestamp-outside-tolerance',
+    });
   });
 
-  it.each(['hello', '', '1614265330.5', '-1614265330', '1e9', ' 1614265330', '0x60380a72'])('refuses the timestamp header %j', (timestamp) => {
-    const expected = timestamp === '' ? 'missing-headers' : 'bad-timestamp';
-    expect(verifier.verify(VECTOR.payload, vectorHeaders({ 'webhook-timestamp': timestamp }), AT)).toEqual({ ok: false, reason: expected });
-  });
+  it.each(['hello', '', '1614265330.5', '-1614265330', '1e9', ' 1614265330', '0x60380a72'])(
+    'refuses the timestamp header %j',
+    (timestamp) => {
+      const expected = timestamp === '' ? 'missing-headers' : 'bad-timestamp';
+      expect(verifier.verify(VECTOR.payload, vectorHeaders({ 'webhook-timestamp': timestamp }), AT)).toEqual({
+        ok: false,
+        reason: expected,
+      });
+    },
+  );
 });
 
 describe('forged, missing and tampered', () => {
@@ -115,7 +149,9 @@ describe('forged, missing and tampered', () => {
   const refused = (reason: string) => ({ ok: false, reason });
 
   it.each(['webhook-id', 'webhook-timestamp', 'webhook-signature'])('refuses a request without %s', (name) => {
-    expect(verifier.verify(VECTOR.payload, vectorHeaders({ [name]: undefined }), AT)).toEqual(refused('missing-headers'));
+    expect(verifier.verify(VECTOR.payload, vectorHeaders({ [name]: undefined }), AT)).toEqual(
+      refused('missing-headers'),
+    );
   });
 
   it('refuses a request with no headers at all', () => {
@@ -133,9 +169,13 @@ describe('forged, missing and tampered', () => {
   });
 
   it('refuses a changed webhook-id or timestamp (both are signed)', () => {
-    expect(verifier.verify(VECTOR.payload, vectorHeaders({ 'webhook-id': 'msg_other' }), AT)).toEqual(refused('bad-signature'));
+    expect(verifier.verify(VECTOR.payload, vectorHeaders({ 'webhook-id': 'msg_other' }), AT)).toEqual(
+      refused('bad-signature'),
+    );
     const later = String(VECTOR.timestamp + 1);
-    expect(verifier.verify(VECTOR.payload, vectorHeaders({ 'webhook-timestamp': later }), AT)).toEqual(refused('bad-signature'));
+    expect(verifier.verify(VECTOR.payload, vectorHeaders({ 'webhook-timestamp': later }), AT)).toEqual(
+      refused('bad-signature'),
+    );
   });
 
   it.each([
@@ -146,7 +186,9 @@ describe('forged, missing and tampered', () => {
     ['the signature without its version', VECTOR.signature.slice(3)],
     ['the signature in hex', `v1,${Buffer.from(VECTOR.signature.slice(3), 'base64').toString('hex')}`],
   ])('refuses %s', (_label, signature) => {
-    expect(verifier.verify(VECTOR.payload, vectorHeaders({ 'webhook-signature': signature }), AT)).toEqual(refused('bad-signature'));
+    expect(verifier.verify(VECTOR.payload, vectorHeaders({ 'webhook-signature': signature }), AT)).toEqual(
+      refused('bad-signature'),
+    );
   });
 
   it('refuses a signature made with another secret (a forger without the key)', () => {
@@ -161,22 +203,31 @@ describe('forged, missing and tampered', () => {
     const good = Buffer.from(text, 'utf8');
     expect(new WebhookVerifier([secret]).verify(good, headers).ok).toBe(true);
     // Latin-1 bytes of the same text: what a lossy decoder might turn into something else entirely.
-    expect(new WebhookVerifier([secret]).verify(Buffer.from(text, 'latin1'), headers)).toEqual(refused('bad-signature'));
-    expect(() => new WebhookSigner([secret]).sign('m', Buffer.from([0xff, 0xfe]))).toThrow('webhook body must be UTF-8');
+    expect(new WebhookVerifier([secret]).verify(Buffer.from(text, 'latin1'), headers)).toEqual(
+      refused('bad-signature'),
+    );
+    expect(() => new WebhookSigner([secret]).sign('m', Buffer.from([0xff, 0xfe]))).toThrow(
+      'webhook body must be UTF-8',
+    );
   });
 });
 
 describe('agreement with the standardwebhooks reference library', () => {
   it('signs exactly as the library does, and verifies what the library signs, for any UTF-8 body', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), fc.stringMatching(/^msg_[A-Za-z0-9]{1,24}$/), fc.integer({ min: 0, max: 4_102_444_800 }), (payload, msgId, seconds) => {
-        const secret = newSecret();
-        const at = new Date(seconds * 1000);
-        const reference = new Webhook(secret).sign(msgId, at, payload);
-        expect(new WebhookSigner([secret]).sign(msgId, payload, at)['webhook-signature']).toBe(reference);
-        const headers = { 'webhook-id': msgId, 'webhook-timestamp': String(seconds), 'webhook-signature': reference };
-        expect(new WebhookVerifier([secret]).verify(Buffer.from(payload, 'utf8'), headers, at).ok).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', maxLength: 300 }),
+        fc.stringMatching(/^msg_[A-Za-z0-9]{1,24}$/),
+        fc.integer({ min: 0, max: 4_102_444_800 }),
+        (payload, msgId, seconds) => {
+          const secret = newSecret();
+          const at = new Date(seconds * 1000);
+          const reference = new Webhook(secret).sign(msgId, at, payload);
+          expect(new WebhookSigner([secret]).sign(msgId, payload, at)['webhook-signature']).toBe(reference);
+          const headers = { 'webhook-id': msgId, 'webhook-timestamp': String(seconds), 'webhook-signature': reference };
+          expect(new WebhookVerifier([secret]).verify(Buffer.from(payload, 'utf8'), headers, at).ok).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });

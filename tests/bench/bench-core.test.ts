@@ -1,6 +1,11 @@
 // The benchmark's pure pieces: statistics, storage timestamps, commit/stored joins, CPU profiles.
 import { summariseProfile, moduleOf, type CpuProfile } from '../../devstack/src/bench/e2e/cpu-profile';
-import { CommitClock, parseStorageTimestamp, phaseTimeline, type StoredEvent } from '../../devstack/src/bench/e2e/premium-timeline';
+import {
+  CommitClock,
+  parseStorageTimestamp,
+  phaseTimeline,
+  type StoredEvent,
+} from '../../devstack/src/bench/e2e/premium-timeline';
 import { latencySummary, percentileOfSorted, spread } from '../../devstack/src/bench/e2e/stats';
 import { predecessorOf } from '../../devstack/src/bench/e2e/workload';
 
@@ -23,15 +28,22 @@ describe('bench statistics', () => {
 
 describe('premium timeline', () => {
   it('keeps the sub-millisecond digits of a storage Timestamp', () => {
-    expect(parseStorageTimestamp('2026-11-27T11:40:20.0192561Z')).toBeCloseTo(Date.parse('2026-11-27T11:40:20Z') + 19.2561, 4);
+    expect(parseStorageTimestamp('2026-11-27T11:40:20.0192561Z')).toBeCloseTo(
+      Date.parse('2026-11-27T11:40:20Z') + 19.2561,
+      4,
+    );
     expect(parseStorageTimestamp('2026-11-27T11:40:20Z')).toBe(Date.parse('2026-11-27T11:40:20Z'));
     expect(() => parseStorageTimestamp('yesterday')).toThrow('not a storage timestamp');
   });
 
   it('joins stored records with the block commit times from the ledger log', () => {
     const clock = new CommitClock();
-    clock.noteLogLine('{"time":"2026-11-27T10:00:00.100Z","level":"info","component":"ledger","msg":"block committed","height":7,"transactions":2}');
-    clock.noteLogLine('{"time":"2026-11-27T10:00:00.200Z","level":"info","component":"ledger","msg":"block committed","height":8,"transactions":1}');
+    clock.noteLogLine(
+      '{"time":"2026-11-27T10:00:00.100Z","level":"info","component":"ledger","msg":"block committed","height":7,"transactions":2}',
+    );
+    clock.noteLogLine(
+      '{"time":"2026-11-27T10:00:00.200Z","level":"info","component":"ledger","msg":"block committed","height":8,"transactions":1}',
+    );
     clock.noteLogLine('not json "block committed"');
     const t0 = Date.parse('2026-11-27T10:00:00Z');
     const stored = new Map<string, StoredEvent>([
@@ -56,7 +68,11 @@ describe('workload chains', () => {
 });
 
 describe('CPU profile summary', () => {
-  const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url, lineNumber: 9 }, children });
+  const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({
+    id,
+    callFrame: { functionName, url, lineNumber: 9 },
+    children,
+  });
   const profile: CpuProfile = {
     nodes: [
       frame(1, '(root)', '', [2, 3, 4]),

@@ -37,7 +37,15 @@ describe('npm run bench -- --quick', () => {
     const { code, stdout, stderr } = await run(['--quick', '--out', outDir]);
     expect({ code, stderr: stderr.slice(-2000) }).toEqual({ code: 0, stderr: expect.any(String) as string });
 
-    for (const label of ['throughput at saturation', 'latency p99 at 500/s offered', 'catch-up rate', 'ours / naive', 'ours / ceiling', 'WebJob peak RSS', 'Function App host peak RSS']) {
+    for (const label of [
+      'throughput at saturation',
+      'latency p99 at 500/s offered',
+      'catch-up rate',
+      'ours / naive',
+      'ours / ceiling',
+      'WebJob peak RSS',
+      'Function App host peak RSS',
+    ]) {
       expect(stdout).toContain(label);
     }
     const files = (await readdir(outDir)).filter((f) => f.endsWith('.json'));
@@ -45,12 +53,28 @@ describe('npm run bench -- --quick', () => {
     const report = JSON.parse(await readFile(path.join(outDir, 'e2e-quick-latest.json'), 'utf8')) as {
       schema: string;
       runs: unknown[];
-      figures: Record<string, { median: number; min: number; max: number; runs: number[]; target?: string; met?: boolean }>;
+      figures: Record<
+        string,
+        { median: number; min: number; max: number; runs: number[]; target?: string; met?: boolean }
+      >;
       method: Record<string, string>;
     };
     expect(report.schema).toBe('lease-premium/bench-e2e@1');
     expect(report.runs).toHaveLength(1);
-    for (const key of ['saturationThroughput', 'fixedP50', 'fixedP95', 'fixedP99', 'nearP99', 'catchUpRate', 'naiveThroughput', 'naiveRatio', 'ceiling', 'ceilingFraction', 'webjobPeakRss', 'functionAppPeakRss']) {
+    for (const key of [
+      'saturationThroughput',
+      'fixedP50',
+      'fixedP95',
+      'fixedP99',
+      'nearP99',
+      'catchUpRate',
+      'naiveThroughput',
+      'naiveRatio',
+      'ceiling',
+      'ceilingFraction',
+      'webjobPeakRss',
+      'functionAppPeakRss',
+    ]) {
       const figure = report.figures[key];
       expect(figure).toBeDefined();
       expect(Number.isFinite(figure?.median)).toBe(true);

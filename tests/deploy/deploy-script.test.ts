@@ -15,7 +15,16 @@ const repoRoot = resolve(__dirname, '../..');
 const deploySh = join(repoRoot, 'infra', 'deploy.sh');
 const fakeAzDir = join(__dirname, 'fake-az');
 const ledgerKey = '4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS';
-const required = ['--resource-group', 'rg-test', '--location', 'westeurope', '--ledger-url', 'https://ledger.example.com/api/v1/', '--leasing-company-keys', ledgerKey];
+const required = [
+  '--resource-group',
+  'rg-test',
+  '--location',
+  'westeurope',
+  '--ledger-url',
+  'https://ledger.example.com/api/v1/',
+  '--leasing-company-keys',
+  ledgerKey,
+];
 
 interface FakeState {
   groups: Record<string, { location: string; tags?: string }>;
@@ -41,7 +50,14 @@ afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 /** Only what the script needs: no AZURE_* or LEDGER_* from the developer's shell leak in. */
 function scriptEnv(extraEnv: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: `${fakeAzDir}:${process.env.PATH ?? ''}`, HOME: work, FAKE_AZ_STATE: statePath, DEPLOY_RETRY_SECONDS: '0', DEPLOY_RETRY_ATTEMPTS: '4', ...extraEnv };
+  return {
+    PATH: `${fakeAzDir}:${process.env.PATH ?? ''}`,
+    HOME: work,
+    FAKE_AZ_STATE: statePath,
+    DEPLOY_RETRY_SECONDS: '0',
+    DEPLOY_RETRY_ATTEMPTS: '4',
+    ...extraEnv,
+  };
 }
 
 function run(args: string[], extraEnv: Record<string, string> = {}): { status: number | null; output: string } {
@@ -55,7 +71,10 @@ function run(args: string[], extraEnv: Record<string, string> = {}): { status: n
 }
 
 /** As run(), without blocking the event loop (for tests that serve HTTP to the script). */
-function runAsync(args: string[], extraEnv: Record<string, string> = {}): Promise<{ status: number | null; output: string }> {
+function runAsync(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ status: number | null; output: string }> {
   return new Promise((resolveRun) => {
     const child = spawn('bash', [deploySh, ...args], {
       cwd: work,
@@ -80,8 +99,14 @@ test('rejects bad input before calling Azure', () => {
   for (const [args, message] of [
     [['--ledger-url', 'https://x', '--leasing-company-keys', ledgerKey], '--resource-group is required'],
     [[...required, '--name-prefix', 'Bad_Prefix'], '--name-prefix must be 3-11 lowercase letters/digits'],
-    [[...required.slice(0, 4), '--ledger-url', 'ftp://ledger', '--leasing-company-keys', ledgerKey], '--ledger-url must be an http(s) URL'],
-    [[...required.slice(0, 6), '--leasing-company-keys', 'not-a-key!'], "'not-a-key!' is not a base58 ed25519 public key"],
+    [
+      [...required.slice(0, 4), '--ledger-url', 'ftp://ledger', '--leasing-company-keys', ledgerKey],
+      '--ledger-url must be an http(s) URL',
+    ],
+    [
+      [...required.slice(0, 6), '--leasing-company-keys', 'not-a-key!'],
+      "'not-a-key!' is not a base58 ed25519 public key",
+    ],
     [[...required, '--webhook-secrets', 'plain-secret'], 'each secret must look like whsec_<base64>'],
     [[...required, '--bogus'], 'unknown argument: --bogus'],
     [[...required, '--deleted-key-vault', 'ignore'], '--deleted-key-vault must be recover or purge'],
@@ -120,7 +145,11 @@ test('first deployment generates the webhook secret and the host key, stored in 
   expect(afterSecond.reloads).toHaveLength(1); // nothing changed, nothing reloaded
   expect(afterSecond.calls.filter((c) => c.args[0] === 'group' && c.args[1] === 'create')).toHaveLength(1);
   // The vault token is taken right after login, before anything slow.
-  expect(afterSecond.calls.findIndex((c) => c.args.join(' ').startsWith('account get-access-token --resource https://vault.azure.net'))).toBeLessThan(afterSecond.calls.findIndex((c) => c.args[0] === 'group'));
+  expect(
+    afterSecond.calls.findIndex((c) =>
+      c.args.join(' ').startsWith('account get-access-token --resource https://vault.azure.net'),
+    ),
+  ).toBeLessThan(afterSecond.calls.findIndex((c) => c.args[0] === 'group'));
 
   const everyArgument = afterSecond.calls.flatMap((c) => c.args).join('\n');
   expect(everyArgument).not.toContain(secrets);
@@ -146,7 +175,11 @@ test('a first run that fails at the host key is mended by the next run', () => {
 test('a Key Vault key that differs from the Function App key (an earlier half-failed run) is replaced by the real one', () => {
   expect(run([...required, '--skip-code', '--skip-smoke']).status).toBe(0);
   const real = state().hostKeys!.webjob!;
-  const stale = { ...state(), secrets: { ...state().secrets, 'webjob-function-key': 'stale-key-the-host-never-had' }, reloads: [] };
+  const stale = {
+    ...state(),
+    secrets: { ...state().secrets, 'webjob-function-key': 'stale-key-the-host-never-had' },
+    reloads: [],
+  };
   writeFileSync(statePath, JSON.stringify(stale));
   const rerun = run([...required, '--skip-code', '--skip-smoke']);
   expect(rerun.status).toBe(0);
@@ -158,7 +191,9 @@ test('a Key Vault key that differs from the Function App key (an earlier half-fa
 test('a host that is still starting is retried with backoff until it answers', () => {
   const result = run([...required, '--skip-code', '--skip-smoke'], { FAKE_AZ_HOST_DOWN: '3' });
   expect(result.status).toBe(0);
-  expect(result.output).toContain("reading the Function App's host keys (its host may still be starting) failed (attempt 3)");
+  expect(result.output).toContain(
+    "reading the Function App's host keys (its host may still be starting) failed (attempt 3)",
+  );
   expect(state().secrets['webjob-function-key']).toBe(state().hostKeys!.webjob);
 
   rmSync(statePath);
@@ -173,7 +208,9 @@ test('a Key Vault role still propagating is waited for; any other vault error st
   expect(waited.status).toBe(0);
   expect(waited.output).toContain('waiting for Key Vault data access on leaseprem-kv-abc123 (attempt 2');
 
-  const broken = run(['--resource-group', 'rg-test', '--skip-infra', '--skip-code'], { FAKE_AZ_VAULT_ERROR: '(BadParameter) something real' });
+  const broken = run(['--resource-group', 'rg-test', '--skip-infra', '--skip-code'], {
+    FAKE_AZ_VAULT_ERROR: '(BadParameter) something real',
+  });
   expect(broken.status).toBe(1);
   expect(broken.output).toContain('(BadParameter) something real');
   expect(broken.output).toContain('cannot read webhook-secrets from leaseprem-kv-abc123');
@@ -201,19 +238,38 @@ test('a soft-deleted Key Vault from a teardown stops the run unless --deleted-ke
   writeFileSync(statePath, JSON.stringify(tornDown));
   const purged = run([...required, '--skip-code', '--skip-smoke'], { DELETED_KEY_VAULT: 'purge' });
   expect(purged.status).toBe(0);
-  expect(state().calls.some((c) => c.args.join(' ') === 'keyvault purge --name leaseprem-kv-abc123 --location westeurope -o none')).toBe(true);
+  expect(
+    state().calls.some(
+      (c) => c.args.join(' ') === 'keyvault purge --name leaseprem-kv-abc123 --location westeurope -o none',
+    ),
+  ).toBe(true);
   expect(state().secrets['webhook-secrets']).not.toBe(kept); // a fresh one
   expect(state().secrets['webhook-secrets']).toMatch(/^whsec_/);
 });
 
 test('an existing resource group keeps its tags and must be in the requested region', () => {
-  writeFileSync(statePath, JSON.stringify({ groups: { 'rg-test': { location: 'northeurope', tags: 'owner=finance' } }, secrets: {}, deployment: null, calls: [] }));
+  writeFileSync(
+    statePath,
+    JSON.stringify({
+      groups: { 'rg-test': { location: 'northeurope', tags: 'owner=finance' } },
+      secrets: {},
+      deployment: null,
+      calls: [],
+    }),
+  );
   const elsewhere = run([...required, '--skip-code', '--skip-smoke']);
   expect(elsewhere.status).toBe(1);
   expect(elsewhere.output).toContain('resource group rg-test exists in northeurope, not in westeurope');
   expect(state().deployments).toBeUndefined();
 
-  const same = run([...required.slice(0, 2), '--location', 'North Europe', ...required.slice(4), '--skip-code', '--skip-smoke']);
+  const same = run([
+    ...required.slice(0, 2),
+    '--location',
+    'North Europe',
+    ...required.slice(4),
+    '--skip-code',
+    '--skip-smoke',
+  ]);
   expect(same.status).toBe(0);
   const noLocation = run([...required.slice(0, 2), ...required.slice(4), '--skip-code', '--skip-smoke']);
   expect(noLocation.status).toBe(0);
@@ -242,9 +298,18 @@ test('--rotate-webhook-secret publishes old+new, then new alone, the Function Ap
   const old = state().secrets['webhook-secrets']!;
   writeFileSync(statePath, JSON.stringify({ ...state(), reloads: [] }));
   // The Function App's /api/health, which the rotation waits for after each reload.
-  const server = createServer((request, response) => response.writeHead(request.url === '/api/health' ? 200 : 404).end());
+  const server = createServer((request, response) =>
+    response.writeHead(request.url === '/api/health' ? 200 : 404).end(),
+  );
   await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  const env = { ROTATION_SETTLE_SECONDS: '0', FUNCTION_APP_NAME: 'leaseprem-func-abc123', FUNCTION_APP_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, WEBJOB_APP_NAME: 'leaseprem-webjob-abc123', WEBJOB_NAME: 'ledger-bridge', KEY_VAULT_NAME: 'leaseprem-kv-abc123' };
+  const env = {
+    ROTATION_SETTLE_SECONDS: '0',
+    FUNCTION_APP_NAME: 'leaseprem-func-abc123',
+    FUNCTION_APP_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    WEBJOB_APP_NAME: 'leaseprem-webjob-abc123',
+    WEBJOB_NAME: 'ledger-bridge',
+    KEY_VAULT_NAME: 'leaseprem-kv-abc123',
+  };
   const rotated = await runAsync(['--resource-group', 'rg-test', '--rotate-webhook-secret'], env);
   server.close();
   expect(rotated.status).toBe(0);
@@ -258,16 +323,25 @@ test('--rotate-webhook-secret publishes old+new, then new alone, the Function Ap
     { app: 'leaseprem-webjob-abc123', webhookSecrets: fresh },
   ]);
   expect(state().deployments).toHaveLength(1); // no infrastructure or code step
-  expect(state().calls.flatMap((c) => c.args).join('\n')).not.toContain(fresh.slice(6, 30));
+  expect(
+    state()
+      .calls.flatMap((c) => c.args)
+      .join('\n'),
+  ).not.toContain(fresh.slice(6, 30));
 });
 
 test('--what-if previews and deploys nothing', () => {
   const missingGroup = run([...required, '--what-if']);
   expect(missingGroup.status).toBe(0);
-  expect(missingGroup.output).toContain('resource group rg-test does not exist: everything would be created in westeurope');
+  expect(missingGroup.output).toContain(
+    'resource group rg-test does not exist: everything would be created in westeurope',
+  );
   expect(state().groups).toEqual({});
 
-  writeFileSync(statePath, JSON.stringify({ groups: { 'rg-test': { location: 'westeurope' } }, secrets: {}, deployment: null, calls: [] }));
+  writeFileSync(
+    statePath,
+    JSON.stringify({ groups: { 'rg-test': { location: 'westeurope' } }, secrets: {}, deployment: null, calls: [] }),
+  );
   const preview = run([...required, '--what-if']);
   expect(preview.status).toBe(0);
   expect(preview.output).toContain('(fake what-if)');
@@ -278,21 +352,40 @@ test('--what-if previews and deploys nothing', () => {
 test('the code stage deploys both zips to the apps the last deployment named', () => {
   expect(run([...required, '--skip-code', '--skip-smoke']).status).toBe(0);
   const packages = join(work, 'artifact');
-  const missing = run(['--resource-group', 'rg-test', '--skip-infra', '--skip-package', '--skip-smoke', '--packages-dir', packages]);
+  const missing = run([
+    '--resource-group',
+    'rg-test',
+    '--skip-infra',
+    '--skip-package',
+    '--skip-smoke',
+    '--packages-dir',
+    packages,
+  ]);
   expect(missing.status).toBe(1);
   expect(missing.output).toContain(`missing ${packages}/function-app.zip or webjob.zip`);
 
   spawnSync('mkdir', ['-p', packages]);
   writeFileSync(join(packages, 'function-app.zip'), 'zip');
   writeFileSync(join(packages, 'webjob.zip'), 'zip');
-  const deployed = run(['--resource-group', 'rg-test', '--skip-infra', '--skip-package', '--skip-smoke', '--packages-dir', 'artifact']);
+  const deployed = run([
+    '--resource-group',
+    'rg-test',
+    '--skip-infra',
+    '--skip-package',
+    '--skip-smoke',
+    '--packages-dir',
+    'artifact',
+  ]);
   expect(deployed.status).toBe(0);
   expect(state().functionZip).toEqual({ app: 'leaseprem-func-abc123', src: join(packages, 'function-app.zip') });
   expect(state().webjobZip).toEqual({ app: 'leaseprem-webjob-abc123', src: join(packages, 'webjob.zip') });
 });
 
 test('a failed infrastructure deployment is retried with backoff, then reported', () => {
-  const recovered = run([...required, '--skip-code', '--skip-smoke'], { FAKE_AZ_FAIL_CREATES: '2', DEPLOY_RETRY_SECONDS: '1' });
+  const recovered = run([...required, '--skip-code', '--skip-smoke'], {
+    FAKE_AZ_FAIL_CREATES: '2',
+    DEPLOY_RETRY_SECONDS: '1',
+  });
   expect(recovered.status).toBe(0);
   expect(recovered.output).toContain('infrastructure deployment failed (attempt 1); retrying in 1 s');
   expect(recovered.output).toContain('infrastructure deployment failed (attempt 2); retrying in 2 s');

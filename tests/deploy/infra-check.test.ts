@@ -20,7 +20,7 @@ describe('bicep declarations', () => {
     const source = [
       "@description('see https://learn.microsoft.com')",
       'param required string',
-      "var settings = union({ // NOT_A_KEY: 1",
+      'var settings = union({ // NOT_A_KEY: 1',
       "  A_SETTING: 'https://x/${required}'",
       '  // COMMENTED: 1',
       '}, empty(required) ? {} : {',
@@ -33,8 +33,12 @@ describe('bicep declarations', () => {
     ].join('\n');
     const declarations = bicepDeclarations(source);
     expect([...declarations.keys()]).toEqual(['param required', 'var settings', 'module roles']);
-    expect(declarations.get('var settings')!.body).toBe("  A_SETTING: 'https://x/${required}'\n  \n}, empty(required) ? {} : {\n  CONDITIONAL: required\n})\n\n");
-    expect(declarations.get('module roles')!.head).toBe("module roles 'modules/x-roles.bicep' = if (!empty(required)) {");
+    expect(declarations.get('var settings')!.body).toBe(
+      "  A_SETTING: 'https://x/${required}'\n  \n}, empty(required) ? {} : {\n  CONDITIONAL: required\n})\n\n",
+    );
+    expect(declarations.get('module roles')!.head).toBe(
+      "module roles 'modules/x-roles.bicep' = if (!empty(required)) {",
+    );
   });
 });
 
@@ -47,11 +51,19 @@ describe('source scan', () => {
       "function f(env: Env) { return env.PARAM_READ ?? env['PARAM_BRACKET'] ?? text(env, 'HELPER_READ') ?? int(env, \"HELPER_TWO\", 1, 0, 2); }",
       "const url = 'http://example.com/path'; // process.env.AFTER_URL",
     ].join('\n');
-    expect(settingsReadIn(source)).toEqual(['BRACKET_READ', 'DIRECT_READ', 'HELPER_READ', 'HELPER_TWO', 'PARAM_BRACKET', 'PARAM_READ']);
+    expect(settingsReadIn(source)).toEqual([
+      'BRACKET_READ',
+      'DIRECT_READ',
+      'HELPER_READ',
+      'HELPER_TWO',
+      'PARAM_BRACKET',
+      'PARAM_READ',
+    ]);
   });
 
   test('finds imported packages (scoped, deep, require), not relative ones', () => {
-    const source = "import { TableClient } from '@azure/data-tables';\nimport x from './local';\nconst q = require('@azure/storage-queue');\nimport type { Y } from 'ws/lib/x';";
+    const source =
+      "import { TableClient } from '@azure/data-tables';\nimport x from './local';\nconst q = require('@azure/storage-queue');\nimport type { Y } from 'ws/lib/x';";
     expect(importedPackagesIn(source)).toEqual(['@azure/data-tables', '@azure/storage-queue', 'ws']);
   });
 });
@@ -85,47 +97,98 @@ describe('each check catches its drift', () => {
 
   test('a setting the WebJob reads but the Bicep does not set', async () => {
     edit('infra/modules/webjob-app.bicep', (t) => t.replace('  LEDGER_API_URL: ledgerApiUrl\n', ''));
-    expect(await problems()).toEqual(expect.arrayContaining([expect.stringMatching(/webjob: .*reads LEDGER_API_URL, which modules\/webjob-app\.bicep does not set/)]));
+    expect(await problems()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/webjob: .*reads LEDGER_API_URL, which modules\/webjob-app\.bicep does not set/),
+      ]),
+    );
   });
 
   test('a new setting in the code that nobody set or documented', async () => {
     writeFileSync(join(copy, 'functions/src/new-setting.ts'), 'export const x = process.env.SHINY_NEW_SETTING;\n');
-    expect(await problems()).toEqual([expect.stringMatching(/functions: functions\/src\/new-setting\.ts reads SHINY_NEW_SETTING/)]);
+    expect(await problems()).toEqual([
+      expect.stringMatching(/functions: functions\/src\/new-setting\.ts reads SHINY_NEW_SETTING/),
+    ]);
   });
 
   test('a new WEBJOB_* tuning knob may stay at its code default', async () => {
-    writeFileSync(join(copy, 'webjob/src/new-knob.ts'), "export const knob = (env: Record<string, string | undefined>) => int(env, 'WEBJOB_NEW_KNOB', 5, 1, 10);\ndeclare function int(env: unknown, name: string, fallback: number, min: number, max: number): number;\n");
+    writeFileSync(
+      join(copy, 'webjob/src/new-knob.ts'),
+      "export const knob = (env: Record<string, string | undefined>) => int(env, 'WEBJOB_NEW_KNOB', 5, 1, 10);\ndeclare function int(env: unknown, name: string, fallback: number, min: number, max: number): number;\n",
+    );
     expect(await problems()).toEqual([]);
   });
 
   test('a setting the Bicep sets that no code reads', async () => {
-    edit('infra/modules/function-app.bicep', (t) => t.replace('  RATE_TABLE: rateTable\n', '  RATE_TABLE: rateTable\n  FORGOTTEN_SETTING: \'1\'\n'));
-    expect(await problems()).toEqual([expect.stringMatching(/functions: .*sets FORGOTTEN_SETTING, which the code never reads/)]);
+    edit('infra/modules/function-app.bicep', (t) =>
+      t.replace('  RATE_TABLE: rateTable\n', "  RATE_TABLE: rateTable\n  FORGOTTEN_SETTING: '1'\n"),
+    );
+    expect(await problems()).toEqual([
+      expect.stringMatching(/functions: .*sets FORGOTTEN_SETTING, which the code never reads/),
+    ]);
   });
 
   test('a secret as a plain app setting instead of a Key Vault reference', async () => {
-    edit('infra/modules/webjob-app.bicep', (t) => t.replace("WEBHOOK_FUNCTION_KEY: '@Microsoft.KeyVault(SecretUri=${webjobFunctionKeyUri})'", "WEBHOOK_FUNCTION_KEY: 'plain-text-key'"));
-    expect(await problems()).toEqual(expect.arrayContaining([expect.stringMatching(/WEBHOOK_FUNCTION_KEY carries a secret and must be a Key Vault reference/)]));
+    edit('infra/modules/webjob-app.bicep', (t) =>
+      t.replace(
+        "WEBHOOK_FUNCTION_KEY: '@Microsoft.KeyVault(SecretUri=${webjobFunctionKeyUri})'",
+        "WEBHOOK_FUNCTION_KEY: 'plain-text-key'",
+      ),
+    );
+    expect(await problems()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/WEBHOOK_FUNCTION_KEY carries a secret and must be a Key Vault reference/),
+      ]),
+    );
   });
 
   test('a role the code needs is missing', async () => {
-    edit('infra/main.bicep', (t) => t.replace('      roleIds.storageTableDataContributor\n      roleIds.storageQueueDataContributor\n', '      roleIds.storageTableDataContributor\n'));
-    expect(await problems()).toEqual([expect.stringMatching(/webjob \(webjobIdentity\) needs Storage Queue Data Contributor \(webjob\/src\/.* imports @azure\/storage-queue\)/)]);
+    edit('infra/main.bicep', (t) =>
+      t.replace(
+        '      roleIds.storageTableDataContributor\n      roleIds.storageQueueDataContributor\n',
+        '      roleIds.storageTableDataContributor\n',
+      ),
+    );
+    expect(await problems()).toEqual([
+      expect.stringMatching(
+        /webjob \(webjobIdentity\) needs Storage Queue Data Contributor \(webjob\/src\/.* imports @azure\/storage-queue\)/,
+      ),
+    ]);
   });
 
   test('a role nothing needs (least privilege)', async () => {
-    edit('infra/main.bicep', (t) => t.replace('      roleIds.storageBlobDataOwner\n      roleIds.storageTableDataContributor\n', '      roleIds.storageBlobDataOwner\n      roleIds.storageTableDataContributor\n      roleIds.storageBlobDataContributor\n'));
-    expect(await problems()).toEqual([expect.stringMatching(/functions \(functionIdentity\) is assigned Storage Blob Data Contributor, which nothing/)]);
+    edit('infra/main.bicep', (t) =>
+      t.replace(
+        '      roleIds.storageBlobDataOwner\n      roleIds.storageTableDataContributor\n',
+        '      roleIds.storageBlobDataOwner\n      roleIds.storageTableDataContributor\n      roleIds.storageBlobDataContributor\n',
+      ),
+    );
+    expect(await problems()).toEqual([
+      expect.stringMatching(/functions \(functionIdentity\) is assigned Storage Blob Data Contributor, which nothing/),
+    ]);
   });
 
   test('a role id that is not the built-in role it claims', async () => {
-    edit('infra/main.bicep', (t) => t.replace("storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'", "storageTableDataContributor: '00000000-0000-0000-0000-000000000000'"));
-    expect(await problems()).toEqual(expect.arrayContaining([expect.stringMatching(/roleIds\.storageTableDataContributor = .* is not a known built-in role id/)]));
+    edit('infra/main.bicep', (t) =>
+      t.replace(
+        "storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'",
+        "storageTableDataContributor: '00000000-0000-0000-0000-000000000000'",
+      ),
+    );
+    expect(await problems()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/roleIds\.storageTableDataContributor = .* is not a known built-in role id/),
+      ]),
+    );
   });
 
   test('azure.yaml deploying a folder the packaging step does not produce', async () => {
     edit('azure.yaml', (t) => t.replace('dist: .packages/webjob-site', 'dist: .packages/webjob'));
-    expect(await problems()).toEqual([expect.stringMatching(/service webjob: dist \.packages\/webjob is not the folder npm run package stages for appservice/)]);
+    expect(await problems()).toEqual([
+      expect.stringMatching(
+        /service webjob: dist \.packages\/webjob is not the folder npm run package stages for appservice/,
+      ),
+    ]);
   });
 
   test('the WebJob deployed under a name the package does not use', async () => {

@@ -41,12 +41,20 @@ function functionNamesInSource(): string[] {
   const names: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const source = readFileSync(join(dir, file), 'utf8');
-    for (const match of source.matchAll(/\bapp\.(?:http|get|post|put|patch|deleteRequest|timer|storageQueue|generic)\(\s*'([^']+)'/g)) names.push(match[1]!);
+    for (const match of source.matchAll(
+      /\bapp\.(?:http|get|post|put|patch|deleteRequest|timer|storageQueue|generic)\(\s*'([^']+)'/g,
+    ))
+      names.push(match[1]!);
   }
   return names.sort();
 }
 
-function runNode(script: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; output: string; ms: number }> {
+function runNode(
+  script: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string; ms: number }> {
   return new Promise((resolveRun) => {
     const started = Date.now();
     const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -71,7 +79,9 @@ describe('function-app.zip', () => {
     // Beside the bundle: the insurer console's built files, which the console-static function serves.
     const appFiles = paths.filter((p) => !p.startsWith('node_modules/'));
     // The bundle the host loads, and beside it what only some configurations need, each read at its first require.
-    expect(appFiles.filter((p) => !p.startsWith('console/dist/')).sort()).toEqual([...LAZY_CHUNK_FILES, 'dist/main.js', 'host.json', 'package.json'].sort());
+    expect(appFiles.filter((p) => !p.startsWith('console/dist/')).sort()).toEqual(
+      [...LAZY_CHUNK_FILES, 'dist/main.js', 'host.json', 'package.json'].sort(),
+    );
     expect(appFiles).toContain('console/dist/index.html');
     expect(pkg.bytes).toBeLessThanOrEqual(6 * 1024 * 1024);
     expect(pkg.files).toBeLessThanOrEqual(3000);
@@ -84,9 +94,20 @@ describe('function-app.zip', () => {
     // The event contract is in; the BigchainDB transaction core and its libraries are not.
     expect(bundle).toContain('// shared/src/webhook-signature.ts');
     expect(bundle).not.toContain('bigchaindb/src/');
-    for (const library of ['crypto-conditions', 'core-js-pure', 'sodium-native', 'node_modules/@azure/functions/']) expect({ library, bundled: bundle.includes(library) }).toEqual({ library, bundled: library.startsWith('node_modules/@azure/functions') });
+    for (const library of ['crypto-conditions', 'core-js-pure', 'sodium-native', 'node_modules/@azure/functions/'])
+      expect({ library, bundled: bundle.includes(library) }).toEqual({
+        library,
+        bundled: library.startsWith('node_modules/@azure/functions'),
+      });
     // Identity, OpenTelemetry and the Queue client are in their chunks, zod's other locales nowhere.
-    for (const library of ['node_modules/@azure/msal-node/', 'node_modules/@azure/identity/', 'node_modules/@opentelemetry/', 'node_modules/@azure/monitor-opentelemetry-exporter/', 'node_modules/@azure/storage-queue/', 'node_modules/zod/v4/locales/fr.js']) {
+    for (const library of [
+      'node_modules/@azure/msal-node/',
+      'node_modules/@azure/identity/',
+      'node_modules/@opentelemetry/',
+      'node_modules/@azure/monitor-opentelemetry-exporter/',
+      'node_modules/@azure/storage-queue/',
+      'node_modules/zod/v4/locales/fr.js',
+    ]) {
       expect({ library, bundled: bundle.includes(library) }).toEqual({ library, bundled: false });
     }
     expect(bundle).toContain('node_modules/zod/v4/locales/en.js');
@@ -98,7 +119,10 @@ describe('function-app.zip', () => {
   test('unpacked and loaded by the local host: every function registered, /api/health 200, smoke test passes', async () => {
     const appRoot = join(work, 'function-app-unpacked');
     await extractZip(layout.functionAppZip, appRoot);
-    const keys = { functionKey: randomBytes(24).toString('base64url'), masterKey: randomBytes(24).toString('base64url') };
+    const keys = {
+      functionKey: randomBytes(24).toString('base64url'),
+      masterKey: randomBytes(24).toString('base64url'),
+    };
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const logs: string[] = [];
     const host = await startFunctionsHost({
@@ -106,7 +130,11 @@ describe('function-app.zip', () => {
       port: 0,
       keys,
       keysFile: join(work, 'keys.json'),
-      env: { STORAGE_CONNECTION_STRING: testStorageConnectionString(), STORAGE_NAME_PREFIX: uniqueName('pkg'), WEBHOOK_SECRETS: secret },
+      env: {
+        STORAGE_CONNECTION_STRING: testStorageConnectionString(),
+        STORAGE_NAME_PREFIX: uniqueName('pkg'),
+        WEBHOOK_SECRETS: secret,
+      },
       onLog: (entry) => logs.push(JSON.stringify(entry)),
       startTimeoutMs: 60_000,
     });
@@ -115,11 +143,22 @@ describe('function-app.zip', () => {
       expect(functionNamesInSource()).toContain('health');
       const health = await fetch(`${host.url}/api/health`);
       expect(health.status).toBe(200);
-      const steps = await runSmokeTest({ baseUrl: host.url, functionKey: keys.functionKey, webhookSecrets: [secret], healthAttempts: 1, healthIntervalMs: 0 });
-      expect(steps.map((s) => ({ step: s.step, ok: s.ok, detail: s.ok ? 'ok' : s.detail }))).toEqual(steps.map((s) => ({ step: s.step, ok: true, detail: 'ok' })));
+      const steps = await runSmokeTest({
+        baseUrl: host.url,
+        functionKey: keys.functionKey,
+        webhookSecrets: [secret],
+        healthAttempts: 1,
+        healthIntervalMs: 0,
+      });
+      expect(steps.map((s) => ({ step: s.step, ok: s.ok, detail: s.ok ? 'ok' : s.detail }))).toEqual(
+        steps.map((s) => ({ step: s.step, ok: true, detail: 'ok' })),
+      );
       expect(steps).toHaveLength(4);
       const consolePage = await fetch(`${host.url}/api/console/`);
-      expect({ status: consolePage.status, html: (await consolePage.text()).includes('<script') }).toEqual({ status: 200, html: true });
+      expect({ status: consolePage.status, html: (await consolePage.text()).includes('<script') }).toEqual({
+        status: 200,
+        html: true,
+      });
     } finally {
       await host.stop();
     }
@@ -131,11 +170,24 @@ describe('function-app.zip', () => {
     const withoutChunks = join(work, 'function-app-without-chunks');
     await extractZip(layout.functionAppZip, withoutChunks);
     for (const file of LAZY_CHUNK_FILES) rmSync(join(withoutChunks, file));
-    const env = { STORAGE_CONNECTION_STRING: testStorageConnectionString(), STORAGE_NAME_PREFIX: uniqueName('lazy'), WEBHOOK_SECRETS: `whsec_${randomBytes(32).toString('base64')}` };
+    const env = {
+      STORAGE_CONNECTION_STRING: testStorageConnectionString(),
+      STORAGE_NAME_PREFIX: uniqueName('lazy'),
+      WEBHOOK_SECRETS: `whsec_${randomBytes(32).toString('base64')}`,
+    };
     // Telemetry on, exporting nowhere (the export fails later, quietly; start must not wait for it).
-    const telemetryOn = { APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-4000-8000-000000000017;IngestionEndpoint=https://127.0.0.1:9/' };
+    const telemetryOn = {
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=00000000-0000-4000-8000-000000000017;IngestionEndpoint=https://127.0.0.1:9/',
+    };
     const healthOf = async (root: string, extraEnv: Record<string, string>): Promise<number> => {
-      const host = await startFunctionsHost({ appRoot: root, port: 0, keysFile: join(work, 'lazy-keys.json'), env: { ...env, ...extraEnv }, startTimeoutMs: 60_000 });
+      const host = await startFunctionsHost({
+        appRoot: root,
+        port: 0,
+        keysFile: join(work, 'lazy-keys.json'),
+        env: { ...env, ...extraEnv },
+        startTimeoutMs: 60_000,
+      });
       try {
         return (await fetch(`${host.url}/api/health`)).status;
       } finally {
@@ -146,7 +198,10 @@ describe('function-app.zip', () => {
     expect(await healthOf(appRoot, telemetryOn)).toBe(200);
     await expect(healthOf(withoutChunks, telemetryOn)).rejects.toThrow(`./${TELEMETRY_CHUNK.out}.js`);
     // The identity chunk hands out the credential the Table and Queue clients are built with.
-    writeFileSync(join(appRoot, 'check-identity-chunk.js'), `const { DefaultAzureCredential } = require('./dist/${IDENTITY_CHUNK.out}.js')['@azure/identity']; process.stdout.write(typeof new DefaultAzureCredential().getToken);`);
+    writeFileSync(
+      join(appRoot, 'check-identity-chunk.js'),
+      `const { DefaultAzureCredential } = require('./dist/${IDENTITY_CHUNK.out}.js')['@azure/identity']; process.stdout.write(typeof new DefaultAzureCredential().getToken);`,
+    );
     const credential = await runNode('check-identity-chunk.js', appRoot, { PATH: process.env.PATH ?? '' }, 30_000);
     expect(credential.output).toBe('function');
   });
@@ -158,12 +213,26 @@ describe('webjob.zip', () => {
     expect(await checkWebJobPackage(await zipView(pkg.zipPath))).toEqual([]);
     const paths = (await readZipEntries(pkg.zipPath)).map((e) => e.path);
     expect(paths.every((p) => p.startsWith(WEBJOB_SITE_PREFIX))).toBe(true);
-    expect(paths).toEqual(expect.arrayContaining([`${WEBJOB_SITE_PREFIX}run.js`, `${WEBJOB_SITE_PREFIX}settings.job`, `${WEBJOB_SITE_PREFIX}dist/main.js`, `${WEBJOB_SITE_PREFIX}dist/verification-worker.js`, `${WEBJOB_SITE_PREFIX}node_modules/sodium-native/package.json`]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        `${WEBJOB_SITE_PREFIX}run.js`,
+        `${WEBJOB_SITE_PREFIX}settings.job`,
+        `${WEBJOB_SITE_PREFIX}dist/main.js`,
+        `${WEBJOB_SITE_PREFIX}dist/verification-worker.js`,
+        `${WEBJOB_SITE_PREFIX}node_modules/sodium-native/package.json`,
+      ]),
+    );
     // Only the native addon (with what it loads) stays installed; everything else is in the bundles.
     const manifest = JSON.parse(readFileSync(join(layout.webjobSiteStage, WEBJOB_SITE_PREFIX, 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies)).toEqual(['sodium-native']);
-    expect(paths.some((p) => p.includes('/node_modules/crypto-conditions/') || p.includes('/node_modules/@azure/'))).toBe(false);
-    expect(paths.filter((p) => p.startsWith(`${WEBJOB_SITE_PREFIX}src/`) || p.includes('/test/') && !p.includes('/node_modules/'))).toEqual([]);
+    expect(
+      paths.some((p) => p.includes('/node_modules/crypto-conditions/') || p.includes('/node_modules/@azure/')),
+    ).toBe(false);
+    expect(
+      paths.filter(
+        (p) => p.startsWith(`${WEBJOB_SITE_PREFIX}src/`) || (p.includes('/test/') && !p.includes('/node_modules/')),
+      ),
+    ).toEqual([]);
   });
 
   test('unpacked, run.js starts and exits at once naming the missing setting; libsodium checks signatures from the package', async () => {
@@ -177,7 +246,16 @@ describe('webjob.zip', () => {
     expect(noTrust.code).not.toBeNull(); // exited by itself, not killed by the timeout
     expect(noTrust.output).toContain('LEASING_COMPANY_PUBLIC_KEYS');
 
-    const noSecrets = await runNode('run.js', jobDir, { ...bareEnv, LEASING_COMPANY_PUBLIC_KEYS: '4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, 30_000);
+    const noSecrets = await runNode(
+      'run.js',
+      jobDir,
+      {
+        ...bareEnv,
+        LEASING_COMPANY_PUBLIC_KEYS: '4zvwRjXUKGfvwnParsHAS3HuSVzV5cA4McphgmoCtajS',
+        STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+      },
+      30_000,
+    );
     expect(noSecrets.code).not.toBe(0);
     expect(noSecrets.code).not.toBeNull();
     expect(noSecrets.output).toContain('WEBHOOK_SECRETS');
@@ -215,14 +293,21 @@ describe('content rules', () => {
   test('reject dev tools, sources, tests, local settings, unresolvable requires and an empty main glob', async () => {
     const root = join(work, 'bad-function-app');
     writeTree(root, {
-      'package.json': JSON.stringify({ name: 'x', main: 'functions/dist/functions/*.js', dependencies: { 'not-installed': '1.0.0' } }),
+      'package.json': JSON.stringify({
+        name: 'x',
+        main: 'functions/dist/functions/*.js',
+        dependencies: { 'not-installed': '1.0.0' },
+      }),
       'functions/dist/other/a.js': "require('left-pad'); require('./missing');",
       'functions/src/a.ts': 'export {};',
       'bigchaindb/dist/index.js': '',
       'functions/dist/a.test.js': '',
       'local.settings.json': '{}',
       'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript' }),
-      'node_modules/@azure/functions/package.json': JSON.stringify({ name: '@azure/functions', dependencies: { cookie: '^0.7.0' } }),
+      'node_modules/@azure/functions/package.json': JSON.stringify({
+        name: '@azure/functions',
+        dependencies: { cookie: '^0.7.0' },
+      }),
       'node_modules/sodium-native/prebuilds/win32-x64/sodium-native.node': '',
       'node_modules/sodium-native/prebuilds/linux-x64/sodium-native.bare': '',
       'node_modules/sodium-native/prebuilds/linux-x64/sodium-native.node': '',

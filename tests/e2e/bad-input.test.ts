@@ -36,12 +36,27 @@ function ownershipEvent(issuer: string, lessee: string): OwnershipEvent {
     datacontenttype: 'application/json',
     dataschema: EVENT_DATA_SCHEMA,
     data: {
-      ledger: { transactionId: id, assetId, blockHeight: 7, indexInBlock: 0, operation: 'TRANSFER', spends: [{ transactionId: assetId, outputIndex: 0 }] },
+      ledger: {
+        transactionId: id,
+        assetId,
+        blockHeight: 7,
+        indexInBlock: 0,
+        operation: 'TRANSFER',
+        spends: [{ transactionId: assetId, outputIndex: 0 }],
+      },
       vehicle: buildFleet(1, { currency: 'USD', modelYear: 2025, serialBase: 400_000 })[0]!.asset,
       previousOwners: [issuer],
       newOwners: [lessee],
       issuer,
-      lease: { schema: LEASE_SCHEMA_TAG, action: 'lease-start', leaseId: 'BAD-1', startDate: shiftDate(today, { days: 10 }), endDate: shiftDate(today, { years: 2 }), annualMileageKm: 10_000, usage: 'pleasure' },
+      lease: {
+        schema: LEASE_SCHEMA_TAG,
+        action: 'lease-start',
+        leaseId: 'BAD-1',
+        startDate: shiftDate(today, { days: 10 }),
+        endDate: shiftDate(today, { years: 2 }),
+        annualMileageKm: 10_000,
+        usage: 'pleasure',
+      },
       signaturesVerified: true,
       observedAt: now,
     },
@@ -65,7 +80,10 @@ describe('bad input from outside gets its documented error and stores nothing', 
     await t?.stop();
   });
 
-  async function post(body: string | Uint8Array, headers: Record<string, string>): Promise<{ status: number; contentType: string; json: unknown; text: string }> {
+  async function post(
+    body: string | Uint8Array,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; contentType: string; json: unknown; text: string }> {
     const response = await fetch(webhookUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(15_000) });
     const text = await response.text();
     let json: unknown;
@@ -77,13 +95,22 @@ describe('bad input from outside gets its documented error and stores nothing', 
     return { status: response.status, contentType: response.headers.get('content-type') ?? '', json, text };
   }
 
-  function signed(body: string, options: { signer?: WebhookSigner; at?: Date; contentType?: string } = {}): Record<string, string> {
-    return { 'x-functions-key': functionKey, 'content-type': options.contentType ?? BATCH_CONTENT_TYPE, ...(options.signer ?? signer).sign(`e2e-${hex64().slice(0, 8)}`, body, options.at) };
+  function signed(
+    body: string,
+    options: { signer?: WebhookSigner; at?: Date; contentType?: string } = {},
+  ): Record<string, string> {
+    return {
+      'x-functions-key': functionKey,
+      'content-type': options.contentType ?? BATCH_CONTENT_TYPE,
+      ...(options.signer ?? signer).sign(`e2e-${hex64().slice(0, 8)}`, body, options.at),
+    };
   }
 
   async function storedEntities(table: 'Vehicles' | 'Drivers'): Promise<number> {
     const d = t.stack.description;
-    const client = TableClient.fromConnectionString(d.storage.connectionString, `${d.storage.namePrefix}${table}`, { allowInsecureConnection: true });
+    const client = TableClient.fromConnectionString(d.storage.connectionString, `${d.storage.namePrefix}${table}`, {
+      allowInsecureConnection: true,
+    });
     let count = 0;
     try {
       for await (const _entity of client.listEntities()) count++;
@@ -94,11 +121,19 @@ describe('bad input from outside gets its documented error and stores nothing', 
     return count;
   }
 
-  function expectProblem(result: { status: number; contentType: string; json: unknown }, status: number): Record<string, unknown> {
+  function expectProblem(
+    result: { status: number; contentType: string; json: unknown },
+    status: number,
+  ): Record<string, unknown> {
     expect(result.status).toBe(status);
     expect(result.contentType).toMatch(/^application\/problem\+json/);
     const problem = result.json as Record<string, unknown>;
-    expect(problem).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+    expect(problem).toMatchObject({
+      status,
+      type: expect.any(String),
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
     return problem;
   }
 
@@ -111,7 +146,9 @@ describe('bad input from outside gets its documented error and stores nothing', 
     expect(noKey.text).toBe('');
 
     const unsigned = await post(body, { 'x-functions-key': functionKey, 'content-type': BATCH_CONTENT_TYPE });
-    expect(expectProblem(unsigned, 401).detail).toMatch(/webhook-id, webhook-timestamp and webhook-signature headers are required/);
+    expect(expectProblem(unsigned, 401).detail).toMatch(
+      /webhook-id, webhook-timestamp and webhook-signature headers are required/,
+    );
 
     const forger = new WebhookSigner([`whsec_${randomBytes(32).toString('base64')}`]);
     const forged = await post(body, signed(body, { signer: forger }));
@@ -133,8 +170,15 @@ describe('bad input from outside gets its documented error and stores nothing', 
     const notJson = '[{"specversion":"1.0",';
     expectProblem(await post(notJson, signed(notJson)), 400);
 
-    const event = ownershipEvent(d.leasingCompany.publicKey, t.stack.config.leasingCompany.publicKey) as unknown as Record<string, unknown>;
-    const broken = JSON.stringify({ ...event, subject: 'not-an-asset-id', data: { ...(event.data as object), newOwners: [] } });
+    const event = ownershipEvent(
+      d.leasingCompany.publicKey,
+      t.stack.config.leasingCompany.publicKey,
+    ) as unknown as Record<string, unknown>;
+    const broken = JSON.stringify({
+      ...event,
+      subject: 'not-an-asset-id',
+      data: { ...(event.data as object), newOwners: [] },
+    });
     const invalid = expectProblem(await post(broken, signed(broken, { contentType: STRUCTURED_CONTENT_TYPE })), 400);
     const paths = (invalid.errors as Array<{ path: string }>).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['subject', 'data.newOwners']));
@@ -152,19 +196,29 @@ describe('bad input from outside gets its documented error and stores nothing', 
     const headers = signed(body);
     const first = await post(body, headers);
     expect(first.status).toBe(200);
-    expect((first.json as { results: Array<{ id: string; outcome: string }> }).results).toEqual([expect.objectContaining({ id: event.id, outcome: 'applied' })]);
+    expect((first.json as { results: Array<{ id: string; outcome: string }> }).results).toEqual([
+      expect.objectContaining({ id: event.id, outcome: 'applied' }),
+    ]);
     const entitiesAfterFirst = await storedEntities('Vehicles');
 
     const replay = await post(body, headers);
     expect(replay.status).toBe(200);
-    expect((replay.json as { results: Array<{ id: string; outcome: string }> }).results).toEqual([expect.objectContaining({ id: event.id, outcome: 'duplicate' })]);
+    expect((replay.json as { results: Array<{ id: string; outcome: string }> }).results).toEqual([
+      expect.objectContaining({ id: event.id, outcome: 'duplicate' }),
+    ]);
     expect(await storedEntities('Vehicles')).toBe(entitiesAfterFirst);
     expect(await t.api.premiumHistory(event.subject)).toHaveLength(1);
   });
 
   it('back office: no key or a wrong key is 401; invalid bodies are 400 with the exact paths; nothing is stored', async () => {
     const driverKey = bs58.encode(randomBytes(32)); // a well-formed key nobody registered
-    const valid = { dateOfBirth: '1990-04-01', licensedSince: '2010-05-01', territory: 'urban', claims: [], violations: [] };
+    const valid = {
+      dateOfBirth: '1990-04-01',
+      licensedSince: '2010-05-01',
+      territory: 'urban',
+      claims: [],
+      violations: [],
+    };
 
     for (const key of [null, 'wrong-key-wrong-key-wrong-key']) {
       const put = await t.api.request('PUT', `/drivers/${driverKey}`, valid, { key });
@@ -174,16 +228,39 @@ describe('bad input from outside gets its documented error and stores nothing', 
       expect((await t.api.request('GET', '/premiums?needsReview=true', undefined, { key })).status).toBe(401);
     }
 
-    const badProfile = await t.api.request('PUT', `/drivers/${driverKey}`, { ...valid, dateOfBirth: '1990-02-30', licensedSince: '1980-01-01', claims: [{ date: '2024-01-01', atFault: 'yes', amountMinor: -5 }] });
+    const badProfile = await t.api.request('PUT', `/drivers/${driverKey}`, {
+      ...valid,
+      dateOfBirth: '1990-02-30',
+      licensedSince: '1980-01-01',
+      claims: [{ date: '2024-01-01', atFault: 'yes', amountMinor: -5 }],
+    });
     expect(badProfile.status).toBe(400);
     expect(badProfile.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const paths = ((badProfile.json as { errors: Array<{ path: string }> }).errors ?? []).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['dateOfBirth', 'claims.0.atFault', 'claims.0.amountMinor']));
 
-    expect((await t.api.request('PUT', `/drivers/${driverKey}`, undefined, { rawBody: '{"dateOfBirth":', contentType: 'application/json' })).status).toBe(400);
+    expect(
+      (
+        await t.api.request('PUT', `/drivers/${driverKey}`, undefined, {
+          rawBody: '{"dateOfBirth":',
+          contentType: 'application/json',
+        })
+      ).status,
+    ).toBe(400);
     expect((await t.api.request('PUT', '/drivers/not-a-key!', valid)).status).toBe(400);
-    expect((await t.api.request('POST', `/drivers/${driverKey}/claims`, { date: 'today', atFault: true, amountMinor: 1 })).status).toBe(400);
-    expect((await t.api.request('POST', `/drivers/${driverKey}/violations`, { date: '2024-01-01', points: 99, code: 'speeding' })).status).toBe(400);
+    expect(
+      (await t.api.request('POST', `/drivers/${driverKey}/claims`, { date: 'today', atFault: true, amountMinor: 1 }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await t.api.request('POST', `/drivers/${driverKey}/violations`, {
+          date: '2024-01-01',
+          points: 99,
+          code: 'speeding',
+        })
+      ).status,
+    ).toBe(400);
     expect((await t.api.request('GET', '/premiums?needsReview=true&pageSize=0')).status).toBe(400);
 
     expect((await t.api.request('GET', `/drivers/${driverKey}`)).status).toBe(404);

@@ -15,12 +15,22 @@ import { startTestStack, type TestStack } from '../support/stack';
 
 jest.setTimeout(240_000);
 
-const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', process.env.CONSOLE_SCREENSHOT_DIR ?? 'test-artifacts/console');
+const SCREENSHOT_DIR = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  process.env.CONSOLE_SCREENSHOT_DIR ?? 'test-artifacts/console',
+);
 const VIEWPORTS = { laptop: { width: 1366, height: 900 }, tablet: { width: 820, height: 1180 } } as const;
 
 /** The review API is built beside the console; its tests run once the API document offers it. */
-const HAS_REVIEW_API = Object.keys((buildOpenApiDocument().paths as Record<string, unknown>) ?? {}).includes('/reviews');
-if (!HAS_REVIEW_API) console.warn('console.test: the OpenAPI document has no /reviews route yet: the review-resolution test is skipped until the review API is merged');
+const HAS_REVIEW_API = Object.keys((buildOpenApiDocument().paths as Record<string, unknown>) ?? {}).includes(
+  '/reviews',
+);
+if (!HAS_REVIEW_API)
+  console.warn(
+    'console.test: the OpenAPI document has no /reviews route yet: the review-resolution test is skipped until the review API is merged',
+  );
 
 let t: TestStack;
 let browser: Browser;
@@ -28,7 +38,10 @@ let progress: DemoProgress;
 let consoleUrl: string;
 const contexts: BrowserContext[] = [];
 
-async function signedIn(role: 'viewer' | 'underwriter', viewport: { width: number; height: number } = VIEWPORTS.laptop): Promise<Page> {
+async function signedIn(
+  role: 'viewer' | 'underwriter',
+  viewport: { width: number; height: number } = VIEWPORTS.laptop,
+): Promise<Page> {
   const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
   contexts.push(context);
   const page = await context.newPage();
@@ -51,7 +64,12 @@ async function checkPage(page: Page, name: string): Promise<void> {
 }
 
 /** Waits until the page shows what the check wants (pages refresh on their own every few seconds). */
-function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+function eventually<T>(
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   return pollUntil(read, check, { timeoutMs, what, intervalMs: 200 });
 }
 
@@ -70,7 +88,13 @@ async function leaseTotalOf(id: string): Promise<number | undefined> {
 
 beforeAll(async () => {
   t = await startTestStack();
-  progress = await runDemo({ stack: t.stack.description, progressDir: undefined, signal: new AbortController().signal, out: new Writable({ write: (_chunk, _encoding, done) => done() }), premiumTimeoutMs: 60_000 });
+  progress = await runDemo({
+    stack: t.stack.description,
+    progressDir: undefined,
+    signal: new AbortController().signal,
+    out: new Writable({ write: (_chunk, _encoding, done) => done() }),
+    premiumTimeoutMs: 60_000,
+  });
   consoleUrl = t.stack.description.functionApp.consoleUrl!;
   browser = await launchChromium();
 });
@@ -85,7 +109,11 @@ test('after the demo the console lists the five cars', async () => {
   const page = await signedIn('viewer');
   await page.getByRole('link', { name: 'Cars' }).click();
   const rows = page.getByTestId('car-row');
-  await eventually(() => rows.count(), (v) => v === 5, 'five car rows');
+  await eventually(
+    () => rows.count(),
+    (v) => v === 5,
+    'five car rows',
+  );
   const text = await page.getByTestId('cars-table').innerText();
   for (const car of progress.cars) {
     expect(await leaseTotalOf(car.assetId!)).toBeGreaterThan(0);
@@ -99,19 +127,31 @@ test('after the demo the console lists the five cars', async () => {
 test("a car's timeline has one point per change, with the ledger transaction of each", async () => {
   // The M3 (car 3): registered, leased by Ben, returned, leased by Elena.
   const id = assetId(3);
-  const history = { items: (await t.api.premiumHistory(id)) as { transactionId: string; annualPremiumMinor?: number }[] };
+  const history = {
+    items: (await t.api.premiumHistory(id)) as { transactionId: string; annualPremiumMinor?: number }[],
+  };
   expect(history.items.length).toBeGreaterThanOrEqual(4);
   const page = await signedIn('viewer');
   await page.goto(`${consoleUrl}#/cars/${id}`);
   const rows = page.getByTestId('timeline-row');
-  await eventually(() => rows.count(), (v) => v === history.items.length, 'one timeline row per history record');
+  await eventually(
+    () => rows.count(),
+    (v) => v === history.items.length,
+    'one timeline row per history record',
+  );
   const chart = page.getByTestId('premium-chart');
   expect(Number(await chart.getAttribute('data-point-count'))).toBe(history.items.length);
-  expect(Number(await chart.getAttribute('data-rated-count'))).toBe(history.items.filter((r) => r.annualPremiumMinor !== undefined).length);
+  expect(Number(await chart.getAttribute('data-rated-count'))).toBe(
+    history.items.filter((r) => r.annualPremiumMinor !== undefined).length,
+  );
   for (const [i, record] of history.items.entries()) {
     expect(await rows.nth(i).locator('td').last().getAttribute('title')).toBe(record.transactionId);
   }
-  await eventually(() => page.locator('canvas').count(), (v) => v > 0, 'the chart canvas');
+  await eventually(
+    () => page.locator('canvas').count(),
+    (v) => v > 0,
+    'the chart canvas',
+  );
   await checkPage(page, 'car');
 });
 
@@ -128,13 +168,30 @@ test('recording a claim re-rates the leased car on screen', async () => {
   const shownBefore = await leaseTotalCell.innerText();
   await page.getByLabel('Amount paid').fill('8200.00');
   await page.getByTestId('record-claim').click();
-  await eventually(() => page.getByTestId('record-outcome').innerText().catch(() => ''), (v) => /Claim recorded .*1 car\(s\) re-rated/.test(v), 'the claim and its re-rate', 20_000);
+  await eventually(
+    () =>
+      page
+        .getByTestId('record-outcome')
+        .innerText()
+        .catch(() => ''),
+    (v) => /Claim recorded .*1 car\(s\) re-rated/.test(v),
+    'the claim and its re-rate',
+    20_000,
+  );
   const after = (await leaseTotalOf(car))!;
   expect(after).toBeGreaterThan(before);
-  await eventually(() => leaseTotalCell.innerText(), (v) => v !== shownBefore, 'the re-rated lease total on screen');
+  await eventually(
+    () => leaseTotalCell.innerText(),
+    (v) => v !== shownBefore,
+    'the re-rated lease total on screen',
+  );
   // The car's timeline gained the re-rate.
   await page.goto(`${consoleUrl}#/cars/${car}`);
-  await eventually(() => page.locator('[data-testid="timeline-row"][data-kind="re-rate"]').count(), (v) => v === 1, 'the re-rate in the timeline');
+  await eventually(
+    () => page.locator('[data-testid="timeline-row"][data-kind="re-rate"]').count(),
+    (v) => v === 1,
+    'the re-rate in the timeline',
+  );
   await page.goto(`${consoleUrl}#/drivers/${key}`);
   await row.waitFor();
   await checkPage(page, 'driver');
@@ -164,10 +221,22 @@ test('an underwriter-only action is refused for a viewer', async () => {
 test('the operations page shows the WebJob, its checkpoint, dead letters and the premium feed', async () => {
   const page = await signedIn('viewer');
   await page.getByRole('link', { name: 'Operations' }).click();
-  await eventually(() => page.getByTestId('webjob-state').innerText(), (v) => /leader/.test(v), 'the WebJob leading');
-  await eventually(() => page.getByTestId('checkpoint').innerText(), (v) => /\d/.test(v), 'a checkpoint height');
+  await eventually(
+    () => page.getByTestId('webjob-state').innerText(),
+    (v) => /leader/.test(v),
+    'the WebJob leading',
+  );
+  await eventually(
+    () => page.getByTestId('checkpoint').innerText(),
+    (v) => /\d/.test(v),
+    'a checkpoint height',
+  );
   expect(await page.getByTestId('dead-letters').innerText()).toMatch(/npm run replay -- --dead-letters/);
-  await eventually(() => page.locator('[data-testid="premium-feed"] tbody tr').count(), (v) => v >= 5, 'the five premiums in the feed');
+  await eventually(
+    () => page.locator('[data-testid="premium-feed"] tbody tr').count(),
+    (v) => v >= 5,
+    'the five premiums in the feed',
+  );
   await checkPage(page, 'operations');
 });
 
@@ -181,33 +250,66 @@ test('recording a referral violation flags the leased car for review', async () 
   await page.getByLabel('Code').fill('DUI');
   await page.getByLabel('Points').fill('6');
   await page.getByTestId('record-violation').click();
-  await eventually(() => page.getByTestId('record-outcome').innerText().catch(() => ''), (v) => /Violation recorded .*1 car\(s\) re-rated/.test(v), 'the violation and its re-rate', 20_000);
+  await eventually(
+    () =>
+      page
+        .getByTestId('record-outcome')
+        .innerText()
+        .catch(() => ''),
+    (v) => /Violation recorded .*1 car\(s\) re-rated/.test(v),
+    'the violation and its re-rate',
+    20_000,
+  );
   expect(((await t.api.currentPremium(car)) as { needsReview: boolean }).needsReview).toBe(true);
   await page.getByRole('link', { name: 'Review queue' }).click();
-  await eventually(() => page.locator(`[data-testid="review-row"][data-asset-id="${car}"]`).count(), (v) => v >= 1, 'the flagged car in the queue');
+  await eventually(
+    () => page.locator(`[data-testid="review-row"][data-asset-id="${car}"]`).count(),
+    (v) => v >= 1,
+    'the flagged car in the queue',
+  );
 });
 
 test('the review queue page renders for a viewer without resolution controls', async () => {
   const page = await signedIn('viewer');
   await page.getByRole('link', { name: 'Review queue' }).click();
-  await eventually(() => page.getByTestId('review-row').count(), (v) => v >= 1, 'the flagged premium');
+  await eventually(
+    () => page.getByTestId('review-row').count(),
+    (v) => v >= 1,
+    'the flagged premium',
+  );
   expect(await page.getByTestId('resolve').count()).toBe(0);
   await checkPage(page, 'reviews');
 });
 
-(HAS_REVIEW_API ? test : test.skip)('resolving a review removes it from the queue and adds the resolution to the car history', async () => {
-  const page = await signedIn('underwriter');
-  await page.getByRole('link', { name: 'Review queue' }).click();
-  const rows = page.getByTestId('review-row');
-  await eventually(() => rows.count(), (v) => v > 0, 'an open review', 30_000);
-  const first = rows.first();
-  const reviewId = (await first.getAttribute('data-review-id'))!;
-  const car = (await first.getAttribute('data-asset-id'))!;
-  await first.getByRole('button', { name: 'Review' }).click();
-  await checkPage(page, 'review-detail');
-  await page.getByLabel('Reason for the decision').fill('Checked the driver record by phone; premium stands.');
-  await page.getByTestId('resolve').click();
-  await eventually(() => page.locator(`[data-review-id="${reviewId}"]`).count(), (v) => v === 0, 'the resolved review to leave the queue');
-  await page.goto(`${consoleUrl}#/cars/${car}`);
-  await eventually(() => page.locator('[data-testid="timeline-row"][data-kind="review-resolution"]').count(), (v) => v === 1, 'the resolution in the timeline');
-});
+(HAS_REVIEW_API ? test : test.skip)(
+  'resolving a review removes it from the queue and adds the resolution to the car history',
+  async () => {
+    const page = await signedIn('underwriter');
+    await page.getByRole('link', { name: 'Review queue' }).click();
+    const rows = page.getByTestId('review-row');
+    await eventually(
+      () => rows.count(),
+      (v) => v > 0,
+      'an open review',
+      30_000,
+    );
+    const first = rows.first();
+    const reviewId = (await first.getAttribute('data-review-id'))!;
+    const car = (await first.getAttribute('data-asset-id'))!;
+    await first.getByRole('button', { name: 'Review' }).click();
+    await checkPage(page, 'review-detail');
+    await page.getByLabel('Reason for the decision').fill('Checked the driver record by phone; premium stands.');
+    await page.getByTestId('resolve').click();
+    await eventually(
+      () => page.locator(`[data-review-id="${reviewId}"]`).count(),
+      (v) => v === 0,
+      'the resolved review to leave the queue',
+    );
+    await page.goto(`${consoleUrl}#/cars/${car}`);
+    await eventually(
+      () => page.locator('[data-testid="timeline-row"][data-kind="review-resolution"]').count(),
+      (v) => v === 1,
+      'the resolution in the timeline',
+    );
+  },
+);

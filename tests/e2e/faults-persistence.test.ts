@@ -24,7 +24,8 @@ describe('faults: Azurite and the ledger node restarted (persistent mode)', () =
     const today = new Date().toISOString().slice(0, 10);
     story = new LeaseStory(t.ledger, t.api, t.stack.description.leasingCompany, shiftDate(today, { days: 7 }));
     drivers = [];
-    for (const persona of PERSONAS.slice(1, 4)) drivers.push(await story.registerDriver(personaProfile(persona, today)));
+    for (const persona of PERSONAS.slice(1, 4))
+      drivers.push(await story.registerDriver(personaProfile(persona, today)));
     await story.registerCars(5);
     await story.churn(drivers, 1);
     await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, assetIds(), 30_000, () => t.logTail());

@@ -41,11 +41,20 @@ describe('faults: WebJob killed, Function App down', () => {
     await t.stack.supervisor.waitHealthy('webjob', 60_000);
     expect(t.stack.supervisor.pid('webjob')).not.toBe(pid);
     // stack.json follows the restart (rewritten as soon as the new process is healthy).
-    await waitUntil(async () => (await readStackFile(t.stateDir)).webjob.pid === t.stack.supervisor.pid('webjob'), { timeoutMs: 5_000, what: 'stack.json to name the new WebJob pid' });
+    await waitUntil(async () => (await readStackFile(t.stateDir)).webjob.pid === t.stack.supervisor.pid('webjob'), {
+      timeoutMs: 5_000,
+      what: 'stack.json to name the new WebJob pid',
+    });
     await trafficProgress(traffic, 5);
     const sent = await traffic.stop();
     expect(sent).toBeGreaterThanOrEqual(25);
-    await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, story.cars.map((c) => c.assetId), 60_000, () => t.logTail());
+    await waitForConsistency(
+      t.api,
+      t.stack.description.ledger.apiUrl,
+      story.cars.map((c) => c.assetId),
+      60_000,
+      () => t.logTail(),
+    );
   });
 
   it(`the Function App down for ${FUNCTION_APP_DOWN_MS / 1000} s: deliveries wait and retry, then everything arrives once`, async () => {
@@ -65,6 +74,12 @@ describe('faults: WebJob killed, Function App down', () => {
     await t.stack.supervisor.startPart('function-app');
     await trafficProgress(traffic, 5);
     await traffic.stop();
-    await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, story.cars.map((c) => c.assetId), 60_000, () => t.logTail());
+    await waitForConsistency(
+      t.api,
+      t.stack.description.ledger.apiUrl,
+      story.cars.map((c) => c.assetId),
+      60_000,
+      () => t.logTail(),
+    );
   });
 });

@@ -10,7 +10,13 @@ import { MAX_CLAIMS, type LeaseMetadata, type VehicleAsset } from '@lease-premiu
 import { PERSONAS, personaProfile } from '../../devstack/src/demo/drivers';
 import { shiftDate } from '../../devstack/src/demo/dates';
 import { buildFleet } from '../../devstack/src/demo/fleet';
-import { buildOwnershipTransfer, buildVehicleCreate, leaseMetadata, type LeaseTerms, type SignedTransaction } from '../../devstack/src/demo/lease-ledger';
+import {
+  buildOwnershipTransfer,
+  buildVehicleCreate,
+  leaseMetadata,
+  type LeaseTerms,
+  type SignedTransaction,
+} from '../../devstack/src/demo/lease-ledger';
 import { packJson } from '../../functions/src/storage/packed-json';
 import type { KeyPair } from '../../devstack/src/stack/local-config';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -36,20 +42,32 @@ describe('hostile ledger inputs: each has its own outcome, healthy cars keep flo
     driver = await story.registerDriver(personaProfile(PERSONAS[1]!, today));
   });
   afterAll(async () => {
-    if (Object.keys(recovery).length > 0) process.stdout.write(`time until healthy traffic flowed again (ms): ${JSON.stringify(recovery)}\n`);
+    if (Object.keys(recovery).length > 0)
+      process.stdout.write(`time until healthy traffic flowed again (ms): ${JSON.stringify(recovery)}\n`);
     await t?.stop();
   });
 
   const company = (): KeyPair => t.stack.description.leasingCompany;
 
-  async function commitTransfer(previous: SignedTransaction, assetId: string, to: string, metadata: LeaseMetadata): Promise<SignedTransaction> {
+  async function commitTransfer(
+    previous: SignedTransaction,
+    assetId: string,
+    to: string,
+    metadata: LeaseMetadata,
+  ): Promise<SignedTransaction> {
     const tx = buildOwnershipTransfer(previous, assetId, company(), [to], metadata);
     await t.ledger.commit(tx);
     return tx;
   }
 
   function leaseTerms(): LeaseTerms {
-    return { leaseId: `HOSTILE-${Math.random().toString(36).slice(2, 8)}`, startDate: story.leaseStartDate, endDate: shiftDate(story.leaseStartDate, { months: 24 }), annualMileageKm: 12_000, usage: 'commute' };
+    return {
+      leaseId: `HOSTILE-${Math.random().toString(36).slice(2, 8)}`,
+      startDate: story.leaseStartDate,
+      endDate: shiftDate(story.leaseStartDate, { months: 24 }),
+      annualMileageKm: 12_000,
+      usage: 'commute',
+    };
   }
 
   /** Registers and leases a healthy car now; resolves with the ms until its premium is served. */
@@ -61,7 +79,10 @@ describe('hostile ledger inputs: each has its own outcome, healthy cars keep flo
     for (;;) {
       const premium = await t.api.currentPremium(car!.assetId);
       if (premium?.status === 'active') return Date.now() - started;
-      if (Date.now() > deadline) throw new Error(`healthy car ${car!.assetId} got no premium within ${RECOVERY_BUDGET_MS} ms\n${await t.logTail()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `healthy car ${car!.assetId} got no premium within ${RECOVERY_BUDGET_MS} ms\n${await t.logTail()}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -82,7 +103,8 @@ describe('hostile ledger inputs: each has its own outcome, healthy cars keep flo
     // Settled: nothing pending and the checkpoint at the highest height seen (the checkpoint gauge
     // follows the periodic flush, so all three are polled until they agree).
     const settled = async (): Promise<boolean> =>
-      (await metric(metrics, 'webjob_pending_events')) === 0 && (await metric(metrics, 'webjob_last_delivered_height')) === (await metric(metrics, 'webjob_last_seen_height'));
+      (await metric(metrics, 'webjob_pending_events')) === 0 &&
+      (await metric(metrics, 'webjob_last_delivered_height')) === (await metric(metrics, 'webjob_last_seen_height'));
     while (!(await settled())) {
       if (Date.now() > deadline) throw new Error(`checkpoint did not settle at the tip\n${await t.logTail()}`);
       await new Promise((r) => setTimeout(r, 200));
@@ -92,7 +114,10 @@ describe('hostile ledger inputs: each has its own outcome, healthy cars keep flo
 
   it('a lease TRANSFER with ~300 kB of open metadata is stored with the extras dropped and noted', async () => {
     const [car] = await story.registerCars(1);
-    await commitTransfer(car!.lastTx, car!.assetId, driver.publicKey, { ...leaseMetadata('lease-start', leaseTerms()), notes: 'x'.repeat(300_000) });
+    await commitTransfer(car!.lastTx, car!.assetId, driver.publicKey, {
+      ...leaseMetadata('lease-start', leaseTerms()),
+      notes: 'x'.repeat(300_000),
+    });
     recovery['large lease metadata'] = await healthyCarFlows();
     const record = await premiumRecord(car!.assetId);
     expect(record).toMatchObject({ extrasDropped: { lease: { reason: 'too-large', bytes: expect.any(Number) } } });
@@ -105,7 +130,10 @@ describe('hostile ledger inputs: each has its own outcome, healthy cars keep flo
     // overflows the stack. The Function App's own test covers 20,000 levels.)
     let options: Record<string, unknown> = {};
     for (let i = 1; i < 1_000; i++) options = { next: options };
-    const asset = { ...buildFleet(1, { currency: 'USD', modelYear: 2025, serialBase: 777_000 })[0]!.asset, options } as VehicleAsset;
+    const asset = {
+      ...buildFleet(1, { currency: 'USD', modelYear: 2025, serialBase: 777_000 })[0]!.asset,
+      options,
+    } as VehicleAsset;
     const create = buildVehicleCreate(asset, company());
     await t.ledger.commit(create);
     await commitTransfer(create, create.id, driver.publicKey, leaseMetadata('lease-start', leaseTerms()));
@@ -117,9 +145,24 @@ describe('hostile ledger inputs: each has its own outcome, healthy cars keep flo
   it('a lease to a driver whose stored profile fails validation is rejected with its reason (dead letter), not a 5xx', async () => {
     const key = new Ed25519Keypair();
     const d = t.stack.description;
-    const drivers = TableClient.fromConnectionString(d.storage.connectionString, `${d.storage.namePrefix}Drivers`, { allowInsecureConnection: true });
-    const profile = { ...personaProfile(PERSONAS[1]!, today), claims: Array.from({ length: MAX_CLAIMS + 1 }, (_, i) => ({ date: shiftDate('2010-01-01', { days: i }), atFault: false, amountMinor: i })) };
-    await drivers.createEntity({ partitionKey: key.publicKey, rowKey: 'profile', revision: 1, updatedAt: new Date().toISOString(), ...packJson('profile', profile) });
+    const drivers = TableClient.fromConnectionString(d.storage.connectionString, `${d.storage.namePrefix}Drivers`, {
+      allowInsecureConnection: true,
+    });
+    const profile = {
+      ...personaProfile(PERSONAS[1]!, today),
+      claims: Array.from({ length: MAX_CLAIMS + 1 }, (_, i) => ({
+        date: shiftDate('2010-01-01', { days: i }),
+        atFault: false,
+        amountMinor: i,
+      })),
+    };
+    await drivers.createEntity({
+      partitionKey: key.publicKey,
+      rowKey: 'profile',
+      revision: 1,
+      updatedAt: new Date().toISOString(),
+      ...packJson('profile', profile),
+    });
     const flagged = (await t.api.request('GET', `/drivers/${key.publicKey}`)).json as { invalidStoredRecord?: unknown };
     expect(flagged.invalidStoredRecord).toBeDefined();
 

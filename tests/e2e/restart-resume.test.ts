@@ -47,12 +47,29 @@ describe('stop and start again on the same state', () => {
     const first = capture((all) => {
       if ((all.match(/lease start/g) ?? []).length >= 2) abort.abort();
     });
-    await expect(runDemo({ stack: t.stack.description, progressDir: stateDir, signal: abort.signal, out: first.out, premiumTimeoutMs: 60_000 })).rejects.toThrow();
-    const interrupted = JSON.parse(await readFile(path.join(stateDir, 'demo-progress.json'), 'utf8')) as { done: string[]; finishedAt: string | null };
+    await expect(
+      runDemo({
+        stack: t.stack.description,
+        progressDir: stateDir,
+        signal: abort.signal,
+        out: first.out,
+        premiumTimeoutMs: 60_000,
+      }),
+    ).rejects.toThrow();
+    const interrupted = JSON.parse(await readFile(path.join(stateDir, 'demo-progress.json'), 'utf8')) as {
+      done: string[];
+      finishedAt: string | null;
+    };
     expect(interrupted.finishedAt).toBeNull();
 
     const resumed = capture();
-    const progress = await runDemo({ stack: t.stack.description, progressDir: stateDir, signal: new AbortController().signal, out: resumed.out, premiumTimeoutMs: 60_000 });
+    const progress = await runDemo({
+      stack: t.stack.description,
+      progressDir: stateDir,
+      signal: new AbortController().signal,
+      out: resumed.out,
+      premiumTimeoutMs: 60_000,
+    });
     expect(progress.finishedAt).not.toBeNull();
     expect(resumed.text()).toContain('(resuming)');
     const assetIds = progress.cars.map((car) => car.assetId!);
@@ -60,14 +77,24 @@ describe('stop and start again on the same state', () => {
     await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, assetIds, 30_000, () => t!.logTail());
     const admin = new LedgerAdmin(t.stack.description.ledger.adminUrl!);
     const before = await admin.status();
-    await waitForMetric(t.stack.description.webjob.metricsUrl, 'webjob_last_delivered_height', (h) => h >= before.height, 30_000);
+    await waitForMetric(
+      t.stack.description.webjob.metricsUrl,
+      'webjob_last_delivered_height',
+      (h) => h >= before.height,
+      30_000,
+    );
 
     await t.stop();
     t = undefined;
 
     t = await startTestStack({ persistent: true, stateDir, namePrefix });
     const again = capture();
-    await runDemo({ stack: t.stack.description, progressDir: stateDir, signal: new AbortController().signal, out: again.out });
+    await runDemo({
+      stack: t.stack.description,
+      progressDir: stateDir,
+      signal: new AbortController().signal,
+      out: again.out,
+    });
     expect(again.text()).toMatch(/The demo was played on/);
     const afterRestart = await new LedgerAdmin(t.stack.description.ledger.adminUrl!).status();
     expect(afterRestart.transactions).toBe(before.transactions);

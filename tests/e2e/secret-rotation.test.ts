@@ -28,7 +28,8 @@ describe('webhook secret rotation under traffic', () => {
   let earlierWebJob401 = 0;
 
   const metricsUrl = (): string => t.stack.description.webjob.metricsUrl;
-  const webjob401 = async (): Promise<number> => earlierWebJob401 + (await metric(metricsUrl(), 'webjob_delivery_requests_total', 'result="401"'));
+  const webjob401 = async (): Promise<number> =>
+    earlierWebJob401 + (await metric(metricsUrl(), 'webjob_delivery_requests_total', 'result="401"'));
   const functionAppRefusals = async (): Promise<number> => {
     const log = await readFile(path.join(t.stateDir, 'logs', 'function-app.log'), 'utf8');
     return log.split('\n').filter((line) => line.includes('webhook refused')).length;
@@ -38,7 +39,9 @@ describe('webhook secret rotation under traffic', () => {
   async function publishSecrets(secrets: string[]): Promise<void> {
     const file = path.join(t.stateDir, 'local-config.json');
     const config = JSON.parse(await readFile(file, 'utf8')) as { webhookSecret: string };
-    await writeFile(file, `${JSON.stringify({ ...config, webhookSecret: secrets.join(' ') }, null, 2)}\n`, { mode: 0o600 });
+    await writeFile(file, `${JSON.stringify({ ...config, webhookSecret: secrets.join(' ') }, null, 2)}\n`, {
+      mode: 0o600,
+    });
   }
   async function restart(part: 'function-app' | 'webjob'): Promise<void> {
     if (part === 'webjob') earlierWebJob401 = await webjob401();
@@ -74,11 +77,21 @@ describe('webhook secret rotation under traffic', () => {
 
     const sent = await traffic.stop();
     expect(sent).toBeGreaterThanOrEqual(25);
-    await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, story.cars.map((c) => c.assetId), 90_000, () => t.logTail());
+    await waitForConsistency(
+      t.api,
+      t.stack.description.ledger.apiUrl,
+      story.cars.map((c) => c.assetId),
+      90_000,
+      () => t.logTail(),
+    );
     expect(t.stack.description.webhook.secrets).toEqual([newSecret]);
     // The WebJob now running signs with the new secret alone, and its deliveries are accepted.
     expect(await metric(metricsUrl(), 'webjob_delivery_requests_total', 'result="200"')).toBeGreaterThan(0);
-    expect({ webjob401: await webjob401(), functionAppRefusals: await functionAppRefusals(), deadLetters: await metric(metricsUrl(), 'webjob_events_dead_lettered_total') }).toEqual({
+    expect({
+      webjob401: await webjob401(),
+      functionAppRefusals: await functionAppRefusals(),
+      deadLetters: await metric(metricsUrl(), 'webjob_events_dead_lettered_total'),
+    }).toEqual({
       webjob401: 0,
       functionAppRefusals: 0,
       deadLetters: 0,

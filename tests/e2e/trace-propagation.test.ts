@@ -17,7 +17,12 @@ jest.setTimeout(150_000);
 const WEBJOB = 'lease-premium-webjob';
 const FUNCTIONS = 'lease-premium-functions';
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, diagnostics: () => Promise<string>): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  diagnostics: () => Promise<string>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = await probe();
@@ -32,7 +37,8 @@ const traceId = (e: Envelope): string | undefined => e.tags?.['ai.operation.id']
 const parentId = (e: Envelope): string | undefined => e.tags?.['ai.operation.parentId'];
 const spanId = (e: Envelope): string => String(e.data?.baseData?.id);
 const props = (e: Envelope): Record<string, string> => e.data?.baseData?.properties ?? {};
-const isSpan = (e: Envelope): boolean => e.data?.baseType === 'RequestData' || e.data?.baseType === 'RemoteDependencyData';
+const isSpan = (e: Envelope): boolean =>
+  e.data?.baseType === 'RequestData' || e.data?.baseType === 'RemoteDependencyData';
 
 describe('telemetry: one trace per ledger transaction, WebJob → Function App', () => {
   let receiver: IngestionReceiver;
@@ -51,27 +57,63 @@ describe('telemetry: one trace per ledger transaction, WebJob → Function App',
   });
 
   const spans = (): Envelope[] => receiver.envelopes.filter(isSpan);
-  const span = (name: string, where: (e: Envelope) => boolean): Envelope | undefined => spans().find((e) => e.data?.baseData?.name === name && where(e));
-  const summary = async (): Promise<string> => `${spans().map((e) => `${role(e)} ${String(e.data?.baseData?.name)} ${traceId(e)}/${spanId(e)} <- ${parentId(e)} ${JSON.stringify(props(e))}`).join('\n')}\n${await t.logTail(20)}`;
+  const span = (name: string, where: (e: Envelope) => boolean): Envelope | undefined =>
+    spans().find((e) => e.data?.baseData?.name === name && where(e));
+  const summary = async (): Promise<string> =>
+    `${spans()
+      .map(
+        (e) =>
+          `${role(e)} ${String(e.data?.baseData?.name)} ${traceId(e)}/${spanId(e)} <- ${parentId(e)} ${JSON.stringify(props(e))}`,
+      )
+      .join('\n')}\n${await t.logTail(20)}`;
 
   it('a lease start is one trace from the block read to the rating and the Table write, linked to the batch request', async () => {
     const driver = await story.registerDriver(personaProfile(PERSONAS[1]!, new Date().toISOString().slice(0, 10)));
     const [car] = await story.registerCars(1);
     const lease = await story.startLease(car!, driver);
     const txId = lease.tx.id;
-    const premium = await waitFor<CurrentPremium>('the premium of the lease start', async () => {
-      const current = await t.api.currentPremium(car!.assetId);
-      return current?.transactionId === txId ? current : undefined;
-    }, 60_000, () => t.logTail());
+    const premium = await waitFor<CurrentPremium>(
+      'the premium of the lease start',
+      async () => {
+        const current = await t.api.currentPremium(car!.assetId);
+        return current?.transactionId === txId ? current : undefined;
+      },
+      60_000,
+      () => t.logTail(),
+    );
 
     const ofTx = (e: Envelope): boolean => props(e)['ledger.transaction.id'] === txId;
-    const applied = await waitFor('the Function App span of the event', () => span('apply ownership event', (e) => role(e) === FUNCTIONS && ofTx(e)), 30_000, summary);
+    const applied = await waitFor(
+      'the Function App span of the event',
+      () => span('apply ownership event', (e) => role(e) === FUNCTIONS && ofTx(e)),
+      30_000,
+      summary,
+    );
     const trace = traceId(applied)!;
-    const root = await waitFor('the WebJob root span', () => span('ledger transaction', (e) => role(e) === WEBJOB && ofTx(e) && props(e)['lease_premium.outcome'] !== undefined), 30_000, summary);
+    const root = await waitFor(
+      'the WebJob root span',
+      () =>
+        span(
+          'ledger transaction',
+          (e) => role(e) === WEBJOB && ofTx(e) && props(e)['lease_premium.outcome'] !== undefined,
+        ),
+      30_000,
+      summary,
+    );
     const verify = span('verify transaction', (e) => role(e) === WEBJOB && ofTx(e));
     const deliver = span('deliver event', (e) => role(e) === WEBJOB && ofTx(e));
-    const rating = await waitFor('the rating span', () => span('rate premium', (e) => parentId(e) === spanId(applied)), 10_000, summary);
-    const write = await waitFor('the Table transaction span', () => span('Table transaction', (e) => parentId(e) === spanId(applied)), 10_000, summary);
+    const rating = await waitFor(
+      'the rating span',
+      () => span('rate premium', (e) => parentId(e) === spanId(applied)),
+      10_000,
+      summary,
+    );
+    const write = await waitFor(
+      'the Table transaction span',
+      () => span('Table transaction', (e) => parentId(e) === spanId(applied)),
+      10_000,
+      summary,
+    );
 
     // One trace id from the block read to the Table write, with the parent/child links in order.
     expect(trace).toMatch(/^[0-9a-f]{32}$/);
@@ -85,7 +127,11 @@ describe('telemetry: one trace per ledger transaction, WebJob → Function App',
     expect(write.data?.baseType).toBe('RemoteDependencyData');
 
     // What an operator searches by: the transaction, the car, the block, the outcome, the premium.
-    expect(props(root)).toMatchObject({ 'ledger.asset.id': car!.assetId, 'ledger.block.height': String(premium.blockHeight), 'lease_premium.outcome': 'applied' });
+    expect(props(root)).toMatchObject({
+      'ledger.asset.id': car!.assetId,
+      'ledger.block.height': String(premium.blockHeight),
+      'lease_premium.outcome': 'applied',
+    });
     expect(props(deliver!)).toMatchObject({ 'lease_premium.outcome': 'applied' });
     expect(props(applied)).toMatchObject({
       'ledger.asset.id': car!.assetId,
@@ -106,7 +152,10 @@ describe('telemetry: one trace per ledger transaction, WebJob → Function App',
     expect(props(post!)['lease_premium.delivery_id']?.startsWith(txId)).toBe(true);
 
     // The car's CREATE is a trace of its own.
-    const create = span('ledger transaction', (e) => role(e) === WEBJOB && props(e)['ledger.transaction.id'] === car!.assetId);
+    const create = span(
+      'ledger transaction',
+      (e) => role(e) === WEBJOB && props(e)['ledger.transaction.id'] === car!.assetId,
+    );
     expect(create && traceId(create)).toMatch(/^[0-9a-f]{32}$/);
     expect(traceId(create!)).not.toBe(trace);
   });
@@ -120,17 +169,43 @@ describe('telemetry: one trace per ledger transaction, WebJob → Function App',
       }
       return byName;
     };
-    const wanted = ['webjob_lag_blocks', 'webjob_lag_seconds', 'webjob_events_delivered_total', 'webjob_events_dead_lettered_total', 'premiums_rated_total', 'review_queue_size'];
-    const deliveredApplied = (names: Map<string, Envelope[]>): boolean => (names.get('webjob_events_delivered_total') ?? []).some((e) => props(e).outcome === 'applied' && role(e) === WEBJOB);
+    const wanted = [
+      'webjob_lag_blocks',
+      'webjob_lag_seconds',
+      'webjob_events_delivered_total',
+      'webjob_events_dead_lettered_total',
+      'premiums_rated_total',
+      'review_queue_size',
+    ];
+    const deliveredApplied = (names: Map<string, Envelope[]>): boolean =>
+      (names.get('webjob_events_delivered_total') ?? []).some(
+        (e) => props(e).outcome === 'applied' && role(e) === WEBJOB,
+      );
     // Metrics are exported periodically: an early export may predate the first acknowledged event.
-    const found = await waitFor('every metric, and the delivered events by outcome', () => {
-      const names = metricNames();
-      return wanted.every((name) => names.has(name)) && deliveredApplied(names) ? names : undefined;
-    }, 30_000, () => Promise.resolve(`metrics so far: ${[...metricNames().keys()].join(', ')}`));
+    const found = await waitFor(
+      'every metric, and the delivered events by outcome',
+      () => {
+        const names = metricNames();
+        return wanted.every((name) => names.has(name)) && deliveredApplied(names) ? names : undefined;
+      },
+      30_000,
+      () => Promise.resolve(`metrics so far: ${[...metricNames().keys()].join(', ')}`),
+    );
     expect(deliveredApplied(found)).toBe(true);
     expect(found.get('premiums_rated_total')!.every((e) => role(e) === FUNCTIONS)).toBe(true);
 
-    const messages = (): unknown[] => receiver.envelopes.filter((e) => e.data?.baseType === 'MessageData' && role(e) === WEBJOB).map((e) => e.data?.baseData?.message);
-    await waitFor('the WebJob logs', () => (messages().includes('consumption starting') ? true : undefined), 30_000, () => Promise.resolve(`WebJob log messages so far: ${JSON.stringify(messages())}; envelope types: ${[...new Set(receiver.envelopes.map((e) => `${role(e)} ${e.data?.baseType}`))].join(', ')}`));
+    const messages = (): unknown[] =>
+      receiver.envelopes
+        .filter((e) => e.data?.baseType === 'MessageData' && role(e) === WEBJOB)
+        .map((e) => e.data?.baseData?.message);
+    await waitFor(
+      'the WebJob logs',
+      () => (messages().includes('consumption starting') ? true : undefined),
+      30_000,
+      () =>
+        Promise.resolve(
+          `WebJob log messages so far: ${JSON.stringify(messages())}; envelope types: ${[...new Set(receiver.envelopes.map((e) => `${role(e)} ${e.data?.baseType}`))].join(', ')}`,
+        ),
+    );
   });
 });

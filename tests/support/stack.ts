@@ -14,7 +14,13 @@ import { uniqueName } from './storage';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
-const COMPILED_PARTS = ['devstack/dist/stack/azurite-cli.js', 'devstack/dist/ledger/cli.js', 'devstack/dist/functions-host/cli.js', 'functions/dist', 'webjob/dist'];
+const COMPILED_PARTS = [
+  'devstack/dist/stack/azurite-cli.js',
+  'devstack/dist/ledger/cli.js',
+  'devstack/dist/functions-host/cli.js',
+  'functions/dist',
+  'webjob/dist',
+];
 
 /** Short timeouts and backoffs so fault recovery fits a test's time budget (production defaults are longer). */
 export const FAST_WEBJOB_ENV: Record<string, string> = {
@@ -60,7 +66,10 @@ export interface TestStack {
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const missing = COMPILED_PARTS.filter((part) => !existsSync(path.join(REPO_ROOT, part)));
-  if (missing.length > 0) throw new Error(`end-to-end tests run the compiled parts; missing ${missing.join(', ')}: run \`npm run build\` first`);
+  if (missing.length > 0)
+    throw new Error(
+      `end-to-end tests run the compiled parts; missing ${missing.join(', ')}: run \`npm run build\` first`,
+    );
   const ownsStateDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), 'lease-premium-e2e-')));
   const events: SupervisorEvent[] = [];

@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 /** The connection string of the Azurite that jest's global setup started. */
 export function testStorageConnectionString(): string {
   const value = process.env.AZURE_STORAGE_CONNECTION_STRING_TESTS;
-  if (!value) throw new Error('AZURE_STORAGE_CONNECTION_STRING_TESTS is not set: run tests through jest (global setup starts Azurite)');
+  if (!value)
+    throw new Error(
+      'AZURE_STORAGE_CONNECTION_STRING_TESTS is not set: run tests through jest (global setup starts Azurite)',
+    );
   return value;
 }
 

@@ -116,16 +116,24 @@ function secrets(env: Env): string[] {
 
 function trustedKeys(env: Env): Set<string> {
   const raw = text(env, 'LEASING_COMPANY_PUBLIC_KEYS');
-  if (!raw) fail('LEASING_COMPANY_PUBLIC_KEYS', 'is required: the base58 Ed25519 public keys of the leasing companies, separated by spaces or commas');
+  if (!raw)
+    fail(
+      'LEASING_COMPANY_PUBLIC_KEYS',
+      'is required: the base58 Ed25519 public keys of the leasing companies, separated by spaces or commas',
+    );
   const keys = raw.split(/[\s,]+/).filter(Boolean);
-  for (const key of keys) if (!BASE58_KEY.test(key)) fail('LEASING_COMPANY_PUBLIC_KEYS', `"${key}" is not a base58 Ed25519 public key`);
+  for (const key of keys)
+    if (!BASE58_KEY.test(key)) fail('LEASING_COMPANY_PUBLIC_KEYS', `"${key}" is not a base58 Ed25519 public key`);
   return new Set(keys);
 }
 
 function storage(env: Env): WebJobStorageSettings {
   const namePrefix = text(env, 'STORAGE_NAME_PREFIX') ?? 'leasepremium';
   if (!/^[a-z][a-z0-9]{2,39}$/.test(namePrefix)) {
-    fail('STORAGE_NAME_PREFIX', `must be 3-40 lowercase letters and digits starting with a letter (it names tables, queues and containers), got "${namePrefix}"`);
+    fail(
+      'STORAGE_NAME_PREFIX',
+      `must be 3-40 lowercase letters and digits starting with a letter (it names tables, queues and containers), got "${namePrefix}"`,
+    );
   }
   return { ...readStorageSettings(env), namePrefix };
 }
@@ -138,8 +146,18 @@ function logLevel(env: Env): LogLevel {
 
 function concurrency(env: Env): { maxConcurrency: number; initialConcurrency: number } {
   const maxConcurrency = int(env, 'WEBJOB_MAX_CONCURRENCY', DELIVERY_TUNING.maxConcurrency, 1, 256);
-  const initialConcurrency = int(env, 'WEBJOB_INITIAL_CONCURRENCY', Math.min(DELIVERY_TUNING.initialConcurrency, maxConcurrency), 1, 256);
-  if (initialConcurrency > maxConcurrency) fail('WEBJOB_INITIAL_CONCURRENCY', `must not exceed WEBJOB_MAX_CONCURRENCY (${maxConcurrency}), got ${initialConcurrency}`);
+  const initialConcurrency = int(
+    env,
+    'WEBJOB_INITIAL_CONCURRENCY',
+    Math.min(DELIVERY_TUNING.initialConcurrency, maxConcurrency),
+    1,
+    256,
+  );
+  if (initialConcurrency > maxConcurrency)
+    fail(
+      'WEBJOB_INITIAL_CONCURRENCY',
+      `must not exceed WEBJOB_MAX_CONCURRENCY (${maxConcurrency}), got ${initialConcurrency}`,
+    );
   return { maxConcurrency, initialConcurrency };
 }
 
@@ -154,7 +172,8 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
   const apiUrl = url(env, 'LEDGER_API_URL', 'http://127.0.0.1:9984/api/v1/', ['http:', 'https:']);
   const wsRaw = text(env, 'LEDGER_WS_URL');
   const consumerName = text(env, 'WEBJOB_CONSUMER_NAME') ?? 'webjob';
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(consumerName)) fail('WEBJOB_CONSUMER_NAME', `must be 1-64 letters, digits, "_", "." or "-", got "${consumerName}"`);
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(consumerName))
+    fail('WEBJOB_CONSUMER_NAME', `must be 1-64 letters, digits, "_", "." or "-", got "${consumerName}"`);
   return {
     ledger: {
       apiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`,
@@ -191,8 +210,14 @@ export function loadConfig(env: Env = process.env): WebJobConfig {
     checkpointIntervalMs: int(env, 'WEBJOB_CHECKPOINT_INTERVAL_MS', PROGRESS_TUNING.checkpointIntervalMs, 10, 600_000),
     stallAlertSeconds: int(env, 'WEBJOB_STALL_ALERT_SECONDS', PROGRESS_TUNING.stallAlertSeconds, 1, 86_400),
     leaseSeconds: int(env, 'WEBJOB_LEASE_SECONDS', LIFETIME_TUNING.leaseSeconds, 15, 60),
-    health: { host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1', port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535) },
-    shutdown: { graceMs: int(env, 'WEBJOB_SHUTDOWN_GRACE_MS', LIFETIME_TUNING.shutdownGraceMs, 0, 600_000), file: text(env, 'WEBJOBS_SHUTDOWN_FILE') },
+    health: {
+      host: text(env, 'WEBJOB_HEALTH_HOST') ?? '127.0.0.1',
+      port: int(env, 'WEBJOB_HEALTH_PORT', 0, 0, 65_535),
+    },
+    shutdown: {
+      graceMs: int(env, 'WEBJOB_SHUTDOWN_GRACE_MS', LIFETIME_TUNING.shutdownGraceMs, 0, 600_000),
+      file: text(env, 'WEBJOBS_SHUTDOWN_FILE'),
+    },
     logLevel: logLevel(env),
     telemetry: telemetrySettings(env), // its errors are ConfigErrors too
   };

@@ -15,7 +15,9 @@ export function heapLimitMb(env: Record<string, string | undefined>): number {
     return PROGRESS_TUNING.baseHeapMb + Math.ceil((cars * PROGRESS_TUNING.heapBytesPerCachedCar) / 1_048_576);
   }
   if (!/^\d+$/.test(raw) || (Number(raw) !== 0 && (Number(raw) < 32 || Number(raw) > 16_384))) {
-    throw new Error(`WEBJOB_HEAP_LIMIT_MB: must be 0 (no limit, no worker) or an integer from 32 to 16384, got "${raw}"`);
+    throw new Error(
+      `WEBJOB_HEAP_LIMIT_MB: must be 0 (no limit, no worker) or an integer from 32 to 16384, got "${raw}"`,
+    );
   }
   return Number(raw);
 }

@@ -24,14 +24,22 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'invalid configuration', error: error.message })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'invalid configuration', error: error.message })}\n`,
+      );
       process.exit(1);
     }
     throw error;
   }
-  const telemetry = config.telemetry ? (require('./ops/telemetry') as typeof TelemetryModule).WebJobTelemetry.start(config.telemetry) : undefined;
+  const telemetry = config.telemetry
+    ? (require('./ops/telemetry') as typeof TelemetryModule).WebJobTelemetry.start(config.telemetry)
+    : undefined;
   const toStdout = (line: string): void => void process.stdout.write(line);
-  const logger = createLogger(config.logLevel, { service: 'webjob', consumer: config.consumerName }, telemetry ? telemetry.logWriter(toStdout) : toStdout);
+  const logger = createLogger(
+    config.logLevel,
+    { service: 'webjob', consumer: config.consumerName },
+    telemetry ? telemetry.logWriter(toStdout) : toStdout,
+  );
   process.on('uncaughtException', (error) => {
     logger.error('uncaught exception: exiting', { error });
     process.exit(1);
@@ -41,21 +49,32 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const job = await startWebJob(config, logger, telemetry);
-  const unwatch = watchForShutdown(config.shutdown.file, (reason) => {
-    void job.stop(reason);
-  }, parentPort ?? undefined);
+  const unwatch = watchForShutdown(
+    config.shutdown.file,
+    (reason) => {
+      void job.stop(reason);
+    },
+    parentPort ?? undefined,
+  );
   await job.done;
   unwatch();
   process.exit(0);
 }
 
 function supervise(limitMb: number): void {
-  const worker = new Worker(__filename, { resourceLimits: { maxOldGenerationSizeMb: limitMb, maxYoungGenerationSizeMb: Math.max(4, Math.round(limitMb / 12)) } });
+  const worker = new Worker(__filename, {
+    resourceLimits: {
+      maxOldGenerationSizeMb: limitMb,
+      maxYoungGenerationSizeMb: Math.max(4, Math.round(limitMb / 12)),
+    },
+  });
   const forward = (signal: string) => (): void => worker.postMessage({ shutdown: signal });
   process.on('SIGTERM', forward('SIGTERM'));
   process.on('SIGINT', forward('SIGINT'));
   worker.on('error', (error) => {
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'webjob failed', error: { name: error.name, message: error.message } })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'webjob failed', error: { name: error.name, message: error.message } })}\n`,
+    );
     process.exit(1);
   });
   worker.on('exit', (code) => process.exit(code));
@@ -66,7 +85,9 @@ if (isMainThread) {
   try {
     limit = heapLimitMb(process.env);
   } catch (error) {
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'invalid configuration', error: (error as Error).message })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'invalid configuration', error: (error as Error).message })}\n`,
+    );
     process.exit(1);
   }
   if (limit > 0) supervise(limit);

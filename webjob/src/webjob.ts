@@ -28,14 +28,40 @@ export interface RunningWebJob {
   readonly done: Promise<void>;
 }
 
-export async function startWebJob(config: WebJobConfig, logger: Logger, telemetry?: WebJobTelemetry): Promise<RunningWebJob> {
+export async function startWebJob(
+  config: WebJobConfig,
+  logger: Logger,
+  telemetry?: WebJobTelemetry,
+): Promise<RunningWebJob> {
   const metrics = new WebJobMetrics();
   telemetry?.observe(metrics);
   const storage = createStorageClients(config.storage);
-  const ledger = new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: LEDGER_TUNING.readRetry, logger: logger.child({ component: 'ledger' }), metrics });
-  const sender = new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs, ...(telemetry ? { trace: (id: string) => telemetry.request(id) } : {}) });
-  const deadLetters = new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, DEAD_LETTER_TUNING.writeRetry, logger.child({ component: 'dead-letters' }));
-  const leadership = new BlobLeadership(storage.leases, `${encodeTableKey(config.ledger.source)}~${config.consumerName}`, config.leaseSeconds, logger.child({ component: 'leadership' }));
+  const ledger = new LedgerClient({
+    apiUrl: config.ledger.apiUrl,
+    requestTimeoutMs: config.ledger.requestTimeoutMs,
+    retry: LEDGER_TUNING.readRetry,
+    logger: logger.child({ component: 'ledger' }),
+    metrics,
+  });
+  const sender = new WebhookSender({
+    url: config.webhook.url,
+    functionKey: config.webhook.functionKey,
+    signer: new WebhookSigner(config.webhook.secrets),
+    timeoutMs: config.webhook.timeoutMs,
+    ...(telemetry ? { trace: (id: string) => telemetry.request(id) } : {}),
+  });
+  const deadLetters = new QueueDeadLetterStore(
+    storage.deadLetters,
+    storage.checkpoints,
+    DEAD_LETTER_TUNING.writeRetry,
+    logger.child({ component: 'dead-letters' }),
+  );
+  const leadership = new BlobLeadership(
+    storage.leases,
+    `${encodeTableKey(config.ledger.source)}~${config.consumerName}`,
+    config.leaseSeconds,
+    logger.child({ component: 'leadership' }),
+  );
 
   const stopping = new AbortController();
   let consumer: Consumer | undefined;
@@ -46,7 +72,9 @@ export async function startWebJob(config: WebJobConfig, logger: Logger, telemetr
     const consumption = consumer?.status();
     const reasons: string[] = [];
     if (role === 'leader' && consumption && consumption.stalledSeconds >= config.stallAlertSeconds) {
-      reasons.push(`checkpoint has not advanced for ${Math.floor(consumption.stalledSeconds)} s while events are pending (WEBJOB_STALL_ALERT_SECONDS=${config.stallAlertSeconds})`);
+      reasons.push(
+        `checkpoint has not advanced for ${Math.floor(consumption.stalledSeconds)} s while events are pending (WEBJOB_STALL_ALERT_SECONDS=${config.stallAlertSeconds})`,
+      );
     }
     return {
       status: role === 'stopped' ? 'stopped' : reasons.length > 0 ? 'degraded' : 'healthy',
@@ -72,13 +100,16 @@ export async function startWebJob(config: WebJobConfig, logger: Logger, telemetr
     );
   };
   const deadLetterCounter = setInterval(countDeadLetters, DEAD_LETTER_TUNING.countIntervalMs);
-  logger.info('health and metrics listening', { url: `http://${config.health.host}:${health.port}/healthz`, port: health.port });
+  logger.info('health and metrics listening', {
+    url: `http://${config.health.host}:${health.port}/healthz`,
+    port: health.port,
+  });
 
   // Standby until the lease is ours, consume while it is; a failed term restarts after a backoff.
   // Every wait here rejects with AbortedError once `stopping` aborts: that ends the loop.
   const stopRequested = (error: unknown): boolean => error instanceof AbortedError && stopping.signal.aborted;
   const loop = async (): Promise<void> => {
-    for (let attempt = 1; !stopping.signal.aborted; ) {
+    for (let attempt = 1; !stopping.signal.aborted;) {
       try {
         await ensureStorage(storage);
         if (!deadLetterCounts) countDeadLetters();

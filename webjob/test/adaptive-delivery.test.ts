@@ -16,7 +16,12 @@ beforeAll(async () => {
 const startHarness = deliveryHarnessPerTest();
 
 // Any dead letter is a failure here; the limit is sampled every 5 ms while the run lasts.
-const start = (options: { batchSize: number; initial: number; ceiling: number; timeoutMs: number }): Promise<DeliveryHarness> =>
+const start = (options: {
+  batchSize: number;
+  initial: number;
+  ceiling: number;
+  timeoutMs: number;
+}): Promise<DeliveryHarness> =>
   startHarness({
     receiverSecrets: TEST_SECRETS,
     batchSize: options.batchSize,

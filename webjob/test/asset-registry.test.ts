@@ -25,7 +25,12 @@ const asTx = (tx: unknown): LedgerTransaction => {
 
 beforeAll(async () => {
   ledger = await startLedgerNode({ httpPort: 0, wsPort: 0, blockIntervalMs: 20 });
-  client = new LedgerClient({ apiUrl: ledger.apiUrl, requestTimeoutMs: 2_000, retry: { baseMs: 10, maxMs: 50 }, logger: silentLogger });
+  client = new LedgerClient({
+    apiUrl: ledger.apiUrl,
+    requestTimeoutMs: 2_000,
+    retry: { baseMs: 10, maxMs: 50 },
+    logger: silentLogger,
+  });
   carA.transfer();
   carA.transfer();
   carB.transfer();
@@ -34,7 +39,8 @@ beforeAll(async () => {
 });
 afterAll(() => ledger.stop());
 
-const registryOf = (capacity: number): AssetRegistry => new AssetRegistry(client, trusted, silentLogger, capacity, 1_000);
+const registryOf = (capacity: number): AssetRegistry =>
+  new AssetRegistry(client, trusted, silentLogger, capacity, 1_000);
 
 test('a car never seen is read from the ledger and judged as its CREATE would have been', async () => {
   const registry = registryOf(10);
@@ -42,26 +48,40 @@ test('a car never seen is read from the ledger and judged as its CREATE would ha
   const fromLedger = await registry.lookup(carA.assetId);
   const fromCreate = judgeCreate(create, trusted).asset;
   expect(fromLedger).toMatchObject(fromCreate);
-  expect(fromLedger).toMatchObject({ tracked: true, issuer: company.publicKey, vehicle: create.asset && 'data' in create.asset ? create.asset.data : undefined });
+  expect(fromLedger).toMatchObject({
+    tracked: true,
+    issuer: company.publicKey,
+    vehicle: create.asset && 'data' in create.asset ? create.asset.data : undefined,
+  });
   // an impostor-signed CREATE naming the company: untracked, read once and remembered
   expect(await registry.lookup(impostor.id)).toEqual({ tracked: false, reason: 'untracked-asset' });
 });
 
 test('spent conditions come from the remembered latest transaction, or from the ledger once forgotten', async () => {
-  const [create, lease, back] = carA.transactions.map(asTx) as [LedgerTransaction, LedgerTransaction, LedgerTransaction];
+  const [create, lease, back] = carA.transactions.map(asTx) as [
+    LedgerTransaction,
+    LedgerTransaction,
+    LedgerTransaction,
+  ];
   const remembered = registryOf(10);
   remembered.remember(create.id, judgeCreate(create, trusted).asset);
   remembered.rememberOutputs(create.id, create);
-  expect(await remembered.spentConditions(create.id, lease)).toEqual(new Map([[outputKey(create.id, 0), create.outputs[0]!.condition.uri]]));
+  expect(await remembered.spentConditions(create.id, lease)).toEqual(
+    new Map([[outputKey(create.id, 0), create.outputs[0]!.condition.uri]]),
+  );
   remembered.rememberOutputs(create.id, lease);
-  expect(await remembered.spentConditions(create.id, back)).toEqual(new Map([[outputKey(lease.id, 0), lease.outputs[0]!.condition.uri]]));
+  expect(await remembered.spentConditions(create.id, back)).toEqual(
+    new Map([[outputKey(lease.id, 0), lease.outputs[0]!.condition.uri]]),
+  );
 
   // capacity 1: car B pushes car A out; A's next TRANSFER is checked against the ledger's copy of what it spends
   const forgetful = registryOf(1);
   forgetful.remember(create.id, judgeCreate(create, trusted).asset);
   forgetful.rememberOutputs(create.id, lease);
   await forgetful.lookup(carB.assetId);
-  expect(await forgetful.spentConditions(create.id, back)).toEqual(new Map([[outputKey(lease.id, 0), lease.outputs[0]!.condition.uri]]));
+  expect(await forgetful.spentConditions(create.id, back)).toEqual(
+    new Map([[outputKey(lease.id, 0), lease.outputs[0]!.condition.uri]]),
+  );
   expect(await forgetful.lookup(create.id)).toMatchObject({ tracked: true, issuer: company.publicKey });
 });
 
@@ -71,5 +91,7 @@ test('outputs of an untracked asset are not remembered; a TRANSFER of it reads w
   registry.remember(create.id, { tracked: false, reason: 'untrusted-issuer' });
   registry.rememberOutputs(create.id, create);
   expect(await registry.lookup(create.id)).toEqual({ tracked: false, reason: 'untrusted-issuer' });
-  expect(await registry.spentConditions(create.id, lease)).toEqual(new Map([[outputKey(create.id, 0), create.outputs[0]!.condition.uri]]));
+  expect(await registry.spentConditions(create.id, lease)).toEqual(
+    new Map([[outputKey(create.id, 0), create.outputs[0]!.condition.uri]]),
+  );
 });

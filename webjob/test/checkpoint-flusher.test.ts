@@ -13,7 +13,11 @@ import { createStorageClients, ensureStorage, type StorageClients } from '../src
 let clients: StorageClients;
 
 beforeAll(async () => {
-  clients = createStorageClients({ kind: 'connection-string', connectionString: testStorageConnectionString(), namePrefix: uniqueName('wjflush').toLowerCase() });
+  clients = createStorageClients({
+    kind: 'connection-string',
+    connectionString: testStorageConnectionString(),
+    namePrefix: uniqueName('wjflush').toLowerCase(),
+  });
   await ensureStorage(clients);
 });
 
@@ -21,8 +25,17 @@ function flusherFor(consumer: string, tracker: HeightTracker, options: { signal?
   const store = new TableCheckpointStore(clients.checkpoints, 'src', consumer);
   const metrics = new WebJobMetrics();
   const conflicts: CheckpointConflictError[] = [];
-  const flusher = new CheckpointFlusher({ store, tracker, saved: options.saved, signal: options.signal ?? new AbortController().signal, onConflict: (error) => conflicts.push(error), logger: silentLogger, metrics });
-  const stored = (): Promise<number | undefined> => new TableCheckpointStore(clients.checkpoints, 'src', consumer).load();
+  const flusher = new CheckpointFlusher({
+    store,
+    tracker,
+    saved: options.saved,
+    signal: options.signal ?? new AbortController().signal,
+    onConflict: (error) => conflicts.push(error),
+    logger: silentLogger,
+    metrics,
+  });
+  const stored = (): Promise<number | undefined> =>
+    new TableCheckpointStore(clients.checkpoints, 'src', consumer).load();
   return { flusher, metrics, conflicts, stored };
 }
 

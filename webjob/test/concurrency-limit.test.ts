@@ -6,7 +6,13 @@ function limiter(initial: number, maximum: number): { limit: AdaptiveConcurrency
   return { limit: new AdaptiveConcurrencyLimit({ initial, maximum, now: () => clock.t }), clock };
 }
 
-const ok = (latencyMs: number, inFlight: number, startedAt: number, batchSize = 100): LimitSample => ({ kind: 'ok', latencyMs, batchSize, inFlight, startedAt });
+const ok = (latencyMs: number, inFlight: number, startedAt: number, batchSize = 100): LimitSample => ({
+  kind: 'ok',
+  latencyMs,
+  batchSize,
+  inFlight,
+  startedAt,
+});
 
 test('starts at the initial limit, clamped to [1, maximum]', () => {
   expect(limiter(2, 8).limit.current).toBe(2);

@@ -3,7 +3,11 @@ import { heapLimitMb } from '../src/heap-limit';
 import { TEST_SECRETS } from './support/events';
 
 const KEY = '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD';
-const minimal = { WEBHOOK_SECRETS: TEST_SECRETS.join(' '), LEASING_COMPANY_PUBLIC_KEYS: KEY, STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+const minimal = {
+  WEBHOOK_SECRETS: TEST_SECRETS.join(' '),
+  LEASING_COMPANY_PUBLIC_KEYS: KEY,
+  STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+};
 
 test('defaults', () => {
   const config = loadConfig(minimal);
@@ -20,23 +24,34 @@ test('defaults', () => {
   expect(config.webhook.maxEventAttempts).toBe(5);
   expect(config.stallAlertSeconds).toBe(120);
   expect(config.startPosition).toEqual({ kind: 'earliest' });
-  expect(config.storage).toEqual({ kind: 'connection-string', connectionString: 'UseDevelopmentStorage=true', namePrefix: 'leasepremium' });
+  expect(config.storage).toEqual({
+    kind: 'connection-string',
+    connectionString: 'UseDevelopmentStorage=true',
+    namePrefix: 'leasepremium',
+  });
   expect([...config.trust.leasingCompanyPublicKeys]).toEqual([KEY]);
   expect(config.leaseSeconds).toBe(30);
   expect(config.logLevel).toBe('info');
 });
 
 test('the receiver health URL defaults to /api/health on the webhook origin', () => {
-  expect(loadConfig({ ...minimal, WEBHOOK_URL: 'https://func-x.azurewebsites.net/api/ownership-changes?code=k' }).webhook.healthUrl).toBe('https://func-x.azurewebsites.net/api/health');
+  expect(
+    loadConfig({ ...minimal, WEBHOOK_URL: 'https://func-x.azurewebsites.net/api/ownership-changes?code=k' }).webhook
+      .healthUrl,
+  ).toBe('https://func-x.azurewebsites.net/api/health');
   expect(loadConfig({ ...minimal, WEBHOOK_HEALTH_URL: 'http://h:1/ready' }).webhook.healthUrl).toBe('http://h:1/ready');
   expect(() => loadConfig({ ...minimal, WEBHOOK_HEALTH_URL: 'ftp://h/x' })).toThrow(/WEBHOOK_HEALTH_URL/);
-  expect(() => loadConfig({ ...minimal, WEBJOB_MAX_EVENT_ATTEMPTS: '0' })).toThrow(/WEBJOB_MAX_EVENT_ATTEMPTS: must be an integer from 1 to 100/);
+  expect(() => loadConfig({ ...minimal, WEBJOB_MAX_EVENT_ATTEMPTS: '0' })).toThrow(
+    /WEBJOB_MAX_EVENT_ATTEMPTS: must be an integer from 1 to 100/,
+  );
   expect(() => loadConfig({ ...minimal, WEBJOB_STALL_ALERT_SECONDS: 'soon' })).toThrow(/WEBJOB_STALL_ALERT_SECONDS/);
 });
 
 test('the adaptive limit starts at most at its ceiling', () => {
   expect(loadConfig({ ...minimal, WEBJOB_MAX_CONCURRENCY: '1' }).webhook.initialConcurrency).toBe(1);
-  expect(loadConfig({ ...minimal, WEBJOB_MAX_CONCURRENCY: '32', WEBJOB_INITIAL_CONCURRENCY: '4' }).webhook).toMatchObject({ maxConcurrency: 32, initialConcurrency: 4 });
+  expect(
+    loadConfig({ ...minimal, WEBJOB_MAX_CONCURRENCY: '32', WEBJOB_INITIAL_CONCURRENCY: '4' }).webhook,
+  ).toMatchObject({ maxConcurrency: 32, initialConcurrency: 4 });
 });
 
 test('parses every kind of value', () => {
@@ -54,7 +69,12 @@ test('parses every kind of value', () => {
   expect(config.ledger.apiUrl).toBe('http://ledger:9984/api/v1/');
   expect(config.startPosition).toEqual({ kind: 'height', height: 1234 });
   expect(config.trust.leasingCompanyPublicKeys.size).toBe(2);
-  expect(config.storage).toEqual({ kind: 'identity', accountName: 'leaseprod', clientId: 'abc', namePrefix: 'leasepremium' });
+  expect(config.storage).toEqual({
+    kind: 'identity',
+    accountName: 'leaseprod',
+    clientId: 'abc',
+    namePrefix: 'leasepremium',
+  });
   expect(config.logLevel).toBe('debug');
 });
 
@@ -69,7 +89,10 @@ test.each([
   [{ LEDGER_WS_URL: 'http://x' }, /^LEDGER_WS_URL: must use ws: or wss:/],
   [{ WEBJOB_BATCH_SIZE: '0' }, /^WEBJOB_BATCH_SIZE: must be an integer from 1 to 1000, got "0"/],
   [{ WEBJOB_MAX_CONCURRENCY: '2.5' }, /^WEBJOB_MAX_CONCURRENCY: must be an integer/],
-  [{ WEBJOB_MAX_CONCURRENCY: '4', WEBJOB_INITIAL_CONCURRENCY: '6' }, /^WEBJOB_INITIAL_CONCURRENCY: must not exceed WEBJOB_MAX_CONCURRENCY \(4\), got 6/],
+  [
+    { WEBJOB_MAX_CONCURRENCY: '4', WEBJOB_INITIAL_CONCURRENCY: '6' },
+    /^WEBJOB_INITIAL_CONCURRENCY: must not exceed WEBJOB_MAX_CONCURRENCY \(4\), got 6/,
+  ],
   [{ WEBJOB_START_POSITION: 'yesterday' }, /^WEBJOB_START_POSITION: must be "earliest", "latest" or a block height/],
   [{ WEBJOB_LEASE_SECONDS: '90' }, /^WEBJOB_LEASE_SECONDS: must be an integer from 15 to 60/],
   [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],

@@ -100,14 +100,21 @@ test('an event answered "rejected" is dead-lettered with the receiver\'s reason'
   h.receiver.rejectIds.add(rejected.id);
   h.enqueue(events);
   await h.dispatcher.drained();
-  expect(h.deadLetters.map((d) => [d.item.event.id, d.kind, d.reason])).toEqual([[rejected.id, 'rejected', 'rejected by the test']]);
+  expect(h.deadLetters.map((d) => [d.item.event.id, d.kind, d.reason])).toEqual([
+    [rejected.id, 'rejected', 'rejected by the test'],
+  ]);
   expect(h.receiver.received).toHaveLength(events.length - 1);
 });
 
 test('a wrong function key is a permanent 401 refusal (dead-lettered, not retried forever)', async () => {
   const receiver = await startReceiver({ secrets: TEST_SECRETS, functionKey: 'right' });
   try {
-    const sender = new WebhookSender({ url: receiver.url, functionKey: 'wrong', signer: new WebhookSigner(TEST_SECRETS), timeoutMs: 2_000 });
+    const sender = new WebhookSender({
+      url: receiver.url,
+      functionKey: 'wrong',
+      signer: new WebhookSigner(TEST_SECRETS),
+      timeoutMs: 2_000,
+    });
     const result = await sender.send('id-1', JSON.stringify([events[0]]));
     expect(result.kind).toBe('refused');
     expect(receiver.authFailures).toBe(1);

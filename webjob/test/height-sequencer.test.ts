@@ -50,7 +50,12 @@ describe('HeightSequencer', () => {
     const metrics = new WebJobMetrics();
     const controller = new AbortController();
     const sequencer = new HeightSequencer({
-      ledger: new LedgerClient({ apiUrl: ledger.apiUrl, requestTimeoutMs: 5_000, retry: { baseMs: 20, maxMs: 200 }, logger: silentLogger }),
+      ledger: new LedgerClient({
+        apiUrl: ledger.apiUrl,
+        requestTimeoutMs: 5_000,
+        retry: { baseMs: 20, maxMs: 200 },
+        logger: silentLogger,
+      }),
       startHeight,
       fetchConcurrency: 4,
       maxPrefetchTransactions: 100,
@@ -124,7 +129,12 @@ describe('HeightSequencer', () => {
     await waitFor(() => run.handed.length === 3, 10_000, 'the first blocks');
     // The stream announces the next height before the block is readable over HTTP (index lag).
     const car = new CarHistory(company);
-    run.sequencer.processFrame({ format: 'v2', height: tip + 1, transactionId: car.transactions[0]!.id, assetId: car.assetId });
+    run.sequencer.processFrame({
+      format: 'v2',
+      height: tip + 1,
+      transactionId: car.transactions[0]!.id,
+      assetId: car.assetId,
+    });
     await waitFor(() => run.metrics.ledgerRetries.get({ reason: 'index-lag' }) > 0, 10_000, 'an index-lag retry');
     expect(run.handed).not.toContain(tip + 1);
     await commit(ledger, car.transactions[0]!);

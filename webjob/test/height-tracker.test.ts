@@ -25,26 +25,56 @@ describe('HeightTracker', () => {
     {
       name: 'in-order acknowledgements advance one height at a time',
       start: 10,
-      open: [[10, 1], [11, 1], [12, 1]],
-      steps: [{ settle: 10, expected: 10 }, { settle: 11, expected: 11 }, { settle: 12, expected: 12 }],
+      open: [
+        [10, 1],
+        [11, 1],
+        [12, 1],
+      ],
+      steps: [
+        { settle: 10, expected: 10 },
+        { settle: 11, expected: 11 },
+        { settle: 12, expected: 12 },
+      ],
     },
     {
       name: 'a higher height settled first waits for the lower one',
       start: 10,
-      open: [[10, 1], [11, 1], [12, 1]],
-      steps: [{ settle: 12, expected: 9 }, { settle: 11, expected: 9 }, { settle: 10, expected: 12 }],
+      open: [
+        [10, 1],
+        [11, 1],
+        [12, 1],
+      ],
+      steps: [
+        { settle: 12, expected: 9 },
+        { settle: 11, expected: 9 },
+        { settle: 10, expected: 12 },
+      ],
     },
     {
       name: 'a height with several events counts once all are settled',
       start: 0,
-      open: [[0, 2], [1, 1]],
-      steps: [{ settle: 1, expected: -1 }, { settle: 0, expected: -1 }, { settle: 0, expected: 1 }],
+      open: [
+        [0, 2],
+        [1, 1],
+      ],
+      steps: [
+        { settle: 1, expected: -1 },
+        { settle: 0, expected: -1 },
+        { settle: 0, expected: 1 },
+      ],
     },
     {
       name: 'gaps in heights are fine (heights without tracked events are opened with 0 items)',
       start: 5,
-      open: [[5, 1], [6, 0], [9, 1]],
-      steps: [{ settle: 9, expected: 4 }, { settle: 5, expected: 9 }],
+      open: [
+        [5, 1],
+        [6, 0],
+        [9, 1],
+      ],
+      steps: [
+        { settle: 9, expected: 4 },
+        { settle: 5, expected: 9 },
+      ],
     },
   ];
 

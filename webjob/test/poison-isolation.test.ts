@@ -18,7 +18,9 @@ beforeAll(async () => {
 const startHarness = deliveryHarnessPerTest();
 const MAX_EVENT_ATTEMPTS = 3;
 
-async function setup(options: { batchSize?: number; concurrency?: number; maxEventAttempts?: number } = {}): Promise<DeliveryHarness> {
+async function setup(
+  options: { batchSize?: number; concurrency?: number; maxEventAttempts?: number } = {},
+): Promise<DeliveryHarness> {
   const h = await startHarness({
     receiverSecrets: TEST_SECRETS,
     batchSize: options.batchSize ?? 10,
@@ -57,7 +59,9 @@ test('an event the receiver fails on is isolated by splitting and dead-lettered 
   const letter = h.deadLetters[0]!;
   expect(letter).toMatchObject({ kind: 'poison', lastStatus: 500, attempts: MAX_EVENT_ATTEMPTS });
   expect(letter.item.event.id).toBe(poison.id);
-  expect(letter.reason).toMatch(/^HTTP 500 on each of 3 attempts alone .*RangeError: event [0-9a-f]{64} breaks the test receiver$/);
+  expect(letter.reason).toMatch(
+    /^HTTP 500 on each of 3 attempts alone .*RangeError: event [0-9a-f]{64} breaks the test receiver$/,
+  );
   const others = events.filter((e) => e.id !== poison.id);
   expect(new Set(h.receiver.received.map((e) => e.id))).toEqual(new Set(others.map((e) => e.id)));
   expectPerVehicleOrder(h.receiver.received, others);
@@ -70,7 +74,7 @@ test('an event the receiver fails on is isolated by splitting and dead-lettered 
   expect(poisonRequests).toBeGreaterThanOrEqual(MAX_EVENT_ATTEMPTS);
 });
 
-test('other vehicles, its batch neighbours included, do not wait for a poison event\'s isolation', async () => {
+test("other vehicles, its batch neighbours included, do not wait for a poison event's isolation", async () => {
   // A long attempt budget (~20 x 20-200 ms): everything else must be through well before it ends.
   const h = await setup({ batchSize: 8, concurrency: 2, maxEventAttempts: 20 });
   // The first two events leave alone at once (two free slots); the rest queue up meanwhile, so the
@@ -93,7 +97,10 @@ test('connection refused for longer than the attempt budget: nothing dead-letter
   const h = await setup();
   await h.receiver.goDown();
   h.enqueue(events);
-  await until(() => h.metrics.deliveryRequests.get({ result: 'network' }) > MAX_EVENT_ATTEMPTS * 3, 'refused connections beyond the budget');
+  await until(
+    () => h.metrics.deliveryRequests.get({ result: 'network' }) > MAX_EVENT_ATTEMPTS * 3,
+    'refused connections beyond the budget',
+  );
   expect(h.deadLetters).toEqual([]);
   await h.receiver.comeBack();
   await h.dispatcher.drained();
@@ -106,25 +113,34 @@ test('connection refused for longer than the attempt budget: nothing dead-letter
 test.each([
   ['503', 'unavailable'],
   ['500', 'failing'],
-] as const)('%s on every request with the health endpoint failing: nothing dead-lettered, all delivered once back', async (status, mode) => {
-  const h = await setup();
-  h.receiver.mode = mode;
-  h.enqueue(events);
-  await until(() => h.metrics.deliveryRequests.get({ result: status }) > MAX_EVENT_ATTEMPTS * 3, `${status} answers beyond the budget`);
-  // 503 is "not now" and never counts; a 500 counts only if the health endpoint says the receiver is up.
-  if (status === '500') expect(h.receiver.healthChecks).toBeGreaterThan(0);
-  expect(h.deadLetters).toEqual([]);
-  expect(h.metrics.deliverySplits.total()).toBe(0);
-  h.receiver.mode = 'up';
-  await h.dispatcher.drained();
-  expect(h.deadLetters).toEqual([]);
-  expect(new Set(h.receiver.received.map((e) => e.id)).size).toBe(events.length);
-  expectPerVehicleOrder(h.receiver.received, events);
-  expect(h.receiver.vehicleOverlaps).toEqual([]);
-});
+] as const)(
+  '%s on every request with the health endpoint failing: nothing dead-lettered, all delivered once back',
+  async (status, mode) => {
+    const h = await setup();
+    h.receiver.mode = mode;
+    h.enqueue(events);
+    await until(
+      () => h.metrics.deliveryRequests.get({ result: status }) > MAX_EVENT_ATTEMPTS * 3,
+      `${status} answers beyond the budget`,
+    );
+    // 503 is "not now" and never counts; a 500 counts only if the health endpoint says the receiver is up.
+    if (status === '500') expect(h.receiver.healthChecks).toBeGreaterThan(0);
+    expect(h.deadLetters).toEqual([]);
+    expect(h.metrics.deliverySplits.total()).toBe(0);
+    h.receiver.mode = 'up';
+    await h.dispatcher.drained();
+    expect(h.deadLetters).toEqual([]);
+    expect(new Set(h.receiver.received.map((e) => e.id)).size).toBe(events.length);
+    expectPerVehicleOrder(h.receiver.received, events);
+    expect(h.receiver.vehicleOverlaps).toEqual([]);
+  },
+);
 
 test('splitting keeps whole vehicles together, or one vehicle in ledger order', () => {
-  const item = (subject: string, id: string): DeliveryItem => ({ event: { subject, id } as OwnershipEvent, blockHeight: 1 });
+  const item = (subject: string, id: string): DeliveryItem => ({
+    event: { subject, id } as OwnershipEvent,
+    blockHeight: 1,
+  });
   const ids = (items: DeliveryItem[]): string[] => items.map((i) => i.event.id);
   const [a, b, disjoint] = splitBatch([item('v1', '1'), item('v2', '2'), item('v1', '3'), item('v3', '4')]);
   expect([ids(a), ids(b), disjoint]).toEqual([['1', '2', '3'], ['4'], true]);

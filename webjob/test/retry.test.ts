@@ -56,7 +56,9 @@ describe('retry', () => {
 
   test('retries until an attempt answers, telling onRetry each attempt and its delay', async () => {
     const notices: RetryNotice[] = [];
-    const result = await retry({ policy, onRetry: (notice) => notices.push(notice) }, (n) => Promise.resolve(n < 3 ? new RetryLater(`failure ${n}`) : `answer after ${n}`));
+    const result = await retry({ policy, onRetry: (notice) => notices.push(notice) }, (n) =>
+      Promise.resolve(n < 3 ? new RetryLater(`failure ${n}`) : `answer after ${n}`),
+    );
     expect(result).toBe('answer after 3');
     expect(notices.map((n) => [n.attempt, n.problem])).toEqual([
       [1, 'failure 1'],
@@ -70,7 +72,9 @@ describe('retry', () => {
 
   test('an attempt bounds its own delay: at least a Retry-After, at most what is left of a deadline', async () => {
     const delays: number[] = [];
-    await retry({ policy, onRetry: ({ delayMs }) => delays.push(delayMs) }, (n) => Promise.resolve(n === 1 ? new RetryLater('busy', 40) : n === 2 ? new RetryLater('lagging', 0, 1) : 'done'));
+    await retry({ policy, onRetry: ({ delayMs }) => delays.push(delayMs) }, (n) =>
+      Promise.resolve(n === 1 ? new RetryLater('busy', 40) : n === 2 ? new RetryLater('lagging', 0, 1) : 'done'),
+    );
     expect(delays[0]).toBe(40);
     expect(delays[1]).toBeLessThanOrEqual(1);
   });
@@ -98,6 +102,8 @@ describe('retry', () => {
     await expect(retrying).rejects.toBeInstanceOf(AbortedError);
     expect(attempts).toBe(1);
 
-    await expect(retry({ policy, signal: AbortSignal.abort() }, () => Promise.resolve('never'))).rejects.toBeInstanceOf(AbortedError);
+    await expect(retry({ policy, signal: AbortSignal.abort() }, () => Promise.resolve('never'))).rejects.toBeInstanceOf(
+      AbortedError,
+    );
   });
 });

@@ -11,7 +11,11 @@ import { createStorageClients, ensureStorage, type StorageClients } from '../src
 let clients: StorageClients;
 
 beforeAll(async () => {
-  clients = createStorageClients({ kind: 'connection-string', connectionString: testStorageConnectionString(), namePrefix: uniqueName('wjstore').toLowerCase() });
+  clients = createStorageClients({
+    kind: 'connection-string',
+    connectionString: testStorageConnectionString(),
+    namePrefix: uniqueName('wjstore').toLowerCase(),
+  });
   await ensureStorage(clients);
   await ensureStorage(clients); // idempotent
 });
@@ -34,7 +38,9 @@ describe('TableCheckpointStore', () => {
     await b.save(2);
     await expect(a.save(3)).rejects.toBeInstanceOf(CheckpointConflictError);
     // a fresh "first save" also conflicts with an existing row rather than overwriting it
-    await expect(new TableCheckpointStore(clients.checkpoints, 'src', 'shared-consumer').save(0)).rejects.toBeInstanceOf(CheckpointConflictError);
+    await expect(
+      new TableCheckpointStore(clients.checkpoints, 'src', 'shared-consumer').save(0),
+    ).rejects.toBeInstanceOf(CheckpointConflictError);
     expect(await b.load()).toBe(2);
   });
 });
@@ -74,7 +80,12 @@ describe('BlobLeadership', () => {
 
 describe('QueueDeadLetterStore', () => {
   test('letters never expire, carry payload and reason, and can be received and removed', async () => {
-    const store = new QueueDeadLetterStore(clients.deadLetters, clients.checkpoints, { baseMs: 10, maxMs: 100 }, silentLogger);
+    const store = new QueueDeadLetterStore(
+      clients.deadLetters,
+      clients.checkpoints,
+      { baseMs: 10, maxMs: 100 },
+      silentLogger,
+    );
     const letter: DeadLetter = {
       kind: 'verification-failed',
       reason: 'InvalidSignature: Transaction signature is invalid.',
@@ -102,8 +113,22 @@ describe('QueueDeadLetterStore', () => {
   });
 
   test('counts the letters in the queue by kind, hidden ones included, removed ones not', async () => {
-    const store = new QueueDeadLetterStore(clients.deadLetters, clients.checkpoints, { baseMs: 10, maxMs: 100 }, silentLogger);
-    const letter = (kind: DeadLetter['kind'], id: string): DeadLetter => ({ kind, reason: 'r', transactionId: id.repeat(64), assetId: undefined, blockHeight: 1, indexInBlock: 0, payload: null, deadLetteredAt: new Date().toISOString() });
+    const store = new QueueDeadLetterStore(
+      clients.deadLetters,
+      clients.checkpoints,
+      { baseMs: 10, maxMs: 100 },
+      silentLogger,
+    );
+    const letter = (kind: DeadLetter['kind'], id: string): DeadLetter => ({
+      kind,
+      reason: 'r',
+      transactionId: id.repeat(64),
+      assetId: undefined,
+      blockHeight: 1,
+      indexInBlock: 0,
+      payload: null,
+      deadLetteredAt: new Date().toISOString(),
+    });
     const before = await store.countByKind();
     await store.add(letter('poison', 'c'));
     await store.add(letter('poison', 'd'));

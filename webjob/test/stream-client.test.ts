@@ -20,8 +20,18 @@ async function waitFor(predicate: () => boolean, timeoutMs = 5_000): Promise<voi
 }
 
 test('parses v2 and v1 frames and refuses anything else', () => {
-  expect(parseStreamFrame(JSON.stringify({ height: 7, asset_id: ASSET, transaction_id: TX }))).toEqual({ format: 'v2', height: 7, assetId: ASSET, transactionId: TX });
-  expect(parseStreamFrame(JSON.stringify({ block_id: 'f'.repeat(64), asset_id: ASSET, transaction_id: TX }))).toEqual({ format: 'v1', blockId: 'f'.repeat(64), assetId: ASSET, transactionId: TX });
+  expect(parseStreamFrame(JSON.stringify({ height: 7, asset_id: ASSET, transaction_id: TX }))).toEqual({
+    format: 'v2',
+    height: 7,
+    assetId: ASSET,
+    transactionId: TX,
+  });
+  expect(parseStreamFrame(JSON.stringify({ block_id: 'f'.repeat(64), asset_id: ASSET, transaction_id: TX }))).toEqual({
+    format: 'v1',
+    blockId: 'f'.repeat(64),
+    assetId: ASSET,
+    transactionId: TX,
+  });
   expect(parseStreamFrame('{"height": -1, "asset_id": "x", "transaction_id": "y"}')).toBeUndefined();
   expect(parseStreamFrame('not json')).toBeUndefined();
 });
@@ -44,7 +54,11 @@ describe('StreamClient', () => {
     await new Promise((r) => server.close(r));
   });
 
-  function start(options: { pingIntervalMs?: number; pingTimeoutMs?: number; port?: number } = {}): { frames: StreamFrame[]; states: StreamState[]; metrics: WebJobMetrics } {
+  function start(options: { pingIntervalMs?: number; pingTimeoutMs?: number; port?: number } = {}): {
+    frames: StreamFrame[];
+    states: StreamState[];
+    metrics: WebJobMetrics;
+  } {
     const frames: StreamFrame[] = [];
     const states: StreamState[] = [];
     const metrics = new WebJobMetrics();

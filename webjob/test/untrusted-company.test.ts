@@ -25,12 +25,17 @@ test("an untrusted leasing company's car is skipped, not dead-lettered", async (
   await waitFor(
     () => allArrived(s.receiver, ours) && job.metrics.eventsSkipped.total() >= theirTransactions,
     30_000,
-    "our cars delivered and every one of theirs skipped",
+    'our cars delivered and every one of theirs skipped',
   );
   await new Promise((r) => setTimeout(r, 300));
   expectDeliveredInOrder(s.receiver, ours, 'none'); // also: nothing of theirs arrived
   expect(job.metrics.eventsSkipped.get({ reason: 'untrusted-issuer' })).toBe(theirs.length);
   expect(job.metrics.eventsDeadLettered.total()).toBe(0);
-  const letters = await new QueueDeadLetterStore(s.storage.deadLetters, s.storage.checkpoints, { baseMs: 10, maxMs: 10 }, silentLogger).receive(32, 1);
+  const letters = await new QueueDeadLetterStore(
+    s.storage.deadLetters,
+    s.storage.checkpoints,
+    { baseMs: 10, maxMs: 10 },
+    silentLogger,
+  ).receive(32, 1);
   expect(letters).toEqual([]);
 });

@@ -16,7 +16,15 @@ function mixedTransactions(): unknown[] {
   const fulfillment = forged.inputs[0]!.fulfillment;
   forged.inputs[0]!.fulfillment = `${fulfillment.slice(0, -8)}${fulfillment.slice(-8) === 'AAAAAAAA' ? 'BBBBBBBB' : 'AAAAAAAA'}`;
   const wrongId = { ...fresh(fleet[0] as object), id: 'f'.repeat(64) };
-  return [...fleet, forged, wrongId, fresh(impostorCreate(company)), fresh(unrelatedCreate()), { version: '2.0', inputs: 'nope' }, 'not even an object'];
+  return [
+    ...fleet,
+    forged,
+    wrongId,
+    fresh(impostorCreate(company)),
+    fresh(unrelatedCreate()),
+    { version: '2.0', inputs: 'nope' },
+    'not even an object',
+  ];
 }
 
 const inline = (raws: unknown[]): MaybeVerdict[] => raws.map((raw) => verdictOfRaw(fresh(raw), trusted));

@@ -45,47 +45,99 @@ test('valid CREATE and TRANSFERs: same signers as the transaction core; conditio
   const spent = new Map([[outputKey(create.id, 0), create.outputs[0]!.condition.uri]]);
   expect(verifyTransfer(lease, spent)).toEqual({ ok: true, value: true });
   // the lessee's TRANSFER back does not spend the CREATE's output
-  expect(verifyTransfer(back, new Map([[outputKey(lease.id, 0), create.outputs[0]!.condition.uri]]))).toMatchObject({ ok: false, reason: expect.stringContaining('not signed by the owner') });
-  expect(verifyTransfer(back, new Map())).toMatchObject({ ok: false, reason: expect.stringContaining('does not exist') });
+  expect(verifyTransfer(back, new Map([[outputKey(lease.id, 0), create.outputs[0]!.condition.uri]]))).toMatchObject({
+    ok: false,
+    reason: expect.stringContaining('not signed by the owner'),
+  });
+  expect(verifyTransfer(back, new Map())).toMatchObject({
+    ok: false,
+    reason: expect.stringContaining('does not exist'),
+  });
 });
 
 test('an impostor-signed CREATE verifies cryptographically but is refused as the company', () => {
   const impostor = asTx(impostorCreate(company));
   expect(bigchaindb.verifyTransaction(impostor).ok).toBe(true); // what BigchainDB accepts
-  expect(verifyTrustedCreate(impostor, new Set([company.publicKey]))).toMatchObject({ ok: false, reason: expect.stringContaining(`names ${company.publicKey} in owners_before but its fulfillment was signed by`) });
+  expect(verifyTrustedCreate(impostor, new Set([company.publicKey]))).toMatchObject({
+    ok: false,
+    reason: expect.stringContaining(`names ${company.publicKey} in owners_before but its fulfillment was signed by`),
+  });
 });
 
 test('a threshold (joint owners) fulfillment goes through the library parser and still verifies', () => {
   const a = newKeyPair();
   const b = newKeyPair();
   const details = bigchaindb.conditionDetailsFor([a.publicKey, b.publicKey]);
-  const jointOutput: bigchaindb.Output = { public_keys: [a.publicKey, b.publicKey], condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() }, amount: '1' };
-  const joint = bigchaindb.signTransaction({ inputs: [{ owners_before: [a.publicKey], fulfills: null, fulfillment: null }], outputs: [jointOutput], operation: 'CREATE', metadata: null, asset: { data: { kind: 'x' } }, version: '2.0' }, [a.privateKey]);
+  const jointOutput: bigchaindb.Output = {
+    public_keys: [a.publicKey, b.publicKey],
+    condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() },
+    amount: '1',
+  };
+  const joint = bigchaindb.signTransaction(
+    {
+      inputs: [{ owners_before: [a.publicKey], fulfills: null, fulfillment: null }],
+      outputs: [jointOutput],
+      operation: 'CREATE',
+      metadata: null,
+      asset: { data: { kind: 'x' } },
+      version: '2.0',
+    },
+    [a.privateKey],
+  );
   const soloDetails = bigchaindb.conditionDetailsFor([a.publicKey]);
   const transfer = asTx(
     bigchaindb.signTransaction(
-      { inputs: [{ owners_before: [a.publicKey, b.publicKey], fulfills: { transaction_id: joint.id!, output_index: 0 }, fulfillment: null }], outputs: [{ public_keys: [a.publicKey], condition: { details: soloDetails, uri: bigchaindb.conditionFromDetails(soloDetails).serializeUri() }, amount: '1' }], operation: 'TRANSFER', metadata: { n: 1 }, asset: { id: joint.id! }, version: '2.0' },
+      {
+        inputs: [
+          {
+            owners_before: [a.publicKey, b.publicKey],
+            fulfills: { transaction_id: joint.id!, output_index: 0 },
+            fulfillment: null,
+          },
+        ],
+        outputs: [
+          {
+            public_keys: [a.publicKey],
+            condition: { details: soloDetails, uri: bigchaindb.conditionFromDetails(soloDetails).serializeUri() },
+            amount: '1',
+          },
+        ],
+        operation: 'TRANSFER',
+        metadata: { n: 1 },
+        asset: { id: joint.id! },
+        version: '2.0',
+      },
       [a.privateKey, b.privateKey],
       () => jointOutput,
     ),
   );
-  expect(bigchaindb.parseFulfillmentUri(transfer.inputs[0]!.fulfillment as string)!.fulfillment).not.toBeInstanceOf(Ed25519Sha256);
+  expect(bigchaindb.parseFulfillmentUri(transfer.inputs[0]!.fulfillment as string)!.fulfillment).not.toBeInstanceOf(
+    Ed25519Sha256,
+  );
   const shared = bigchaindb.verifyTransaction(transfer, () => jointOutput);
   const verdict = verdictOf(transfer);
   expect(shared.ok && verdict.ok).toBe(true);
   if (shared.ok && verdict.ok) expect(verdict.signers).toEqual(shared.signers);
-  expect(verifyTransfer(transfer, new Map([[outputKey(joint.id!, 0), jointOutput.condition.uri]]))).toEqual({ ok: true, value: true });
+  expect(verifyTransfer(transfer, new Map([[outputKey(joint.id!, 0), jointOutput.condition.uri]]))).toEqual({
+    ok: true,
+    value: true,
+  });
 });
 
 test('property: for any corruption of a fulfillment, the verdict agrees with the transaction core', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 136 }), fc.constantFrom('A', 'B', '_', '-', '=', ''), fc.boolean(), (position, replacement, recomputeId) => {
-      const tx = JSON.parse(JSON.stringify(lease)) as LedgerTransaction;
-      const uri = tx.inputs[0]!.fulfillment as string;
-      tx.inputs[0]!.fulfillment = uri.slice(0, position) + replacement + uri.slice(position + 1);
-      if (recomputeId) tx.id = bigchaindb.computeTransactionId(tx);
-      expect(verdictOf(tx).ok).toBe(bigchaindb.verifyTransaction(tx).ok);
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 136 }),
+      fc.constantFrom('A', 'B', '_', '-', '=', ''),
+      fc.boolean(),
+      (position, replacement, recomputeId) => {
+        const tx = JSON.parse(JSON.stringify(lease)) as LedgerTransaction;
+        const uri = tx.inputs[0]!.fulfillment as string;
+        tx.inputs[0]!.fulfillment = uri.slice(0, position) + replacement + uri.slice(position + 1);
+        if (recomputeId) tx.id = bigchaindb.computeTransactionId(tx);
+        expect(verdictOf(tx).ok).toBe(bigchaindb.verifyTransaction(tx).ok);
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -5,7 +5,15 @@ import { TableCheckpointStore } from '../src/checkpoint/table-checkpoint-store';
 import { QueueDeadLetterStore } from '../src/deadletter/dead-letter-store';
 import { silentLogger } from '../src/ops/logger';
 import { buildFleet, impostorCreate, unrelatedCreate, type CarHistory } from './support/car-scenarios';
-import { allArrived, commit, commitFleet, expectDeliveredInOrder, startStack, waitFor, type TestStack } from './support/stack';
+import {
+  allArrived,
+  commit,
+  commitFleet,
+  expectDeliveredInOrder,
+  startStack,
+  waitFor,
+  type TestStack,
+} from './support/stack';
 
 jest.setTimeout(90_000);
 
@@ -20,7 +28,12 @@ async function storedCheckpoint(s: TestStack): Promise<number | undefined> {
 }
 
 async function deadLetters(s: TestStack) {
-  const store = new QueueDeadLetterStore(s.storage.deadLetters, s.storage.checkpoints, { baseMs: 10, maxMs: 10 }, silentLogger);
+  const store = new QueueDeadLetterStore(
+    s.storage.deadLetters,
+    s.storage.checkpoints,
+    { baseMs: 10, maxMs: 10 },
+    silentLogger,
+  );
   return (await store.receive(32, 1)).map((r) => r.letter!);
 }
 
@@ -46,9 +59,16 @@ test('normal flow: every car event once, in order; other assets skipped; checkpo
   // restart from the checkpoint: new transactions only
   const job2 = await s.startWebJob();
   // the checkpointed height is known to exist from the start: lag in blocks is never negative
-  await waitFor(() => job2.metrics.lastSeenHeight.get() === checkpoint && job2.metrics.lastDeliveredHeight.get() === checkpoint, 10_000, 'heights reported after restart');
+  await waitFor(
+    () => job2.metrics.lastSeenHeight.get() === checkpoint && job2.metrics.lastDeliveredHeight.get() === checkpoint,
+    10_000,
+    'heights reported after restart',
+  );
   for (const car of cars) car.transfer();
-  await commitFleet(s.ledger, cars.map((c) => ({ ...c, transactions: c.transactions.slice(-1) }) as CarHistory));
+  await commitFleet(
+    s.ledger,
+    cars.map((c) => ({ ...c, transactions: c.transactions.slice(-1) }) as CarHistory),
+  );
   await waitFor(() => allArrived(s.receiver, cars), 30_000, 'events after restart');
   await new Promise((r) => setTimeout(r, 500));
   expectDeliveredInOrder(s.receiver, cars, 'none');
@@ -106,12 +126,18 @@ test('receiver down (connection refused, then 503 with Retry-After), then back: 
   const job = await s.startWebJob();
   const cars = buildFleet(s.company, 6, 3);
   await s.receiver.goDown();
-  await commitFleet(s.ledger, cars.map((c) => ({ ...c, transactions: c.transactions.slice(0, 2) }) as CarHistory));
+  await commitFleet(
+    s.ledger,
+    cars.map((c) => ({ ...c, transactions: c.transactions.slice(0, 2) }) as CarHistory),
+  );
   await waitFor(() => job.metrics.deliveryRetries.total() >= 3, 10_000, 'retries while down');
   await s.receiver.comeBack();
   s.receiver.mode = 'unavailable';
   s.receiver.retryAfterSeconds = 1;
-  await commitFleet(s.ledger, cars.map((c) => ({ ...c, transactions: c.transactions.slice(2) }) as CarHistory));
+  await commitFleet(
+    s.ledger,
+    cars.map((c) => ({ ...c, transactions: c.transactions.slice(2) }) as CarHistory),
+  );
   await new Promise((r) => setTimeout(r, 1_500));
   const checkpointWhileDown = await storedCheckpoint(s);
   expect(checkpointWhileDown).toBeLessThan(s.ledger.height()); // held back: nothing acknowledged yet
@@ -130,15 +156,25 @@ test('receiver answers 400 to one event: that event is dead-lettered with the re
   const bad = cars[1]!.transactions[2]!;
   s.receiver.badRequestIds.add(bad.id);
   await commitFleet(s.ledger, cars);
-  await waitFor(() => job.metrics.eventsDeadLettered.total() === 1 && job.metrics.eventsDelivered.total() === 15, 30_000, 'all settled');
+  await waitFor(
+    () => job.metrics.eventsDeadLettered.total() === 1 && job.metrics.eventsDelivered.total() === 15,
+    30_000,
+    'all settled',
+  );
   const letters = await deadLetters(s);
   expect(letters).toHaveLength(1);
   expect(letters[0]).toMatchObject({ kind: 'refused', transactionId: bad.id, assetId: cars[1]!.assetId });
   expect(letters[0]!.reason).toMatch(/^HTTP 400: /);
   expect((letters[0]!.payload as { id: string }).id).toBe(bad.id);
-  const withoutBad = cars.map((c) => ({ ...c, assetId: c.assetId, transactions: c.transactions.filter((t) => t.id !== bad.id) }) as CarHistory);
+  const withoutBad = cars.map(
+    (c) => ({ ...c, assetId: c.assetId, transactions: c.transactions.filter((t) => t.id !== bad.id) }) as CarHistory,
+  );
   expectDeliveredInOrder(s.receiver, withoutBad, 'none');
-  await waitFor(async () => (await storedCheckpoint(s)) === s.ledger.height(), 5_000, 'checkpoint passes the dead letter');
+  await waitFor(
+    async () => (await storedCheckpoint(s)) === s.ledger.height(),
+    5_000,
+    'checkpoint passes the dead letter',
+  );
 });
 
 test('a CREATE naming the leasing company but signed by an impostor is accepted by the ledger, refused here (dead-lettered), and its car not tracked', async () => {
@@ -149,12 +185,18 @@ test('a CREATE naming the leasing company but signed by an impostor is accepted 
   const impostor = impostorCreate(s.company);
   await commit(s.ledger, impostor); // BigchainDB does not compare the fulfillment key with owners_before
   await commitFleet(s.ledger, cars);
-  await waitFor(() => allArrived(s.receiver, cars) && job.metrics.eventsDeadLettered.total() === 1, 30_000, 'all settled');
+  await waitFor(
+    () => allArrived(s.receiver, cars) && job.metrics.eventsDeadLettered.total() === 1,
+    30_000,
+    'all settled',
+  );
   expectDeliveredInOrder(s.receiver, cars, 'none');
   const letters = await deadLetters(s);
   expect(letters).toHaveLength(1);
   expect(letters[0]).toMatchObject({ kind: 'verification-failed', transactionId: impostor.id });
-  expect(letters[0]!.reason).toContain(`names ${s.company.publicKey} in owners_before but its fulfillment was signed by`);
+  expect(letters[0]!.reason).toContain(
+    `names ${s.company.publicKey} in owners_before but its fulfillment was signed by`,
+  );
 });
 
 test('index lag: a TRANSFER whose CREATE is not yet readable by id is retried until the index catches up', async () => {
@@ -162,9 +204,15 @@ test('index lag: a TRANSFER whose CREATE is not yet readable by id is retried un
   const s = stack;
   const cars = buildFleet(s.company, 3, 1);
   s.ledger.faults.indexLag(2_500, 30);
-  await commitFleet(s.ledger, cars.map((c) => ({ ...c, transactions: c.transactions.slice(0, 1) }) as CarHistory));
+  await commitFleet(
+    s.ledger,
+    cars.map((c) => ({ ...c, transactions: c.transactions.slice(0, 1) }) as CarHistory),
+  );
   const firstTransferHeight = s.ledger.height() + 1;
-  await commitFleet(s.ledger, cars.map((c) => ({ ...c, transactions: c.transactions.slice(1) }) as CarHistory));
+  await commitFleet(
+    s.ledger,
+    cars.map((c) => ({ ...c, transactions: c.transactions.slice(1) }) as CarHistory),
+  );
   // start after the CREATEs: the WebJob must read each car's CREATE by id, which 404s for 2.5 s
   const started = Date.now();
   const job = await s.startWebJob({ WEBJOB_START_POSITION: String(firstTransferHeight) });
@@ -185,12 +233,18 @@ test('two instances at once: exactly one consumes; when it stops, the other take
   expect(a.metrics.leader.get() + b.metrics.leader.get()).toBe(1);
   const [leader, standby] = a.metrics.leader.get() === 1 ? [a, b] : [b, a];
   const cars = buildFleet(s.company, 5, 2);
-  await commitFleet(s.ledger, cars.map((c) => ({ ...c, transactions: c.transactions.slice(0, 2) }) as CarHistory));
+  await commitFleet(
+    s.ledger,
+    cars.map((c) => ({ ...c, transactions: c.transactions.slice(0, 2) }) as CarHistory),
+  );
   await waitFor(() => s.receiver.received.length === 10, 30_000, 'first half');
   expect(standby.metrics.eventsDelivered.total()).toBe(0);
   await leader.stop();
   await waitFor(() => standby.metrics.leader.get() === 1, 15_000, 'takeover');
-  await commitFleet(s.ledger, cars.map((c) => ({ ...c, transactions: c.transactions.slice(2) }) as CarHistory));
+  await commitFleet(
+    s.ledger,
+    cars.map((c) => ({ ...c, transactions: c.transactions.slice(2) }) as CarHistory),
+  );
   await waitFor(() => allArrived(s.receiver, cars), 30_000, 'all car events');
   await new Promise((r) => setTimeout(r, 500));
   expectDeliveredInOrder(s.receiver, cars, 'none');

@@ -23,7 +23,15 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const lease = { schema: LEASE_SCHEMA_TAG, action: 'transfer', leaseId: 'STOLEN-1', startDate: '2026-01-01', endDate: '2027-01-01', annualMileageKm: 10_000, usage: 'pleasure' };
+const lease = {
+  schema: LEASE_SCHEMA_TAG,
+  action: 'transfer',
+  leaseId: 'STOLEN-1',
+  startDate: '2026-01-01',
+  endDate: '2027-01-01',
+  annualMileageKm: 10_000,
+  usage: 'pleasure',
+};
 
 test('forged signatures and a wrong id hash are dead-lettered with the reason; genuine events still flow', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ledger-forged-'));
@@ -34,22 +42,38 @@ test('forged signatures and a wrong id hash are dead-lettered with the reason; g
   await first.stop(); // ledger and receiver; the chain log stays
 
   const attacker = newKeyPair();
-  const spend = (carIndex: number) => [{ tx: cars[carIndex]!.transactions[1] as unknown as TransactionUnspentOutput['tx'], output_index: 0 }];
+  const spend = (carIndex: number) => [
+    { tx: cars[carIndex]!.transactions[1] as unknown as TransactionUnspentOutput['tx'], output_index: 0 },
+  ];
   const output = [Transaction.makeOutput(Transaction.makeEd25519Condition(attacker.publicKey))];
   // 1. signed by the attacker, not by the lessee who owns the output
-  const stolen = Transaction.signTransaction(Transaction.makeTransferTransaction(spend(0), output, { ...lease }), attacker.privateKey);
+  const stolen = Transaction.signTransaction(
+    Transaction.makeTransferTransaction(spend(0), output, { ...lease }),
+    attacker.privateKey,
+  );
   // 2. a genuine-looking signature over different content; the id is recomputed so it hashes right
-  const resigned = Transaction.signTransaction(Transaction.makeTransferTransaction(spend(1), output, { ...lease }), attacker.privateKey);
+  const resigned = Transaction.signTransaction(
+    Transaction.makeTransferTransaction(spend(1), output, { ...lease }),
+    attacker.privateKey,
+  );
   const altered = JSON.parse(JSON.stringify(resigned)) as typeof resigned;
   (altered.metadata as { leaseId: string }).leaseId = 'STOLEN-2';
   altered.id = bigchaindb.computeTransactionId(altered as unknown as bigchaindb.Transaction);
   // 3. content changed after signing, id left alone: the hash no longer matches
-  const tampered = JSON.parse(JSON.stringify(Transaction.signTransaction(Transaction.makeTransferTransaction(spend(2), output, { ...lease }), attacker.privateKey))) as typeof resigned;
+  const tampered = JSON.parse(
+    JSON.stringify(
+      Transaction.signTransaction(
+        Transaction.makeTransferTransaction(spend(2), output, { ...lease }),
+        attacker.privateKey,
+      ),
+    ),
+  ) as typeof resigned;
   (tampered.metadata as { leaseId: string }).leaseId = 'STOLEN-3';
 
   const { log, records } = ChainLog.open(dataDir);
   let height = records.length;
-  for (const tx of [stolen, altered, tampered]) log.append({ height: ++height, committedAt: Date.now(), transactions: [tx as unknown as NodeTransactionDict] });
+  for (const tx of [stolen, altered, tampered])
+    log.append({ height: ++height, committedAt: Date.now(), transactions: [tx as unknown as NodeTransactionDict] });
   log.close();
 
   // the node restarts from its log, now serving the forged blocks
@@ -57,10 +81,21 @@ test('forged signatures and a wrong id hash are dead-lettered with the reason; g
   const s = stack;
   expect(s.ledger.height()).toBe(height);
   const job = await s.startWebJob({ LEASING_COMPANY_PUBLIC_KEYS: first.company.publicKey });
-  await waitFor(() => allArrived(s.receiver, cars) && job.metrics.eventsDeadLettered.total() === 3, 30_000, 'genuine events and three refusals');
+  await waitFor(
+    () => allArrived(s.receiver, cars) && job.metrics.eventsDeadLettered.total() === 3,
+    30_000,
+    'genuine events and three refusals',
+  );
   await new Promise((r) => setTimeout(r, 300));
   expectDeliveredInOrder(s.receiver, cars, 'none');
-  const letters = (await new QueueDeadLetterStore(s.storage.deadLetters, s.storage.checkpoints, { baseMs: 10, maxMs: 10 }, silentLogger).receive(32, 1)).map((r) => r.letter!);
+  const letters = (
+    await new QueueDeadLetterStore(
+      s.storage.deadLetters,
+      s.storage.checkpoints,
+      { baseMs: 10, maxMs: 10 },
+      silentLogger,
+    ).receive(32, 1)
+  ).map((r) => r.letter!);
   expect(letters.map((l) => [l.transactionId, l.kind, l.reason.split(':')[0]])).toEqual([
     [stolen.id, 'verification-failed', 'InvalidSignature'],
     [altered.id, 'verification-failed', 'InvalidSignature'],

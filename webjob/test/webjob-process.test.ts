@@ -15,7 +15,10 @@ const ROOT = path.resolve(__dirname, '../..');
 const RUN_JS = path.join(ROOT, 'webjob', 'run.js');
 
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'webjob'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'webjob'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
 });
 
 interface Child {
@@ -25,7 +28,11 @@ interface Child {
 }
 
 function spawnWebJob(env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [RUN_JS], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [RUN_JS], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const collect = (chunk: Buffer): void => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -47,7 +54,8 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const checkpointOf = (s: TestStack): Promise<number | undefined> => new TableCheckpointStore(s.storage.checkpoints, 'bigchaindb://test-network', 'webjob').load();
+const checkpointOf = (s: TestStack): Promise<number | undefined> =>
+  new TableCheckpointStore(s.storage.checkpoints, 'bigchaindb://test-network', 'webjob').load();
 
 test('SIGKILL mid-batch, then restart: every event arrives, in order per vehicle (re-deliveries allowed)', async () => {
   stack = await startStack();
@@ -86,7 +94,9 @@ test('SIGTERM: stops intake, finishes in-flight deliveries, stores the checkpoin
   expect(await checkpointOf(s)).toBe(s.ledger.height());
   expectDeliveredInOrder(s.receiver, cars, 'none');
   const logs = child.lines.map((l) => JSON.parse(l) as { msg: string; level: string });
-  expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'consumption stopped', 'leadership released', 'webjob stopped']));
+  expect(logs.map((l) => l.msg)).toEqual(
+    expect.arrayContaining(['shutting down', 'consumption stopped', 'leadership released', 'webjob stopped']),
+  );
 });
 
 test('WEBJOBS_SHUTDOWN_FILE appearing triggers the same graceful stop', async () => {
@@ -105,7 +115,11 @@ test('WEBJOBS_SHUTDOWN_FILE appearing triggers the same graceful stop', async ()
 });
 
 test('an invalid setting exits 1 with a message naming the variable', async () => {
-  const child = spawnWebJob({ WEBHOOK_SECRETS: 'nope', LEASING_COMPANY_PUBLIC_KEYS: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' });
+  const child = spawnWebJob({
+    WEBHOOK_SECRETS: 'nope',
+    LEASING_COMPANY_PUBLIC_KEYS: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD',
+    STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+  });
   children.push(child);
   expect(await child.exited).toBe(1);
   expect(child.lines.join('\n')).toContain('WEBHOOK_SECRETS: secret #1 must start with');

@@ -17,7 +17,8 @@ export class ApiError extends Error {
 
 export function gatewayUrl(path: string, query: Record<string, string | number | undefined> = {}): string {
   const url = new URL(path, GATEWAY);
-  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
   return url.toString();
 }
 
@@ -28,8 +29,18 @@ async function parse<T>(response: Response): Promise<T> {
   return body as T;
 }
 
-export async function getJson<T>(path: string, query?: Record<string, string | number | undefined>, signal?: AbortSignal): Promise<T> {
-  return parse<T>(await fetch(gatewayUrl(path, query), { headers: { accept: 'application/json' }, credentials: 'same-origin', ...(signal ? { signal } : {}) }));
+export async function getJson<T>(
+  path: string,
+  query?: Record<string, string | number | undefined>,
+  signal?: AbortSignal,
+): Promise<T> {
+  return parse<T>(
+    await fetch(gatewayUrl(path, query), {
+      headers: { accept: 'application/json' },
+      credentials: 'same-origin',
+      ...(signal ? { signal } : {}),
+    }),
+  );
 }
 
 /** Changes carry x-console-request: the gateway refuses changes without it (no cross-site forms). */

@@ -17,5 +17,11 @@ export interface ReviewItemContract {
   unrated?: { reason: string };
   driverKeys: string[];
   recordedAt: string;
-  resolution?: { decision: 'approve' | 'override'; reason: string; resolvedBy: string; resolvedAt: string; annualPremium?: Money };
+  resolution?: {
+    decision: 'approve' | 'override';
+    reason: string;
+    resolvedBy: string;
+    resolvedAt: string;
+    annualPremium?: Money;
+  };
 }

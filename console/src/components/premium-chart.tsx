@@ -39,17 +39,30 @@ export function PremiumChart({ points, currency }: { points: ChartPoint[]; curre
           stroke: '#475569',
           grid: { stroke: '#e2e8f0' },
         },
-        { values: (_u, ticks) => ticks.map((t) => `${Math.round(t).toLocaleString('en-US')}`), stroke: '#475569', grid: { stroke: '#e2e8f0' }, size: 70 },
+        {
+          values: (_u, ticks) => ticks.map((t) => `${Math.round(t).toLocaleString('en-US')}`),
+          stroke: '#475569',
+          grid: { stroke: '#e2e8f0' },
+          size: 70,
+        },
       ],
       series: [
         { label: 'Change' },
-        { label: `Annual premium (${currency})`, stroke: '#1d4ed8', width: 2, points: { size: 8, fill: '#1d4ed8' }, spanGaps: false },
+        {
+          label: `Annual premium (${currency})`,
+          stroke: '#1d4ed8',
+          width: 2,
+          points: { size: 8, fill: '#1d4ed8' },
+          spanGaps: false,
+        },
       ],
       legend: { show: false },
     };
     plot.current?.destroy();
     plot.current = new uPlot(options, data, element);
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(280, element.clientWidth), height: 260 }));
+    const resize = new ResizeObserver(() =>
+      plot.current?.setSize({ width: Math.max(280, element.clientWidth), height: 260 }),
+    );
     resize.observe(element);
     return () => {
       resize.disconnect();
@@ -61,9 +74,14 @@ export function PremiumChart({ points, currency }: { points: ChartPoint[]; curre
   const rated = points.filter((p) => p.premium !== null).length;
   return (
     <figure class="chart" data-testid="premium-chart" data-point-count={points.length} data-rated-count={rated}>
-      <div ref={host} role="img" aria-label={`Annual premium over ${points.length} changes; the timeline table below lists each`} />
+      <div
+        ref={host}
+        role="img"
+        aria-label={`Annual premium over ${points.length} changes; the timeline table below lists each`}
+      />
       <figcaption class="muted">
-        Annual premium ({currency}) at each change #1–#{points.length} in ledger order (the table below numbers them); gaps where the car had no coverage.
+        Annual premium ({currency}) at each change #1–#{points.length} in ledger order (the table below numbers them);
+        gaps where the car had no coverage.
       </figcaption>
     </figure>
   );

@@ -12,7 +12,11 @@ const MAX_REASON = 500;
 async function flaggedRecord(item: ReviewItem, signal: AbortSignal) {
   let token: string | undefined;
   for (let pages = 0; pages < 10; pages++) {
-    const page = await getJson<HistoryPage>(`vehicles/${encodeURIComponent(item.assetId)}/premiums`, { pageSize: 1000, continuationToken: token }, signal);
+    const page = await getJson<HistoryPage>(
+      `vehicles/${encodeURIComponent(item.assetId)}/premiums`,
+      { pageSize: 1000, continuationToken: token },
+      signal,
+    );
     const found = page.items.find((record) => record.recordId === item.historyRowKey);
     if (found) return found;
     token = page.continuationToken;
@@ -21,7 +25,17 @@ async function flaggedRecord(item: ReviewItem, signal: AbortSignal) {
   return undefined;
 }
 
-export function ReviewDetail({ item, underwriter, resolvedBy, onResolved }: { item: ReviewItem; underwriter: boolean; resolvedBy: string; onResolved: () => void }) {
+export function ReviewDetail({
+  item,
+  underwriter,
+  resolvedBy,
+  onResolved,
+}: {
+  item: ReviewItem;
+  underwriter: boolean;
+  resolvedBy: string;
+  onResolved: () => void;
+}) {
   const record = useData((signal) => flaggedRecord(item, signal), [item.reviewId]);
   const [decision, setDecision] = useState<'approve' | 'override'>('approve');
   const [reason, setReason] = useState('');
@@ -59,30 +73,67 @@ export function ReviewDetail({ item, underwriter, resolvedBy, onResolved }: { it
           <fieldset>
             <legend>Decision</legend>
             <label class="check">
-              <input type="radio" name={`decision-${item.reviewId}`} value="approve" checked={decision === 'approve'} onChange={() => setDecision('approve')} /> Approve the premium
+              <input
+                type="radio"
+                name={`decision-${item.reviewId}`}
+                value="approve"
+                checked={decision === 'approve'}
+                onChange={() => setDecision('approve')}
+              />{' '}
+              Approve the premium
             </label>
             <label class="check">
-              <input type="radio" name={`decision-${item.reviewId}`} value="override" checked={decision === 'override'} onChange={() => setDecision('override')} /> Override it
+              <input
+                type="radio"
+                name={`decision-${item.reviewId}`}
+                value="override"
+                checked={decision === 'override'}
+                onChange={() => setDecision('override')}
+              />{' '}
+              Override it
             </label>
           </fieldset>
           {decision === 'override' ? (
             <label>
-              Annual premium ({currency}) <input type="number" required min="0" step="0.01" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+              Annual premium ({currency}){' '}
+              <input
+                type="number"
+                required
+                min="0"
+                step="0.01"
+                value={amount}
+                onInput={(e) => setAmount(e.currentTarget.value)}
+              />
             </label>
           ) : null}
           <label>
-            Reason for the decision <textarea required maxLength={MAX_REASON} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            Reason for the decision{' '}
+            <textarea
+              required
+              maxLength={MAX_REASON}
+              rows={2}
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
           </label>
           <button type="submit" class="primary" disabled={busy} data-testid="resolve">
             {busy ? 'Saving…' : decision === 'approve' ? 'Approve' : 'Override'}
           </button>
-          {error ? <p class="error" role="alert">{error}</p> : null}
+          {error ? (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          ) : null}
         </form>
       ) : (
         <p class="muted">Only underwriters resolve reviews.</p>
       )}
       {record.error ? <p class="error">{record.error}</p> : null}
-      {record.value?.breakdown ? <BreakdownTable lines={record.value.breakdown} caption="Breakdown of the flagged premium" open /> : record.loading ? <p class="muted">Loading the breakdown…</p> : null}
+      {record.value?.breakdown ? (
+        <BreakdownTable lines={record.value.breakdown} caption="Breakdown of the flagged premium" open />
+      ) : record.loading ? (
+        <p class="muted">Loading the breakdown…</p>
+      ) : null}
       <p class="muted">
         Ledger transaction <span class="mono">{item.transactionId}</span>
       </p>

@@ -14,7 +14,10 @@ export function SignIn({ session, onChange }: { session: ConsoleSession; onChang
       <h1 id="sign-in-title">Sign in</h1>
       {mode.kind === 'entra-id' ? (
         <>
-          <p>Insurer staff sign in with their Microsoft Entra ID work account. Viewers read; underwriters also resolve reviews and record claims and violations.</p>
+          <p>
+            Insurer staff sign in with their Microsoft Entra ID work account. Viewers read; underwriters also resolve
+            reviews and record claims and violations.
+          </p>
           <a class="button primary" href={mode.signInUrl}>
             Sign in with Microsoft
           </a>
@@ -23,19 +26,31 @@ export function SignIn({ session, onChange }: { session: ConsoleSession; onChang
       {mode.kind === 'dev-sign-in' ? (
         <>
           <p class="dev-note" role="note">
-            <strong>Local stack only.</strong> This stand-in replaces Entra ID sign-in on a developer machine; it is never enabled on App Service.
+            <strong>Local stack only.</strong> This stand-in replaces Entra ID sign-in on a developer machine; it is
+            never enabled on App Service.
           </p>
           <div class="button-row">
             {session.roles.map((role) => (
-              <button key={role} type="button" class={role === 'underwriter' ? 'primary' : ''} onClick={() => devSignIn(role)}>
+              <button
+                key={role}
+                type="button"
+                class={role === 'underwriter' ? 'primary' : ''}
+                onClick={() => devSignIn(role)}
+              >
                 Sign in as {role}
               </button>
             ))}
           </div>
         </>
       ) : null}
-      {mode.kind === 'none' ? <p>Sign-in is not configured for this Function App: enable App Service authentication (see the README).</p> : null}
-      {error ? <p class="error" role="alert">{error}</p> : null}
+      {mode.kind === 'none' ? (
+        <p>Sign-in is not configured for this Function App: enable App Service authentication (see the README).</p>
+      ) : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -15,11 +15,18 @@ import { useData } from '../use-data';
 const MAX_HISTORY = 5_000;
 const HISTORY_PAGE = 1_000;
 
-async function loadHistory(assetId: string, signal: AbortSignal): Promise<{ items: HistoryRecord[]; truncated: boolean }> {
+async function loadHistory(
+  assetId: string,
+  signal: AbortSignal,
+): Promise<{ items: HistoryRecord[]; truncated: boolean }> {
   const items: HistoryRecord[] = [];
   let token: string | undefined;
   do {
-    const page = await getJson<HistoryPage>(`vehicles/${encodeURIComponent(assetId)}/premiums`, { pageSize: HISTORY_PAGE, continuationToken: token }, signal);
+    const page = await getJson<HistoryPage>(
+      `vehicles/${encodeURIComponent(assetId)}/premiums`,
+      { pageSize: HISTORY_PAGE, continuationToken: token },
+      signal,
+    );
     items.push(...page.items);
     token = page.continuationToken;
   } while (token && items.length < MAX_HISTORY);
@@ -46,7 +53,8 @@ export function whatMoved(record: HistoryRecord, previous: HistoryRecord | undef
   } else {
     parts.push(record.kind.replace(/-/g, ' '));
   }
-  if (previous && record.driverKeys.join() !== previous.driverKeys.join() && record.driverKeys.length > 0) parts.push('new driver');
+  if (previous && record.driverKeys.join() !== previous.driverKeys.join() && record.driverKeys.length > 0)
+    parts.push('new driver');
   if (previous?.annualPremiumMinor !== undefined && record.annualPremiumMinor !== undefined) {
     const delta = record.annualPremiumMinor - previous.annualPremiumMinor;
     if (delta !== 0) parts.push(`${delta > 0 ? '+' : '−'}${money(Math.abs(delta), record.currency)}`);
@@ -67,7 +75,9 @@ const Timeline = memo(function Timeline({ records }: { records: HistoryRecord[] 
             <th scope="col">When</th>
             <th scope="col">Kind</th>
             <th scope="col">Driver(s)</th>
-            <th scope="col" class="num">Annual premium</th>
+            <th scope="col" class="num">
+              Annual premium
+            </th>
             <th scope="col">What moved it</th>
             <th scope="col">Ledger transaction</th>
           </tr>
@@ -98,12 +108,22 @@ const Timeline = memo(function Timeline({ records }: { records: HistoryRecord[] 
 });
 
 export function CarPage({ assetId }: { assetId: string }) {
-  const car = useData((signal) => getJson<FleetCar>(`vehicles/${encodeURIComponent(assetId)}`, undefined, signal).catch(() => undefined), [assetId]);
+  const car = useData(
+    (signal) => getJson<FleetCar>(`vehicles/${encodeURIComponent(assetId)}`, undefined, signal).catch(() => undefined),
+    [assetId],
+  );
   const current = useData((signal) => loadCurrent(assetId, signal), [assetId], 10_000);
   const history = useData((signal) => loadHistory(assetId, signal), [assetId], 10_000);
   const records = useMemo(() => history.value?.items ?? [], [history.value]);
   const currency = records.find((r) => r.currency)?.currency ?? current.value?.currency ?? 'USD';
-  const points: ChartPoint[] = useMemo(() => records.map((r) => ({ label: date(r.eventTime), premium: r.annualPremiumMinor === undefined ? null : r.annualPremiumMinor / 100 })), [history.value]);
+  const points: ChartPoint[] = useMemo(
+    () =>
+      records.map((r) => ({
+        label: date(r.eventTime),
+        premium: r.annualPremiumMinor === undefined ? null : r.annualPremiumMinor / 100,
+      })),
+    [history.value],
+  );
   const coverage = current.value;
   const vehicle = car.value?.vehicle;
 
@@ -118,16 +138,30 @@ export function CarPage({ assetId }: { assetId: string }) {
           {vehicle ? `VIN ${vehicle.vin}` : shortId(assetId, 10)}
         </span>
       </h1>
-      {current.error ? <p class="error" role="alert">{current.error}</p> : null}
-      {history.error ? <p class="error" role="alert">{history.error}</p> : null}
-      {current.value === undefined && !current.loading && !current.error ? <p class="empty">No ownership event has been recorded for this car.</p> : null}
+      {current.error ? (
+        <p class="error" role="alert">
+          {current.error}
+        </p>
+      ) : null}
+      {history.error ? (
+        <p class="error" role="alert">
+          {history.error}
+        </p>
+      ) : null}
+      {current.value === undefined && !current.loading && !current.error ? (
+        <p class="empty">No ownership event has been recorded for this car.</p>
+      ) : null}
       {coverage ? (
         <div class="cards">
           <div class="card stat">
             <h2>Annual premium</h2>
-            <p class="big" data-testid="current-premium">{money(coverage.annualPremiumMinor, coverage.currency)}</p>
+            <p class="big" data-testid="current-premium">
+              {money(coverage.annualPremiumMinor, coverage.currency)}
+            </p>
             <p class="muted">
-              {coverage.status === 'active' ? `${coverage.ratingOutcome ?? ''} · table ${coverage.tableVersion ?? ''}` : `coverage ${coverage.status}`}
+              {coverage.status === 'active'
+                ? `${coverage.ratingOutcome ?? ''} · table ${coverage.tableVersion ?? ''}`
+                : `coverage ${coverage.status}`}
               {coverage.needsReview ? <span class="badge warn">needs review</span> : null}
             </p>
           </div>
@@ -151,7 +185,8 @@ export function CarPage({ assetId }: { assetId: string }) {
               <DriverLinks keys={coverage.driverKeys} />
             </p>
             <p class="muted">
-              last change {dateTime(coverage.eventTime)} · tx <span class="mono">{shortId(coverage.transactionId)}</span>
+              last change {dateTime(coverage.eventTime)} · tx{' '}
+              <span class="mono">{shortId(coverage.transactionId)}</span>
             </p>
           </div>
         </div>
@@ -161,7 +196,9 @@ export function CarPage({ assetId }: { assetId: string }) {
       {history.value ? <PremiumChart points={points} currency={currency} /> : <p class="muted">Loading…</p>}
       {history.value?.truncated ? <p class="muted">Showing the first {records.length} changes.</p> : null}
       <Timeline records={records} />
-      {coverage?.breakdown ? <BreakdownTable lines={coverage.breakdown} caption="How the current premium is made" /> : null}
+      {coverage?.breakdown ? (
+        <BreakdownTable lines={coverage.breakdown} caption="How the current premium is made" />
+      ) : null}
     </section>
   );
 }

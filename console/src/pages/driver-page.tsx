@@ -29,9 +29,16 @@ export function DriverPage({ driverKey, underwriter }: { driverKey: string; unde
         <a href={href.cars()}>Cars</a> / driver
       </p>
       <h1 id="driver-title">
-        Driver <span class="mono small-title" title={driverKey}>{shortId(driverKey, 10)}</span>
+        Driver{' '}
+        <span class="mono small-title" title={driverKey}>
+          {shortId(driverKey, 10)}
+        </span>
       </h1>
-      {driver.error ? <p class="error" role="alert">{driver.error}</p> : null}
+      {driver.error ? (
+        <p class="error" role="alert">
+          {driver.error}
+        </p>
+      ) : null}
       {profile ? (
         <div class="cards">
           <div class="card stat">
@@ -60,15 +67,23 @@ export function DriverPage({ driverKey, underwriter }: { driverKey: string; unde
       ) : null}
 
       <h2>Cars leased now</h2>
-      {cars.error ? <p class="error" role="alert">{cars.error}</p> : null}
+      {cars.error ? (
+        <p class="error" role="alert">
+          {cars.error}
+        </p>
+      ) : null}
       <div class="table-wrap">
         <table data-testid="driver-cars">
           <thead>
             <tr>
               <th scope="col">Car</th>
               <th scope="col">VIN</th>
-              <th scope="col" class="num">Annual premium</th>
-              <th scope="col" class="num">Lease total</th>
+              <th scope="col" class="num">
+                Annual premium
+              </th>
+              <th scope="col" class="num">
+                Lease total
+              </th>
               <th scope="col">Updated</th>
             </tr>
           </thead>
@@ -76,7 +91,11 @@ export function DriverPage({ driverKey, underwriter }: { driverKey: string; unde
             {(cars.value?.items ?? []).map((car) => (
               <tr key={car.assetId} data-testid="driver-car-row" data-asset-id={car.assetId}>
                 <td>
-                  <a href={href.car(car.assetId)}>{car.vehicle ? `${car.vehicle.modelYear} ${car.vehicle.make} ${car.vehicle.model}` : shortId(car.assetId)}</a>
+                  <a href={href.car(car.assetId)}>
+                    {car.vehicle
+                      ? `${car.vehicle.modelYear} ${car.vehicle.make} ${car.vehicle.model}`
+                      : shortId(car.assetId)}
+                  </a>
                 </td>
                 <td class="mono">{car.vehicle?.vin ?? '—'}</td>
                 <td class="num" data-testid="driver-car-premium">
@@ -91,7 +110,9 @@ export function DriverPage({ driverKey, underwriter }: { driverKey: string; unde
           </tbody>
         </table>
       </div>
-      {cars.value && cars.value.items.length === 0 ? <p class="empty">This driver leases no car at the moment.</p> : null}
+      {cars.value && cars.value.items.length === 0 ? (
+        <p class="empty">This driver leases no car at the moment.</p>
+      ) : null}
 
       <div class="two-columns">
         <ClaimForm path={path} underwriter={underwriter} onRecorded={recorded('Claim')} />
@@ -136,7 +157,15 @@ function useSubmit<T>(path: string, onRecorded: (result: DriverChangeResult) => 
   return { error, busy, submit };
 }
 
-function ClaimForm({ path, underwriter, onRecorded }: { path: string; underwriter: boolean; onRecorded: (r: DriverChangeResult) => void }) {
+function ClaimForm({
+  path,
+  underwriter,
+  onRecorded,
+}: {
+  path: string;
+  underwriter: boolean;
+  onRecorded: (r: DriverChangeResult) => void;
+}) {
   const [claimDate, setDate] = useState(today());
   const [amount, setAmount] = useState('2500.00');
   const [atFault, setAtFault] = useState(true);
@@ -153,10 +182,19 @@ function ClaimForm({ path, underwriter, onRecorded }: { path: string; underwrite
       <h2 id="claim-title">Record a claim</h2>
       <UnderwritersOnly underwriter={underwriter} />
       <label>
-        Date of loss <input type="date" required value={claimDate} max={today()} onInput={(e) => setDate(e.currentTarget.value)} />
+        Date of loss{' '}
+        <input type="date" required value={claimDate} max={today()} onInput={(e) => setDate(e.currentTarget.value)} />
       </label>
       <label>
-        Amount paid <input type="number" required min="0" step="0.01" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+        Amount paid{' '}
+        <input
+          type="number"
+          required
+          min="0"
+          step="0.01"
+          value={amount}
+          onInput={(e) => setAmount(e.currentTarget.value)}
+        />
       </label>
       <label class="check">
         <input type="checkbox" checked={atFault} onChange={(e) => setAtFault(e.currentTarget.checked)} /> At fault
@@ -164,12 +202,24 @@ function ClaimForm({ path, underwriter, onRecorded }: { path: string; underwrite
       <button type="submit" class="primary" disabled={busy || !underwriter} data-testid="record-claim">
         {busy ? 'Recording…' : 'Record claim'}
       </button>
-      {error ? <p class="error" role="alert" data-testid="claim-error">{error}</p> : null}
+      {error ? (
+        <p class="error" role="alert" data-testid="claim-error">
+          {error}
+        </p>
+      ) : null}
     </form>
   );
 }
 
-function ViolationForm({ path, underwriter, onRecorded }: { path: string; underwriter: boolean; onRecorded: (r: DriverChangeResult) => void }) {
+function ViolationForm({
+  path,
+  underwriter,
+  onRecorded,
+}: {
+  path: string;
+  underwriter: boolean;
+  onRecorded: (r: DriverChangeResult) => void;
+}) {
   const [violationDate, setDate] = useState(today());
   const [code, setCode] = useState('SPEEDING');
   const [points, setPoints] = useState('3');
@@ -186,18 +236,44 @@ function ViolationForm({ path, underwriter, onRecorded }: { path: string; underw
       <h2 id="violation-title">Record a violation</h2>
       <UnderwritersOnly underwriter={underwriter} />
       <label>
-        Date of conviction <input type="date" required value={violationDate} max={today()} onInput={(e) => setDate(e.currentTarget.value)} />
+        Date of conviction{' '}
+        <input
+          type="date"
+          required
+          value={violationDate}
+          max={today()}
+          onInput={(e) => setDate(e.currentTarget.value)}
+        />
       </label>
       <label>
-        Code <input type="text" required pattern="[A-Z][A-Z0-9_]{0,39}" value={code} onInput={(e) => setCode(e.currentTarget.value.toUpperCase())} />
+        Code{' '}
+        <input
+          type="text"
+          required
+          pattern="[A-Z][A-Z0-9_]{0,39}"
+          value={code}
+          onInput={(e) => setCode(e.currentTarget.value.toUpperCase())}
+        />
       </label>
       <label>
-        Points <input type="number" required min="0" max="20" value={points} onInput={(e) => setPoints(e.currentTarget.value)} />
+        Points{' '}
+        <input
+          type="number"
+          required
+          min="0"
+          max="20"
+          value={points}
+          onInput={(e) => setPoints(e.currentTarget.value)}
+        />
       </label>
       <button type="submit" class="primary" disabled={busy || !underwriter} data-testid="record-violation">
         {busy ? 'Recording…' : 'Record violation'}
       </button>
-      {error ? <p class="error" role="alert">{error}</p> : null}
+      {error ? (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </form>
   );
 }
@@ -212,7 +288,9 @@ function History({ claims, violations }: { claims: readonly Claim[]; violations:
             <tr>
               <th scope="col">Date</th>
               <th scope="col">At fault</th>
-              <th scope="col" class="num">Paid</th>
+              <th scope="col" class="num">
+                Paid
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -233,7 +311,9 @@ function History({ claims, violations }: { claims: readonly Claim[]; violations:
             <tr>
               <th scope="col">Date</th>
               <th scope="col">Code</th>
-              <th scope="col" class="num">Points</th>
+              <th scope="col" class="num">
+                Points
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -12,7 +12,9 @@ const LIVE_MS = 5_000;
 function field(status: Record<string, unknown>, name: string): string {
   const value = status[name];
   if (value === undefined || value === null) return '—';
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 export function OperationsPage() {
@@ -30,7 +32,11 @@ export function OperationsPage() {
           <span class="live-dot" aria-hidden="true" /> live · read {state ? dateTime(state.readAt) : '…'}
         </span>
       </div>
-      {ops.error ? <p class="error" role="alert">{ops.error}</p> : null}
+      {ops.error ? (
+        <p class="error" role="alert">
+          {ops.error}
+        </p>
+      ) : null}
       <div class="cards">
         <div class="card stat" data-testid="webjob-state">
           <h2>WebJob</h2>
@@ -47,7 +53,11 @@ export function OperationsPage() {
               <dt>Pending events</dt>
               <dd>{field(webjob.status, 'pendingEvents')}</dd>
               <dt>Oldest pending</dt>
-              <dd>{field(webjob.status, 'oldestPendingAgeSeconds') === '—' ? '—' : `${field(webjob.status, 'oldestPendingAgeSeconds')} s`}</dd>
+              <dd>
+                {field(webjob.status, 'oldestPendingAgeSeconds') === '—'
+                  ? '—'
+                  : `${field(webjob.status, 'oldestPendingAgeSeconds')} s`}
+              </dd>
               <dt>Last seen / delivered height</dt>
               <dd>
                 {field(webjob.status, 'lastSeenHeight')} / {field(webjob.status, 'lastDeliveredHeight')}
@@ -83,13 +93,18 @@ export function OperationsPage() {
             </ul>
           ) : null}
           <p class="muted">
-            Replay after fixing the cause: <code>{state?.deadLetters.replayCommand ?? 'npm run replay -- --dead-letters'}</code>
+            Replay after fixing the cause:{' '}
+            <code>{state?.deadLetters.replayCommand ?? 'npm run replay -- --dead-letters'}</code>
           </p>
         </div>
       </div>
 
       <h2>Premiums stored in the last hour</h2>
-      {feed.error ? <p class="error" role="alert">{feed.error}</p> : null}
+      {feed.error ? (
+        <p class="error" role="alert">
+          {feed.error}
+        </p>
+      ) : null}
       <div class="table-wrap">
         <table data-testid="premium-feed">
           <thead>
@@ -97,7 +112,9 @@ export function OperationsPage() {
               <th scope="col">Stored</th>
               <th scope="col">Car</th>
               <th scope="col">Driver(s)</th>
-              <th scope="col" class="num">Annual premium</th>
+              <th scope="col" class="num">
+                Annual premium
+              </th>
               <th scope="col">Ledger transaction</th>
             </tr>
           </thead>
@@ -106,7 +123,9 @@ export function OperationsPage() {
               <tr key={`${car.assetId}-${car.updatedAt}`}>
                 <td>{dateTime(car.updatedAt)}</td>
                 <td>
-                  <a href={href.car(car.assetId)}>{car.vehicle ? `${car.vehicle.make} ${car.vehicle.model}` : shortId(car.assetId)}</a>
+                  <a href={href.car(car.assetId)}>
+                    {car.vehicle ? `${car.vehicle.make} ${car.vehicle.model}` : shortId(car.assetId)}
+                  </a>
                   {car.needsReview ? <span class="badge warn">review</span> : null}
                 </td>
                 <td>

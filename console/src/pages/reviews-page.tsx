@@ -38,7 +38,12 @@ if (location.hash === '' || location.hash.startsWith('#/reviews')) offersReviewA
 
 export function ReviewsPage({ underwriter, resolvedBy }: { underwriter: boolean; resolvedBy: string }) {
   const api = useData(() => offersReviewApi(), []);
-  if (api.error) return <p class="error" role="alert">{api.error}</p>;
+  if (api.error)
+    return (
+      <p class="error" role="alert">
+        {api.error}
+      </p>
+    );
   if (api.value === undefined) return <p class="muted">Loading…</p>;
   return api.value ? <ReviewQueue underwriter={underwriter} resolvedBy={resolvedBy} /> : <LegacyQueue />;
 }
@@ -50,16 +55,25 @@ function ReviewQueue({ underwriter, resolvedBy }: { underwriter: boolean; resolv
   const [open, setOpen] = useState<string>();
   const queue = useData(
     (signal) =>
-      getJson<ReviewItemsPage>('reviews', { status: 'open', reason, pageSize: PAGE_SIZE, continuationToken: pager.token }, signal).then((page) => {
+      getJson<ReviewItemsPage>(
+        'reviews',
+        { status: 'open', reason, pageSize: PAGE_SIZE, continuationToken: pager.token },
+        signal,
+      ).then((page) => {
         const codes = page.items.flatMap((item) => item.reasons.map((r) => r.code));
-        setKnownReasons((known) => (codes.every((c) => known.includes(c)) ? known : [...new Set([...known, ...codes])].sort()));
+        setKnownReasons((known) =>
+          codes.every((c) => known.includes(c)) ? known : [...new Set([...known, ...codes])].sort(),
+        );
         return page;
       }),
     [reason, pager.token],
     LIVE_MS,
   );
   const items = queue.value?.items ?? [];
-  const toggle = useCallback((reviewId: string) => setOpen((current) => (current === reviewId ? undefined : reviewId)), []);
+  const toggle = useCallback(
+    (reviewId: string) => setOpen((current) => (current === reviewId ? undefined : reviewId)),
+    [],
+  );
   const reload = queue.reload;
   const resolved = useCallback(() => {
     setOpen(undefined);
@@ -91,7 +105,11 @@ function ReviewQueue({ underwriter, resolvedBy }: { underwriter: boolean; resolv
           <span class="live-dot" aria-hidden="true" /> live
         </span>
       </div>
-      {queue.error ? <p class="error" role="alert">{queue.error}</p> : null}
+      {queue.error ? (
+        <p class="error" role="alert">
+          {queue.error}
+        </p>
+      ) : null}
       <div class="table-wrap">
         <table data-testid="review-queue">
           <caption class="visually-hidden">Open reviews</caption>
@@ -101,7 +119,9 @@ function ReviewQueue({ underwriter, resolvedBy }: { underwriter: boolean; resolv
               <th scope="col">Reasons</th>
               <th scope="col">Car</th>
               <th scope="col">Driver(s)</th>
-              <th scope="col" class="num">Annual premium</th>
+              <th scope="col" class="num">
+                Annual premium
+              </th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
               </th>
@@ -109,12 +129,22 @@ function ReviewQueue({ underwriter, resolvedBy }: { underwriter: boolean; resolv
           </thead>
           <tbody>
             {items.map((item) => (
-              <ReviewRow key={item.reviewId} item={item} open={open === item.reviewId} underwriter={underwriter} resolvedBy={resolvedBy} onToggle={toggle} onResolved={resolved} />
+              <ReviewRow
+                key={item.reviewId}
+                item={item}
+                open={open === item.reviewId}
+                underwriter={underwriter}
+                resolvedBy={resolvedBy}
+                onToggle={toggle}
+                onResolved={resolved}
+              />
             ))}
           </tbody>
         </table>
       </div>
-      {queue.value && items.length === 0 ? <p class="empty">Nothing to review{reason ? ` for ${reason}` : ''}.</p> : null}
+      {queue.value && items.length === 0 ? (
+        <p class="empty">Nothing to review{reason ? ` for ${reason}` : ''}.</p>
+      ) : null}
       <Pager pager={pager} next={queue.value?.continuationToken} />
     </section>
   );
@@ -130,7 +160,14 @@ interface ReviewRowProps {
 }
 
 /** One queue row (and its detail when open); memoized so a refresh re-renders only what changed. */
-const ReviewRow = memo(function ReviewRow({ item, open, underwriter, resolvedBy, onToggle, onResolved }: ReviewRowProps) {
+const ReviewRow = memo(function ReviewRow({
+  item,
+  open,
+  underwriter,
+  resolvedBy,
+  onToggle,
+  onResolved,
+}: ReviewRowProps) {
   return (
     <>
       <tr data-testid="review-row" data-review-id={item.reviewId} data-asset-id={item.assetId}>
@@ -154,7 +191,9 @@ const ReviewRow = memo(function ReviewRow({ item, open, underwriter, resolvedBy,
         <td>
           <DriverLinks keys={item.driverKeys} />
         </td>
-        <td class="num">{item.unrated ? <span class="badge">unrated: {item.unrated.reason}</span> : decimalMoney(item.annualPremium)}</td>
+        <td class="num">
+          {item.unrated ? <span class="badge">unrated: {item.unrated.reason}</span> : decimalMoney(item.annualPremium)}
+        </td>
         <td>
           <button type="button" class="small" aria-expanded={open} onClick={() => onToggle(item.reviewId)}>
             {open ? 'Close' : underwriter ? 'Review' : 'Details'}
@@ -175,7 +214,16 @@ const ReviewRow = memo(function ReviewRow({ item, open, underwriter, resolvedBy,
 /** Before the review API: the flagged premiums, read-only. */
 function LegacyQueue() {
   const pager = usePager();
-  const queue = useData((signal) => getJson<ReviewPage>('premiums', { needsReview: 'true', pageSize: PAGE_SIZE, continuationToken: pager.token }, signal), [pager.token], LIVE_MS);
+  const queue = useData(
+    (signal) =>
+      getJson<ReviewPage>(
+        'premiums',
+        { needsReview: 'true', pageSize: PAGE_SIZE, continuationToken: pager.token },
+        signal,
+      ),
+    [pager.token],
+    LIVE_MS,
+  );
   return (
     <section aria-labelledby="reviews-title">
       <div class="page-head">
@@ -184,8 +232,14 @@ function LegacyQueue() {
           <span class="live-dot" aria-hidden="true" /> live
         </span>
       </div>
-      <p class="note" role="note">This Function App does not offer the review API yet: the queue is read-only.</p>
-      {queue.error ? <p class="error" role="alert">{queue.error}</p> : null}
+      <p class="note" role="note">
+        This Function App does not offer the review API yet: the queue is read-only.
+      </p>
+      {queue.error ? (
+        <p class="error" role="alert">
+          {queue.error}
+        </p>
+      ) : null}
       <div class="table-wrap">
         <table data-testid="review-queue">
           <thead>
@@ -193,7 +247,9 @@ function LegacyQueue() {
               <th scope="col">Flagged</th>
               <th scope="col">Reasons</th>
               <th scope="col">Car</th>
-              <th scope="col" class="num">Annual premium</th>
+              <th scope="col" class="num">
+                Annual premium
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -32,14 +32,16 @@ export interface AzuriteInstance {
 }
 
 export function connectionStringFor(ports: { blob: number; queue: number; table: number }, host = '127.0.0.1'): string {
-  return [
-    'DefaultEndpointsProtocol=http',
-    `AccountName=${DEV_ACCOUNT_NAME}`,
-    `AccountKey=${DEV_ACCOUNT_KEY}`,
-    `BlobEndpoint=http://${host}:${ports.blob}/${DEV_ACCOUNT_NAME}`,
-    `QueueEndpoint=http://${host}:${ports.queue}/${DEV_ACCOUNT_NAME}`,
-    `TableEndpoint=http://${host}:${ports.table}/${DEV_ACCOUNT_NAME}`,
-  ].join(';') + ';';
+  return (
+    [
+      'DefaultEndpointsProtocol=http',
+      `AccountName=${DEV_ACCOUNT_NAME}`,
+      `AccountKey=${DEV_ACCOUNT_KEY}`,
+      `BlobEndpoint=http://${host}:${ports.blob}/${DEV_ACCOUNT_NAME}`,
+      `QueueEndpoint=http://${host}:${ports.queue}/${DEV_ACCOUNT_NAME}`,
+      `TableEndpoint=http://${host}:${ports.table}/${DEV_ACCOUNT_NAME}`,
+    ].join(';') + ';'
+  );
 }
 
 const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at http:\/\/[^:]+:(\d+)/;
@@ -52,9 +54,12 @@ export async function startAzurite(options: AzuriteOptions = {}, startTimeoutMs 
   const bin = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
   const args = [
     bin,
-    '--blobPort', String(options.blobPort ?? 0),
-    '--queuePort', String(options.queuePort ?? 0),
-    '--tablePort', String(options.tablePort ?? 0),
+    '--blobPort',
+    String(options.blobPort ?? 0),
+    '--queuePort',
+    String(options.queuePort ?? 0),
+    '--tablePort',
+    String(options.tablePort ?? 0),
     '--disableTelemetry',
     '--skipApiVersionCheck',
     '--loose',
@@ -68,7 +73,10 @@ export async function startAzurite(options: AzuriteOptions = {}, startTimeoutMs 
   let output = '';
 
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start within ${startTimeoutMs} ms:\n${output}`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`Azurite did not start within ${startTimeoutMs} ms:\n${output}`)),
+      startTimeoutMs,
+    );
     const onData = (chunk: Buffer): void => {
       const text = chunk.toString('utf8');
       output += text;

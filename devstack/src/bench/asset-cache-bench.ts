@@ -21,15 +21,38 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const COMPANY = '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD';
-const conditionUri = (): string => `ni:///sha-256;${randomBytes(32).toString('base64url')}?fpt=ed25519-sha-256&cost=131072`;
+const conditionUri = (): string =>
+  `ni:///sha-256;${randomBytes(32).toString('base64url')}?fpt=ed25519-sha-256&cost=131072`;
 const COMPANY_CONDITION = conditionUri();
 
 /** A CREATE as the ledger serves it (JSON text: every string a fresh copy, as in the pipeline). */
 function createText(serial: number): string {
-  const output = { public_keys: [COMPANY], condition: { details: { type: 'ed25519-sha-256', public_key: COMPANY }, uri: COMPANY_CONDITION }, amount: '1' };
-  const vehicle = { schema: VEHICLE_SCHEMA_TAG, vin: buildVin('YV1ZW25T', 2024, 'B', serial), make: 'Volvo', model: 'V60', modelYear: 2024, bodyType: 'estate', valueMinor: 4_500_000, currency: 'EUR', ratingClass: 'standard' };
+  const output = {
+    public_keys: [COMPANY],
+    condition: { details: { type: 'ed25519-sha-256', public_key: COMPANY }, uri: COMPANY_CONDITION },
+    amount: '1',
+  };
+  const vehicle = {
+    schema: VEHICLE_SCHEMA_TAG,
+    vin: buildVin('YV1ZW25T', 2024, 'B', serial),
+    make: 'Volvo',
+    model: 'V60',
+    modelYear: 2024,
+    bodyType: 'estate',
+    valueMinor: 4_500_000,
+    currency: 'EUR',
+    ratingClass: 'standard',
+  };
   const fulfillment = randomBytes(102).toString('base64url');
-  return JSON.stringify({ id: randomBytes(32).toString('hex'), version: '2.0', operation: 'CREATE', inputs: [{ owners_before: [COMPANY], fulfills: null, fulfillment }], outputs: [output], asset: { data: vehicle }, metadata: null });
+  return JSON.stringify({
+    id: randomBytes(32).toString('hex'),
+    version: '2.0',
+    operation: 'CREATE',
+    inputs: [{ owners_before: [COMPANY], fulfills: null, fulfillment }],
+    outputs: [output],
+    asset: { data: vehicle },
+    metadata: null,
+  });
 }
 
 function heapUsed(): number {
@@ -40,11 +63,16 @@ function heapUsed(): number {
 function main(): void {
   const { values } = parseArgs({ options: { cars: { type: 'string', default: '25000' } }, strict: true });
   const cars = Number(values.cars);
-  if (!Number.isInteger(cars) || cars <= 0) throw new Error(`--cars must be a positive whole number, got "${values.cars}"`);
+  if (!Number.isInteger(cars) || cars <= 0)
+    throw new Error(`--cars must be a positive whole number, got "${values.cars}"`);
   const trusted = new Set([COMPANY]);
   const verdict: Verdict = { ok: true, signers: [[COMPANY]], conditionUris: [COMPANY_CONDITION] };
   /** CREATE then TRANSFER of `count` cars through `registry`, heap measured before and after each phase. */
-  const fill = (registry: AssetRegistry, count: number, firstSerial: number): { empty: number; afterCreates: number; afterTransfers: number } => {
+  const fill = (
+    registry: AssetRegistry,
+    count: number,
+    firstSerial: number,
+  ): { empty: number; afterCreates: number; afterTransfers: number } => {
     const ids: string[] = []; // the registry's own key strings: 8 bytes per car of array
     const empty = heapUsed();
     for (let serial = firstSerial; serial < firstSerial + count; serial++) {
@@ -59,7 +87,9 @@ function main(): void {
     }
     const afterCreates = heapUsed();
     for (const id of ids) {
-      const transfer = JSON.parse(JSON.stringify({ id: randomBytes(32).toString('hex'), outputs: [{ condition: { uri: conditionUri() } }] })) as LedgerTransaction;
+      const transfer = JSON.parse(
+        JSON.stringify({ id: randomBytes(32).toString('hex'), outputs: [{ condition: { uri: conditionUri() } }] }),
+      ) as LedgerTransaction;
       registry.rememberOutputs(id, transfer);
     }
     return { empty, afterCreates, afterTransfers: heapUsed() };
@@ -72,7 +102,9 @@ function main(): void {
   const perCarTransfer = (afterTransfers - empty) / cars;
   console.log(`asset-cache-bench: ${cars} cars`);
   console.log(`  after each car's CREATE        ${perCarCreate.toFixed(0)} bytes per car`);
-  console.log(`  after a TRANSFER to a lessee   ${perCarTransfer.toFixed(0)} bytes per car (${((afterTransfers - empty) / 1048576).toFixed(1)} MB for ${cars})`);
+  console.log(
+    `  after a TRANSFER to a lessee   ${perCarTransfer.toFixed(0)} bytes per car (${((afterTransfers - empty) / 1048576).toFixed(1)} MB for ${cars})`,
+  );
   console.log(`  WEBJOB_ASSET_CACHE_SIZE 20000  ~${((perCarTransfer * 20_000) / 1048576).toFixed(1)} MB of heap`);
 }
 

@@ -23,7 +23,10 @@ async function runComponents(quick: boolean): Promise<void> {
   await runScript(path.join(bench, 'webjob-bench.js'), quick ? ['--quick'] : []);
   const azurite = await startAzurite({});
   try {
-    await runScript(path.join(bench, 'webhook-bench.js'), quick ? ['--runs', '1'] : [], { ...process.env, STORAGE_CONNECTION_STRING: azurite.connectionString });
+    await runScript(path.join(bench, 'webhook-bench.js'), quick ? ['--runs', '1'] : [], {
+      ...process.env,
+      STORAGE_CONNECTION_STRING: azurite.connectionString,
+    });
   } finally {
     await azurite.stop();
   }

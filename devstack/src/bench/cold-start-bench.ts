@@ -54,7 +54,11 @@ function healthAnswers(url: string): Promise<boolean> {
 /** The process and its descendants (Linux /proc); empty elsewhere. */
 function processTree(pid: number): number[] {
   try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     return [pid, ...children.flatMap(processTree)];
   } catch {
     return [];
@@ -66,7 +70,9 @@ function treeCpuMs(pid: number): number {
   let ticks = 0;
   for (const member of processTree(pid)) {
     try {
-      const fields = readFileSync(`/proc/${member}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      const fields = readFileSync(`/proc/${member}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
       ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
     } catch {
       // exited in between
@@ -116,7 +122,8 @@ async function readMarks(file: string): Promise<StartMarks> {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as StartMarks;
     } catch (error) {
-      if (waited > 2_000) throw new Error(`no start marks in ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      if (waited > 2_000)
+        throw new Error(`no start marks in ${file}: ${error instanceof Error ? error.message : String(error)}`);
       await sleep(10);
     }
   }
@@ -129,10 +136,14 @@ async function startToFirstAnswer(app: BenchApp, env: NodeJS.ProcessEnv, timeout
   const marksDir = mkdtempSync(join(tmpdir(), 'cold-start-marks-'));
   const marksFile = join(marksDir, 'marks.json');
   const started = performance.now();
-  const child = spawn(process.execPath, ['--require', MARKS_PRELOAD, app.hostCli, '--port', String(port), '--app-root', appRoot], {
-    env: { ...env, [MARKS_FILE_VARIABLE]: marksFile, [APP_ROOT_VARIABLE]: appRoot },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', MARKS_PRELOAD, app.hostCli, '--port', String(port), '--app-root', appRoot],
+    {
+      env: { ...env, [MARKS_FILE_VARIABLE]: marksFile, [APP_ROOT_VARIABLE]: appRoot },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   try {
@@ -142,8 +153,10 @@ async function startToFirstAnswer(app: BenchApp, env: NodeJS.ProcessEnv, timeout
         const cpuMs = treeCpuMs(child.pid!);
         return { wallMs, cpuMs, split: splitOf(await readMarks(marksFile)) };
       }
-      if (child.exitCode !== null) throw new Error(`the host exited (${child.exitCode}) before answering: ${stderr.slice(-2_000)}`);
-      if (performance.now() - started > timeoutMs) throw new Error(`no healthy answer within ${timeoutMs} ms: ${stderr.slice(-2_000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`the host exited (${child.exitCode}) before answering: ${stderr.slice(-2_000)}`);
+      if (performance.now() - started > timeoutMs)
+        throw new Error(`no healthy answer within ${timeoutMs} ms: ${stderr.slice(-2_000)}`);
       await sleep(5);
     }
   } finally {
@@ -156,18 +169,30 @@ async function startToFirstAnswer(app: BenchApp, env: NodeJS.ProcessEnv, timeout
 
 function summary(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const median =
+    sorted.length % 2
+      ? sorted[(sorted.length - 1) / 2]!
+      : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   return `${(median / 1000).toFixed(2)} s (${(sorted[0]! / 1000).toFixed(2)}–${(sorted[sorted.length - 1]! / 1000).toFixed(2)})`;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { app: { type: 'string', multiple: true }, host: { type: 'string', multiple: true }, runs: { type: 'string', default: '5' } }, strict: true });
+  const { values } = parseArgs({
+    options: {
+      app: { type: 'string', multiple: true },
+      host: { type: 'string', multiple: true },
+      runs: { type: 'string', default: '5' },
+    },
+    strict: true,
+  });
   const labelled = (spec: string): [string, string] => {
     const at = spec.indexOf('=');
     return at < 0 ? [spec, spec] : [spec.slice(0, at), spec.slice(at + 1)];
   };
   const hosts = new Map((values.host ?? []).map(labelled));
-  const apps: BenchApp[] = (values.app ?? [`package=${resolve(__dirname, '..', '..', '..', '.packages', 'function-app')}`]).map((spec) => {
+  const apps: BenchApp[] = (
+    values.app ?? [`package=${resolve(__dirname, '..', '..', '..', '.packages', 'function-app')}`]
+  ).map((spec) => {
     const [label, dir] = labelled(spec);
     return { label, dir: resolve(dir), hostCli: resolve(hosts.get(label) ?? HOST_CLI) };
   });
@@ -199,20 +224,28 @@ async function main(): Promise<void> {
           const key = `${app.label} ${mode}`;
           samples.set(key, [...(samples.get(key) ?? []), sample]);
           const { host, appLoad, appStart, firstRequest } = sample.split;
-          console.log(`run ${run} ${key}: ${(sample.wallMs / 1000).toFixed(3)} s, CPU ${(sample.cpuMs / 1000).toFixed(2)} s (host ${host.toFixed(0)}, app load ${appLoad.toFixed(0)}, app start ${appStart.toFixed(0)}, first request ${firstRequest.toFixed(0)} ms; load ${loadavg()[0]!.toFixed(1)})`);
+          console.log(
+            `run ${run} ${key}: ${(sample.wallMs / 1000).toFixed(3)} s, CPU ${(sample.cpuMs / 1000).toFixed(2)} s (host ${host.toFixed(0)}, app load ${appLoad.toFixed(0)}, app start ${appStart.toFixed(0)}, first request ${firstRequest.toFixed(0)} ms; load ${loadavg()[0]!.toFixed(1)})`,
+          );
         }
       }
     }
   } finally {
     await azurite.stop();
   }
-  console.log(`\nstart to first /api/health answer, median (min–max) of ${runs}: wall time; CPU time of the host's processes`);
+  console.log(
+    `\nstart to first /api/health answer, median (min–max) of ${runs}: wall time; CPU time of the host's processes`,
+  );
   for (const app of apps) {
     for (const mode of modes) {
       const taken = samples.get(`${app.label} ${mode}`) ?? [];
-      console.log(`  ${app.label.padEnd(12)} ${mode}  ${summary(taken.map((s) => s.wallMs))};  CPU ${summary(taken.map((s) => s.cpuMs))}`);
+      console.log(
+        `  ${app.label.padEnd(12)} ${mode}  ${summary(taken.map((s) => s.wallMs))};  CPU ${summary(taken.map((s) => s.cpuMs))}`,
+      );
       const part = (phase: keyof StartSplit): string => summary(taken.map((s) => s.split[phase]));
-      console.log(`  ${''.padEnd(12)} ${''.padEnd(mode.length)}  CPU split: host ${part('host')}; app load ${part('appLoad')}; app start ${part('appStart')}; first request ${part('firstRequest')}`);
+      console.log(
+        `  ${''.padEnd(12)} ${''.padEnd(mode.length)}  CPU split: host ${part('host')}; app load ${part('appLoad')}; app start ${part('appStart')}; first request ${part('firstRequest')}`,
+      );
     }
   }
 }

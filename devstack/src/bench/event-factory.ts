@@ -102,7 +102,14 @@ export function registeredEvent(car: CarOnLedger, at: Position): OwnershipEvent 
     datacontenttype: 'application/json',
     dataschema: EVENT_DATA_SCHEMA,
     data: {
-      ledger: { transactionId: car.assetId, assetId: car.assetId, blockHeight: at.blockHeight, indexInBlock: at.indexInBlock ?? 0, operation: 'CREATE', spends: [] },
+      ledger: {
+        transactionId: car.assetId,
+        assetId: car.assetId,
+        blockHeight: at.blockHeight,
+        indexInBlock: at.indexInBlock ?? 0,
+        operation: 'CREATE',
+        spends: [],
+      },
       vehicle: car.vehicle,
       previousOwners: [car.issuer],
       newOwners: [car.issuer],
@@ -154,11 +161,21 @@ export function transferEvent(
 }
 
 /** A lease start: issuer -> lessee(s). */
-export function leaseStartEvent(car: CarOnLedger, at: Position & { transactionId?: string }, lessees: string[], lease: LeaseMetadata = sampleLease()): OwnershipEvent {
+export function leaseStartEvent(
+  car: CarOnLedger,
+  at: Position & { transactionId?: string },
+  lessees: string[],
+  lease: LeaseMetadata = sampleLease(),
+): OwnershipEvent {
   return transferEvent(car, at, [car.issuer], lessees, lease);
 }
 
 /** A lease end: lessee(s) -> issuer. */
-export function leaseEndEvent(car: CarOnLedger, at: Position & { transactionId?: string; spends?: string }, lessees: string[], lease: LeaseMetadata): OwnershipEvent {
+export function leaseEndEvent(
+  car: CarOnLedger,
+  at: Position & { transactionId?: string; spends?: string },
+  lessees: string[],
+  lease: LeaseMetadata,
+): OwnershipEvent {
   return transferEvent(car, at, lessees, [car.issuer], { ...lease, action: 'lease-end' });
 }

@@ -32,7 +32,13 @@ export interface FunctionsHostBenchResult {
   hostCpuMsPerRequest: number;
 }
 
-export const defaultBenchOptions: FunctionsHostBenchOptions = { rounds: 3, sequentialRequests: 3000, warmupRequests: 500, concurrency: 32, throughputSeconds: 5 };
+export const defaultBenchOptions: FunctionsHostBenchOptions = {
+  rounds: 3,
+  sequentialRequests: 3000,
+  warmupRequests: 500,
+  concurrency: 32,
+  throughputSeconds: 5,
+};
 
 /** The trivial function, the same source for the host app and the bare server. */
 const handlerSource = `(request) => ({ body: 'pong' })`;
@@ -57,7 +63,10 @@ function percentile(sorted: number[], p: number): number {
 }
 
 function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 function get(agent: Agent, url: string): Promise<void> {
@@ -100,14 +109,22 @@ function processCpuMs(pid: number): number | undefined {
  * Requests per second over a fixed duration with autocannon (a low-overhead client matters on a
  * 2-core box, where client and server share the CPUs). Any non-2xx or error fails the run.
  */
-async function throughput(url: string, seconds: number, connections: number, serverPid: number): Promise<{ perSecond: number; cpuMsPerRequest: number | undefined }> {
+async function throughput(
+  url: string,
+  seconds: number,
+  connections: number,
+  serverPid: number,
+): Promise<{ perSecond: number; cpuMsPerRequest: number | undefined }> {
   const cpuBefore = processCpuMs(serverPid);
   const result = await autocannon({ url, connections, duration: seconds });
   const cpuAfter = processCpuMs(serverPid);
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`throughput run against ${url} had ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts`);
+    throw new Error(
+      `throughput run against ${url} had ${result.non2xx} non-2xx responses, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
   }
-  const cpuMsPerRequest = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / result.requests.total;
+  const cpuMsPerRequest =
+    cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / result.requests.total;
   return { perSecond: result.requests.total / result.duration, cpuMsPerRequest };
 }
 
@@ -138,7 +155,10 @@ async function startBareServer(): Promise<{ url: string; child: ChildProcess }> 
   return { url: `http://127.0.0.1:${port}/api/ping`, child };
 }
 
-export async function runFunctionsHostBench(options: FunctionsHostBenchOptions = defaultBenchOptions, print: (line: string) => void = console.log): Promise<FunctionsHostBenchResult> {
+export async function runFunctionsHostBench(
+  options: FunctionsHostBenchOptions = defaultBenchOptions,
+  print: (line: string) => void = console.log,
+): Promise<FunctionsHostBenchResult> {
   const appRoot = mkdtempSync(join(tmpdir(), 'functions-host-bench-'));
   writeFileSync(join(appRoot, 'package.json'), JSON.stringify({ main: 'ping.js' }));
   writeFileSync(join(appRoot, 'ping.js'), appFile);
@@ -155,7 +175,11 @@ export async function runFunctionsHostBench(options: FunctionsHostBenchOptions =
   const hostUrl = `${host.url}/api/ping`;
   const results: FunctionsHostBenchResult[] = [];
   try {
-    print(`functions-host bench: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, ${options.rounds} rounds`);
+    print(
+      `functions-host bench: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}, ${options.rounds} rounds`,
+    );
     for (let round = 1; round <= options.rounds; round++) {
       const bareLatency = await latencies(bare.url, options.sequentialRequests, options.warmupRequests);
       const hostLatency = await latencies(hostUrl, options.sequentialRequests, options.warmupRequests);
@@ -201,10 +225,18 @@ export async function runFunctionsHostBench(options: FunctionsHostBenchOptions =
     hostCpuMsPerRequest: median(results.map((r) => r.hostCpuMsPerRequest)),
   };
   print(`handler called directly (in-process): median ${summary.directCallMedianUs.toFixed(4)} µs per call`);
-  print(`median latency: bare server ${summary.bareMedianMs.toFixed(3)} ms, local Functions host ${summary.hostMedianMs.toFixed(3)} ms`);
-  print(`host overhead (median of round medians): ${summary.overheadMedianMs.toFixed(3)} ms  [target < 1 ms: ${summary.overheadMedianMs < 1 ? 'met' : 'NOT met'}]`);
-  print(`throughput (median of rounds): ${Math.round(summary.hostRequestsPerSecond)} req/s through the host, ${Math.round(summary.bareRequestsPerSecond)} req/s bare  [target >= 3000: ${summary.hostRequestsPerSecond >= 3000 ? 'met' : 'NOT met'}]`);
-  print(`server CPU per request (median): host ${summary.hostCpuMsPerRequest.toFixed(3)} ms, bare ${summary.bareCpuMsPerRequest.toFixed(3)} ms => one core sustains about ${Math.round(1 / summary.hostCpuMsPerRequest * 1000)} req/s through the host`);
+  print(
+    `median latency: bare server ${summary.bareMedianMs.toFixed(3)} ms, local Functions host ${summary.hostMedianMs.toFixed(3)} ms`,
+  );
+  print(
+    `host overhead (median of round medians): ${summary.overheadMedianMs.toFixed(3)} ms  [target < 1 ms: ${summary.overheadMedianMs < 1 ? 'met' : 'NOT met'}]`,
+  );
+  print(
+    `throughput (median of rounds): ${Math.round(summary.hostRequestsPerSecond)} req/s through the host, ${Math.round(summary.bareRequestsPerSecond)} req/s bare  [target >= 3000: ${summary.hostRequestsPerSecond >= 3000 ? 'met' : 'NOT met'}]`,
+  );
+  print(
+    `server CPU per request (median): host ${summary.hostCpuMsPerRequest.toFixed(3)} ms, bare ${summary.bareCpuMsPerRequest.toFixed(3)} ms => one core sustains about ${Math.round((1 / summary.hostCpuMsPerRequest) * 1000)} req/s through the host`,
+  );
   return summary;
 }
 

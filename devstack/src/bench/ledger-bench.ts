@@ -21,8 +21,14 @@ type Tx = bigchaindb.Transaction;
 
 const DEFAULT_CLI = resolve(__dirname, '..', 'ledger', 'cli.js');
 // A fixed key pair (the BigchainDB docs' sample issuer; not a secret).
-const ISSUER = { private_key: 'CfdqtD7sS7FgkMoGPXw55MVGGFwQLAoHYTcBhZDtF99Z', public_key: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD' };
-const LESSEE = { private_key: '3AeWpPdhEZzWLYfkfYHBfMFC2r1f8HEaGS9NtbbKssya', public_key: '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9' };
+const ISSUER = {
+  private_key: 'CfdqtD7sS7FgkMoGPXw55MVGGFwQLAoHYTcBhZDtF99Z',
+  public_key: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD',
+};
+const LESSEE = {
+  private_key: '3AeWpPdhEZzWLYfkfYHBfMFC2r1f8HEaGS9NtbbKssya',
+  public_key: '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9',
+};
 
 interface RunResult {
   createTps: number;
@@ -43,7 +49,11 @@ interface RunResult {
 
 function output(publicKey: string): bigchaindb.Output {
   const details = bigchaindb.conditionDetailsFor([publicKey]);
-  return { public_keys: [publicKey], condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() }, amount: '1' };
+  return {
+    public_keys: [publicKey],
+    condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() },
+    amount: '1',
+  };
 }
 
 /** Realistic car-lease sized transactions (about 1 KB): a vehicle CREATE and its lease TRANSFER. */
@@ -59,7 +69,19 @@ function presign(count: number): { creates: Tx[]; transfers: Tx[] } {
         outputs: [toIssuer],
         operation: 'CREATE',
         metadata: { note: 'bench', n: i },
-        asset: { data: { schema: 'lease-premium/vehicle@1', vin: `BENCH${String(i).padStart(12, '0')}`, make: 'Volvo', model: 'V60', modelYear: 2024, bodyType: 'estate', valueMinor: 4_500_000, currency: 'EUR', ratingClass: 'standard' } },
+        asset: {
+          data: {
+            schema: 'lease-premium/vehicle@1',
+            vin: `BENCH${String(i).padStart(12, '0')}`,
+            make: 'Volvo',
+            model: 'V60',
+            modelYear: 2024,
+            bodyType: 'estate',
+            valueMinor: 4_500_000,
+            currency: 'EUR',
+            ratingClass: 'standard',
+          },
+        },
         version: '2.0',
       },
       [ISSUER.private_key],
@@ -68,10 +90,24 @@ function presign(count: number): { creates: Tx[]; transfers: Tx[] } {
     transfers.push(
       bigchaindb.signTransaction(
         {
-          inputs: [{ owners_before: [ISSUER.public_key], fulfills: { transaction_id: create.id!, output_index: 0 }, fulfillment: null }],
+          inputs: [
+            {
+              owners_before: [ISSUER.public_key],
+              fulfills: { transaction_id: create.id!, output_index: 0 },
+              fulfillment: null,
+            },
+          ],
           outputs: [toLessee],
           operation: 'TRANSFER',
-          metadata: { schema: 'lease-premium/lease@1', action: 'lease-start', leaseId: `L-${i}`, startDate: '2026-01-01', endDate: '2029-01-01', annualMileageKm: 15000, usage: 'commute' },
+          metadata: {
+            schema: 'lease-premium/lease@1',
+            action: 'lease-start',
+            leaseId: `L-${i}`,
+            startDate: '2026-01-01',
+            endDate: '2029-01-01',
+            annualMileageKm: 15000,
+            usage: 'commute',
+          },
           asset: { id: create.id! },
           version: '2.0',
         },
@@ -83,11 +119,18 @@ function presign(count: number): { creates: Tx[]; transfers: Tx[] } {
   return { creates, transfers };
 }
 
-async function startNode(cli: string, nodeFlags: string[]): Promise<{ child: ChildProcess; api: string; admin: string; stream: string }> {
-  const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, cli, '--http-port', '0', '--ws-port', '0', '--block-interval-ms', '100', '--admin'], {
-    env: { ...process.env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+async function startNode(
+  cli: string,
+  nodeFlags: string[],
+): Promise<{ child: ChildProcess; api: string; admin: string; stream: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', ...nodeFlags, cli, '--http-port', '0', '--ws-port', '0', '--block-interval-ms', '100', '--admin'],
+    {
+      env: { ...process.env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolveStart, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error('ledger did not start within 15 s')), 15_000);
@@ -109,12 +152,20 @@ async function startNode(cli: string, nodeFlags: string[]): Promise<{ child: Chi
 
 function http(agent: Agent, method: string, url: string, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolveReq, reject) => {
-    const req = request(url, { method, agent, headers: body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolveReq({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        headers: body ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } : {},
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolveReq({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -150,7 +201,11 @@ function threadCpu(pid: number | undefined): Map<string, number> {
  * Per-thread CPU between two snapshots, as "main" (the HTTP thread), "busiest other" (the signature worker when
  * there is one) and "rest" (V8's helper threads: concurrent GC and compilation; libuv's pool).
  */
-function threadShares(pid: number | undefined, before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+function threadShares(
+  pid: number | undefined,
+  before: Map<string, number>,
+  after: Map<string, number>,
+): Map<string, number> {
   const deltas = [...after].map(([tid, us]) => ({ tid, us: us - (before.get(tid) ?? 0) }));
   const main = deltas.find((d) => d.tid === String(pid))?.us ?? 0;
   const others = deltas.filter((d) => d.tid !== String(pid)).sort((a, b) => b.us - a.us);
@@ -258,7 +313,8 @@ async function postAll(
     while (next < requests.length) {
       const index = next++;
       const code = await raw.send(requests[index] as Buffer);
-      if (code !== 202) throw new Error(`POST of transaction ${index} answered ${code}: ${bodies[index]?.slice(0, 80)}`);
+      if (code !== 202)
+        throw new Error(`POST of transaction ${index} answered ${code}: ${bodies[index]?.slice(0, 80)}`);
     }
   };
   await Promise.all(clients.map(client));
@@ -270,7 +326,8 @@ async function postAll(
   }
   const elapsed = (performance.now() - started) / 1000;
   const st = await status(agent, admin);
-  if (st.transactions < expectedTotal) throw new Error(`only ${st.transactions} of ${expectedTotal} transactions committed`);
+  if (st.transactions < expectedTotal)
+    throw new Error(`only ${st.transactions} of ${expectedTotal} transactions committed`);
   return {
     tps: bodies.length / elapsed,
     cpuUsPerTx: (cpuUs(st) - cpuBefore) / bodies.length,
@@ -304,7 +361,13 @@ interface Workload {
   transfers: string[];
 }
 
-async function run(cli: string, work: Workload, concurrency: number, subscriberCount: number, nodeFlags: string[]): Promise<RunResult> {
+async function run(
+  cli: string,
+  work: Workload,
+  concurrency: number,
+  subscriberCount: number,
+  nodeFlags: string[],
+): Promise<RunResult> {
   const { creates, transfers } = work;
   const node = await startNode(cli, nodeFlags);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency + 2 });
@@ -322,12 +385,20 @@ async function run(cli: string, work: Workload, concurrency: number, subscriberC
     const threadsBefore = threadCpu(node.child.pid);
     const create = await postAll(agent, node.api, node.admin, creates, concurrency, warm + creates.length);
     const afterCreates = (await status(agent, node.admin, true)).memory.heapUsed;
-    const transfer = await postAll(agent, node.api, node.admin, transfers, concurrency, warm + creates.length + transfers.length);
+    const transfer = await postAll(
+      agent,
+      node.api,
+      node.admin,
+      transfers,
+      concurrency,
+      warm + creates.length + transfers.length,
+    );
     const afterAll = await status(agent, node.admin, true);
     const shares = threadShares(node.child.pid, threadsBefore, threadCpu(node.child.pid));
     const threadUs = new Map([...shares].map(([name, us]) => [name, us / (creates.length + transfers.length)]));
     const total = warm + creates.length + transfers.length;
-    for (let i = 0; i < 2000 && subscribers.some((s) => s.frames() < total); i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 2000 && subscribers.some((s) => s.frames() < total); i++)
+      await new Promise((r) => setTimeout(r, 5));
     const short = subscribers.find((s) => s.frames() !== total);
     if (short) throw new Error(`a subscriber received ${short.frames()} frames for ${total} committed transactions`);
     const catchUpTps = await catchUp(agent, node.api, afterAll.height, 8);
@@ -363,16 +434,26 @@ const median = (values: number[]): number => {
 function printMedians(results: RunResult[], count: number): void {
   const m = (f: (r: RunResult) => number): number => median(results.map(f));
   console.log(`  accepted+committed, mode=async, CREATE:   ${m((r) => r.createTps).toFixed(0)} tx/s (target >= 2000)`);
-  console.log(`  accepted+committed, mode=async, TRANSFER: ${m((r) => r.transferTps).toFixed(0)} tx/s (target >= 2000)`);
-  console.log(`  node CPU per tx, all threads (C / T):     ${m((r) => r.createCpuUs).toFixed(0)} / ${m((r) => r.transferCpuUs).toFixed(0)} µs`);
-  console.log(`    of which kernel (system) time (C / T):  ${m((r) => r.createSysUs).toFixed(0)} / ${m((r) => r.transferSysUs).toFixed(0)} µs`);
+  console.log(
+    `  accepted+committed, mode=async, TRANSFER: ${m((r) => r.transferTps).toFixed(0)} tx/s (target >= 2000)`,
+  );
+  console.log(
+    `  node CPU per tx, all threads (C / T):     ${m((r) => r.createCpuUs).toFixed(0)} / ${m((r) => r.transferCpuUs).toFixed(0)} µs`,
+  );
+  console.log(
+    `    of which kernel (system) time (C / T):  ${m((r) => r.createSysUs).toFixed(0)} / ${m((r) => r.transferSysUs).toFixed(0)} µs`,
+  );
   const names = [...new Set(results.flatMap((r) => [...r.threadUs.keys()]))];
   const byThread = names.map((name) => `${name} ${m((r) => r.threadUs.get(name) ?? 0).toFixed(0)}`).join(', ');
   console.log(`    by thread, both phases (µs/tx):        ${byThread}`);
-  console.log(`  HTTP thread CPU per tx (C / T):          ${m((r) => r.createMainUs).toFixed(0)} / ${m((r) => r.transferMainUs).toFixed(0)} µs (1e6 / this = that thread's ceiling in tx/s)`);
+  console.log(
+    `  HTTP thread CPU per tx (C / T):          ${m((r) => r.createMainUs).toFixed(0)} / ${m((r) => r.transferMainUs).toFixed(0)} µs (1e6 / this = that thread's ceiling in tx/s)`,
+  );
   console.log(`  benchmark clients' CPU per tx:             ${m((r) => r.clientUs).toFixed(0)} µs`);
   console.log(`  GET /blocks/{h} catch-up:                 ${m((r) => r.catchUpTps).toFixed(0)} tx/s (target >= 5000)`);
-  console.log(`  heap growth per tx:                       ${m((r) => r.bytesPerTxHalf).toFixed(0)} B at ${count} txs, ${m((r) => r.bytesPerTxFull).toFixed(0)} B at ${2 * count} txs (linear if close)`);
+  console.log(
+    `  heap growth per tx:                       ${m((r) => r.bytesPerTxHalf).toFixed(0)} B at ${count} txs, ${m((r) => r.bytesPerTxFull).toFixed(0)} B at ${2 * count} txs (linear if close)`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -399,7 +480,9 @@ async function main(): Promise<void> {
   const concurrency = Number(values.concurrency);
   const subscribers = Number(values.subscribers);
   const [load1] = loadavg();
-  console.log(`ledger bench: load average ${load1?.toFixed(1)} at start (other processes skew wall-clock figures; node CPU per tx does not)`);
+  console.log(
+    `ledger bench: load average ${load1?.toFixed(1)} at start (other processes skew wall-clock figures; node CPU per tx does not)`,
+  );
   console.log(
     `ledger bench: ${runs} runs x (${count} CREATE + ${count} TRANSFER after ${warmup} + ${warmup} warm-up), ${concurrency} concurrent clients, ${subscribers} WebSocket subscriber(s), ` +
       `${cpus().length} CPUs, node ${process.version}`,
@@ -414,7 +497,9 @@ async function main(): Promise<void> {
     creates: createBodies.slice(warmup),
     transfers: transferBodies.slice(warmup),
   };
-  console.log(`pre-signed ${2 * (warmup + count)} transactions in ${((performance.now() - signStart) / 1000).toFixed(1)} s (avg ${Math.round(createBodies.concat(transferBodies).reduce((s, b) => s + b.length, 0) / (2 * count))} bytes)`);
+  console.log(
+    `pre-signed ${2 * (warmup + count)} transactions in ${((performance.now() - signStart) / 1000).toFixed(1)} s (avg ${Math.round(createBodies.concat(transferBodies).reduce((s, b) => s + b.length, 0) / (2 * count))} bytes)`,
+  );
   const results = new Map<string, RunResult[]>(clis.map((cli) => [cli, []]));
   for (let i = 0; i < runs; i++) {
     for (const cli of clis) {

@@ -57,7 +57,11 @@ export function naiveBridgeConfig(env: NodeJS.ProcessEnv): NaiveBridgeConfig {
     webhookUrl: required('WEBHOOK_URL'),
     functionKey: env.WEBHOOK_FUNCTION_KEY?.trim() || undefined,
     secrets: parseWebhookSecrets(required('WEBHOOK_SECRETS')),
-    trustedIssuers: new Set(required('LEASING_COMPANY_PUBLIC_KEYS').split(/[\s,]+/).filter(Boolean)),
+    trustedIssuers: new Set(
+      required('LEASING_COMPANY_PUBLIC_KEYS')
+        .split(/[\s,]+/)
+        .filter(Boolean),
+    ),
     source: env.LEDGER_SOURCE?.trim() || 'bigchaindb://local',
   };
 }
@@ -126,7 +130,9 @@ export class NaiveBridge {
         else this.counts.failed += 1;
       } catch (error) {
         this.counts.failed += 1;
-        process.stderr.write(`${JSON.stringify({ msg: 'event failed', transactionId: frame.transaction_id, error: (error as Error).message })}\n`);
+        process.stderr.write(
+          `${JSON.stringify({ msg: 'event failed', transactionId: frame.transaction_id, error: (error as Error).message })}\n`,
+        );
       }
     }
   }
@@ -137,7 +143,8 @@ export class NaiveBridge {
       if (response.ok) return bigchaindb.Transaction.parse(await response.json());
       await response.arrayBuffer();
       // Right after a commit the node's index may still lag: a 404 is retried a few times.
-      if (attempt >= 20 || (response.status !== 404 && response.status < 500)) throw new Error(`GET transactions/${id}: HTTP ${response.status}`);
+      if (attempt >= 20 || (response.status !== 404 && response.status < 500))
+        throw new Error(`GET transactions/${id}: HTTP ${response.status}`);
       await sleep(100);
     }
   }
@@ -162,8 +169,12 @@ export class NaiveBridge {
     let lease = null;
     if (!isCreate) {
       const spent = new Map<string, bigchaindb.Transaction>();
-      for (const input of tx.inputs) if (input.fulfills) spent.set(input.fulfills.transaction_id, await this.getTransaction(input.fulfills.transaction_id));
-      const verified = bigchaindb.verifyTransaction(tx, (input) => (input.fulfills ? spent.get(input.fulfills.transaction_id)?.outputs[input.fulfills.output_index] : undefined));
+      for (const input of tx.inputs)
+        if (input.fulfills)
+          spent.set(input.fulfills.transaction_id, await this.getTransaction(input.fulfills.transaction_id));
+      const verified = bigchaindb.verifyTransaction(tx, (input) =>
+        input.fulfills ? spent.get(input.fulfills.transaction_id)?.outputs[input.fulfills.output_index] : undefined,
+      );
       if (!verified.ok) throw new Error(`transaction ${tx.id} does not verify: ${verified.reason}`);
       const metadata = classifyLeaseMetadata(tx.metadata);
       if (metadata.kind === 'malformed') throw new Error(`transaction ${tx.id} has malformed lease metadata`);
@@ -187,7 +198,11 @@ export class NaiveBridge {
           blockHeight: frame.height,
           indexInBlock,
           operation: isCreate ? 'CREATE' : 'TRANSFER',
-          spends: tx.inputs.flatMap((input) => (input.fulfills ? [{ transactionId: input.fulfills.transaction_id, outputIndex: input.fulfills.output_index }] : [])),
+          spends: tx.inputs.flatMap((input) =>
+            input.fulfills
+              ? [{ transactionId: input.fulfills.transaction_id, outputIndex: input.fulfills.output_index }]
+              : [],
+          ),
         },
         vehicle: car.vehicle,
         previousOwners: [...new Set(tx.inputs.flatMap((input) => input.owners_before))],
@@ -205,9 +220,17 @@ export class NaiveBridge {
     const body = JSON.stringify(event);
     for (let attempt = 0; attempt < 30; attempt++) {
       try {
-        const headers: Record<string, string> = { 'content-type': STRUCTURED_CONTENT_TYPE, ...this.signer.sign(event.id, body) };
+        const headers: Record<string, string> = {
+          'content-type': STRUCTURED_CONTENT_TYPE,
+          ...this.signer.sign(event.id, body),
+        };
         if (this.config.functionKey) headers['x-functions-key'] = this.config.functionKey;
-        const response = await fetch(this.config.webhookUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+        const response = await fetch(this.config.webhookUrl, {
+          method: 'POST',
+          headers,
+          body,
+          signal: AbortSignal.timeout(30_000),
+        });
         const text = await response.text();
         if (response.status === 200) {
           const answer = WebhookResponse.safeParse(JSON.parse(text));
@@ -215,7 +238,9 @@ export class NaiveBridge {
           return outcome !== undefined && outcome !== 'rejected';
         }
         if (response.status < 500 && response.status !== 408 && response.status !== 429) {
-          process.stderr.write(`${JSON.stringify({ msg: 'event refused', transactionId: event.id, status: response.status, body: text.slice(0, 300) })}\n`);
+          process.stderr.write(
+            `${JSON.stringify({ msg: 'event refused', transactionId: event.id, status: response.status, body: text.slice(0, 300) })}\n`,
+          );
           return false;
         }
       } catch {

@@ -20,7 +20,11 @@ function positive(name: string, text: string): number {
   return value;
 }
 
-async function timed(pid: number, count: number, read: (i: number) => Promise<unknown>): Promise<{ cpuUs: number; wallUs: number }> {
+async function timed(
+  pid: number,
+  count: number,
+  read: (i: number) => Promise<unknown>,
+): Promise<{ cpuUs: number; wallUs: number }> {
   const cpu = liveProcessCpuMs(pid);
   const started = process.hrtime.bigint();
   for (let i = 0; i < count; i++) await read(i);
@@ -33,8 +37,12 @@ async function main(): Promise<void> {
   if (!connectionString) throw new Error('STORAGE_CONNECTION_STRING is required (an Azurite connection string)');
   const pid = positive('storage-pid', option('storage-pid', ''));
   const reads = positive('reads', option('reads', '300'));
-  const sizes = option('sizes', '1000,10000').split(',').map((s) => positive('sizes', s));
-  const table = TableClient.fromConnectionString(connectionString, `readbench${randomBytes(4).toString('hex')}`, { allowInsecureConnection: true });
+  const sizes = option('sizes', '1000,10000')
+    .split(',')
+    .map((s) => positive('sizes', s));
+  const table = TableClient.fromConnectionString(connectionString, `readbench${randomBytes(4).toString('hex')}`, {
+    allowInsecureConnection: true,
+  });
   await table.createTable();
   const cars: string[] = [];
   try {
@@ -54,7 +62,10 @@ async function main(): Promise<void> {
       const query = await timed(pid, reads, async (i) => {
         const car = carOf(i);
         const rows = [];
-        for await (const row of table.listEntities({ queryOptions: { filter: `PartitionKey eq '${car}' and (RowKey eq 'current' or RowKey eq 'evt~${car}')` } })) rows.push(row);
+        for await (const row of table.listEntities({
+          queryOptions: { filter: `PartitionKey eq '${car}' and (RowKey eq 'current' or RowKey eq 'evt~${car}')` },
+        }))
+          rows.push(row);
         return rows;
       });
       console.log(

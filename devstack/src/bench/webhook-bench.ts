@@ -21,7 +21,16 @@ import { loadConfig } from '../../../functions/dist/config';
 import { ownershipChangesHandler } from '../../../functions/dist/functions/ownership-changes';
 import { liveProcessCpuMs } from './e2e/process-sampler';
 import { spread } from './e2e/stats';
-import { leaseEndEvent, leaseStartEvent, newCar, randomPublicKey, registeredEvent, sampleLease, sampleProfile, transferEvent } from './event-factory';
+import {
+  leaseEndEvent,
+  leaseStartEvent,
+  newCar,
+  randomPublicKey,
+  registeredEvent,
+  sampleLease,
+  sampleProfile,
+  transferEvent,
+} from './event-factory';
 import { StorageRequestCounter } from './storage-request-counter';
 
 const KINDS = ['registration', 'lease-start', 'hand-over', 'lease-end', 'duplicate-hand-over'] as const;
@@ -55,10 +64,19 @@ function kindArgument(): BenchKind {
 
 const median = (values: number[]): number => spread(values).median;
 
-export async function benchRun(connectionString: string, eventCount: number, kind: BenchKind = 'lease-start', storagePid?: number): Promise<RunResult> {
+export async function benchRun(
+  connectionString: string,
+  eventCount: number,
+  kind: BenchKind = 'lease-start',
+  storagePid?: number,
+): Promise<RunResult> {
   const secret = `whsec_${randomBytes(24).toString('base64')}`;
   const config = loadConfig(
-    { STORAGE_CONNECTION_STRING: connectionString, STORAGE_NAME_PREFIX: `bench${randomBytes(4).toString('hex')}`, WEBHOOK_SECRETS: secret },
+    {
+      STORAGE_CONNECTION_STRING: connectionString,
+      STORAGE_NAME_PREFIX: `bench${randomBytes(4).toString('hex')}`,
+      WEBHOOK_SECRETS: secret,
+    },
     parseWebhookSecrets,
   );
   const services = createAppServices(config);
@@ -70,12 +88,32 @@ export async function benchRun(connectionString: string, eventCount: number, kin
   await Promise.all([...driversA, ...driversB].map((key) => services.drivers.put(key, sampleProfile())));
   const registrations = cars.map((car) => registeredEvent(car, { blockHeight: 1 }));
   const lease = sampleLease();
-  const starts = cars.map((car, i) => leaseStartEvent(car, { blockHeight: 2, indexInBlock: i }, [driversA[i] as string], lease));
-  const handOvers = cars.map((car, i) => transferEvent(car, { blockHeight: 3, indexInBlock: i, spends: starts[i]?.id }, [driversA[i] as string], [driversB[i] as string], lease));
-  const ends = cars.map((car, i) => leaseEndEvent(car, { blockHeight: 3, indexInBlock: i, spends: starts[i]?.id }, [driversA[i] as string], lease));
-  const setup: OwnershipEvent[][] = kind === 'registration' ? [] : kind === 'lease-start' ? [registrations] : kind === 'duplicate-hand-over' ? [registrations, starts, handOvers] : [registrations, starts];
+  const starts = cars.map((car, i) =>
+    leaseStartEvent(car, { blockHeight: 2, indexInBlock: i }, [driversA[i] as string], lease),
+  );
+  const handOvers = cars.map((car, i) =>
+    transferEvent(
+      car,
+      { blockHeight: 3, indexInBlock: i, spends: starts[i]?.id },
+      [driversA[i] as string],
+      [driversB[i] as string],
+      lease,
+    ),
+  );
+  const ends = cars.map((car, i) =>
+    leaseEndEvent(car, { blockHeight: 3, indexInBlock: i, spends: starts[i]?.id }, [driversA[i] as string], lease),
+  );
+  const setup: OwnershipEvent[][] =
+    kind === 'registration'
+      ? []
+      : kind === 'lease-start'
+        ? [registrations]
+        : kind === 'duplicate-hand-over'
+          ? [registrations, starts, handOvers]
+          : [registrations, starts];
   for (const batch of setup) await services.premiums.applyEvents(batch);
-  const events = kind === 'registration' ? registrations : kind === 'lease-start' ? starts : kind === 'lease-end' ? ends : handOvers;
+  const events =
+    kind === 'registration' ? registrations : kind === 'lease-start' ? starts : kind === 'lease-end' ? ends : handOvers;
   const expected = kind === 'duplicate-hand-over' ? 'duplicate' : 'applied';
 
   const body = JSON.stringify(events);
@@ -86,7 +124,11 @@ export async function benchRun(connectionString: string, eventCount: number, kin
     headers: { 'content-type': BATCH_CONTENT_TYPE, ...headers },
     body: { string: body },
   });
-  const context = new InvocationContext({ invocationId: randomUUID(), functionName: 'ownership-changes', logHandler: () => undefined });
+  const context = new InvocationContext({
+    invocationId: randomUUID(),
+    functionName: 'ownership-changes',
+    logHandler: () => undefined,
+  });
   const handler = ownershipChangesHandler(services);
 
   const storageRequests = new StorageRequestCounter(connectionString);
@@ -102,7 +144,8 @@ export async function benchRun(connectionString: string, eventCount: number, kin
   const response = result instanceof HttpResponse ? result : new HttpResponse(result);
   const answer = (await response.json()) as { results: { outcome: string }[] };
   const applied = answer.results.filter((r) => r.outcome === expected).length;
-  if (response.status !== 200 || applied !== eventCount) throw new Error(`benchmark delivery failed: ${response.status}, ${applied}/${eventCount} ${expected}`);
+  if (response.status !== 200 || applied !== eventCount)
+    throw new Error(`benchmark delivery failed: ${response.status}, ${applied}/${eventCount} ${expected}`);
   return {
     ms,
     cpuMs: (cpu.user + cpu.system) / 1000,

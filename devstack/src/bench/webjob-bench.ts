@@ -25,8 +25,14 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const LEDGER_CLI = path.join(ROOT, 'devstack', 'dist', 'ledger', 'cli.js');
 const WEBJOB = path.join(ROOT, 'webjob', 'run.js');
 // Fixed, public sample keys (the BigchainDB documentation's), not secrets.
-const ISSUER = { private: 'CfdqtD7sS7FgkMoGPXw55MVGGFwQLAoHYTcBhZDtF99Z', public: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD' };
-const LESSEE = { private: '3AeWpPdhEZzWLYfkfYHBfMFC2r1f8HEaGS9NtbbKssya', public: '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9' };
+const ISSUER = {
+  private: 'CfdqtD7sS7FgkMoGPXw55MVGGFwQLAoHYTcBhZDtF99Z',
+  public: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD',
+};
+const LESSEE = {
+  private: '3AeWpPdhEZzWLYfkfYHBfMFC2r1f8HEaGS9NtbbKssya',
+  public: '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9',
+};
 const SECRET = 'whsec_YmVuY2htYXJrLW9ubHktc2VjcmV0LTMyLWJ5dGVzISE=';
 
 type Tx = bigchaindb.Transaction;
@@ -40,13 +46,20 @@ interface Options {
 
 function options(): Options {
   const { values } = parseArgs({
-    options: { runs: { type: 'string' }, 'live-txs': { type: 'string' }, rate: { type: 'string' }, backlog: { type: 'string' }, quick: { type: 'boolean' } },
+    options: {
+      runs: { type: 'string' },
+      'live-txs': { type: 'string' },
+      rate: { type: 'string' },
+      backlog: { type: 'string' },
+      quick: { type: 'boolean' },
+    },
     strict: true,
   });
   const quick = values.quick ?? false;
   const num = (raw: string | undefined, fallback: number, name: string): number => {
     if (raw === undefined) return fallback;
-    if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new Error(`--${name} must be a positive whole number, got "${raw}"`);
+    if (!/^\d+$/.test(raw) || Number(raw) <= 0)
+      throw new Error(`--${name} must be a positive whole number, got "${raw}"`);
     return Number(raw);
   };
   return {
@@ -69,7 +82,11 @@ const percentile = (xs: number[], p: number): number => {
 
 function output(publicKey: string): bigchaindb.Output {
   const details = bigchaindb.conditionDetailsFor([publicKey]);
-  return { public_keys: [publicKey], condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() }, amount: '1' };
+  return {
+    public_keys: [publicKey],
+    condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() },
+    amount: '1',
+  };
 }
 
 let serial = 100_000 + Math.floor(Math.random() * 700_000);
@@ -81,11 +98,52 @@ function presign(pairs: number): { creates: Tx[]; transfers: Tx[] } {
   const toIssuer = output(ISSUER.public);
   const toLessee = output(LESSEE.public);
   for (let i = 0; i < pairs; i++) {
-    const asset = { schema: VEHICLE_SCHEMA_TAG, vin: buildVin('YV1ZW25T', 2024, 'B', serial++ % 1_000_000), make: 'Volvo', model: 'V60', modelYear: 2024, bodyType: 'estate', valueMinor: 4_500_000, currency: 'EUR', ratingClass: 'standard' };
-    const create = bigchaindb.signTransaction({ inputs: [{ owners_before: [ISSUER.public], fulfills: null, fulfillment: null }], outputs: [toIssuer], operation: 'CREATE', metadata: null, asset: { data: asset }, version: '2.0' }, [ISSUER.private]);
-    const lease = { schema: LEASE_SCHEMA_TAG, action: 'lease-start', leaseId: `BENCH-${i}`, startDate: '2026-01-01', endDate: '2029-01-01', annualMileageKm: 15_000, usage: 'commute' };
+    const asset = {
+      schema: VEHICLE_SCHEMA_TAG,
+      vin: buildVin('YV1ZW25T', 2024, 'B', serial++ % 1_000_000),
+      make: 'Volvo',
+      model: 'V60',
+      modelYear: 2024,
+      bodyType: 'estate',
+      valueMinor: 4_500_000,
+      currency: 'EUR',
+      ratingClass: 'standard',
+    };
+    const create = bigchaindb.signTransaction(
+      {
+        inputs: [{ owners_before: [ISSUER.public], fulfills: null, fulfillment: null }],
+        outputs: [toIssuer],
+        operation: 'CREATE',
+        metadata: null,
+        asset: { data: asset },
+        version: '2.0',
+      },
+      [ISSUER.private],
+    );
+    const lease = {
+      schema: LEASE_SCHEMA_TAG,
+      action: 'lease-start',
+      leaseId: `BENCH-${i}`,
+      startDate: '2026-01-01',
+      endDate: '2029-01-01',
+      annualMileageKm: 15_000,
+      usage: 'commute',
+    };
     const transfer = bigchaindb.signTransaction(
-      { inputs: [{ owners_before: [ISSUER.public], fulfills: { transaction_id: create.id!, output_index: 0 }, fulfillment: null }], outputs: [toLessee], operation: 'TRANSFER', metadata: lease, asset: { id: create.id! }, version: '2.0' },
+      {
+        inputs: [
+          {
+            owners_before: [ISSUER.public],
+            fulfills: { transaction_id: create.id!, output_index: 0 },
+            fulfillment: null,
+          },
+        ],
+        outputs: [toLessee],
+        operation: 'TRANSFER',
+        metadata: lease,
+        asset: { id: create.id! },
+        version: '2.0',
+      },
       [ISSUER.private],
       () => toIssuer,
     );
@@ -95,7 +153,12 @@ function presign(pairs: number): { creates: Tx[]; transfers: Tx[] } {
   return { creates, transfers };
 }
 
-function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, name = path.basename(args[args.length - 1] ?? '')): Promise<{ child: ChildProcess; line: string }> {
+function startProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  name = path.basename(args[args.length - 1] ?? ''),
+): Promise<{ child: ChildProcess; line: string }> {
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let buffer = '';
@@ -157,7 +220,11 @@ class Receiver {
           this.ackedAt.set(e.id, now);
           for (const w of this.waiters) w.missing.delete(e.id);
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results: events.map((e): WebhookEventResult => ({ id: e.id, outcome: 'applied', kind: 'premium' })) }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            results: events.map((e): WebhookEventResult => ({ id: e.id, outcome: 'applied', kind: 'premium' })),
+          }),
+        );
         this.check();
       });
     });
@@ -177,7 +244,10 @@ class Receiver {
   whenAcked(ids: string[], timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const missing = new Set(ids.filter((id) => !this.ackedAt.has(id)));
-      const timer = setTimeout(() => reject(new Error(`only ${ids.length - missing.size}/${ids.length} acknowledged after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${ids.length - missing.size}/${ids.length} acknowledged after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({ missing, resolve: () => (clearTimeout(timer), resolve()) });
       this.check();
     });
@@ -193,10 +263,18 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 
 function post(apiUrl: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${apiUrl}transactions?mode=async`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      `${apiUrl}transactions?mode=async`,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -252,14 +330,23 @@ async function main(): Promise<void> {
   const opts = options();
   const pairsLive = opts.liveTxs / 2;
   const extraPairs = Math.max(0, Math.ceil((opts.backlog - opts.runs * opts.liveTxs) / 2));
-  console.log(`webjob-bench: ${opts.runs} run(s); live ${opts.liveTxs} tx at ${opts.rate} tx/s offered; catch-up backlog ${Math.max(opts.backlog, opts.runs * opts.liveTxs)} tx`);
+  console.log(
+    `webjob-bench: ${opts.runs} run(s); live ${opts.liveTxs} tx at ${opts.rate} tx/s offered; catch-up backlog ${Math.max(opts.backlog, opts.runs * opts.liveTxs)} tx`,
+  );
   const t0 = performance.now();
   const live = Array.from({ length: opts.runs }, () => presign(pairsLive));
   const extra = presign(extraPairs);
-  console.log(`signed ${(opts.runs * pairsLive + extraPairs) * 2} transactions in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed)`);
+  console.log(
+    `signed ${(opts.runs * pairsLive + extraPairs) * 2} transactions in ${((performance.now() - t0) / 1000).toFixed(1)} s (not timed)`,
+  );
 
   const azurite = await startAzurite({});
-  const ledger = await startProcess([LEDGER_CLI, '--http-port', '0', '--ws-port', '0', '--block-interval-ms', '100'], { ...process.env, LOG_LEVEL: 'info' }, /ledger node listening/, 'ledger node');
+  const ledger = await startProcess(
+    [LEDGER_CLI, '--http-port', '0', '--ws-port', '0', '--block-interval-ms', '100'],
+    { ...process.env, LOG_LEVEL: 'info' },
+    /ledger node listening/,
+    'ledger node',
+  );
   const { api, stream } = JSON.parse(ledger.line) as { api: string; stream: string };
   const receiver = new Receiver();
   await receiver.start();
@@ -283,14 +370,30 @@ async function main(): Promise<void> {
     STORAGE_CONNECTION_STRING: azurite.connectionString,
     STORAGE_NAME_PREFIX: 'bench',
     // tuning knobs pass through: WEBJOB_BATCH_SIZE=200 node .../webjob-bench.js
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('WEBJOB_') && k !== 'WEBJOB_NODE_FLAGS')),
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => k.startsWith('WEBJOB_') && k !== 'WEBJOB_NODE_FLAGS'),
+    ),
     LOG_LEVEL: 'info', // the readiness line is at info; nothing is logged per transaction
   };
-  const results = { liveTps: [] as number[], ledgerTps: [] as number[], p50: [] as number[], p99: [] as number[], catchupTps: [] as number[], rss: [] as number[], cpuUs: [] as number[], ledgerCpuUs: [] as number[], receiverCpuUs: [] as number[] };
+  const results = {
+    liveTps: [] as number[],
+    ledgerTps: [] as number[],
+    p50: [] as number[],
+    p99: [] as number[],
+    catchupTps: [] as number[],
+    rss: [] as number[],
+    cpuUs: [] as number[],
+    ledgerCpuUs: [] as number[],
+    receiverCpuUs: [] as number[],
+  };
   const children: ChildProcess[] = [ledger.child, azurite.process];
   try {
     // ---- live: the WebJob follows the tip while transactions are posted at the offered rate
-    const liveJob = await startWebJob({ ...baseEnv, WEBJOB_CONSUMER_NAME: 'bench-live', WEBJOB_START_POSITION: 'latest' });
+    const liveJob = await startWebJob({
+      ...baseEnv,
+      WEBJOB_CONSUMER_NAME: 'bench-live',
+      WEBJOB_START_POSITION: 'latest',
+    });
     children.push(liveJob.child);
     await waitForLeader(liveJob.port);
     const firstLiveHeight = await tipHeight(api);
@@ -314,7 +417,9 @@ async function main(): Promise<void> {
       results.ledgerTps.push(ledgerTps);
       results.p50.push(percentile(latencies, 50));
       results.p99.push(percentile(latencies, 99));
-      console.log(`live run ${r + 1}: ${ids.length} tx, delivered ${tps.toFixed(0)} tx/s end to end (ledger committed ${ledgerTps.toFixed(0)} tx/s), commit->ack p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms`);
+      console.log(
+        `live run ${r + 1}: ${ids.length} tx, delivered ${tps.toFixed(0)} tx/s end to end (ledger committed ${ledgerTps.toFixed(0)} tx/s), commit->ack p50 ${percentile(latencies, 50).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+      );
     }
     results.rss.push(peakRssMb(liveJob.child.pid!));
     await stopProcess(liveJob.child);
@@ -324,7 +429,11 @@ async function main(): Promise<void> {
       await postAtRate(api, extra.creates, 100_000);
       await postAtRate(api, extra.transfers, 100_000);
     }
-    const backlogIds = [...live.flatMap((s) => [...s.creates, ...s.transfers]), ...extra.creates, ...extra.transfers].map((tx) => tx.id!);
+    const backlogIds = [
+      ...live.flatMap((s) => [...s.creates, ...s.transfers]),
+      ...extra.creates,
+      ...extra.transfers,
+    ].map((tx) => tx.id!);
     for (;;) {
       if (backlogIds.every((id) => committedAt.has(id))) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -333,7 +442,11 @@ async function main(): Promise<void> {
       const before = new Map(receiver.ackedAt);
       receiver.ackedAt.clear();
       const start = performance.now();
-      const job = await startWebJob({ ...baseEnv, WEBJOB_CONSUMER_NAME: `bench-catchup-${r}`, WEBJOB_START_POSITION: String(firstLiveHeight + 1) });
+      const job = await startWebJob({
+        ...baseEnv,
+        WEBJOB_CONSUMER_NAME: `bench-catchup-${r}`,
+        WEBJOB_START_POSITION: String(firstLiveHeight + 1),
+      });
       children.push(job.child);
       const cpuAtStart = cpuMs(job.child.pid!);
       const ledgerCpuAtStart = cpuMs(ledger.child.pid!);
@@ -361,20 +474,36 @@ async function main(): Promise<void> {
       const tps = backlogIds.length / ((end - start) / 1000);
       results.catchupTps.push(tps);
       results.rss.push(peakRssMb(job.child.pid!));
-      console.log(`catch-up run ${r + 1}: ${backlogIds.length} tx in ${((end - start) / 1000).toFixed(1)} s from process start = ${tps.toFixed(0)} tx/s (${(backlogIds.length / ((end - firstAck) / 1000)).toFixed(0)} tx/s from the first acknowledgement), peak RSS ${peakRssMb(job.child.pid!).toFixed(0)} MB (V8 heap in use peaked near ${peakHeap.toFixed(0)} MB), CPU per tx: WebJob ${cpuUsPerTx.toFixed(0)} µs (all threads), ledger ${ledgerUsPerTx.toFixed(0)} µs, receiver ${receiverUsPerTx.toFixed(0)} µs`);
+      console.log(
+        `catch-up run ${r + 1}: ${backlogIds.length} tx in ${((end - start) / 1000).toFixed(1)} s from process start = ${tps.toFixed(0)} tx/s (${(backlogIds.length / ((end - firstAck) / 1000)).toFixed(0)} tx/s from the first acknowledgement), peak RSS ${peakRssMb(job.child.pid!).toFixed(0)} MB (V8 heap in use peaked near ${peakHeap.toFixed(0)} MB), CPU per tx: WebJob ${cpuUsPerTx.toFixed(0)} µs (all threads), ledger ${ledgerUsPerTx.toFixed(0)} µs, receiver ${receiverUsPerTx.toFixed(0)} µs`,
+      );
       await stopProcess(job.child);
       for (const [k, v] of before) if (!receiver.ackedAt.has(k)) receiver.ackedAt.set(k, v);
     }
     if (receiver.authFailures > 0) throw new Error(`${receiver.authFailures} deliveries failed signature verification`);
     console.log('\nmedians:');
-    console.log(`  live end-to-end throughput   ${median(results.liveTps).toFixed(0)} tx/s   (target >= 2000; ledger committed ${median(results.ledgerTps).toFixed(0)} tx/s)`);
-    console.log(`  commit -> ack latency        p50 ${median(results.p50).toFixed(0)} ms, p99 ${median(results.p99).toFixed(0)} ms`);
+    console.log(
+      `  live end-to-end throughput   ${median(results.liveTps).toFixed(0)} tx/s   (target >= 2000; ledger committed ${median(results.ledgerTps).toFixed(0)} tx/s)`,
+    );
+    console.log(
+      `  commit -> ack latency        p50 ${median(results.p50).toFixed(0)} ms, p99 ${median(results.p99).toFixed(0)} ms`,
+    );
     console.log(`  catch-up throughput          ${median(results.catchupTps).toFixed(0)} tx/s   (target >= 5000)`);
-    console.log(`  WebJob CPU per tx (catch-up) ${median(results.cpuUs).toFixed(0)} µs   (= ${(1e6 / median(results.cpuUs)).toFixed(0)} tx/s per fully available core; WEBJOB_VERIFY_THREADS spreads it over cores)`);
+    console.log(
+      `  WebJob CPU per tx (catch-up) ${median(results.cpuUs).toFixed(0)} µs   (= ${(1e6 / median(results.cpuUs)).toFixed(0)} tx/s per fully available core; WEBJOB_VERIFY_THREADS spreads it over cores)`,
+    );
     const allUs = median(results.cpuUs) + median(results.ledgerCpuUs) + median(results.receiverCpuUs);
-    console.log(`  CPU per tx, all parts        ${allUs.toFixed(0)} µs = WebJob ${median(results.cpuUs).toFixed(0)} + ledger ${median(results.ledgerCpuUs).toFixed(0)} + receiver ${median(results.receiverCpuUs).toFixed(0)}   (ceiling on ${availableParallelism()} idle cores: ${((availableParallelism() * 1e6) / allUs).toFixed(0)} tx/s)`);
-    console.log(`  machine load average         ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores (other work shares these cores)`);
-    console.log(`  WebJob peak RSS              ${median(results.rss).toFixed(0)} MB (max ${Math.max(...results.rss).toFixed(0)} MB; target <= 150)`);
+    console.log(
+      `  CPU per tx, all parts        ${allUs.toFixed(0)} µs = WebJob ${median(results.cpuUs).toFixed(0)} + ledger ${median(results.ledgerCpuUs).toFixed(0)} + receiver ${median(results.receiverCpuUs).toFixed(0)}   (ceiling on ${availableParallelism()} idle cores: ${((availableParallelism() * 1e6) / allUs).toFixed(0)} tx/s)`,
+    );
+    console.log(
+      `  machine load average         ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} on ${availableParallelism()} cores (other work shares these cores)`,
+    );
+    console.log(
+      `  WebJob peak RSS              ${median(results.rss).toFixed(0)} MB (max ${Math.max(...results.rss).toFixed(0)} MB; target <= 150)`,
+    );
   } finally {
     ws.terminate();
     await receiver.stop();

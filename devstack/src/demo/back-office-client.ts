@@ -11,7 +11,9 @@ export const BreakdownLine = z
     factor: z.string().optional(),
     value: z.string(),
     amountMinor: z.number().optional(),
-    source: z.object({ driverFact: z.string().optional(), tableRow: z.string().optional(), note: z.string().optional() }).loose(),
+    source: z
+      .object({ driverFact: z.string().optional(), tableRow: z.string().optional(), note: z.string().optional() })
+      .loose(),
   })
   .loose();
 export type BreakdownLine = z.infer<typeof BreakdownLine>;
@@ -65,13 +67,23 @@ export class BackOfficeClient {
   ) {}
 
   /** Any call, keyed, with the raw outcome (tests assert on status codes and problem bodies). */
-  async request(method: string, pathAndQuery: string, body?: unknown, options: { key?: string | null; rawBody?: string; contentType?: string } = {}): Promise<ApiResponse> {
+  async request(
+    method: string,
+    pathAndQuery: string,
+    body?: unknown,
+    options: { key?: string | null; rawBody?: string; contentType?: string } = {},
+  ): Promise<ApiResponse> {
     const headers: Record<string, string> = {};
     const key = options.key === undefined ? this.functionKey : options.key;
     if (key !== null) headers['x-functions-key'] = key;
     const payload = options.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
     if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-    const response = await fetch(`${this.baseUrl}${pathAndQuery}`, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+    const response = await fetch(`${this.baseUrl}${pathAndQuery}`, {
+      method,
+      headers,
+      body: payload,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
     const text = await response.text();
     let json: unknown;
     try {
@@ -84,7 +96,8 @@ export class BackOfficeClient {
 
   private async expectOk(method: string, pathAndQuery: string, body?: unknown): Promise<ApiResponse> {
     const response = await this.request(method, pathAndQuery, body);
-    if (response.status < 200 || response.status > 299) throw new ApiError(response.status, response.text, `${method} ${pathAndQuery}`);
+    if (response.status < 200 || response.status > 299)
+      throw new ApiError(response.status, response.text, `${method} ${pathAndQuery}`);
     return response;
   }
 
@@ -110,7 +123,8 @@ export class BackOfficeClient {
     if (response.status === 404) return undefined;
     if (response.status !== 200) throw new ApiError(response.status, response.text, `GET /vehicles/${assetId}/premium`);
     const parsed = CurrentPremium.safeParse(response.json);
-    if (!parsed.success) throw new Error(`GET /vehicles/${assetId}/premium: unexpected body: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      throw new Error(`GET /vehicles/${assetId}/premium: unexpected body: ${z.prettifyError(parsed.error)}`);
     return parsed.data;
   }
 
@@ -132,10 +146,14 @@ export class BackOfficeClient {
       const body = PagedBody.parse(response.json);
       items.push(...body.items);
       const token = body.continuationToken ?? undefined;
-      next = token ? `${first}${first.includes('?') ? '&' : '?'}continuationToken=${encodeURIComponent(token)}` : undefined;
+      next = token
+        ? `${first}${first.includes('?') ? '&' : '?'}continuationToken=${encodeURIComponent(token)}`
+        : undefined;
     }
     return items;
   }
 }
 
-const PagedBody = z.object({ items: z.array(z.record(z.string(), z.unknown())), continuationToken: z.string().nullable().optional() }).loose();
+const PagedBody = z
+  .object({ items: z.array(z.record(z.string(), z.unknown())), continuationToken: z.string().nullable().optional() })
+  .loose();

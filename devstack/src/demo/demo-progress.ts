@@ -12,7 +12,9 @@ export const DEMO_PROGRESS_SCHEMA = 'lease-premium/devstack-demo-progress@1';
 
 const Key = z.object({ publicKey: z.string(), privateKey: z.string() });
 /** Transactions are stored as the ledger returned them; the driver re-validates them when spending. */
-const StoredTransaction = z.custom<SignedTransaction>((value) => typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string');
+const StoredTransaction = z.custom<SignedTransaction>(
+  (value) => typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string',
+);
 
 export const DemoProgress = z.object({
   schema: z.literal(DEMO_PROGRESS_SCHEMA),
@@ -27,7 +29,12 @@ export const DemoProgress = z.object({
 });
 export type DemoProgress = z.infer<typeof DemoProgress>;
 
-export function newProgress(today: string, currency: string, driverNames: readonly string[], carCount: number): DemoProgress {
+export function newProgress(
+  today: string,
+  currency: string,
+  driverNames: readonly string[],
+  carCount: number,
+): DemoProgress {
   const drivers: Record<string, KeyPair> = {};
   for (const name of driverNames) {
     const key = new Ed25519Keypair();
@@ -64,7 +71,10 @@ export function fileProgressStore(dir: string): ProgressStore {
         throw error;
       }
       const parsed = DemoProgress.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(`${file} is not valid demo progress (${z.prettifyError(parsed.error)}); delete it to play the demo again`);
+      if (!parsed.success)
+        throw new Error(
+          `${file} is not valid demo progress (${z.prettifyError(parsed.error)}); delete it to play the demo again`,
+        );
       return parsed.data;
     },
     async save(progress) {

@@ -2,7 +2,13 @@
 // bigchaindb-driver: a CREATE per car, a TRANSFER per lease start / end carrying lease@1 metadata.
 // Building (pure) and posting are separate so a caller can journal a signed transaction before
 // posting it and re-post the very same one after a crash (the ledger dedups by content).
-import { Connection, Transaction, type TransactionCommonSigned, type TransactionOperations, type TransactionUnspentOutput } from 'bigchaindb-driver';
+import {
+  Connection,
+  Transaction,
+  type TransactionCommonSigned,
+  type TransactionOperations,
+  type TransactionUnspentOutput,
+} from 'bigchaindb-driver';
 import { LEASE_SCHEMA_TAG, type LeaseMetadata, type VehicleAsset } from '@lease-premium/events';
 import type { KeyPair } from '../stack/local-config';
 
@@ -23,7 +29,12 @@ function output(publicKey: string): ReturnType<typeof Transaction.makeOutput> {
 /** The car's CREATE, issued and signed by the leasing company (no metadata: `{}` is invalid on BigchainDB). */
 export function buildVehicleCreate(vehicle: VehicleAsset, company: KeyPair): SignedTransaction {
   // The driver types metadata as a record; null is what BigchainDB expects for "no metadata".
-  const unsigned = Transaction.makeCreateTransaction({ ...vehicle }, null as never, [output(company.publicKey)], company.publicKey);
+  const unsigned = Transaction.makeCreateTransaction(
+    { ...vehicle },
+    null as never,
+    [output(company.publicKey)],
+    company.publicKey,
+  );
   return Transaction.signTransaction(unsigned, company.privateKey);
 }
 
@@ -50,7 +61,8 @@ export function buildOwnershipTransfer(
     [Transaction.makeOutput(condition)],
     { ...metadata },
   );
-  if ((unsigned.asset as { id?: string }).id !== assetId) throw new Error(`transfer built for asset ${unsigned.asset.id}, expected ${assetId}`);
+  if ((unsigned.asset as { id?: string }).id !== assetId)
+    throw new Error(`transfer built for asset ${unsigned.asset.id}, expected ${assetId}`);
   return Transaction.signTransaction(unsigned, from.privateKey);
 }
 
@@ -59,7 +71,12 @@ function describeDriverError(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'object' && error !== null) {
     const { message, status } = error as { message?: unknown; status?: unknown };
-    return [message, status].filter((part) => part !== undefined).map(String).join(': ') || JSON.stringify(error);
+    return (
+      [message, status]
+        .filter((part) => part !== undefined)
+        .map(String)
+        .join(': ') || JSON.stringify(error)
+    );
   }
   return String(error);
 }
@@ -80,7 +97,9 @@ export class LeaseLedger {
 
   /** True when the ledger already holds this transaction (a re-post after a crash is then skipped). */
   async isCommitted(transactionId: string): Promise<boolean> {
-    const response = await fetch(new URL(`transactions/${transactionId}`, this.apiUrl), { signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(new URL(`transactions/${transactionId}`, this.apiUrl), {
+      signal: AbortSignal.timeout(10_000),
+    });
     await response.arrayBuffer();
     if (response.status === 404) return false;
     if (!response.ok) throw new Error(`GET transactions/${transactionId}: HTTP ${response.status}`);

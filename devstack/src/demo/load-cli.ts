@@ -13,7 +13,8 @@ const USAGE = `Usage: npm run demo:load -- [--cars 10] [--leases 100] [--rate 10
 function positiveNumber(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)))
+    throw new Error(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
   return value;
 }
 
@@ -43,15 +44,20 @@ async function main(): Promise<void> {
   };
   const repoRoot = path.resolve(__dirname, '..', '..', '..');
   const stack = await readStackFile(path.resolve(repoRoot, values['state-dir']));
-  if (stack.status !== 'running' || !isProcessAlive(stack.supervisorPid)) throw new Error('the stack is not running: start it with npm start (another terminal), then run demo:load');
-  console.log(`Load: ${options.cars} cars, ${options.leases} lease transfers at ${options.rate} tx/s, ${options.drivers} drivers → ${stack.ledger.apiUrl}`);
+  if (stack.status !== 'running' || !isProcessAlive(stack.supervisorPid))
+    throw new Error('the stack is not running: start it with npm start (another terminal), then run demo:load');
+  console.log(
+    `Load: ${options.cars} cars, ${options.leases} lease transfers at ${options.rate} tx/s, ${options.drivers} drivers → ${stack.ledger.apiUrl}`,
+  );
   const result = await runLoad(stack, options, process.stdout);
   console.log(
     `Ledger: ${result.transactions} transactions in ${result.ledgerSeconds.toFixed(1)} s (${(result.transactions / result.ledgerSeconds).toFixed(1)} tx/s). ` +
       `Premium records: ${result.premiumRecords}/${result.expectedRecords}, settled ${result.settleSeconds.toFixed(1)} s after the last transaction.`,
   );
   if (result.premiumRecords < result.expectedRecords) {
-    console.error('Not every ownership change has its premium record yet: check .devstack/logs/webjob.log and function-app.log.');
+    console.error(
+      'Not every ownership change has its premium record yet: check .devstack/logs/webjob.log and function-app.log.',
+    );
     process.exitCode = 1;
   }
 }

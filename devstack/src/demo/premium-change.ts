@@ -35,7 +35,11 @@ function weight(value: string | undefined): number {
  * Factors whose value differs between `before` and `after`, biggest change first. With no
  * `before` (first premium of a lessee), the factors that differ from 1 and come from driver facts.
  */
-export function factorMoves(before: readonly BreakdownLine[] | undefined, after: readonly BreakdownLine[], limit = 3): FactorMove[] {
+export function factorMoves(
+  before: readonly BreakdownLine[] | undefined,
+  after: readonly BreakdownLine[],
+  limit = 3,
+): FactorMove[] {
   const next = factorLines(after);
   if (before === undefined) {
     return [...next.values()]
@@ -51,7 +55,13 @@ export function factorMoves(before: readonly BreakdownLine[] | undefined, after:
     const a = previous.get(name);
     const b = next.get(name);
     if (a?.value === b?.value) continue;
-    moves.push({ factor: name, from: a?.value, to: b?.value, source: sourceOf(b ?? a), size: Math.abs(weight(b?.value) - weight(a?.value)) || 0.0001 });
+    moves.push({
+      factor: name,
+      from: a?.value,
+      to: b?.value,
+      source: sourceOf(b ?? a),
+      size: Math.abs(weight(b?.value) - weight(a?.value)) || 0.0001,
+    });
   }
   return moves
     .sort((x, y) => y.size - x.size)

@@ -5,10 +5,23 @@ import type { StackDescription } from '../stack/stack-file';
 import { color } from '../stack/status-screen';
 import { BackOfficeClient, type CurrentPremium } from './back-office-client';
 import { isoDate, shiftDate } from './dates';
-import { fileProgressStore, memoryProgressStore, newProgress, type DemoProgress, type ProgressStore } from './demo-progress';
+import {
+  fileProgressStore,
+  memoryProgressStore,
+  newProgress,
+  type DemoProgress,
+  type ProgressStore,
+} from './demo-progress';
 import { PERSONAS, personaProfile } from './drivers';
 import { buildFleet, type FleetCar } from './fleet';
-import { buildOwnershipTransfer, buildVehicleCreate, LeaseLedger, leaseMetadata, type LeaseTerms, type SignedTransaction } from './lease-ledger';
+import {
+  buildOwnershipTransfer,
+  buildVehicleCreate,
+  LeaseLedger,
+  leaseMetadata,
+  type LeaseTerms,
+  type SignedTransaction,
+} from './lease-ledger';
 import { LiveTable } from './live-table';
 import { factorMoves, formatFactorMove, formatMoney } from './premium-change';
 import { DEMO_FLEET_SIZE, SCENARIO, type ScenarioStep } from './scenario';
@@ -29,23 +42,36 @@ export function currencyForRateTable(rateTable: string | undefined): string {
 }
 
 /** Polls `read` until `done` holds for its value; bounded by a timeout and the abort signal. */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, options: { timeoutMs: number; signal?: AbortSignal; what: string; intervalMs?: number }): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  options: { timeoutMs: number; signal?: AbortSignal; what: string; intervalMs?: number },
+): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     options.signal?.throwIfAborted();
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}`);
     await sleep(options.intervalMs ?? 250, undefined, options.signal ? { signal: options.signal } : {});
   }
 }
 
 function leaseTermsOf(step: Extract<ScenarioStep, { kind: 'lease-start' }>, today: string): LeaseTerms {
-  return { leaseId: step.leaseId, startDate: today, endDate: shiftDate(today, { months: step.months }), annualMileageKm: step.annualMileageKm, usage: step.usage };
+  return {
+    leaseId: step.leaseId,
+    startDate: today,
+    endDate: shiftDate(today, { months: step.months }),
+    annualMileageKm: step.annualMileageKm,
+    usage: step.usage,
+  };
 }
 
 function leaseStartOf(leaseId: string): Extract<ScenarioStep, { kind: 'lease-start' }> {
-  const step = SCENARIO.find((s): s is Extract<ScenarioStep, { kind: 'lease-start' }> => s.kind === 'lease-start' && s.leaseId === leaseId);
+  const step = SCENARIO.find(
+    (s): s is Extract<ScenarioStep, { kind: 'lease-start' }> => s.kind === 'lease-start' && s.leaseId === leaseId,
+  );
   if (!step) throw new Error(`scenario has no lease-start for ${leaseId}`);
   return step;
 }
@@ -66,7 +92,11 @@ function premiumText(premium: CurrentPremium | undefined): string {
 
 function movedFactors(before: CurrentPremium | undefined, after: CurrentPremium | undefined): string {
   const now = inForce(after);
-  return now ? factorMoves(inForce(before)?.breakdown, now.breakdown ?? []).map(formatFactorMove).join(', ') : '';
+  return now
+    ? factorMoves(inForce(before)?.breakdown, now.breakdown ?? [])
+        .map(formatFactorMove)
+        .join(', ')
+    : '';
 }
 
 /** Plays (or resumes) the scenario; returns its progress record (driver keys, cars, the scenario's date). */
@@ -84,22 +114,34 @@ export async function runDemo(options: DemoOptions): Promise<DemoProgress> {
     progress = undefined;
   }
   if (progress?.finishedAt) {
-    table.note(`The demo was played on ${progress.finishedAt.slice(0, 16).replace('T', ' ')} UTC; its cars and premiums are still stored.`);
+    table.note(
+      `The demo was played on ${progress.finishedAt.slice(0, 16).replace('T', ' ')} UTC; its cars and premiums are still stored.`,
+    );
     table.note(`(delete ${store.where} to play it again.)`);
     return progress;
   }
   const resuming = progress !== undefined;
-  progress ??= newProgress(isoDate(new Date()), currencyForRateTable(process.env.RATE_TABLE), PERSONAS.map((p) => p.name), DEMO_FLEET_SIZE);
+  progress ??= newProgress(
+    isoDate(new Date()),
+    currencyForRateTable(process.env.RATE_TABLE),
+    PERSONAS.map((p) => p.name),
+    DEMO_FLEET_SIZE,
+  );
   await store.save(progress);
   const state: DemoProgress = progress;
-  const fleet = buildFleet(DEMO_FLEET_SIZE, { currency: state.currency, modelYear: Number(state.today.slice(0, 4)) - 1 });
+  const fleet = buildFleet(DEMO_FLEET_SIZE, {
+    currency: state.currency,
+    modelYear: Number(state.today.slice(0, 4)) - 1,
+  });
   const company = stack.leasingCompany;
   const lastActive = new Map<number, CurrentPremium>();
 
   options.out.write(
     `\n${color.bold('Car-leasing demo')}${resuming ? color.dim(' (resuming)') : ''}: the leasing company ${color.cyan(company.publicKey.slice(0, 8))}… registers ${DEMO_FLEET_SIZE} cars on the ledger; ` +
       `${PERSONAS.length} drivers are registered with the insurer; cars are leased, returned and leased again.\n` +
-      color.dim(`Each ledger transaction flows: ledger → WebJob (verify, sign) → Function App (rate, store) → back-office API. * = flagged for review.\n\n`),
+      color.dim(
+        `Each ledger transaction flows: ledger → WebJob (verify, sign) → Function App (rate, store) → back-office API. * = flagged for review.\n\n`,
+      ),
   );
   table.header();
 
@@ -116,7 +158,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoProgress> {
     await ledger.ensureCommitted(tx);
     return tx;
   };
-  const waitForPremium = async (assetId: string, what: string, done: (p: CurrentPremium | undefined) => boolean): Promise<CurrentPremium | undefined> => {
+  const waitForPremium = async (
+    assetId: string,
+    what: string,
+    done: (p: CurrentPremium | undefined) => boolean,
+  ): Promise<CurrentPremium | undefined> => {
     table.waiting(what);
     try {
       return await pollUntil(() => api.currentPremium(assetId), done, { timeoutMs, signal, what });
@@ -139,7 +185,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoProgress> {
         const car = fleet[step.car]!;
         const tx = await journalled(step.id, () => buildVehicleCreate(car.asset, company));
         state.cars[step.car] = { assetId: tx.id, lastTx: tx, holder: 'company' };
-        table.note(`  registered ${carLabel(car)} (${car.asset.modelYear}), VIN ${car.asset.vin}, asset ${tx.id.slice(0, 10)}…`);
+        table.note(
+          `  registered ${carLabel(car)} (${car.asset.modelYear}), VIN ${car.asset.vin}, asset ${tx.id.slice(0, 10)}…`,
+        );
         break;
       }
       case 'lease-start': {
@@ -148,10 +196,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoProgress> {
         const before = lastActive.get(step.car);
         const driver = keyOf(step.driver);
         const tx = await journalled(step.id, () =>
-          buildOwnershipTransfer(slot.lastTx!, slot.assetId!, company, [driver.publicKey], leaseMetadata('lease-start', leaseTermsOf(step, state.today))),
+          buildOwnershipTransfer(
+            slot.lastTx!,
+            slot.assetId!,
+            company,
+            [driver.publicKey],
+            leaseMetadata('lease-start', leaseTermsOf(step, state.today)),
+          ),
         );
         state.cars[step.car] = { ...slot, lastTx: tx, holder: step.driver };
-        const after = await waitForPremium(slot.assetId!, `${carLabel(car)} leased to ${step.driver}: waiting for the premium…`, (p) => p?.transactionId === tx.id && p.status === 'active');
+        const after = await waitForPremium(
+          slot.assetId!,
+          `${carLabel(car)} leased to ${step.driver}: waiting for the premium…`,
+          (p) => p?.transactionId === tx.id && p.status === 'active',
+        );
         if (inForce(after)) lastActive.set(step.car, after!);
         table.row({
           vehicle: carLabel(car),
@@ -169,22 +227,45 @@ export async function runDemo(options: DemoOptions): Promise<DemoProgress> {
         const lessee = keyOf(slot.holder);
         const before = lastActive.get(step.car) ?? (await api.currentPremium(slot.assetId!));
         const tx = await journalled(step.id, () =>
-          buildOwnershipTransfer(slot.lastTx!, slot.assetId!, lessee, [company.publicKey], leaseMetadata('lease-end', leaseTermsOf(leaseStartOf(step.leaseId), state.today))),
+          buildOwnershipTransfer(
+            slot.lastTx!,
+            slot.assetId!,
+            lessee,
+            [company.publicKey],
+            leaseMetadata('lease-end', leaseTermsOf(leaseStartOf(step.leaseId), state.today)),
+          ),
         );
         state.cars[step.car] = { ...slot, lastTx: tx, holder: 'company' };
-        await waitForPremium(slot.assetId!, `${carLabel(car)} returned by ${slot.holder}: waiting for the coverage to close…`, (p) => p?.transactionId === tx.id);
-        table.row({ vehicle: carLabel(car), driver: slot.holder, event: 'returned', before: premiumText(before), after: 'closed', factors: 'coverage closed at lease end' });
+        await waitForPremium(
+          slot.assetId!,
+          `${carLabel(car)} returned by ${slot.holder}: waiting for the coverage to close…`,
+          (p) => p?.transactionId === tx.id,
+        );
+        table.row({
+          vehicle: carLabel(car),
+          driver: slot.holder,
+          event: 'returned',
+          before: premiumText(before),
+          after: 'closed',
+          factors: 'coverage closed at lease end',
+        });
         break;
       }
       case 'report-claim': {
         const driver = keyOf(step.driver);
-        const leased = state.cars.map((slot, index) => ({ slot, index })).filter(({ slot }) => slot.holder === step.driver);
+        const leased = state.cars
+          .map((slot, index) => ({ slot, index }))
+          .filter(({ slot }) => slot.holder === step.driver);
         const befores = await Promise.all(leased.map(({ slot }) => api.currentPremium(slot.assetId!)));
         await api.addClaim(driver.publicKey, step.claim(state.today));
         table.note(`  ${step.driver} reports an at-fault claim; the insurer re-rates every car leased to them`);
         for (const [i, { slot, index }] of leased.entries()) {
           const before = befores[i];
-          const after = await waitForPremium(slot.assetId!, `re-rating ${carLabel(fleet[index]!)}…`, (p) => p !== undefined && p.recordId !== before?.recordId);
+          const after = await waitForPremium(
+            slot.assetId!,
+            `re-rating ${carLabel(fleet[index]!)}…`,
+            (p) => p !== undefined && p.recordId !== before?.recordId,
+          );
           table.row({
             vehicle: carLabel(fleet[index]!),
             driver: step.driver,

@@ -9,11 +9,27 @@ export const DEMO_FLEET_SIZE = 5;
 export type ScenarioStep =
   | { id: string; kind: 'register-driver'; driver: string }
   | { id: string; kind: 'register-car'; car: number }
-  | { id: string; kind: 'lease-start'; car: number; driver: string; leaseId: string; usage: 'pleasure' | 'commute' | 'business'; annualMileageKm: number; months: number }
+  | {
+      id: string;
+      kind: 'lease-start';
+      car: number;
+      driver: string;
+      leaseId: string;
+      usage: 'pleasure' | 'commute' | 'business';
+      annualMileageKm: number;
+      months: number;
+    }
   | { id: string; kind: 'lease-end'; car: number; leaseId: string }
   | { id: string; kind: 'report-claim'; driver: string; claim: (today: string) => Claim };
 
-const lease = (car: number, driver: string, n: number, usage: 'pleasure' | 'commute' | 'business', annualMileageKm: number, months: number): ScenarioStep => ({
+const lease = (
+  car: number,
+  driver: string,
+  n: number,
+  usage: 'pleasure' | 'commute' | 'business',
+  annualMileageKm: number,
+  months: number,
+): ScenarioStep => ({
   id: `lease-start:${car}:${driver}`,
   kind: 'lease-start',
   car,
@@ -24,12 +40,25 @@ const lease = (car: number, driver: string, n: number, usage: 'pleasure' | 'comm
   months,
 });
 
-const leaseEnd = (car: number, n: number): ScenarioStep => ({ id: `lease-end:${car}:${n}`, kind: 'lease-end', car, leaseId: `LC-${String(n).padStart(5, '0')}` });
+const leaseEnd = (car: number, n: number): ScenarioStep => ({
+  id: `lease-end:${car}:${n}`,
+  kind: 'lease-end',
+  car,
+  leaseId: `LC-${String(n).padStart(5, '0')}`,
+});
 
 /** Car indexes refer to buildFleet(DEMO_FLEET_SIZE): 0 Golf, 1 RAV4, 2 Model 3, 3 M3, 4 F-150. */
 export const SCENARIO: readonly ScenarioStep[] = [
-  ...['Alice', 'Ben', 'Chloe', 'Dev', 'Elena'].map((driver): ScenarioStep => ({ id: `register-driver:${driver}`, kind: 'register-driver', driver })),
-  ...Array.from({ length: DEMO_FLEET_SIZE }, (_, car): ScenarioStep => ({ id: `register-car:${car}`, kind: 'register-car', car })),
+  ...['Alice', 'Ben', 'Chloe', 'Dev', 'Elena'].map((driver): ScenarioStep => ({
+    id: `register-driver:${driver}`,
+    kind: 'register-driver',
+    driver,
+  })),
+  ...Array.from({ length: DEMO_FLEET_SIZE }, (_, car): ScenarioStep => ({
+    id: `register-car:${car}`,
+    kind: 'register-car',
+    car,
+  })),
   lease(0, 'Alice', 1, 'commute', 15_000, 36),
   lease(3, 'Ben', 2, 'pleasure', 12_000, 24),
   lease(2, 'Chloe', 3, 'commute', 20_000, 36),

@@ -5,7 +5,9 @@ import { pathToFileURL } from 'node:url';
 import fg from 'fast-glob';
 import { z } from 'zod';
 
-const packageJsonSchema = z.object({ main: z.string().optional(), type: z.enum(['module', 'commonjs']).optional() }).loose();
+const packageJsonSchema = z
+  .object({ main: z.string().optional(), type: z.enum(['module', 'commonjs']).optional() })
+  .loose();
 
 export interface AppPackage {
   main: string | undefined;
@@ -34,9 +36,11 @@ export function isEsModule(file: string, pkg: AppPackage): boolean {
 
 /** Files matched by `main` (a glob: `*`, `**`, braces), relative to the app root, in glob order like the worker's globby. */
 export async function findEntryPoints(appRoot: string, pkg: AppPackage): Promise<string[]> {
-  if (pkg.main === undefined) throw new Error(`${join(appRoot, 'package.json')} has no "main"; it must point at the compiled functions (a glob)`);
+  if (pkg.main === undefined)
+    throw new Error(`${join(appRoot, 'package.json')} has no "main"; it must point at the compiled functions (a glob)`);
   const files = await fg(pkg.main, { cwd: appRoot, onlyFiles: true });
-  if (files.length === 0) throw new Error(`Found zero files matching the supplied pattern "${pkg.main}" in ${appRoot} (is the app built?)`);
+  if (files.length === 0)
+    throw new Error(`Found zero files matching the supplied pattern "${pkg.main}" in ${appRoot} (is the app built?)`);
   return files;
 }
 
@@ -49,7 +53,10 @@ export async function loadEntryPoints(appRoot: string, files: string[], pkg: App
       if (isEsModule(absolute, pkg)) await import(pathToFileURL(absolute).href);
       else requireFromApp(absolute);
     } catch (error) {
-      throw new Error(`Worker was unable to load entry point "${file}": ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(
+        `Worker was unable to load entry point "${file}": ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
 }

@@ -17,14 +17,21 @@ async function main(): Promise<void> {
   let values: { port?: string; 'app-root'?: string; 'log-level'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { port: { type: 'string' }, 'app-root': { type: 'string' }, 'log-level': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string' },
+        'app-root': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (error) {
     fail((error as Error).message);
   }
   if (values.help) {
-    process.stdout.write('Usage: npm run functions:local -- [--port 7071] [--app-root DIR] [--log-level information]\n');
+    process.stdout.write(
+      'Usage: npm run functions:local -- [--port 7071] [--app-root DIR] [--log-level information]\n',
+    );
     return;
   }
   let port: number | undefined;
@@ -55,7 +62,9 @@ async function main(): Promise<void> {
 
   process.stdout.write(`\nLocal Functions host (devstack; not Azure Functions Core Tools) for ${appRoot}\n`);
   process.stdout.write(formatFunctionList(host.functions, host.url.replace('127.0.0.1', 'localhost')));
-  process.stdout.write(`\nHost started on ${host.url}. Keys: ${host.keysSource === 'environment' || host.keysSource === 'options' ? 'from FUNCTIONS_LOCAL_FUNCTION_KEY/FUNCTIONS_LOCAL_MASTER_KEY' : host.keysFile}. Ctrl+C stops it.\n\n`);
+  process.stdout.write(
+    `\nHost started on ${host.url}. Keys: ${host.keysSource === 'environment' || host.keysSource === 'options' ? 'from FUNCTIONS_LOCAL_FUNCTION_KEY/FUNCTIONS_LOCAL_MASTER_KEY' : host.keysFile}. Ctrl+C stops it.\n\n`,
+  );
 
   let stopping = false;
   const stop = (): void => {

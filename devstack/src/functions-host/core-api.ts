@@ -89,7 +89,8 @@ export class AppRegistry {
     return {
       version: workerVersion,
       hostVersion,
-      registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) => this.registerFunction(metadata, callback),
+      registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) =>
+        this.registerFunction(metadata, callback),
       registerHook: (name: string, callback: HookCallback) => this.registerHook(name, callback),
       setProgrammingModel: (model: ProgrammingModel) => {
         this.programmingModel = model;

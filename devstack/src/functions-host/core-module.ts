@@ -11,7 +11,8 @@ let installed: object | undefined;
  * One app per process (the library keeps process-wide state), so a second install is refused.
  */
 export function installCoreModule(coreApi: object): void {
-  if (installed !== undefined) throw new Error('@azure/functions-core is already provided in this process; run one Function App per process');
+  if (installed !== undefined)
+    throw new Error('@azure/functions-core is already provided in this process; run one Function App per process');
   installed = coreApi;
   // eslint-disable-next-line @typescript-eslint/unbound-method -- the Proxy calls it with the original `this`
   const originalRequire = Module.prototype.require;

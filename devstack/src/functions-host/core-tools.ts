@@ -34,7 +34,12 @@ function npmPackageEntry(repoRoot: string): string | undefined {
 /** True for a `node_modules/.bin` folder of this repository (what `npm run` and `npx` put first on PATH). */
 function isRepositoryBin(directory: string, repoRoot: string): boolean {
   const relativeDir = relative(repoRoot, resolve(directory));
-  return !relativeDir.startsWith('..') && !isAbsolute(relativeDir) && basename(relativeDir) === '.bin' && basename(dirname(relativeDir)) === 'node_modules';
+  return (
+    !relativeDir.startsWith('..') &&
+    !isAbsolute(relativeDir) &&
+    basename(relativeDir) === '.bin' &&
+    basename(dirname(relativeDir)) === 'node_modules'
+  );
 }
 
 /**

@@ -39,7 +39,12 @@ export async function checkRunningApp(check: AppCheck, log: (line: string) => vo
   if (health.status !== 200) failures.push(`GET /api/health answered ${health.status}`);
 
   const id = `func-start-check-${randomBytes(6).toString('hex')}`;
-  const body = JSON.stringify({ specversion: '1.0', id, source: 'urn:lease-premium:func-start-check', type: 'lease-premium.func-start-check' });
+  const body = JSON.stringify({
+    specversion: '1.0',
+    id,
+    source: 'urn:lease-premium:func-start-check',
+    type: 'lease-premium.func-start-check',
+  });
   const response = await fetch(`${check.baseUrl}/api/ownership-changes`, {
     method: 'POST',
     body,
@@ -51,8 +56,11 @@ export async function checkRunningApp(check: AppCheck, log: (line: string) => vo
     signal: AbortSignal.timeout(30_000),
   });
   const contentType = response.headers.get('content-type') ?? '';
-  log(`POST /api/ownership-changes (signed, invalid event) -> ${response.status} ${contentType} ${(await response.text()).slice(0, 200)}`);
-  if (response.status !== 400 || !contentType.includes('problem+json')) failures.push(`the signed webhook answered ${response.status} ${contentType}, expected 400 problem+json`);
+  log(
+    `POST /api/ownership-changes (signed, invalid event) -> ${response.status} ${contentType} ${(await response.text()).slice(0, 200)}`,
+  );
+  if (response.status !== 400 || !contentType.includes('problem+json'))
+    failures.push(`the signed webhook answered ${response.status} ${contentType}, expected 400 problem+json`);
   return failures;
 }
 
@@ -73,7 +81,12 @@ async function checkNpmRunFunctions(timeoutMs: number, log: (line: string) => vo
   delete env.FUNCTIONS_WORKER_RUNTIME;
   log(`npm run functions -- --port ${port} (Azurite on ${azurite.ports.table})`);
   // cross-spawn finds npm.cmd on Windows and runs it through cmd.exe.
-  const child = crossSpawn('npm', ['run', 'functions', '--', '--port', String(port)], { cwd: repoRoot, env, stdio: ['ignore', 'inherit', 'inherit'], ...treeRootSpawnOptions });
+  const child = crossSpawn('npm', ['run', 'functions', '--', '--port', String(port)], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    ...treeRootSpawnOptions,
+  });
   const failures: string[] = [];
   let exited = false;
   child.once('exit', (code, signal) => {
@@ -94,7 +107,8 @@ async function checkNpmRunFunctions(timeoutMs: number, log: (line: string) => vo
     failures.push(error instanceof Error ? error.message : String(error));
   } finally {
     await stopTree(child, 15_000);
-    if (child.pid !== undefined && treeAlive(child.pid)) failures.push(`processes of npm run functions (group ${child.pid}) survived the stop`);
+    if (child.pid !== undefined && treeAlive(child.pid))
+      failures.push(`processes of npm run functions (group ${child.pid}) survived the stop`);
     if (!(await isPortFree(port))) failures.push(`port ${port} is still taken after the stop`);
     else log(`stopped: process tree gone, port ${port} free`);
     await azurite.stop();
@@ -105,7 +119,8 @@ async function checkNpmRunFunctions(timeoutMs: number, log: (line: string) => vo
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { url: { type: 'string' }, 'timeout-s': { type: 'string' } }, strict: true });
   const timeoutSeconds = Number(values['timeout-s'] ?? '300');
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600) throw new Error('--timeout-s must be 1-3600');
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 3600)
+    throw new Error('--timeout-s must be 1-3600');
   const log = (line: string): void => console.log(`[func-start-check] ${line}`);
   let failures: string[];
   if (values.url !== undefined) {
@@ -113,7 +128,14 @@ async function main(): Promise<void> {
     const secrets = process.env.WEBHOOK_SECRETS;
     if (!secrets) throw new Error('WEBHOOK_SECRETS is not set');
     const functionKey = process.env.FUNCTIONS_KEY;
-    failures = await checkRunningApp({ baseUrl: values.url.replace(/\/+$/, ''), webhookSecrets: parseWebhookSecrets(secrets), ...(functionKey ? { functionKey } : {}) }, log);
+    failures = await checkRunningApp(
+      {
+        baseUrl: values.url.replace(/\/+$/, ''),
+        webhookSecrets: parseWebhookSecrets(secrets),
+        ...(functionKey ? { functionKey } : {}),
+      },
+      log,
+    );
   } else {
     failures = await checkNpmRunFunctions(timeoutSeconds * 1000, log);
   }

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   // The Node worker indexes only the files `main` matches; without them it refuses to start.
-  await findEntryPoints(appRoot, readAppPackage(appRoot)).catch((error: Error) => fail(`${error.message}. Run npm run build.`));
+  await findEntryPoints(appRoot, readAppPackage(appRoot)).catch((error: Error) =>
+    fail(`${error.message}. Run npm run build.`),
+  );
 
   const { supplied, notes } = await localDevelopmentSettings(appRoot, process.env);
   for (const note of notes) process.stdout.write(`functions: ${note}\n`);

@@ -6,7 +6,9 @@ export function formatFunctionList(functions: readonly FunctionListing[], baseUr
   for (const fn of functions) {
     if (fn.route !== undefined) {
       const methods = fn.methods.length > 0 ? fn.methods.join(',') : 'ALL';
-      lines.push(`\t${fn.name}: [${methods}] ${baseUrl}/${fn.route}${fn.authLevel && fn.authLevel !== 'anonymous' ? `  (authLevel: ${fn.authLevel})` : ''}`);
+      lines.push(
+        `\t${fn.name}: [${methods}] ${baseUrl}/${fn.route}${fn.authLevel && fn.authLevel !== 'anonymous' ? `  (authLevel: ${fn.authLevel})` : ''}`,
+      );
     } else {
       lines.push(`\t${fn.name}: ${fn.trigger}`);
     }

@@ -15,7 +15,10 @@ export interface HostConfig {
 const hostJsonSchema = z
   .object({
     version: z.string().optional(),
-    extensions: z.object({ http: z.object({ routePrefix: z.string().optional() }).loose().optional() }).loose().optional(),
+    extensions: z
+      .object({ http: z.object({ routePrefix: z.string().optional() }).loose().optional() })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -50,7 +53,9 @@ export function readHostConfig(appRoot: string, env: NodeJS.ProcessEnv): HostCon
   let bodySizeLimit = defaultBodySizeLimit;
   if (limitSetting !== undefined && limitSetting !== '') {
     if (!/^\d+$/.test(limitSetting) || Number(limitSetting) <= 0 || !Number.isSafeInteger(Number(limitSetting))) {
-      throw new Error(`FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a positive whole number of bytes, got "${limitSetting}"`);
+      throw new Error(
+        `FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a positive whole number of bytes, got "${limitSetting}"`,
+      );
     }
     bodySizeLimit = Number(limitSetting);
   }

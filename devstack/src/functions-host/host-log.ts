@@ -40,7 +40,13 @@ export function formatLogLine(entry: HostLogEntry): string {
   return `[${entry.time}] ${entry.message}${where}`;
 }
 
-export function makeEntry(level: RpcLogLevel, category: HostLogEntry['category'], message: string, functionName?: string, invocationId?: string): HostLogEntry {
+export function makeEntry(
+  level: RpcLogLevel,
+  category: HostLogEntry['category'],
+  message: string,
+  functionName?: string,
+  invocationId?: string,
+): HostLogEntry {
   const entry: HostLogEntry = { time: new Date().toISOString(), level, category, message };
   if (functionName !== undefined) entry.functionName = functionName;
   if (invocationId !== undefined) entry.invocationId = invocationId;

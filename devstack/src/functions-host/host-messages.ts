@@ -55,4 +55,7 @@ export const childMessageSchema = z.discriminatedUnion('type', [
 export type ChildMessage = z.infer<typeof childMessageSchema>;
 export type ReadyMessage = Extract<ChildMessage, { type: 'ready' }>;
 
-export const parentMessageSchema = z.discriminatedUnion('type', [startMessageSchema, z.object({ type: z.literal('stop') })]);
+export const parentMessageSchema = z.discriminatedUnion('type', [
+  startMessageSchema,
+  z.object({ type: z.literal('stop') }),
+]);

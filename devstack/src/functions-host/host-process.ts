@@ -23,7 +23,9 @@ async function shutdown(code: number): Promise<void> {
 }
 
 async function start(message: StartMessage): Promise<void> {
-  const log = message.forwardLogs ? (entry: HostLogEntry) => send({ type: 'log', entry }) : (entry: HostLogEntry) => process.stdout.write(`${formatLogLine(entry)}\n`);
+  const log = message.forwardLogs
+    ? (entry: HostLogEntry) => send({ type: 'log', entry })
+    : (entry: HostLogEntry) => process.stdout.write(`${formatLogLine(entry)}\n`);
   try {
     running = await startHostRuntime({
       appRoot: message.appRoot,

@@ -62,24 +62,40 @@ export async function startHostRuntime(options: HostRuntimeOptions): Promise<Run
   const emit = (entry: HostLogEntry): void => {
     if (passesLevel(entry.level, minimumLevel)) options.log(entry);
   };
-  const hostLog = (level: RpcLogLevel, message: string, functionName?: string, invocationId?: string): void => emit(makeEntry(level, 'host', message, functionName, invocationId));
+  const hostLog = (level: RpcLogLevel, message: string, functionName?: string, invocationId?: string): void =>
+    emit(makeEntry(level, 'host', message, functionName, invocationId));
 
   const settings = readLocalSettings(appRoot);
   const settingsApplied = applySettings(settings.values, process.env);
-  if (settings.file) hostLog('information', `Using settings from ${settings.file} (${settingsApplied.length} of ${Object.keys(settings.values).length} values applied; environment variables that are set and not empty win)`);
+  if (settings.file)
+    hostLog(
+      'information',
+      `Using settings from ${settings.file} (${settingsApplied.length} of ${Object.keys(settings.values).length} values applied; environment variables that are set and not empty win)`,
+    );
   else hostLog('information', missingSettingsAdvice(appRoot));
   const config = readHostConfig(appRoot, process.env);
   const keysFile = options.keysFile ?? join(appRoot, '.devstack', 'functions-keys.json');
   const { keys, source: keysSource } = resolveKeys(options.keys, config.keysFromEnvironment, keysFile);
   if (keysSource === 'generated') {
     // Printed once, when generated; later runs read them from the file.
-    options.log(makeEntry('information', 'host', `Generated function keys for this machine, saved in ${keysFile}:\n  function key: ${keys.functionKey}\n  master key:   ${keys.masterKey}`));
+    options.log(
+      makeEntry(
+        'information',
+        'host',
+        `Generated function keys for this machine, saved in ${keysFile}:\n  function key: ${keys.functionKey}\n  master key:   ${keys.masterKey}`,
+      ),
+    );
   }
 
   // Worker logs and user logs go through `log` hooks first (hosts >= 4.34), then to the host log.
   const registry: AppRegistry = new AppRegistry((level, category, message) => appLog(level, category, message));
   let inLogHook = false;
-  const appLog = (level: RpcLogLevel, category: RpcLogCategory, message: string, invocation?: Parameters<InvocationLogger>[3]): void => {
+  const appLog = (
+    level: RpcLogLevel,
+    category: RpcLogCategory,
+    message: string,
+    invocation?: Parameters<InvocationLogger>[3],
+  ): void => {
     const hooks = registry.hooks.log;
     const entry = makeEntry(level, category, message, invocation?.functionName, invocation?.invocationId);
     if (hooks.length > 0 && !inLogHook) {
@@ -104,7 +120,10 @@ export async function startHostRuntime(options: HostRuntimeOptions): Promise<Run
         for (const hook of hooks) {
           const returned = hook(hookContext);
           // Log hooks are synchronous; a rejected promise from one must not become an unhandled rejection.
-          if (returned instanceof Promise) returned.catch((error: unknown) => hostLog('error', `A log hook failed: ${error instanceof Error ? error.message : String(error)}`));
+          if (returned instanceof Promise)
+            returned.catch((error: unknown) =>
+              hostLog('error', `A log hook failed: ${error instanceof Error ? error.message : String(error)}`),
+            );
         }
       } catch (error) {
         hostLog('error', `A log hook threw: ${error instanceof Error ? error.message : String(error)}`);
@@ -151,9 +170,17 @@ export async function startHostRuntime(options: HostRuntimeOptions): Promise<Run
 
   const { routes, listing } = buildRouteTable(registry.functions.values(), config.routePrefix);
   for (const route of routes) {
-    if (/^admin(\/|$)/i.test(route.template.template)) hostLog('warning', `Function "${route.functionName}" route "${route.template.template}" starts with the reserved "admin" segment; the real host will not route it`);
+    if (/^admin(\/|$)/i.test(route.template.template))
+      hostLog(
+        'warning',
+        `Function "${route.functionName}" route "${route.template.template}" starts with the reserved "admin" segment; the real host will not route it`,
+      );
   }
-  if (routes.length === 0) hostLog('warning', 'No HTTP functions found. Check that package.json "main" matches the compiled files and they register functions with app.http(...)');
+  if (routes.length === 0)
+    hostLog(
+      'warning',
+      'No HTTP functions found. Check that package.json "main" matches the compiled files and they register functions with app.http(...)',
+    );
 
   const handler = createRequestHandler({
     registry,

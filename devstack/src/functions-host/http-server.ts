@@ -10,7 +10,14 @@ import { isAuthorized, type FunctionKeys } from './keys';
 import { declaredLength, readBody } from './request-body';
 import { matchRoute, type HttpRoute } from './route-table';
 import { decodePath } from './route-template';
-import { buildRpcHttp, toNullableHeaders, toNullableParams, toNullableQuery, writeEmpty, writeRpcHttpResponse } from './rpc-http';
+import {
+  buildRpcHttp,
+  toNullableHeaders,
+  toNullableParams,
+  toNullableQuery,
+  writeEmpty,
+  writeRpcHttpResponse,
+} from './rpc-http';
 import { type StreamingProxy } from './streaming-proxy';
 import { invocationTraceContext } from './trace-context';
 
@@ -77,16 +84,35 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
     }
     const invocationId = randomUUID();
     const url = `http://${req.headers.host ?? 'localhost'}${rawUrl}`;
-    const request: RpcInvocationRequest = { invocationId, functionId: route.functionId, inputData: [], triggerMetadata: {}, traceContext: invocationTraceContext(req.headers) };
+    const request: RpcInvocationRequest = {
+      invocationId,
+      functionId: route.functionId,
+      inputData: [],
+      triggerMetadata: {},
+      traceContext: invocationTraceContext(req.headers),
+    };
 
     let proxied: ReturnType<StreamingProxy['forward']> | undefined;
     if (streaming) {
       // An oversized body is refused as it streams; the invocation then fails on its truncated body.
       proxied = streaming.forward(req, res, invocationId, config.bodySizeLimit, () => rejectTooLarge(res));
       // Streaming: the body travels over the proxy; headers and route values come as trigger metadata.
-      const headersJson = Object.fromEntries(Object.entries(toNullableHeaders(req.headers)).map(([k, v]) => [k, v.value ?? '']));
-      request.inputData = httpInput(route, { http: { method, url, nullableHeaders: toNullableHeaders(req.headers), nullableQuery: toNullableQuery(search), nullableParams: toNullableParams(params) } });
-      request.triggerMetadata = { Headers: { json: JSON.stringify(headersJson) }, Query: { json: JSON.stringify(Object.fromEntries(search)) } };
+      const headersJson = Object.fromEntries(
+        Object.entries(toNullableHeaders(req.headers)).map(([k, v]) => [k, v.value ?? '']),
+      );
+      request.inputData = httpInput(route, {
+        http: {
+          method,
+          url,
+          nullableHeaders: toNullableHeaders(req.headers),
+          nullableQuery: toNullableQuery(search),
+          nullableParams: toNullableParams(params),
+        },
+      });
+      request.triggerMetadata = {
+        Headers: { json: JSON.stringify(headersJson) },
+        Query: { json: JSON.stringify(Object.fromEntries(search)) },
+      };
       for (const [name, value] of Object.entries(params)) request.triggerMetadata[name] = { string: value };
     } else {
       let body: Buffer | undefined;
@@ -107,7 +133,13 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
     }
 
     const started = performance.now();
-    if (logInvocations) hostLog('information', `Executing 'Functions.${route.functionName}' (Reason='This function was programmatically called via the host APIs.', Id=${invocationId})`, route.functionName, invocationId);
+    if (logInvocations)
+      hostLog(
+        'information',
+        `Executing 'Functions.${route.functionName}' (Reason='This function was programmatically called via the host APIs.', Id=${invocationId})`,
+        route.functionName,
+        invocationId,
+      );
     let outcome: 'Succeeded' | 'Failed' = 'Succeeded';
     try {
       const { response, result } = await runInvocation(registry, registered, request, appLog);
@@ -132,19 +164,32 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
       outcome = 'Failed';
       proxied?.abort();
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      hostLog('error', `Exception while executing function: Functions.${route.functionName}. Result: Failure\nException: ${detail}`, route.functionName, invocationId);
+      hostLog(
+        'error',
+        `Exception while executing function: Functions.${route.functionName}. Result: Failure\nException: ${detail}`,
+        route.functionName,
+        invocationId,
+      );
       writeEmpty(res, 500);
     } finally {
       if (logInvocations) {
         const duration = Math.round(performance.now() - started);
-        hostLog(outcome === 'Failed' ? 'error' : 'information', `Executed 'Functions.${route.functionName}' (${outcome}, Id=${invocationId}, Duration=${duration}ms)`, route.functionName, invocationId);
+        hostLog(
+          outcome === 'Failed' ? 'error' : 'information',
+          `Executed 'Functions.${route.functionName}' (${outcome}, Id=${invocationId}, Duration=${duration}ms)`,
+          route.functionName,
+          invocationId,
+        );
       }
     }
   }
 
   return (req, res) => {
     handle(req, res).catch((error: unknown) => {
-      hostLog('error', `Request failed in the host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      hostLog(
+        'error',
+        `Request failed in the host: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       writeEmpty(res, 500);
     });
   };

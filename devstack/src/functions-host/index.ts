@@ -43,7 +43,9 @@ const stopTimeoutMs = 15_000;
 
 /** The compiled host process entry: next to this file in dist/, or dist/ when running from src/ (jest). */
 function hostProcessEntry(): string {
-  const entry = __filename.endsWith('.ts') ? resolve(__dirname, '../../dist/functions-host/host-process.js') : join(__dirname, 'host-process.js');
+  const entry = __filename.endsWith('.ts')
+    ? resolve(__dirname, '../../dist/functions-host/host-process.js')
+    : join(__dirname, 'host-process.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: build the devstack first (npx tsc -b devstack)`);
   return entry;
 }
@@ -73,7 +75,9 @@ export function startFunctionsHost(options: StartFunctionsHostOptions): Promise<
     stdio: onLog ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   if (onLog) forwardOutput(child, onLog);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => child.once('exit', (code, signal) => resolveExit({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) =>
+    child.once('exit', (code, signal) => resolveExit({ code, signal })),
+  );
 
   return new Promise<FunctionsHost>((resolveStart, rejectStart) => {
     let started = false;
@@ -119,7 +123,8 @@ export function startFunctionsHost(options: StartFunctionsHostOptions): Promise<
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      if (!started) rejectStart(new Error(`Functions host process exited (code ${code}, signal ${signal}) before it was ready`));
+      if (!started)
+        rejectStart(new Error(`Functions host process exited (code ${code}, signal ${signal}) before it was ready`));
     });
     const start: StartMessage = {
       type: 'start',

@@ -10,7 +10,17 @@ import {
 } from './core-types';
 
 /** Where the app's logs go, with the invocation's hook data and context so `log` hooks can see them. */
-export type InvocationLogger = (level: RpcLogLevel, category: RpcLogCategory, message: string, invocation: { functionName: string; invocationId: string; hookData: Record<string, unknown>; invocationContext: unknown }) => void;
+export type InvocationLogger = (
+  level: RpcLogLevel,
+  category: RpcLogCategory,
+  message: string,
+  invocation: {
+    functionName: string;
+    invocationId: string;
+    hookData: Record<string, unknown>;
+    invocationContext: unknown;
+  },
+) => void;
 
 function readOnly(name: string): never {
   throw new HostSystemError(`Cannot assign to read only property '${name}'`);
@@ -22,7 +32,12 @@ class InvocationHookContext {
   readonly #appHookData: Record<string, unknown>;
   readonly #invocationContext: object;
 
-  constructor(hookData: Record<string, unknown>, appHookData: Record<string, unknown>, invocationContext: object, public inputs: unknown[]) {
+  constructor(
+    hookData: Record<string, unknown>,
+    appHookData: Record<string, unknown>,
+    invocationContext: object,
+    public inputs: unknown[],
+  ) {
     this.#hookData = hookData;
     this.#appHookData = appHookData;
     this.#invocationContext = invocationContext;
@@ -74,9 +89,15 @@ class PostInvocationContext extends InvocationHookContext {
  * The library builds the real HttpRequest/InvocationContext and the RPC response.
  * Returns the handler's (hook-adjusted) result too: in streaming mode it tells "returned nothing" apart.
  */
-export async function runInvocation(registry: AppRegistry, registered: RegisteredFunction, request: RpcInvocationRequest, log: InvocationLogger): Promise<{ response: RpcInvocationResponse; result: unknown }> {
+export async function runInvocation(
+  registry: AppRegistry,
+  registered: RegisteredFunction,
+  request: RpcInvocationRequest,
+  log: InvocationLogger,
+): Promise<{ response: RpcInvocationResponse; result: unknown }> {
   const programmingModel = registry.programmingModel;
-  if (!programmingModel) throw new HostSystemError('The app did not set a programming model (is @azure/functions loaded?)');
+  if (!programmingModel)
+    throw new HostSystemError('The app did not set a programming model (is @azure/functions loaded?)');
   const functionName = registered.metadata.name;
   const hookData: Record<string, unknown> = {};
   // Filled once getArguments has built the InvocationContext; log hooks see it from then on.
@@ -87,7 +108,12 @@ export async function runInvocation(registry: AppRegistry, registered: Registere
     metadata: { name: functionName, bindings: registered.metadata.bindings },
     state: undefined as InvocationState | undefined,
     log(level, category, message) {
-      log(level, category, message, { functionName, invocationId: request.invocationId, hookData, invocationContext: invocationState.context });
+      log(level, category, message, {
+        functionName,
+        invocationId: request.invocationId,
+        hookData,
+        invocationContext: invocationState.context,
+      });
     },
   };
   const model = await programmingModel.getInvocationModel(coreContext);

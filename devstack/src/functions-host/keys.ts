@@ -11,7 +11,10 @@ export interface FunctionKeys {
 
 export type KeysSource = 'options' | 'environment' | 'file' | 'generated';
 
-const keySchema = z.string().min(16, 'must be at least 16 characters').regex(/^[A-Za-z0-9_\-=.~]+$/, 'must be URL-safe (letters, digits, _ - = . ~)');
+const keySchema = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .regex(/^[A-Za-z0-9_\-=.~]+$/, 'must be URL-safe (letters, digits, _ - = . ~)');
 const keysFileSchema = z.object({ functionKey: keySchema, masterKey: keySchema });
 
 export function generateKey(): string {
@@ -29,19 +32,27 @@ export function validateKeys(keys: FunctionKeys, where: string): FunctionKeys {
  * they are generated and saved there (mode 0600) so the same machine keeps the same keys. A keys file
  * that cannot be read or parsed is an error, never silently replaced.
  */
-export function resolveKeys(explicit: FunctionKeys | undefined, fromEnvironment: Partial<FunctionKeys>, keysFile: string): { keys: FunctionKeys; source: KeysSource } {
+export function resolveKeys(
+  explicit: FunctionKeys | undefined,
+  fromEnvironment: Partial<FunctionKeys>,
+  keysFile: string,
+): { keys: FunctionKeys; source: KeysSource } {
   if (explicit) return { keys: validateKeys(explicit, 'options.keys'), source: 'options' };
   if (fromEnvironment.functionKey !== undefined || fromEnvironment.masterKey !== undefined) {
     if (fromEnvironment.functionKey === undefined || fromEnvironment.masterKey === undefined) {
       throw new Error('Set both FUNCTIONS_LOCAL_FUNCTION_KEY and FUNCTIONS_LOCAL_MASTER_KEY, or neither');
     }
-    return { keys: validateKeys(fromEnvironment as FunctionKeys, 'FUNCTIONS_LOCAL_FUNCTION_KEY/FUNCTIONS_LOCAL_MASTER_KEY'), source: 'environment' };
+    return {
+      keys: validateKeys(fromEnvironment as FunctionKeys, 'FUNCTIONS_LOCAL_FUNCTION_KEY/FUNCTIONS_LOCAL_MASTER_KEY'),
+      source: 'environment',
+    };
   }
   let text: string | undefined;
   try {
     text = readFileSync(keysFile, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read keys file ${keysFile}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new Error(`Cannot read keys file ${keysFile}: ${(error as Error).message}`);
   }
   if (text !== undefined) {
     let json: unknown;
@@ -51,7 +62,10 @@ export function resolveKeys(explicit: FunctionKeys | undefined, fromEnvironment:
       throw new Error(`Keys file ${keysFile} is not JSON; fix or delete it to generate new keys`);
     }
     const parsed = keysFileSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`Keys file ${keysFile} is invalid (${z.prettifyError(parsed.error)}); fix or delete it to generate new keys`);
+    if (!parsed.success)
+      throw new Error(
+        `Keys file ${keysFile} is invalid (${z.prettifyError(parsed.error)}); fix or delete it to generate new keys`,
+      );
     return { keys: parsed.data, source: 'file' };
   }
   const keys: FunctionKeys = { functionKey: generateKey(), masterKey: generateKey() };

@@ -16,7 +16,11 @@ const developmentTablePort = 10002;
  * The `wanted` settings that neither the environment (set and not empty) nor the app's
  * local.settings.json provide: what a caller must add for the app to start as configured.
  */
-export function missingSettings(appRoot: string, env: NodeJS.ProcessEnv, wanted: Record<string, string>): Record<string, string> {
+export function missingSettings(
+  appRoot: string,
+  env: NodeJS.ProcessEnv,
+  wanted: Record<string, string>,
+): Record<string, string> {
   const fromFile = readLocalSettings(appRoot).values;
   const missing: Record<string, string> = {};
   for (const [name, value] of Object.entries(wanted)) {
@@ -32,19 +36,32 @@ export interface LocalDevelopmentSettings {
   notes: string[];
 }
 
-export async function localDevelopmentSettings(appRoot: string, env: NodeJS.ProcessEnv): Promise<LocalDevelopmentSettings> {
-  const supplied = missingSettings(appRoot, env, { ...coreToolsSettings(developmentStorage), STORAGE_CONNECTION_STRING: developmentStorage, WEBHOOK_SECRETS: '' });
+export async function localDevelopmentSettings(
+  appRoot: string,
+  env: NodeJS.ProcessEnv,
+): Promise<LocalDevelopmentSettings> {
+  const supplied = missingSettings(appRoot, env, {
+    ...coreToolsSettings(developmentStorage),
+    STORAGE_CONNECTION_STRING: developmentStorage,
+    WEBHOOK_SECRETS: '',
+  });
   // The per-machine secret `npm start` generates, created only when it is needed.
-  if ('WEBHOOK_SECRETS' in supplied) supplied.WEBHOOK_SECRETS = (await loadOrCreateLocalConfig(path.join(appRoot, '.devstack'))).config.webhookSecret;
+  if ('WEBHOOK_SECRETS' in supplied)
+    supplied.WEBHOOK_SECRETS = (await loadOrCreateLocalConfig(path.join(appRoot, '.devstack'))).config.webhookSecret;
   const notes: string[] = [];
   const names = Object.keys(supplied);
   if (names.length > 0) {
     notes.push('Neither the environment nor local.settings.json sets these; using local-development values:');
-    for (const name of names) notes.push(`  ${name}=${name === 'WEBHOOK_SECRETS' ? `the secret in ${path.join('.devstack', 'local-config.json')} (the one npm start uses)` : supplied[name]}`);
+    for (const name of names)
+      notes.push(
+        `  ${name}=${name === 'WEBHOOK_SECRETS' ? `the secret in ${path.join('.devstack', 'local-config.json')} (the one npm start uses)` : supplied[name]}`,
+      );
     notes.push('  To choose your own, copy local.settings.json.example to local.settings.json and edit it.');
   }
   if (supplied.STORAGE_CONNECTION_STRING === developmentStorage && (await isPortFree(developmentTablePort))) {
-    notes.push(`Nothing listens on 127.0.0.1:${developmentTablePort} (Azurite, where ${developmentStorage} points): start it (npx azurite --inMemoryPersistence), or run everything with npm start -- --func.`);
+    notes.push(
+      `Nothing listens on 127.0.0.1:${developmentTablePort} (Azurite, where ${developmentStorage} points): start it (npx azurite --inMemoryPersistence), or run everything with npm start -- --func.`,
+    );
   }
   return { supplied, notes };
 }

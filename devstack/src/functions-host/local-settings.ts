@@ -34,7 +34,9 @@ export interface LocalSettings {
 /** What to tell someone whose app root has no local.settings.json (Core Tools then read no values). */
 export function missingSettingsAdvice(appRoot: string): string {
   const example = join(appRoot, `${localSettingsFileName}.example`);
-  const copy = existsSync(example) ? `copy ${localSettingsFileName}.example to ${localSettingsFileName}` : `create ${localSettingsFileName}`;
+  const copy = existsSync(example)
+    ? `copy ${localSettingsFileName}.example to ${localSettingsFileName}`
+    : `create ${localSettingsFileName}`;
   return `No ${localSettingsFileName} in ${appRoot}: only the environment configures the app. To set local values, ${copy} (it is git-ignored; Core Tools read no other file).`;
 }
 
@@ -57,11 +59,17 @@ export function readLocalSettings(appRoot: string): LocalSettings {
   if (!parsed.success) throw new Error(`${file} is invalid: ${z.prettifyError(parsed.error)}`);
   const values: Record<string, string> = {};
   // Core Tools skip a null value ("value is null") and set an empty one.
-  for (const [name, value] of Object.entries(parsed.data.Values ?? {})) if (value !== null) values[name] = String(value);
+  for (const [name, value] of Object.entries(parsed.data.Values ?? {}))
+    if (value !== null) values[name] = String(value);
   const encrypted = parsed.data.IsEncrypted ?? true;
   if (encrypted && Object.values(values).some((value) => value !== '')) {
-    const why = parsed.data.IsEncrypted === undefined ? 'has no "IsEncrypted" (Core Tools then read its values as encrypted)' : 'has "IsEncrypted": true';
-    throw new Error(`${file} ${why}; this host cannot decrypt values. Add "IsEncrypted": false and plain values (or run \`func settings decrypt\`).`);
+    const why =
+      parsed.data.IsEncrypted === undefined
+        ? 'has no "IsEncrypted" (Core Tools then read its values as encrypted)'
+        : 'has "IsEncrypted": true';
+    throw new Error(
+      `${file} ${why}; this host cannot decrypt values. Add "IsEncrypted": false and plain values (or run \`func settings decrypt\`).`,
+    );
   }
   return { file, values, localHttpPort: parsed.data.Host?.LocalHttpPort };
 }

@@ -31,7 +31,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => settle({ ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) }));
+    req.once('end', () =>
+      settle({ ok: true, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) }),
+    );
     req.once('error', () => settle({ ok: false, reason: 'aborted' }));
     req.once('close', () => {
       if (!req.complete) settle({ ok: false, reason: 'aborted' });

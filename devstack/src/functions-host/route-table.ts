@@ -46,12 +46,17 @@ function joinRoute(prefix: string, route: string): string {
 }
 
 /** Routes for every HTTP-triggered function, most specific first. Non-HTTP functions are listed, not routed. */
-export function buildRouteTable(functions: Iterable<RegisteredFunction>, routePrefix: string): { routes: HttpRoute[]; listing: FunctionListing[] } {
+export function buildRouteTable(
+  functions: Iterable<RegisteredFunction>,
+  routePrefix: string,
+): { routes: HttpRoute[]; listing: FunctionListing[] } {
   const routes: HttpRoute[] = [];
   const listing: FunctionListing[] = [];
   for (const registered of functions) {
     const name = registered.metadata.name;
-    const trigger = Object.entries(registered.metadata.bindings).find(([, binding]) => typeof binding.type === 'string' && binding.type.toLowerCase().endsWith('trigger'));
+    const trigger = Object.entries(registered.metadata.bindings).find(
+      ([, binding]) => typeof binding.type === 'string' && binding.type.toLowerCase().endsWith('trigger'),
+    );
     if (!trigger) throw new Error(`Function "${name}" has no trigger binding`);
     const [bindingName, rawBinding] = trigger;
     if (rawBinding.type?.toLowerCase() !== 'httptrigger') {
@@ -68,7 +73,14 @@ export function buildRouteTable(functions: Iterable<RegisteredFunction>, routePr
     } catch (error) {
       throw new Error(`Function "${name}": ${(error as Error).message}`);
     }
-    routes.push({ functionName: name, functionId: registered.id, triggerBindingName: bindingName, methods, authLevel, template });
+    routes.push({
+      functionName: name,
+      functionId: registered.id,
+      triggerBindingName: bindingName,
+      methods,
+      authLevel,
+      template,
+    });
     listing.push({ name, trigger: 'httpTrigger', methods, authLevel, route: fullRoute });
   }
   routes.sort((a, b) => comparePrecedence(a.template, b.template));
@@ -81,7 +93,11 @@ export function isReservedPath(decodedPath: string): boolean {
 }
 
 /** First route whose template and methods match; a route that matches only by path does not count (404, not 405). */
-export function matchRoute(routes: readonly HttpRoute[], method: string, decodedPath: string): { route: HttpRoute; params: Record<string, string> } | null {
+export function matchRoute(
+  routes: readonly HttpRoute[],
+  method: string,
+  decodedPath: string,
+): { route: HttpRoute; params: Record<string, string> } | null {
   if (isReservedPath(decodedPath)) return null;
   for (const route of routes) {
     if (route.methods.length > 0 && !route.methods.includes(method)) continue;

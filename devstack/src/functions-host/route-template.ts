@@ -78,7 +78,8 @@ function parseParameter(body: string, template: string): RouteParameter {
   } else if (i !== text.length) {
     throw new Error(`Route template "${template}": cannot parse "{${body}}"`);
   }
-  if (catchAll && optional) throw new Error(`Route template "${template}": a catch-all parameter cannot be marked optional`);
+  if (catchAll && optional)
+    throw new Error(`Route template "${template}": a catch-all parameter cannot be marked optional`);
   return { name, optional, catchAll, defaultValue, constraints };
 }
 
@@ -140,7 +141,11 @@ function segmentRank(segment: Segment): number {
 /** A segment that may be left out of the URL: a lone optional, defaulted or catch-all parameter. */
 function isOmittable(segment: Segment): boolean {
   const [only] = segment.parts;
-  return segment.parts.length === 1 && only?.kind === 'parameter' && (only.parameter.optional || only.parameter.catchAll || only.parameter.defaultValue !== undefined);
+  return (
+    segment.parts.length === 1 &&
+    only?.kind === 'parameter' &&
+    (only.parameter.optional || only.parameter.catchAll || only.parameter.defaultValue !== undefined)
+  );
 }
 
 export function parseRouteTemplate(template: string): RouteTemplate {
@@ -161,14 +166,16 @@ export function parseRouteTemplate(template: string): RouteTemplate {
       const key = parameter.name.toLowerCase();
       if (seen.has(key)) throw new Error(`Route template "${template}": parameter "${parameter.name}" appears twice`);
       seen.add(key);
-      if (parameter.catchAll && index !== segments.length - 1) throw new Error(`Route template "${template}": a catch-all parameter must be last`);
+      if (parameter.catchAll && index !== segments.length - 1)
+        throw new Error(`Route template "${template}": a catch-all parameter must be last`);
       parameters.push(parameter);
       fragment += parameter.catchAll ? '(.*)' : segment.parts.length > 1 ? '([^/]+?)' : '([^/]+)';
     }
     const separator = index === 0 ? '' : '/';
     if (isOmittable(segment)) {
       const rest = segments.slice(index + 1);
-      if (!rest.every(isOmittable)) throw new Error(`Route template "${template}": an optional parameter must be at the end`);
+      if (!rest.every(isOmittable))
+        throw new Error(`Route template "${template}": an optional parameter must be at the end`);
       pattern += `(?:${separator}${fragment})?`;
     } else {
       pattern += separator + fragment;

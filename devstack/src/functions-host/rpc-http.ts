@@ -1,5 +1,11 @@
 import { type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import { type NullableString, type RpcHttpCookie, type RpcHttpData, type RpcHttpResponseData, type RpcTypedData } from './core-types';
+import {
+  type NullableString,
+  type RpcHttpCookie,
+  type RpcHttpData,
+  type RpcHttpResponseData,
+  type RpcTypedData,
+} from './core-types';
 
 function nullable(value: string): NullableString {
   return { value };
@@ -35,7 +41,14 @@ export function toNullableParams(params: Record<string, string>): Record<string,
   return result;
 }
 
-export function buildRpcHttp(method: string, url: string, headers: IncomingHttpHeaders, search: URLSearchParams, params: Record<string, string>, body: Buffer | undefined): RpcHttpData {
+export function buildRpcHttp(
+  method: string,
+  url: string,
+  headers: IncomingHttpHeaders,
+  search: URLSearchParams,
+  params: Record<string, string>,
+  body: Buffer | undefined,
+): RpcHttpData {
   const http: RpcHttpData = {
     method,
     url,
@@ -59,7 +72,8 @@ function expiresDate(expires: NonNullable<RpcHttpCookie['expires']>['value']): D
   if (expires === null || expires === undefined) return undefined;
   if (expires instanceof Date) return expires;
   if (typeof expires === 'number' || typeof expires === 'string') return new Date(expires);
-  if (expires.seconds !== undefined) return new Date(Number(expires.seconds) * 1000 + Math.floor((expires.nanos ?? 0) / 1e6));
+  if (expires.seconds !== undefined)
+    return new Date(Number(expires.seconds) * 1000 + Math.floor((expires.nanos ?? 0) / 1e6));
   return undefined;
 }
 

@@ -1,7 +1,15 @@
 import { Agent, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
 
 /** Hop-by-hop and proxy-internal headers that must not reach the client. */
-const droppedResponseHeaders = new Set(['connection', 'keep-alive', 'transfer-encoding', 'x-ms-invocation-id', 'upgrade', 'trailer', 'te']);
+const droppedResponseHeaders = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'x-ms-invocation-id',
+  'upgrade',
+  'trailer',
+  'te',
+]);
 
 export interface ProxiedInvocation {
   /** True once the app's response (status line) has come back through the proxy. */
@@ -25,7 +33,13 @@ export class StreamingProxy {
     this.#target = new URL(httpUri);
   }
 
-  forward(req: IncomingMessage, res: ServerResponse, invocationId: string, bodyLimit: number, onTooLarge: () => void): ProxiedInvocation {
+  forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    invocationId: string,
+    bodyLimit: number,
+    onTooLarge: () => void,
+  ): ProxiedInvocation {
     let responded = false;
     let aborted = false;
     const headers: Record<string, string | string[]> = {};

@@ -44,7 +44,8 @@ export const ADMIN_USAGE = {
   'POST /admin/faults/stall-stream[?seconds=N]': 'send no frames (events are lost) for N seconds or until cleared',
   'POST /admin/faults/delay-http?ms=M[&seconds=N]': 'delay every API response by M ms',
   'POST /admin/faults/unavailable?seconds=N': 'answer every API request 503 for N seconds',
-  'POST /admin/faults/index-lag?ms=M[&seconds=N]': 'newly committed transactions 404 on GET /transactions/{id} for M ms',
+  'POST /admin/faults/index-lag?ms=M[&seconds=N]':
+    'newly committed transactions 404 on GET /transactions/{id} for M ms',
   'POST /admin/faults/clear': 'switch every fault off',
 };
 
@@ -57,7 +58,13 @@ export async function handleAdmin(
   status: () => AdminStatus,
 ): Promise<HttpReply> {
   if (method === 'GET' && (path === '/admin' || path === '/admin/')) return reply(200, ADMIN_USAGE);
-  if (method === 'GET' && path === '/admin/status') return reply(200, { ...status(), memory: memory(query.get('gc') === '1'), cpu: process.cpuUsage(), mainThreadCpuMs: mainThreadCpuMs() });
+  if (method === 'GET' && path === '/admin/status')
+    return reply(200, {
+      ...status(),
+      memory: memory(query.get('gc') === '1'),
+      cpu: process.cpuUsage(),
+      mainThreadCpuMs: mainThreadCpuMs(),
+    });
   if (method === 'GET' && path === '/admin/faults') return reply(200, faults.snapshot());
   const action = /^\/admin\/faults\/([a-z-]+)$/.exec(path)?.[1];
   if (!action) return reply(404, { error: `no admin endpoint ${method} ${path}`, endpoints: ADMIN_USAGE });
@@ -72,8 +79,12 @@ export async function handleAdmin(
       return reply(400, { error: 'the body must be a JSON object such as {"seconds": 5}' });
     }
   }
-  const parsed = Params.safeParse({ ...(typeof fromBody === 'object' && fromBody ? fromBody : {}), ...Object.fromEntries(query) });
-  if (!parsed.success) return reply(400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  const parsed = Params.safeParse({
+    ...(typeof fromBody === 'object' && fromBody ? fromBody : {}),
+    ...Object.fromEntries(query),
+  });
+  if (!parsed.success)
+    return reply(400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
   const { seconds, ms } = parsed.data;
   const need = (name: string, value: number | undefined): number => {
     if (value === undefined) throw new RangeError(`${name} is required`);

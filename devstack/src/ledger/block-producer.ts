@@ -3,7 +3,13 @@
 // re-checked against the chain and the block so far (DeliverTx); losers are dropped, not stored, no event.
 import type { ChainStore, CommittedBlock } from './chain-store';
 import type { NodeTransactionDict } from './node-transaction';
-import { spendKey, validateAgainstChain, type BlockContext, type DecodedTransaction, type KnownTransaction } from './validation';
+import {
+  spendKey,
+  validateAgainstChain,
+  type BlockContext,
+  type DecodedTransaction,
+  type KnownTransaction,
+} from './validation';
 
 export interface PendingTransaction {
   decoded: DecodedTransaction;
@@ -100,7 +106,11 @@ export class BlockProducer {
     const batch = this.pending;
     this.pending = [];
     this.pendingIds.clear();
-    const context: BlockContext = { ids: new Set(), transactions: new Map<string, KnownTransaction>(), spends: new Set() };
+    const context: BlockContext = {
+      ids: new Set(),
+      transactions: new Map<string, KnownTransaction>(),
+      spends: new Set(),
+    };
     const delivered: NodeTransactionDict[] = [];
     const droppedIds: string[] = [];
     for (const { decoded, dict } of batch) {
@@ -109,7 +119,11 @@ export class BlockProducer {
         continue;
       }
       context.ids.add(decoded.id);
-      context.transactions.set(decoded.id, { operation: decoded.operation, assetId: decoded.assetId, outputs: decoded.outputs });
+      context.transactions.set(decoded.id, {
+        operation: decoded.operation,
+        assetId: decoded.assetId,
+        outputs: decoded.outputs,
+      });
       for (const ref of decoded.spends) context.spends.add(spendKey(ref.transaction_id, ref.output_index));
       delivered.push(dict);
     }

@@ -64,7 +64,9 @@ export class ChainLog {
         const record = end === -1 ? undefined : parseRecord(content.subarray(offset, end), records.length + 1);
         if (!record) {
           if (!last) {
-            throw new ChainLogCorruptError(`${path}: record ${records.length + 1} at byte ${offset} is damaged and is not the last one; refusing to load`);
+            throw new ChainLogCorruptError(
+              `${path}: record ${records.length + 1} at byte ${offset} is damaged and is not the last one; refusing to load`,
+            );
           }
           discardedBytes = size - offset;
           ftruncateSync(fd, offset);

@@ -66,7 +66,10 @@ export class ChainStore implements ChainView {
   commit(transactions: readonly NodeTransactionDict[], committedAt: number): CommittedBlock {
     const height = this.blocks.length;
     for (const tx of transactions) this.index(tx, height, committedAt);
-    const block = blockOf(height, transactions.map((t) => t.id));
+    const block = blockOf(
+      height,
+      transactions.map((t) => t.id),
+    );
     this.blocks.push(block);
     return block;
   }
@@ -85,7 +88,8 @@ export class ChainStore implements ChainView {
       committedAt,
     });
     for (const input of tx.inputs) {
-      if (input.fulfills) this.spenders.set(spendKey(input.fulfills.transaction_id, input.fulfills.output_index), tx.id);
+      if (input.fulfills)
+        this.spenders.set(spendKey(input.fulfills.transaction_id, input.fulfills.output_index), tx.id);
     }
     const assetList = this.byAsset.get(assetId);
     if (assetList) assetList.push(tx.id);
@@ -94,7 +98,9 @@ export class ChainStore implements ChainView {
     // get_owned_ids matches outputs.public_keys; the listed outputs are those whose *details* name the key.
     const owners = new Set(tx.outputs.flatMap((o) => o.public_keys ?? []));
     for (const owner of owners) {
-      const links = tx.outputs.flatMap((o, index) => (detailsHaveOwner(o.condition.details, owner) ? [spendKey(tx.id, index)] : []));
+      const links = tx.outputs.flatMap((o, index) =>
+        detailsHaveOwner(o.condition.details, owner) ? [spendKey(tx.id, index)] : [],
+      );
       if (links.length === 0) continue;
       const list = this.outputsByKey.get(owner);
       if (list) list.push(...links);
@@ -105,7 +111,11 @@ export class ChainStore implements ChainView {
   }
 
   /** get_txids_filtered: {asset.id = a} or {id = a} (so a TRANSFER's own id matches too), natural order. */
-  transactionsOfAsset(assetId: string, operation: 'CREATE' | 'TRANSFER' | undefined, lastOnly: boolean): CommittedTransaction[] {
+  transactionsOfAsset(
+    assetId: string,
+    operation: 'CREATE' | 'TRANSFER' | undefined,
+    lastOnly: boolean,
+  ): CommittedTransaction[] {
     let found: CommittedTransaction[];
     if (operation === 'CREATE') {
       const create = this.transactions.get(assetId);
@@ -161,7 +171,23 @@ function documentTexts(tx: NodeTransactionDict): { body: string; metadataDoc: st
   // Joined, not template-concatenated: the stored strings stay flat (a rope of parts costs more heap per tx).
   const body =
     Object.keys(tx).join() === DICT_KEYS && Object.values(tx).every((v) => v !== undefined)
-      ? ['{"inputs": ', pythonJsonDumps(tx.inputs), ', "outputs": ', pythonJsonDumps(tx.outputs), ', "operation": ', pythonJsonDumps(tx.operation), ', "metadata": ', metadata, ', "asset": ', asset, ', "version": ', pythonJsonDumps(tx.version), ', "id": ', id, '}'].join('')
+      ? [
+          '{"inputs": ',
+          pythonJsonDumps(tx.inputs),
+          ', "outputs": ',
+          pythonJsonDumps(tx.outputs),
+          ', "operation": ',
+          pythonJsonDumps(tx.operation),
+          ', "metadata": ',
+          metadata,
+          ', "asset": ',
+          asset,
+          ', "version": ',
+          pythonJsonDumps(tx.version),
+          ', "id": ',
+          id,
+          '}',
+        ].join('')
       : pythonJsonDumps(tx); // not in to_dict() shape: encode it as it is
   const assetKeys = Object.keys(tx.asset).filter((k) => (tx.asset as Record<string, unknown>)[k] !== undefined);
   return {
@@ -169,10 +195,16 @@ function documentTexts(tx: NodeTransactionDict): { body: string; metadataDoc: st
     metadataDoc: ['{"id": ', id, ', "metadata": ', metadata, '}'].join(''),
     // {...asset, id}: splice when the asset is exactly {data} (every CREATE the schema admits), else encode it.
     assetDoc: () =>
-      assetKeys.length === 1 && assetKeys[0] === 'data' ? [asset.slice(0, -1), ', "id": ', id, '}'].join('') : pythonJsonDumps({ ...tx.asset, id: tx.id }),
+      assetKeys.length === 1 && assetKeys[0] === 'data'
+        ? [asset.slice(0, -1), ', "id": ', id, '}'].join('')
+        : pythonJsonDumps({ ...tx.asset, id: tx.id }),
   };
 }
 
 function blockOf(height: number, transactionIds: string[]): CommittedBlock {
-  return { height, transactionIds, blockId: bigchaindb.sha3Hex(bigchaindb.serialize({ height, transactions: transactionIds })) };
+  return {
+    height,
+    transactionIds,
+    blockId: bigchaindb.sha3Hex(bigchaindb.serialize({ height, transactions: transactionIds })),
+  };
 }

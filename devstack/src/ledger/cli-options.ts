@@ -30,7 +30,10 @@ function port(name: string, raw: string | undefined, fallback: number): number {
   return value;
 }
 
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { help: true } | { help: false; options: LedgerNodeOptions } {
+export function parseCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): { help: true } | { help: false; options: LedgerNodeOptions } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -56,14 +59,17 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): { help: true }
   const v = parsed.values;
   if (v.help) return { help: true };
   const interval = v['block-interval-ms'];
-  if (interval !== undefined && !/^\d+$/.test(interval)) throw new CliError(`--block-interval-ms must be a whole number of milliseconds, got "${interval}"`);
+  if (interval !== undefined && !/^\d+$/.test(interval))
+    throw new CliError(`--block-interval-ms must be a whole number of milliseconds, got "${interval}"`);
   const wsFormat = v['ws-format'] ?? 'v2';
   if (wsFormat !== 'v1' && wsFormat !== 'v2') throw new CliError(`--ws-format must be v1 or v2, got "${wsFormat}"`);
   const logLevel = env.LOG_LEVEL ?? 'info';
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new CliError(`LOG_LEVEL must be debug, info, warn, error or silent, got "${logLevel}"`);
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel))
+    throw new CliError(`LOG_LEVEL must be debug, info, warn, error or silent, got "${logLevel}"`);
   if (v.data !== undefined && v.data.trim() === '') throw new CliError('--data needs a directory');
   const threads = v['verifier-threads'];
-  if (threads !== undefined && !/^\d+$/.test(threads)) throw new CliError(`--verifier-threads must be a whole number, got "${threads}"`);
+  if (threads !== undefined && !/^\d+$/.test(threads))
+    throw new CliError(`--verifier-threads must be a whole number, got "${threads}"`);
   return {
     help: false,
     options: {

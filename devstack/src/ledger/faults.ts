@@ -16,10 +16,12 @@ export interface FaultHooks {
 }
 
 const FOREVER = Number.POSITIVE_INFINITY;
-const until = (seconds: number | undefined, now: number): number => (seconds === undefined ? FOREVER : now + seconds * 1000);
+const until = (seconds: number | undefined, now: number): number =>
+  seconds === undefined ? FOREVER : now + seconds * 1000;
 
 function nonNegative(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new RangeError(`${name} must be a non-negative number, got ${value}`);
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0))
+    throw new RangeError(`${name} must be a non-negative number, got ${value}`);
 }
 
 export class LedgerFaults {
@@ -30,7 +32,15 @@ export class LedgerFaults {
   constructor(private readonly clock: () => number = Date.now) {}
 
   private static off(): FaultState {
-    return { refuseWebSocketsUntil: 0, stallStreamUntil: 0, httpDelayMs: 0, httpDelayUntil: 0, unavailableUntil: 0, indexLagMs: 0, indexLagUntil: 0 };
+    return {
+      refuseWebSocketsUntil: 0,
+      stallStreamUntil: 0,
+      httpDelayMs: 0,
+      httpDelayUntil: 0,
+      unavailableUntil: 0,
+      indexLagMs: 0,
+      indexLagUntil: 0,
+    };
   }
 
   /** Wired by the node once the WebSocket server runs. */
@@ -90,9 +100,15 @@ export class LedgerFaults {
     return {
       refuseWebSockets: s.refuseWebSocketsUntil > now ? { remainingMs: remaining(s.refuseWebSocketsUntil) } : null,
       stallStream: s.stallStreamUntil > now ? { remainingMs: remaining(s.stallStreamUntil) } : null,
-      delayHttp: s.httpDelayUntil > now && s.httpDelayMs > 0 ? { ms: s.httpDelayMs, remainingMs: remaining(s.httpDelayUntil) } : null,
+      delayHttp:
+        s.httpDelayUntil > now && s.httpDelayMs > 0
+          ? { ms: s.httpDelayMs, remainingMs: remaining(s.httpDelayUntil) }
+          : null,
       unavailable: s.unavailableUntil > now ? { remainingMs: remaining(s.unavailableUntil) } : null,
-      indexLag: s.indexLagUntil > now && s.indexLagMs > 0 ? { ms: s.indexLagMs, remainingMs: remaining(s.indexLagUntil) } : null,
+      indexLag:
+        s.indexLagUntil > now && s.indexLagMs > 0
+          ? { ms: s.indexLagMs, remainingMs: remaining(s.indexLagUntil) }
+          : null,
     };
   }
 

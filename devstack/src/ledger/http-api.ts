@@ -5,7 +5,16 @@ import type { LedgerFaults } from './faults';
 import { BAD_REQUEST_BODY, INTERNAL_SERVER_ERROR, json, makeError, type HttpReply } from './http-responses';
 import { toNodeDict } from './node-transaction';
 import { flaskJsonify, restfulJson } from './python-json';
-import { parseArgs, pythonInt, pythonStr, validBool, validEd25519, validMode, validOperation, validTxid } from './query-params';
+import {
+  parseArgs,
+  pythonInt,
+  pythonStr,
+  validBool,
+  validEd25519,
+  validMode,
+  validOperation,
+  validTxid,
+} from './query-params';
 import type { TransactionSchemaValidator } from './schema-validator';
 import type { SignatureVerifier } from './signature-verifier';
 import { exceedsTendermintBodyLimit, RPC_BODY_TOO_LARGE } from './tendermint-body-limit';
@@ -97,15 +106,25 @@ async function postTransaction(ctx: ApiContext, req: ApiRequest): Promise<HttpRe
 
   const outcome = mode === 'commit' ? ctx.producer.outcome(decoded.id) : undefined;
   const fulfillments = decoded.signatures.map((s) => (s.kind === 'parsed' ? s.serialized : undefined));
-  ctx.producer.submit({ decoded, dict: toNodeDict(decoded.posted, fulfillments, decoded.outputs.map((o) => o.details)) });
+  ctx.producer.submit({
+    decoded,
+    dict: toNodeDict(
+      decoded.posted,
+      fulfillments,
+      decoded.outputs.map((o) => o.details),
+    ),
+  });
   const accepted = json(202, echoBody(decoded.canonicalText, body));
   if (!outcome) return accepted; // async returns before CheckTx; sync's CheckTx re-runs the checks just passed
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), COMMIT_TIMEOUT_MS)));
+  const timeout = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), COMMIT_TIMEOUT_MS)),
+  );
   const result = await Promise.race([outcome, timeout]);
   clearTimeout(timer);
   if (result === 'committed') return accepted;
-  if (result === 'timeout') return makeError(500, 'Internal error - Timed out waiting for tx to be included in a block');
+  if (result === 'timeout')
+    return makeError(500, 'Internal error - Timed out waiting for tx to be included in a block');
   if (result === 'dropped') return makeError(500, 'Transaction validation failed');
   return INTERNAL_SERVER_ERROR();
 }
@@ -128,13 +147,19 @@ function listTransactions(ctx: ApiContext, req: ApiRequest): HttpReply {
   );
   if (!args.ok) return json(400, args.body);
   const { operation, asset_id, last_tx } = args.values;
-  return json(200, jsonList(ctx.store.transactionsOfAsset(asset_id ?? '', operation, last_tx === true).map((t) => t.body)));
+  return json(
+    200,
+    jsonList(ctx.store.transactionsOfAsset(asset_id ?? '', operation, last_tx === true).map((t) => t.body)),
+  );
 }
 
 function listOutputs(ctx: ApiContext, req: ApiRequest): HttpReply {
   const args = parseArgs(
     req.query,
-    { public_key: { name: 'public_key', convert: validEd25519, required: true }, spent: { name: 'spent', convert: validBool } },
+    {
+      public_key: { name: 'public_key', convert: validEd25519, required: true },
+      spent: { name: 'spent', convert: validBool },
+    },
     true,
   );
   if (!args.ok) return json(400, args.body);
@@ -143,11 +168,18 @@ function listOutputs(ctx: ApiContext, req: ApiRequest): HttpReply {
 
 function textSearch(table: 'assets' | 'metadata'): Handler {
   return (ctx, req) => {
-    const args = parseArgs(req.query, { search: { name: 'search', convert: pythonStr, required: true }, limit: { name: 'limit', convert: pythonInt } }, false);
+    const args = parseArgs(
+      req.query,
+      { search: { name: 'search', convert: pythonStr, required: true }, limit: { name: 'limit', convert: pythonInt } },
+      false,
+    );
     if (!args.ok) return json(400, args.body);
     if (!args.values.search) return makeError(400, 'text_search cannot be empty');
     const limit = Math.abs(args.values.limit ?? 0); // MongoDB treats a negative limit as its absolute value
-    const found = table === 'assets' ? ctx.store.searchAssets(args.values.search, limit) : ctx.store.searchMetadata(args.values.search, limit);
+    const found =
+      table === 'assets'
+        ? ctx.store.searchAssets(args.values.search, limit)
+        : ctx.store.searchMetadata(args.values.search, limit);
     return json(200, jsonList(found));
   };
 }
@@ -161,7 +193,11 @@ function getBlock(ctx: ApiContext, req: ApiRequest): HttpReply {
 }
 
 function blocksOfTransaction(ctx: ApiContext, req: ApiRequest): HttpReply {
-  const args = parseArgs(req.query, { transaction_id: { name: 'transaction_id', convert: pythonStr, required: true } }, true);
+  const args = parseArgs(
+    req.query,
+    { transaction_id: { name: 'transaction_id', convert: pythonStr, required: true } },
+    true,
+  );
   if (!args.ok) return json(400, args.body);
   return json(200, restfulJson(ctx.store.blocksContaining(args.values.transaction_id ?? '')));
 }
@@ -171,7 +207,15 @@ export const ROUTES: Route[] = [
     pattern: /^\/$/,
     handlers: {
       GET: (ctx) =>
-        json(200, flaskJsonify({ api: { v1: apiV1Info(ctx, '/api/v1/') }, docs: DOCS, software: 'BigchainDB', version: SERVER_VERSION })),
+        json(
+          200,
+          flaskJsonify({
+            api: { v1: apiV1Info(ctx, '/api/v1/') },
+            docs: DOCS,
+            software: 'BigchainDB',
+            version: SERVER_VERSION,
+          }),
+        ),
     },
   },
   { pattern: /^\/api\/v1\/?$/, handlers: { GET: (ctx) => json(200, flaskJsonify(apiV1Info(ctx, '/'))) } },

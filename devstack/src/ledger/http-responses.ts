@@ -21,7 +21,11 @@ export interface HttpReply {
   headers?: Record<string, string>;
 }
 
-export const json = (status: number, body: string, headers?: Record<string, string>): HttpReply => ({ status, body, headers });
+export const json = (status: number, body: string, headers?: Record<string, string>): HttpReply => ({
+  status,
+  body,
+  headers,
+});
 
 /** views/base.py make_error: {"message": ..., "status": ...} through flask.jsonify. */
 export function makeError(status: number, message?: string): HttpReply {
@@ -34,7 +38,8 @@ export function restfulError(status: number, message: string, headers?: Record<s
 }
 
 export const INTERNAL_SERVER_ERROR = (): HttpReply => restfulError(500, 'Internal Server Error');
-export const BAD_REQUEST_BODY = (): HttpReply => restfulError(400, 'The browser (or proxy) sent a request that this server could not understand.');
+export const BAD_REQUEST_BODY = (): HttpReply =>
+  restfulError(400, 'The browser (or proxy) sent a request that this server could not understand.');
 
 /** Werkzeug 1.0's default 404 page (URLs outside every flask-restful Api are not JSON). */
 export function htmlNotFound(): HttpReply {

@@ -41,7 +41,8 @@ function setCorsHeaders(req: IncomingMessage, res: ServerResponse): void {
   if (req.method === 'OPTIONS' && requestedMethod) {
     const requestedHeaders = req.headers['access-control-request-headers'];
     if (requestedHeaders) res.setHeader('Access-Control-Allow-Headers', requestedHeaders);
-    if (CORS_METHODS.split(', ').includes(requestedMethod.toUpperCase())) res.setHeader('Access-Control-Allow-Methods', CORS_METHODS);
+    if (CORS_METHODS.split(', ').includes(requestedMethod.toUpperCase()))
+      res.setHeader('Access-Control-Allow-Methods', CORS_METHODS);
   }
 }
 
@@ -50,7 +51,12 @@ export interface HttpServerOptions {
   status: () => AdminStatus;
 }
 
-async function route(ctx: ApiContext, req: IncomingMessage, url: URL, readBody: () => Promise<Buffer>): Promise<HttpReply> {
+async function route(
+  ctx: ApiContext,
+  req: IncomingMessage,
+  url: URL,
+  readBody: () => Promise<Buffer>,
+): Promise<HttpReply> {
   const method = req.method ?? 'GET';
   let path: string;
   try {
@@ -62,7 +68,8 @@ async function route(ctx: ApiContext, req: IncomingMessage, url: URL, readBody: 
     const match = r.pattern.exec(path);
     if (!match) continue;
     const allowed = (): string => [...Object.keys(r.handlers), 'HEAD', 'OPTIONS'].sort().join(', ');
-    if (method === 'OPTIONS') return { status: 200, body: '', contentType: 'text/html; charset=utf-8', headers: { Allow: allowed() } };
+    if (method === 'OPTIONS')
+      return { status: 200, body: '', contentType: 'text/html; charset=utf-8', headers: { Allow: allowed() } };
     const handler = r.handlers[method === 'HEAD' ? 'GET' : (method as 'GET' | 'POST')];
     if (!handler) return restfulError(405, 'The method is not allowed for the requested URL.', { Allow: allowed() });
     return handler(ctx, { params: match.slice(1), query: url.searchParams, readBody });
@@ -86,7 +93,9 @@ export function createHttpServer(ctx: ApiContext, options: HttpServerOptions): S
     };
     respond()
       .catch((error: unknown) =>
-        error instanceof BodyTooLarge ? restfulError(413, 'The data value transmitted exceeds the capacity limit.') : restfulError(500, 'Internal Server Error'),
+        error instanceof BodyTooLarge
+          ? restfulError(413, 'The data value transmitted exceeds the capacity limit.')
+          : restfulError(500, 'Internal Server Error'),
       )
       .then((reply) => {
         if (!res.destroyed) send(res, reply, req.method === 'HEAD');

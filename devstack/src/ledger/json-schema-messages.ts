@@ -102,14 +102,18 @@ function* iterErrors(root: Schema, instance: unknown, schema: Schema): Generator
             for (const extra of extras) yield* descend(root, instance[extra], value, extra);
           } else if (value === false && extras.length > 0) {
             const verb = extras.length === 1 ? 'was' : 'were';
-            yield error(`Additional properties are not allowed (${extras.map((e) => pythonRepr(e)).join(', ')} ${verb} unexpected)`, keyword);
+            yield error(
+              `Additional properties are not allowed (${extras.map((e) => pythonRepr(e)).join(', ')} ${verb} unexpected)`,
+              keyword,
+            );
           }
         }
         break;
       case 'required':
         if (isObject(instance) && Array.isArray(value)) {
           for (const name of value) {
-            if (typeof name === 'string' && !Object.hasOwn(instance, name)) yield error(`${pythonRepr(name)} is a required property`, keyword);
+            if (typeof name === 'string' && !Object.hasOwn(instance, name))
+              yield error(`${pythonRepr(name)} is a required property`, keyword);
           }
         }
         break;
@@ -140,7 +144,8 @@ function* iterErrors(root: Schema, instance: unknown, schema: Schema): Generator
             }
             all.push(...errs);
           }
-          if (!matched) yield error(`${pythonRepr(instance)} is not valid under any of the given schemas`, keyword, all);
+          if (!matched)
+            yield error(`${pythonRepr(instance)} is not valid under any of the given schemas`, keyword, all);
         }
         break;
       case 'minimum':
@@ -148,16 +153,24 @@ function* iterErrors(root: Schema, instance: unknown, schema: Schema): Generator
         if (typeof instance === 'number' && typeof value === 'number') {
           const min = keyword === 'minimum';
           const exclusive = schema[min ? 'exclusiveMinimum' : 'exclusiveMaximum'] === true;
-          const failed = min ? (exclusive ? instance <= value : instance < value) : exclusive ? instance >= value : instance > value;
+          const failed = min
+            ? exclusive
+              ? instance <= value
+              : instance < value
+            : exclusive
+              ? instance >= value
+              : instance > value;
           const cmp = `${min ? 'less' : 'greater'} than${exclusive ? ' or equal to' : ''}`;
           if (failed) yield error(`${pythonRepr(instance)} is ${cmp} the ${keyword} of ${pythonRepr(value)}`, keyword);
         }
         break;
       case 'minItems':
-        if (Array.isArray(instance) && typeof value === 'number' && instance.length < value) yield error(`${pythonRepr(instance)} is too short`, keyword);
+        if (Array.isArray(instance) && typeof value === 'number' && instance.length < value)
+          yield error(`${pythonRepr(instance)} is too short`, keyword);
         break;
       case 'maxItems':
-        if (Array.isArray(instance) && typeof value === 'number' && instance.length > value) yield error(`${pythonRepr(instance)} is too long`, keyword);
+        if (Array.isArray(instance) && typeof value === 'number' && instance.length > value)
+          yield error(`${pythonRepr(instance)} is too long`, keyword);
         break;
       case 'minProperties':
         if (isObject(instance) && typeof value === 'number' && Object.keys(instance).length < value) {

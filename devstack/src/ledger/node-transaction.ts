@@ -72,7 +72,11 @@ export function normalizeDetails(details: ConditionDetails, depth = 0): Conditio
     }
     return { type: 'ed25519-sha-256', public_key: canonical };
   }
-  return { type: 'threshold-sha-256', threshold: details.threshold, subconditions: details.subconditions.map((d) => normalizeDetails(d, depth + 1)) };
+  return {
+    type: 'threshold-sha-256',
+    threshold: details.threshold,
+    subconditions: details.subconditions.map((d) => normalizeDetails(d, depth + 1)),
+  };
 }
 
 /** The condition uri the node derives from an output's details (cached: outputs repeat the same few keys). */
@@ -98,16 +102,26 @@ export function detailsHaveOwner(details: ConditionDetails, publicKey: string): 
 }
 
 /** `fulfillments[i]` is input i's fulfillment re-encoded by the crypto-conditions library (Python: serialize_uri()). */
-export function toNodeDict(tx: PostedTransaction, fulfillments: (string | undefined)[], outputDetails: ConditionDetails[]): NodeTransactionDict {
+export function toNodeDict(
+  tx: PostedTransaction,
+  fulfillments: (string | undefined)[],
+  outputDetails: ConditionDetails[],
+): NodeTransactionDict {
   return {
     inputs: tx.inputs.map((input, i) => ({
       owners_before: input.owners_before,
-      fulfills: input.fulfills ? { transaction_id: input.fulfills.transaction_id, output_index: input.fulfills.output_index } : null,
+      fulfills: input.fulfills
+        ? { transaction_id: input.fulfills.transaction_id, output_index: input.fulfills.output_index }
+        : null,
       fulfillment: fulfillments[i] ?? input.fulfillment,
     })),
     outputs: tx.outputs.map((output, i) => {
       const details = outputDetails[i] ?? normalizeDetails(output.condition.details);
-      return { public_keys: output.public_keys, condition: { details, uri: conditionUriOf(details) }, amount: BigInt(output.amount).toString() };
+      return {
+        public_keys: output.public_keys,
+        condition: { details, uri: conditionUriOf(details) },
+        amount: BigInt(output.amount).toString(),
+      };
     }),
     operation: tx.operation as 'CREATE' | 'TRANSFER',
     metadata: tx.metadata,

@@ -98,7 +98,8 @@ export async function startLedgerNode(options: LedgerNodeOptions = {}): Promise<
     const opened = ChainLog.open(options.dataDir);
     log = opened.log;
     for (const record of opened.records) store.commit(record.transactions, record.committedAt);
-    if (opened.discardedBytes > 0) logger.warn('discarded a torn last record of the chain log', { path: log.path, bytes: opened.discardedBytes });
+    if (opened.discardedBytes > 0)
+      logger.warn('discarded a torn last record of the chain log', { path: log.path, bytes: opened.discardedBytes });
     logger.info('chain loaded', { path: log.path, height: store.height, transactions: store.transactionCount });
   }
 
@@ -118,7 +119,8 @@ export async function startLedgerNode(options: LedgerNodeOptions = {}): Promise<
         logger.info('block committed', { height: block.height, transactions: transactions.length, dropped });
         for (const notify of [...heightWaiters]) notify();
       },
-      failed: (error) => logger.error('cannot persist the chain; the node stopped committing blocks', { error: error.message }),
+      failed: (error) =>
+        logger.error('cannot persist the chain; the node stopped committing blocks', { error: error.message }),
     },
   );
 
@@ -129,7 +131,12 @@ export async function startLedgerNode(options: LedgerNodeOptions = {}): Promise<
     { store, producer, schema, verifier, faults, streamUrl: () => streamUrl, validators: localValidators() },
     {
       admin: options.admin ?? false,
-      status: () => ({ height: store.height, transactions: store.transactionCount, pending: producer.pendingCount, subscribers: stream?.subscriberCount ?? 0 }),
+      status: () => ({
+        height: store.height,
+        transactions: store.transactionCount,
+        pending: producer.pendingCount,
+        subscribers: stream?.subscriberCount ?? 0,
+      }),
     },
   );
 

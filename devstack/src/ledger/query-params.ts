@@ -39,7 +39,8 @@ export function parseArgs<T extends Record<string, unknown>>(
   if (strict) {
     const known = new Set(Object.values(specs).map((s) => (s as ArgumentSpec<unknown>).name));
     const unknown = [...new Set([...params.keys()].filter((k) => !known.has(k)))];
-    if (unknown.length > 0) return { ok: false, body: restfulJson({ message: `Unknown arguments: ${unknown.join(', ')}` }) };
+    if (unknown.length > 0)
+      return { ok: false, body: restfulJson({ message: `Unknown arguments: ${unknown.join(', ')}` }) };
   }
   return { ok: true, values };
 }

@@ -34,7 +34,12 @@ export function checkInputSignatures(job: SignatureJob): InputSignature[] {
     if (fulfillment === null) return { kind: 'details' };
     const parsed = bigchaindb.parseFulfillmentUri(fulfillment);
     if (!parsed) return { kind: 'unparseable' };
-    return { kind: 'parsed', conditionUri: parsed.conditionUri, valid: parsed.validates(messages[i] as Buffer), serialized: parsed.serializedUri };
+    return {
+      kind: 'parsed',
+      conditionUri: parsed.conditionUri,
+      valid: parsed.validates(messages[i] as Buffer),
+      serialized: parsed.serializedUri,
+    };
   });
 }
 
@@ -47,6 +52,10 @@ export function signatureJobOf(tx: PostedInputs, signingText: string): Signature
   return {
     signingText,
     fulfillments: tx.inputs.map((input) => (typeof input.fulfillment === 'string' ? input.fulfillment : null)),
-    fulfills: tx.inputs.map((input) => (input.fulfills ? { transaction_id: input.fulfills.transaction_id, output_index: input.fulfills.output_index } : null)),
+    fulfills: tx.inputs.map((input) =>
+      input.fulfills
+        ? { transaction_id: input.fulfills.transaction_id, output_index: input.fulfills.output_index }
+        : null,
+    ),
   };
 }

@@ -58,7 +58,13 @@ export class SignatureVerifier {
 
   private spawn(): Lane {
     const finished = new Int32Array(new SharedArrayBuffer(4));
-    const lane: Lane = { worker: new Worker(WORKER_SCRIPT, { workerData: { finished } }), inFlight: new Map(), posted: 0, finished, batches: 0 };
+    const lane: Lane = {
+      worker: new Worker(WORKER_SCRIPT, { workerData: { finished } }),
+      inFlight: new Map(),
+      posted: 0,
+      finished,
+      batches: 0,
+    };
     lane.worker.on('message', (message: string) => {
       lane.batches--;
       if (this.queue.length > 0) this.flush();

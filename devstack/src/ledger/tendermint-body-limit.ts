@@ -20,7 +20,8 @@ export const RPC_BODY_TOO_LARGE = 'Invalid Request - Error reading request body:
 
 /** Bytes of the JSON-RPC body around the base64 text (all ASCII, so characters are bytes). */
 function envelopeBytes(mode: BroadcastMode): number {
-  return `{"method": "${RPC_METHODS[mode]}", "jsonrpc": "2.0", "params": [""], "id": "${'0'.repeat(UUID4_CHARS)}"}`.length;
+  return `{"method": "${RPC_METHODS[mode]}", "jsonrpc": "2.0", "params": [""], "id": "${'0'.repeat(UUID4_CHARS)}"}`
+    .length;
 }
 
 /** The longest json.dumps text of a transaction that still fits: 749,916 characters (async, sync), 749,913 (commit). */

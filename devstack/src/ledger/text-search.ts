@@ -7,20 +7,49 @@ import { newStemmer } from 'snowball-stemmers';
 
 /** The "language" values BigchainDB accepts (backend/schema.py VALID_LANGUAGES). */
 export const VALID_LANGUAGES: ReadonlySet<string> = new Set([
-  'danish', 'dutch', 'english', 'finnish', 'french', 'german', 'hungarian', 'italian', 'norwegian', 'portuguese',
-  'romanian', 'russian', 'spanish', 'swedish', 'turkish', 'none',
-  'da', 'nl', 'en', 'fi', 'fr', 'de', 'hu', 'it', 'nb', 'pt', 'ro', 'ru', 'es', 'sv', 'tr',
+  'danish',
+  'dutch',
+  'english',
+  'finnish',
+  'french',
+  'german',
+  'hungarian',
+  'italian',
+  'norwegian',
+  'portuguese',
+  'romanian',
+  'russian',
+  'spanish',
+  'swedish',
+  'turkish',
+  'none',
+  'da',
+  'nl',
+  'en',
+  'fi',
+  'fr',
+  'de',
+  'hu',
+  'it',
+  'nb',
+  'pt',
+  'ro',
+  'ru',
+  'es',
+  'sv',
+  'tr',
 ]);
 
 // Snowball's English stop-word list (the family MongoDB's stop_words_english.txt comes from).
 const STOP_WORDS = new Set(
-  ('i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its ' +
+  (
+    'i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers herself it its ' +
     'itself they them their theirs themselves what which who whom this that these those am is are was were be been being ' +
     'have has had having do does did doing would should could ought a an the and but if or because as until while of at by ' +
     'for with about against between into through during before after above below to from up down in out on off over under ' +
     'again further then once here there when where why how all any both each few more most other some such no nor not only ' +
-    'own same so than too very s t can will just don now')
-    .split(' '),
+    'own same so than too very s t can will just don now'
+  ).split(' '),
 );
 
 const stemmer = newStemmer('english');
@@ -30,11 +59,16 @@ function fold(text: string): string {
 }
 
 function words(text: string): string[] {
-  return fold(text).split(/[^\p{L}\p{N}_']+/u).map((w) => w.replace(/^'+|'+$/g, '')).filter((w) => w.length > 0);
+  return fold(text)
+    .split(/[^\p{L}\p{N}_']+/u)
+    .map((w) => w.replace(/^'+|'+$/g, ''))
+    .filter((w) => w.length > 0);
 }
 
 function terms(text: string): string[] {
-  return words(text).filter((w) => !STOP_WORDS.has(w)).map((w) => stemmer.stem(w));
+  return words(text)
+    .filter((w) => !STOP_WORDS.has(w))
+    .map((w) => stemmer.stem(w));
 }
 
 interface ParsedQuery {

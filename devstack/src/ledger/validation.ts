@@ -3,7 +3,13 @@
 // Transaction.validate against committed state (duplicates, inputs, double spends, asset id, amounts,
 // signatures). Quirk kept on purpose: a CREATE's fulfillment key is never compared with its owners_before.
 import * as bigchaindb from '@lease-premium/bigchaindb';
-import { NodeCrash, conditionUriOf, normalizeDetails, type OutputRef, type PostedTransaction } from './node-transaction';
+import {
+  NodeCrash,
+  conditionUriOf,
+  normalizeDetails,
+  type OutputRef,
+  type PostedTransaction,
+} from './node-transaction';
 import { pythonRepr } from './python-json';
 import type { TransactionSchemaValidator } from './schema-validator';
 import { signatureJobOf, type InputSignature } from './signature-check';
@@ -47,7 +53,10 @@ export interface ChainView {
 
 const MAX_AMOUNT = 9n * 10n ** 18n;
 
-const invalid = (kind: string, message: string): Rejection => ({ status: 400, message: `Invalid transaction (${kind}): ${message}` });
+const invalid = (kind: string, message: string): Rejection => ({
+  status: 400,
+  message: `Invalid transaction (${kind}): ${message}`,
+});
 const crash = (): Rejection => ({ status: 500, message: 'Internal Server Error' });
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -110,7 +119,11 @@ function keyMessage(key: string, objectName: string): string {
  * The transaction is serialized once (id text and signing prefix together); the verifier checks its signatures
  * (on worker threads when it has any).
  */
-export async function decodeTransaction(body: unknown, schema: TransactionSchemaValidator, verifier: SignatureVerifier): Promise<DecodedTransaction | Rejection> {
+export async function decodeTransaction(
+  body: unknown,
+  schema: TransactionSchemaValidator,
+  verifier: SignatureVerifier,
+): Promise<DecodedTransaction | Rejection> {
   if (!isRecord(body)) return crash(); // tx_body['id'] on a list/str/number raises TypeError in the real node
   if (!Object.hasOwn(body, 'id')) return invalid('InvalidHash', 'No transaction id found!');
   const unsigned = body as unknown as bigchaindb.UnsignedTransaction;
@@ -133,13 +146,17 @@ export async function decodeTransaction(body: unknown, schema: TransactionSchema
   if (metadataLanguage) return invalid('ValidationError', languageMessage(metadataLanguage.value));
 
   if (tx.operation !== 'CREATE' && tx.operation !== 'TRANSFER') {
-    return invalid('ValidationError', `operation ${tx.operation} (validator elections and votes) is not supported by this local node`);
+    return invalid(
+      'ValidationError',
+      `operation ${tx.operation} (validator elections and votes) is not supported by this local node`,
+    );
   }
 
   const signatures = await verifier.check(signatureJobOf(tx, texts.signingText));
   for (const [i, input] of tx.inputs.entries()) {
     if (!Array.isArray(input.owners_before)) return crash(); // Input(): `owners_before` must be a list instance
-    if (signatures[i]?.kind === 'unparseable') return invalid('InvalidSignature', "Fulfillment URI couldn't been parsed");
+    if (signatures[i]?.kind === 'unparseable')
+      return invalid('InvalidSignature', "Fulfillment URI couldn't been parsed");
   }
 
   const outputs: DecodedTransaction['outputs'] = [];
@@ -165,7 +182,11 @@ export async function decodeTransaction(body: unknown, schema: TransactionSchema
     assetId: operation === 'CREATE' ? tx.id : (tx.asset.id as string),
     signatures,
     outputs,
-    spends: tx.inputs.flatMap((input) => (input.fulfills ? [{ transaction_id: input.fulfills.transaction_id, output_index: input.fulfills.output_index }] : [])),
+    spends: tx.inputs.flatMap((input) =>
+      input.fulfills
+        ? [{ transaction_id: input.fulfills.transaction_id, output_index: input.fulfills.output_index }]
+        : [],
+    ),
   };
 }
 
@@ -182,9 +203,15 @@ export const spendKey = (transactionId: string, outputIndex: number): string => 
  * Transaction.validate(bigchain, current_transactions). With `verifySignatures` false only the checks that
  * depend on state run (a signature, once verified, stays valid): that is how CheckTx/DeliverTx re-validate here.
  */
-export function validateAgainstChain(d: DecodedTransaction, chain: ChainView, block?: BlockContext, verifySignatures = true): Rejection | undefined {
+export function validateAgainstChain(
+  d: DecodedTransaction,
+  chain: ChainView,
+  block?: BlockContext,
+  verifySignatures = true,
+): Rejection | undefined {
   if (d.operation === 'CREATE') {
-    if (chain.transaction(d.id) || block?.ids.has(d.id)) return invalid('DuplicateTransaction', `transaction \`${d.id}\` already exists`);
+    if (chain.transaction(d.id) || block?.ids.has(d.id))
+      return invalid('DuplicateTransaction', `transaction \`${d.id}\` already exists`);
     return verifySignatures ? checkSignatures(d, []) : undefined;
   }
 
@@ -195,8 +222,10 @@ export function validateAgainstChain(d: DecodedTransaction, chain: ChainView, bl
     if (!inputTx) return invalid('InputDoesNotExist', `input \`${ref.transaction_id}\` doesn't exist`);
     const committedSpender = chain.spender(ref.transaction_id, ref.output_index);
     const blockSpends = block?.spends.has(spendKey(ref.transaction_id, ref.output_index)) ?? false;
-    if (committedSpender !== undefined && blockSpends) return invalid('DoubleSpend', `tx "${ref.transaction_id}" spends inputs twice`);
-    if (committedSpender !== undefined || blockSpends) return invalid('DoubleSpend', `input \`${ref.transaction_id}\` was already spent`);
+    if (committedSpender !== undefined && blockSpends)
+      return invalid('DoubleSpend', `tx "${ref.transaction_id}" spends inputs twice`);
+    if (committedSpender !== undefined || blockSpends)
+      return invalid('DoubleSpend', `input \`${ref.transaction_id}\` was already spent`);
     const output = inputTx.outputs[ref.output_index];
     if (!output) return crash(); // IndexError in the real node
     spentOutputs.push(output);
@@ -204,22 +233,34 @@ export function validateAgainstChain(d: DecodedTransaction, chain: ChainView, bl
   }
   const links = new Set(d.spends.map((ref) => spendKey(ref.transaction_id, ref.output_index)));
   if (links.size !== d.spends.length) return invalid('DoubleSpend', `tx "${d.id}" spends inputs twice`);
-  if (inputAssetIds.size > 1) return invalid('AssetIdMismatch', 'All inputs of all transactions passed need to have the same asset id');
-  if ([...inputAssetIds][0] !== d.assetId) return invalid('AssetIdMismatch', 'The asset id of the input does not match the asset id of the transaction');
+  if (inputAssetIds.size > 1)
+    return invalid('AssetIdMismatch', 'All inputs of all transactions passed need to have the same asset id');
+  if ([...inputAssetIds][0] !== d.assetId)
+    return invalid('AssetIdMismatch', 'The asset id of the input does not match the asset id of the transaction');
   const inputAmount = spentOutputs.reduce((sum, o) => sum + o.amount, 0n);
   const outputAmount = d.outputs.reduce((sum, o) => sum + o.amount, 0n);
   if (inputAmount !== outputAmount) {
-    return invalid('AmountError', `The amount used in the inputs \`${inputAmount}\` needs to be same as the amount used in the outputs \`${outputAmount}\``);
+    return invalid(
+      'AmountError',
+      `The amount used in the inputs \`${inputAmount}\` needs to be same as the amount used in the outputs \`${outputAmount}\``,
+    );
   }
-  return verifySignatures ? checkSignatures(d, spentOutputs.map((o) => o.uri)) : undefined;
+  return verifySignatures
+    ? checkSignatures(
+        d,
+        spentOutputs.map((o) => o.uri),
+      )
+    : undefined;
 }
 
 /** _inputs_valid: each fulfillment validates over the v2 message; for TRANSFER its condition is the spent output's. */
 function checkSignatures(d: DecodedTransaction, spentUris: string[]): Rejection | undefined {
   for (let i = 0; i < d.posted.inputs.length; i++) {
     const signature = d.signatures[i];
-    if (signature?.kind !== 'parsed' || !signature.valid) return invalid('InvalidSignature', 'Transaction signature is invalid.');
-    if (d.operation === 'TRANSFER' && signature.conditionUri !== spentUris[i]) return invalid('InvalidSignature', 'Transaction signature is invalid.');
+    if (signature?.kind !== 'parsed' || !signature.valid)
+      return invalid('InvalidSignature', 'Transaction signature is invalid.');
+    if (d.operation === 'TRANSFER' && signature.conditionUri !== spentUris[i])
+      return invalid('InvalidSignature', 'Transaction signature is invalid.');
   }
   return undefined;
 }

@@ -20,7 +20,9 @@ export interface StreamedTransaction {
 }
 
 function rejectUpgrade(socket: Duplex, status: string, body: string): void {
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export class EventStream {
@@ -36,7 +38,9 @@ export class EventStream {
     this.server = createServer((req, res) => {
       // A plain HTTP request: aiohttp's answers for the endpoint without an upgrade, and for other paths.
       const onEndpoint = new URL(req.url ?? '/', 'http://x').pathname === EVENTS_ENDPOINT;
-      const body = onEndpoint ? 'No WebSocket UPGRADE hdr: None\n Can "Upgrade" only to "WebSocket".' : '404: Not Found';
+      const body = onEndpoint
+        ? 'No WebSocket UPGRADE hdr: None\n Can "Upgrade" only to "WebSocket".'
+        : '404: Not Found';
       res.writeHead(onEndpoint ? 400 : 404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(body);
     });
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
@@ -65,8 +69,10 @@ export class EventStream {
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    if (new URL(req.url ?? '/', 'http://x').pathname !== EVENTS_ENDPOINT) return rejectUpgrade(socket, '404 Not Found', '404: Not Found');
-    if (this.faults.refusingWebSockets()) return rejectUpgrade(socket, '503 Service Unavailable', 'WebSocket connections are refused (injected fault)');
+    if (new URL(req.url ?? '/', 'http://x').pathname !== EVENTS_ENDPOINT)
+      return rejectUpgrade(socket, '404 Not Found', '404: Not Found');
+    if (this.faults.refusingWebSockets())
+      return rejectUpgrade(socket, '503 Service Unavailable', 'WebSocket connections are refused (injected fault)');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       this.sockets.set(ws, socket);
       ws.on('close', () => this.sockets.delete(ws));

@@ -41,7 +41,10 @@ export async function buildPackage(layout: PackageLayout, name: PackageName): Pr
   return { name, zipPath, stageDir, files, bytes: (await fs.stat(zipPath)).size };
 }
 
-export async function buildPackages(layout: PackageLayout, names: readonly PackageName[] = PACKAGE_NAMES): Promise<BuiltPackage[]> {
+export async function buildPackages(
+  layout: PackageLayout,
+  names: readonly PackageName[] = PACKAGE_NAMES,
+): Promise<BuiltPackage[]> {
   const built: BuiltPackage[] = [];
   for (const name of names) built.push(await buildPackage(layout, name));
   await fs.rm(layout.tarballDir, { recursive: true, force: true });

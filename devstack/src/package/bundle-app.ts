@@ -36,7 +36,12 @@ function workspaceSources(workspaces: ReadonlyMap<string, string>): Plugin {
       // A workspace import resolves (through its package.json exports) to tsc output: take its source instead.
       pluginBuild.onResolve({ filter: /^@lease-premium\// }, async (args) => {
         if (args.pluginData === 'resolving') return undefined;
-        const resolved = await pluginBuild.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'resolving' });
+        const resolved = await pluginBuild.resolve(args.path, {
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          importer: args.importer,
+          pluginData: 'resolving',
+        });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         for (const dir of workspaces.values()) {
           const compiled = join(dir, 'dist') + sep;
@@ -50,7 +55,12 @@ function workspaceSources(workspaces: ReadonlyMap<string, string>): Plugin {
       });
       pluginBuild.onResolve({ filter: /^\./ }, async (args) => {
         if (!inLibrary(args.importer) || args.pluginData === 'resolving') return undefined;
-        const resolved = await pluginBuild.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'resolving' });
+        const resolved = await pluginBuild.resolve(args.path, {
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          importer: args.importer,
+          pluginData: 'resolving',
+        });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         return { path: resolved.path, sideEffects: false };
       });
@@ -63,11 +73,18 @@ function generatedEntries(entries: BundleEntry[], repoRoot: string): Plugin {
   return {
     name: 'generated-entries',
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^generated-entry:/ }, (args) => ({ path: args.path, namespace: 'generated-entry' }));
+      pluginBuild.onResolve({ filter: /^generated-entry:/ }, (args) => ({
+        path: args.path,
+        namespace: 'generated-entry',
+      }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'generated-entry' }, (args) => {
         const entry = entries.find((candidate) => `generated-entry:${candidate.out}` === args.path);
         if (!entry || !('loads' in entry)) return { errors: [{ text: `no generated entry ${args.path}` }] };
-        return { contents: entry.loads.map((file) => `import ${JSON.stringify(file)};`).join('\n'), loader: 'ts', resolveDir: repoRoot };
+        return {
+          contents: entry.loads.map((file) => `import ${JSON.stringify(file)};`).join('\n'),
+          loader: 'ts',
+          resolveDir: repoRoot,
+        };
       });
     },
   };
@@ -84,22 +101,52 @@ const RESOLVING_LAZY_PACKAGE = 'resolving-lazy-package';
  * from it. Inside a chunk's own build its packages resolve as usual. Records the file each package
  * resolves to from its importers, so the chunk bundles that copy (workspaces may hold other versions).
  */
-function lazyChunkReferences(chunks: readonly LazyChunk[], own: LazyChunk | undefined, files: LazyPackageFiles): Plugin {
+function lazyChunkReferences(
+  chunks: readonly LazyChunk[],
+  own: LazyChunk | undefined,
+  files: LazyPackageFiles,
+): Plugin {
   return {
     name: 'lazy-chunk-references',
     setup(pluginBuild) {
       pluginBuild.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === RESOLVING_LAZY_PACKAGE) return undefined;
         const name = packageOfSpecifier(args.path);
-        const chunk = chunks.find((candidate) => candidate !== own && name !== undefined && candidate.packages.includes(name));
+        const chunk = chunks.find(
+          (candidate) => candidate !== own && name !== undefined && candidate.packages.includes(name),
+        );
         if (!chunk || name === undefined) return undefined;
         // The chunk exports each package under its name: a deep import would find nothing there.
-        if (args.path !== name) return { errors: [{ text: `${args.path}: import ${name} itself (it ships in ${chunk.out}.js, which exports only package roots)` }] };
-        const resolved = await pluginBuild.resolve(name, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: RESOLVING_LAZY_PACKAGE });
+        if (args.path !== name)
+          return {
+            errors: [
+              {
+                text: `${args.path}: import ${name} itself (it ships in ${chunk.out}.js, which exports only package roots)`,
+              },
+            ],
+          };
+        const resolved = await pluginBuild.resolve(name, {
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          importer: args.importer,
+          pluginData: RESOLVING_LAZY_PACKAGE,
+        });
         if (resolved.errors.length > 0) return { errors: resolved.errors };
         const known = files.get(name);
-        if (own !== undefined && known === undefined) return { errors: [{ text: `${name} is required only from the lazy chunk ${own.out}: require it from the app, or put it in that chunk` }] };
-        if (known !== undefined && known !== resolved.path) return { errors: [{ text: `${name} resolves to two copies (${known}, ${resolved.path}): one lazy chunk cannot serve both` }] };
+        if (own !== undefined && known === undefined)
+          return {
+            errors: [
+              {
+                text: `${name} is required only from the lazy chunk ${own.out}: require it from the app, or put it in that chunk`,
+              },
+            ],
+          };
+        if (known !== undefined && known !== resolved.path)
+          return {
+            errors: [
+              { text: `${name} resolves to two copies (${known}, ${resolved.path}): one lazy chunk cannot serve both` },
+            ],
+          };
         files.set(name, resolved.path);
         return { path: name, namespace: 'lazy-chunk-reference', pluginData: chunk.out };
       });
@@ -107,7 +154,10 @@ function lazyChunkReferences(chunks: readonly LazyChunk[], own: LazyChunk | unde
         contents: `module.exports = require(${JSON.stringify(`./${String(args.pluginData)}.js`)})[${JSON.stringify(args.path)}];`,
         loader: 'js',
       }));
-      pluginBuild.onResolve({ filter: /^\.\//, namespace: 'lazy-chunk-reference' }, (args) => ({ path: args.path, external: true }));
+      pluginBuild.onResolve({ filter: /^\.\//, namespace: 'lazy-chunk-reference' }, (args) => ({
+        path: args.path,
+        external: true,
+      }));
     },
   };
 }
@@ -120,9 +170,17 @@ function lazyChunkEntry(chunk: LazyChunk, files: LazyPackageFiles, repoRoot: str
   return {
     name: 'lazy-chunk-entry',
     setup(pluginBuild) {
-      pluginBuild.onResolve({ filter: /^lazy-chunk-entry$/ }, () => ({ path: chunk.out, namespace: 'lazy-chunk-entry' }));
+      pluginBuild.onResolve({ filter: /^lazy-chunk-entry$/ }, () => ({
+        path: chunk.out,
+        namespace: 'lazy-chunk-entry',
+      }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-chunk-entry' }, () => ({
-        contents: chunk.packages.map((name) => `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(files.get(name) ?? name)}) });`).join('\n'),
+        contents: chunk.packages
+          .map(
+            (name) =>
+              `Object.defineProperty(exports, ${JSON.stringify(name)}, { enumerable: true, get: () => require(${JSON.stringify(files.get(name) ?? name)}) });`,
+          )
+          .join('\n'),
         loader: 'js',
         resolveDir: repoRoot,
       }));
@@ -139,7 +197,9 @@ const englishZodMessagesOnly: Plugin = {
   name: 'english-zod-messages-only',
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.c?js$/ }, (args) => ({
-      contents: args.path.endsWith('.cjs') ? 'exports.en = require("./en.cjs").default;' : 'export { default as en } from "./en.js";',
+      contents: args.path.endsWith('.cjs')
+        ? 'exports.en = require("./en.cjs").default;'
+        : 'export { default as en } from "./en.js";',
       loader: 'js',
       resolveDir: dirname(args.path),
     }));
@@ -153,7 +213,8 @@ const externals: Plugin = {
     pluginBuild.onResolve({ filter: /^[^./]/ }, (args) => {
       const name = packageOfSpecifier(args.path);
       if (name === undefined) return undefined;
-      if (HOST_PROVIDED_MODULES.includes(name) || OPTIONAL_MODULES.includes(name) || staysInstalled(name)) return { path: args.path, external: true };
+      if (HOST_PROVIDED_MODULES.includes(name) || OPTIONAL_MODULES.includes(name) || staysInstalled(name))
+        return { path: args.path, external: true };
       return undefined;
     });
   },
@@ -165,13 +226,20 @@ function externalPackages(metafile: Metafile): string[] {
     for (const imported of output.imports) {
       if (!imported.external) continue;
       const name = packageOfSpecifier(imported.path);
-      if (name !== undefined && !HOST_PROVIDED_MODULES.includes(name) && !OPTIONAL_MODULES.includes(name)) names.add(name);
+      if (name !== undefined && !HOST_PROVIDED_MODULES.includes(name) && !OPTIONAL_MODULES.includes(name))
+        names.add(name);
     }
   }
   return [...names].sort();
 }
 
-export async function bundleApp(options: { repoRoot: string; entries: BundleEntry[]; outDir: string; workspaces: ReadonlyMap<string, string>; lazyChunks?: readonly LazyChunk[] }): Promise<BundleResult> {
+export async function bundleApp(options: {
+  repoRoot: string;
+  entries: BundleEntry[];
+  outDir: string;
+  workspaces: ReadonlyMap<string, string>;
+  lazyChunks?: readonly LazyChunk[];
+}): Promise<BundleResult> {
   const chunks = options.lazyChunks ?? [];
   const shared = {
     outdir: options.outDir,
@@ -191,11 +259,31 @@ export async function bundleApp(options: { repoRoot: string; entries: BundleEntr
     absWorkingDir: options.repoRoot,
   } as const;
   const lazyPackageFiles: LazyPackageFiles = new Map();
-  const plugins = (own: LazyChunk | undefined): Plugin[] => [lazyChunkReferences(chunks, own, lazyPackageFiles), englishZodMessagesOnly, externals, workspaceSources(options.workspaces)];
+  const plugins = (own: LazyChunk | undefined): Plugin[] => [
+    lazyChunkReferences(chunks, own, lazyPackageFiles),
+    englishZodMessagesOnly,
+    externals,
+    workspaceSources(options.workspaces),
+  ];
   // The entries first (they tell which copy of each lazy package is required), then one build per
   // chunk: a chunk's packages are its own only inside its build.
-  const entriesBuild = await build({ ...shared, entryPoints: options.entries.map((entry) => ({ in: 'source' in entry ? entry.source : `generated-entry:${entry.out}`, out: entry.out })), plugins: [generatedEntries(options.entries, options.repoRoot), ...plugins(undefined)] });
-  const chunkBuilds = await Promise.all(chunks.map((chunk) => build({ ...shared, entryPoints: [{ in: 'lazy-chunk-entry', out: chunk.out }], plugins: [lazyChunkEntry(chunk, lazyPackageFiles, options.repoRoot), ...plugins(chunk)] })));
+  const entriesBuild = await build({
+    ...shared,
+    entryPoints: options.entries.map((entry) => ({
+      in: 'source' in entry ? entry.source : `generated-entry:${entry.out}`,
+      out: entry.out,
+    })),
+    plugins: [generatedEntries(options.entries, options.repoRoot), ...plugins(undefined)],
+  });
+  const chunkBuilds = await Promise.all(
+    chunks.map((chunk) =>
+      build({
+        ...shared,
+        entryPoints: [{ in: 'lazy-chunk-entry', out: chunk.out }],
+        plugins: [lazyChunkEntry(chunk, lazyPackageFiles, options.repoRoot), ...plugins(chunk)],
+      }),
+    ),
+  );
   const results = [entriesBuild, ...chunkBuilds];
   // Files that contributed code (tree-shaken modules are listed as inputs with nothing in the output).
   const sources = new Set<string>();
@@ -203,7 +291,8 @@ export async function bundleApp(options: { repoRoot: string; entries: BundleEntr
   for (const { metafile } of results) {
     for (const output of Object.values(metafile.outputs)) {
       for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-        if (bytesInOutput > 0 && !input.includes('node_modules/') && !input.includes(':')) sources.add(relative(options.repoRoot, join(options.repoRoot, input)).split(sep).join('/'));
+        if (bytesInOutput > 0 && !input.includes('node_modules/') && !input.includes(':'))
+          sources.add(relative(options.repoRoot, join(options.repoRoot, input)).split(sep).join('/'));
       }
     }
     for (const name of externalPackages(metafile)) installed.add(name);

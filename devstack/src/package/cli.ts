@@ -11,18 +11,24 @@ function usage(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+    strict: true,
+  });
   if (values.help) {
     console.log(usage());
     return;
   }
-  if (values.only !== undefined && !PACKAGE_NAMES.includes(values.only as PackageName)) throw new Error(`--only must be one of ${PACKAGE_NAMES.join(', ')}\n${usage()}`);
+  if (values.only !== undefined && !PACKAGE_NAMES.includes(values.only as PackageName))
+    throw new Error(`--only must be one of ${PACKAGE_NAMES.join(', ')}\n${usage()}`);
   const repoRoot = resolve(__dirname, '../../..');
   const layout = packageLayout(repoRoot, values.out ? resolve(values.out) : undefined);
   const names = values.only ? [values.only as PackageName] : PACKAGE_NAMES;
   const started = Date.now();
   for (const built of await buildPackages(layout, names)) {
-    console.log(`${built.name}: ${built.zipPath} (${built.files} files, ${(built.bytes / 1024 / 1024).toFixed(1)} MiB); staged in ${built.stageDir}`);
+    console.log(
+      `${built.name}: ${built.zipPath} (${built.files} files, ${(built.bytes / 1024 / 1024).toFixed(1)} MiB); staged in ${built.stageDir}`,
+    );
   }
   console.log(`packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

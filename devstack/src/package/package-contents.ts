@@ -68,7 +68,8 @@ function nodeModulesChain(fromDir: string): string[] {
   const chain: string[] = [];
   let dir = fromDir;
   for (;;) {
-    if (posix.basename(dir) !== 'node_modules') chain.push(dir === '.' || dir === '' ? 'node_modules' : `${dir}/node_modules`);
+    if (posix.basename(dir) !== 'node_modules')
+      chain.push(dir === '.' || dir === '' ? 'node_modules' : `${dir}/node_modules`);
     if (dir === '.' || dir === '' || dir === '/') break;
     dir = posix.dirname(dir);
   }
@@ -88,9 +89,17 @@ interface AppRules {
   forbiddenPath: (path: string) => string | undefined;
 }
 
-async function checkApp(view: PackageView, rules: AppRules, problems: string[]): Promise<{ manifest: z.infer<typeof packageJsonSchema> | undefined; texts: Map<string, string> }> {
+async function checkApp(
+  view: PackageView,
+  rules: AppRules,
+  problems: string[],
+): Promise<{ manifest: z.infer<typeof packageJsonSchema> | undefined; texts: Map<string, string> }> {
   const files = new Set(view.paths.map((path) => path.slice(rules.root.length)));
-  const packageJsons = [...files].filter((path) => path === 'package.json' || (path.startsWith('node_modules/') && /(^|\/)node_modules\/(@[^/]+\/)?[^/@]+\/package\.json$/.test(path)));
+  const packageJsons = [...files].filter(
+    (path) =>
+      path === 'package.json' ||
+      (path.startsWith('node_modules/') && /(^|\/)node_modules\/(@[^/]+\/)?[^/@]+\/package\.json$/.test(path)),
+  );
   const ownCode = [...files].filter((path) => rules.ownCode(path) && path.endsWith('.js'));
   const texts = await view.readTexts(new Set([...packageJsons, ...ownCode].map((path) => rules.root + path)));
   const text = (path: string): string | undefined => texts.get(rules.root + path);
@@ -100,7 +109,8 @@ async function checkApp(view: PackageView, rules: AppRules, problems: string[]):
     if (reason) problems.push(`${path}: ${reason}`);
   }
   for (const name of FORBIDDEN_PACKAGES) {
-    if (files.has(`node_modules/${name}/package.json`)) problems.push(`node_modules/${name}: a development-only package is in the production package`);
+    if (files.has(`node_modules/${name}/package.json`))
+      problems.push(`node_modules/${name}: a development-only package is in the production package`);
   }
 
   let manifest: z.infer<typeof packageJsonSchema> | undefined;
@@ -112,7 +122,8 @@ async function checkApp(view: PackageView, rules: AppRules, problems: string[]):
     else manifest = parsed.data;
   }
   for (const name of Object.keys(manifest?.dependencies ?? {})) {
-    if (!files.has(`node_modules/${name}/package.json`)) problems.push(`dependency ${name} is not installed in node_modules`);
+    if (!files.has(`node_modules/${name}/package.json`))
+      problems.push(`dependency ${name} is not installed in node_modules`);
   }
 
   // The production tree is complete: every dependency of every installed package resolves.
@@ -123,7 +134,8 @@ async function checkApp(view: PackageView, rules: AppRules, problems: string[]):
     const optional = new Set(Object.keys(parsed.data.optionalDependencies ?? {}));
     for (const dependency of Object.keys(parsed.data.dependencies ?? {})) {
       if (optional.has(dependency)) continue; // left out on purpose (--omit=optional)
-      if (!resolvesPackage(files, dir, dependency)) problems.push(`${dir} needs ${dependency}, which is not in the package`);
+      if (!resolvesPackage(files, dir, dependency))
+        problems.push(`${dir} needs ${dependency}, which is not in the package`);
     }
   }
 
@@ -132,14 +144,17 @@ async function checkApp(view: PackageView, rules: AppRules, problems: string[]):
     for (const specifier of requiredSpecifiers(text(path) ?? '')) {
       if (specifier.startsWith('.')) {
         const target = posix.normalize(posix.join(posix.dirname(path), specifier));
-        if (![target, `${target}.js`, `${target}.json`, `${target}/index.js`].some((candidate) => files.has(candidate))) {
+        if (
+          ![target, `${target}.js`, `${target}.json`, `${target}/index.js`].some((candidate) => files.has(candidate))
+        ) {
           problems.push(`${path} requires ${specifier}, which is not in the package`);
         }
         continue;
       }
       const name = packageOfSpecifier(specifier);
       if (name && (HOST_PROVIDED_MODULES.includes(name) || OPTIONAL_MODULES.includes(name))) continue;
-      if (name && !resolvesPackage(files, posix.dirname(path), name)) problems.push(`${path} requires ${name}, which is not in the package`);
+      if (name && !resolvesPackage(files, posix.dirname(path), name))
+        problems.push(`${path} requires ${name}, which is not in the package`);
     }
   }
   return { manifest, texts };
@@ -163,7 +178,8 @@ export async function checkFunctionAppPackage(view: PackageView): Promise<string
       root: '',
       ownCode: (path) => !path.startsWith('node_modules/'),
       forbiddenPath: (path) => {
-        if (/^(devstack|shared|bigchaindb|webjob|tests|infra|\.github|functions\/src)\//.test(path)) return 'not part of the Function App';
+        if (/^(devstack|shared|bigchaindb|webjob|tests|infra|\.github|functions\/src)\//.test(path))
+          return 'not part of the Function App';
         return ourSources(path);
       },
     },
@@ -174,11 +190,15 @@ export async function checkFunctionAppPackage(view: PackageView): Promise<string
     if (!manifest.main) problems.push('package.json has no "main": the host would find no functions');
     else {
       const mainPattern = globToRegExp(manifest.main);
-      if (!view.paths.some((path) => mainPattern.test(path))) problems.push(`no file matches package.json main "${manifest.main}"`);
+      if (!view.paths.some((path) => mainPattern.test(path)))
+        problems.push(`no file matches package.json main "${manifest.main}"`);
     }
     // The programming model reaches the host through @azure/functions-core: installed, or bundled into our code.
-    const bundlesLibrary = [...texts.values()].some((text) => requiredSpecifiers(text).some((specifier) => HOST_PROVIDED_MODULES.includes(specifier)));
-    if (!bundlesLibrary && !view.paths.includes('node_modules/@azure/functions/package.json')) problems.push('@azure/functions is neither installed nor bundled');
+    const bundlesLibrary = [...texts.values()].some((text) =>
+      requiredSpecifiers(text).some((specifier) => HOST_PROVIDED_MODULES.includes(specifier)),
+    );
+    if (!bundlesLibrary && !view.paths.includes('node_modules/@azure/functions/package.json'))
+      problems.push('@azure/functions is neither installed nor bundled');
   }
   return problems;
 }
@@ -200,16 +220,20 @@ export async function checkWebJobPackage(view: PackageView): Promise<string[]> {
     problems,
   );
   for (const required of ['run.js', 'settings.job']) {
-    if (!view.paths.includes(WEBJOB_SITE_PREFIX + required)) problems.push(`${WEBJOB_SITE_PREFIX}${required} is missing`);
+    if (!view.paths.includes(WEBJOB_SITE_PREFIX + required))
+      problems.push(`${WEBJOB_SITE_PREFIX}${required} is missing`);
   }
-  if (!view.paths.some((path) => path.startsWith(`${WEBJOB_SITE_PREFIX}dist/`) && path.endsWith('.js'))) problems.push(`${WEBJOB_SITE_PREFIX}dist/ has no compiled code`);
-  if (manifest && manifest.main !== 'run.js') problems.push(`package.json main must be run.js, is ${manifest.main ?? 'absent'}`);
+  if (!view.paths.some((path) => path.startsWith(`${WEBJOB_SITE_PREFIX}dist/`) && path.endsWith('.js')))
+    problems.push(`${WEBJOB_SITE_PREFIX}dist/ has no compiled code`);
+  if (manifest && manifest.main !== 'run.js')
+    problems.push(`package.json main must be run.js, is ${manifest.main ?? 'absent'}`);
   const settingsPath = `${WEBJOB_SITE_PREFIX}settings.job`;
   if (view.paths.includes(settingsPath)) {
     const settingsText = (await view.readTexts(new Set([settingsPath]))).get(settingsPath) ?? '';
     try {
       const settings = z.object({ is_singleton: z.boolean().optional() }).passthrough().parse(JSON.parse(settingsText));
-      if (settings.is_singleton !== true) problems.push('settings.job must set "is_singleton": true (one stream consumer per site)');
+      if (settings.is_singleton !== true)
+        problems.push('settings.job must set "is_singleton": true (one stream consumer per site)');
     } catch (error) {
       problems.push(`settings.job is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -38,8 +38,15 @@ export async function workspacePackages(repoRoot: string): Promise<Map<string, s
 /** `npm pack` a workspace package into `destDir`; returns the tarball's path. */
 export async function packWorkspace(packageDir: string, destDir: string): Promise<string> {
   await fs.mkdir(destDir, { recursive: true });
-  const { stdout } = await runCommand(npmCommand, ['pack', '--json', '--ignore-scripts', '--workspaces=false', '--pack-destination', destDir], { cwd: packageDir, env: cleanNpmEnv() });
-  const packed = z.array(z.object({ filename: z.string() })).min(1).parse(JSON.parse(stdout));
+  const { stdout } = await runCommand(
+    npmCommand,
+    ['pack', '--json', '--ignore-scripts', '--workspaces=false', '--pack-destination', destDir],
+    { cwd: packageDir, env: cleanNpmEnv() },
+  );
+  const packed = z
+    .array(z.object({ filename: z.string() }))
+    .min(1)
+    .parse(JSON.parse(stdout));
   return join(destDir, packed[0]!.filename.replace(/^@/, '').replace(/\//g, '-'));
 }
 
@@ -47,7 +54,8 @@ export async function packWorkspace(packageDir: string, destDir: string): Promis
 async function installedVersion(name: string, fromDir: string, repoRoot: string): Promise<string> {
   for (const dir of [fromDir, repoRoot]) {
     const file = join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(file)) return z.object({ version: z.string() }).parse(JSON.parse(await fs.readFile(file, 'utf8'))).version;
+    if (existsSync(file))
+      return z.object({ version: z.string() }).parse(JSON.parse(await fs.readFile(file, 'utf8'))).version;
   }
   throw new Error(`${name} is not installed (looked under ${fromDir} and ${repoRoot}): run npm ci first`);
 }
@@ -102,7 +110,18 @@ export async function installProductionDependencies(options: {
   await fs.writeFile(join(options.stageDir, 'package.json'), manifest(forInstall));
   await runCommand(
     npmCommand,
-    ['install', '--omit=dev', '--omit=optional', '--workspaces=false', '--ignore-scripts', '--no-package-lock', '--no-audit', '--no-fund', '--prefer-offline', '--install-links'],
+    [
+      'install',
+      '--omit=dev',
+      '--omit=optional',
+      '--workspaces=false',
+      '--ignore-scripts',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--install-links',
+    ],
     { cwd: options.stageDir, env: cleanNpmEnv() },
   );
   // The shipped manifest names versions, not a tarball path that only exists on the build machine.

@@ -10,12 +10,23 @@ export interface CommandResult {
 /** The environment for nested npm runs: drops npm_* variables that `npm run`/`npm test` injected (workspace, lifecycle, omit, ...). */
 export function cleanNpmEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.toLowerCase().startsWith('npm_') || keep.has(name.toLowerCase())));
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !name.toLowerCase().startsWith('npm_') || keep.has(name.toLowerCase())),
+  );
 }
 
-export function runCommand(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CommandResult> {
   return new Promise((resolveRun, rejectRun) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      shell: process.platform === 'win32',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -28,7 +39,12 @@ export function runCommand(command: string, args: string[], options: { cwd: stri
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolveRun({ stdout, stderr });
-      else rejectRun(new Error(`${command} ${args.join(' ')} (in ${options.cwd}) failed with ${signal ?? `exit code ${code}`}:\n${stderr.trim().split('\n').slice(-20).join('\n')}`));
+      else
+        rejectRun(
+          new Error(
+            `${command} ${args.join(' ')} (in ${options.cwd}) failed with ${signal ?? `exit code ${code}`}:\n${stderr.trim().split('\n').slice(-20).join('\n')}`,
+          ),
+        );
     });
   });
 }

@@ -21,7 +21,13 @@ export const OPTIONAL_MODULES: readonly string[] = ['bufferutil', 'utf-8-validat
  * its state in one process-wide global, so a bundled copy and an installed one agree).
  */
 export function staysInstalled(name: string): boolean {
-  return name === 'sodium-native' || name.startsWith('@opentelemetry/instrumentation') || name === '@opentelemetry/auto-instrumentations-node' || name === '@azure/monitor-opentelemetry' || name === 'applicationinsights';
+  return (
+    name === 'sodium-native' ||
+    name.startsWith('@opentelemetry/instrumentation') ||
+    name === '@opentelemetry/auto-instrumentations-node' ||
+    name === '@azure/monitor-opentelemetry' ||
+    name === 'applicationinsights'
+  );
 }
 
 /** Packages bundled into a file of their own beside the app's bundle (`dist/<out>.js`), read only when first required. */
@@ -41,7 +47,15 @@ export const IDENTITY_CHUNK: LazyChunk = { out: 'azure-identity', packages: ['@a
 /** OpenTelemetry and the Azure Monitor exporter: only with APPLICATIONINSIGHTS_CONNECTION_STRING. */
 export const TELEMETRY_CHUNK: LazyChunk = {
   out: 'opentelemetry',
-  packages: ['@opentelemetry/api', '@opentelemetry/core', '@opentelemetry/resources', '@opentelemetry/sdk-trace-base', '@opentelemetry/sdk-metrics', '@opentelemetry/sdk-logs', '@azure/monitor-opentelemetry-exporter'],
+  packages: [
+    '@opentelemetry/api',
+    '@opentelemetry/core',
+    '@opentelemetry/resources',
+    '@opentelemetry/sdk-trace-base',
+    '@opentelemetry/sdk-metrics',
+    '@opentelemetry/sdk-logs',
+    '@azure/monitor-opentelemetry-exporter',
+  ],
 };
 
 /** The Queue client: the Function App reads the dead-letter queue only for the console's operations page. */

@@ -13,12 +13,16 @@ function required(name: string): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { url: { type: 'string' }, attempts: { type: 'string' }, 'interval-seconds': { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { url: { type: 'string' }, attempts: { type: 'string' }, 'interval-seconds': { type: 'string' } },
+    strict: true,
+  });
   if (!values.url || !/^https?:\/\//.test(values.url)) throw new Error('--url <Function App base URL> is required');
   const attempts = Number(values.attempts ?? '10');
   const intervalSeconds = Number(values['interval-seconds'] ?? '10');
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) throw new Error('--attempts must be 1-100');
-  if (!Number.isFinite(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 600) throw new Error('--interval-seconds must be 0-600');
+  if (!Number.isFinite(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 600)
+    throw new Error('--interval-seconds must be 0-600');
   const steps = await runSmokeTest({
     baseUrl: values.url,
     functionKey: required('SMOKE_FUNCTION_KEY'),

@@ -28,12 +28,25 @@ const HEALTH_PATH = '/api/health';
 
 /** A CloudEvent the Function App must refuse on validation (no data), never apply. */
 function invalidProbeEvent(id: string): string {
-  return JSON.stringify({ specversion: '1.0', id, source: 'urn:lease-premium:smoke-test', type: 'lease-premium.smoke-test' });
+  return JSON.stringify({
+    specversion: '1.0',
+    id,
+    source: 'urn:lease-premium:smoke-test',
+    type: 'lease-premium.smoke-test',
+  });
 }
 
-async function request(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; contentType: string; body: string }> {
+async function request(
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<{ status: number; contentType: string; body: string }> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await response.text() };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    body: await response.text(),
+  };
 }
 
 function describe(error: unknown): string {
@@ -70,15 +83,24 @@ export async function runSmokeTest(options: SmokeOptions): Promise<SmokeStep[]> 
 
   const id = `smoke-${Date.now()}-${randomBytes(4).toString('hex')}`;
   const body = invalidProbeEvent(id);
-  const post = async (headers: Record<string, string>): Promise<{ status: number; contentType: string; body: string } | string> => {
+  const post = async (
+    headers: Record<string, string>,
+  ): Promise<{ status: number; contentType: string; body: string } | string> => {
     try {
-      return await request(`${base}${WEBHOOK_PATH}`, { method: 'POST', body, headers: { 'content-type': 'application/cloudevents+json', ...headers } }, timeout);
+      return await request(
+        `${base}${WEBHOOK_PATH}`,
+        { method: 'POST', body, headers: { 'content-type': 'application/cloudevents+json', ...headers } },
+        timeout,
+      );
     } catch (error) {
       return describe(error);
     }
   };
 
-  const signed = await post({ 'x-functions-key': options.functionKey, ...new WebhookSigner(options.webhookSecrets).sign(id, body) });
+  const signed = await post({
+    'x-functions-key': options.functionKey,
+    ...new WebhookSigner(options.webhookSecrets).sign(id, body),
+  });
   record(
     typeof signed === 'string'
       ? { step: 'signed webhook', ok: false, detail: signed }
@@ -90,10 +112,21 @@ export async function runSmokeTest(options: SmokeOptions): Promise<SmokeStep[]> 
   );
 
   const forgedSecret = `whsec_${randomBytes(32).toString('base64')}`;
-  const forged = await post({ 'x-functions-key': options.functionKey, ...new WebhookSigner([forgedSecret]).sign(id, body) });
-  record(typeof forged === 'string' ? { step: 'forged signature', ok: false, detail: forged } : { step: 'forged signature -> 401', ok: forged.status === 401, detail: `HTTP ${forged.status}` });
+  const forged = await post({
+    'x-functions-key': options.functionKey,
+    ...new WebhookSigner([forgedSecret]).sign(id, body),
+  });
+  record(
+    typeof forged === 'string'
+      ? { step: 'forged signature', ok: false, detail: forged }
+      : { step: 'forged signature -> 401', ok: forged.status === 401, detail: `HTTP ${forged.status}` },
+  );
 
   const keyless = await post(new WebhookSigner(options.webhookSecrets).sign(id, body));
-  record(typeof keyless === 'string' ? { step: 'no function key', ok: false, detail: keyless } : { step: 'no function key -> 401', ok: keyless.status === 401, detail: `HTTP ${keyless.status}` });
+  record(
+    typeof keyless === 'string'
+      ? { step: 'no function key', ok: false, detail: keyless }
+      : { step: 'no function key -> 401', ok: keyless.status === 401, detail: `HTTP ${keyless.status}` },
+  );
   return steps;
 }

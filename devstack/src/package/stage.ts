@@ -14,16 +14,40 @@ async function copyRequiredFile(from: string, to: string): Promise<void> {
 }
 
 /** The bundle and what it still requires, installed by npm (native addons, OpenTelemetry instrumentation; often nothing). */
-async function bundleAndInstall(layout: PackageLayout, options: { appDir: string; source: Manifest; entries: BundleEntry[]; lazyChunks: readonly LazyChunk[]; bundleDir: string; main: string }): Promise<void> {
-  const bundled = await bundleApp({ repoRoot: layout.repoRoot, entries: options.entries, lazyChunks: options.lazyChunks, outDir: options.bundleDir, workspaces: await workspacePackages(layout.repoRoot) });
+async function bundleAndInstall(
+  layout: PackageLayout,
+  options: {
+    appDir: string;
+    source: Manifest;
+    entries: BundleEntry[];
+    lazyChunks: readonly LazyChunk[];
+    bundleDir: string;
+    main: string;
+  },
+): Promise<void> {
+  const bundled = await bundleApp({
+    repoRoot: layout.repoRoot,
+    entries: options.entries,
+    lazyChunks: options.lazyChunks,
+    outDir: options.bundleDir,
+    workspaces: await workspacePackages(layout.repoRoot),
+  });
   const dependencies = Object.fromEntries(bundled.installedPackages.map((name) => [name, '*']));
-  await installProductionDependencies({ repoRoot: layout.repoRoot, sourceDir: options.appDir, source: { ...options.source, dependencies }, stageDir: options.appDir, tarballDir: layout.tarballDir, main: options.main });
+  await installProductionDependencies({
+    repoRoot: layout.repoRoot,
+    sourceDir: options.appDir,
+    source: { ...options.source, dependencies },
+    stageDir: options.appDir,
+    tarballDir: layout.tarballDir,
+    main: options.main,
+  });
 }
 
 /** Compiled function modules the repository's `main` glob names, as their TypeScript sources, in the host's load order. */
 async function functionSources(repoRoot: string, main: string): Promise<string[]> {
   const compiled = await fg(main, { cwd: repoRoot, onlyFiles: true });
-  if (compiled.length === 0) throw new Error(`no file matches package.json main "${main}": build first (npm run build)`);
+  if (compiled.length === 0)
+    throw new Error(`no file matches package.json main "${main}": build first (npm run build)`);
   return compiled.map((file) => {
     const source = join(repoRoot, file.replace(/(^|\/)dist\//, '$1src/').replace(/\.js$/, '.ts'));
     if (!existsSync(source)) throw new Error(`${file} has no source ${source}`);
@@ -40,7 +64,14 @@ export async function stageFunctionApp(layout: PackageLayout): Promise<void> {
   if (!root.main) throw new Error('package.json has no "main" glob for the Function App');
   await copyRequiredFile(join(layout.repoRoot, 'host.json'), join(stage, 'host.json'));
   const entries: BundleEntry[] = [{ out: 'main', loads: await functionSources(layout.repoRoot, root.main) }];
-  await bundleAndInstall(layout, { appDir: stage, source: root, entries, lazyChunks: FUNCTION_APP_LAZY_CHUNKS, bundleDir: join(stage, 'dist'), main: FUNCTION_APP_MAIN });
+  await bundleAndInstall(layout, {
+    appDir: stage,
+    source: root,
+    entries,
+    lazyChunks: FUNCTION_APP_LAZY_CHUNKS,
+    bundleDir: join(stage, 'dist'),
+    main: FUNCTION_APP_MAIN,
+  });
   await removeForeignPrebuilds(stage);
   // The insurer console's built files, served by the console-static function from <app root>/console/dist.
   const consoleDist = join(layout.repoRoot, 'console', 'dist');
@@ -62,6 +93,13 @@ export async function stageWebJob(layout: PackageLayout): Promise<void> {
     { out: 'main', source: join(webjobDir, 'src', 'main.ts') },
     { out: 'verification-worker', source: join(webjobDir, 'src', 'verifier', 'verification-worker.ts') },
   ];
-  await bundleAndInstall(layout, { appDir: jobDir, source: manifest, entries, lazyChunks: WEBJOB_LAZY_CHUNKS, bundleDir: join(jobDir, 'dist'), main: 'run.js' });
+  await bundleAndInstall(layout, {
+    appDir: jobDir,
+    source: manifest,
+    entries,
+    lazyChunks: WEBJOB_LAZY_CHUNKS,
+    bundleDir: join(jobDir, 'dist'),
+    main: 'run.js',
+  });
   await removeForeignPrebuilds(jobDir);
 }

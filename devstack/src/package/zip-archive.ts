@@ -62,7 +62,10 @@ function openZip(zipPath: string, autoClose = true): Promise<yauzl.ZipFile> {
 }
 
 /** Visits every entry in order; `onEntry` may read the entry's content through `open`. */
-async function forEachEntry(zipPath: string, onEntry: (entry: yauzl.Entry, open: () => Promise<NodeJS.ReadableStream>) => Promise<void>): Promise<void> {
+async function forEachEntry(
+  zipPath: string,
+  onEntry: (entry: yauzl.Entry, open: () => Promise<NodeJS.ReadableStream>) => Promise<void>,
+): Promise<void> {
   const zipfile = await openZip(zipPath);
   await new Promise<void>((resolveAll, rejectAll) => {
     zipfile.on('error', rejectAll);
@@ -70,7 +73,9 @@ async function forEachEntry(zipPath: string, onEntry: (entry: yauzl.Entry, open:
     zipfile.on('entry', (entry: yauzl.Entry) => {
       const open = (): Promise<NodeJS.ReadableStream> =>
         new Promise((resolveStream, rejectStream) => {
-          zipfile.openReadStream(entry, (error, stream) => (error || !stream ? rejectStream(error ?? new Error('no stream')) : resolveStream(stream)));
+          zipfile.openReadStream(entry, (error, stream) =>
+            error || !stream ? rejectStream(error ?? new Error('no stream')) : resolveStream(stream),
+          );
         });
       onEntry(entry, open).then(
         () => zipfile.readEntry(),
@@ -87,7 +92,11 @@ async function forEachEntry(zipPath: string, onEntry: (entry: yauzl.Entry, open:
 export async function readZipEntries(zipPath: string): Promise<ZipEntry[]> {
   const entries: ZipEntry[] = [];
   await forEachEntry(zipPath, (entry) => {
-    entries.push({ path: entry.fileName, size: entry.uncompressedSize, mode: (entry.externalFileAttributes >>> 16) & 0o7777 });
+    entries.push({
+      path: entry.fileName,
+      size: entry.uncompressedSize,
+      mode: (entry.externalFileAttributes >>> 16) & 0o7777,
+    });
     return Promise.resolve();
   });
   return entries;
@@ -118,7 +127,11 @@ export async function extractZip(zipPath: string, destDir: string): Promise<void
     const writeEntry = async (entry: yauzl.Entry): Promise<void> => {
       const normalized = posix.normalize(entry.fileName);
       const target = resolve(root, normalized);
-      if (normalized.startsWith('../') || posix.isAbsolute(normalized) || (target !== root && !target.startsWith(root + sep))) {
+      if (
+        normalized.startsWith('../') ||
+        posix.isAbsolute(normalized) ||
+        (target !== root && !target.startsWith(root + sep))
+      ) {
         throw new Error(`zip entry ${entry.fileName} escapes the destination`);
       }
       if (entry.fileName.endsWith('/')) {
@@ -127,7 +140,9 @@ export async function extractZip(zipPath: string, destDir: string): Promise<void
       }
       await fs.mkdir(dirname(target), { recursive: true });
       const stream = await new Promise<NodeJS.ReadableStream>((resolveStream, rejectStream) => {
-        zipfile.openReadStream(entry, (error, opened) => (error || !opened ? rejectStream(error ?? new Error('no stream')) : resolveStream(opened)));
+        zipfile.openReadStream(entry, (error, opened) =>
+          error || !opened ? rejectStream(error ?? new Error('no stream')) : resolveStream(opened),
+        );
       });
       await pipeline(stream, createWriteStream(target));
       const mode = (entry.externalFileAttributes >>> 16) & 0o777;
@@ -139,15 +154,12 @@ export async function extractZip(zipPath: string, destDir: string): Promise<void
       settle();
     });
     zipfile.on('entry', (entry: yauzl.Entry) => {
-      const task: Promise<void> = writeEntry(entry).then(
-        () => {
-          const wasFull = inFlight.size >= maxInFlight;
-          inFlight.delete(task);
-          if (wasFull && !ended && !failed) zipfile.readEntry();
-          settle();
-        },
-        fail,
-      );
+      const task: Promise<void> = writeEntry(entry).then(() => {
+        const wasFull = inFlight.size >= maxInFlight;
+        inFlight.delete(task);
+        if (wasFull && !ended && !failed) zipfile.readEntry();
+        settle();
+      }, fail);
       inFlight.add(task);
       if (inFlight.size < maxInFlight) zipfile.readEntry();
     });

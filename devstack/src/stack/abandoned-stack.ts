@@ -16,7 +16,9 @@ export async function cleanUpAbandonedStack(stateDir: string, log: (line: string
   }
   if (previous.status !== 'running') return;
   if (previous.supervisorPid !== process.pid && isProcessAlive(previous.supervisorPid)) {
-    throw new Error(`a stack is already running from ${stateDir} (supervisor pid ${previous.supervisorPid}); stop it with Ctrl-C in its terminal or kill ${previous.supervisorPid}`);
+    throw new Error(
+      `a stack is already running from ${stateDir} (supervisor pid ${previous.supervisorPid}); stop it with Ctrl-C in its terminal or kill ${previous.supervisorPid}`,
+    );
   }
   // A part whose own process is gone may have left its group behind (Core Tools' host behind its
   // wrapper); the kernel never hands out a pid that is still some group's id, so that group is ours.
@@ -31,7 +33,14 @@ export async function cleanUpAbandonedStack(stateDir: string, log: (line: string
   for (const pid of leftovers.filter(treeAlive)) signalTree(pid, 'SIGKILL');
 }
 
-const PART_COMMANDS = ['azurite-cli.js', 'ledger/cli.js', 'functions-host/cli.js', 'run.js', 'func', 'azure-functions-core-tools'];
+const PART_COMMANDS = [
+  'azurite-cli.js',
+  'ledger/cli.js',
+  'functions-host/cli.js',
+  'run.js',
+  'func',
+  'azure-functions-core-tools',
+];
 
 /** Guards against a recycled pid: on Linux the command line must be one of the stack's parts. */
 function looksLikeOurPart(pid: number): boolean {

@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   });
   const port = (name: 'blob-port' | 'queue-port' | 'table-port'): number => {
     const value = Number(values[name] ?? '0');
-    if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`--${name} must be a port number, got "${values[name]}"`);
+    if (!Number.isInteger(value) || value < 0 || value > 65535)
+      throw new Error(`--${name} must be a port number, got "${values[name]}"`);
     return value;
   };
   const azurite = await startAzurite({
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
     ...(values.location ? { location: values.location } : {}),
     onOutput: (line) => console.log(line),
   });
-  console.log(`Azurite listening: blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}${values.location ? ` (data in ${values.location})` : ' (in memory)'}`);
+  console.log(
+    `Azurite listening: blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}${values.location ? ` (data in ${values.location})` : ' (in memory)'}`,
+  );
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

@@ -21,7 +21,12 @@ export interface NodeChildSpec {
 export function spawnChild(spec: NodeChildSpec, onLine: (line: string) => void): ChildProcess {
   const command = spec.command ?? process.execPath;
   const args = spec.script ? [spec.script, ...spec.args] : [...spec.args];
-  const child = crossSpawn(command, args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], ...treeRootSpawnOptions });
+  const child = crossSpawn(command, args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...treeRootSpawnOptions,
+  });
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {

@@ -64,7 +64,9 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv)
   });
   const namePrefix = env.STORAGE_NAME_PREFIX || 'leasepremium';
   if (!/^[a-z][a-z0-9]{2,39}$/.test(namePrefix)) {
-    throw new Error(`STORAGE_NAME_PREFIX must be 3-40 lowercase letters and digits starting with a letter, got "${namePrefix}"`);
+    throw new Error(
+      `STORAGE_NAME_PREFIX must be 3-40 lowercase letters and digits starting with a letter, got "${namePrefix}"`,
+    );
   }
   const ledgerApiUrl = urlOrThrow('LEDGER_API_URL', env.LEDGER_API_URL, ['http:', 'https:']);
   const ledgerWsUrl = urlOrThrow('LEDGER_WS_URL', env.LEDGER_WS_URL, ['ws:', 'wss:']);

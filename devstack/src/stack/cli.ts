@@ -26,7 +26,8 @@ function printEvent(event: SupervisorEvent, showLines: boolean): void {
     return;
   }
   const note = `${event.state}${event.pid ? ` (pid ${event.pid})` : ''}${event.detail ? `: ${event.detail}` : ''}`;
-  const painted = event.state === 'crashed' ? color.red(note) : event.state === 'healthy' ? color.green(note) : color.dim(note);
+  const painted =
+    event.state === 'crashed' ? color.red(note) : event.state === 'healthy' ? color.green(note) : color.dim(note);
   console.log(`${prefix(event.part)}${painted}`);
 }
 
@@ -51,7 +52,12 @@ async function main(options: CliOptions): Promise<void> {
     // Before start-up finished there is no stack yet, but the supervisor already runs some parts.
     stopping = (running.stack?.stop() ?? running.supervisor?.stopAll() ?? Promise.resolve()).then(
       () => {
-        console.log(color.green('Stopped cleanly.') + (options.storageMode === 'persistent' ? color.dim(` State kept in ${options.stateDir}/; npm start resumes from it.`) : ''));
+        console.log(
+          color.green('Stopped cleanly.') +
+            (options.storageMode === 'persistent'
+              ? color.dim(` State kept in ${options.stateDir}/; npm start resumes from it.`)
+              : ''),
+        );
         process.exit(exitCode);
       },
       (error: Error) => {
@@ -90,7 +96,13 @@ async function main(options: CliOptions): Promise<void> {
   });
   running.stack = stack;
   started = true;
-  console.log(renderStatusScreen(stack.description, stack.supervisor.status(), await readWebJobHealth(stack.description.webjob.healthUrl)));
+  console.log(
+    renderStatusScreen(
+      stack.description,
+      stack.supervisor.status(),
+      await readWebJobHealth(stack.description.webjob.healthUrl),
+    ),
+  );
 
   if (!options.demo) {
     console.log(color.dim('Demo skipped (--no-demo). The stack keeps running until Ctrl-C.'));

@@ -49,7 +49,9 @@ export function generateLocalConfig(now = new Date()): LocalConfig {
  * A file that exists but does not parse is an error naming the file, never silently replaced:
  * replacing it would orphan the stored state that depends on its keys.
  */
-export async function loadOrCreateLocalConfig(dir: string): Promise<{ config: LocalConfig; created: boolean; file: string }> {
+export async function loadOrCreateLocalConfig(
+  dir: string,
+): Promise<{ config: LocalConfig; created: boolean; file: string }> {
   const file = path.join(dir, 'local-config.json');
   let text: string | undefined;
   try {
@@ -62,12 +64,16 @@ export async function loadOrCreateLocalConfig(dir: string): Promise<{ config: Lo
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix it or delete .devstack/ to start over`);
+      throw new Error(
+        `${file} is not valid JSON (${(error as Error).message}); fix it or delete .devstack/ to start over`,
+      );
     }
     const parsed = LocalConfig.safeParse(json);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-      throw new Error(`${file} is not a valid local configuration (${issues}); fix it or delete .devstack/ to start over`);
+      throw new Error(
+        `${file} is not a valid local configuration (${issues}); fix it or delete .devstack/ to start over`,
+      );
     }
     return { config: parsed.data, created: false, file };
   }

@@ -118,7 +118,10 @@ export async function stopTree(child: ChildProcess, graceMs: number): Promise<vo
   if (running) child.kill('SIGTERM');
   const deadline = Date.now() + graceMs;
   const timer = new AbortController();
-  const exitedInTime = await Promise.race([exited.then(() => true), sleep(graceMs, false, { signal: timer.signal }).catch(() => false)]);
+  const exitedInTime = await Promise.race([
+    exited.then(() => true),
+    sleep(graceMs, false, { signal: timer.signal }).catch(() => false),
+  ]);
   timer.abort();
   if (exitedInTime) {
     // The child is gone but not everything it started (a wrapper that did not forward the signal).

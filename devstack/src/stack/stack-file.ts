@@ -86,12 +86,15 @@ export async function readStackFile(stateDir: string): Promise<StackDescription>
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${file} not found: start the stack first (npm start)`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new Error(`${file} not found: start the stack first (npm start)`);
     throw error;
   }
   const parsed = StackDescription.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    throw new Error(`${file} is not a stack description this version understands: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${file} is not a stack description this version understands: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

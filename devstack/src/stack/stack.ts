@@ -16,7 +16,15 @@ import { httpAnswers } from './wait';
 export const PART_NAMES = ['azurite', 'ledger', 'function-app', 'webjob'] as const;
 export type PartName = (typeof PART_NAMES)[number];
 
-export const DEFAULT_PORTS = { blob: 10000, queue: 10001, table: 10002, ledgerHttp: 9984, ledgerWs: 9985, functions: 7071, webjobHealth: 0 } as const;
+export const DEFAULT_PORTS = {
+  blob: 10000,
+  queue: 10001,
+  table: 10002,
+  ledgerHttp: 9984,
+  ledgerWs: 9985,
+  functions: 7071,
+  webjobHealth: 0,
+} as const;
 export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 
 export interface ExternalServices {
@@ -67,17 +75,31 @@ const ROOT_SCRIPTS = {
 
 async function choosePorts(mode: StackOptions['ports'], external: ExternalServices): Promise<StackPorts> {
   if (mode === 'free') {
-    const free = await freePorts(['blob', 'queue', 'table', 'ledgerHttp', 'ledgerWs', 'functions', 'webjobHealth'] as const);
+    const free = await freePorts([
+      'blob',
+      'queue',
+      'table',
+      'ledgerHttp',
+      'ledgerWs',
+      'functions',
+      'webjobHealth',
+    ] as const);
     return free;
   }
-  const ports: StackPorts = { ...DEFAULT_PORTS, webjobHealth: (await freePorts(['webjobHealth'] as const)).webjobHealth };
+  const ports: StackPorts = {
+    ...DEFAULT_PORTS,
+    webjobHealth: (await freePorts(['webjobHealth'] as const)).webjobHealth,
+  };
   const needed: Array<[string, number]> = [['Function App', ports.functions]];
   if (!external.ledgerApiUrl) needed.push(['ledger HTTP', ports.ledgerHttp], ['ledger WebSocket', ports.ledgerWs]);
-  if (!external.storageConnectionString) needed.push(['Azurite blob', ports.blob], ['Azurite queue', ports.queue], ['Azurite table', ports.table]);
+  if (!external.storageConnectionString)
+    needed.push(['Azurite blob', ports.blob], ['Azurite queue', ports.queue], ['Azurite table', ports.table]);
   const busy: string[] = [];
   for (const [what, port] of needed) if (!(await isPortFree(port))) busy.push(`${what} ${port}`);
   if (busy.length > 0) {
-    throw new Error(`port(s) already in use: ${busy.join(', ')}. Is another stack running (see .devstack/stack.json)? Stop it, or free the port(s).`);
+    throw new Error(
+      `port(s) already in use: ${busy.join(', ')}. Is another stack running (see .devstack/stack.json)? Stop it, or free the port(s).`,
+    );
   }
   return ports;
 }
@@ -95,7 +117,7 @@ async function requireCoreTools(repoRoot: string): Promise<CoreTools> {
   if (!tools) {
     throw new Error(
       '--func needs Azure Functions Core Tools v4: npm install --no-save azure-functions-core-tools@4, or ' +
-        'https://learn.microsoft.com/azure/azure-functions/functions-run-local; or drop --func to use the project\'s local Functions host.',
+        "https://learn.microsoft.com/azure/azure-functions/functions-run-local; or drop --func to use the project's local Functions host.",
     );
   }
   await findEntryPoints(repoRoot, readAppPackage(repoRoot)).catch((error: Error) => {
@@ -114,11 +136,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const persistent = options.storageMode === 'persistent';
 
   const host = '127.0.0.1';
-  const ledgerRoot = external.ledgerApiUrl ? new URL(external.ledgerApiUrl).origin : `http://${host}:${ports.ledgerHttp}`;
+  const ledgerRoot = external.ledgerApiUrl
+    ? new URL(external.ledgerApiUrl).origin
+    : `http://${host}:${ports.ledgerHttp}`;
   const ledgerApiUrl = external.ledgerApiUrl ?? `${ledgerRoot}/api/v1/`;
-  const ledgerWsUrl = external.ledgerWsUrl ?? (external.ledgerApiUrl ? '' : `ws://${host}:${ports.ledgerWs}/api/v1/streams/valid_transactions`);
+  const ledgerWsUrl =
+    external.ledgerWsUrl ??
+    (external.ledgerApiUrl ? '' : `ws://${host}:${ports.ledgerWs}/api/v1/streams/valid_transactions`);
   const functionsBase = `http://${host}:${ports.functions}/api`;
-  const connectionString = external.storageConnectionString ?? connectionStringFor({ blob: ports.blob, queue: ports.queue, table: ports.table }, host);
+  const connectionString =
+    external.storageConnectionString ??
+    connectionStringFor({ blob: ports.blob, queue: ports.queue, table: ports.table }, host);
   // Read again at every (re)start of a part, as App Service reads a Key Vault reference when an app
   // restarts: rotating the secret locally is rewriting local-config.json, then restarting the Function
   // App and the WebJob in the order infra/README.md gives.
@@ -136,7 +164,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const hooks: { afterStart?: () => void } = {};
   const onEvent = (event: SupervisorEvent): void => {
     if (event.kind === 'line') logLine(event.part, event.line);
-    else logLine(event.part, `--- supervisor: ${event.state}${event.pid ? ` (pid ${event.pid})` : ''}${event.detail ? `: ${event.detail}` : ''}`);
+    else
+      logLine(
+        event.part,
+        `--- supervisor: ${event.state}${event.pid ? ` (pid ${event.pid})` : ''}${event.detail ? `: ${event.detail}` : ''}`,
+      );
     if (event.kind === 'state' && event.state === 'healthy') hooks.afterStart?.();
     options.onEvent?.(event);
   };
@@ -145,7 +177,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const parts: PartSpec[] = [];
 
   if (!external.storageConnectionString) {
-    const args = ['--blob-port', String(ports.blob), '--queue-port', String(ports.queue), '--table-port', String(ports.table)];
+    const args = [
+      '--blob-port',
+      String(ports.blob),
+      '--queue-port',
+      String(ports.queue),
+      '--table-port',
+      String(ports.table),
+    ];
     if (persistent) {
       const location = path.join(stateDir, 'azurite');
       mkdirSync(location, { recursive: true });
@@ -153,7 +192,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     }
     parts.push({
       name: 'azurite',
-      launch: (onLine) => spawned(spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.azurite, 'azurite'), args, env: baseEnv, cwd: repoRoot }, onLine)),
+      launch: (onLine) =>
+        spawned(
+          spawnChild(
+            { script: existingScript(repoRoot, ROOT_SCRIPTS.azurite, 'azurite'), args, env: baseEnv, cwd: repoRoot },
+            onLine,
+          ),
+        ),
       isHealthy: () => httpAnswers(`http://${host}:${ports.table}/devstoreaccount1/Tables`),
       startTimeoutMs: 30_000,
       stopGraceMs: 10_000,
@@ -163,11 +208,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   if (!external.ledgerApiUrl) {
     const args = ['--http-port', String(ports.ledgerHttp), '--ws-port', String(ports.ledgerWs)];
     if (persistent) args.push('--data', path.join(stateDir, 'ledger'));
-    if (options.ledger?.blockIntervalMs !== undefined) args.push('--block-interval-ms', String(options.ledger.blockIntervalMs));
+    if (options.ledger?.blockIntervalMs !== undefined)
+      args.push('--block-interval-ms', String(options.ledger.blockIntervalMs));
     if (adminEnabled) args.push('--admin');
     parts.push({
       name: 'ledger',
-      launch: (onLine) => spawned(spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.ledger, 'ledger'), args, env: baseEnv, cwd: repoRoot }, onLine)),
+      launch: (onLine) =>
+        spawned(
+          spawnChild(
+            { script: existingScript(repoRoot, ROOT_SCRIPTS.ledger, 'ledger'), args, env: baseEnv, cwd: repoRoot },
+            onLine,
+          ),
+        ),
       isHealthy: () => httpAnswers(`${ledgerRoot}/api/v1/`, [200]),
       startTimeoutMs: 30_000,
       stopGraceMs: 10_000,
@@ -199,8 +251,24 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const env = { ...functionAppEnv, WEBHOOK_SECRETS: await currentWebhookSecrets(), ...options.functionAppEnv };
       return spawned(
         coreTools
-          ? spawnChild({ command: coreTools.command, args: [...coreTools.args, 'start', '--port', String(ports.functions)], env, cwd: repoRoot }, onLine)
-          : spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.functionsHost, 'function-app'), args: ['--port', String(ports.functions)], env, cwd: repoRoot }, onLine),
+          ? spawnChild(
+              {
+                command: coreTools.command,
+                args: [...coreTools.args, 'start', '--port', String(ports.functions)],
+                env,
+                cwd: repoRoot,
+              },
+              onLine,
+            )
+          : spawnChild(
+              {
+                script: existingScript(repoRoot, ROOT_SCRIPTS.functionsHost, 'function-app'),
+                args: ['--port', String(ports.functions)],
+                env,
+                cwd: repoRoot,
+              },
+              onLine,
+            ),
       );
     },
     isHealthy: () => httpAnswers(`${functionsBase}/health`, [200]),
@@ -215,7 +283,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     WEBHOOK_URL: `${functionsBase}/ownership-changes`,
     WEBHOOK_FUNCTION_KEY: config.functionKey,
     WEBHOOK_SECRETS: webhookSecrets.join(' '),
-    LEASING_COMPANY_PUBLIC_KEYS: [config.leasingCompany.publicKey, ...(process.env.LEASING_COMPANY_PUBLIC_KEYS?.split(/\s+/).filter(Boolean) ?? [])].join(' '),
+    LEASING_COMPANY_PUBLIC_KEYS: [
+      config.leasingCompany.publicKey,
+      ...(process.env.LEASING_COMPANY_PUBLIC_KEYS?.split(/\s+/).filter(Boolean) ?? []),
+    ].join(' '),
     STORAGE_CONNECTION_STRING: connectionString,
     WEBJOB_HEALTH_PORT: String(ports.webjobHealth),
     WEBJOB_START_POSITION: 'earliest',
@@ -226,7 +297,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     name: 'webjob',
     launch: async (onLine) => {
       const env = { ...webjobEnv, WEBHOOK_SECRETS: await currentWebhookSecrets(), ...options.webjobEnv };
-      return spawned(spawnChild({ script: existingScript(repoRoot, ROOT_SCRIPTS.webjob, 'webjob'), args: [], env, cwd: repoRoot }, onLine));
+      return spawned(
+        spawnChild(
+          { script: existingScript(repoRoot, ROOT_SCRIPTS.webjob, 'webjob'), args: [], env, cwd: repoRoot },
+          onLine,
+        ),
+      );
     },
     isHealthy: () => httpAnswers(webjobHealthUrl),
     startTimeoutMs: 30_000,
@@ -236,7 +312,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const supervisor = new Supervisor(parts, onEvent);
   options.onSupervisor?.(supervisor);
   const startedAt = new Date().toISOString();
-  const pidOf = (name: PartName): number | null => (parts.some((p) => p.name === name) ? (supervisor.pid(name) ?? null) : null);
+  const pidOf = (name: PartName): number | null =>
+    parts.some((p) => p.name === name) ? (supervisor.pid(name) ?? null) : null;
   const describe = (status: 'running' | 'stopped'): StackDescription => ({
     schema: STACK_FILE_SCHEMA,
     status,
@@ -264,7 +341,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       functionKey: config.functionKey,
       pid: pidOf('function-app'),
     },
-    webjob: { healthUrl: webjobHealthUrl, metricsUrl: `http://${host}:${ports.webjobHealth}/metrics`, pid: pidOf('webjob') },
+    webjob: {
+      healthUrl: webjobHealthUrl,
+      metricsUrl: `http://${host}:${ports.webjobHealth}/metrics`,
+      pid: pidOf('webjob'),
+    },
     storage: {
       managedBy: external.storageConnectionString ? 'external' : 'stack',
       connectionString,

@@ -62,34 +62,74 @@ export async function readWebJobHealth(healthUrl: string): Promise<WebJobHealth 
 function webjobHealthLine(health: WebJobHealth | undefined): string {
   if (!health) return color.dim('not answering');
   const verdict = health.status === 'healthy' ? color.green(health.status) : color.yellow(health.status);
-  const letters = health.deadLetters === null ? 'not counted yet' : Object.entries(health.deadLetters).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
+  const letters =
+    health.deadLetters === null
+      ? 'not counted yet'
+      : Object.entries(health.deadLetters)
+          .filter(([, n]) => n > 0)
+          .map(([kind, n]) => `${kind} ${n}`)
+          .join(', ') || 'none';
   const reasons = health.reasons.length > 0 ? color.yellow(`  (${health.reasons.join('; ')})`) : '';
   return `${verdict} · oldest pending event ${Math.round(health.oldestPendingEventAgeSeconds)} s · dead letters: ${letters}${reasons}`;
 }
 
-export function renderStatusScreen(stack: StackDescription, parts: readonly PartStatus[], webjobHealth?: WebJobHealth): string {
+export function renderStatusScreen(
+  stack: StackDescription,
+  parts: readonly PartStatus[],
+  webjobHealth?: WebJobHealth,
+): string {
   const state = (name: string): string => {
     const part = parts.find((p) => p.name === name);
     if (!part) return color.dim('external');
-    const text = part.state === 'healthy' ? color.green('healthy') : part.state === 'crashed' ? color.red(part.state) : color.yellow(part.state);
+    const text =
+      part.state === 'healthy'
+        ? color.green('healthy')
+        : part.state === 'crashed'
+          ? color.red(part.state)
+          : color.yellow(part.state);
     return `${text}${part.restarts ? color.dim(` (${part.restarts} restarts)`) : ''}`;
   };
   const pid = (value: number | null): string => (value === null ? '-' : String(value));
   const rows: Array<[string, string, string, string]> = [
-    ['azurite', state('azurite'), pid(stack.storage.pid), stack.storage.managedBy === 'stack' ? tableEndpoint(stack.storage.connectionString) : 'STORAGE_CONNECTION_STRING'],
+    [
+      'azurite',
+      state('azurite'),
+      pid(stack.storage.pid),
+      stack.storage.managedBy === 'stack' ? tableEndpoint(stack.storage.connectionString) : 'STORAGE_CONNECTION_STRING',
+    ],
     ['ledger', state('ledger'), pid(stack.ledger.pid), `${stack.ledger.apiUrl}  ${stack.ledger.streamUrl}`],
-    ['function-app', state('function-app'), pid(stack.functionApp.pid), `${stack.functionApp.baseUrl}  (${stack.functionApp.host})`],
+    [
+      'function-app',
+      state('function-app'),
+      pid(stack.functionApp.pid),
+      `${stack.functionApp.baseUrl}  (${stack.functionApp.host})`,
+    ],
     ['webjob', state('webjob'), pid(stack.webjob.pid), `${stack.webjob.healthUrl}  ${stack.webjob.metricsUrl}`],
-    ...(stack.functionApp.consoleUrl ? [['console', state('function-app'), pid(stack.functionApp.pid), `${stack.functionApp.consoleUrl}  (dev sign-in)`] as [string, string, string, string]] : []),
+    ...(stack.functionApp.consoleUrl
+      ? [
+          [
+            'console',
+            state('function-app'),
+            pid(stack.functionApp.pid),
+            `${stack.functionApp.consoleUrl}  (dev sign-in)`,
+          ] as [string, string, string, string],
+        ]
+      : []),
   ];
   const widths = [12, 9, 7];
   const pad = (text: string, width: number): string => text + ' '.repeat(Math.max(1, width - visibleLength(text)));
   const lines = [
     '',
-    color.bold(`lease-premium local stack: running`) + color.dim(`  (${stack.storageMode === 'persistent' ? `state kept in ${relative(stack.stateDir)}` : 'in memory: nothing survives Ctrl-C'})`),
+    color.bold(`lease-premium local stack: running`) +
+      color.dim(
+        `  (${stack.storageMode === 'persistent' ? `state kept in ${relative(stack.stateDir)}` : 'in memory: nothing survives Ctrl-C'})`,
+      ),
     '',
     color.dim(`  ${pad('part', widths[0]! + 2)}${pad('state', widths[1]! + 2)}${pad('pid', widths[2]! + 2)}urls`),
-    ...rows.map(([name, st, p, urls]) => `  ${pad(name, widths[0]! + 2)}${pad(st, widths[1]! + 2)}${pad(p, widths[2]! + 2)}${urls}`),
+    ...rows.map(
+      ([name, st, p, urls]) =>
+        `  ${pad(name, widths[0]! + 2)}${pad(st, widths[1]! + 2)}${pad(p, widths[2]! + 2)}${urls}`,
+    ),
     '',
     `  webjob health  ${webjobHealthLine(webjobHealth)}`,
     `  function key   ${stack.functionApp.functionKey}`,

@@ -218,7 +218,8 @@ export class Supervisor {
       part.restarts += 1;
       this.launchAndWait(part, 'restarting').catch((error: Error) => {
         // The process could not even be launched: try again later, with a longer backoff.
-        if (!part.stopping && !this.shuttingDown) this.scheduleRestart(part, `could not launch: ${error.message.split('\n')[0]}`);
+        if (!part.stopping && !this.shuttingDown)
+          this.scheduleRestart(part, `could not launch: ${error.message.split('\n')[0]}`);
       });
     }, delay);
   }

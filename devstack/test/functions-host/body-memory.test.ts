@@ -15,7 +15,13 @@ const FUNCTION_KEY = 'body-memory-function-key-000000';
 const POST_BYTES = 95 * 1024 * 1024;
 const PARALLEL = 4;
 const MB = 1024 * 1024;
-const APP_BODY_LIMIT = Number((JSON.parse(readFileSync(join(repoRoot, 'local.settings.json.example'), 'utf8')) as { Values: Record<string, string> }).Values.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT);
+const APP_BODY_LIMIT = Number(
+  (
+    JSON.parse(readFileSync(join(repoRoot, 'local.settings.json.example'), 'utf8')) as {
+      Values: Record<string, string>;
+    }
+  ).Values.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT,
+);
 
 function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -33,7 +39,10 @@ async function startHost(bodyLimit: number | undefined): Promise<{ child: ChildP
   };
   delete env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT;
   if (bodyLimit !== undefined) env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT = String(bodyLimit);
-  const child = spawn(process.execPath, [cli, '--port', '0', '--app-root', repoRoot, '--log-level', 'warning'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, '--port', '0', '--app-root', repoRoot, '--log-level', 'warning'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -52,7 +61,10 @@ async function startHost(bodyLimit: number | undefined): Promise<{ child: ChildP
  */
 function postLarge(url: string, chunked: boolean): Promise<number> {
   return new Promise((resolvePost) => {
-    const headers: Record<string, string> = { 'x-functions-key': FUNCTION_KEY, 'content-type': 'application/cloudevents-batch+json' };
+    const headers: Record<string, string> = {
+      'x-functions-key': FUNCTION_KEY,
+      'content-type': 'application/cloudevents-batch+json',
+    };
     if (!chunked) headers['content-length'] = String(POST_BYTES);
     let answered = false;
     const req = request(new URL('/api/ownership-changes', url), { method: 'POST', headers, agent: false }, (res) => {
@@ -98,7 +110,12 @@ async function measure(bodyLimit: number | undefined, chunked: boolean): Promise
     await new Promise((r) => setTimeout(r, 200));
     clearInterval(sampler);
     peak = Math.max(peak, rssBytes(pid));
-    return { idleMb: Math.round(idle / MB), peakMb: Math.round(peak / MB), statuses, hostAlive: child.exitCode === null };
+    return {
+      idleMb: Math.round(idle / MB),
+      peakMb: Math.round(peak / MB),
+      statuses,
+      hostAlive: child.exitCode === null,
+    };
   } finally {
     child.kill('SIGKILL');
   }
@@ -108,13 +125,19 @@ describe('local Functions host: four parallel 95 MB webhook POSTs with a valid k
   it.each([
     ['declared with Content-Length', false],
     ['streamed (chunked)', true],
-  ])('%s: refused with 413 at the app limit, host RSS within 100 MB of idle', async (_name, chunked) => {
-    const result = await measure(APP_BODY_LIMIT, chunked);
-    process.stdout.write(`host RSS, 4 x 95 MB ${chunked ? 'chunked' : 'Content-Length'} POSTs, limit ${APP_BODY_LIMIT} B: idle ${result.idleMb} MB, peak ${result.peakMb} MB (+${result.peakMb - result.idleMb} MB); statuses ${result.statuses.join(',')}\n`);
-    // 413, or (a client still sending when the host closes) a reset: the host never reads the body.
-    expect(result.statuses.every((status) => status === 413 || status === 0)).toBe(true);
-    expect(result.statuses).toContain(413);
-    expect(result.hostAlive).toBe(true);
-    expect(result.peakMb - result.idleMb).toBeLessThan(100);
-  }, 120_000);
+  ])(
+    '%s: refused with 413 at the app limit, host RSS within 100 MB of idle',
+    async (_name, chunked) => {
+      const result = await measure(APP_BODY_LIMIT, chunked);
+      process.stdout.write(
+        `host RSS, 4 x 95 MB ${chunked ? 'chunked' : 'Content-Length'} POSTs, limit ${APP_BODY_LIMIT} B: idle ${result.idleMb} MB, peak ${result.peakMb} MB (+${result.peakMb - result.idleMb} MB); statuses ${result.statuses.join(',')}\n`,
+      );
+      // 413, or (a client still sending when the host closes) a reset: the host never reads the body.
+      expect(result.statuses.every((status) => status === 413 || status === 0)).toBe(true);
+      expect(result.statuses).toContain(413);
+      expect(result.hostAlive).toBe(true);
+      expect(result.peakMb - result.idleMb).toBeLessThan(100);
+    },
+    120_000,
+  );
 });

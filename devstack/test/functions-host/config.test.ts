@@ -23,21 +23,39 @@ describe('local.settings.json', () => {
   const settingsFile = (): string => join(dir, 'local.settings.json');
 
   test('only local.settings.json is read, never the example next to it; Values become strings, nulls are skipped', () => {
-    writeFileSync(join(dir, 'local.settings.json.example'), JSON.stringify({ IsEncrypted: false, Values: { A: 'example' } }));
+    writeFileSync(
+      join(dir, 'local.settings.json.example'),
+      JSON.stringify({ IsEncrypted: false, Values: { A: 'example' } }),
+    );
     expect(readLocalSettings(dir)).toEqual({ file: undefined, values: {}, localHttpPort: undefined });
-    writeFileSync(settingsFile(), JSON.stringify({ IsEncrypted: false, Values: { A: 'real', N: 3, B: true, E: '', Z: null }, Host: { LocalHttpPort: 7072 } }));
-    expect(readLocalSettings(dir)).toEqual({ file: settingsFile(), values: { A: 'real', N: '3', B: 'true', E: '' }, localHttpPort: 7072 });
+    writeFileSync(
+      settingsFile(),
+      JSON.stringify({
+        IsEncrypted: false,
+        Values: { A: 'real', N: 3, B: true, E: '', Z: null },
+        Host: { LocalHttpPort: 7072 },
+      }),
+    );
+    expect(readLocalSettings(dir)).toEqual({
+      file: settingsFile(),
+      values: { A: 'real', N: '3', B: 'true', E: '' },
+      localHttpPort: 7072,
+    });
   });
 
   test('a missing file says what to do', () => {
-    expect(missingSettingsAdvice(dir)).toMatch(/No local\.settings\.json in .*: only the environment configures the app\. To set local values, create local\.settings\.json/);
+    expect(missingSettingsAdvice(dir)).toMatch(
+      /No local\.settings\.json in .*: only the environment configures the app\. To set local values, create local\.settings\.json/,
+    );
     writeFileSync(join(dir, 'local.settings.json.example'), '{}');
     expect(missingSettingsAdvice(dir)).toMatch(/copy local\.settings\.json\.example to local\.settings\.json/);
   });
 
   test('as in Core Tools, a file without "IsEncrypted": false is encrypted: plain values are refused, empty ones are fine', () => {
     writeFileSync(settingsFile(), JSON.stringify({ Values: { A: 'plain' } }));
-    expect(() => readLocalSettings(dir)).toThrow(/has no "IsEncrypted" \(Core Tools then read its values as encrypted\).*Add "IsEncrypted": false/);
+    expect(() => readLocalSettings(dir)).toThrow(
+      /has no "IsEncrypted" \(Core Tools then read its values as encrypted\).*Add "IsEncrypted": false/,
+    );
     writeFileSync(settingsFile(), JSON.stringify({ IsEncrypted: true, Values: { A: 'c2VjcmV0' } }));
     expect(() => readLocalSettings(dir)).toThrow(/has "IsEncrypted": true; this host cannot decrypt values/);
     writeFileSync(settingsFile(), JSON.stringify({ Values: { A: '' }, Host: { LocalHttpPort: 7073 } }));
@@ -53,7 +71,10 @@ describe('local.settings.json', () => {
 
   test('as in Core Tools, a variable set and not empty wins; an empty one takes the file value', () => {
     const env: NodeJS.ProcessEnv = { KEPT: 'mine', EMPTY: '' };
-    expect(applySettings({ KEPT: 'theirs', EMPTY: 'theirs', NEW: 'new', '': 'no name' }, env)).toEqual(['EMPTY', 'NEW']);
+    expect(applySettings({ KEPT: 'theirs', EMPTY: 'theirs', NEW: 'new', '': 'no name' }, env)).toEqual([
+      'EMPTY',
+      'NEW',
+    ]);
     expect(env).toEqual({ KEPT: 'mine', EMPTY: 'theirs', NEW: 'new' });
   });
 });
@@ -64,11 +85,24 @@ describe('local-development settings of npm run functions and functions:local', 
     try {
       const all = await localDevelopmentSettings(dir, { FUNCTIONS_WORKER_RUNTIME: '' });
       const secret = JSON.parse(readFileSync(join(dir, '.devstack', 'local-config.json'), 'utf8')).webhookSecret;
-      expect(all.supplied).toEqual({ FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: 'UseDevelopmentStorage=true', STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: secret });
-      expect(all.notes.join('\n')).toMatch(/FUNCTIONS_WORKER_RUNTIME=node[\s\S]*WEBHOOK_SECRETS=the secret in \.devstack\/local-config\.json/);
+      expect(all.supplied).toEqual({
+        FUNCTIONS_WORKER_RUNTIME: 'node',
+        AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+        STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+        WEBHOOK_SECRETS: secret,
+      });
+      expect(all.notes.join('\n')).toMatch(
+        /FUNCTIONS_WORKER_RUNTIME=node[\s\S]*WEBHOOK_SECRETS=the secret in \.devstack\/local-config\.json/,
+      );
       expect(all.notes.join('\n')).not.toContain(secret);
 
-      writeFileSync(join(dir, 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: 'whsec_c2VjcmV0' } }));
+      writeFileSync(
+        join(dir, 'local.settings.json'),
+        JSON.stringify({
+          IsEncrypted: false,
+          Values: { STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', WEBHOOK_SECRETS: 'whsec_c2VjcmV0' },
+        }),
+      );
       const some = await localDevelopmentSettings(dir, { FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: 'x' });
       expect(some).toEqual({ supplied: {}, notes: [] });
     } finally {
@@ -85,20 +119,31 @@ describe('host settings', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test('defaults: prefix "api", 100 MB body limit', () => {
-    expect(readHostConfig(dir, {})).toEqual({ routePrefix: 'api', bodySizeLimit: defaultBodySizeLimit, keysFromEnvironment: {} });
+    expect(readHostConfig(dir, {})).toEqual({
+      routePrefix: 'api',
+      bodySizeLimit: defaultBodySizeLimit,
+      keysFromEnvironment: {},
+    });
     expect(defaultBodySizeLimit).toBe(104_857_600);
   });
 
   test('host.json routePrefix, overridden by the AzureFunctionsJobHost__ app setting', () => {
-    writeFileSync(join(dir, 'host.json'), JSON.stringify({ version: '2.0', extensions: { http: { routePrefix: '' } } }));
+    writeFileSync(
+      join(dir, 'host.json'),
+      JSON.stringify({ version: '2.0', extensions: { http: { routePrefix: '' } } }),
+    );
     expect(readHostConfig(dir, {}).routePrefix).toBe('');
-    expect(readHostConfig(dir, { AzureFunctionsJobHost__extensions__http__routePrefix: '/v2/' }).routePrefix).toBe('v2');
+    expect(readHostConfig(dir, { AzureFunctionsJobHost__extensions__http__routePrefix: '/v2/' }).routePrefix).toBe(
+      'v2',
+    );
   });
 
   test('FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a positive whole number', () => {
     expect(readHostConfig(dir, { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '5000' }).bodySizeLimit).toBe(5000);
     for (const bad of ['0', '-1', '1.5', '10MB']) {
-      expect(() => readHostConfig(dir, { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: bad })).toThrow(/FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a positive whole number/);
+      expect(() => readHostConfig(dir, { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: bad })).toThrow(
+        /FUNCTIONS_REQUEST_BODY_SIZE_LIMIT must be a positive whole number/,
+      );
     }
   });
 
@@ -119,7 +164,13 @@ function writeApp(files: Record<string, string>): string {
 }
 
 async function startApp(dir: string, env: Record<string, string> = {}) {
-  return startFunctionsHost({ appRoot: dir, port: 0, keysFile: join(dir, 'keys.json'), env: { NODE_PATH: repoNodeModules, ...env }, onLog: () => undefined });
+  return startFunctionsHost({
+    appRoot: dir,
+    port: 0,
+    keysFile: join(dir, 'keys.json'),
+    env: { NODE_PATH: repoNodeModules, ...env },
+    onLog: () => undefined,
+  });
 }
 
 describe('app startup', () => {
@@ -149,12 +200,46 @@ app.get('hello', { route: 'hello/{who?}', handler: (req) => ({ body: 'hi ' + (re
   });
 
   test.each([
-    ['no files match main', { 'package.json': JSON.stringify({ main: 'dist/*.js' }) }, /Found zero files matching the supplied pattern "dist\/\*\.js"/],
+    [
+      'no files match main',
+      { 'package.json': JSON.stringify({ main: 'dist/*.js' }) },
+      /Found zero files matching the supplied pattern "dist\/\*\.js"/,
+    ],
     ['package.json has no main', { 'package.json': '{}' }, /has no "main"/],
-    ['an entry point throws', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': `throw new Error('kaput')` }, /unable to load entry point "x.js": kaput/],
-    ['a route uses an unknown constraint', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': `require('@azure/functions').app.get('f', { route: 'a/{b:wat}', handler: () => undefined })` }, /Function "f": .*Unknown route constraint "wat"/],
-    ['a bad body size limit', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': handler, 'local.settings.json': JSON.stringify({ IsEncrypted: false, Values: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'lots' } }) }, /FUNCTIONS_REQUEST_BODY_SIZE_LIMIT/],
-    ['local.settings.json has plain values but no "IsEncrypted": false', { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': handler, 'local.settings.json': JSON.stringify({ Values: { WHO: 'x' } }) }, /has no "IsEncrypted"/],
+    [
+      'an entry point throws',
+      { 'package.json': JSON.stringify({ main: 'x.js' }), 'x.js': `throw new Error('kaput')` },
+      /unable to load entry point "x.js": kaput/,
+    ],
+    [
+      'a route uses an unknown constraint',
+      {
+        'package.json': JSON.stringify({ main: 'x.js' }),
+        'x.js': `require('@azure/functions').app.get('f', { route: 'a/{b:wat}', handler: () => undefined })`,
+      },
+      /Function "f": .*Unknown route constraint "wat"/,
+    ],
+    [
+      'a bad body size limit',
+      {
+        'package.json': JSON.stringify({ main: 'x.js' }),
+        'x.js': handler,
+        'local.settings.json': JSON.stringify({
+          IsEncrypted: false,
+          Values: { FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'lots' },
+        }),
+      },
+      /FUNCTIONS_REQUEST_BODY_SIZE_LIMIT/,
+    ],
+    [
+      'local.settings.json has plain values but no "IsEncrypted": false',
+      {
+        'package.json': JSON.stringify({ main: 'x.js' }),
+        'x.js': handler,
+        'local.settings.json': JSON.stringify({ Values: { WHO: 'x' } }),
+      },
+      /has no "IsEncrypted"/,
+    ],
   ])('fails clearly when %s', async (_name, files, message) => {
     const dir = writeApp(files);
     try {
@@ -165,10 +250,18 @@ app.get('hello', { route: 'hello/{who?}', handler: (req) => ({ body: 'hi ' + (re
   });
 
   test('"type": "module" app: .js files are imported as ESM, .cjs files required as CommonJS', async () => {
-    const host = await startFunctionsHost({ appRoot: join(__dirname, 'fixture-esm-app'), port: 0, keysFile: join(tmpdir(), `esm-keys-${process.pid}.json`), onLog: () => undefined });
+    const host = await startFunctionsHost({
+      appRoot: join(__dirname, 'fixture-esm-app'),
+      port: 0,
+      keysFile: join(tmpdir(), `esm-keys-${process.pid}.json`),
+      onLog: () => undefined,
+    });
     try {
       expect(host.functions.map((fn) => fn.name).sort()).toEqual(['greet', 'legacy']);
-      expect(JSON.parse((await send(host.url, { path: '/api/greet/ada' })).body.toString())).toEqual({ hello: 'ada', module: 'esm' });
+      expect(JSON.parse((await send(host.url, { path: '/api/greet/ada' })).body.toString())).toEqual({
+        hello: 'ada',
+        module: 'esm',
+      });
       expect(JSON.parse((await send(host.url, { path: '/api/legacy' })).body.toString())).toEqual({ module: 'cjs' });
     } finally {
       await host.stop();
@@ -177,7 +270,9 @@ app.get('hello', { route: 'hello/{who?}', handler: (req) => ({ body: 'hi ' + (re
   });
 
   test('a missing app directory is a clear error', async () => {
-    await expect(startFunctionsHost({ appRoot: '/nonexistent/function-app', port: 0 })).rejects.toThrow('Function App directory /nonexistent/function-app does not exist');
+    await expect(startFunctionsHost({ appRoot: '/nonexistent/function-app', port: 0 })).rejects.toThrow(
+      'Function App directory /nonexistent/function-app does not exist',
+    );
   });
 
   test('an app that registers nothing starts with no functions and every request is 404', async () => {

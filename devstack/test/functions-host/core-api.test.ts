@@ -13,7 +13,9 @@ describe('@azure/functions-core object', () => {
     expect(registry.functions.size).toBe(0);
     const kept = registry.registerFunction({ ...metadata, functionId: 'id-a' }, () => undefined);
     registry.startupFinished = true;
-    expect(() => registry.registerFunction({ name: 'b', bindings: {} }, () => undefined)).toThrow(new HostSystemError('A function can only be registered during app startup.'));
+    expect(() => registry.registerFunction({ name: 'b', bindings: {} }, () => undefined)).toThrow(
+      new HostSystemError('A function can only be registered during app startup.'),
+    );
     expect(() => kept.dispose()).toThrow('A function can only be disposed during app startup.');
     expect([...registry.functions.keys()]).toEqual(['id-a']);
   });
@@ -53,10 +55,26 @@ describe('@azure/functions-core object', () => {
     const logged: string[] = [];
     const registry = new AppRegistry((level, category, message) => logged.push(`${level}/${category}/${message}`));
     const api = registry.coreApi() as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual(['Disposable', 'getProgrammingModel', 'hostVersion', 'log', 'registerFunction', 'registerHook', 'setProgrammingModel', 'version']);
+    expect(Object.keys(api).sort()).toEqual([
+      'Disposable',
+      'getProgrammingModel',
+      'hostVersion',
+      'log',
+      'registerFunction',
+      'registerHook',
+      'setProgrammingModel',
+      'version',
+    ]);
     (api.log as (level: string, category: string, message: string) => void)('warning', 'system', 'hello');
     expect(logged).toEqual(['warning/system/hello']);
-    const model = { name: 'm', version: '1', getInvocationModel: () => { throw new Error('unused'); }, getCapabilities: () => ({}) };
+    const model = {
+      name: 'm',
+      version: '1',
+      getInvocationModel: () => {
+        throw new Error('unused');
+      },
+      getCapabilities: () => ({}),
+    };
     (api.setProgrammingModel as (m: unknown) => void)(model);
     expect((api.getProgrammingModel as () => unknown)()).toBe(model);
   });

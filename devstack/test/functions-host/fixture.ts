@@ -1,11 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FunctionsHost, type HostLogEntry, startFunctionsHost, type StartFunctionsHostOptions } from '../../src/functions-host/index';
+import {
+  type FunctionsHost,
+  type HostLogEntry,
+  startFunctionsHost,
+  type StartFunctionsHostOptions,
+} from '../../src/functions-host/index';
 
 export const fixtureAppRoot = join(__dirname, 'fixture-app');
 
-export const fixedKeys = { functionKey: 'fixture-function-key-0123456789', masterKey: 'fixture-master-key-0123456789ab' };
+export const fixedKeys = {
+  functionKey: 'fixture-function-key-0123456789',
+  masterKey: 'fixture-master-key-0123456789ab',
+};
 
 export interface StartedFixture {
   host: FunctionsHost;
@@ -39,7 +47,12 @@ export async function startFixture(options: Partial<StartFunctionsHostOptions> =
 }
 
 /** Logs travel over IPC, apart from the HTTP response: wait (bounded) until `count` matching entries arrived. */
-export async function waitForLogs(logs: HostLogEntry[], predicate: (entry: HostLogEntry) => boolean, count = 1, timeoutMs = 5_000): Promise<HostLogEntry[]> {
+export async function waitForLogs(
+  logs: HostLogEntry[],
+  predicate: (entry: HostLogEntry) => boolean,
+  count = 1,
+  timeoutMs = 5_000,
+): Promise<HostLogEntry[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = logs.filter(predicate);

@@ -17,7 +17,11 @@ describe('hooks and the host log', () => {
     const response = await send(fixture.host.url, { path: '/fx/logs' });
     expect(response.status).toBe(200);
     const invocationId = response.body.toString();
-    const userLogs = await waitForLogs(fixture.logs, (entry) => entry.category === 'user' && entry.invocationId === invocationId, 4);
+    const userLogs = await waitForLogs(
+      fixture.logs,
+      (entry) => entry.category === 'user' && entry.invocationId === invocationId,
+      4,
+    );
     expect(userLogs.map((entry) => [entry.level, entry.message, entry.functionName])).toEqual([
       ['information', 'plain log line', 'logs'],
       ['warning', 'a warning', 'logs'],
@@ -30,7 +34,9 @@ describe('hooks and the host log', () => {
   test('every invocation is logged as Executing/Executed, like func start', async () => {
     const response = await send(fixture.host.url, { path: '/fx/logs' });
     const id = response.body.toString();
-    const lines = (await waitForLogs(fixture.logs, (entry) => entry.category === 'host' && entry.invocationId === id, 2)).map((entry) => entry.message);
+    const lines = (
+      await waitForLogs(fixture.logs, (entry) => entry.category === 'host' && entry.invocationId === id, 2)
+    ).map((entry) => entry.message);
     expect(lines).toEqual([
       `Executing 'Functions.logs' (Reason='This function was programmatically called via the host APIs.', Id=${id})`,
       expect.stringMatching(new RegExp(`^Executed 'Functions.logs' \\(Succeeded, Id=${id}, Duration=\\d+ms\\)$`)),
@@ -40,7 +46,11 @@ describe('hooks and the host log', () => {
   test('a throwing handler is logged with its error, and the client only gets an empty 500', async () => {
     const response = await send(fixture.host.url, { path: '/fx/throws' });
     expect([response.status, response.body.length]).toEqual([500, 0]);
-    const [failure] = await waitForLogs(fixture.logs, (entry) => entry.level === 'error' && entry.message.startsWith('Exception while executing function: Functions.throws'));
+    const [failure] = await waitForLogs(
+      fixture.logs,
+      (entry) =>
+        entry.level === 'error' && entry.message.startsWith('Exception while executing function: Functions.throws'),
+    );
     expect(failure?.message).toContain('Error: boom');
   });
 
@@ -56,7 +66,9 @@ describe('process failures', () => {
     const response = await send(fixture.host.url, { path: '/fx/crash-later' });
     expect(response.body.toString()).toBe('crashing soon');
     expect(await fixture.host.exited).toEqual({ code: 1, signal: null });
-    expect(fixture.logs.some((entry) => entry.level === 'critical' && entry.message.includes('late failure'))).toBe(true);
+    expect(fixture.logs.some((entry) => entry.level === 'critical' && entry.message.includes('late failure'))).toBe(
+      true,
+    );
     await fixture.stop();
   });
 });

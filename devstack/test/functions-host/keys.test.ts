@@ -41,8 +41,16 @@ describe('key resolution', () => {
   });
 
   test('half-configured or unsafe keys are rejected with the variable names', () => {
-    expect(() => resolveKeys(undefined, { functionKey: 'only-the-function-key-0' }, join(dir, 'k.json'))).toThrow(/FUNCTIONS_LOCAL_FUNCTION_KEY and FUNCTIONS_LOCAL_MASTER_KEY/);
-    expect(() => resolveKeys({ functionKey: 'has spaces in it 000000', masterKey: 'fine-master-key-0000000' }, {}, join(dir, 'k.json'))).toThrow(/URL-safe/);
+    expect(() => resolveKeys(undefined, { functionKey: 'only-the-function-key-0' }, join(dir, 'k.json'))).toThrow(
+      /FUNCTIONS_LOCAL_FUNCTION_KEY and FUNCTIONS_LOCAL_MASTER_KEY/,
+    );
+    expect(() =>
+      resolveKeys(
+        { functionKey: 'has spaces in it 000000', masterKey: 'fine-master-key-0000000' },
+        {},
+        join(dir, 'k.json'),
+      ),
+    ).toThrow(/URL-safe/);
   });
 
   test('auth levels: function accepts function or master key; admin only the master key', () => {
@@ -57,7 +65,8 @@ describe('key resolution', () => {
       ['admin', keys.functionKey, false],
       ['admin', keys.masterKey, true],
     ];
-    for (const [level, key, expected] of table) expect([level, key, isAuthorized(level, key, keys)]).toEqual([level, key, expected]);
+    for (const [level, key, expected] of table)
+      expect([level, key, isAuthorized(level, key, keys)]).toEqual([level, key, expected]);
   });
 });
 
@@ -68,7 +77,9 @@ describe('keys in the running host', () => {
     const a = await startFixture({ keys: undefined, keysFile: file });
     expect(a.host.keysSource).toBe('generated');
     expect(await waitForLogs(a.logs, (entry) => entry.message.includes(a.host.keys.masterKey))).toHaveLength(1);
-    expect((await send(a.host.url, { path: '/fx/secret', headers: { 'x-functions-key': a.host.keys.masterKey } })).status).toBe(200);
+    expect(
+      (await send(a.host.url, { path: '/fx/secret', headers: { 'x-functions-key': a.host.keys.masterKey } })).status,
+    ).toBe(200);
     await a.stop();
 
     const b = await startFixture({ keys: undefined, keysFile: file });
@@ -80,10 +91,22 @@ describe('keys in the running host', () => {
   });
 
   test('keys from the environment (FUNCTIONS_LOCAL_FUNCTION_KEY / FUNCTIONS_LOCAL_MASTER_KEY)', async () => {
-    const fixture = await startFixture({ keys: undefined, env: { FUNCTIONS_LOCAL_FUNCTION_KEY: 'env-function-key-123456', FUNCTIONS_LOCAL_MASTER_KEY: 'env-master-key-12345678' } });
+    const fixture = await startFixture({
+      keys: undefined,
+      env: {
+        FUNCTIONS_LOCAL_FUNCTION_KEY: 'env-function-key-123456',
+        FUNCTIONS_LOCAL_MASTER_KEY: 'env-master-key-12345678',
+      },
+    });
     expect(fixture.host.keysSource).toBe('environment');
-    expect((await send(fixture.host.url, { path: '/fx/items/3', headers: { 'x-functions-key': 'env-function-key-123456' } })).status).toBe(200);
-    expect((await send(fixture.host.url, { path: '/fx/secret', headers: { 'x-functions-key': 'env-function-key-123456' } })).status).toBe(401);
+    expect(
+      (await send(fixture.host.url, { path: '/fx/items/3', headers: { 'x-functions-key': 'env-function-key-123456' } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await send(fixture.host.url, { path: '/fx/secret', headers: { 'x-functions-key': 'env-function-key-123456' } }))
+        .status,
+    ).toBe(401);
     await fixture.stop();
   });
 });

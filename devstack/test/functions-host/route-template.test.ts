@@ -3,7 +3,17 @@ import { buildRouteTable, matchRoute } from '../../src/functions-host/route-tabl
 import { decodePath, parseRouteTemplate } from '../../src/functions-host/route-template';
 
 function fn(name: string, binding: Record<string, unknown>): RegisteredFunction {
-  return { id: name, callback: () => undefined, metadata: { name, bindings: { trigger: { type: 'httpTrigger', direction: 'in', ...binding }, $return: { type: 'http', direction: 'out' } } } };
+  return {
+    id: name,
+    callback: () => undefined,
+    metadata: {
+      name,
+      bindings: {
+        trigger: { type: 'httpTrigger', direction: 'in', ...binding },
+        $return: { type: 'http', direction: 'out' },
+      },
+    },
+  };
 }
 
 describe('route templates', () => {
@@ -67,7 +77,11 @@ describe('route table', () => {
       fn('newItem', { route: 'items/new', methods: ['GET'] }),
       fn('rest', { route: 'items/{*rest}' }),
       fn('noRoute', { methods: ['POST'] }),
-      { id: 'timer', callback: () => undefined, metadata: { name: 'timer', bindings: { t: { type: 'timerTrigger', direction: 'in' } } } },
+      {
+        id: 'timer',
+        callback: () => undefined,
+        metadata: { name: 'timer', bindings: { t: { type: 'timerTrigger', direction: 'in' } } },
+      },
     ],
     'api',
   );
@@ -93,13 +107,29 @@ describe('route table', () => {
   });
 
   test('the listing has every function with methods, auth level and full route', () => {
-    expect(listing).toContainEqual({ name: 'byId', trigger: 'httpTrigger', methods: ['GET'], authLevel: 'function', route: 'api/items/{id:int}' });
-    expect(listing).toContainEqual({ name: 'noRoute', trigger: 'httpTrigger', methods: ['POST'], authLevel: 'anonymous', route: 'api/noRoute' });
+    expect(listing).toContainEqual({
+      name: 'byId',
+      trigger: 'httpTrigger',
+      methods: ['GET'],
+      authLevel: 'function',
+      route: 'api/items/{id:int}',
+    });
+    expect(listing).toContainEqual({
+      name: 'noRoute',
+      trigger: 'httpTrigger',
+      methods: ['POST'],
+      authLevel: 'anonymous',
+      route: 'api/noRoute',
+    });
     expect(listing).toContainEqual({ name: 'timer', trigger: 'timerTrigger', methods: [] });
   });
 
   test('an unsupported auth level or a bad template names the function', () => {
-    expect(() => buildRouteTable([fn('odd', { authLevel: 'system' })], 'api')).toThrow(/Function "odd": authLevel "system"/);
-    expect(() => buildRouteTable([fn('bad', { route: 'x/{id:nope}' })], 'api')).toThrow(/Function "bad": .*Unknown route constraint/);
+    expect(() => buildRouteTable([fn('odd', { authLevel: 'system' })], 'api')).toThrow(
+      /Function "odd": authLevel "system"/,
+    );
+    expect(() => buildRouteTable([fn('bad', { route: 'x/{id:nope}' })], 'api')).toThrow(
+      /Function "bad": .*Unknown route constraint/,
+    );
   });
 });

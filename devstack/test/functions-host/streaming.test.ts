@@ -21,7 +21,15 @@ function timedGet(url: string): Promise<Timed> {
         if (firstByteMs < 0) firstByteMs = performance.now() - started;
         body += chunk.toString();
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, firstByteMs, endMs: performance.now() - started }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body,
+          firstByteMs,
+          endMs: performance.now() - started,
+        }),
+      );
     })
       .on('error', reject)
       .end();

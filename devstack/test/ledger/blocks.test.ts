@@ -22,7 +22,14 @@ describe('ledger node blocks', () => {
     await new Promise((r) => setTimeout(r, 1600));
     expect(node.height()).toBe(1); // no empty blocks unless asked
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ level: 'info', component: 'ledger', msg: 'block committed', height: 1, transactions: 3, dropped: 0 }),
+      expect.objectContaining({
+        level: 'info',
+        component: 'ledger',
+        msg: 'block committed',
+        height: 1,
+        transactions: 3,
+        dropped: 0,
+      }),
     ]);
   });
 
@@ -45,7 +52,11 @@ describe('ledger node blocks', () => {
     const txs = Array.from({ length: 20 }, () => makeCreate(ALICE));
     const answers = await Promise.all(txs.map((tx) => post(node!, tx, 'commit')));
     expect(answers.every((a) => a.status === 202)).toBe(true);
-    const heights = await Promise.all(txs.map(async (tx) => (JSON.parse((await http(`${node!.apiUrl}blocks?transaction_id=${tx.id}`)).text) as number[])[0]!));
+    const heights = await Promise.all(
+      txs.map(
+        async (tx) => (JSON.parse((await http(`${node!.apiUrl}blocks?transaction_id=${tx.id}`)).text) as number[])[0]!,
+      ),
+    );
     expect(Math.max(...heights)).toBe(node.height());
     expect(node.height()).toBeLessThanOrEqual(20);
   });

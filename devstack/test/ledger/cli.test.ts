@@ -10,15 +10,53 @@ describe('ledger CLI options', () => {
   test('defaults: BigchainDB ports, in memory, 1 s blocks, v2 frames, no admin, info logs', () => {
     expect(parseCli([], {})).toEqual({
       help: false,
-      options: { httpPort: 9984, wsPort: 9985, host: '127.0.0.1', dataDir: undefined, blockIntervalMs: 1000, emptyBlocks: false, wsFormat: 'v2', admin: false, logLevel: 'info' },
+      options: {
+        httpPort: 9984,
+        wsPort: 9985,
+        host: '127.0.0.1',
+        dataDir: undefined,
+        blockIntervalMs: 1000,
+        emptyBlocks: false,
+        wsFormat: 'v2',
+        admin: false,
+        logLevel: 'info',
+      },
     });
   });
 
   test('every flag', () => {
-    const argv = ['--http-port', '0', '--ws-port', '19985', '--data', '/tmp/x', '--block-interval-ms', '0', '--ws-format', 'v1', '--admin', '--empty-blocks', '--host', '0.0.0.0', '--verifier-threads', '0'];
+    const argv = [
+      '--http-port',
+      '0',
+      '--ws-port',
+      '19985',
+      '--data',
+      '/tmp/x',
+      '--block-interval-ms',
+      '0',
+      '--ws-format',
+      'v1',
+      '--admin',
+      '--empty-blocks',
+      '--host',
+      '0.0.0.0',
+      '--verifier-threads',
+      '0',
+    ];
     expect(parseCli(argv, { LOG_LEVEL: 'warn' })).toEqual({
       help: false,
-      options: { httpPort: 0, wsPort: 19985, host: '0.0.0.0', dataDir: '/tmp/x', blockIntervalMs: 0, emptyBlocks: true, wsFormat: 'v1', admin: true, verifierThreads: 0, logLevel: 'warn' },
+      options: {
+        httpPort: 0,
+        wsPort: 19985,
+        host: '0.0.0.0',
+        dataDir: '/tmp/x',
+        blockIntervalMs: 0,
+        emptyBlocks: true,
+        wsFormat: 'v1',
+        admin: true,
+        verifierThreads: 0,
+        logLevel: 'warn',
+      },
     });
     expect(parseCli(['-h'], {})).toEqual({ help: true });
   });
@@ -36,7 +74,9 @@ describe('ledger CLI options', () => {
   });
 
   test('LOG_LEVEL is validated', () => {
-    expect(() => parseCli([], { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be debug, info, warn, error or silent, got "loud"/);
+    expect(() => parseCli([], { LOG_LEVEL: 'loud' })).toThrow(
+      /LOG_LEVEL must be debug, info, warn, error or silent, got "loud"/,
+    );
   });
 
   test('the compiled CLI prints usage on --help and exits 2 with the message on a bad flag', () => {

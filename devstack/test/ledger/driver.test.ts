@@ -21,20 +21,41 @@ describe('bigchaindb-driver against the local node', () => {
   });
   afterAll(() => node.stop());
 
-  function create(owner: driver.Ed25519Keypair, amounts: string[], data: Record<string, unknown>, metadata: Record<string, unknown>): Signed {
-    const outputs = amounts.map((amount) => driver.Transaction.makeOutput(driver.Transaction.makeEd25519Condition(owner.publicKey), amount));
+  function create(
+    owner: driver.Ed25519Keypair,
+    amounts: string[],
+    data: Record<string, unknown>,
+    metadata: Record<string, unknown>,
+  ): Signed {
+    const outputs = amounts.map((amount) =>
+      driver.Transaction.makeOutput(driver.Transaction.makeEd25519Condition(owner.publicKey), amount),
+    );
     const tx = driver.Transaction.makeCreateTransaction(data, metadata, outputs, owner.publicKey);
     return driver.Transaction.signTransaction(tx, owner.privateKey);
   }
 
-  function transfer(spent: { tx: Signed; index: number }[], to: driver.Ed25519Keypair, amount: string, ...keys: string[]): Signed {
+  function transfer(
+    spent: { tx: Signed; index: number }[],
+    to: driver.Ed25519Keypair,
+    amount: string,
+    ...keys: string[]
+  ): Signed {
     const unspent = spent.map((s) => ({ tx: s.tx, output_index: s.index }));
-    const tx = driver.Transaction.makeTransferTransaction(unspent as never, [driver.Transaction.makeOutput(driver.Transaction.makeEd25519Condition(to.publicKey), amount)], { spent: marker });
+    const tx = driver.Transaction.makeTransferTransaction(
+      unspent as never,
+      [driver.Transaction.makeOutput(driver.Transaction.makeEd25519Condition(to.publicKey), amount)],
+      { spent: marker },
+    );
     return driver.Transaction.signTransaction(tx, ...keys);
   }
 
   test('postTransaction (commit), postTransactionSync, postTransactionAsync, postTransactionCommit echo the transaction', async () => {
-    for (const post of [conn.postTransaction, conn.postTransactionSync, conn.postTransactionAsync, conn.postTransactionCommit]) {
+    for (const post of [
+      conn.postTransaction,
+      conn.postTransactionSync,
+      conn.postTransactionAsync,
+      conn.postTransactionCommit,
+    ]) {
       const tx = create(alice, ['1'], { marker, kind: post.name }, { metaDataMessage: marker });
       const echoed = await post.call(conn, tx as never);
       expect(echoed).toEqual(tx);
@@ -53,17 +74,44 @@ describe('bigchaindb-driver against the local node', () => {
     await conn.postTransactionCommit(minted as never);
     const one = transfer([{ tx: minted, index: 0 }], bob, '1', alice.privateKey);
     await conn.postTransactionCommit(one as never);
-    const two = transfer([{ tx: minted, index: 1 }, { tx: minted, index: 2 }], bob, '2', alice.privateKey, alice.privateKey);
+    const two = transfer(
+      [
+        { tx: minted, index: 1 },
+        { tx: minted, index: 2 },
+      ],
+      bob,
+      '2',
+      alice.privateKey,
+      alice.privateKey,
+    );
     await conn.postTransactionCommit(two as never);
-    const onward = transfer([{ tx: one, index: 0 }, { tx: two, index: 0 }], carol, '3', bob.privateKey, bob.privateKey);
+    const onward = transfer(
+      [
+        { tx: one, index: 0 },
+        { tx: two, index: 0 },
+      ],
+      carol,
+      '3',
+      bob.privateKey,
+      bob.privateKey,
+    );
     await conn.postTransactionCommit(onward as never);
 
     expect((await conn.listTransactions(minted.id)).map((t) => t.id)).toEqual([minted.id, one.id, two.id, onward.id]);
-    expect((await conn.listTransactions(minted.id, 'TRANSFER' as driver.TransactionOperations)).map((t) => t.id)).toEqual([one.id, two.id, onward.id]);
-    expect((await conn.listTransactions(minted.id, 'CREATE' as driver.TransactionOperations)).map((t) => t.id)).toEqual([minted.id]);
+    expect(
+      (await conn.listTransactions(minted.id, 'TRANSFER' as driver.TransactionOperations)).map((t) => t.id),
+    ).toEqual([one.id, two.id, onward.id]);
+    expect((await conn.listTransactions(minted.id, 'CREATE' as driver.TransactionOperations)).map((t) => t.id)).toEqual(
+      [minted.id],
+    );
 
-    expect(await conn.listOutputs(alice.publicKey)).toEqual(expect.arrayContaining([0, 1, 2].map((i) => ({ transaction_id: minted.id, output_index: i }))));
-    expect(await conn.listOutputs(bob.publicKey)).toEqual([{ transaction_id: one.id, output_index: 0 }, { transaction_id: two.id, output_index: 0 }]);
+    expect(await conn.listOutputs(alice.publicKey)).toEqual(
+      expect.arrayContaining([0, 1, 2].map((i) => ({ transaction_id: minted.id, output_index: i }))),
+    );
+    expect(await conn.listOutputs(bob.publicKey)).toEqual([
+      { transaction_id: one.id, output_index: 0 },
+      { transaction_id: two.id, output_index: 0 },
+    ]);
     expect(await conn.listOutputs(bob.publicKey, true)).toHaveLength(2);
     expect(await conn.listOutputs(bob.publicKey, false)).toEqual([]);
     expect(await conn.listOutputs(carol.publicKey, false)).toEqual([{ transaction_id: onward.id, output_index: 0 }]);
@@ -78,7 +126,10 @@ describe('bigchaindb-driver against the local node', () => {
     expect(assets.find((a) => a.id === tx.id)).toEqual({ data: { message: marker }, id: tx.id });
     expect(await conn.searchAssets(marker, 1)).toHaveLength(1);
     const metadata = await conn.searchMetadata(`${marker} lease`);
-    expect(metadata.find((m) => m.id === tx.id)).toEqual({ id: tx.id, metadata: { metaDataMessage: `${marker} lease` } });
+    expect(metadata.find((m) => m.id === tx.id)).toEqual({
+      id: tx.id,
+      metadata: { metaDataMessage: `${marker} lease` },
+    });
   });
 
   test('listBlocks then getBlock finds the transaction (the driver test "Search blocks containing a transaction")', async () => {

@@ -85,7 +85,9 @@ describe('ledger node faults', () => {
     started = Date.now();
     await http(node.apiUrl);
     expect(Date.now() - started).toBeLessThan(250);
-    expect(JSON.parse((await admin(node, 'delay-http', '?ms=50&seconds=10')).text)).toMatchObject({ delayHttp: { ms: 50 } });
+    expect(JSON.parse((await admin(node, 'delay-http', '?ms=50&seconds=10')).text)).toMatchObject({
+      delayHttp: { ms: 50 },
+    });
   });
 
   test('unavailable answers 503 SERVICE UNAVAILABLE for N seconds', async () => {
@@ -112,8 +114,19 @@ describe('ledger node faults', () => {
   });
 
   test('the admin endpoint reports status and faults, and refuses bad parameters', async () => {
-    expect(JSON.parse((await http(`${node.adminUrl}/status`)).text)).toMatchObject({ height: 0, transactions: 0, pending: 0, subscribers: 0 });
-    expect(JSON.parse((await http(`${node.adminUrl}/faults`)).text)).toEqual({ refuseWebSockets: null, stallStream: null, delayHttp: null, unavailable: null, indexLag: null });
+    expect(JSON.parse((await http(`${node.adminUrl}/status`)).text)).toMatchObject({
+      height: 0,
+      transactions: 0,
+      pending: 0,
+      subscribers: 0,
+    });
+    expect(JSON.parse((await http(`${node.adminUrl}/faults`)).text)).toEqual({
+      refuseWebSockets: null,
+      stallStream: null,
+      delayHttp: null,
+      unavailable: null,
+      indexLag: null,
+    });
     const missing = await admin(node, 'unavailable');
     expect([missing.status, missing.text]).toEqual([400, '{"error":"seconds is required"}\n']);
     expect((await admin(node, 'unavailable', '?seconds=-1')).status).toBe(400);

@@ -1,7 +1,19 @@
 // The HTTP API against the real BigchainDB 2.2.2 documentation samples and wire format.
 import * as bigchaindb from '@lease-premium/bigchaindb';
 import type { LedgerNode } from '../../src/ledger';
-import { ALICE, CREATE_VECTOR, TRANSFER1_VECTOR, TRANSFER2_VECTOR, http, makeCreate, post, sampleText, startTestNode, vector, vectorText } from './ledger-fixtures';
+import {
+  ALICE,
+  CREATE_VECTOR,
+  TRANSFER1_VECTOR,
+  TRANSFER2_VECTOR,
+  http,
+  makeCreate,
+  post,
+  sampleText,
+  startTestNode,
+  vector,
+  vectorText,
+} from './ledger-fixtures';
 
 /** The JSON body of a docs .http sample (pretty-printed by the docs generator with indent=2, sort_keys=True). */
 function sampleBody(name: string): string {
@@ -12,7 +24,11 @@ function sampleBody(name: string): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -22,7 +38,8 @@ describe('ledger node HTTP API: the documentation samples', () => {
   let node: LedgerNode;
   beforeAll(async () => {
     node = await startTestNode({ advertisedStreamUrl: 'ws://localhost:9985/api/v1/streams/valid_transactions' });
-    for (const tx of [CREATE_VECTOR, TRANSFER1_VECTOR, TRANSFER2_VECTOR]) expect((await post(node, tx, 'commit')).status).toBe(202);
+    for (const tx of [CREATE_VECTOR, TRANSFER1_VECTOR, TRANSFER2_VECTOR])
+      expect((await post(node, tx, 'commit')).status).toBe(202);
   });
   afterAll(() => node.stop());
 
@@ -62,7 +79,9 @@ describe('ledger node HTTP API: the documentation samples', () => {
   test('the POST echo escapes non-ASCII like flask.jsonify, and an ASCII one is the canonical text', async () => {
     const fresh = await startTestNode();
     try {
-      const accented = makeCreate(ALICE, { data: { city: 'Zürich', emoji: '\u{1F697}', del: '\u007f', ctl: '\u0001' } });
+      const accented = makeCreate(ALICE, {
+        data: { city: 'Zürich', emoji: '\u{1F697}', del: '\u007f', ctl: '\u0001' },
+      });
       const res = await post(fresh, accented, 'async');
       expect(res.status).toBe(202);
       expect(res.text).toContain('"city":"Z\\u00fcrich"');
@@ -85,13 +104,25 @@ describe('ledger node HTTP API: the documentation samples', () => {
       expect(res.status).toBe(200);
       expect(JSON.parse(res.text)).toEqual(tx);
     }
-    expect(pretty((await http(`${node.apiUrl}transactions/${CREATE_VECTOR.id}`)).text)).toBe(sampleBody('get-tx-id-response.http'));
+    expect(pretty((await http(`${node.apiUrl}transactions/${CREATE_VECTOR.id}`)).text)).toBe(
+      sampleBody('get-tx-id-response.http'),
+    );
   });
 
   test('GET bodies are flask-restful json.dumps: to_dict key order, ", " and ": " separators', async () => {
     const res = await http(`${node.apiUrl}transactions/${TRANSFER1_VECTOR.id}`);
-    expect(Object.keys(JSON.parse(res.text) as object)).toEqual(['inputs', 'outputs', 'operation', 'metadata', 'asset', 'version', 'id']);
-    expect(res.text).toMatch(/^\{"inputs": \[\{"owners_before": \["4K9sWUMF[^"]+"\], "fulfills": \{"transaction_id": "4957744b[0-9a-f]+", "output_index": 0\}, "fulfillment": "pGSA/);
+    expect(Object.keys(JSON.parse(res.text) as object)).toEqual([
+      'inputs',
+      'outputs',
+      'operation',
+      'metadata',
+      'asset',
+      'version',
+      'id',
+    ]);
+    expect(res.text).toMatch(
+      /^\{"inputs": \[\{"owners_before": \["4K9sWUMF[^"]+"\], "fulfills": \{"transaction_id": "4957744b[0-9a-f]+", "output_index": 0\}, "fulfillment": "pGSA/,
+    );
     expect(res.text).toContain('"condition": {"details": {"type": "ed25519-sha-256", "public_key": "3yfQPHeW');
     expect(res.text.endsWith('"id": "79ef6803210c941903d63d08b40fa17f0a5a04f11ac0ff04451553a187d97a30"}\n')).toBe(true);
   });
@@ -100,11 +131,17 @@ describe('ledger node HTTP API: the documentation samples', () => {
     const url = `${node.apiUrl}transactions?operation=TRANSFER&asset_id=${CREATE_VECTOR.id}`;
     expect(JSON.parse((await http(url)).text)).toEqual(JSON.parse(sampleBody('get-tx-by-asset-response.http')));
     expect(JSON.parse((await http(url)).text)).toEqual(vector('txs-transfer-by-asset.json'));
-    const all = JSON.parse((await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id}`)).text) as { id: string }[];
+    const all = JSON.parse((await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id}`)).text) as {
+      id: string;
+    }[];
     expect(all.map((t) => t.id)).toEqual([CREATE_VECTOR.id, TRANSFER1_VECTOR.id, TRANSFER2_VECTOR.id]);
-    const create = JSON.parse((await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id!.toUpperCase()}&operation=create`)).text) as { id: string }[];
+    const create = JSON.parse(
+      (await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id!.toUpperCase()}&operation=create`)).text,
+    ) as { id: string }[];
     expect(create.map((t) => t.id)).toEqual([CREATE_VECTOR.id]);
-    const last = JSON.parse((await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id}&last_tx=TRUE`)).text) as { id: string }[];
+    const last = JSON.parse(
+      (await http(`${node.apiUrl}transactions?asset_id=${CREATE_VECTOR.id}&last_tx=TRUE`)).text,
+    ) as { id: string }[];
     expect(last.map((t) => t.id)).toEqual([TRANSFER2_VECTOR.id]);
     expect((await http(`${node.apiUrl}transactions?asset_id=${'0'.repeat(64)}`)).text).toBe('[]\n');
   });
@@ -130,24 +167,37 @@ describe('ledger node HTTP API: the documentation samples', () => {
 
   test('GET /outputs lists spent and unspent outputs of a key; spent=true/false filter', async () => {
     const bob = '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9';
-    expect((await http(`${node.apiUrl}outputs?public_key=${bob}`)).text).toBe(`[{"transaction_id": "${TRANSFER1_VECTOR.id}", "output_index": 0}]\n`);
+    expect((await http(`${node.apiUrl}outputs?public_key=${bob}`)).text).toBe(
+      `[{"transaction_id": "${TRANSFER1_VECTOR.id}", "output_index": 0}]\n`,
+    );
     expect(JSON.parse((await http(`${node.apiUrl}outputs?public_key=${bob}&spent=true`)).text)).toHaveLength(1);
     expect((await http(`${node.apiUrl}outputs?public_key=${bob}&spent=False`)).text).toBe('[]\n');
     const carol = '3Af3fhhjU6d9WecEM9Uw5hfom9kNEwE7YuDWdqAUssqm';
-    expect(JSON.parse((await http(`${node.apiUrl}outputs?public_key=${carol}&spent=false`)).text)).toEqual([{ transaction_id: TRANSFER2_VECTOR.id, output_index: 0 }]);
+    expect(JSON.parse((await http(`${node.apiUrl}outputs?public_key=${carol}&spent=false`)).text)).toEqual([
+      { transaction_id: TRANSFER2_VECTOR.id, output_index: 0 },
+    ]);
   });
 
   test('GET /assets and /metadata search text, case-insensitively, with stemming, ids included', async () => {
-    expect((await http(`${node.apiUrl}assets?search=hello`)).text).toBe(`[{"data": {"msg": "Hello BigchainDB!"}, "id": "${CREATE_VECTOR.id}"}]\n`);
+    expect((await http(`${node.apiUrl}assets?search=hello`)).text).toBe(
+      `[{"data": {"msg": "Hello BigchainDB!"}, "id": "${CREATE_VECTOR.id}"}]\n`,
+    );
     expect(JSON.parse((await http(`${node.apiUrl}assets/?search=BIGCHAINDB&limit=1`)).text)).toHaveLength(1);
     expect(JSON.parse((await http(`${node.apiUrl}assets?search=${CREATE_VECTOR.id}`)).text)).toHaveLength(1);
     expect((await http(`${node.apiUrl}assets?search=-hello`)).text).toBe('[]\n');
-    expect((await http(`${node.apiUrl}metadata?search=${TRANSFER1_VECTOR.id}`)).text).toBe(`[{"id": "${TRANSFER1_VECTOR.id}", "metadata": {"sequence": 1}}]\n`);
+    expect((await http(`${node.apiUrl}metadata?search=${TRANSFER1_VECTOR.id}`)).text).toBe(
+      `[{"id": "${TRANSFER1_VECTOR.id}", "metadata": {"sequence": 1}}]\n`,
+    );
   });
 
   test('GET /validators lists the validator set in the 2.2.2 shape', async () => {
     const validators = JSON.parse((await http(`${node.apiUrl}validators`)).text) as unknown[];
-    expect(validators).toEqual([{ public_key: { type: 'ed25519-base64', value: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) }, voting_power: 10 }]);
+    expect(validators).toEqual([
+      {
+        public_key: { type: 'ed25519-base64', value: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) },
+        voting_power: 10,
+      },
+    ]);
   });
 });
 
@@ -157,18 +207,42 @@ describe('ledger node HTTP API: parameters, errors, CORS, methods', () => {
   afterAll(() => node.stop());
 
   test.each([
-    ['transactions', '{"message": {"asset_id": "Missing required parameter in the JSON body or the post body or the query string"}}'],
+    [
+      'transactions',
+      '{"message": {"asset_id": "Missing required parameter in the JSON body or the post body or the query string"}}',
+    ],
     ['transactions?asset_id=xyz', '{"message": {"asset_id": "Invalid hash"}}'],
-    [`transactions?asset_id=${'a'.repeat(64)}&operation=burn`, '{"message": {"operation": "Operation must be \\"CREATE\\" or \\"TRANSFER\\""}}'],
-    [`transactions?asset_id=${'a'.repeat(64)}&last_tx=yes`, '{"message": {"last_tx": "Boolean value must be \\"true\\" or \\"false\\" (lowercase)"}}'],
-    ['outputs', '{"message": {"public_key": "Missing required parameter in the JSON body or the post body or the query string"}}'],
+    [
+      `transactions?asset_id=${'a'.repeat(64)}&operation=burn`,
+      '{"message": {"operation": "Operation must be \\"CREATE\\" or \\"TRANSFER\\""}}',
+    ],
+    [
+      `transactions?asset_id=${'a'.repeat(64)}&last_tx=yes`,
+      '{"message": {"last_tx": "Boolean value must be \\"true\\" or \\"false\\" (lowercase)"}}',
+    ],
+    [
+      'outputs',
+      '{"message": {"public_key": "Missing required parameter in the JSON body or the post body or the query string"}}',
+    ],
     ['outputs?public_key=0OIl', '{"message": {"public_key": "Invalid base58 ed25519 key"}}'],
-    ['outputs?public_key=3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9&spent=maybe', '{"message": {"spent": "Boolean value must be \\"true\\" or \\"false\\" (lowercase)"}}'],
-    ['outputs?public_key=3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9&foo=1&bar=2', '{"message": "Unknown arguments: foo, bar"}'],
+    [
+      'outputs?public_key=3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9&spent=maybe',
+      '{"message": {"spent": "Boolean value must be \\"true\\" or \\"false\\" (lowercase)"}}',
+    ],
+    [
+      'outputs?public_key=3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9&foo=1&bar=2',
+      '{"message": "Unknown arguments: foo, bar"}',
+    ],
     ['assets?search=', '{"message":"text_search cannot be empty","status":400}'],
-    ['assets', '{"message": {"search": "Missing required parameter in the JSON body or the post body or the query string"}}'],
+    [
+      'assets',
+      '{"message": {"search": "Missing required parameter in the JSON body or the post body or the query string"}}',
+    ],
     ['metadata?search=x&limit=ten', '{"message": {"limit": "invalid literal for int() with base 10: \'ten\'"}}'],
-    ['blocks', '{"message": {"transaction_id": "Missing required parameter in the JSON body or the post body or the query string"}}'],
+    [
+      'blocks',
+      '{"message": {"transaction_id": "Missing required parameter in the JSON body or the post body or the query string"}}',
+    ],
     ['blocks?transaction_id=a&x=1', '{"message": "Unknown arguments: x"}'],
   ])('GET %s -> 400 BAD REQUEST %s', async (path, body) => {
     const res = await http(`${node.apiUrl}${path}`);
@@ -181,7 +255,9 @@ describe('ledger node HTTP API: parameters, errors, CORS, methods', () => {
     expect(mode.text).toBe('{"message": {"mode": "Mode must be \\"async\\", \\"sync\\" or \\"commit\\""}}\n');
     const garbage = await post(node, '{not json');
     expect(`${garbage.status} ${garbage.statusText}`).toBe('400 BAD REQUEST');
-    expect(garbage.text).toBe('{"message": "The browser (or proxy) sent a request that this server could not understand."}\n');
+    expect(garbage.text).toBe(
+      '{"message": "The browser (or proxy) sent a request that this server could not understand."}\n',
+    );
   });
 
   test('unknown transaction: {"message":"Not found","status":404}', async () => {
@@ -211,7 +287,11 @@ describe('ledger node HTTP API: parameters, errors, CORS, methods', () => {
     expect(withOrigin.headers.get('vary')).toBe('Origin');
     const preflight = await http(`${node.apiUrl}transactions`, {
       method: 'OPTIONS',
-      headers: { Origin: 'https://insurer.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      headers: {
+        Origin: 'https://insurer.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get('access-control-allow-methods')).toBe('DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT');

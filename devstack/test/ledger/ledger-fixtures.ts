@@ -29,14 +29,22 @@ export function startTestNode(options: LedgerNodeOptions = {}): Promise<LedgerNo
 
 export function output(publicKeys: string[], amount = '1'): bigchaindb.Output {
   const details = bigchaindb.conditionDetailsFor(publicKeys);
-  return { public_keys: publicKeys, condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() }, amount };
+  return {
+    public_keys: publicKeys,
+    condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() },
+    amount,
+  };
 }
 
 let counter = 0;
 /** A signed CREATE by `issuer` with the given outputs (default: one output of 1 to the issuer). */
 export function makeCreate(
   issuer: { private_key: string; public_key: string },
-  options: { outputs?: bigchaindb.Output[]; data?: Record<string, unknown> | null; metadata?: Record<string, unknown> | null } = {},
+  options: {
+    outputs?: bigchaindb.Output[];
+    data?: Record<string, unknown> | null;
+    metadata?: Record<string, unknown> | null;
+  } = {},
 ): Tx {
   return bigchaindb.signTransaction(
     {
@@ -63,7 +71,11 @@ export function makeTransfer(
   const byId = new Map(spent.map((s) => [s.tx.id, s.tx]));
   return bigchaindb.signTransaction(
     {
-      inputs: spent.map((s) => ({ owners_before: s.tx.outputs[s.index]!.public_keys, fulfills: { transaction_id: s.tx.id!, output_index: s.index }, fulfillment: null })),
+      inputs: spent.map((s) => ({
+        owners_before: s.tx.outputs[s.index]!.public_keys,
+        fulfills: { transaction_id: s.tx.id!, output_index: s.index },
+        fulfillment: null,
+      })),
       outputs,
       operation: 'TRANSFER',
       metadata: options.metadata === undefined ? { n: counter++ } : options.metadata,
@@ -71,7 +83,8 @@ export function makeTransfer(
       version: '2.0',
     },
     signers,
-    (input) => (input.fulfills ? byId.get(input.fulfills.transaction_id)?.outputs[input.fulfills.output_index] : undefined),
+    (input) =>
+      input.fulfills ? byId.get(input.fulfills.transaction_id)?.outputs[input.fulfills.output_index] : undefined,
   );
 }
 
@@ -105,7 +118,10 @@ export const error400 = (message: string): string => `${JSON.stringify({ message
 
 export function randomKeypair(): { private_key: string; public_key: string } {
   const pair = nacl.sign.keyPair();
-  return { private_key: bigchaindb.encodeBase58(pair.secretKey.subarray(0, 32)), public_key: bigchaindb.encodeBase58(pair.publicKey) };
+  return {
+    private_key: bigchaindb.encodeBase58(pair.secretKey.subarray(0, 32)),
+    public_key: bigchaindb.encodeBase58(pair.publicKey),
+  };
 }
 
 /** Polls `condition` every 5 ms for up to `timeoutMs`. */

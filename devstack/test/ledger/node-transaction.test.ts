@@ -5,12 +5,19 @@ import { ALICE, BOB } from './ledger-fixtures';
 describe('normalizeDetails', () => {
   test('a valid key comes back unchanged, the first time (base58 round trip) and from the cache', () => {
     for (let i = 0; i < 2; i++) {
-      expect(normalizeDetails({ type: 'ed25519-sha-256', public_key: ALICE.public_key })).toEqual({ type: 'ed25519-sha-256', public_key: ALICE.public_key });
+      expect(normalizeDetails({ type: 'ed25519-sha-256', public_key: ALICE.public_key })).toEqual({
+        type: 'ed25519-sha-256',
+        public_key: ALICE.public_key,
+      });
     }
   });
 
   test('threshold details are rebuilt type first with every subcondition normalized', () => {
-    const details = { threshold: 2, subconditions: [ALICE, BOB].map((k) => ({ public_key: k.public_key, type: 'ed25519-sha-256' as const })), type: 'threshold-sha-256' as const };
+    const details = {
+      threshold: 2,
+      subconditions: [ALICE, BOB].map((k) => ({ public_key: k.public_key, type: 'ed25519-sha-256' as const })),
+      type: 'threshold-sha-256' as const,
+    };
     expect(Object.keys(normalizeDetails(details))).toEqual(['type', 'threshold', 'subconditions']);
     expect(normalizeDetails(details)).toEqual(details);
   });

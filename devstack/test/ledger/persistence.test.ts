@@ -18,10 +18,14 @@ interface Running {
 
 async function startCli(dataDir: string): Promise<Running> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -b devstack)`);
-  const child = spawn(process.execPath, [CLI, '--http-port', '0', '--ws-port', '0', '--block-interval-ms', '0', '--data', dataDir], {
-    env: { ...process.env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, '--http-port', '0', '--ws-port', '0', '--block-interval-ms', '0', '--data', dataDir],
+    {
+      env: { ...process.env, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
@@ -40,7 +44,11 @@ async function kill9(running: Running): Promise<void> {
 }
 
 const postTo = (api: string, tx: unknown, mode: string): Promise<{ status: number; text: string }> =>
-  http(`${api}transactions?mode=${mode}`, { method: 'POST', body: JSON.stringify(tx), headers: { 'Content-Type': 'application/json' } });
+  http(`${api}transactions?mode=${mode}`, {
+    method: 'POST',
+    body: JSON.stringify(tx),
+    headers: { 'Content-Type': 'application/json' },
+  });
 
 describe('ledger node persistence (--data)', () => {
   let dir: string;
@@ -75,8 +83,12 @@ describe('ledger node persistence (--data)', () => {
     expect((await http(`${running.api}blocks/4`)).status).toBe(404);
     expect((await http(`${running.api}outputs?public_key=${ALICE.public_key}&spent=true`)).text).toBe(before.outputs);
     expect(JSON.parse((await http(`${running.api}transactions/${other.id}`)).text)).toEqual(other);
-    expect((await postTo(running.api, create, 'sync')).text).toBe(error400(`Invalid transaction (DuplicateTransaction): transaction \`${create.id}\` already exists`));
-    expect((await postTo(running.api, transfer, 'sync')).text).toBe(error400(`Invalid transaction (DoubleSpend): input \`${create.id}\` was already spent`));
+    expect((await postTo(running.api, create, 'sync')).text).toBe(
+      error400(`Invalid transaction (DuplicateTransaction): transaction \`${create.id}\` already exists`),
+    );
+    expect((await postTo(running.api, transfer, 'sync')).text).toBe(
+      error400(`Invalid transaction (DoubleSpend): input \`${create.id}\` was already spent`),
+    );
     const forged = { ...makeCreate(ALICE), metadata: { forged: true } }; // checked by the CLI's signature worker
     const forgedRes = await postTo(running.api, { ...forged, id: bigchaindb.computeTransactionId(forged) }, 'sync');
     expect(forgedRes.text).toBe(error400('Invalid transaction (InvalidSignature): Transaction signature is invalid.'));
@@ -130,7 +142,10 @@ describe('ledger node persistence (--data)', () => {
     const height = Number(/"height":(\d+)/.exec(running.output())![1]);
     let found = 0;
     for (let h = 1; h <= height; h++) {
-      const block = JSON.parse((await http(`${running.api}blocks/${h}`)).text) as { height: number; transactions: Tx[] };
+      const block = JSON.parse((await http(`${running.api}blocks/${h}`)).text) as {
+        height: number;
+        transactions: Tx[];
+      };
       expect(block.height).toBe(h);
       for (const tx of block.transactions) {
         expect((await http(`${running.api}transactions/${tx.id}`)).status).toBe(200);

@@ -3,9 +3,11 @@ import { flaskJsonify, pythonJsonDumps, restfulJson } from '../../src/ledger/pyt
 
 describe('python-json', () => {
   test('json.dumps: insertion order, ", " and ": ", every non-ASCII character and lone surrogate escaped', () => {
-    const value = { 'Zür': ['é', '\ud800', '\u007f', 'a"b', '\u{1F697}', 1, null, true], k: { ctl: '\u0001\n' } };
+    const value = { Zür: ['é', '\ud800', '\u007f', 'a"b', '\u{1F697}', 1, null, true], k: { ctl: '\u0001\n' } };
     // python3 -c 'import json; print(json.dumps({"Zür": ["é", "\ud800", "\x7f", "a\"b", "\U0001F697", 1, None, True], "k": {"ctl": "\x01\n"}}))'
-    expect(pythonJsonDumps(value)).toBe('{"Z\\u00fcr": ["\\u00e9", "\\ud800", "\\u007f", "a\\"b", "\\ud83d\\ude97", 1, null, true], "k": {"ctl": "\\u0001\\n"}}');
+    expect(pythonJsonDumps(value)).toBe(
+      '{"Z\\u00fcr": ["\\u00e9", "\\ud800", "\\u007f", "a\\"b", "\\ud83d\\ude97", 1, null, true], "k": {"ctl": "\\u0001\\n"}}',
+    );
     expect(restfulJson(['x'])).toBe('["x"]\n');
   });
 

@@ -5,7 +5,16 @@ import { resolve } from 'node:path';
 import * as bigchaindb from '@lease-premium/bigchaindb';
 import type { SignatureVerifier as Verifier } from '../../src/ledger/signature-verifier';
 import { checkInputSignatures, signatureJobOf, type SignatureJob } from '../../src/ledger/signature-check';
-import { ALICE, BOB, CAROL, CREATE_VECTOR, TRANSFER1_VECTOR, makeCreate, makeTransfer, output } from './ledger-fixtures';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  CREATE_VECTOR,
+  TRANSFER1_VECTOR,
+  makeCreate,
+  makeTransfer,
+  output,
+} from './ledger-fixtures';
 
 /** The job the HTTP thread builds for a posted transaction (through its JSON text, as posted). */
 function jobOf(tx: unknown): SignatureJob {
@@ -25,18 +34,41 @@ function compiledVerifier(threads: number): Verifier {
 describe('signature checks', () => {
   test('inline: the real vectors verify; the condition uri is the spent output one; a tampered message does not', () => {
     const [create] = checkInputSignatures(jobOf(CREATE_VECTOR));
-    expect(create).toEqual({ kind: 'parsed', valid: true, conditionUri: CREATE_VECTOR.outputs[0]!.condition.uri, serialized: CREATE_VECTOR.inputs[0]!.fulfillment });
+    expect(create).toEqual({
+      kind: 'parsed',
+      valid: true,
+      conditionUri: CREATE_VECTOR.outputs[0]!.condition.uri,
+      serialized: CREATE_VECTOR.inputs[0]!.fulfillment,
+    });
     const [transfer] = checkInputSignatures(jobOf(TRANSFER1_VECTOR));
-    expect(transfer).toMatchObject({ kind: 'parsed', valid: true, conditionUri: CREATE_VECTOR.outputs[0]!.condition.uri });
-    expect(checkInputSignatures(jobOf({ ...CREATE_VECTOR, metadata: { sequence: 5 } }))[0]).toMatchObject({ kind: 'parsed', valid: false });
-    expect(checkInputSignatures(jobOf({ ...CREATE_VECTOR, inputs: [{ ...CREATE_VECTOR.inputs[0], fulfillment: 'AAAA' }] }))).toEqual([{ kind: 'unparseable' }]);
+    expect(transfer).toMatchObject({
+      kind: 'parsed',
+      valid: true,
+      conditionUri: CREATE_VECTOR.outputs[0]!.condition.uri,
+    });
+    expect(checkInputSignatures(jobOf({ ...CREATE_VECTOR, metadata: { sequence: 5 } }))[0]).toMatchObject({
+      kind: 'parsed',
+      valid: false,
+    });
+    expect(
+      checkInputSignatures(jobOf({ ...CREATE_VECTOR, inputs: [{ ...CREATE_VECTOR.inputs[0], fulfillment: 'AAAA' }] })),
+    ).toEqual([{ kind: 'unparseable' }]);
   });
 
   test('inline: threshold fulfillments verify leaf by leaf', () => {
     const joint = makeCreate(ALICE, { outputs: [output([BOB.public_key, CAROL.public_key])] });
-    const both = makeTransfer([{ tx: joint, index: 0 }], [output([ALICE.public_key])], [BOB.private_key, CAROL.private_key]);
+    const both = makeTransfer(
+      [{ tx: joint, index: 0 }],
+      [output([ALICE.public_key])],
+      [BOB.private_key, CAROL.private_key],
+    );
     expect(checkInputSignatures(jobOf(both))).toEqual([
-      { kind: 'parsed', valid: true, conditionUri: joint.outputs[0]!.condition.uri, serialized: both.inputs[0]!.fulfillment },
+      {
+        kind: 'parsed',
+        valid: true,
+        conditionUri: joint.outputs[0]!.condition.uri,
+        serialized: both.inputs[0]!.fulfillment,
+      },
     ]);
     const forged = structuredClone(both);
     forged.metadata = { changed: true };
@@ -62,7 +94,9 @@ describe('signature checks', () => {
   test('a job the worker cannot parse is rejected, and the worker keeps serving', async () => {
     const verifier = compiledVerifier(1);
     try {
-      await expect(verifier.check({ signingText: 42, fulfillments: [], fulfills: [] } as unknown as SignatureJob)).rejects.toThrow(); // not a string: hashing throws in the worker
+      await expect(
+        verifier.check({ signingText: 42, fulfillments: [], fulfills: [] } as unknown as SignatureJob),
+      ).rejects.toThrow(); // not a string: hashing throws in the worker
       const tx = makeCreate(ALICE);
       expect(await verifier.check(jobOf(tx))).toEqual(checkInputSignatures(jobOf(tx)));
       expect(bigchaindb.verifyTransaction(tx).ok).toBe(true);

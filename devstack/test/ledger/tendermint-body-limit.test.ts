@@ -25,7 +25,11 @@ describe('ledger node: transactions Tendermint cannot carry', () => {
 
   test('the largest transaction text is 749,916 characters (async, sync) and 749,913 (commit)', () => {
     // 1,000,000 bytes minus the JSON-RPC envelope (112, 111, 113 bytes), as whole base64 quads of 3 bytes each.
-    expect([maxTransactionTextLength('async'), maxTransactionTextLength('sync'), maxTransactionTextLength('commit')]).toEqual([749_916, 749_916, 749_913]);
+    expect([
+      maxTransactionTextLength('async'),
+      maxTransactionTextLength('sync'),
+      maxTransactionTextLength('commit'),
+    ]).toEqual([749_916, 749_916, 749_913]);
   });
 
   test.each([

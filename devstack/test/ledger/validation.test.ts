@@ -1,7 +1,23 @@
 // Every refusal of POST /transactions with the message a BigchainDB 2.2.2 node gives, and the quirks it has.
 import * as bigchaindb from '@lease-premium/bigchaindb';
 import type { LedgerNode } from '../../src/ledger';
-import { ALICE, BOB, CAROL, CREATE_VECTOR, error400, http, makeCreate, makeTransfer, output, post, randomKeypair, startTestNode, waitFor, withId, type Tx } from './ledger-fixtures';
+import {
+  ALICE,
+  BOB,
+  CAROL,
+  CREATE_VECTOR,
+  error400,
+  http,
+  makeCreate,
+  makeTransfer,
+  output,
+  post,
+  randomKeypair,
+  startTestNode,
+  waitFor,
+  withId,
+  type Tx,
+} from './ledger-fixtures';
 
 const clone = <T>(v: T): T => structuredClone(v);
 type Json = Record<string, unknown>;
@@ -20,7 +36,10 @@ describe('ledger node validation', () => {
   describe('id hash (checked before the schema)', () => {
     test('a changed body', async () => {
       const tx = { ...clone(CREATE_VECTOR), metadata: { sequence: 9 } };
-      await expect400(tx, `Invalid transaction (InvalidHash): The transaction's id '${CREATE_VECTOR.id}' isn't equal to the hash of its body, i.e. it's not valid.`);
+      await expect400(
+        tx,
+        `Invalid transaction (InvalidHash): The transaction's id '${CREATE_VECTOR.id}' isn't equal to the hash of its body, i.e. it's not valid.`,
+      );
     });
     test('no id at all', async () => {
       const { id: _id, ...tx } = clone(CREATE_VECTOR);
@@ -43,17 +62,45 @@ describe('ledger node validation', () => {
     test.each<[string, (tx: Json) => void, string]>([
       ['missing version', (tx) => delete tx.version, "'version' is a required property"],
       ['metadata {}', (tx) => (tx.metadata = {}), '{} does not have enough properties'],
-      ['an extra top-level key', (tx) => (tx.extra = 1), "Additional properties are not allowed ('extra' was unexpected)"],
+      [
+        'an extra top-level key',
+        (tx) => (tx.extra = 1),
+        "Additional properties are not allowed ('extra' was unexpected)",
+      ],
       ['version 1.0', (tx) => (tx.version = '1.0'), "'1.0' does not match '^2\\\\.0$'"],
-      ['an unknown operation', (tx) => (tx.operation = 'BURN'), "'BURN' is not one of ['CREATE', 'TRANSFER', 'VALIDATOR_ELECTION', 'CHAIN_MIGRATION_ELECTION', 'VOTE']"],
+      [
+        'an unknown operation',
+        (tx) => (tx.operation = 'BURN'),
+        "'BURN' is not one of ['CREATE', 'TRANSFER', 'VALIDATOR_ELECTION', 'CHAIN_MIGRATION_ELECTION', 'VOTE']",
+      ],
       ['amount as a number', (tx) => (((tx.outputs as Json[])[0] as Json).amount = 1), "1 is not of type 'string'"],
-      ['amount with a sign', (tx) => (((tx.outputs as Json[])[0] as Json).amount = '-1'), "'-1' does not match '^[0-9]{1,20}$'"],
+      [
+        'amount with a sign',
+        (tx) => (((tx.outputs as Json[])[0] as Json).amount = '-1'),
+        "'-1' does not match '^[0-9]{1,20}$'",
+      ],
       // best_match descends into anyOf contexts, preferring the nested anyOf: its first branch's error wins
-      ['a null fulfillment', (tx) => (((tx.inputs as Json[])[0] as Json).fulfillment = null), "None is not of type 'object'"],
-      ['CREATE with two inputs', (tx) => (tx.inputs = [...(tx.inputs as Json[]), ...(tx.inputs as Json[])]), 'is too long'],
-      ['CREATE spending an output', (tx) => (((tx.inputs as Json[])[0] as Json).fulfills = { transaction_id: 'a'.repeat(64), output_index: 0 }), "{'transaction_id': '" + 'a'.repeat(64) + "', 'output_index': 0} is not of type 'null'"],
+      [
+        'a null fulfillment',
+        (tx) => (((tx.inputs as Json[])[0] as Json).fulfillment = null),
+        "None is not of type 'object'",
+      ],
+      [
+        'CREATE with two inputs',
+        (tx) => (tx.inputs = [...(tx.inputs as Json[]), ...(tx.inputs as Json[])]),
+        'is too long',
+      ],
+      [
+        'CREATE spending an output',
+        (tx) => (((tx.inputs as Json[])[0] as Json).fulfills = { transaction_id: 'a'.repeat(64), output_index: 0 }),
+        "{'transaction_id': '" + 'a'.repeat(64) + "', 'output_index': 0} is not of type 'null'",
+      ],
       // the CREATE schema lists additionalProperties before required: the first error of equal relevance wins
-      ['asset with id on a CREATE', (tx) => (tx.asset = { id: 'a'.repeat(64) }), "Additional properties are not allowed ('id' was unexpected)"],
+      [
+        'asset with id on a CREATE',
+        (tx) => (tx.asset = { id: 'a'.repeat(64) }),
+        "Additional properties are not allowed ('id' was unexpected)",
+      ],
     ])('%s', async (_name, edit, message) => {
       const tx = base();
       edit(tx);
@@ -67,18 +114,29 @@ describe('ledger node validation', () => {
 
     test('TRANSFER with asset data', async () => {
       const create = makeCreate(ALICE);
-      const transfer = clone(makeTransfer([{ tx: create, index: 0 }], [output([BOB.public_key])], [ALICE.private_key])) as unknown as Json;
+      const transfer = clone(
+        makeTransfer([{ tx: create, index: 0 }], [output([BOB.public_key])], [ALICE.private_key]),
+      ) as unknown as Json;
       transfer.asset = { data: { x: 1 } };
-      await expect400(withId(transfer), "Invalid transaction schema: Additional properties are not allowed ('data' was unexpected)");
+      await expect400(
+        withId(transfer),
+        "Invalid transaction schema: Additional properties are not allowed ('data' was unexpected)",
+      );
     });
   });
 
   describe('key names and "language" (MongoDB restrictions)', () => {
     test('a key with a dot in asset data', async () => {
-      await expect400(makeCreate(ALICE, { data: { car: { 'bad.key': 1 } } }), 'Invalid transaction (ValidationError): Invalid key name "bad.key" in asset object. The key name cannot contain characters ".", "$" or null characters');
+      await expect400(
+        makeCreate(ALICE, { data: { car: { 'bad.key': 1 } } }),
+        'Invalid transaction (ValidationError): Invalid key name "bad.key" in asset object. The key name cannot contain characters ".", "$" or null characters',
+      );
     });
     test('a key starting with $ in metadata, nested in a list', async () => {
-      await expect400(makeCreate(ALICE, { metadata: { list: [{ $where: 1 }] } }), 'Invalid transaction (ValidationError): Invalid key name "$where" in metadata object. The key name cannot contain characters ".", "$" or null characters');
+      await expect400(
+        makeCreate(ALICE, { metadata: { list: [{ $where: 1 }] } }),
+        'Invalid transaction (ValidationError): Invalid key name "$where" in metadata object. The key name cannot contain characters ".", "$" or null characters',
+      );
     });
     test('an unsupported language', async () => {
       await expect400(
@@ -96,10 +154,16 @@ describe('ledger node validation', () => {
       await expect400(withId(tx), "Invalid transaction (InvalidSignature): Fulfillment URI couldn't been parsed");
     });
     test('amount 0', async () => {
-      await expect400(makeCreate(ALICE, { outputs: [output([ALICE.public_key], '0')] }), 'Invalid transaction (AmountError): `amount` must be greater than 0');
+      await expect400(
+        makeCreate(ALICE, { outputs: [output([ALICE.public_key], '0')] }),
+        'Invalid transaction (AmountError): `amount` must be greater than 0',
+      );
     });
     test('amount above 9e18', async () => {
-      await expect400(makeCreate(ALICE, { outputs: [output([ALICE.public_key], '9000000000000000001')] }), 'Invalid transaction (AmountError): `amount` must be <= 9000000000000000000');
+      await expect400(
+        makeCreate(ALICE, { outputs: [output([ALICE.public_key], '9000000000000000001')] }),
+        'Invalid transaction (AmountError): `amount` must be <= 9000000000000000000',
+      );
     });
     test('condition details instead of a signature', async () => {
       const tx = clone(makeCreate(ALICE)) as unknown as Json;
@@ -110,7 +174,10 @@ describe('ledger node validation', () => {
       const tx = clone(makeCreate(ALICE));
       const other = makeCreate(ALICE);
       tx.inputs[0]!.fulfillment = other.inputs[0]!.fulfillment; // a valid signature, over another transaction
-      await expect400(withId(tx as unknown as Json), 'Invalid transaction (InvalidSignature): Transaction signature is invalid.');
+      await expect400(
+        withId(tx as unknown as Json),
+        'Invalid transaction (InvalidSignature): Transaction signature is invalid.',
+      );
     });
   });
 
@@ -130,7 +197,14 @@ describe('ledger node validation', () => {
     test('DoubleSpend: already spent, and spending one output twice', async () => {
       const create = makeCreate(ALICE, { outputs: [output([ALICE.public_key], '2')] });
       expect((await post(node, create, 'commit')).status).toBe(202);
-      const twice = makeTransfer([{ tx: create, index: 0 }, { tx: create, index: 0 }], [output([BOB.public_key], '4')], [ALICE.private_key]);
+      const twice = makeTransfer(
+        [
+          { tx: create, index: 0 },
+          { tx: create, index: 0 },
+        ],
+        [output([BOB.public_key], '4')],
+        [ALICE.private_key],
+      );
       await expect400(twice, `Invalid transaction (DoubleSpend): tx "${twice.id}" spends inputs twice`);
       const first = makeTransfer([{ tx: create, index: 0 }], [output([BOB.public_key], '2')], [ALICE.private_key]);
       expect((await post(node, first, 'commit')).status).toBe(202);
@@ -143,23 +217,44 @@ describe('ledger node validation', () => {
       const a = makeCreate(ALICE);
       const b = makeCreate(ALICE);
       for (const tx of [a, b]) expect((await post(node, tx, 'commit')).status).toBe(202);
-      const wrong = makeTransfer([{ tx: a, index: 0 }], [output([BOB.public_key])], [ALICE.private_key], { assetId: b.id! });
-      await expect400(wrong, 'Invalid transaction (AssetIdMismatch): The asset id of the input does not match the asset id of the transaction');
-      const mixed = makeTransfer([{ tx: a, index: 0 }, { tx: b, index: 0 }], [output([BOB.public_key], '2')], [ALICE.private_key]);
-      await expect400(mixed, 'Invalid transaction (AssetIdMismatch): All inputs of all transactions passed need to have the same asset id');
+      const wrong = makeTransfer([{ tx: a, index: 0 }], [output([BOB.public_key])], [ALICE.private_key], {
+        assetId: b.id!,
+      });
+      await expect400(
+        wrong,
+        'Invalid transaction (AssetIdMismatch): The asset id of the input does not match the asset id of the transaction',
+      );
+      const mixed = makeTransfer(
+        [
+          { tx: a, index: 0 },
+          { tx: b, index: 0 },
+        ],
+        [output([BOB.public_key], '2')],
+        [ALICE.private_key],
+      );
+      await expect400(
+        mixed,
+        'Invalid transaction (AssetIdMismatch): All inputs of all transactions passed need to have the same asset id',
+      );
     });
 
     test('AmountError: inputs and outputs must balance', async () => {
       const create = makeCreate(ALICE, { outputs: [output([ALICE.public_key], '10')] });
       expect((await post(node, create, 'commit')).status).toBe(202);
       const transfer = makeTransfer([{ tx: create, index: 0 }], [output([BOB.public_key], '20')], [ALICE.private_key]);
-      await expect400(transfer, 'Invalid transaction (AmountError): The amount used in the inputs `10` needs to be same as the amount used in the outputs `20`');
+      await expect400(
+        transfer,
+        'Invalid transaction (AmountError): The amount used in the inputs `10` needs to be same as the amount used in the outputs `20`',
+      );
     });
 
-    test("InvalidSignature: a TRANSFER signed by someone who does not own the output", async () => {
+    test('InvalidSignature: a TRANSFER signed by someone who does not own the output', async () => {
       const create = makeCreate(ALICE);
       expect((await post(node, create, 'commit')).status).toBe(202);
-      const unsigned = { ...makeTransfer([{ tx: create, index: 0 }], [output([BOB.public_key])], [ALICE.private_key]), id: null };
+      const unsigned = {
+        ...makeTransfer([{ tx: create, index: 0 }], [output([BOB.public_key])], [ALICE.private_key]),
+        id: null,
+      };
       const byBob = bigchaindb.signTransaction(unsigned, [BOB.private_key], () => output([BOB.public_key]));
       await expect400(byBob, 'Invalid transaction (InvalidSignature): Transaction signature is invalid.');
     });
@@ -167,7 +262,11 @@ describe('ledger node validation', () => {
     test('an output index past the end crashes the real node (IndexError): 500', async () => {
       const create = makeCreate(ALICE);
       expect((await post(node, create, 'commit')).status).toBe(202);
-      const transfer = makeTransfer([{ tx: create, index: 0 }], [output([BOB.public_key])], [ALICE.private_key]) as unknown as Json;
+      const transfer = makeTransfer(
+        [{ tx: create, index: 0 }],
+        [output([BOB.public_key])],
+        [ALICE.private_key],
+      ) as unknown as Json;
       ((transfer.inputs as Json[])[0] as { fulfills: { output_index: number } }).fulfills.output_index = 5;
       const res = await post(node, withId(transfer));
       expect(res.status).toBe(500);
@@ -176,7 +275,11 @@ describe('ledger node validation', () => {
 
   describe('quirks of the real node, kept so consumers are tested against them', () => {
     test("a CREATE's fulfillment key is not checked against owners_before", async () => {
-      const unsigned = { ...makeCreate(ALICE), id: null, inputs: [{ owners_before: [ALICE.public_key], fulfills: null, fulfillment: null }] };
+      const unsigned = {
+        ...makeCreate(ALICE),
+        id: null,
+        inputs: [{ owners_before: [ALICE.public_key], fulfills: null, fulfillment: null }],
+      };
       const impostor = bigchaindb.signTransaction(unsigned, [CAROL.private_key], () => output([CAROL.public_key]));
       expect(impostor.inputs[0]!.owners_before).toEqual([ALICE.public_key]);
       expect((await post(node, impostor, 'commit')).status).toBe(202);
@@ -185,11 +288,24 @@ describe('ledger node validation', () => {
     });
 
     test('the stored output uri is derived from the details, and amounts are re-stringified', async () => {
-      const out = { ...output([ALICE.public_key], '007'), condition: { details: { public_key: ALICE.public_key, type: 'ed25519-sha-256' as const }, uri: output([BOB.public_key]).condition.uri } };
+      const out = {
+        ...output([ALICE.public_key], '007'),
+        condition: {
+          details: { public_key: ALICE.public_key, type: 'ed25519-sha-256' as const },
+          uri: output([BOB.public_key]).condition.uri,
+        },
+      };
       const tx = makeCreate(ALICE, { outputs: [out] });
       expect((await post(node, tx, 'commit')).status).toBe(202);
       const stored = JSON.parse((await http(`${node.apiUrl}transactions/${tx.id}`)).text) as Tx;
-      expect(stored.outputs[0]).toEqual({ public_keys: [ALICE.public_key], condition: { details: { type: 'ed25519-sha-256', public_key: ALICE.public_key }, uri: output([ALICE.public_key]).condition.uri }, amount: '7' });
+      expect(stored.outputs[0]).toEqual({
+        public_keys: [ALICE.public_key],
+        condition: {
+          details: { type: 'ed25519-sha-256', public_key: ALICE.public_key },
+          uri: output([ALICE.public_key]).condition.uri,
+        },
+        amount: '7',
+      });
     });
 
     test('the same CREATE posted twice at once with mode=commit: exactly one 202 (acceptance test_double_spend)', async () => {
@@ -198,7 +314,10 @@ describe('ledger node validation', () => {
         const answers = await Promise.all([post(node, tx, 'commit'), post(node, tx, 'commit')]);
         expect(answers.map((a) => a.status).sort()).toEqual([202, 400]);
         const refusal = answers.find((a) => a.status === 400)!.text;
-        expect([error400('Internal error - Tx already exists in cache'), error400(`Invalid transaction (DuplicateTransaction): transaction \`${tx.id}\` already exists`)]).toContain(refusal);
+        expect([
+          error400('Internal error - Tx already exists in cache'),
+          error400(`Invalid transaction (DuplicateTransaction): transaction \`${tx.id}\` already exists`),
+        ]).toContain(refusal);
       }
     });
 
@@ -233,7 +352,10 @@ describe('ledger node validation', () => {
         expect(`${lost.status} ${lost.statusText}`).toBe('500 INTERNAL SERVER ERROR');
         expect(lost.text).toBe('{"message":"Transaction validation failed","status":500}\n');
         expect((await http(`${slow.apiUrl}transactions/${toCarol.id}`)).status).toBe(404);
-        expect(JSON.parse((await http(`${slow.apiUrl}blocks/2`)).text)).toMatchObject({ height: 2, transactions: [{ id: toBob.id }] });
+        expect(JSON.parse((await http(`${slow.apiUrl}blocks/2`)).text)).toMatchObject({
+          height: 2,
+          transactions: [{ id: toBob.id }],
+        });
       } finally {
         await slow.stop();
       }
@@ -246,19 +368,41 @@ describe('ledger node validation', () => {
       const create = makeCreate(ALICE, { outputs: [output([BOB.public_key, CAROL.public_key])] });
       expect((await post(node, create, 'commit')).status).toBe(202);
       for (const key of [BOB.public_key, CAROL.public_key]) {
-        expect(JSON.parse((await http(`${node.apiUrl}outputs?public_key=${key}`)).text)).toEqual([{ transaction_id: create.id, output_index: 0 }]);
+        expect(JSON.parse((await http(`${node.apiUrl}outputs?public_key=${key}`)).text)).toEqual([
+          { transaction_id: create.id, output_index: 0 },
+        ]);
       }
-      const both = makeTransfer([{ tx: create, index: 0 }], [output([ALICE.public_key])], [BOB.private_key, CAROL.private_key]);
+      const both = makeTransfer(
+        [{ tx: create, index: 0 }],
+        [output([ALICE.public_key])],
+        [BOB.private_key, CAROL.private_key],
+      );
       expect((await post(node, both, 'commit')).status).toBe(202);
-      expect(JSON.parse((await http(`${node.apiUrl}outputs?public_key=${BOB.public_key}&spent=true`)).text)).toEqual([{ transaction_id: create.id, output_index: 0 }]);
+      expect(JSON.parse((await http(`${node.apiUrl}outputs?public_key=${BOB.public_key}&spent=true`)).text)).toEqual([
+        { transaction_id: create.id, output_index: 0 },
+      ]);
     });
 
     test('a 1-of-2 fulfillment for a 2-of-2 output is refused', async () => {
       const create = makeCreate(ALICE, { outputs: [output([BOB.public_key, CAROL.public_key])] });
       expect((await post(node, create, 'commit')).status).toBe(202);
-      const oneOfTwo = { type: 'threshold-sha-256' as const, threshold: 1, subconditions: [{ type: 'ed25519-sha-256' as const, public_key: BOB.public_key }, { type: 'ed25519-sha-256' as const, public_key: CAROL.public_key }] };
-      const unsigned = makeTransfer([{ tx: create, index: 0 }], [output([ALICE.public_key])], [BOB.private_key, CAROL.private_key]);
-      const forged = bigchaindb.signTransaction({ ...unsigned, id: null }, [BOB.private_key], () => ({ ...create.outputs[0]!, condition: { details: oneOfTwo, uri: '' } }));
+      const oneOfTwo = {
+        type: 'threshold-sha-256' as const,
+        threshold: 1,
+        subconditions: [
+          { type: 'ed25519-sha-256' as const, public_key: BOB.public_key },
+          { type: 'ed25519-sha-256' as const, public_key: CAROL.public_key },
+        ],
+      };
+      const unsigned = makeTransfer(
+        [{ tx: create, index: 0 }],
+        [output([ALICE.public_key])],
+        [BOB.private_key, CAROL.private_key],
+      );
+      const forged = bigchaindb.signTransaction({ ...unsigned, id: null }, [BOB.private_key], () => ({
+        ...create.outputs[0]!,
+        condition: { details: oneOfTwo, uri: '' },
+      }));
       await expect400(forged, 'Invalid transaction (InvalidSignature): Transaction signature is invalid.');
     });
   });

@@ -3,7 +3,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { LedgerNode } from '../../src/ledger';
-import { ALICE, BOB, CREATE_VECTOR, FIXTURES, http, makeCreate, makeTransfer, output, post, startTestNode, waitFor } from './ledger-fixtures';
+import {
+  ALICE,
+  BOB,
+  CREATE_VECTOR,
+  FIXTURES,
+  http,
+  makeCreate,
+  makeTransfer,
+  output,
+  post,
+  startTestNode,
+  waitFor,
+} from './ledger-fixtures';
 
 async function subscribe(url: string): Promise<{ ws: WebSocket; frames: string[] }> {
   const ws = new WebSocket(url);
@@ -30,7 +42,9 @@ describe('ledger node WebSocket stream', () => {
     const { ws, frames } = await subscribe(node.streamUrl);
     expect((await post(node, CREATE_VECTOR, 'commit')).status).toBe(202);
     await waitFor(() => frames.length === 1);
-    expect(frames[0]).toBe(readFileSync(join(FIXTURES, 'derived', 'ws-event-v2-for-block-height-1.jsonl'), 'utf8').trim());
+    expect(frames[0]).toBe(
+      readFileSync(join(FIXTURES, 'derived', 'ws-event-v2-for-block-height-1.jsonl'), 'utf8').trim(),
+    );
     ws.close();
     await closed(ws);
   });
@@ -41,7 +55,9 @@ describe('ledger node WebSocket stream', () => {
     const creates = [makeCreate(ALICE), makeCreate(ALICE), makeCreate(ALICE)];
     for (const tx of creates) expect((await post(node, tx, 'async')).status).toBe(202);
     node.commitNow(); // block 1: three CREATEs
-    const transfers = creates.map((c) => makeTransfer([{ tx: c, index: 0 }], [output([BOB.public_key])], [ALICE.private_key]));
+    const transfers = creates.map((c) =>
+      makeTransfer([{ tx: c, index: 0 }], [output([BOB.public_key])], [ALICE.private_key]),
+    );
     for (const tx of transfers.slice(0, 2)) expect((await post(node, tx, 'async')).status).toBe(202);
     node.commitNow(); // block 2
     node.commitNow(); // an empty block 3: no frames
@@ -103,7 +119,9 @@ describe('ledger node WebSocket stream', () => {
     node = await startTestNode();
     const wrong = new WebSocket(node.streamUrl.replace('valid_transactions', 'nope'));
     wrong.on('error', () => undefined); // terminate() below reports "closed before established"
-    const status = await new Promise<number>((resolve) => wrong.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const status = await new Promise<number>((resolve) =>
+      wrong.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
     expect(status).toBe(404);
     wrong.terminate();
     const plain = await http(node.streamUrl.replace('ws://', 'http://'));

@@ -17,8 +17,23 @@ function description(supervisorPid: number, webjobPid: number | null): StackDesc
     storageMode: 'memory',
     stateDir: '/tmp',
     logDir: '/tmp/logs',
-    ledger: { managedBy: 'stack', rootUrl: 'http://127.0.0.1:1', apiUrl: 'http://127.0.0.1:1/api/v1/', streamUrl: 'ws://127.0.0.1:2', adminUrl: null, ...none },
-    functionApp: { host: 'local-host', baseUrl: 'http://127.0.0.1:3/api', webhookUrl: '', healthUrl: '', openApiUrl: '', functionKey: 'k', ...none },
+    ledger: {
+      managedBy: 'stack',
+      rootUrl: 'http://127.0.0.1:1',
+      apiUrl: 'http://127.0.0.1:1/api/v1/',
+      streamUrl: 'ws://127.0.0.1:2',
+      adminUrl: null,
+      ...none,
+    },
+    functionApp: {
+      host: 'local-host',
+      baseUrl: 'http://127.0.0.1:3/api',
+      webhookUrl: '',
+      healthUrl: '',
+      openApiUrl: '',
+      functionKey: 'k',
+      ...none,
+    },
     webjob: { healthUrl: '', metricsUrl: '', pid: webjobPid },
     storage: { managedBy: 'stack', connectionString: '', namePrefix: 'x', dataDir: null, ...none },
     webhook: { secrets: [] },
@@ -58,11 +73,16 @@ describe('parts left running by a supervisor that was killed', () => {
 
   it('a stack whose supervisor is alive is left alone and reported', async () => {
     await writeStackFile(dir, description(process.ppid, null));
-    await expect(cleanUpAbandonedStack(dir, () => undefined)).rejects.toThrow(/a stack is already running from .* \(supervisor pid \d+\)/);
+    await expect(cleanUpAbandonedStack(dir, () => undefined)).rejects.toThrow(
+      /a stack is already running from .* \(supervisor pid \d+\)/,
+    );
   });
 
   it('a recycled pid that is not one of the parts is never signalled', async () => {
-    const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { detached: true, stdio: 'ignore' });
+    const bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      detached: true,
+      stdio: 'ignore',
+    });
     try {
       await writeStackFile(dir, description(await deadPid(), bystander.pid!));
       await cleanUpAbandonedStack(dir, () => undefined);

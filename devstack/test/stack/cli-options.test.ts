@@ -42,7 +42,9 @@ describe('npm start options', () => {
 
   it('rejects unknown flags and bad settings, naming them', () => {
     expect(() => parseCliOptions(['--nodemo'], {})).toThrow(/nodemo/);
-    expect(() => parseCliOptions([], { LEDGER_API_URL: 'ledger:9984' })).toThrow(/LEDGER_API_URL must use http: or https:/);
+    expect(() => parseCliOptions([], { LEDGER_API_URL: 'ledger:9984' })).toThrow(
+      /LEDGER_API_URL must use http: or https:/,
+    );
     expect(() => parseCliOptions([], { LEDGER_WS_URL: 'http://x' })).toThrow(/LEDGER_WS_URL must use ws: or wss:/);
     expect(() => parseCliOptions([], { STORAGE_NAME_PREFIX: 'Lease-Premium' })).toThrow(/STORAGE_NAME_PREFIX/);
   });

@@ -45,20 +45,31 @@ describe('npm start -- --func, with a stand-in func on PATH', () => {
       namePrefix: `funcstack${Date.now().toString(36)}`,
       rateTable: 'us-illustrative',
       ledger: { blockIntervalMs: 100 },
-      onEvent: (event) => log.push(event.kind === 'line' ? `[${event.part}] ${event.line}` : `[${event.part}] ${event.state}`),
+      onEvent: (event) =>
+        log.push(event.kind === 'line' ? `[${event.part}] ${event.line}` : `[${event.part}] ${event.state}`),
     });
     const { description } = stack;
     expect(description.functionApp.host).toBe('func-core-tools');
     expect(log.some((line) => line.startsWith('[function-app]') && line.includes('Host started on'))).toBe(true);
 
     const failures = await checkRunningApp(
-      { baseUrl: description.functionApp.baseUrl.replace(/\/api$/, ''), webhookSecrets: description.webhook.secrets, functionKey: description.functionApp.functionKey },
+      {
+        baseUrl: description.functionApp.baseUrl.replace(/\/api$/, ''),
+        webhookSecrets: description.webhook.secrets,
+        functionKey: description.functionApp.functionKey,
+      },
       () => undefined,
     );
     expect(failures).toEqual([]);
 
     const out = new Writable({ write: (_chunk, _encoding, done) => done() });
-    const progress = await runDemo({ stack: description, progressDir: undefined, signal: new AbortController().signal, out, premiumTimeoutMs: 60_000 });
+    const progress = await runDemo({
+      stack: description,
+      progressDir: undefined,
+      signal: new AbortController().signal,
+      out,
+      premiumTimeoutMs: 60_000,
+    });
     expect(progress.finishedAt).not.toBeNull();
 
     const functionAppPid = description.functionApp.pid as number;

@@ -27,14 +27,21 @@ describe('per-machine local configuration', () => {
     const { config } = await loadOrCreateLocalConfig(dir);
     expect(parseWebhookSecrets(config.webhookSecret)).toEqual([config.webhookSecret]);
     expect(config.functionKey).toMatch(/^[A-Za-z0-9_-]{40,}$/);
-    const tx = Transaction.makeCreateTransaction({ probe: 1 }, { note: 'x' }, [Transaction.makeOutput(Transaction.makeEd25519Condition(config.leasingCompany.publicKey))], config.leasingCompany.publicKey);
+    const tx = Transaction.makeCreateTransaction(
+      { probe: 1 },
+      { note: 'x' },
+      [Transaction.makeOutput(Transaction.makeEd25519Condition(config.leasingCompany.publicKey))],
+      config.leasingCompany.publicKey,
+    );
     const signed = Transaction.signTransaction(tx, config.leasingCompany.privateKey);
     expect(signed.inputs[0]!.fulfillment).toEqual(expect.any(String));
   });
 
   it('never silently replaces a damaged file: the error names it', async () => {
     await writeFile(path.join(dir, 'local-config.json'), '{"schema":"lease-premium/devstack-local-config@1"}');
-    await expect(loadOrCreateLocalConfig(dir)).rejects.toThrow(/local-config\.json is not a valid local configuration \(createdAt: /);
+    await expect(loadOrCreateLocalConfig(dir)).rejects.toThrow(
+      /local-config\.json is not a valid local configuration \(createdAt: /,
+    );
     await writeFile(path.join(dir, 'local-config.json'), 'not json');
     await expect(loadOrCreateLocalConfig(dir)).rejects.toThrow(/local-config\.json is not valid JSON/);
     expect(await readFile(path.join(dir, 'local-config.json'), 'utf8')).toBe('not json');

@@ -27,7 +27,10 @@ describe('stopping a wrapper-script func whose child holds the port', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startFuncPart(port: number, options: { style: 'exec' | 'wrapper'; ignoreSigterm: boolean; stopGraceMs: number }): Promise<{ leader: number; standIn: number; server: number }> {
+  async function startFuncPart(
+    port: number,
+    options: { style: 'exec' | 'wrapper'; ignoreSigterm: boolean; stopGraceMs: number },
+  ): Promise<{ leader: number; standIn: number; server: number }> {
     const bin = writeStandInFunc(join(dir, 'bin'), options.style);
     const pidFile = join(dir, 'pids');
     const part: PartSpec = {

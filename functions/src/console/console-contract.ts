@@ -11,7 +11,8 @@ export interface StaffPrincipal {
   via: 'entra-id' | 'dev-sign-in';
 }
 
-export type SignInMode = { kind: 'entra-id'; signInUrl: string; signOutUrl: string } | { kind: 'dev-sign-in' } | { kind: 'none' };
+export type SignInMode =
+  { kind: 'entra-id'; signInUrl: string; signOutUrl: string } | { kind: 'dev-sign-in' } | { kind: 'none' };
 
 /** GET console-api/session */
 export interface ConsoleSession {
@@ -67,7 +68,8 @@ export interface DeadLetterSummary {
   replayCommand: string;
 }
 
-export type WebJobLiveState = { reachable: true; status: Record<string, unknown> } | { reachable: false; reason: string };
+export type WebJobLiveState =
+  { reachable: true; status: Record<string, unknown> } | { reachable: false; reason: string };
 
 /** GET console-api/operations */
 export interface OperationsState {

@@ -30,7 +30,12 @@ function readersOf(services: AppServices): ConsoleReaders {
     const webjob = webJobStorageNames(services.config.namePrefix);
     readers = {
       fleet: new FleetListing(services.store),
-      operations: new OperationsReader(services.store, webjob.checkpointsTable, deadLetterQueueClient(services.config.storage, webjob.deadLetterQueue), services.config.webjobHealthUrl),
+      operations: new OperationsReader(
+        services.store,
+        webjob.checkpointsTable,
+        deadLetterQueueClient(services.config.storage, webjob.deadLetterQueue),
+        services.config.webjobHealthUrl,
+      ),
     };
     readersByServices.set(services, readers);
   }
@@ -67,7 +72,11 @@ export function driverCarsHandler(services: AppServices): HttpHandler {
     const shown = assetIds.slice(0, MAX_DRIVER_CARS);
     const currents = await Promise.all(shown.map((assetId) => services.vehicles.readCurrent(assetId)));
     // The index may lag the coverage by one outbox step: only cars whose coverage names the driver count.
-    const items = currents.flatMap((current) => (current && current.value.status === 'active' && current.value.driverKeys.includes(key.value) ? [fleetCarOf(current.value)] : []));
+    const items = currents.flatMap((current) =>
+      current && current.value.status === 'active' && current.value.driverKeys.includes(key.value)
+        ? [fleetCarOf(current.value)]
+        : [],
+    );
     return json(200, { items, ...(assetIds.length > shown.length ? { truncated: true } : {}) });
   });
 }
@@ -87,6 +96,9 @@ export function recentPremiumsHandler(services: AppServices): HttpHandler {
       return validationProblem(`query parameter minutes ${message}`, [{ path: 'minutes', message }]);
     }
     const since = new Date(Date.now() - minutes * 60_000);
-    return json(200, { items: await readersOf(services).fleet.changedSince(since, FEED_ITEMS), since: since.toISOString() });
+    return json(200, {
+      items: await readersOf(services).fleet.changedSince(since, FEED_ITEMS),
+      since: since.toISOString(),
+    });
   });
 }

@@ -14,7 +14,13 @@ import { reviewResolutionHandler } from '../functions/review-resolution';
 import { reviewsHandler } from '../functions/reviews';
 import { vehiclePremiumHandler } from '../functions/vehicle-premium';
 import { vehiclePremiumsHandler } from '../functions/vehicle-premiums';
-import { driverCarsHandler, fleetCarHandler, fleetHandler, operationsHandler, recentPremiumsHandler } from './console-reads';
+import {
+  driverCarsHandler,
+  fleetCarHandler,
+  fleetHandler,
+  operationsHandler,
+  recentPremiumsHandler,
+} from './console-reads';
 import type { ConsoleRole } from './console-contract';
 
 export interface ConsoleRoute {
@@ -33,7 +39,13 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { method: 'GET', template: 'premiums', role: 'viewer', handler: premiumsHandler },
   { method: 'GET', template: 'reviews', role: 'viewer', handler: reviewsHandler },
   { method: 'GET', template: 'reviews/{reviewId}', role: 'viewer', handler: reviewHandler },
-  { method: 'POST', template: 'reviews/{reviewId}/resolution', role: 'underwriter', handler: reviewResolutionHandler, signedBy: 'resolvedBy' },
+  {
+    method: 'POST',
+    template: 'reviews/{reviewId}/resolution',
+    role: 'underwriter',
+    handler: reviewResolutionHandler,
+    signedBy: 'resolvedBy',
+  },
   { method: 'GET', template: 'vehicles', role: 'viewer', handler: fleetHandler },
   { method: 'GET', template: 'vehicles/{assetId}', role: 'viewer', handler: fleetCarHandler },
   { method: 'GET', template: 'vehicles/{assetId}/premium', role: 'viewer', handler: vehiclePremiumHandler },
@@ -75,7 +87,11 @@ export function matchTemplate(template: string, path: string): Record<string, st
 }
 
 /** The route for a path and method: `found` distinguishes "no such path" from "wrong method". */
-export function findRoute(routes: readonly ConsoleRoute[], method: string, path: string): { match?: RouteMatch; pathKnown: boolean } {
+export function findRoute(
+  routes: readonly ConsoleRoute[],
+  method: string,
+  path: string,
+): { match?: RouteMatch; pathKnown: boolean } {
   let pathKnown = false;
   for (const route of routes) {
     const params = matchTemplate(route.template, path);

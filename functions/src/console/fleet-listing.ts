@@ -17,9 +17,17 @@ export function fleetCarOf(current: CurrentCoverage): FleetCar {
   return {
     assetId: current.assetId,
     status: current.status,
-    ...(vehicle ? { vehicle: { vin: vehicle.vin, make: vehicle.make, model: vehicle.model, modelYear: vehicle.modelYear } } : {}),
+    ...(vehicle
+      ? { vehicle: { vin: vehicle.vin, make: vehicle.make, model: vehicle.model, modelYear: vehicle.modelYear } }
+      : {}),
     driverKeys: current.driverKeys,
-    ...(current.premium ? { annualPremiumMinor: current.premium.annualPremiumMinor, leaseTotalMinor: current.premium.leaseTotalMinor, currency: current.premium.currency } : {}),
+    ...(current.premium
+      ? {
+          annualPremiumMinor: current.premium.annualPremiumMinor,
+          leaseTotalMinor: current.premium.leaseTotalMinor,
+          currency: current.premium.currency,
+        }
+      : {}),
     needsReview: currentNeedsReview(current),
     transactionId: current.ledger.transactionId,
     updatedAt: current.updatedAt,
@@ -42,7 +50,9 @@ export class FleetListing {
     const table = await this.table();
     const sdkToken = decodeContinuationToken(continuationToken);
     const page = await storageCall('list cars', async () => {
-      const pages = table.listEntities<Record<string, unknown>>({ queryOptions: { filter: "RowKey eq 'current'" } }).byPage({ maxPageSize: pageSize, continuationToken: sdkToken });
+      const pages = table
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter: "RowKey eq 'current'" } })
+        .byPage({ maxPageSize: pageSize, continuationToken: sdkToken });
       const result = await pages.next();
       return result.done ? undefined : result.value;
     });

@@ -7,7 +7,12 @@
 import type * as StorageQueue from '@azure/storage-queue';
 import type { QueueClient } from '@azure/storage-queue';
 import { DEAD_LETTER_KINDS } from '@lease-premium/events';
-import { decodeTableKey, storageCredential, storageServiceUrl, type StorageSettings } from '@lease-premium/events/azure-storage';
+import {
+  decodeTableKey,
+  storageCredential,
+  storageServiceUrl,
+  type StorageSettings,
+} from '@lease-premium/events/azure-storage';
 import { storageCall } from '../storage/storage-errors';
 import type { CheckpointRow, DeadLetterSummary, OperationsState, WebJobLiveState } from './console-contract';
 import type { TableStore } from '../storage/table-store';
@@ -34,7 +39,11 @@ export class OperationsReader {
   ) {}
 
   async read(): Promise<OperationsState> {
-    const [checkpoints, deadLetters, webjob] = await Promise.all([this.checkpoints(), this.deadLetterSummary(), this.webjobState()]);
+    const [checkpoints, deadLetters, webjob] = await Promise.all([
+      this.checkpoints(),
+      this.deadLetterSummary(),
+      this.webjobState(),
+    ]);
     return { checkpoints, deadLetters, webjob, readAt: new Date().toISOString() };
   }
 
@@ -57,7 +66,13 @@ export class OperationsReader {
 
   private async deadLetterSummary(): Promise<DeadLetterSummary> {
     const queue = this.deadLetters;
-    const summary: DeadLetterSummary = { queue: queue.name, approximateCount: 0, peekedByKind: {}, peeked: 0, replayCommand: 'npm run replay -- --dead-letters' };
+    const summary: DeadLetterSummary = {
+      queue: queue.name,
+      approximateCount: 0,
+      peekedByKind: {},
+      peeked: 0,
+      replayCommand: 'npm run replay -- --dead-letters',
+    };
     const exists = await storageCall('check dead-letter queue', () => queue.exists());
     if (!exists) return summary;
     const [properties, peeked] = await Promise.all([
@@ -75,16 +90,33 @@ export class OperationsReader {
 
   private async webjobState(): Promise<WebJobLiveState> {
     if (!this.webjobHealthUrl) {
-      return { reachable: false, reason: "the WebJob's health endpoint is private to its App Service instance: see its metrics in Application Insights" };
+      return {
+        reachable: false,
+        reason:
+          "the WebJob's health endpoint is private to its App Service instance: see its metrics in Application Insights",
+      };
     }
     try {
-      const [health, metrics] = await Promise.all([boundedText(this.webjobHealthUrl), boundedText(new URL('metrics', this.webjobHealthUrl).toString()).catch(() => '')]);
+      const [health, metrics] = await Promise.all([
+        boundedText(this.webjobHealthUrl),
+        boundedText(new URL('metrics', this.webjobHealthUrl).toString()).catch(() => ''),
+      ]);
       const status = JSON.parse(health) as unknown;
-      if (typeof status !== 'object' || status === null || Array.isArray(status)) return { reachable: false, reason: 'the WebJob health answer is not a JSON object' };
+      if (typeof status !== 'object' || status === null || Array.isArray(status))
+        return { reachable: false, reason: 'the WebJob health answer is not a JSON object' };
       const lagSeconds = gaugeValue(metrics, 'webjob_lag_seconds');
-      return { reachable: true, status: { ...(status as Record<string, unknown>), ...(lagSeconds !== undefined ? { oldestPendingAgeSeconds: lagSeconds } : {}) } };
+      return {
+        reachable: true,
+        status: {
+          ...(status as Record<string, unknown>),
+          ...(lagSeconds !== undefined ? { oldestPendingAgeSeconds: lagSeconds } : {}),
+        },
+      };
     } catch (error) {
-      return { reachable: false, reason: `the WebJob did not answer: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        reachable: false,
+        reason: `the WebJob did not answer: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
 }
@@ -107,7 +139,8 @@ export function gaugeValue(metricsText: string, name: string): number | undefine
 export function kindOf(messageText: string): string {
   try {
     const parsed = JSON.parse(messageText) as { kind?: unknown };
-    if (typeof parsed.kind === 'string' && (DEAD_LETTER_KINDS as readonly string[]).includes(parsed.kind)) return parsed.kind;
+    if (typeof parsed.kind === 'string' && (DEAD_LETTER_KINDS as readonly string[]).includes(parsed.kind))
+      return parsed.kind;
   } catch {
     // not JSON
   }

@@ -60,7 +60,11 @@ export function platformPrincipal(header: string | null): StaffPrincipal | undef
     if (typ === nameType || (!name && (typ === 'name' || typ === 'preferred_username'))) name = val;
     if ((typ === roleType || typ === 'roles') && isConsoleRole(val)) roles.add(val);
   }
-  return { name: name.slice(0, 200) || 'signed-in user', roles: CONSOLE_ROLES.filter((r) => roles.has(r)), via: 'entra-id' };
+  return {
+    name: name.slice(0, 200) || 'signed-in user',
+    roles: CONSOLE_ROLES.filter((r) => roles.has(r)),
+    via: 'entra-id',
+  };
 }
 
 /** The local stand-in: the role named by the dev cookie. */
@@ -78,7 +82,10 @@ export function cookieValue(cookieHeader: string | null, name: string): string |
   return undefined;
 }
 
-export function principalOf(mode: SignInMode, headers: { get(name: string): string | null }): StaffPrincipal | undefined {
+export function principalOf(
+  mode: SignInMode,
+  headers: { get(name: string): string | null },
+): StaffPrincipal | undefined {
   if (mode.kind === 'entra-id') return platformPrincipal(headers.get('x-ms-client-principal'));
   if (mode.kind === 'dev-sign-in') return devPrincipal(headers.get('cookie'));
   return undefined;

@@ -64,7 +64,11 @@ export interface HistoryRecord {
 }
 
 export function reviewReasonsOf(record: HistoryRecord): string[] {
-  return [...(record.rating?.reviewReasons ?? []), ...(record.unrated ? [record.unrated.reason] : []), ...record.reviewReasons];
+  return [
+    ...(record.rating?.reviewReasons ?? []),
+    ...(record.unrated ? [record.unrated.reason] : []),
+    ...record.reviewReasons,
+  ];
 }
 
 export function needsReviewOf(record: HistoryRecord): boolean {

@@ -31,7 +31,8 @@ function withNoStore(response: HttpResponseInit): HttpResponseInit {
 
 /** The dev stand-in: POST dev-sign-in {"role": "viewer" | "underwriter" | null} sets or clears the cookie. */
 async function devSignIn(request: HttpRequest, mode: SignInMode): Promise<HttpResponseInit> {
-  if (mode.kind !== 'dev-sign-in') return problem(404, 'not-found', 'Not found', 'the dev sign-in exists only in a local stack');
+  if (mode.kind !== 'dev-sign-in')
+    return problem(404, 'not-found', 'Not found', 'the dev sign-in exists only in a local stack');
   const body = await readRawBody(request, 1024);
   if (!body.ok) return body.response;
   let role: unknown;
@@ -44,7 +45,10 @@ async function devSignIn(request: HttpRequest, mode: SignInMode): Promise<HttpRe
     const message = `must be one of ${CONSOLE_ROLES.join(', ')}, or null to sign out`;
     return validationProblem(`role ${message}`, [{ path: 'role', message }]);
   }
-  const cookie = role === null ? `${DEV_ROLE_COOKIE}=; Path=/api; Max-Age=0; HttpOnly; SameSite=Strict` : `${DEV_ROLE_COOKIE}=${role}; Path=/api; HttpOnly; SameSite=Strict`;
+  const cookie =
+    role === null
+      ? `${DEV_ROLE_COOKIE}=; Path=/api; Max-Age=0; HttpOnly; SameSite=Strict`
+      : `${DEV_ROLE_COOKIE}=${role}; Path=/api; HttpOnly; SameSite=Strict`;
   return { status: 204, headers: { 'set-cookie': cookie, ...NO_STORE } };
 }
 
@@ -61,7 +65,15 @@ function signedBody(raw: Uint8Array, route: ConsoleRoute, principal: StaffPrinci
   return new TextEncoder().encode(JSON.stringify({ ...parsed, [route.signedBy]: principal.name }));
 }
 
-async function forward(handler: HttpHandler, route: ConsoleRoute, params: Record<string, string>, request: HttpRequest, path: string, principal: StaffPrincipal, context: Parameters<HttpHandler>[1]) {
+async function forward(
+  handler: HttpHandler,
+  route: ConsoleRoute,
+  params: Record<string, string>,
+  request: HttpRequest,
+  path: string,
+  principal: StaffPrincipal,
+  context: Parameters<HttpHandler>[1],
+) {
   const url = new URL(request.url);
   const target = new URL(`/api/${path}${url.search}`, url);
   let body: { bytes: Uint8Array } | undefined;
@@ -81,7 +93,11 @@ async function forward(handler: HttpHandler, route: ConsoleRoute, params: Record
   return handler(inner, context);
 }
 
-export function consoleApiHandler(services: AppServices, env: Record<string, string | undefined> = process.env, routes: readonly ConsoleRoute[] = CONSOLE_ROUTES): HttpHandler {
+export function consoleApiHandler(
+  services: AppServices,
+  env: Record<string, string | undefined> = process.env,
+  routes: readonly ConsoleRoute[] = CONSOLE_ROUTES,
+): HttpHandler {
   const mode = signInModeOf(env);
   const handlers = new Map<ConsoleRoute, HttpHandler>();
   const handlerOf = (route: ConsoleRoute): HttpHandler => {
@@ -94,7 +110,12 @@ export function consoleApiHandler(services: AppServices, env: Record<string, str
     const principal = principalOf(mode, request.headers);
     if (path === 'session' && request.method === 'GET') return json(200, sessionView(mode, principal));
     if (request.method !== 'GET' && request.headers.get(CONSOLE_REQUEST_HEADER) !== '1') {
-      return problem(403, 'console-request-header', 'Forbidden', `changes through the console must send the header ${CONSOLE_REQUEST_HEADER}: 1`);
+      return problem(
+        403,
+        'console-request-header',
+        'Forbidden',
+        `changes through the console must send the header ${CONSOLE_REQUEST_HEADER}: 1`,
+      );
     }
     if (path === 'dev-sign-in' && request.method === 'POST') return devSignIn(request, mode);
     if (!principal) {
@@ -102,12 +123,35 @@ export function consoleApiHandler(services: AppServices, env: Record<string, str
       return withNoStore(problem(401, 'sign-in-required', 'Sign-in required', how));
     }
     const { match, pathKnown } = findRoute(routes, request.method, path);
-    if (!match) return problem(pathKnown ? 405 : 404, 'not-found', pathKnown ? 'Method not allowed' : 'Not found', `the console does not offer ${request.method} ${path}`);
+    if (!match)
+      return problem(
+        pathKnown ? 405 : 404,
+        'not-found',
+        pathKnown ? 'Method not allowed' : 'Not found',
+        `the console does not offer ${request.method} ${path}`,
+      );
     if (!mayAct(principal, match.route.role)) {
-      return problem(403, 'role-required', 'Not allowed for your role', `${request.method} ${match.route.template} needs the ${match.route.role} role; you have ${principal.roles.join(', ') || 'no console role'}`);
+      return problem(
+        403,
+        'role-required',
+        'Not allowed for your role',
+        `${request.method} ${match.route.template} needs the ${match.route.role} role; you have ${principal.roles.join(', ') || 'no console role'}`,
+      );
     }
-    const response = await forward(handlerOf(match.route), match.route, match.params, request, path, principal, context);
-    return withNoStore(response instanceof HttpResponse ? { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() } : response);
+    const response = await forward(
+      handlerOf(match.route),
+      match.route,
+      match.params,
+      request,
+      path,
+      principal,
+      context,
+    );
+    return withNoStore(
+      response instanceof HttpResponse
+        ? { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() }
+        : response,
+    );
   });
 }
 

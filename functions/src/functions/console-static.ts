@@ -31,7 +31,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
@@ -49,10 +50,12 @@ export function consoleStaticHandler(root: string = CONSOLE_DIST): HttpHandler {
   return async (request): Promise<HttpResponseInit> => {
     const requested = request.params.file ?? '';
     // Relative asset URLs need the trailing slash.
-    if (requested === '' && !new URL(request.url).pathname.endsWith('/')) return { status: 301, headers: { location: CONSOLE_PATH } };
+    if (requested === '' && !new URL(request.url).pathname.endsWith('/'))
+      return { status: 301, headers: { location: CONSOLE_PATH } };
     const file = consoleFile(root, requested);
     const type = file && CONTENT_TYPES[path.extname(file)];
-    if (!file || !type) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
+    if (!file || !type)
+      return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
     let body = cache.get(file);
     if (!body) {
       try {
@@ -66,7 +69,11 @@ export function consoleStaticHandler(root: string = CONSOLE_DIST): HttpHandler {
     const immutable = requested.startsWith('assets/');
     return {
       status: 200,
-      headers: { 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache', ...SECURITY_HEADERS },
+      headers: {
+        'content-type': type,
+        'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ...SECURITY_HEADERS,
+      },
       body,
     };
   };

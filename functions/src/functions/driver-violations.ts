@@ -7,7 +7,9 @@ import { withAppServices, type AppServices } from '../app-services';
 import { driverHistoryAppendHandler } from '../http/driver-history-append';
 
 export function driverViolationsHandler(services: AppServices): HttpHandler {
-  return driverHistoryAppendHandler(violationWrittenOn, 'violation', services.now, (driverKey, violation) => services.drivers.appendViolation(driverKey, violation));
+  return driverHistoryAppendHandler(violationWrittenOn, 'violation', services.now, (driverKey, violation) =>
+    services.drivers.appendViolation(driverKey, violation),
+  );
 }
 
 app.http('driver-violations', {

@@ -28,7 +28,12 @@ export function driversHandler(services: AppServices): HttpHandler {
       return driver ? json(200, driverRecordView(driver)) : notFound(`no driver profile for ${key.value}`);
     }
     const schema = driverProfileWrittenOn(services.now().toISOString().slice(0, 10));
-    const body = await readJsonBody(request, MAX_BODY_BYTES, (input) => withClaimCurrencies(parseWith(schema, input), services), 'driver profile');
+    const body = await readJsonBody(
+      request,
+      MAX_BODY_BYTES,
+      (input) => withClaimCurrencies(parseWith(schema, input), services),
+      'driver profile',
+    );
     if (!body.ok) return body.response;
     const result = await services.drivers.put(key.value, body.value);
     return json(result.created ? 201 : 200, driverChangeView(result));

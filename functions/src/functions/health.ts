@@ -12,9 +12,16 @@ export function healthHandler(services: AppServices): HttpHandler {
       await services.store.ping();
     } catch (error) {
       context.warn(`health: storage check failed: ${error instanceof Error ? error.message : String(error)}`);
-      return problem(503, 'unhealthy', 'Unhealthy', 'table storage is not reachable', { headers: { 'retry-after': String(RETRY_TUNING.retryAfterSeconds) } });
+      return problem(503, 'unhealthy', 'Unhealthy', 'table storage is not reachable', {
+        headers: { 'retry-after': String(RETRY_TUNING.retryAfterSeconds) },
+      });
     }
-    return json(200, { status: 'ok', storage: 'ok', rateTables: services.config.rateTable, checkedInMs: Date.now() - started });
+    return json(200, {
+      status: 'ok',
+      storage: 'ok',
+      rateTables: services.config.rateTable,
+      checkedInMs: Date.now() - started,
+    });
   });
 }
 

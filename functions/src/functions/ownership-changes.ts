@@ -36,7 +36,12 @@ export function ownershipChangesHandler(services: AppServices, now: () => Date =
 
     const type = mediaType(request);
     if (type !== BATCH_CONTENT_TYPE && type !== STRUCTURED_CONTENT_TYPE && type !== 'application/json' && type !== '') {
-      return problem(415, 'media-type', 'Unsupported media type', `send ${BATCH_CONTENT_TYPE} (a JSON array) or ${STRUCTURED_CONTENT_TYPE} (one event)`);
+      return problem(
+        415,
+        'media-type',
+        'Unsupported media type',
+        `send ${BATCH_CONTENT_TYPE} (a JSON array) or ${STRUCTURED_CONTENT_TYPE} (one event)`,
+      );
     }
     const body = parseJson(raw.value);
     if (!body.ok) return body.response;
@@ -46,19 +51,35 @@ export function ownershipChangesHandler(services: AppServices, now: () => Date =
     const results: (WebhookEventResult | undefined)[] = [];
     if (isBatch) {
       const batch = parseOwnershipEventBatch(body.value);
-      if (!batch.ok) return validationProblem(`the body is not a valid CloudEvents batch: ${formatIssues(batch.issues)}`, batch.issues);
+      if (!batch.ok)
+        return validationProblem(
+          `the body is not a valid CloudEvents batch: ${formatIssues(batch.issues)}`,
+          batch.issues,
+        );
       batch.value.forEach((item, index) => {
         if (item.ok) {
           events.push(item.value);
           results.push(undefined);
         } else {
-          const errors = item.issues.map((issue) => ({ path: issue.path === '' ? String(index) : `${index}.${issue.path}`, message: issue.message }));
-          results.push({ id: rawId(item.raw), outcome: 'rejected', reason: `invalid event: ${formatIssues(item.issues)}`, errors });
+          const errors = item.issues.map((issue) => ({
+            path: issue.path === '' ? String(index) : `${index}.${issue.path}`,
+            message: issue.message,
+          }));
+          results.push({
+            id: rawId(item.raw),
+            outcome: 'rejected',
+            reason: `invalid event: ${formatIssues(item.issues)}`,
+            errors,
+          });
         }
       });
     } else {
       const event = parseOwnershipEvent(body.value);
-      if (!event.ok) return validationProblem(`the body is not a valid ownership-change CloudEvent: ${formatIssues(event.issues)}`, event.issues);
+      if (!event.ok)
+        return validationProblem(
+          `the body is not a valid ownership-change CloudEvent: ${formatIssues(event.issues)}`,
+          event.issues,
+        );
       events.push(event.value);
       results.push(undefined);
     }
@@ -69,7 +90,10 @@ export function ownershipChangesHandler(services: AppServices, now: () => Date =
     const counts: Record<string, number> = {};
     for (const r of ordered) {
       counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-      if (r.outcome === 'rejected') context.warn(`webhook delivery ${signature.value}: event ${r.id || '(no id)'} rejected: ${r.reason.slice(0, 500)}`);
+      if (r.outcome === 'rejected')
+        context.warn(
+          `webhook delivery ${signature.value}: event ${r.id || '(no id)'} rejected: ${r.reason.slice(0, 500)}`,
+        );
     }
     context.info(`webhook delivery ${signature.value}: ${ordered.length} event(s) ${JSON.stringify(counts)}`);
     const response: WebhookResponse = { results: ordered };

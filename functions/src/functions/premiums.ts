@@ -16,7 +16,10 @@ export function premiumsHandler(services: AppServices): HttpHandler {
     const paging = pagingOf(request);
     if (!paging.ok) return paging.response;
     const page = await services.reviews.list('open', undefined, paging.value.pageSize, paging.value.continuationToken);
-    return json(200, { items: page.items.map((item) => reviewEntryView(item.entry)), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
+    return json(200, {
+      items: page.items.map((item) => reviewEntryView(item.entry)),
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    });
   });
 }
 

@@ -22,7 +22,12 @@ export function reviewResolutionHandler(services: AppServices): HttpHandler {
     const id = request.params.reviewId ?? '';
     const key = parseReviewId(id);
     if (!key) return notFound(`no review item ${id}`);
-    const body = await readJsonBody(request, MAX_RESOLUTION_BODY_BYTES, (input) => parseWith(ReviewResolutionRequest, input), 'review resolution');
+    const body = await readJsonBody(
+      request,
+      MAX_RESOLUTION_BODY_BYTES,
+      (input) => parseWith(ReviewResolutionRequest, input),
+      'review resolution',
+    );
     if (!body.ok) return body.response;
     const result = await services.reviews.resolve(key, body.value);
     switch (result.outcome) {

@@ -21,12 +21,18 @@ function filterOf(request: HttpRequest): HttpCheck<Filter> {
   const status = request.query.get('status') ?? 'open';
   if (!(STATUSES as readonly string[]).includes(status)) {
     const message = `must be one of ${STATUSES.join(', ')}`;
-    return { ok: false, response: validationProblem(`query parameter status ${message}`, [{ path: 'status', message }]) };
+    return {
+      ok: false,
+      response: validationProblem(`query parameter status ${message}`, [{ path: 'status', message }]),
+    };
   }
   const reason = request.query.get('reason') ?? undefined;
   if (reason !== undefined && !isReviewReasonCode(reason)) {
     const message = `must be one of ${REVIEW_REASON_CODES.join(', ')}`;
-    return { ok: false, response: validationProblem(`query parameter reason ${message}`, [{ path: 'reason', message }]) };
+    return {
+      ok: false,
+      response: validationProblem(`query parameter reason ${message}`, [{ path: 'reason', message }]),
+    };
   }
   return { ok: true, value: { status: status as QueueStatus, reason } };
 }
@@ -37,8 +43,16 @@ export function reviewsHandler(services: AppServices): HttpHandler {
     if (!filter.ok) return filter.response;
     const paging = pagingOf(request, MAX_REVIEW_PAGE_SIZE);
     if (!paging.ok) return paging.response;
-    const page = await services.reviews.list(filter.value.status, filter.value.reason, paging.value.pageSize, paging.value.continuationToken);
-    return json(200, { items: page.items.map(reviewItemView), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
+    const page = await services.reviews.list(
+      filter.value.status,
+      filter.value.reason,
+      paging.value.pageSize,
+      paging.value.continuationToken,
+    );
+    return json(200, {
+      items: page.items.map(reviewItemView),
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    });
   });
 }
 

@@ -12,7 +12,9 @@ export function vehiclePremiumHandler(services: AppServices): HttpHandler {
     if (!assetId.ok) return assetId.response;
     const current = await services.vehicles.readCurrent(assetId.value);
     if (!current) return notFound(`no ownership event has been recorded for vehicle ${assetId.value}`);
-    const record = current.value.premium ? await services.vehicles.readHistoryRecord(assetId.value, current.value.historyRowKey) : undefined;
+    const record = current.value.premium
+      ? await services.vehicles.readHistoryRecord(assetId.value, current.value.historyRowKey)
+      : undefined;
     return json(200, currentCoverageView(current.value, record));
   });
 }

@@ -14,11 +14,18 @@ export function vehiclePremiumsHandler(services: AppServices): HttpHandler {
     if (!assetId.ok) return assetId.response;
     const paging = pagingOf(request);
     if (!paging.ok) return paging.response;
-    const page = await services.vehicles.listHistory(assetId.value, paging.value.pageSize, paging.value.continuationToken);
+    const page = await services.vehicles.listHistory(
+      assetId.value,
+      paging.value.pageSize,
+      paging.value.continuationToken,
+    );
     if (page.items.length === 0 && paging.value.continuationToken === undefined && !page.continuationToken) {
       return notFound(`no ownership event has been recorded for vehicle ${assetId.value}`);
     }
-    return json(200, { items: page.items.map(historyRecordView), ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
+    return json(200, {
+      items: page.items.map(historyRecordView),
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    });
   });
 }
 

@@ -36,7 +36,8 @@ export function driverHistoryAppendHandler<S extends z.ZodType>(
     if (!body.ok) return body.response;
     const result = await append(key.value, body.value);
     if ('refused' in result) {
-      if (result.refused === 'no-driver') return notFound(`no driver profile for ${key.value}; PUT /api/drivers/${key.value} first`);
+      if (result.refused === 'no-driver')
+        return notFound(`no driver profile for ${key.value}; PUT /api/drivers/${key.value} first`);
       return driverRefusalProblem(key.value, result);
     }
     return json(result.changed ? 201 : 200, driverChangeView(result));

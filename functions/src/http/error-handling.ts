@@ -7,7 +7,9 @@ import { StorageUnavailableError } from '../storage/storage-errors';
 import { RETRY_TUNING } from '../tuning';
 import { problem, validationProblem } from './problem';
 
-export function withErrorHandling(handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>): HttpHandler {
+export function withErrorHandling(
+  handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
+): HttpHandler {
   return async (request, context) => {
     try {
       return await handler(request, context);
@@ -23,12 +25,27 @@ export function errorResponse(error: unknown, context: InvocationContext): HttpR
   }
   if (error instanceof StorageUnavailableError || error instanceof ContentionError) {
     context.warn(`${context.functionName} ${context.invocationId}: ${error.message}`);
-    return problem(503, 'storage-unavailable', 'Storage temporarily unavailable', 'nothing was lost; retry the request later', {
-      headers: { 'retry-after': String(RETRY_TUNING.retryAfterSeconds) },
-      invocationId: context.invocationId,
-    });
+    return problem(
+      503,
+      'storage-unavailable',
+      'Storage temporarily unavailable',
+      'nothing was lost; retry the request later',
+      {
+        headers: { 'retry-after': String(RETRY_TUNING.retryAfterSeconds) },
+        invocationId: context.invocationId,
+      },
+    );
   }
   // Messages and stacks of our own code never carry dates of birth: profiles are not put in errors.
-  context.error(`${context.functionName} ${context.invocationId}: unexpected error`, error instanceof Error ? (error.stack ?? error.message) : String(error));
-  return problem(500, 'internal', 'Internal error', `an unexpected error occurred; quote invocation id ${context.invocationId}`, { invocationId: context.invocationId });
+  context.error(
+    `${context.functionName} ${context.invocationId}: unexpected error`,
+    error instanceof Error ? (error.stack ?? error.message) : String(error),
+  );
+  return problem(
+    500,
+    'internal',
+    'Internal error',
+    `an unexpected error occurred; quote invocation id ${context.invocationId}`,
+    { invocationId: context.invocationId },
+  );
 }

@@ -18,7 +18,10 @@ export function pagingOf(request: HttpRequest, maxPageSize = MAX_PAGE_SIZE): Htt
   const pageSize = sizeText === null ? Math.min(DEFAULT_PAGE_SIZE, maxPageSize) : Number(sizeText);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > maxPageSize) {
     const message = `must be a whole number from 1 to ${maxPageSize}`;
-    return { ok: false, response: validationProblem(`query parameter pageSize ${message}`, [{ path: 'pageSize', message }]) };
+    return {
+      ok: false,
+      response: validationProblem(`query parameter pageSize ${message}`, [{ path: 'pageSize', message }]),
+    };
   }
   return { ok: true, value: { pageSize, continuationToken: request.query.get('continuationToken') ?? undefined } };
 }

@@ -71,7 +71,9 @@ export function currentCoverageView(current: CurrentCoverage, record: HistoryRec
     needsReview: currentNeedsReview(current),
     reviewReasons: current.premium?.reviewReasons ?? [...(unrated ? [unrated.reason] : []), ...current.reviewReasons],
     ...(current.status === 'active' ? ratingFields(record?.rating, current.basis) : {}),
-    ...(current.status === 'active' && !record?.rating && current.basis ? { transferDate: current.basis.transferDate, lease: current.basis.lease } : {}),
+    ...(current.status === 'active' && !record?.rating && current.basis
+      ? { transferDate: current.basis.transferDate, lease: current.basis.lease }
+      : {}),
     ...reviewFields(current, record?.rating),
     recordId: current.historyRowKey,
     updatedAt: current.updatedAt,
@@ -126,7 +128,9 @@ export function reviewItemView({ entry, status, resolution }: ReviewItem) {
     kind: entry.kind,
     reasons: entry.reasons.map(reviewReason),
     status,
-    ...(entry.annualPremiumMinor !== undefined && entry.currency ? { annualPremium: amountOfMinor(entry.annualPremiumMinor, entry.currency) } : {}),
+    ...(entry.annualPremiumMinor !== undefined && entry.currency
+      ? { annualPremium: amountOfMinor(entry.annualPremiumMinor, entry.currency) }
+      : {}),
     ...(entry.unrated ? { unrated: entry.unrated } : {}),
     driverKeys: entry.driverKeys ?? [],
     recordedAt: entry.recordedAt,
@@ -135,7 +139,12 @@ export function reviewItemView({ entry, status, resolution }: ReviewItem) {
 }
 
 export function driverView(driver: StoredDriver) {
-  return { driverKey: driver.driverKey, revision: driver.revision, updatedAt: driver.updatedAt, profile: driver.profile };
+  return {
+    driverKey: driver.driverKey,
+    revision: driver.revision,
+    updatedAt: driver.updatedAt,
+    profile: driver.profile,
+  };
 }
 
 /** A stored driver as read: one that fails today's validation is served as stored, with its issues. */

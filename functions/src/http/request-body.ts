@@ -15,7 +15,8 @@ export function tooLarge(limitBytes: number): HttpResponseInit {
 
 export async function readRawBody(request: HttpRequest, limitBytes: number): Promise<HttpCheck<Uint8Array>> {
   const declared = request.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limitBytes) return { ok: false, response: tooLarge(limitBytes) };
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limitBytes)
+    return { ok: false, response: tooLarge(limitBytes) };
   const body = request.body;
   if (body === null) return { ok: true, value: new Uint8Array(0) };
   const chunks: Uint8Array[] = [];
@@ -36,17 +37,33 @@ export async function readRawBody(request: HttpRequest, limitBytes: number): Pro
 
 export function parseJson(bytes: Uint8Array): HttpCheck<unknown> {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (text.trim() === '') return { ok: false, response: validationProblem('the request body is empty; a JSON document is required', [{ path: '', message: 'is required' }]) };
+  if (text.trim() === '')
+    return {
+      ok: false,
+      response: validationProblem('the request body is empty; a JSON document is required', [
+        { path: '', message: 'is required' },
+      ]),
+    };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
     const reason = error instanceof Error ? error.message : 'invalid JSON';
-    return { ok: false, response: problem(400, 'malformed-json', 'Body is not JSON', `the request body is not valid JSON: ${reason}`, { errors: [{ path: '', message: `is not valid JSON: ${reason}` }] }) };
+    return {
+      ok: false,
+      response: problem(400, 'malformed-json', 'Body is not JSON', `the request body is not valid JSON: ${reason}`, {
+        errors: [{ path: '', message: `is not valid JSON: ${reason}` }],
+      }),
+    };
   }
 }
 
 /** Parses and validates a JSON body with one of the event package's parsers. */
-export async function readJsonBody<T>(request: HttpRequest, limitBytes: number, parse: (json: unknown) => Parsed<T>, what: string): Promise<HttpCheck<T>> {
+export async function readJsonBody<T>(
+  request: HttpRequest,
+  limitBytes: number,
+  parse: (json: unknown) => Parsed<T>,
+  what: string,
+): Promise<HttpCheck<T>> {
   const raw = await readRawBody(request, limitBytes);
   if (!raw.ok) return raw;
   const json = parseJson(raw.value);

@@ -13,8 +13,16 @@ const REASONS: Record<string, string> = {
 };
 
 /** The delivery id (webhook-id) of a delivery whose signature holds. */
-export function verifyWebhook(verifier: WebhookVerifier, body: Uint8Array, request: HttpRequest, now: Date): HttpCheck<string> {
+export function verifyWebhook(
+  verifier: WebhookVerifier,
+  body: Uint8Array,
+  request: HttpRequest,
+  now: Date,
+): HttpCheck<string> {
   const result = verifier.verify(body, request.headers, now);
   if (result.ok) return { ok: true, value: result.id };
-  return { ok: false, response: problem(401, 'signature', 'Signature verification failed', REASONS[result.reason] ?? result.reason) };
+  return {
+    ok: false,
+    response: problem(401, 'signature', 'Signature verification failed', REASONS[result.reason] ?? result.reason),
+  };
 }

@@ -32,7 +32,10 @@ function responseSchemas(): Record<string, Schema> {
   };
   const reviewFields: Record<string, Schema> = {
     unrated: ref('Unrated'),
-    reviewId: { ...REVIEW_ID, description: 'The review item of the record that set this state (GET /reviews/{reviewId})' },
+    reviewId: {
+      ...REVIEW_ID,
+      description: 'The review item of the record that set this state (GET /reviews/{reviewId})',
+    },
     resolution: ref('ReviewResolution'),
   };
   const ledgerFields: Record<string, Schema> = {
@@ -63,8 +66,14 @@ function responseSchemas(): Record<string, Schema> {
         premiumMinor: int({ minimum: 0 }),
         tableVersion: str(),
         tableSha256: str({ description: 'sha256 of the canonical JSON of tableVersion' }),
-        ratedDriverKey: str({ description: 'The driver charged for this term: the highest term premium of the listed drivers' }),
-        elapsedMinor: int({ minimum: 0, description: 'Re-rates: the part of premiumMinor kept from the previous rating for the days before the effective date' }),
+        ratedDriverKey: str({
+          description: 'The driver charged for this term: the highest term premium of the listed drivers',
+        }),
+        elapsedMinor: int({
+          minimum: 0,
+          description:
+            'Re-rates: the part of premiumMinor kept from the previous rating for the days before the effective date',
+        }),
         yearDays: int(),
         annualPremiumMinor: int(),
       },
@@ -97,16 +106,37 @@ function responseSchemas(): Record<string, Schema> {
         reviewReasons: arr(str()),
         ...ratingFields,
         ...reviewFields,
-        annualPremiumOverridden: { ...bool(), description: 'True when an underwriter overrode the annual premium (annualPremiumMinor is theirs)' },
+        annualPremiumOverridden: {
+          ...bool(),
+          description: 'True when an underwriter overrode the annual premium (annualPremiumMinor is theirs)',
+        },
         ratedAnnualPremiumMinor: int({ minimum: 0, description: "The engine's annual premium, when overridden" }),
         recordId: str(),
         updatedAt: DATE_TIME,
       },
-      ['assetId', 'status', 'transactionId', 'blockHeight', 'indexInBlock', 'eventTime', 'holderKeys', 'driverKeys', 'needsReview', 'reviewReasons', 'recordId', 'updatedAt'],
+      [
+        'assetId',
+        'status',
+        'transactionId',
+        'blockHeight',
+        'indexInBlock',
+        'eventTime',
+        'holderKeys',
+        'driverKeys',
+        'needsReview',
+        'reviewReasons',
+        'recordId',
+        'updatedAt',
+      ],
       'Premium fields are present when status is "active"; "unrated": the engine could not price the car (unrated says why) and no underwriter priced it yet',
     ),
     DriverChange: obj(
-      { driverKey: PUBLIC_KEY, revision: int({ minimum: 1 }), change: enumOf('profile-saved', 'claim-added', 'violation-added'), item: { type: 'object' } },
+      {
+        driverKey: PUBLIC_KEY,
+        revision: int({ minimum: 1 }),
+        change: enumOf('profile-saved', 'claim-added', 'violation-added'),
+        item: { type: 'object' },
+      },
       ['driverKey', 'revision', 'change'],
     ),
     HistoryRecord: obj(
@@ -127,19 +157,62 @@ function responseSchemas(): Record<string, Schema> {
         ...ratingFields,
         recordedAt: DATE_TIME,
       },
-      ['recordId', 'kind', 'assetId', 'transactionId', 'blockHeight', 'indexInBlock', 'eventTime', 'stale', 'driverKeys', 'needsReview', 'reviewReasons', 'recordedAt'],
+      [
+        'recordId',
+        'kind',
+        'assetId',
+        'transactionId',
+        'blockHeight',
+        'indexInBlock',
+        'eventTime',
+        'stale',
+        'driverKeys',
+        'needsReview',
+        'reviewReasons',
+        'recordedAt',
+      ],
     ),
     HistoryPage: obj({ items: arr(ref('HistoryRecord')), continuationToken: str() }, ['items']),
     ReviewEntry: obj(
-      { reviewId: REVIEW_ID, assetId: LEDGER_ID, recordId: str(), transactionId: LEDGER_ID, kind: RECORD_KIND, reasons: arr(str()), annualPremiumMinor: int(), currency: str(), recordedAt: DATE_TIME },
+      {
+        reviewId: REVIEW_ID,
+        assetId: LEDGER_ID,
+        recordId: str(),
+        transactionId: LEDGER_ID,
+        kind: RECORD_KIND,
+        reasons: arr(str()),
+        annualPremiumMinor: int(),
+        currency: str(),
+        recordedAt: DATE_TIME,
+      },
       ['assetId', 'recordId', 'transactionId', 'kind', 'reasons', 'recordedAt'],
     ),
     ReviewPage: obj({ items: arr(ref('ReviewEntry')), continuationToken: str() }, ['items']),
-    MoneyAmount: obj({ amount: str({ pattern: '^[0-9]+\\.[0-9]{2,4}$', description: 'Major units as a decimal string: 2 places (more for the few currencies with 3 or 4 minor digits)' }), currency: str({ pattern: '^[A-Z]{3}$' }) }, ['amount', 'currency']),
-    Unrated: obj({ reason: str() }, ['reason'], 'The engine could not price this coverage (currency the table does not price, no table version in force, a rating error)'),
+    MoneyAmount: obj(
+      {
+        amount: str({
+          pattern: '^[0-9]+\\.[0-9]{2,4}$',
+          description:
+            'Major units as a decimal string: 2 places (more for the few currencies with 3 or 4 minor digits)',
+        }),
+        currency: str({ pattern: '^[A-Z]{3}$' }),
+      },
+      ['amount', 'currency'],
+    ),
+    Unrated: obj(
+      { reason: str() },
+      ['reason'],
+      'The engine could not price this coverage (currency the table does not price, no table version in force, a rating error)',
+    ),
     ReviewReason: obj({ code: enumOf(...REVIEW_REASON_CODES), message: str() }, ['code', 'message']),
     ReviewResolution: obj(
-      { decision: enumOf('approve', 'override'), reason: str(), resolvedBy: str(), resolvedAt: DATE_TIME, annualPremium: ref('MoneyAmount') },
+      {
+        decision: enumOf('approve', 'override'),
+        reason: str(),
+        resolvedBy: str(),
+        resolvedAt: DATE_TIME,
+        annualPremium: ref('MoneyAmount'),
+      },
       ['decision', 'reason', 'resolvedBy', 'resolvedAt'],
       'annualPremium: the premium in force instead of the rated one (override only)',
     ),
@@ -158,25 +231,57 @@ function responseSchemas(): Record<string, Schema> {
         recordedAt: DATE_TIME,
         resolution: ref('ReviewResolution'),
       },
-      ['reviewId', 'assetId', 'historyRowKey', 'transactionId', 'kind', 'reasons', 'status', 'driverKeys', 'recordedAt'],
+      [
+        'reviewId',
+        'assetId',
+        'historyRowKey',
+        'transactionId',
+        'kind',
+        'reasons',
+        'status',
+        'driverKeys',
+        'recordedAt',
+      ],
       'superseded: a newer ownership event or re-rate of the car replaced the reviewed premium',
     ),
-    ReviewItemPage: obj({ items: arr(ref('ReviewItem')), continuationToken: str() }, ['items'], 'A filtered page may hold fewer than pageSize items: follow continuationToken until it is absent'),
+    ReviewItemPage: obj(
+      { items: arr(ref('ReviewItem')), continuationToken: str() },
+      ['items'],
+      'A filtered page may hold fewer than pageSize items: follow continuationToken until it is absent',
+    ),
     ReviewResolutionRequest: requestSchema(ReviewResolutionRequest),
-    Driver: obj({ driverKey: PUBLIC_KEY, revision: int({ minimum: 1 }), updatedAt: DATE_TIME, profile: ref('DriverProfile') }, ['driverKey', 'revision', 'updatedAt', 'profile']),
+    Driver: obj(
+      { driverKey: PUBLIC_KEY, revision: int({ minimum: 1 }), updatedAt: DATE_TIME, profile: ref('DriverProfile') },
+      ['driverKey', 'revision', 'updatedAt', 'profile'],
+    ),
     InvalidStoredDriver: obj(
-      { driverKey: PUBLIC_KEY, revision: int({ minimum: 0 }), updatedAt: str(), profile: {}, invalidStoredRecord: obj({ issues: arr(ref('ValidationIssue')) }, ['issues']) },
+      {
+        driverKey: PUBLIC_KEY,
+        revision: int({ minimum: 0 }),
+        updatedAt: str(),
+        profile: {},
+        invalidStoredRecord: obj({ issues: arr(ref('ValidationIssue')) }, ['issues']),
+      },
       ['driverKey', 'revision', 'updatedAt', 'profile', 'invalidStoredRecord'],
-      'A stored profile that fails today\'s validation, served as stored (null when unreadable) with its issues; PUT a corrected profile to repair it',
+      "A stored profile that fails today's validation, served as stored (null when unreadable) with its issues; PUT a corrected profile to repair it",
     ),
     RerateResult: obj(
-      { assetId: LEDGER_ID, outcome: enumOf('re-rated', 'already-re-rated', 'not-leased', 'lease-over', 'rejected'), reason: str(), premium: ref('PremiumSummary'), unrated: ref('Unrated') },
+      {
+        assetId: LEDGER_ID,
+        outcome: enumOf('re-rated', 'already-re-rated', 'not-leased', 'lease-over', 'rejected'),
+        reason: str(),
+        premium: ref('PremiumSummary'),
+        unrated: ref('Unrated'),
+      },
       ['assetId', 'outcome'],
     ),
     DriverChangeResult: {
       allOf: [ref('Driver'), obj({ changed: bool(), rerates: arr(ref('RerateResult')) }, ['changed', 'rerates'])],
     },
-    Health: obj({ status: enumOf('ok'), storage: enumOf('ok'), rateTables: str(), checkedInMs: int() }, ['status', 'storage']),
+    Health: obj({ status: enumOf('ok'), storage: enumOf('ok'), rateTables: str(), checkedInMs: int() }, [
+      'status',
+      'storage',
+    ]),
   };
 }
 
@@ -201,7 +306,8 @@ function referencedSchemas(root: unknown, schemas: Record<string, Schema>): Reco
     if (Array.isArray(node)) return node.forEach(visit);
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
-      const name = key === '$ref' && typeof value === 'string' ? /^#\/components\/schemas\/(.+)$/.exec(value)?.[1] : undefined;
+      const name =
+        key === '$ref' && typeof value === 'string' ? /^#\/components\/schemas\/(.+)$/.exec(value)?.[1] : undefined;
       if (name !== undefined && !used.has(name) && schemas[name]) {
         used.add(name);
         visit(schemas[name]);
@@ -214,16 +320,46 @@ function referencedSchemas(root: unknown, schemas: Record<string, Schema>): Reco
   return Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
 }
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
-const jsonResponse = (description: string, schema: Schema) => ({ description, content: { 'application/json': { schema } } });
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ref('Problem') } },
+});
+const jsonResponse = (description: string, schema: Schema) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
 const pagingParameters = (maxPageSize: number) => [
   { name: 'pageSize', in: 'query', required: false, schema: int({ minimum: 1, maximum: maxPageSize, default: 50 }) },
-  { name: 'continuationToken', in: 'query', required: false, schema: str(), description: 'From the previous page; absent on the last page' },
+  {
+    name: 'continuationToken',
+    in: 'query',
+    required: false,
+    schema: str(),
+    description: 'From the previous page; absent on the last page',
+  },
 ];
-const DRIVER_KEY = { name: 'driverKey', in: 'path', required: true, schema: PUBLIC_KEY, description: "The driver's ledger public key (base58)" };
-const ASSET_ID = { name: 'assetId', in: 'path', required: true, schema: LEDGER_ID, description: "The car's ledger asset id" };
-const REVIEW_ID_PARAMETER = { name: 'reviewId', in: 'path', required: true, schema: REVIEW_ID, description: 'A reviewId from a review listing or a premium (opaque)' };
+const DRIVER_KEY = {
+  name: 'driverKey',
+  in: 'path',
+  required: true,
+  schema: PUBLIC_KEY,
+  description: "The driver's ledger public key (base58)",
+};
+const ASSET_ID = {
+  name: 'assetId',
+  in: 'path',
+  required: true,
+  schema: LEDGER_ID,
+  description: "The car's ledger asset id",
+};
+const REVIEW_ID_PARAMETER = {
+  name: 'reviewId',
+  in: 'path',
+  required: true,
+  schema: REVIEW_ID,
+  description: 'A reviewId from a review listing or a premium (opaque)',
+};
 const STANDARD_ERRORS = {
   '401': { description: 'Missing or wrong function key (empty body, from the host)' },
   '500': problemResponse('Unexpected error (logged with the invocation id)'),
@@ -239,10 +375,15 @@ function appendOperation(item: 'Claim' | 'Violation') {
       requestBody: { required: true, content: { 'application/json': { schema: ref(item) } } },
       responses: {
         '201': jsonResponse(`${item} added; re-rate results per car`, ref('DriverChangeResult')),
-        '200': jsonResponse(`The same ${item.toLowerCase()} was already recorded (a retry); unfinished re-rates completed`, ref('DriverChangeResult')),
+        '200': jsonResponse(
+          `The same ${item.toLowerCase()} was already recorded (a retry); unfinished re-rates completed`,
+          ref('DriverChangeResult'),
+        ),
         '400': problemResponse('Invalid key or body (errors lists each path)'),
         '404': problemResponse('No profile for this driver'),
-        '409': problemResponse(`The stored profile fails validation (PUT a corrected one first), or already holds the most ${item.toLowerCase()}s a profile may (1000)`),
+        '409': problemResponse(
+          `The stored profile fails validation (PUT a corrected one first), or already holds the most ${item.toLowerCase()}s a profile may (1000)`,
+        ),
         '413': problemResponse('Body larger than 4 MiB'),
         ...STANDARD_ERRORS,
       },
@@ -259,7 +400,13 @@ function paths(): Record<string, unknown> {
         parameters: [
           { name: 'webhook-id', in: 'header', required: true, schema: str() },
           { name: 'webhook-timestamp', in: 'header', required: true, schema: str({ pattern: '^[0-9]+$' }) },
-          { name: 'webhook-signature', in: 'header', required: true, schema: str(), description: 'Space-separated "v1,<base64 HMAC-SHA256>"; any configured secret may match' },
+          {
+            name: 'webhook-signature',
+            in: 'header',
+            required: true,
+            schema: str(),
+            description: 'Space-separated "v1,<base64 HMAC-SHA256>"; any configured secret may match',
+          },
         ],
         requestBody: {
           required: true,
@@ -269,9 +416,16 @@ function paths(): Record<string, unknown> {
           },
         },
         responses: {
-          '200': jsonResponse('Per-event outcomes in request order, sent after the writes are durable', ref('WebhookResponse')),
-          '400': problemResponse('Body not JSON, batch envelope invalid, or the single event invalid (errors lists each path)'),
-          '401': problemResponse('Signature missing, forged or outside the tolerance (nothing stored); or missing function key (empty body)'),
+          '200': jsonResponse(
+            'Per-event outcomes in request order, sent after the writes are durable',
+            ref('WebhookResponse'),
+          ),
+          '400': problemResponse(
+            'Body not JSON, batch envelope invalid, or the single event invalid (errors lists each path)',
+          ),
+          '401': problemResponse(
+            'Signature missing, forged or outside the tolerance (nothing stored); or missing function key (empty body)',
+          ),
           '413': problemResponse('Body larger than 4 MiB'),
           '415': problemResponse('Content type other than the CloudEvents JSON types'),
           '500': STANDARD_ERRORS['500'],
@@ -285,7 +439,9 @@ function paths(): Record<string, unknown> {
         summary: "A driver's stored profile, with its claims and violations",
         parameters: [DRIVER_KEY],
         responses: {
-          '200': jsonResponse('The stored profile; flagged when it fails today\'s validation', { anyOf: [ref('Driver'), ref('InvalidStoredDriver')] }),
+          '200': jsonResponse("The stored profile; flagged when it fails today's validation", {
+            anyOf: [ref('Driver'), ref('InvalidStoredDriver')],
+          }),
           '400': problemResponse('Invalid key'),
           '404': problemResponse('No profile'),
           ...STANDARD_ERRORS,
@@ -299,7 +455,9 @@ function paths(): Record<string, unknown> {
         responses: {
           '201': jsonResponse('Created', ref('DriverChangeResult')),
           '200': jsonResponse('Replaced (or unchanged: changed=false)', ref('DriverChangeResult')),
-          '400': problemResponse('Invalid key or body (errors lists each path; dates are checked against the day of writing)'),
+          '400': problemResponse(
+            'Invalid key or body (errors lists each path; dates are checked against the day of writing)',
+          ),
           '413': problemResponse('Body larger than 4 MiB'),
           ...STANDARD_ERRORS,
         },
@@ -312,7 +470,12 @@ function paths(): Record<string, unknown> {
         operationId: 'getCurrentPremium',
         summary: "A car's current coverage and premium with its breakdown (or why it is unrated)",
         parameters: [ASSET_ID],
-        responses: { '200': jsonResponse('Current coverage and premium with its breakdown', ref('CurrentCoverage')), '400': problemResponse('Invalid asset id'), '404': problemResponse('Unknown car'), ...STANDARD_ERRORS },
+        responses: {
+          '200': jsonResponse('Current coverage and premium with its breakdown', ref('CurrentCoverage')),
+          '400': problemResponse('Invalid asset id'),
+          '404': problemResponse('Unknown car'),
+          ...STANDARD_ERRORS,
+        },
       },
     },
     '/vehicles/{assetId}/premiums': {
@@ -321,7 +484,10 @@ function paths(): Record<string, unknown> {
         summary: "A car's history: ownership events, re-rates and review resolutions, paged",
         parameters: [ASSET_ID, ...pagingParameters(MAX_PAGE_SIZE)],
         responses: {
-          '200': jsonResponse('History in ledger order: one record per ownership event, re-rates and resolutions after the event they follow', ref('HistoryPage')),
+          '200': jsonResponse(
+            'History in ledger order: one record per ownership event, re-rates and resolutions after the event they follow',
+            ref('HistoryPage'),
+          ),
           '400': problemResponse('Invalid asset id, page size or continuation token'),
           '404': problemResponse('Unknown car'),
           ...STANDARD_ERRORS,
@@ -332,8 +498,15 @@ function paths(): Record<string, unknown> {
       get: {
         operationId: 'listReviewQueue',
         summary: 'The open review queue in its first form (GET /reviews has filters and resolutions)',
-        parameters: [{ name: 'needsReview', in: 'query', required: true, schema: enumOf('true') }, ...pagingParameters(MAX_PAGE_SIZE)],
-        responses: { '200': jsonResponse('Records that need an underwriter', ref('ReviewPage')), '400': problemResponse('needsReview missing, page size or token invalid'), ...STANDARD_ERRORS },
+        parameters: [
+          { name: 'needsReview', in: 'query', required: true, schema: enumOf('true') },
+          ...pagingParameters(MAX_PAGE_SIZE),
+        ],
+        responses: {
+          '200': jsonResponse('Records that need an underwriter', ref('ReviewPage')),
+          '400': problemResponse('needsReview missing, page size or token invalid'),
+          ...STANDARD_ERRORS,
+        },
       },
     },
     '/reviews': {
@@ -342,7 +515,13 @@ function paths(): Record<string, unknown> {
         summary: 'Review items: the open queue (default) or the resolved items, optionally of one reason, paged',
         parameters: [
           { name: 'status', in: 'query', required: false, schema: { ...enumOf('open', 'resolved'), default: 'open' } },
-          { name: 'reason', in: 'query', required: false, schema: enumOf(...REVIEW_REASON_CODES), description: 'Only items with a reason of this code' },
+          {
+            name: 'reason',
+            in: 'query',
+            required: false,
+            schema: enumOf(...REVIEW_REASON_CODES),
+            description: 'Only items with a reason of this code',
+          },
           ...pagingParameters(MAX_REVIEW_PAGE_SIZE),
         ],
         responses: {
@@ -357,7 +536,11 @@ function paths(): Record<string, unknown> {
         operationId: 'getReview',
         summary: 'One review item: why it was flagged, and its resolution if any',
         parameters: [REVIEW_ID_PARAMETER],
-        responses: { '200': jsonResponse('The review item', ref('ReviewItem')), '404': problemResponse('No such review item'), ...STANDARD_ERRORS },
+        responses: {
+          '200': jsonResponse('The review item', ref('ReviewItem')),
+          '404': problemResponse('No such review item'),
+          ...STANDARD_ERRORS,
+        },
       },
     },
     '/reviews/{reviewId}/resolution': {
@@ -369,9 +552,13 @@ function paths(): Record<string, unknown> {
         responses: {
           '201': jsonResponse('Resolved: the item, now resolved', ref('ReviewItem')),
           '200': jsonResponse('The same resolution was already recorded (a retry)', ref('ReviewItem')),
-          '400': problemResponse('Invalid body (errors lists each path), or an override in another currency than the rated premium'),
+          '400': problemResponse(
+            'Invalid body (errors lists each path), or an override in another currency than the rated premium',
+          ),
           '404': problemResponse('No such review item'),
-          '409': problemResponse('Resolved differently before, superseded by a newer event or re-rate of the car, or an approval of a car the engine could not price'),
+          '409': problemResponse(
+            'Resolved differently before, superseded by a newer event or re-rate of the car, or an approval of a car the engine could not price',
+          ),
           '413': problemResponse(`Body larger than ${MAX_RESOLUTION_BODY_BYTES / 1024} KiB`),
           ...STANDARD_ERRORS,
         },
@@ -391,7 +578,11 @@ function paths(): Record<string, unknown> {
       },
     },
     '/openapi.json': {
-      get: { operationId: 'openApiDocument', summary: 'This OpenAPI document', responses: { '200': jsonResponse('This document', { type: 'object' }), '401': STANDARD_ERRORS['401'] } },
+      get: {
+        operationId: 'openApiDocument',
+        summary: 'This OpenAPI document',
+        responses: { '200': jsonResponse('This document', { type: 'object' }), '401': STANDARD_ERRORS['401'] },
+      },
     },
   };
 }

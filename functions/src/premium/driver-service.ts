@@ -14,7 +14,10 @@ import type { RerateResult, RerateService } from './rerate-service';
  * first), or the changed profile would break a rule every stored profile keeps (e.g. the cap on
  * claims). Both are the request's own outcome (409), never a 500.
  */
-export type DriverChangeRefusal = { refused: 'invalid-stored-record' | 'would-break-profile-rules'; issues: ValidationIssue[] };
+export type DriverChangeRefusal = {
+  refused: 'invalid-stored-record' | 'would-break-profile-rules';
+  issues: ValidationIssue[];
+};
 
 /** An append to an unknown driver, a refusal, or the change made. */
 export type AppendResult = { refused: 'no-driver' } | DriverChangeRefusal | DriverChangeResult;
@@ -30,7 +33,11 @@ export interface DriverChangeResult {
 /** JSON with object keys sorted, to compare stored and requested values by content. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
   );
 }
 
@@ -60,18 +67,36 @@ export class DriverService {
     });
     if (saved === undefined) throw new Error('unreachable: put always has a profile');
     // A typed DriverProfile passed its schema at the edge: a refusal here is a caller's bug.
-    if ('refused' in saved) throw new Error(`put: the profile of driver ${driverKey} is not valid (${saved.issues.map((i) => i.path).join(', ')})`);
+    if ('refused' in saved)
+      throw new Error(
+        `put: the profile of driver ${driverKey} is not valid (${saved.issues.map((i) => i.path).join(', ')})`,
+      );
     const today = this.now().toISOString().slice(0, 10);
-    const rerates = await this.rerates.rerateDriver({ driverKey, revision: saved.driver.revision, change: 'profile-saved' }, today);
+    const rerates = await this.rerates.rerateDriver(
+      { driverKey, revision: saved.driver.revision, change: 'profile-saved' },
+      today,
+    );
     return { ...saved, rerates };
   }
 
   appendClaim(driverKey: string, claim: Claim): Promise<AppendResult> {
-    return this.append(driverKey, 'claim-added', claim, (profile) => ({ ...profile, claims: [...profile.claims, claim] }), (profile) => profile.claims);
+    return this.append(
+      driverKey,
+      'claim-added',
+      claim,
+      (profile) => ({ ...profile, claims: [...profile.claims, claim] }),
+      (profile) => profile.claims,
+    );
   }
 
   appendViolation(driverKey: string, violation: Violation): Promise<AppendResult> {
-    return this.append(driverKey, 'violation-added', violation, (profile) => ({ ...profile, violations: [...profile.violations, violation] }), (profile) => profile.violations);
+    return this.append(
+      driverKey,
+      'violation-added',
+      violation,
+      (profile) => ({ ...profile, violations: [...profile.violations, violation] }),
+      (profile) => profile.violations,
+    );
   }
 
   private async append(
@@ -90,13 +115,18 @@ export class DriverService {
         invalidStored = existing.driver.issues;
         return undefined;
       }
-      return items(existing.driver.profile).some((i) => canonicalJson(i) === key) ? undefined : add(existing.driver.profile);
+      return items(existing.driver.profile).some((i) => canonicalJson(i) === key)
+        ? undefined
+        : add(existing.driver.profile);
     });
     if (invalidStored) return { refused: 'invalid-stored-record', issues: invalidStored };
     if (!saved) return { refused: 'no-driver' };
     if ('refused' in saved) return saved;
     // Rating counts incidents dated before the term start, so the re-rated terms start the day after.
-    const rerates = await this.rerates.rerateDriver({ driverKey, revision: saved.driver.revision, change, item: { ...item } }, dayAfter(item.date));
+    const rerates = await this.rerates.rerateDriver(
+      { driverKey, revision: saved.driver.revision, change, item: { ...item } },
+      dayAfter(item.date),
+    );
     return { ...saved, rerates };
   }
 
@@ -116,7 +146,13 @@ export class DriverService {
       const checked = parseWith(DriverProfile, profile);
       if (!checked.ok) return { refused: 'would-break-profile-rules', issues: checked.issues };
       try {
-        const driver = await this.drivers.save(driverKey, checked.value, (existing?.driver.revision ?? 0) + 1, existing?.driver, this.now());
+        const driver = await this.drivers.save(
+          driverKey,
+          checked.value,
+          (existing?.driver.revision ?? 0) + 1,
+          existing?.driver,
+          this.now(),
+        );
         return { driver, changed: true, created: !existing };
       } catch (error) {
         if (isConflict(error)) continue;

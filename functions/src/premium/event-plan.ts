@@ -1,6 +1,12 @@
 // What one ownership event means for a car's coverage, decided without I/O: a registration (CREATE),
 // a coverage closure (lease end / back to the leasing company), or a premium to rate for new drivers.
-import { LEASE_CONTRACT_KEYS, VEHICLE_CONTRACT_KEYS, VEHICLE_REGISTERED_TYPE, boundExtras, type OwnershipEvent } from '@lease-premium/events';
+import {
+  LEASE_CONTRACT_KEYS,
+  VEHICLE_CONTRACT_KEYS,
+  VEHICLE_REGISTERED_TYPE,
+  boundExtras,
+  type OwnershipEvent,
+} from '@lease-premium/events';
 import type { CurrentCoverage } from '../coverage/coverage';
 import type { DroppedExtras, RatingBasis } from '../coverage/history-record';
 import { isBefore, ledgerPointOf } from '../coverage/ledger-point';
@@ -41,7 +47,10 @@ export function planEvent(event: OwnershipEvent, current: CurrentCoverage | unde
   }
   const transferDate = transferDateOf(event);
   if (lease && transferDate >= lease.endDate) {
-    return { kind: 'rejected', reason: `the lease ended (${lease.endDate}) on or before the transfer date ${transferDate}` };
+    return {
+      kind: 'rejected',
+      reason: `the lease ended (${lease.endDate}) on or before the transfer date ${transferDate}`,
+    };
   }
   return { kind: 'premium', driverKeys: drivers, ...boundedBasis(event, transferDate) };
 }
@@ -50,10 +59,16 @@ export function planEvent(event: OwnershipEvent, current: CurrentCoverage | unde
  * The basis stored with the premium: the contract's fields of the vehicle and the lease always, their
  * extra fields only within the budget (otherwise left out, and the record says so).
  */
-function boundedBasis(event: OwnershipEvent, transferDate: string): { basis: RatingBasis; extrasDropped?: DroppedExtras } {
+function boundedBasis(
+  event: OwnershipEvent,
+  transferDate: string,
+): { basis: RatingBasis; extrasDropped?: DroppedExtras } {
   const vehicle = boundExtras(event.data.vehicle, VEHICLE_CONTRACT_KEYS);
   const lease = event.data.lease && boundExtras(event.data.lease, LEASE_CONTRACT_KEYS);
-  const extrasDropped: DroppedExtras = { ...(vehicle.dropped ? { vehicle: vehicle.dropped } : {}), ...(lease?.dropped ? { lease: lease.dropped } : {}) };
+  const extrasDropped: DroppedExtras = {
+    ...(vehicle.dropped ? { vehicle: vehicle.dropped } : {}),
+    ...(lease?.dropped ? { lease: lease.dropped } : {}),
+  };
   return {
     basis: { vehicle: vehicle.value, lease: lease ? lease.value : null, transferDate },
     ...(Object.keys(extrasDropped).length > 0 ? { extrasDropped } : {}),

@@ -29,7 +29,17 @@ export interface EventWriteInput {
   recordedAt: string;
 }
 
-export function eventWrite({ event, rowKey, current, plan, rating, unrated, stale, driverLinks, recordedAt }: EventWriteInput): { marker: EventMarker; write: CoverageWrite } {
+export function eventWrite({
+  event,
+  rowKey,
+  current,
+  plan,
+  rating,
+  unrated,
+  stale,
+  driverLinks,
+  recordedAt,
+}: EventWriteInput): { marker: EventMarker; write: CoverageWrite } {
   const point = ledgerPointOf(event);
   const history: HistoryRecord & { kind: RecordKind } = {
     assetId: event.subject,
@@ -52,8 +62,12 @@ export function eventWrite({ event, rowKey, current, plan, rating, unrated, stal
   const previousLinks = current?.value.status === 'active' ? (current.value.driverLinks ?? {}) : {};
   const newDrivers = plan.kind === 'premium' ? plan.driverKeys : [];
   // Links of drivers this event ended (closure, or a hand-over to other drivers).
-  const indexRemove = stale ? [] : [...new Set([...previousDrivers, ...history.driverKeys])].filter((key) => !newDrivers.includes(key));
-  const linkEtags = Object.fromEntries(indexRemove.flatMap((key) => (previousLinks[key] !== undefined ? [[key, previousLinks[key]]] : [])));
+  const indexRemove = stale
+    ? []
+    : [...new Set([...previousDrivers, ...history.driverKeys])].filter((key) => !newDrivers.includes(key));
+  const linkEtags = Object.fromEntries(
+    indexRemove.flatMap((key) => (previousLinks[key] !== undefined ? [[key, previousLinks[key]]] : [])),
+  );
   const effects = stale
     ? { indexRemove }
     : {

@@ -1,7 +1,12 @@
 // Applies ownership events to the cars' coverage: each event is read-plan-rate-commit in one
 // ETag-guarded transaction in the car's partition, retried on a lost race, idempotent on the event id.
 // A failure of one event is that event's outcome: only a dependency outage fails the delivery.
-import { VEHICLE_REGISTERED_TYPE, type OwnershipEvent, type Unrated, type WebhookEventResult } from '@lease-premium/events';
+import {
+  VEHICLE_REGISTERED_TYPE,
+  type OwnershipEvent,
+  type Unrated,
+  type WebhookEventResult,
+} from '@lease-premium/events';
 import { RatingError, rate, type RateTableSet, type RatingResult } from '../rating';
 import type { DriversRepository } from '../storage/drivers-repository';
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
@@ -33,7 +38,8 @@ export function isTransientFailure(error: unknown): boolean {
  * storage with a 4xx, or any other deterministic error).
  */
 export function rejectionReason(error: unknown): string {
-  if (error instanceof InvalidStoredRecordError) return `cannot rate: the ${error.message}; repair it, then replay this event`;
+  if (error instanceof InvalidStoredRecordError)
+    return `cannot rate: the ${error.message}; repair it, then replay this event`;
   return `cannot store or rate this event: ${error instanceof Error ? error.message : String(error)}`;
 }
 
@@ -66,7 +72,9 @@ export class PremiumService {
     await mapWithConcurrency([...lanes.values()], CONCURRENCY_TUNING.vehiclesPerDelivery, async (indexes) => {
       for (const index of indexes) {
         const event = events[index] as OwnershipEvent;
-        outcomes[index] = await (telemetry ? telemetry.applyEvent(event, request, () => this.applyEventOrReject(event)) : this.applyEventOrReject(event));
+        outcomes[index] = await (telemetry
+          ? telemetry.applyEvent(event, request, () => this.applyEventOrReject(event))
+          : this.applyEventOrReject(event));
       }
     });
     return outcomes;
@@ -115,7 +123,11 @@ export class PremiumService {
    * marker in the current row; any other processed event lies before the car's ledger point, which
    * only moves forward, so an event after it has none. After a lost race, look anyway.
    */
-  private async markerOf(event: OwnershipEvent, current: CurrentCoverage | undefined, attempt: number): Promise<EventMarker | undefined> {
+  private async markerOf(
+    event: OwnershipEvent,
+    current: CurrentCoverage | undefined,
+    attempt: number,
+  ): Promise<EventMarker | undefined> {
     if (current?.lastEvent?.transactionId === event.id) return current.lastEvent;
     if (attempt > 1 || isStale(event, current)) return this.deps.vehicles.readEventMarker(event.subject, event.id);
     return undefined;
@@ -161,7 +173,9 @@ export class PremiumService {
       }
       const profiles = await drivers.getMany(plan.driverKeys);
       try {
-        rating = traceStep('rate premium', 'internal', () => rate(buildRatingRequest(plan.basis, plan.driverKeys, profiles), rateTables));
+        rating = traceStep('rate premium', 'internal', () =>
+          rate(buildRatingRequest(plan.basis, plan.driverKeys, profiles), rateTables),
+        );
       } catch (error) {
         // The car changed hands all the same: its coverage is stored unrated, visible and queued
         // for an underwriter, rather than refused (which only a dead letter would remember).
@@ -170,6 +184,16 @@ export class PremiumService {
       }
     }
 
-    return eventWrite({ event, rowKey, current, plan, rating, ...(unrated ? { unrated } : {}), stale, driverLinks, recordedAt: now().toISOString() });
+    return eventWrite({
+      event,
+      rowKey,
+      current,
+      plan,
+      rating,
+      ...(unrated ? { unrated } : {}),
+      stale,
+      driverLinks,
+      recordedAt: now().toISOString(),
+    });
   }
 }

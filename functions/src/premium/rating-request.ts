@@ -10,7 +10,13 @@ export function driverFacts(driver: StoredDriver): DriverFacts {
     dateOfBirth,
     licensedSince,
     territory,
-    ...(priorInsurance ? { priorInsurance: { periods: priorInsurance.periods.map((p) => ({ from: p.from, ...(p.to ? { to: p.to } : {}) })) } } : {}),
+    ...(priorInsurance
+      ? {
+          priorInsurance: {
+            periods: priorInsurance.periods.map((p) => ({ from: p.from, ...(p.to ? { to: p.to } : {}) })),
+          },
+        }
+      : {}),
     claims: claims.map(({ date, responsibility, atFault, amountMinor, currency }) => ({
       date,
       amountMinor,
@@ -22,7 +28,11 @@ export function driverFacts(driver: StoredDriver): DriverFacts {
   };
 }
 
-export function buildRatingRequest(basis: RatingBasis, driverKeys: readonly string[], drivers: ReadonlyMap<string, StoredDriver>): RatingRequest {
+export function buildRatingRequest(
+  basis: RatingBasis,
+  driverKeys: readonly string[],
+  drivers: ReadonlyMap<string, StoredDriver>,
+): RatingRequest {
   const { vehicle, lease, transferDate } = basis;
   return {
     transferDate,
@@ -36,7 +46,14 @@ export function buildRatingRequest(basis: RatingBasis, driverKeys: readonly stri
       ratingClass: vehicle.ratingClass,
       bodyType: vehicle.bodyType,
     },
-    lease: lease ? { startDate: lease.startDate, endDate: lease.endDate, annualMileageKm: lease.annualMileageKm, usage: lease.usage } : null,
+    lease: lease
+      ? {
+          startDate: lease.startDate,
+          endDate: lease.endDate,
+          annualMileageKm: lease.annualMileageKm,
+          usage: lease.usage,
+        }
+      : null,
     drivers: driverKeys.map((driverKey): DriverFacts | UnknownDriver => {
       const driver = drivers.get(driverKey);
       return driver ? driverFacts(driver) : { driverKey, unknown: true };

@@ -35,7 +35,9 @@ export class RerateService {
   /** `effectiveDate`: the new facts apply from this date (or the transfer date, if later); earlier days keep their charge. */
   async rerateDriver(change: DriverChange, effectiveDate: string): Promise<RerateResult[]> {
     const assetIds = await this.deps.driverVehicles.vehiclesOf(change.driverKey);
-    return mapWithConcurrency(assetIds.sort(), CONCURRENCY_TUNING.vehiclesPerRerate, (assetId) => this.rerateVehicle(assetId, change, effectiveDate));
+    return mapWithConcurrency(assetIds.sort(), CONCURRENCY_TUNING.vehiclesPerRerate, (assetId) =>
+      this.rerateVehicle(assetId, change, effectiveDate),
+    );
   }
 
   private async rerateVehicle(assetId: string, change: DriverChange, effectiveDate: string): Promise<RerateResult> {
@@ -69,16 +71,34 @@ export class RerateService {
       let unrated: Unrated | undefined;
       let previousTerms: RatingTerm[] = [];
       try {
-        const [profiles, rated] = await Promise.all([drivers.getMany(coverage.driverKeys), vehicles.readHistoryRecord(assetId, coverage.historyRowKey)]);
+        const [profiles, rated] = await Promise.all([
+          drivers.getMany(coverage.driverKeys),
+          vehicles.readHistoryRecord(assetId, coverage.historyRowKey),
+        ]);
         previousTerms = rated?.rating?.terms ?? rated?.chargedTerms ?? [];
-        rating = rate({ ...buildRatingRequest(basis, coverage.driverKeys, profiles), rerate: { effectiveDate: effective, previousTerms } }, rateTables);
+        rating = rate(
+          {
+            ...buildRatingRequest(basis, coverage.driverKeys, profiles),
+            rerate: { effectiveDate: effective, previousTerms },
+          },
+          rateTables,
+        );
       } catch (error) {
-        if (error instanceof InvalidStoredRecordError) return { assetId, outcome: 'rejected', reason: `cannot rate: ${error.message}` };
+        if (error instanceof InvalidStoredRecordError)
+          return { assetId, outcome: 'rejected', reason: `cannot rate: ${error.message}` };
         if (!(error instanceof RatingError)) throw error;
         unrated = { reason: `cannot rate: ${error.message}` };
       }
 
-      const { history, marker, next } = rerateWrite({ coverage, basis, rating, ...(unrated ? { unrated, chargedTerms: previousTerms } : {}), change, effectiveDate: effective, recordedAt: now().toISOString() });
+      const { history, marker, next } = rerateWrite({
+        coverage,
+        basis,
+        rating,
+        ...(unrated ? { unrated, chargedTerms: previousTerms } : {}),
+        change,
+        effectiveDate: effective,
+        recordedAt: now().toISOString(),
+      });
       try {
         await vehicles.commit({ history, current: { value: next, etag: current.etag }, rerateMarker: marker });
       } catch (error) {
@@ -93,5 +113,8 @@ export class RerateService {
 }
 
 function summaryFields(summary: RecordSummary): Pick<RerateResult, 'premium' | 'unrated'> {
-  return { ...(summary.premium ? { premium: summary.premium } : {}), ...(summary.unrated ? { unrated: summary.unrated } : {}) };
+  return {
+    ...(summary.premium ? { premium: summary.premium } : {}),
+    ...(summary.unrated ? { unrated: summary.unrated } : {}),
+  };
 }

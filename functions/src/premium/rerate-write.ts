@@ -42,7 +42,16 @@ export interface RerateWriteInput {
   recordedAt: string;
 }
 
-export function rerateWrite({ coverage, basis, rating, unrated, chargedTerms, change, effectiveDate, recordedAt }: RerateWriteInput): { history: HistoryRecord; marker: RerateMarker; next: CurrentCoverage } {
+export function rerateWrite({
+  coverage,
+  basis,
+  rating,
+  unrated,
+  chargedTerms,
+  change,
+  effectiveDate,
+  recordedAt,
+}: RerateWriteInput): { history: HistoryRecord; marker: RerateMarker; next: CurrentCoverage } {
   const revision = coverage.revision + 1;
   const history: HistoryRecord & { kind: RecordKind } = {
     assetId: coverage.assetId,

@@ -13,7 +13,9 @@ export function reviewEntry(record: HistoryRecord): ReviewEntry {
     transactionId: record.ledger.transactionId,
     kind: record.kind,
     reasons: reviewReasonsOf(record),
-    ...(record.rating ? { annualPremiumMinor: record.rating.annualPremiumMinor, currency: record.rating.currency } : {}),
+    ...(record.rating
+      ? { annualPremiumMinor: record.rating.annualPremiumMinor, currency: record.rating.currency }
+      : {}),
     ...(record.unrated ? { unrated: record.unrated } : {}),
     driverKeys: record.driverKeys,
     recordedAt: record.recordedAt,
@@ -24,9 +26,14 @@ export function reviewEntry(record: HistoryRecord): ReviewEntry {
  * The review work of a record that replaces the coverage in force (`previous`): queue the record if
  * it needs review, and end the previous record's open item, which no resolution can apply to any more.
  */
-export function reviewEffects(previous: CurrentCoverage | undefined, record: HistoryRecord): Pick<SideEffects, 'review' | 'supersededReview'> {
+export function reviewEffects(
+  previous: CurrentCoverage | undefined,
+  record: HistoryRecord,
+): Pick<SideEffects, 'review' | 'supersededReview'> {
   return {
     ...(needsReviewOf(record) ? { review: reviewEntry(record) } : {}),
-    ...(previous && currentNeedsReview(previous) && previous.historyRowKey !== record.rowKey ? { supersededReview: previous.historyRowKey } : {}),
+    ...(previous && currentNeedsReview(previous) && previous.historyRowKey !== record.rowKey
+      ? { supersededReview: previous.historyRowKey }
+      : {}),
   };
 }

@@ -20,7 +20,10 @@ const RULES = [
   ['annual-premium', /^annual premium .* is above/],
   ['territory', /territory .* (cannot be resolved|is not)/],
   ['driver-age', /youngest band/],
-  ['implausible-facts', /is after the (term start|transfer date)|below the minimum licensing age|is before the lease start|implausible/],
+  [
+    'implausible-facts',
+    /is after the (term start|transfer date)|below the minimum licensing age|is before the lease start|implausible/,
+  ],
 ] as const satisfies readonly (readonly [string, RegExp])[];
 
 export const REVIEW_REASON_CODES = [...RULES.map(([code]) => code), 'referral'] as const;

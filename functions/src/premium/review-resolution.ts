@@ -14,7 +14,11 @@ export interface ResolutionWriteInput {
   resolvedAt: string;
 }
 
-export function resolutionWrite({ current, request, resolvedAt }: ResolutionWriteInput): { history: HistoryRecord; resolution: ReviewResolution; next: CurrentCoverage } {
+export function resolutionWrite({ current, request, resolvedAt }: ResolutionWriteInput): {
+  history: HistoryRecord;
+  resolution: ReviewResolution;
+  next: CurrentCoverage;
+} {
   const revision = current.revision + 1;
   const rowKey = revisionHistoryRowKey(current.ledger, revision);
   const resolution: ReviewResolution = {

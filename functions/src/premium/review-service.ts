@@ -48,7 +48,12 @@ interface ReviewState {
 export class ReviewService {
   constructor(private readonly deps: ReviewServiceDeps) {}
 
-  async list(status: QueueStatus, reasonCode: string | undefined, pageSize: number, continuationToken: string | undefined): Promise<Page<ReviewItem>> {
+  async list(
+    status: QueueStatus,
+    reasonCode: string | undefined,
+    pageSize: number,
+    continuationToken: string | undefined,
+  ): Promise<Page<ReviewItem>> {
     return this.deps.reviewQueue.list(status, reasonCode, pageSize, continuationToken);
   }
 
@@ -65,24 +70,46 @@ export class ReviewService {
       const { record, current, resolution } = state;
       if (resolution) {
         if (!sameResolution(resolution, request)) {
-          return { outcome: 'conflict', conflict: 'resolved-differently', detail: `this item was already resolved (${resolution.decision} by ${resolution.resolvedBy} at ${resolution.resolvedAt})` };
+          return {
+            outcome: 'conflict',
+            conflict: 'resolved-differently',
+            detail: `this item was already resolved (${resolution.decision} by ${resolution.resolvedBy} at ${resolution.resolvedAt})`,
+          };
         }
         const item = itemOf(state);
         await this.listResolved(item.entry, resolution); // redone: a crash may have interrupted it
         return { outcome: 'already-resolved', item };
       }
       if (!current || !isCoverageOf(record, current.value)) {
-        return { outcome: 'conflict', conflict: 'superseded', detail: 'a newer ownership event or re-rate of this car replaced the reviewed premium; resolve its own review item' };
+        return {
+          outcome: 'conflict',
+          conflict: 'superseded',
+          detail:
+            'a newer ownership event or re-rate of this car replaced the reviewed premium; resolve its own review item',
+        };
       }
       if (request.decision === 'approve' && record.unrated) {
-        return { outcome: 'conflict', conflict: 'unrated', detail: 'the engine could not price this car, so there is no premium to approve; override it with an annual premium' };
+        return {
+          outcome: 'conflict',
+          conflict: 'unrated',
+          detail:
+            'the engine could not price this car, so there is no premium to approve; override it with an annual premium',
+        };
       }
       const issues = request.decision === 'override' ? overrideIssues(record, request.annualPremium) : [];
       if (issues.length > 0) return { outcome: 'invalid', issues };
 
-      const { history, resolution: written, next } = resolutionWrite({ current: current.value, request, resolvedAt: this.deps.now().toISOString() });
+      const {
+        history,
+        resolution: written,
+        next,
+      } = resolutionWrite({ current: current.value, request, resolvedAt: this.deps.now().toISOString() });
       try {
-        await this.deps.vehicles.commit({ history, resolutionMarker: written, current: { value: next, etag: current.etag } });
+        await this.deps.vehicles.commit({
+          history,
+          resolutionMarker: written,
+          current: { value: next, etag: current.etag },
+        });
       } catch (error) {
         if (isConflict(error)) continue; // the car changed, or a concurrent resolution won: re-read
         throw error;
@@ -119,7 +146,11 @@ function isCoverageOf(record: HistoryRecord, current: CurrentCoverage): boolean 
 }
 
 function itemOf({ record, current, resolution }: ReviewState): ReviewItem {
-  const status: ReviewStatus = resolution ? 'resolved' : current && isCoverageOf(record, current.value) ? 'open' : 'superseded';
+  const status: ReviewStatus = resolution
+    ? 'resolved'
+    : current && isCoverageOf(record, current.value)
+      ? 'open'
+      : 'superseded';
   return { entry: reviewEntry(record), status, ...(resolution ? { resolution } : {}) };
 }
 

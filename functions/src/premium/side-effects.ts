@@ -23,7 +23,9 @@ export class SideEffects {
     if (marker.sideEffectsDone) return; // nothing to do (or, in markers stored by older versions, done)
     const { indexRemove, linkEtags, review, supersededReview } = marker.sideEffects;
     await Promise.all([
-      ...indexRemove.map((driverKey) => this.driverVehicles.unlinkIfBefore(driverKey, assetId, marker.historyRowKey, linkEtags?.[driverKey])),
+      ...indexRemove.map((driverKey) =>
+        this.driverVehicles.unlinkIfBefore(driverKey, assetId, marker.historyRowKey, linkEtags?.[driverKey]),
+      ),
       ...(review ? [this.listOpen(review)] : []),
       ...(supersededReview ? [this.reviewQueue.removeOpen(assetId, supersededReview)] : []),
     ]);
@@ -37,7 +39,8 @@ export class SideEffects {
   private async listOpen(entry: ReviewEntry): Promise<void> {
     await this.reviewQueue.putOpen(entry);
     const current = await this.vehicles.readCurrent(entry.assetId);
-    const open = current !== undefined && current.value.historyRowKey === entry.historyRowKey && currentNeedsReview(current.value);
+    const open =
+      current !== undefined && current.value.historyRowKey === entry.historyRowKey && currentNeedsReview(current.value);
     if (!open) await this.reviewQueue.removeOpen(entry.assetId, entry.historyRowKey);
   }
 }

@@ -23,13 +23,22 @@ function bandLabel(band: RateBand, discrete: boolean): string {
 /** Finds the band with from <= x < to. Validated bands tile [first.from, ∞), so only x < first.from misses. */
 export function lookupBand(bands: readonly RateBand[], x: Dec, name: string, discrete: boolean): TableLookup {
   const first = bands[0]!;
-  const found = bands.find((band) => x.greaterThanOrEqualTo(tableDecimal(band.from)) && (band.to === null || x.lessThan(tableDecimal(band.to))));
+  const found = bands.find(
+    (band) =>
+      x.greaterThanOrEqualTo(tableDecimal(band.from)) && (band.to === null || x.lessThan(tableDecimal(band.to))),
+  );
   const band = found ?? first;
   const label = bandLabel(band, discrete);
-  return { value: tableDecimal(band.value), row: discrete ? `${name}[${label}]` : `${name}${label}`, belowFirstBand: found === undefined };
+  return {
+    value: tableDecimal(band.value),
+    row: discrete ? `${name}[${label}]` : `${name}${label}`,
+    belowFirstBand: found === undefined,
+  };
 }
 
 export function lookupKey(values: Record<string, string>, key: string, name: string): TableLookup | undefined {
   const value = Object.hasOwn(values, key) ? values[key] : undefined;
-  return value === undefined ? undefined : { value: tableDecimal(value), row: `${name}[${key}]`, belowFirstBand: false };
+  return value === undefined
+    ? undefined
+    : { value: tableDecimal(value), row: `${name}[${key}]`, belowFirstBand: false };
 }

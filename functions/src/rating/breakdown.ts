@@ -22,8 +22,22 @@ interface Tag {
   tableSha256: string;
 }
 
-function money(step: string, value: Dec, table: RateTable, tag: Tag, source: BreakdownLine['source'], coverage?: BreakdownLine['coverage']): BreakdownLine {
-  return { step, ...(coverage ? { coverage } : {}), value: formatMoney(value, table), amountMinor: toMinor(value, table), source, ...tag };
+function money(
+  step: string,
+  value: Dec,
+  table: RateTable,
+  tag: Tag,
+  source: BreakdownLine['source'],
+  coverage?: BreakdownLine['coverage'],
+): BreakdownLine {
+  return {
+    step,
+    ...(coverage ? { coverage } : {}),
+    value: formatMoney(value, table),
+    amountMinor: toMinor(value, table),
+    source,
+    ...tag,
+  };
 }
 
 export function termLabel(term: PolicyTerm, index: number): string {
@@ -35,7 +49,12 @@ function tagOf(version: PricedVersion, term: number | undefined): Tag {
 }
 
 /** The annual premium at a term start (or at the transfer date when the lease has no terms). */
-export function annualLines(version: PricedVersion, components: readonly ComponentLine[], annual: AnnualPremium, term?: number): BreakdownLine[] {
+export function annualLines(
+  version: PricedVersion,
+  components: readonly ComponentLine[],
+  annual: AnnualPremium,
+  term?: number,
+): BreakdownLine[] {
   const { table } = version;
   const tag = tagOf(version, term);
   const lines: BreakdownLine[] = components.map((c) => ({
@@ -46,15 +65,36 @@ export function annualLines(version: PricedVersion, components: readonly Compone
     ...tag,
   }));
   for (const coverage of annual.coverages) {
-    lines.push(money('baseRate', coverage.base, table, tag, { tableRow: `baseRates.${coverage.coverage}` }, coverage.coverage));
+    lines.push(
+      money('baseRate', coverage.base, table, tag, { tableRow: `baseRates.${coverage.coverage}` }, coverage.coverage),
+    );
     for (const { step, running } of coverage.steps) lines.push(factorLine(step, running, coverage.coverage, tag));
-    lines.push(money('coveragePremium', coverage.annual, table, tag, { note: `R(${coverage.exact.toString()}) with ${table.rounding.mode} to ${table.rounding.unit}` }, coverage.coverage));
+    lines.push(
+      money(
+        'coveragePremium',
+        coverage.annual,
+        table,
+        tag,
+        { note: `R(${coverage.exact.toString()}) with ${table.rounding.mode} to ${table.rounding.unit}` },
+        coverage.coverage,
+      ),
+    );
   }
   lines.push(money('policyFee', annual.fee, table, tag, { tableRow: 'fees.policyFee' }));
   if (annual.minAdj.greaterThan(0)) {
-    lines.push(money('minimumPremiumAdjustment', annual.minAdj, table, tag, { tableRow: `minimumPremium.annual[${table.minimumPremium.annual}]`, note: 'MIN_ADJ lifts the annual premium to the table minimum' }));
+    lines.push(
+      money('minimumPremiumAdjustment', annual.minAdj, table, tag, {
+        tableRow: `minimumPremium.annual[${table.minimumPremium.annual}]`,
+        note: 'MIN_ADJ lifts the annual premium to the table minimum',
+      }),
+    );
   }
-  lines.push(money('annualPremium', annual.annual, table, tag, { tableRow: `${table.id}@${table.version}`, note: `coverage premiums + fee${annual.minAdj.greaterThan(0) ? ' + MIN_ADJ' : ''}` }));
+  lines.push(
+    money('annualPremium', annual.annual, table, tag, {
+      tableRow: `${table.id}@${table.version}`,
+      note: `coverage premiums + fee${annual.minAdj.greaterThan(0) ? ' + MIN_ADJ' : ''}`,
+    }),
+  );
   return lines;
 }
 
@@ -72,22 +112,49 @@ function factorLine(step: FactorStep, running: Dec, coverage: BreakdownLine['cov
 }
 
 /** Proration of the new annual premium over a full term: R(line × d/D) + fee + minimum adjustments. */
-export function termPricingLines(version: PricedVersion, term: PolicyTerm, index: number, premium: TermPremium): BreakdownLine[] {
+export function termPricingLines(
+  version: PricedVersion,
+  term: PolicyTerm,
+  index: number,
+  premium: TermPremium,
+): BreakdownLine[] {
   const { table } = version;
   const tag = tagOf(version, index + 1);
   const label = termLabel(term, index);
   const ratio = `${term.days}/${term.yearDays} days`;
-  const lines = premium.coverages.map((c) => money('termCoverage', c.amount, table, tag, { note: `${label}: R(annual × ${ratio})` }, c.coverage));
-  if (premium.minAdj.greaterThan(0)) lines.push(money('termMinimumPremiumAdjustment', premium.minAdj, table, tag, { note: `${label}: MIN_ADJ × ${ratio}` }));
-  lines.push(money('termPolicyFee', premium.fee, table, tag, { tableRow: 'fees.policyFee', note: `${label}: ${table.proration.prorateFee ? 'prorated' : 'fully earned, not prorated'}` }));
+  const lines = premium.coverages.map((c) =>
+    money('termCoverage', c.amount, table, tag, { note: `${label}: R(annual × ${ratio})` }, c.coverage),
+  );
+  if (premium.minAdj.greaterThan(0))
+    lines.push(
+      money('termMinimumPremiumAdjustment', premium.minAdj, table, tag, { note: `${label}: MIN_ADJ × ${ratio}` }),
+    );
+  lines.push(
+    money('termPolicyFee', premium.fee, table, tag, {
+      tableRow: 'fees.policyFee',
+      note: `${label}: ${table.proration.prorateFee ? 'prorated' : 'fully earned, not prorated'}`,
+    }),
+  );
   if (premium.minTermAdj.greaterThan(0)) {
-    lines.push(money('termMinimumAdjustment', premium.minTermAdj, table, tag, { tableRow: `minimumPremium.term[${table.minimumPremium.term}]`, note: `${label}: MIN_TERM_ADJ` }));
+    lines.push(
+      money('termMinimumAdjustment', premium.minTermAdj, table, tag, {
+        tableRow: `minimumPremium.term[${table.minimumPremium.term}]`,
+        note: `${label}: MIN_TERM_ADJ`,
+      }),
+    );
   }
   return lines;
 }
 
 /** A re-rated term: the elapsed days at what they were charged, the rest at the new term premium pro rata. */
-export function rerateLines(version: PricedVersion, term: PolicyTerm, index: number, split: TermSplit, rerated: Dec, newTermPremium: Dec): BreakdownLine[] {
+export function rerateLines(
+  version: PricedVersion,
+  term: PolicyTerm,
+  index: number,
+  split: TermSplit,
+  rerated: Dec,
+  newTermPremium: Dec,
+): BreakdownLine[] {
   const { table } = version;
   const tag = tagOf(version, index + 1);
   const label = termLabel(term, index);
@@ -107,8 +174,19 @@ export function rerateLines(version: PricedVersion, term: PolicyTerm, index: num
 }
 
 /** `annual`: the annual premium the term was priced on; null when the whole term kept its previous charge. */
-export function termPremiumLine(version: PricedVersion, term: PolicyTerm, index: number, total: Dec, annual: Dec | null, note: string): BreakdownLine {
+export function termPremiumLine(
+  version: PricedVersion,
+  term: PolicyTerm,
+  index: number,
+  total: Dec,
+  annual: Dec | null,
+  note: string,
+): BreakdownLine {
   const { table } = version;
-  const basis = annual === null ? 'wholly elapsed: the previous charge' : `annual at term start ${formatMoney(annual, table)}`;
-  return money('termPremium', total, table, tagOf(version, index + 1), { tableRow: `${table.id}@${table.version}`, note: `${termLabel(term, index)}: ${term.days}/${term.yearDays} days, ${basis}${note}` });
+  const basis =
+    annual === null ? 'wholly elapsed: the previous charge' : `annual at term start ${formatMoney(annual, table)}`;
+  return money('termPremium', total, table, tagOf(version, index + 1), {
+    tableRow: `${table.id}@${table.version}`,
+    note: `${termLabel(term, index)}: ${term.days}/${term.yearDays} days, ${basis}${note}`,
+  });
 }

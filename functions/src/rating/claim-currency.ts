@@ -16,7 +16,11 @@ export function claimCurrencyProblem(claimCurrency: string | undefined, tableCur
 }
 
 /** Validation issues (path + message) for the claims a table set cannot rate; `pathOf(i)` names claim i's currency field. */
-export function claimCurrencyIssues(claims: readonly { currency?: string }[], tables: RateTableSet, pathOf: (index: number) => string): { path: string; message: string }[] {
+export function claimCurrencyIssues(
+  claims: readonly { currency?: string }[],
+  tables: RateTableSet,
+  pathOf: (index: number) => string,
+): { path: string; message: string }[] {
   const currency = tableSetCurrency(tables);
   return claims.flatMap((claim, i) => {
     const problem = claimCurrencyProblem(claim.currency, currency);

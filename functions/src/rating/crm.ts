@@ -55,7 +55,9 @@ function step(crm: Dec, multiplier: string, config: CrmConfig): Dec {
 
 function insuredThroughout(periods: readonly InsuredPeriod[] | null, start: CalendarDate, end: CalendarDate): boolean {
   if (periods === null) return false;
-  return uninsuredGaps(periods, start, end).every((gap) => gap.to <= epochDay(addMonths(fromEpochDay(gap.from), MAX_INTERRUPTION_MONTHS)));
+  return uninsuredGaps(periods, start, end).every(
+    (gap) => gap.to <= epochDay(addMonths(fromEpochDay(gap.from), MAX_INTERRUPTION_MONTHS)),
+  );
 }
 
 /** The first day the history knows of: the first insured day or the first moving claim. */
@@ -63,7 +65,10 @@ function historyStart(history: CrmHistory): CalendarDate | null {
   const dates = history.claims.map((c) => c.date);
   const insured = firstInsuredDay(history.insuredPeriods);
   if (insured) dates.push(insured);
-  return dates.reduce<CalendarDate | null>((first, d) => (first === null || compareDates(d, first) < 0 ? d : first), null);
+  return dates.reduce<CalendarDate | null>(
+    (first, d) => (first === null || compareDates(d, first) < 0 ? d : first),
+    null,
+  );
 }
 
 /** Runs the CRM over the reference years from the start of the history to `termStart`, oldest first. */
@@ -94,7 +99,16 @@ export function computeCrm(history: CrmHistory, termStart: CalendarDate, config:
       // An uninsured year earns nothing and changes nothing (Art. 9: the coefficient "reste acquis");
       // leading ones (before the first insured year) are not listed at all.
       if (!insured) {
-        if (years.length > 0) years.push({ start: formatIsoDate(start), end: formatIsoDate(end), responsibleClaims: 0, partialClaims: 0, insured, forgiven, crm });
+        if (years.length > 0)
+          years.push({
+            start: formatIsoDate(start),
+            end: formatIsoDate(end),
+            responsibleClaims: 0,
+            partialClaims: 0,
+            insured,
+            forgiven,
+            crm,
+          });
         continue;
       }
       claimFreeStreak += 1;
@@ -108,12 +122,27 @@ export function computeCrm(history: CrmHistory, termStart: CalendarDate, config:
           forgiven = true;
           continue;
         }
-        crm = Dec.min(step(crm, claim.responsibility === 'full' ? config.responsibleClaimMultiplier : config.partialClaimMultiplier, config), cap);
+        crm = Dec.min(
+          step(
+            crm,
+            claim.responsibility === 'full' ? config.responsibleClaimMultiplier : config.partialClaimMultiplier,
+            config,
+          ),
+          cap,
+        );
       }
     }
     yearsAtFloor = atFloorAllYear && crm.equals(floor) ? yearsAtFloor + 1 : 0;
     const partialClaims = claims.filter((c) => c.responsibility === 'partial').length;
-    years.push({ start: formatIsoDate(start), end: formatIsoDate(end), responsibleClaims: claims.length - partialClaims, partialClaims, insured, forgiven, crm });
+    years.push({
+      start: formatIsoDate(start),
+      end: formatIsoDate(end),
+      responsibleClaims: claims.length - partialClaims,
+      partialClaims,
+      insured,
+      forgiven,
+      crm,
+    });
   }
   return { crm, years };
 }

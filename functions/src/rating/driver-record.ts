@@ -38,11 +38,21 @@ function crmClaims(claims: readonly ClaimFact[]): (ClaimFact & CrmClaim)[] {
 
 /** MERIT: fully at-fault claims paid at least the table's minimum (a smaller or unpaid claim is not surcharged). */
 function meritCounts(claim: ClaimFact, record: MeritRecord, table: RateTable): boolean {
-  return claim.responsibility === 'full' && new Dec(record.atFaultClaims.minPaid).times(new Dec(10).pow(table.minorUnitDigits)).lessThanOrEqualTo(claim.amountMinor);
+  return (
+    claim.responsibility === 'full' &&
+    new Dec(record.atFaultClaims.minPaid)
+      .times(new Dec(10).pow(table.minorUnitDigits))
+      .lessThanOrEqualTo(claim.amountMinor)
+  );
 }
 
 /** The claims in the `months` before `at` that the table's driver-record factor surcharges (the claim-count referral counts these). */
-export function surchargedClaims(claims: readonly ClaimFact[], at: CalendarDate, months: number, table: RateTable): ClaimFact[] {
+export function surchargedClaims(
+  claims: readonly ClaimFact[],
+  at: CalendarDate,
+  months: number,
+  table: RateTable,
+): ClaimFact[] {
   const record = table.driverRecord;
   const counted = record.scheme === 'MERIT' ? claims.filter((c) => meritCounts(c, record, table)) : crmClaims(claims);
   return counted.filter((c) => inLookback(c.date, at, months));
@@ -64,7 +74,12 @@ function listOr(items: string[], none: string): string {
   return items.length > MAX_LISTED ? `${shown} and ${items.length - MAX_LISTED} more` : shown;
 }
 
-function meritRecord(driver: DriverInput, termStart: CalendarDate, record: MeritRecord, table: RateTable): DriverRecordResult {
+function meritRecord(
+  driver: DriverInput,
+  termStart: CalendarDate,
+  record: MeritRecord,
+  table: RateTable,
+): DriverRecordResult {
   const at = formatIsoDate(termStart);
   let claimCount: number;
   let claimFact: string;
@@ -73,10 +88,18 @@ function meritRecord(driver: DriverInput, termStart: CalendarDate, record: Merit
   if (driver.kind === 'known') {
     const counted = surchargedClaims(driver.claims, termStart, record.atFaultClaims.lookbackMonths, table);
     claimCount = counted.length;
-    claimFact = listOr(counted.map(describeClaim), `no fully at-fault claims paid ≥ ${record.atFaultClaims.minPaid} in the ${record.atFaultClaims.lookbackMonths} months before ${at}`);
-    const violations = driver.violations.filter((v) => inLookback(v.date, termStart, record.violationPoints.lookbackMonths));
+    claimFact = listOr(
+      counted.map(describeClaim),
+      `no fully at-fault claims paid ≥ ${record.atFaultClaims.minPaid} in the ${record.atFaultClaims.lookbackMonths} months before ${at}`,
+    );
+    const violations = driver.violations.filter((v) =>
+      inLookback(v.date, termStart, record.violationPoints.lookbackMonths),
+    );
     points = violations.reduce((sum, v) => sum + v.points, 0);
-    pointsFact = listOr(violations.map(describeViolation), `no violations in the ${record.violationPoints.lookbackMonths} months before ${at}`);
+    pointsFact = listOr(
+      violations.map(describeViolation),
+      `no violations in the ${record.violationPoints.lookbackMonths} months before ${at}`,
+    );
   } else {
     claimCount = table.unknownDriver.profile.atFaultClaims5y;
     claimFact = `unknownDriver.profile.atFaultClaims5y=${claimCount}`;
@@ -84,14 +107,31 @@ function meritRecord(driver: DriverInput, termStart: CalendarDate, record: Merit
     pointsFact = `unknownDriver.profile.points3y=${points}`;
   }
   const claims = lookupBand(record.atFaultClaims.bands, tableDecimal(claimCount), 'driverRecord.atFaultClaims', true);
-  const pointsRow = lookupBand(record.violationPoints.bands, tableDecimal(points), 'driverRecord.violationPoints', true);
+  const pointsRow = lookupBand(
+    record.violationPoints.bands,
+    tableDecimal(points),
+    'driverRecord.violationPoints',
+    true,
+  );
   const product = claims.value.times(pointsRow.value);
   const cap = tableDecimal(record.cap);
   const capped = product.greaterThan(cap);
   return {
     components: [
-      { factor: 'atFaultClaims', value: claims.value, tableRow: claims.row, fact: claimFact, note: `${claimCount} counted` },
-      { factor: 'violationPoints', value: pointsRow.value, tableRow: pointsRow.row, fact: pointsFact, note: `${points} point${points === 1 ? '' : 's'}` },
+      {
+        factor: 'atFaultClaims',
+        value: claims.value,
+        tableRow: claims.row,
+        fact: claimFact,
+        note: `${claimCount} counted`,
+      },
+      {
+        factor: 'violationPoints',
+        value: pointsRow.value,
+        tableRow: pointsRow.row,
+        fact: pointsFact,
+        note: `${points} point${points === 1 ? '' : 's'}`,
+      },
     ],
     steps: [
       {
@@ -106,13 +146,21 @@ function meritRecord(driver: DriverInput, termStart: CalendarDate, record: Merit
   };
 }
 
-function noviceSurcharge(driver: DriverInput, termStart: CalendarDate, record: CrmRecord, table: RateTable): { surcharge: Dec; fact: string } {
+function noviceSurcharge(
+  driver: DriverInput,
+  termStart: CalendarDate,
+  record: CrmRecord,
+  table: RateTable,
+): { surcharge: Dec; fact: string } {
   const config = record.noviceOrNoProofSurcharge;
   const max = new Dec(config.max);
   if (driver.kind === 'unknown') {
     const profile = table.unknownDriver.profile;
     if (profile.yearsLicensed < config.noviceYears) {
-      return { surcharge: max.dividedBy(new Dec(2).pow(profile.yearsLicensed)), fact: `unknownDriver.profile.yearsLicensed=${profile.yearsLicensed} (claim-free)` };
+      return {
+        surcharge: max.dividedBy(new Dec(2).pow(profile.yearsLicensed)),
+        fact: `unknownDriver.profile.yearsLicensed=${profile.yearsLicensed} (claim-free)`,
+      };
     }
     return profile.priorInsuranceGapDays === null
       ? { surcharge: max, fact: 'unknownDriver.profile.priorInsuranceGapDays=null (no proof of insurance)' }
@@ -125,7 +173,8 @@ function noviceSurcharge(driver: DriverInput, termStart: CalendarDate, record: C
     for (let k = 0; k < years; k += 1) {
       const start = addMonths(driver.licensedSince, 12 * k);
       const end = addMonths(driver.licensedSince, 12 * (k + 1));
-      if (!responsible.some((c) => compareDates(c.date, start) >= 0 && compareDates(c.date, end) < 0)) claimFreeYears += 1;
+      if (!responsible.some((c) => compareDates(c.date, start) >= 0 && compareDates(c.date, end) < 0))
+        claimFreeYears += 1;
     }
     return {
       surcharge: max.dividedBy(new Dec(2).pow(claimFreeYears)),
@@ -134,47 +183,83 @@ function noviceSurcharge(driver: DriverInput, termStart: CalendarDate, record: C
   }
   const windowStart = addMonths(termStart, -config.noProofLookbackMonths);
   if (driver.insuredPeriods === null || !insuredAnyDay(driver.insuredPeriods, windowStart, termStart)) {
-    return { surcharge: max, fact: `priorInsurance: no insured day in the ${config.noProofLookbackMonths} months before ${formatIsoDate(termStart)}` };
+    return {
+      surcharge: max,
+      fact: `priorInsurance: no insured day in the ${config.noProofLookbackMonths} months before ${formatIsoDate(termStart)}`,
+    };
   }
-  return { surcharge: new Dec(0), fact: `licensedSince: ${years} completed years, insured in the last ${config.noProofLookbackMonths} months` };
+  return {
+    surcharge: new Dec(0),
+    fact: `licensedSince: ${years} completed years, insured in the last ${config.noProofLookbackMonths} months`,
+  };
 }
 
-function aggravation(driver: DriverInput, termStart: CalendarDate, record: CrmRecord): { total: Dec; parts: string[]; facts: string[] } {
+function aggravation(
+  driver: DriverInput,
+  termStart: CalendarDate,
+  record: CrmRecord,
+): { total: Dec; parts: string[]; facts: string[] } {
   if (driver.kind === 'unknown') return { total: new Dec(0), parts: [], facts: [] };
   const config = record.aggravations;
-  const violations = driver.violations.filter((v) => config.byViolationCode[v.code] !== undefined && inLookback(v.date, termStart, config.lookbackMonths));
+  const violations = driver.violations.filter(
+    (v) => config.byViolationCode[v.code] !== undefined && inLookback(v.date, termStart, config.lookbackMonths),
+  );
   const codes = [...new Set(violations.map((v) => v.code))].sort();
   const parts = codes.map((code) => `${code} +${new Dec(config.byViolationCode[code]!).times(100).toString()}%`);
   let total = codes.reduce((sum, code) => sum.plus(config.byViolationCode[code]!), new Dec(0));
   const facts = violations.map(describeViolation);
   const yearEnd = addMonths(termStart, -record.crm.referencePeriodEndsMonthsBefore);
-  const lastYearClaims = crmClaims(driver.claims).filter((c) => compareDates(c.date, addMonths(yearEnd, -12)) >= 0 && compareDates(c.date, yearEnd) < 0);
+  const lastYearClaims = crmClaims(driver.claims).filter(
+    (c) => compareDates(c.date, addMonths(yearEnd, -12)) >= 0 && compareDates(c.date, yearEnd) < 0,
+  );
   if (lastYearClaims.length >= 3) {
     total = total.plus(config.threePlusClaimsInYear);
-    parts.push(`3+ responsible claims in the last reference year +${new Dec(config.threePlusClaimsInYear).times(100).toString()}%`);
+    parts.push(
+      `3+ responsible claims in the last reference year +${new Dec(config.threePlusClaimsInYear).times(100).toString()}%`,
+    );
     facts.push(...lastYearClaims.map(describeClaim));
   }
   return { total: Dec.min(total, config.totalMax), parts, facts };
 }
 
-function yearLabel(year: { crm: Dec; responsibleClaims: number; partialClaims: number; insured: boolean; forgiven: boolean }): string {
+function yearLabel(year: {
+  crm: Dec;
+  responsibleClaims: number;
+  partialClaims: number;
+  insured: boolean;
+  forgiven: boolean;
+}): string {
   const events: string[] = [];
-  if (year.responsibleClaims > 0) events.push(`${year.responsibleClaims} claim${year.responsibleClaims > 1 ? 's' : ''}`);
+  if (year.responsibleClaims > 0)
+    events.push(`${year.responsibleClaims} claim${year.responsibleClaims > 1 ? 's' : ''}`);
   if (year.partialClaims > 0) events.push(`${year.partialClaims} partly responsible`);
   if (year.forgiven) events.push('first forgiven');
   if (events.length === 0 && !year.insured) events.push('not insured: unchanged');
   return `${year.crm.toFixed(2)}${events.length > 0 ? ` (${events.join(', ')})` : ''}`;
 }
 
-function crmRecord(driver: DriverInput, termStart: CalendarDate, usage: VehicleUsage, record: CrmRecord, table: RateTable): DriverRecordResult {
+function crmRecord(
+  driver: DriverInput,
+  termStart: CalendarDate,
+  usage: VehicleUsage,
+  record: CrmRecord,
+  table: RateTable,
+): DriverRecordResult {
   const steps: FactorStep[] = [];
   if (driver.kind === 'known') {
     const responsible = crmClaims(driver.claims);
     const allTrips = record.crm.allTripsUsages.includes(usage);
-    const result = computeCrm({ insuredPeriods: driver.insuredPeriods, claims: responsible, allTrips }, termStart, record.crm);
+    const result = computeCrm(
+      { insuredPeriods: driver.insuredPeriods, claims: responsible, allTrips },
+      termStart,
+      record.crm,
+    );
     const labels = result.years.map(yearLabel);
     // The last MAX_PATH_YEARS years explain the coefficient; older ones are counted, not listed (bounded line size).
-    const path = labels.length > MAX_PATH_YEARS ? [record.crm.initial, `… ${labels.length - MAX_PATH_YEARS} earlier years`, ...labels.slice(-MAX_PATH_YEARS)] : [record.crm.initial, ...labels];
+    const path =
+      labels.length > MAX_PATH_YEARS
+        ? [record.crm.initial, `… ${labels.length - MAX_PATH_YEARS} earlier years`, ...labels.slice(-MAX_PATH_YEARS)]
+        : [record.crm.initial, ...labels];
     const insuredYears = result.years.filter((y) => y.insured).length;
     steps.push({
       factor: 'driverRecord',
@@ -212,14 +297,24 @@ function crmRecord(driver: DriverInput, termStart: CalendarDate, usage: VehicleU
     kind: 'referenceSurcharge',
     value: aggravations.total,
     tableRow: `driverRecord.aggravations[${aggravations.parts.length > 0 ? aggravations.parts.join(', ') : 'none'}]`,
-    fact: listOr(aggravations.facts, `no aggravating circumstances in the ${record.aggravations.lookbackMonths} months before ${formatIsoDate(termStart)}`),
+    fact: listOr(
+      aggravations.facts,
+      `no aggravating circumstances in the ${record.aggravations.lookbackMonths} months before ${formatIsoDate(termStart)}`,
+    ),
     note: `+${aggravations.total.times(100).toString()}% of the reference premium, added after the coefficients${capped ? `; capped at +${new Dec(record.aggravations.totalMax).times(100).toString()}%` : ''}`,
   });
   return { steps, components: [] };
 }
 
 /** `usage`: the contract's usage (the CRM's "tous déplacements" reduction depends on it). */
-export function driverRecord(driver: DriverInput, termStart: CalendarDate, usage: VehicleUsage, table: RateTable): DriverRecordResult {
+export function driverRecord(
+  driver: DriverInput,
+  termStart: CalendarDate,
+  usage: VehicleUsage,
+  table: RateTable,
+): DriverRecordResult {
   const record = table.driverRecord;
-  return record.scheme === 'MERIT' ? meritRecord(driver, termStart, record, table) : crmRecord(driver, termStart, usage, record, table);
+  return record.scheme === 'MERIT'
+    ? meritRecord(driver, termStart, record, table)
+    : crmRecord(driver, termStart, usage, record, table);
 }

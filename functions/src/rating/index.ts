@@ -3,4 +3,10 @@
 export * from './types';
 export { rate } from './rate';
 export { claimCurrencyIssues, claimCurrencyProblem, tableSetCurrency } from './claim-currency';
-export { loadRateTableSet, BUILT_IN_RATE_TABLES, builtInRateTableSet, type BuiltInRateTableId, isBuiltInRateTableId } from './table-loader';
+export {
+  loadRateTableSet,
+  BUILT_IN_RATE_TABLES,
+  builtInRateTableSet,
+  type BuiltInRateTableId,
+  isBuiltInRateTableId,
+} from './table-loader';

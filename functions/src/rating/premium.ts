@@ -40,7 +40,11 @@ export function annualPremium(steps: readonly FactorStep[], table: RateTable): A
   const coverages = COVERAGES.map((coverage): CoveragePremium => {
     const base = tableDecimal(table.baseRates[coverage]!);
     const mine = steps.filter((s) => s.appliesTo.includes(coverage));
-    const ordered = [...mine.filter((s) => s.kind === undefined), ...mine.filter((s) => s.kind === 'coefficient'), ...mine.filter((s) => s.kind === 'referenceSurcharge')];
+    const ordered = [
+      ...mine.filter((s) => s.kind === undefined),
+      ...mine.filter((s) => s.kind === 'coefficient'),
+      ...mine.filter((s) => s.kind === 'referenceSurcharge'),
+    ];
     let reference = base;
     let running = base;
     const applied = ordered.map((s) => {

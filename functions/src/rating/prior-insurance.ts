@@ -9,7 +9,11 @@ export interface Gap {
   to: number;
 }
 
-export function uninsuredGaps(periods: readonly InsuredPeriod[], windowStart: CalendarDate, windowEnd: CalendarDate): Gap[] {
+export function uninsuredGaps(
+  periods: readonly InsuredPeriod[],
+  windowStart: CalendarDate,
+  windowEnd: CalendarDate,
+): Gap[] {
   const start = epochDay(windowStart);
   const end = epochDay(windowEnd);
   if (end <= start) return [];
@@ -28,13 +32,26 @@ export function uninsuredGaps(periods: readonly InsuredPeriod[], windowStart: Ca
 }
 
 /** Longest uninsured gap, in days, inside [windowStart, windowEnd). */
-export function longestGapDays(periods: readonly InsuredPeriod[], windowStart: CalendarDate, windowEnd: CalendarDate): number {
-  return uninsuredGaps(periods, windowStart, windowEnd).reduce((longest, gap) => Math.max(longest, gap.to - gap.from), 0);
+export function longestGapDays(
+  periods: readonly InsuredPeriod[],
+  windowStart: CalendarDate,
+  windowEnd: CalendarDate,
+): number {
+  return uninsuredGaps(periods, windowStart, windowEnd).reduce(
+    (longest, gap) => Math.max(longest, gap.to - gap.from),
+    0,
+  );
 }
 
 /** Whether any day of [windowStart, windowEnd) is insured. */
-export function insuredAnyDay(periods: readonly InsuredPeriod[], windowStart: CalendarDate, windowEnd: CalendarDate): boolean {
-  return periods.some((p) => compareDates(p.from, windowEnd) < 0 && (p.to === null || compareDates(p.to, windowStart) > 0));
+export function insuredAnyDay(
+  periods: readonly InsuredPeriod[],
+  windowStart: CalendarDate,
+  windowEnd: CalendarDate,
+): boolean {
+  return periods.some(
+    (p) => compareDates(p.from, windowEnd) < 0 && (p.to === null || compareDates(p.to, windowStart) > 0),
+  );
 }
 
 /** The first insured day, or null when no period is declared. */

@@ -5,8 +5,23 @@
 
 /** Single words that mark a protected attribute inside a key ("driverGender", "marital_status"). */
 const PROTECTED_WORDS = new Set([
-  'sex', 'gender', 'marital', 'credit', 'occupation', 'profession', 'job', 'education', 'degree',
-  'homeowner', 'homeownership', 'race', 'ethnicity', 'ethnic', 'religion', 'nationality', 'citizenship',
+  'sex',
+  'gender',
+  'marital',
+  'credit',
+  'occupation',
+  'profession',
+  'job',
+  'education',
+  'degree',
+  'homeowner',
+  'homeownership',
+  'race',
+  'ethnicity',
+  'ethnic',
+  'religion',
+  'nationality',
+  'citizenship',
 ]);
 /** Multi-word names, compared with separators removed ("national origin", "home-ownership"). */
 const PROTECTED_COMPOUNDS = ['maritalstatus', 'creditscore', 'insurancescore', 'homeownership', 'nationalorigin'];

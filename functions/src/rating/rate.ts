@@ -47,7 +47,9 @@ interface ChargedTerm {
 /** The version whose [effectiveFrom, effectiveTo) contains the date (a term start); `path` names the input that led there. */
 function versionAt(tables: RateTableSet, date: CalendarDate, path: string): PricedVersion {
   const iso = formatIsoDate(date);
-  const found = tables.versions.find((v) => v.table.effectiveFrom <= iso && (v.table.effectiveTo === null || iso < v.table.effectiveTo));
+  const found = tables.versions.find(
+    (v) => v.table.effectiveFrom <= iso && (v.table.effectiveTo === null || iso < v.table.effectiveTo),
+  );
   if (!found) throw new RatingError(`no version of rate table ${tables.id} is in force on ${iso}`, path);
   return found;
 }
@@ -60,10 +62,18 @@ function money(value: Dec, table: RateTable): string {
   return `${formatMoney(value, table)} ${table.currency}`;
 }
 
-function priceAt(driver: DriverInput, date: CalendarDate, request: NormalizedRequest, version: PricedVersion, term: PolicyTerm | null): DriverTerm {
+function priceAt(
+  driver: DriverInput,
+  date: CalendarDate,
+  request: NormalizedRequest,
+  version: PricedVersion,
+  term: PolicyTerm | null,
+): DriverTerm {
   const factors = termFactors(driver, date, request, version.table);
   const annual = annualPremium(factors.steps, version.table);
-  const premium = term ? termPremium(annual, term, version.table) : { coverages: [], minAdj: new Dec(0), fee: new Dec(0), minTermAdj: new Dec(0), total: new Dec(0) };
+  const premium = term
+    ? termPremium(annual, term, version.table)
+    : { coverages: [], minAdj: new Dec(0), fee: new Dec(0), minTermAdj: new Dec(0), total: new Dec(0) };
   return { version, factors, annual, premium };
 }
 
@@ -74,12 +84,29 @@ function priceAt(driver: DriverInput, date: CalendarDate, request: NormalizedReq
  */
 function effectiveDateOf(request: NormalizedRequest): CalendarDate {
   const { rerate } = request;
-  return rerate !== null && compareDates(rerate.effectiveDate, request.transferDate) > 0 ? rerate.effectiveDate : request.transferDate;
+  return rerate !== null && compareDates(rerate.effectiveDate, request.transferDate) > 0
+    ? rerate.effectiveDate
+    : request.transferDate;
 }
 
-function rateDriver(driver: DriverInput, request: NormalizedRequest, tables: RateTableSet, terms: PolicyTerm[]): RatedDriver {
-  const rated = terms.map((term, index) => priceAt(driver, term.start, request, versionAt(tables, term.start, index === 0 ? 'transferDate' : 'lease.endDate'), term));
-  const first = rated[0] ?? priceAt(driver, request.transferDate, request, versionAt(tables, request.transferDate, 'transferDate'), null);
+function rateDriver(
+  driver: DriverInput,
+  request: NormalizedRequest,
+  tables: RateTableSet,
+  terms: PolicyTerm[],
+): RatedDriver {
+  const rated = terms.map((term, index) =>
+    priceAt(
+      driver,
+      term.start,
+      request,
+      versionAt(tables, term.start, index === 0 ? 'transferDate' : 'lease.endDate'),
+      term,
+    ),
+  );
+  const first =
+    rated[0] ??
+    priceAt(driver, request.transferDate, request, versionAt(tables, request.transferDate, 'transferDate'), null);
   const reasons = [...driverReferrals(driver, effectiveDateOf(request), first.version.table), ...first.factors.reasons];
   return { driver, first, terms: rated, reasons };
 }
@@ -99,7 +126,12 @@ function driverLabel(driver: DriverInput): string {
   return driver.kind === 'unknown' ? `driver[${driver.driverKey} unknown]` : `driver[${driver.driverKey}]`;
 }
 
-function selectionLines(rated: RatedDriver[], chosen: RatedDriver, pick: (r: RatedDriver) => DriverTerm, term: number | undefined): BreakdownLine[] {
+function selectionLines(
+  rated: RatedDriver[],
+  chosen: RatedDriver,
+  pick: (r: RatedDriver) => DriverTerm,
+  term: number | undefined,
+): BreakdownLine[] {
   const what = term === undefined ? 'annual premium' : 'term premium';
   return rated.map((r) => {
     const priced = pick(r);
@@ -127,8 +159,15 @@ function chargeTerm(term: PolicyTerm, index: number, rated: RatedDriver[], reque
   if (request.rerate === null) return { term, chosen, priced, split: null, total: priced.premium.total };
   const split = splitTerm(term, effectiveDateOf(request), request.rerate.previousTerms, priced.version.table);
   // A term wholly after the effective date is simply priced anew: the same result and lines as a fresh rating.
-  if (split.elapsed.length === 0 && split.reratedDays === term.days) return { term, chosen, priced, split: null, total: priced.premium.total };
-  return { term, chosen, priced, split, total: split.elapsedTotal.plus(reratedAmount(priced.premium.total, term, split, priced.version.table)) };
+  if (split.elapsed.length === 0 && split.reratedDays === term.days)
+    return { term, chosen, priced, split: null, total: priced.premium.total };
+  return {
+    term,
+    chosen,
+    priced,
+    split,
+    total: split.elapsedTotal.plus(reratedAmount(priced.premium.total, term, split, priced.version.table)),
+  };
 }
 
 function chargedTermLines(charged: ChargedTerm, index: number, rated: RatedDriver[]): BreakdownLine[] {
@@ -136,7 +175,10 @@ function chargedTermLines(charged: ChargedTerm, index: number, rated: RatedDrive
   const lines = selectionLines(rated, chosen, (r) => r.terms[index]!, index + 1);
   const wholeTermElapsed = split !== null && split.reratedFrom === null;
   if (!wholeTermElapsed) {
-    lines.push(...annualLines(priced.version, priced.factors.components, priced.annual, index + 1), ...termPricingLines(priced.version, term, index, priced.premium));
+    lines.push(
+      ...annualLines(priced.version, priced.factors.components, priced.annual, index + 1),
+      ...termPricingLines(priced.version, term, index, priced.premium),
+    );
   }
   let note = '';
   if (split !== null) {
@@ -144,26 +186,39 @@ function chargedTermLines(charged: ChargedTerm, index: number, rated: RatedDrive
     lines.push(...rerateLines(priced.version, term, index, split, rerated, priced.premium.total));
     note = split.elapsed.length > 0 ? '; elapsed days at the previous charge + re-rated days pro rata' : '';
   }
-  lines.push(termPremiumLine(priced.version, term, index, charged.total, wholeTermElapsed ? null : priced.annual.annual, note));
+  lines.push(
+    termPremiumLine(priced.version, term, index, charged.total, wholeTermElapsed ? null : priced.annual.annual, note),
+  );
   return lines;
 }
 
 function requestReasons(req: NormalizedRequest, atTransfer: RateTable, terms: PolicyTerm[]): string[] {
   const reasons: string[] = [];
   if (req.lease === null) {
-    reasons.push(`lease terms missing: priced one ${atTransfer.defaultLease.termMonths}-month term from the transfer date with the table's default lease (defaultLease)`);
+    reasons.push(
+      `lease terms missing: priced one ${atTransfer.defaultLease.termMonths}-month term from the transfer date with the table's default lease (defaultLease)`,
+    );
   } else {
     if (compareDates(req.transferDate, req.lease.endDate) >= 0) {
-      reasons.push(`no lease terms: transfer date ${formatIsoDate(req.transferDate)} is on or after the lease end ${formatIsoDate(req.lease.endDate)}; annual premium only`);
+      reasons.push(
+        `no lease terms: transfer date ${formatIsoDate(req.transferDate)} is on or after the lease end ${formatIsoDate(req.lease.endDate)}; annual premium only`,
+      );
     }
     if (compareDates(req.transferDate, req.lease.startDate) < 0) {
-      reasons.push(`transfer date ${formatIsoDate(req.transferDate)} is before the lease start ${formatIsoDate(req.lease.startDate)}`);
+      reasons.push(
+        `transfer date ${formatIsoDate(req.transferDate)} is before the lease start ${formatIsoDate(req.lease.startDate)}`,
+      );
     }
   }
-  if (terms.length > atTransfer.referral.maxLeaseTerms) reasons.push(`the remaining lease needs ${terms.length} policy terms, more than ${atTransfer.referral.maxLeaseTerms}`);
+  if (terms.length > atTransfer.referral.maxLeaseTerms)
+    reasons.push(
+      `the remaining lease needs ${terms.length} policy terms, more than ${atTransfer.referral.maxLeaseTerms}`,
+    );
   const valueNew = fromMinor(req.vehicle.valueMinor, atTransfer);
   if (valueNew.greaterThan(atTransfer.referral.valueNewAbove)) {
-    reasons.push(`vehicle price new ${money(valueNew, atTransfer)} is above ${money(new Dec(atTransfer.referral.valueNewAbove), atTransfer)}`);
+    reasons.push(
+      `vehicle price new ${money(valueNew, atTransfer)} is above ${money(new Dec(atTransfer.referral.valueNewAbove), atTransfer)}`,
+    );
   }
   return reasons;
 }
@@ -172,10 +227,18 @@ export function rate(request: RatingRequest, tables: RateTableSet): RatingResult
   const req = normalizeRequest(request, tableSetCurrency(tables));
   const atTransfer = versionAt(tables, req.transferDate, 'transferDate').table;
   if (req.vehicle.currency !== atTransfer.currency) {
-    throw new RatingError(`${req.vehicle.currency} cannot be priced by rate table ${tables.id}, which prices ${atTransfer.currency}`, 'vehicle.currency');
+    throw new RatingError(
+      `${req.vehicle.currency} cannot be priced by rate table ${tables.id}, which prices ${atTransfer.currency}`,
+      'vehicle.currency',
+    );
   }
   const end = req.lease === null ? addMonths(req.transferDate, atTransfer.defaultLease.termMonths) : req.lease.endDate;
-  const terms = compareDates(req.transferDate, end) < 0 ? splitTerms(req.transferDate, end, MAX_TERMS).map((t) => withBasis(t, versionAt(tables, t.start, 'lease.endDate').table)) : [];
+  const terms =
+    compareDates(req.transferDate, end) < 0
+      ? splitTerms(req.transferDate, end, MAX_TERMS).map((t) =>
+          withBasis(t, versionAt(tables, t.start, 'lease.endDate').table),
+        )
+      : [];
   const reasons = requestReasons(req, atTransfer, terms);
 
   // Drivers arrive sorted by driverKey (normalizeRequest): selection and reasons are order-independent.
@@ -186,7 +249,9 @@ export function rate(request: RatingRequest, tables: RateTableSet): RatingResult
   const annuals = charged.length > 0 ? charged.map((c) => c.priced) : [noTerms.first];
   for (const { annual, version } of annuals) {
     if (annual.annual.greaterThan(version.table.referral.annualPremiumAbove)) {
-      reasons.push(`annual premium ${money(annual.annual, version.table)} is above ${money(new Dec(version.table.referral.annualPremiumAbove), version.table)}`);
+      reasons.push(
+        `annual premium ${money(annual.annual, version.table)} is above ${money(new Dec(version.table.referral.annualPremiumAbove), version.table)}`,
+      );
     }
   }
   const reviewReasons = [...new Set(reasons)];
@@ -198,7 +263,10 @@ export function rate(request: RatingRequest, tables: RateTableSet): RatingResult
   const breakdown =
     charged.length > 0
       ? charged.flatMap((c, index) => chargedTermLines(c, index, rated))
-      : [...selectionLines(rated, noTerms, (r) => r.first, undefined), ...annualLines(first.version, first.factors.components, first.annual)];
+      : [
+          ...selectionLines(rated, noTerms, (r) => r.first, undefined),
+          ...annualLines(first.version, first.factors.components, first.annual),
+        ];
 
   return {
     outcome: reviewReasons.length > 0 ? 'REFER' : 'RATED',
@@ -220,10 +288,14 @@ export function rate(request: RatingRequest, tables: RateTableSet): RatingResult
       tableVersion: c.priced.version.table.version,
       tableSha256: c.priced.version.sha256,
       ratedDriverKey: c.chosen.driver.driverKey,
-      ...(c.split && c.split.elapsed.length > 0 ? { elapsedMinor: toMinor(c.split.elapsedTotal, c.priced.version.table) } : {}),
+      ...(c.split && c.split.elapsed.length > 0
+        ? { elapsedMinor: toMinor(c.split.elapsedTotal, c.priced.version.table) }
+        : {}),
     })),
-    leaseTotalMinor: toMinor(charged.reduce((sum, c) => sum.plus(c.total), new Dec(0)), firstTable),
+    leaseTotalMinor: toMinor(
+      charged.reduce((sum, c) => sum.plus(c.total), new Dec(0)),
+      firstTable,
+    ),
     breakdown,
   };
 }
-

@@ -3,7 +3,17 @@
 // naming the field.
 import { claimCurrencyProblem } from './claim-currency';
 import { addDays, compareDates, parseIsoDate, type CalendarDate } from './dates';
-import { RatingError, type ClaimInput, type ClaimResponsibility, type DriverFacts, type RatingRequest, type RatingTerm, type UnknownDriver, type VehicleRatingClass, type VehicleUsage } from './types';
+import {
+  RatingError,
+  type ClaimInput,
+  type ClaimResponsibility,
+  type DriverFacts,
+  type RatingRequest,
+  type RatingTerm,
+  type UnknownDriver,
+  type VehicleRatingClass,
+  type VehicleUsage,
+} from './types';
 
 export interface ClaimFact {
   date: CalendarDate;
@@ -92,13 +102,20 @@ const RESPONSIBILITIES: readonly string[] = ['full', 'partial', 'none'];
 /** `responsibility` wins; the older `atFault` flag maps to full / none. Both given must agree. */
 function responsibilityOf(claim: ClaimInput, path: string): ClaimResponsibility {
   const { responsibility, atFault } = claim;
-  if (atFault !== undefined && typeof atFault !== 'boolean') throw new RatingError('must be a boolean', `${path}.atFault`);
+  if (atFault !== undefined && typeof atFault !== 'boolean')
+    throw new RatingError('must be a boolean', `${path}.atFault`);
   if (responsibility === undefined) {
-    if (atFault === undefined) throw new RatingError('a claim needs responsibility ("full", "partial", "none") or atFault', `${path}.responsibility`);
+    if (atFault === undefined)
+      throw new RatingError(
+        'a claim needs responsibility ("full", "partial", "none") or atFault',
+        `${path}.responsibility`,
+      );
     return atFault ? 'full' : 'none';
   }
-  if (!RESPONSIBILITIES.includes(responsibility)) throw new RatingError(`must be one of ${RESPONSIBILITIES.join(', ')}`, `${path}.responsibility`);
-  if (atFault !== undefined && atFault !== (responsibility !== 'none')) throw new RatingError(`atFault ${atFault} contradicts responsibility "${responsibility}"`, `${path}.atFault`);
+  if (!RESPONSIBILITIES.includes(responsibility))
+    throw new RatingError(`must be one of ${RESPONSIBILITIES.join(', ')}`, `${path}.responsibility`);
+  if (atFault !== undefined && atFault !== (responsibility !== 'none'))
+    throw new RatingError(`atFault ${atFault} contradicts responsibility "${responsibility}"`, `${path}.atFault`);
   return responsibility;
 }
 
@@ -113,7 +130,8 @@ function normalizeDriver(driver: DriverFacts | UnknownDriver, path: string, curr
   if (!Array.isArray(driver.claims)) throw new RatingError('must be an array', `${path}.claims`);
   if (!Array.isArray(driver.violations)) throw new RatingError('must be an array', `${path}.violations`);
   const periods = driver.priorInsurance?.periods;
-  if (periods !== undefined && !Array.isArray(periods)) throw new RatingError('must be an array', `${path}.priorInsurance.periods`);
+  if (periods !== undefined && !Array.isArray(periods))
+    throw new RatingError('must be an array', `${path}.priorInsurance.periods`);
   return {
     kind: 'known',
     driverKey,
@@ -126,8 +144,12 @@ function normalizeDriver(driver: DriverFacts | UnknownDriver, path: string, curr
         ? null
         : periods.map((period, i) => {
             const from = date(period.from, `${path}.priorInsurance.periods[${i}].from`);
-            const last = period.to === undefined || period.to === null ? null : date(period.to, `${path}.priorInsurance.periods[${i}].to`);
-            if (last !== null && compareDates(last, from) < 0) throw new RatingError('must be on or after from', `${path}.priorInsurance.periods[${i}].to`);
+            const last =
+              period.to === undefined || period.to === null
+                ? null
+                : date(period.to, `${path}.priorInsurance.periods[${i}].to`);
+            if (last !== null && compareDates(last, from) < 0)
+              throw new RatingError('must be on or after from', `${path}.priorInsurance.periods[${i}].to`);
             return { from, to: last === null ? null : addDays(last, 1) };
           }),
     claims: driver.claims.map((claim, i) => {
@@ -155,7 +177,13 @@ function previousTerm(term: RatingTerm, path: string): PreviousTerm {
   const start = date(term.start, `${path}.start`);
   const end = date(term.end, `${path}.end`);
   if (compareDates(end, start) <= 0) throw new RatingError('must be after start', `${path}.end`);
-  return { start, end, days: integer(term.days, `${path}.days`, 1), premiumMinor: integer(term.premiumMinor, `${path}.premiumMinor`, 0), tableVersion: text(term.tableVersion, `${path}.tableVersion`) };
+  return {
+    start,
+    end,
+    days: integer(term.days, `${path}.days`, 1),
+    premiumMinor: integer(term.premiumMinor, `${path}.premiumMinor`, 0),
+    tableVersion: text(term.tableVersion, `${path}.tableVersion`),
+  };
 }
 
 /** `currency`: the table's; claims in another currency are refused. */
@@ -163,22 +191,35 @@ export function normalizeRequest(request: RatingRequest, currency: string): Norm
   const transferDate = date(request.transferDate, 'transferDate');
   const vehicle = request.vehicle;
   if (typeof vehicle !== 'object' || vehicle === null) throw new RatingError('is required', 'vehicle');
-  if (!RATING_CLASSES.includes(vehicle.ratingClass)) throw new RatingError(`must be one of ${RATING_CLASSES.join(', ')}`, 'vehicle.ratingClass');
+  if (!RATING_CLASSES.includes(vehicle.ratingClass))
+    throw new RatingError(`must be one of ${RATING_CLASSES.join(', ')}`, 'vehicle.ratingClass');
   let lease: NormalizedRequest['lease'] = null;
   if (request.lease !== null) {
     if (typeof request.lease !== 'object') throw new RatingError('must be an object or null', 'lease');
     const startDate = date(request.lease.startDate, 'lease.startDate');
     const endDate = date(request.lease.endDate, 'lease.endDate');
     if (compareDates(endDate, startDate) <= 0) throw new RatingError('must be after lease.startDate', 'lease.endDate');
-    if (!USAGES.includes(request.lease.usage)) throw new RatingError(`must be one of ${USAGES.join(', ')}`, 'lease.usage');
-    lease = { startDate, endDate, annualMileageKm: integer(request.lease.annualMileageKm, 'lease.annualMileageKm', 0), usage: request.lease.usage };
+    if (!USAGES.includes(request.lease.usage))
+      throw new RatingError(`must be one of ${USAGES.join(', ')}`, 'lease.usage');
+    lease = {
+      startDate,
+      endDate,
+      annualMileageKm: integer(request.lease.annualMileageKm, 'lease.annualMileageKm', 0),
+      usage: request.lease.usage,
+    };
   }
-  if (!Array.isArray(request.drivers) || request.drivers.length === 0) throw new RatingError('must list at least one driver', 'drivers');
-  if (request.drivers.length > MAX_DRIVERS) throw new RatingError(`lists ${request.drivers.length} drivers, more than ${MAX_DRIVERS} on one car: not a plausible lease`, 'drivers');
+  if (!Array.isArray(request.drivers) || request.drivers.length === 0)
+    throw new RatingError('must list at least one driver', 'drivers');
+  if (request.drivers.length > MAX_DRIVERS)
+    throw new RatingError(
+      `lists ${request.drivers.length} drivers, more than ${MAX_DRIVERS} on one car: not a plausible lease`,
+      'drivers',
+    );
   const drivers = request.drivers.map((driver, i) => normalizeDriver(driver, `drivers[${i}]`, currency));
   drivers.sort((a, b) => (a.driverKey < b.driverKey ? -1 : a.driverKey > b.driverKey ? 1 : 0));
   drivers.forEach((driver, i) => {
-    if (i > 0 && drivers[i - 1]!.driverKey === driver.driverKey) throw new RatingError(`driver ${driver.driverKey} is listed twice`, 'drivers');
+    if (i > 0 && drivers[i - 1]!.driverKey === driver.driverKey)
+      throw new RatingError(`driver ${driver.driverKey} is listed twice`, 'drivers');
   });
   let rerate: NormalizedRequest['rerate'] = null;
   if (request.rerate !== undefined) {

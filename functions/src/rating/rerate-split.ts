@@ -35,7 +35,12 @@ function earlier(a: CalendarDate, b: CalendarDate): CalendarDate {
   return compareDates(a, b) <= 0 ? a : b;
 }
 
-export function splitTerm(term: PolicyTerm, effectiveDate: CalendarDate, previousTerms: readonly PreviousTerm[], table: RateTable): TermSplit {
+export function splitTerm(
+  term: PolicyTerm,
+  effectiveDate: CalendarDate,
+  previousTerms: readonly PreviousTerm[],
+  table: RateTable,
+): TermSplit {
   const elapsedEnd = earlier(term.end, effectiveDate);
   const elapsed: ElapsedPart[] = [];
   for (const previous of previousTerms) {
@@ -44,7 +49,11 @@ export function splitTerm(term: PolicyTerm, effectiveDate: CalendarDate, previou
     const days = daysBetween(from, to);
     if (days <= 0) continue;
     const charged = fromMinor(previous.premiumMinor, table);
-    elapsed.push({ previous, days, amount: days === previous.days ? charged : roundMoney(charged.times(days).dividedBy(previous.days), table) });
+    elapsed.push({
+      previous,
+      days,
+      amount: days === previous.days ? charged : roundMoney(charged.times(days).dividedBy(previous.days), table),
+    });
   }
   const reratedFrom = later(term.start, effectiveDate);
   const reratedDays = Math.max(0, daysBetween(reratedFrom, term.end));

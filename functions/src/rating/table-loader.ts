@@ -22,7 +22,10 @@ export function isBuiltInRateTableId(id: string): id is BuiltInRateTableId {
 }
 
 function zodPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`), '');
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`),
+    '',
+  );
 }
 
 function zodIssues(error: z.ZodError): TableIssue[] {
@@ -36,7 +39,13 @@ export function parseRateTable(json: unknown, prefix = ''): { table: RateTable; 
   const protectedPaths = findProtectedAttributes(json);
   if (protectedPaths.length > 0) {
     throw new RateTableError(
-      withPrefix(protectedPaths.map((path) => ({ path, message: 'protected attribute (sex/gender, marital status, credit score, occupation, education, home ownership, race, religion, national origin) must not be rated on' }))),
+      withPrefix(
+        protectedPaths.map((path) => ({
+          path,
+          message:
+            'protected attribute (sex/gender, marital status, credit score, occupation, education, home ownership, race, religion, national origin) must not be rated on',
+        })),
+      ),
     );
   }
   const parsed = RateTableSchema.safeParse(json);
@@ -48,17 +57,30 @@ export function parseRateTable(json: unknown, prefix = ''): { table: RateTable; 
 
 /** Validates every version of one table id: same id and currency, distinct versions, effective ranges that neither overlap nor leave a gap. */
 export function loadRateTableSet(json: unknown[]): RateTableSet {
-  if (!Array.isArray(json) || json.length === 0) throw new RateTableError([{ path: '', message: 'expected a non-empty array of rate-table versions' }]);
+  if (!Array.isArray(json) || json.length === 0)
+    throw new RateTableError([{ path: '', message: 'expected a non-empty array of rate-table versions' }]);
   // A one-version set names paths from the table root; a larger one prefixes the version's index.
   const versions = json.map((item, index) => ({ ...parseRateTable(item, json.length > 1 ? `[${index}]` : ''), index }));
   const issues: TableIssue[] = [];
   const first = versions[0]!.table;
   versions.forEach(({ table }, index) => {
-    if (table.id !== first.id) issues.push({ path: `[${index}].id`, message: `"${table.id}" differs from "${first.id}": a set holds versions of one table` });
-    if (table.currency !== first.currency) issues.push({ path: `[${index}].currency`, message: `${table.currency} differs from ${first.currency}` });
-    if (versions.findIndex((v) => v.table.version === table.version) !== index) issues.push({ path: `[${index}].version`, message: `duplicate version ${table.version}` });
+    if (table.id !== first.id)
+      issues.push({
+        path: `[${index}].id`,
+        message: `"${table.id}" differs from "${first.id}": a set holds versions of one table`,
+      });
+    if (table.currency !== first.currency)
+      issues.push({ path: `[${index}].currency`, message: `${table.currency} differs from ${first.currency}` });
+    if (versions.findIndex((v) => v.table.version === table.version) !== index)
+      issues.push({ path: `[${index}].version`, message: `duplicate version ${table.version}` });
   });
-  const ordered = [...versions].sort((a, b) => (a.table.effectiveFrom < b.table.effectiveFrom ? -1 : a.table.effectiveFrom > b.table.effectiveFrom ? 1 : a.index - b.index));
+  const ordered = [...versions].sort((a, b) =>
+    a.table.effectiveFrom < b.table.effectiveFrom
+      ? -1
+      : a.table.effectiveFrom > b.table.effectiveFrom
+        ? 1
+        : a.index - b.index,
+  );
   for (let i = 1; i < ordered.length; i += 1) {
     const previous = ordered[i - 1]!.table;
     const current = ordered[i]!;
@@ -81,6 +103,9 @@ export function loadRateTableSet(json: unknown[]): RateTableSet {
 
 export function builtInRateTableSet(id: BuiltInRateTableId): RateTableSet {
   const json = BUILT_IN_JSON[id];
-  if (json === undefined) throw new RateTableError([{ path: '', message: `unknown built-in rate table "${String(id)}"; one of ${BUILT_IN_RATE_TABLES.join(', ')}` }]);
+  if (json === undefined)
+    throw new RateTableError([
+      { path: '', message: `unknown built-in rate table "${String(id)}"; one of ${BUILT_IN_RATE_TABLES.join(', ')}` },
+    ]);
   return loadRateTableSet([...json]);
 }

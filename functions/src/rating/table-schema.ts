@@ -5,9 +5,13 @@ import { z } from 'zod';
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 /** Relativity: decimal string, at most 4 decimals, bounds [0.25, 5.00] checked in table-rules. */
-const FactorValue = z.string({ error: 'must be a decimal string such as "1.15", not a JSON number' }).regex(/^\d+(\.\d{1,4})?$/, 'must be a decimal string with at most 4 decimals, e.g. "1.15" (not a JSON number)');
+const FactorValue = z
+  .string({ error: 'must be a decimal string such as "1.15", not a JSON number' })
+  .regex(/^\d+(\.\d{1,4})?$/, 'must be a decimal string with at most 4 decimals, e.g. "1.15" (not a JSON number)');
 /** Money in major units as a decimal string, e.g. "45.00". */
-const Money = z.string({ error: 'must be a decimal string in major units such as "45.00", not a JSON number' }).regex(DECIMAL, 'must be a non-negative decimal string in major units, e.g. "45.00"');
+const Money = z
+  .string({ error: 'must be a decimal string in major units such as "45.00", not a JSON number' })
+  .regex(DECIMAL, 'must be a non-negative decimal string in major units, e.g. "45.00"');
 const IsoDate = z.iso.date();
 const CoverageCode = z.enum(['LIAB', 'COLL', 'COMP']);
 const AppliesTo = z.array(CoverageCode).min(1);
@@ -18,7 +22,12 @@ const Bound = z.union([z.int().min(0), z.string().regex(DECIMAL, 'must be a non-
 const Band = z.strictObject({ from: Bound, to: Bound.nullable(), value: FactorValue });
 const Bands = z.array(Band).min(1);
 
-const BandFactor = z.strictObject({ appliesTo: AppliesTo, enabled: z.boolean().default(true), bands: Bands, source: Source });
+const BandFactor = z.strictObject({
+  appliesTo: AppliesTo,
+  enabled: z.boolean().default(true),
+  bands: Bands,
+  source: Source,
+});
 const KeyedFactor = z.strictObject({
   appliesTo: AppliesTo,
   enabled: z.boolean().default(true),

@@ -19,7 +19,12 @@ export class DriverVehiclesRepository {
    */
   async link(driverKey: string, assetId: string, since: string): Promise<string | undefined> {
     const table = await this.store.table(this.store.names.driverVehicles);
-    const response = await storageCall('add driver-vehicle link', () => table.upsertEntity({ partitionKey: encodeTableKey(driverKey), rowKey: encodeTableKey(assetId), since }, 'Replace'));
+    const response = await storageCall('add driver-vehicle link', () =>
+      table.upsertEntity(
+        { partitionKey: encodeTableKey(driverKey), rowKey: encodeTableKey(assetId), since },
+        'Replace',
+      ),
+    );
     return response.etag;
   }
 
@@ -37,7 +42,9 @@ export class DriverVehiclesRepository {
     }
     let link;
     try {
-      link = await storageCall('read driver-vehicle link', () => table.getEntity<{ since?: string }>(encodeTableKey(driverKey), encodeTableKey(assetId)));
+      link = await storageCall('read driver-vehicle link', () =>
+        table.getEntity<{ since?: string }>(encodeTableKey(driverKey), encodeTableKey(assetId)),
+      );
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;
@@ -46,10 +53,16 @@ export class DriverVehiclesRepository {
     return (await this.removeIfUnchanged(driverKey, assetId, link.etag)) === 'removed';
   }
 
-  private async removeIfUnchanged(driverKey: string, assetId: string, etag: string): Promise<'removed' | 'absent' | 'changed'> {
+  private async removeIfUnchanged(
+    driverKey: string,
+    assetId: string,
+    etag: string,
+  ): Promise<'removed' | 'absent' | 'changed'> {
     const table = await this.store.table(this.store.names.driverVehicles);
     try {
-      await storageCall('remove driver-vehicle link', () => table.deleteEntity(encodeTableKey(driverKey), encodeTableKey(assetId), { etag }));
+      await storageCall('remove driver-vehicle link', () =>
+        table.deleteEntity(encodeTableKey(driverKey), encodeTableKey(assetId), { etag }),
+      );
       return 'removed';
     } catch (error) {
       if (isNotFound(error)) return 'absent';
@@ -62,7 +75,9 @@ export class DriverVehiclesRepository {
     const table = await this.store.table(this.store.names.driverVehicles);
     return storageCall('list driver vehicles', async () => {
       const assetIds: string[] = [];
-      const rows = table.listEntities({ queryOptions: { filter: `PartitionKey eq ${odataString(encodeTableKey(driverKey))}`, select: ['RowKey'] } });
+      const rows = table.listEntities({
+        queryOptions: { filter: `PartitionKey eq ${odataString(encodeTableKey(driverKey))}`, select: ['RowKey'] },
+      });
       for await (const row of rows) {
         if (assetIds.length >= MAX_VEHICLES_PER_DRIVER) break;
         if (row.rowKey !== undefined) assetIds.push(decodeTableKey(row.rowKey));

@@ -34,7 +34,9 @@ export class DriversRepository {
   async read(driverKey: string): Promise<DriverRecord | undefined> {
     const table = await this.store.table(this.store.names.drivers);
     try {
-      const entity = await storageCall('read driver', () => table.getEntity<Record<string, unknown>>(encodeTableKey(driverKey), PROFILE_ROW));
+      const entity = await storageCall('read driver', () =>
+        table.getEntity<Record<string, unknown>>(encodeTableKey(driverKey), PROFILE_ROW),
+      );
       return toDriverRecord(driverKey, entity);
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -45,7 +47,8 @@ export class DriversRepository {
   /** A driver for rating: throws InvalidStoredRecordError when the stored row is not valid. */
   async get(driverKey: string): Promise<StoredDriver | undefined> {
     const record = await this.read(driverKey);
-    if (record && !record.valid) throw new InvalidStoredRecordError(`profile of driver ${driverKey}`, record.driver.issues);
+    if (record && !record.valid)
+      throw new InvalidStoredRecordError(`profile of driver ${driverKey}`, record.driver.issues);
     return record?.driver;
   }
 
@@ -56,7 +59,13 @@ export class DriversRepository {
   }
 
   /** Creates (expected undefined) or replaces (expected = the etag read) the profile. Throws 409/412 on a lost race. */
-  async save(driverKey: string, profile: DriverProfile, revision: number, expected: { etag: string } | undefined, now: Date): Promise<StoredDriver> {
+  async save(
+    driverKey: string,
+    profile: DriverProfile,
+    revision: number,
+    expected: { etag: string } | undefined,
+    now: Date,
+  ): Promise<StoredDriver> {
     const table = await this.store.table(this.store.names.drivers);
     const entity = {
       partitionKey: encodeTableKey(driverKey),
@@ -86,8 +95,13 @@ function toDriverRecord(driverKey: string, entity: TableEntityResult<Record<stri
     stored = unpackJson(entity, 'profile');
   } catch {
     // (the parser's message would quote stored text, which may hold personal data)
-    return { valid: false, driver: { ...meta, storedProfile: null, issues: [{ path: '', message: 'is not readable JSON' }] } };
+    return {
+      valid: false,
+      driver: { ...meta, storedProfile: null, issues: [{ path: '', message: 'is not readable JSON' }] },
+    };
   }
   const parsed = parseWith(DriverProfile, stored);
-  return parsed.ok ? { valid: true, driver: { ...meta, profile: parsed.value } } : { valid: false, driver: { ...meta, storedProfile: stored ?? null, issues: parsed.issues } };
+  return parsed.ok
+    ? { valid: true, driver: { ...meta, profile: parsed.value } }
+    : { valid: false, driver: { ...meta, storedProfile: stored ?? null, issues: parsed.issues } };
 }

@@ -9,7 +9,10 @@ const MAX_CHUNKS = 30; // ~900K characters: leaves room for the other properties
  * character that straddled a chunk boundary).
  */
 function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function packJson(name: string, value: unknown): Record<string, string | number> {

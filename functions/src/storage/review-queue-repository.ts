@@ -47,7 +47,9 @@ export class ReviewQueueRepository {
     const table = await this.store.table(this.store.names.reviewQueue);
     return storageCall('count review queue', async () => {
       let count = 0;
-      for await (const page of table.listEntities({ queryOptions: { filter: `PartitionKey eq ${odataString('open')}`, select: ['PartitionKey'] } }).byPage({ maxPageSize: 1_000 })) {
+      for await (const page of table
+        .listEntities({ queryOptions: { filter: `PartitionKey eq ${odataString('open')}`, select: ['PartitionKey'] } })
+        .byPage({ maxPageSize: 1_000 })) {
         count += page.length;
         if (count >= limit) return limit;
       }
@@ -71,12 +73,20 @@ export class ReviewQueueRepository {
   }
 
   /** One page of a listing; a filtered page may hold fewer than `pageSize` items (follow the token). */
-  async list(status: QueueStatus, reasonCode: string | undefined, pageSize: number, continuationToken: string | undefined): Promise<Page<QueuedReview>> {
+  async list(
+    status: QueueStatus,
+    reasonCode: string | undefined,
+    pageSize: number,
+    continuationToken: string | undefined,
+  ): Promise<Page<QueuedReview>> {
     const table = await this.store.table(this.store.names.reviewQueue);
     const sdkToken = decodeContinuationToken(continuationToken);
     const filter = `PartitionKey eq ${odataString(status)}${reasonCode ? ` and ${reasonColumn(reasonCode)} eq true` : ''}`;
     const page = await storageCall('list review queue', async () => {
-      const result = await table.listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize, continuationToken: sdkToken }).next();
+      const result = await table
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
+        .byPage({ maxPageSize: pageSize, continuationToken: sdkToken })
+        .next();
       return result.done ? undefined : result.value;
     });
     if (!page) return { items: [] };

@@ -19,7 +19,11 @@ function describe(error: unknown): string {
 /** Azure's error code of a failed request (the SDK does not always copy it to RestError.code). */
 export function errorCodeOf(error: unknown): string | undefined {
   if (!(error instanceof RestError)) return undefined;
-  return error.code ?? error.response?.headers.get('x-ms-error-code') ?? /"code"\s*:\s*"([A-Za-z]+)"/.exec(error.message)?.[1];
+  return (
+    error.code ??
+    error.response?.headers.get('x-ms-error-code') ??
+    /"code"\s*:\s*"([A-Za-z]+)"/.exec(error.message)?.[1]
+  );
 }
 
 /**

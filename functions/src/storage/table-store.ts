@@ -1,7 +1,13 @@
 // One TableClient per table, built from the storage settings (connection string locally, managed
 // identity in Azure), and each table created once per process on first use.
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { isConflict, isPlainHttp, storageCredential, storageServiceUrl, type StorageSettings } from '@lease-premium/events/azure-storage';
+import {
+  isConflict,
+  isPlainHttp,
+  storageCredential,
+  storageServiceUrl,
+  type StorageSettings,
+} from '@lease-premium/events/azure-storage';
 import { StorageUnavailableError, TABLE_NOT_FOUND, isTableMissing, storageCall } from './storage-errors';
 import { tableNames, type TableNames } from './table-names';
 import { RETRY_TUNING } from '../tuning';
@@ -43,7 +49,12 @@ export class TableStore {
     await Promise.all(
       [this.names.drivers, this.names.vehicles, this.names.driverVehicles, this.names.reviewQueue].map(async (name) => {
         const table = await this.table(name);
-        await storageCall(`ping ${name}`, () => table.listEntities({ queryOptions: { select: ['PartitionKey'] } }).byPage({ maxPageSize: 1 }).next());
+        await storageCall(`ping ${name}`, () =>
+          table
+            .listEntities({ queryOptions: { select: ['PartitionKey'] } })
+            .byPage({ maxPageSize: 1 })
+            .next(),
+        );
       }),
     );
   }
@@ -80,7 +91,12 @@ export class TableStore {
         const cs = settings.connectionString;
         client = TableClient.fromConnectionString(cs, name, { ...options, allowInsecureConnection: isPlainHttp(cs) });
       } else {
-        client = new TableClient(storageServiceUrl(settings.accountName, 'table'), name, storageCredential(settings), options);
+        client = new TableClient(
+          storageServiceUrl(settings.accountName, 'table'),
+          name,
+          storageCredential(settings),
+          options,
+        );
       }
       this.clients.set(name, client);
     }

@@ -70,7 +70,10 @@ export class VehiclesRepository {
 
   /** The current coverage and this re-rate's marker: two point reads at once (a query would scan). */
   async readRerateState(assetId: string, driverKey: string, revision: number): Promise<RerateState> {
-    const [current, marker] = await Promise.all([this.readCurrent(assetId), this.readDoc<RerateMarker>(assetId, rerateMarkerRowKey(driverKey, revision), 'read re-rate marker')]);
+    const [current, marker] = await Promise.all([
+      this.readCurrent(assetId),
+      this.readDoc<RerateMarker>(assetId, rerateMarkerRowKey(driverKey, revision), 'read re-rate marker'),
+    ]);
     return { ...(current ? { current } : {}), ...(marker ? { marker } : {}) };
   }
 
@@ -94,19 +97,37 @@ export class VehiclesRepository {
     const actions: TransactionAction[] = [['create', historyEntity(pk, write.history)]];
     if (write.eventMarker) {
       const m = write.eventMarker;
-      actions.push(['create', { partitionKey: pk, rowKey: eventMarkerRowKey(m.transactionId), outcome: m.outcome, ...packJson('doc', m) }]);
+      actions.push([
+        'create',
+        { partitionKey: pk, rowKey: eventMarkerRowKey(m.transactionId), outcome: m.outcome, ...packJson('doc', m) },
+      ]);
     }
     if (write.rerateMarker) {
       const m = write.rerateMarker;
-      actions.push(['create', { partitionKey: pk, rowKey: rerateMarkerRowKey(m.driverKey, m.revision), ...packJson('doc', m) }]);
+      actions.push([
+        'create',
+        { partitionKey: pk, rowKey: rerateMarkerRowKey(m.driverKey, m.revision), ...packJson('doc', m) },
+      ]);
     }
     if (write.resolutionMarker) {
       const m = write.resolutionMarker;
-      actions.push(['create', { partitionKey: pk, rowKey: resolutionMarkerRowKey(m.reviewedRowKey), decision: m.decision, ...packJson('doc', m) }]);
+      actions.push([
+        'create',
+        {
+          partitionKey: pk,
+          rowKey: resolutionMarkerRowKey(m.reviewedRowKey),
+          decision: m.decision,
+          ...packJson('doc', m),
+        },
+      ]);
     }
     if (write.current) {
       const entity = currentEntity(pk, write.current.value);
-      actions.push(write.current.etag === undefined ? ['create', entity] : ['update', entity, 'Replace', { etag: write.current.etag }]);
+      actions.push(
+        write.current.etag === undefined
+          ? ['create', entity]
+          : ['update', entity, 'Replace', { etag: write.current.etag }],
+      );
     }
     const table = await this.table();
     await storageCall('commit coverage transaction', () => table.submitTransaction(actions));
@@ -118,16 +139,28 @@ export class VehiclesRepository {
    */
   async touch(assetId: string, etag: string): Promise<void> {
     const table = await this.table();
-    await storageCall('touch current coverage', () => table.updateEntity({ partitionKey: encodeTableKey(assetId), rowKey: CURRENT_ROW, touchedAt: new Date().toISOString() }, 'Merge', { etag }));
+    await storageCall('touch current coverage', () =>
+      table.updateEntity(
+        { partitionKey: encodeTableKey(assetId), rowKey: CURRENT_ROW, touchedAt: new Date().toISOString() },
+        'Merge',
+        { etag },
+      ),
+    );
   }
 
   /** History in ledger order (re-rates right after the event whose coverage they re-rated). */
-  async listHistory(assetId: string, pageSize: number, continuationToken: string | undefined): Promise<Page<HistoryRecord>> {
+  async listHistory(
+    assetId: string,
+    pageSize: number,
+    continuationToken: string | undefined,
+  ): Promise<Page<HistoryRecord>> {
     const table = await this.table();
     const filter = `PartitionKey eq ${odataString(encodeTableKey(assetId))} and RowKey ge ${odataString(HISTORY_ROW_KEY_RANGE.start)} and RowKey lt ${odataString(HISTORY_ROW_KEY_RANGE.end)}`;
     const sdkToken = decodeContinuationToken(continuationToken);
     const page = await storageCall('list history', async () => {
-      const iterator = table.listEntities<Row>({ queryOptions: { filter } }).byPage({ maxPageSize: pageSize, continuationToken: sdkToken });
+      const iterator = table
+        .listEntities<Row>({ queryOptions: { filter } })
+        .byPage({ maxPageSize: pageSize, continuationToken: sdkToken });
       const result = await iterator.next();
       return result.done ? undefined : result.value;
     });
@@ -136,7 +169,11 @@ export class VehiclesRepository {
     return { items: page.map((row) => docOf<HistoryRecord>(row)), ...(token ? { continuationToken: token } : {}) };
   }
 
-  private async readRow(assetId: string, rowKey: string, operation: string): Promise<TableEntityResult<Row> | undefined> {
+  private async readRow(
+    assetId: string,
+    rowKey: string,
+    operation: string,
+  ): Promise<TableEntityResult<Row> | undefined> {
     const table = await this.table();
     try {
       return await storageCall(operation, () => table.getEntity<Row>(encodeTableKey(assetId), rowKey));

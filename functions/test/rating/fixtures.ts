@@ -23,7 +23,16 @@ export function workedExampleDriver(overrides: Partial<DriverFacts> = {}): Drive
 export function workedExampleRequest(overrides: Partial<RatingRequest> = {}): RatingRequest {
   return {
     transferDate: '2025-07-15',
-    vehicle: { vin: '1HGCM82633A004352', make: 'Demo', model: 'SUV', modelYear: 2024, valueMinor: 3_200_000, currency: 'USD', ratingClass: 'standard', bodyType: 'suv' },
+    vehicle: {
+      vin: '1HGCM82633A004352',
+      make: 'Demo',
+      model: 'SUV',
+      modelYear: 2024,
+      valueMinor: 3_200_000,
+      currency: 'USD',
+      ratingClass: 'standard',
+      bodyType: 'suv',
+    },
     lease: { startDate: '2024-03-01', endDate: '2027-02-28', annualMileageKm: 24_140, usage: 'commute' },
     drivers: [workedExampleDriver()],
     ...overrides,
@@ -63,8 +72,15 @@ function ofTerm(line: BreakdownLine, term: number): boolean {
 }
 
 /** The breakdown line of one factor on one coverage of a term's annual premium (the first term by default). */
-export function factorLine(result: RatingResult, factor: string, coverage: 'LIAB' | 'COLL' | 'COMP' = 'LIAB', term = 1): BreakdownLine {
-  const line = result.breakdown.find((l) => l.step === 'factor' && l.factor === factor && l.coverage === coverage && ofTerm(l, term));
+export function factorLine(
+  result: RatingResult,
+  factor: string,
+  coverage: 'LIAB' | 'COLL' | 'COMP' = 'LIAB',
+  term = 1,
+): BreakdownLine {
+  const line = result.breakdown.find(
+    (l) => l.step === 'factor' && l.factor === factor && l.coverage === coverage && ofTerm(l, term),
+  );
   if (!line) throw new Error(`no ${factor} line on ${coverage} in term ${term}`);
   return line;
 }

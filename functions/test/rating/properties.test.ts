@@ -1,31 +1,70 @@
 // Property-based tests (fast-check) of the rating invariants.
 import fc from 'fast-check';
-import { builtInRateTableSet, rate, type DriverFacts, type RatingRequest, type RatingResult, type UnknownDriver } from '../../src/rating';
+import {
+  builtInRateTableSet,
+  rate,
+  type DriverFacts,
+  type RatingRequest,
+  type RatingResult,
+  type UnknownDriver,
+} from '../../src/rating';
 import { addMonths, formatIsoDate, parseIsoDate } from '../../src/rating/dates';
 import { Dec } from '../../src/rating/decimal';
 import { termFactors } from '../../src/rating/factors';
 import { annualPremium } from '../../src/rating/premium';
 import { normalizeRequest } from '../../src/rating/request';
 
-const tableSets = { USD: builtInRateTableSet('us-illustrative'), EUR: builtInRateTableSet('eu-bonus-malus-illustrative') };
+const tableSets = {
+  USD: builtInRateTableSet('us-illustrative'),
+  EUR: builtInRateTableSet('eu-bonus-malus-illustrative'),
+};
 
 const DAY = 86_400_000;
 const isoFromDay = (day: number): string => new Date(day * DAY).toISOString().slice(0, 10);
 const dayOf = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / DAY;
 const dateBetween = (from: string, to: string) => fc.integer({ min: dayOf(from), max: dayOf(to) }).map(isoFromDay);
 
-const CODES = ['SPEEDING_LE_10', 'SPEEDING_21_PLUS', 'RED_LIGHT', 'DUI', 'HIT_AND_RUN', 'RACING', 'DRIVING_WHILE_SUSPENDED'];
+const CODES = [
+  'SPEEDING_LE_10',
+  'SPEEDING_21_PLUS',
+  'RED_LIGHT',
+  'DUI',
+  'HIT_AND_RUN',
+  'RACING',
+  'DRIVING_WHILE_SUSPENDED',
+];
 const claimArb = fc.oneof(
-  fc.record({ date: dateBetween('2015-01-01', '2030-12-31'), atFault: fc.boolean(), amountMinor: fc.integer({ min: 0, max: 3_000_000 }) }),
-  fc.record({ date: dateBetween('2015-01-01', '2030-12-31'), responsibility: fc.constantFrom('full' as const, 'partial' as const, 'none' as const), amountMinor: fc.integer({ min: 0, max: 3_000_000 }) }),
+  fc.record({
+    date: dateBetween('2015-01-01', '2030-12-31'),
+    atFault: fc.boolean(),
+    amountMinor: fc.integer({ min: 0, max: 3_000_000 }),
+  }),
+  fc.record({
+    date: dateBetween('2015-01-01', '2030-12-31'),
+    responsibility: fc.constantFrom('full' as const, 'partial' as const, 'none' as const),
+    amountMinor: fc.integer({ min: 0, max: 3_000_000 }),
+  }),
 );
-const violationArb = fc.record({ date: dateBetween('2018-01-01', '2030-12-31'), points: fc.integer({ min: 0, max: 12 }), code: fc.constantFrom(...CODES) });
+const violationArb = fc.record({
+  date: dateBetween('2018-01-01', '2030-12-31'),
+  points: fc.integer({ min: 0, max: 12 }),
+  code: fc.constantFrom(...CODES),
+});
 
 const factsArb = fc.record({
   dateOfBirth: dateBetween('1940-01-01', '2008-12-31'),
   licensedAfterYears: fc.integer({ min: 16, max: 40 }),
   territory: fc.constantFrom('urban-core', 'urban', 'suburban', 'rural'),
-  insured: fc.option(fc.array(fc.record({ from: dateBetween('2010-01-01', '2028-01-01'), days: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: undefined }) }), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+  insured: fc.option(
+    fc.array(
+      fc.record({
+        from: dateBetween('2010-01-01', '2028-01-01'),
+        days: fc.option(fc.integer({ min: 1, max: 2000 }), { nil: undefined }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    { nil: undefined },
+  ),
   claims: fc.array(claimArb, { maxLength: 4 }),
   violations: fc.array(violationArb, { maxLength: 4 }),
 });
@@ -39,7 +78,16 @@ function driverFrom(driverKey: string, f: ValueOf<typeof factsArb>): DriverFacts
     dateOfBirth: f.dateOfBirth,
     licensedSince: formatIsoDate(addMonths(dob, 12 * f.licensedAfterYears)),
     territory: f.territory,
-    ...(f.insured ? { priorInsurance: { periods: f.insured.map((p) => ({ from: p.from, ...(p.days ? { to: isoFromDay(dayOf(p.from) + p.days) } : {}) })) } } : {}),
+    ...(f.insured
+      ? {
+          priorInsurance: {
+            periods: f.insured.map((p) => ({
+              from: p.from,
+              ...(p.days ? { to: isoFromDay(dayOf(p.from) + p.days) } : {}),
+            })),
+          },
+        }
+      : {}),
     claims: f.claims,
     violations: f.violations,
   };
@@ -60,8 +108,22 @@ const requestArb = fc.record({
 function requestFrom(r: ValueOf<typeof requestArb>, drivers: RatingRequest['drivers']): RatingRequest {
   return {
     transferDate: r.transferDate,
-    vehicle: { vin: '1HGCM82633A004352', make: 'Demo', model: 'Car', modelYear: r.modelYear, valueMinor: r.valueMinor, currency: r.currency, ratingClass: r.ratingClass, bodyType: 'sedan' },
-    lease: { startDate: '2019-01-01', endDate: isoFromDay(dayOf(r.transferDate) + r.leaseDays), annualMileageKm: r.annualMileageKm, usage: r.usage },
+    vehicle: {
+      vin: '1HGCM82633A004352',
+      make: 'Demo',
+      model: 'Car',
+      modelYear: r.modelYear,
+      valueMinor: r.valueMinor,
+      currency: r.currency,
+      ratingClass: r.ratingClass,
+      bodyType: 'sedan',
+    },
+    lease: {
+      startDate: '2019-01-01',
+      endDate: isoFromDay(dayOf(r.transferDate) + r.leaseDays),
+      annualMileageKm: r.annualMileageKm,
+      usage: r.usage,
+    },
     drivers,
   };
 }
@@ -80,26 +142,47 @@ const coDrivers = (list: ValueOf<typeof coDriversArb>): Array<DriverFacts | Unkn
 describe('rating properties', () => {
   it('adding a claim or violation points to any listed driver never lowers a term premium or the lease total', () => {
     fc.assert(
-      fc.property(requestArb, coDriversArb, fc.oneof(claimArb.map((claim) => ({ claim })), violationArb.map((violation) => ({ violation }))), (r, others, extra) => {
-        const before = requestFrom(r, [driverFrom('d', r.facts), ...coDrivers(others)]);
-        const worse = driverFrom('d', {
-          ...r.facts,
-          claims: 'claim' in extra ? [...r.facts.claims, extra.claim] : r.facts.claims,
-          violations: 'violation' in extra ? [...r.facts.violations, extra.violation] : r.facts.violations,
-        });
-        neverLower(rate(before, tableSets[r.currency]), rate({ ...before, drivers: [worse, ...coDrivers(others)] }, tableSets[r.currency]));
-      }),
+      fc.property(
+        requestArb,
+        coDriversArb,
+        fc.oneof(
+          claimArb.map((claim) => ({ claim })),
+          violationArb.map((violation) => ({ violation })),
+        ),
+        (r, others, extra) => {
+          const before = requestFrom(r, [driverFrom('d', r.facts), ...coDrivers(others)]);
+          const worse = driverFrom('d', {
+            ...r.facts,
+            claims: 'claim' in extra ? [...r.facts.claims, extra.claim] : r.facts.claims,
+            violations: 'violation' in extra ? [...r.facts.violations, extra.violation] : r.facts.violations,
+          });
+          neverLower(
+            rate(before, tableSets[r.currency]),
+            rate({ ...before, drivers: [worse, ...coDrivers(others)] }, tableSets[r.currency]),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('adding a driver (known or unknown) never lowers a term premium or the lease total', () => {
     fc.assert(
-      fc.property(requestArb, coDriversArb, fc.record({ unknown: fc.boolean(), facts: factsArb }), (r, others, added) => {
-        const drivers = [driverFrom('d', r.facts), ...coDrivers(others)];
-        const more = added.unknown ? { driverKey: 'added', unknown: true as const } : driverFrom('added', added.facts);
-        neverLower(rate(requestFrom(r, drivers), tableSets[r.currency]), rate(requestFrom(r, [...drivers, more]), tableSets[r.currency]));
-      }),
+      fc.property(
+        requestArb,
+        coDriversArb,
+        fc.record({ unknown: fc.boolean(), facts: factsArb }),
+        (r, others, added) => {
+          const drivers = [driverFrom('d', r.facts), ...coDrivers(others)];
+          const more = added.unknown
+            ? { driverKey: 'added', unknown: true as const }
+            : driverFrom('added', added.facts);
+          neverLower(
+            rate(requestFrom(r, drivers), tableSets[r.currency]),
+            rate(requestFrom(r, [...drivers, more]), tableSets[r.currency]),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -109,7 +192,10 @@ describe('rating properties', () => {
       fc.property(requestArb, coDriversArb, fc.integer({ min: 0, max: 40_000 }), (r, others, extraKm) => {
         const drivers = [driverFrom('d', r.facts), ...coDrivers(others)];
         const a = rate(requestFrom(r, drivers), tableSets[r.currency]);
-        const b = rate(requestFrom({ ...r, annualMileageKm: r.annualMileageKm + extraKm }, drivers), tableSets[r.currency]);
+        const b = rate(
+          requestFrom({ ...r, annualMileageKm: r.annualMileageKm + extraKm }, drivers),
+          tableSets[r.currency],
+        );
         neverLower(a, b);
       }),
       { numRuns: 200 },
@@ -120,7 +206,10 @@ describe('rating properties', () => {
     fc.assert(
       fc.property(requestArb, (r) => {
         const endDate = formatIsoDate(addMonths(parseIsoDate(r.transferDate)!, 12));
-        const request = { ...requestFrom(r, [driverFrom('d', r.facts)]), lease: { startDate: '2019-01-01', endDate, annualMileageKm: r.annualMileageKm, usage: r.usage } };
+        const request = {
+          ...requestFrom(r, [driverFrom('d', r.facts)]),
+          lease: { startDate: '2019-01-01', endDate, annualMileageKm: r.annualMileageKm, usage: r.usage },
+        };
         const result = rate(request, tableSets[r.currency]);
         expect(result.terms).toHaveLength(1);
         expect(result.terms[0]!.days).toBe(result.terms[0]!.yearDays);
@@ -131,17 +220,27 @@ describe('rating properties', () => {
   });
 
   it('results are independent of the order drivers are listed in', () => {
-    const driversArb = fc.uniqueArray(fc.record({ key: fc.string({ minLength: 1, maxLength: 6 }), unknown: fc.boolean(), facts: factsArb }), { minLength: 1, maxLength: 4, selector: (d) => d.key });
+    const driversArb = fc.uniqueArray(
+      fc.record({ key: fc.string({ minLength: 1, maxLength: 6 }), unknown: fc.boolean(), facts: factsArb }),
+      { minLength: 1, maxLength: 4, selector: (d) => d.key },
+    );
     fc.assert(
       fc.property(requestArb, driversArb, fc.func(fc.integer()), (r, drivers, order) => {
-        const list: Array<DriverFacts | UnknownDriver> = drivers.map((d) => (d.unknown ? { driverKey: d.key, unknown: true } : driverFrom(d.key, d.facts)));
-        const shuffled = list.map((d, i) => ({ d, k: order(i) })).sort((a, b) => a.k - b.k).map((x) => x.d);
+        const list: Array<DriverFacts | UnknownDriver> = drivers.map((d) =>
+          d.unknown ? { driverKey: d.key, unknown: true } : driverFrom(d.key, d.facts),
+        );
+        const shuffled = list
+          .map((d, i) => ({ d, k: order(i) }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.d);
         const a = rate(requestFrom(r, list), tableSets[r.currency]);
         const b = rate(requestFrom(r, shuffled), tableSets[r.currency]);
         expect(JSON.stringify(b)).toBe(JSON.stringify(a));
         // Each term charges the highest premium any listed driver would pay for it alone.
         const alone = list.map((d) => rate(requestFrom(r, [d]), tableSets[r.currency]));
-        a.terms.forEach((term, i) => expect(term.premiumMinor).toBe(Math.max(...alone.map((x) => x.terms[i]!.premiumMinor))));
+        a.terms.forEach((term, i) =>
+          expect(term.premiumMinor).toBe(Math.max(...alone.map((x) => x.terms[i]!.premiumMinor))),
+        );
       }),
       { numRuns: 200 },
     );
@@ -154,7 +253,8 @@ describe('rating properties', () => {
         expect(result.terms.reduce((s, t) => s + t.days, 0)).toBe(r.leaseDays);
         for (const t of result.terms) expect(t.days).toBeLessThanOrEqual(t.yearDays);
         expect(result.terms.reduce((s, t) => s + t.premiumMinor, 0)).toBe(result.leaseTotalMinor);
-        for (const line of result.breakdown) if (line.amountMinor !== undefined) expect(Number.isSafeInteger(line.amountMinor)).toBe(true);
+        for (const line of result.breakdown)
+          if (line.amountMinor !== undefined) expect(Number.isSafeInteger(line.amountMinor)).toBe(true);
       }),
       { numRuns: 200 },
     );
@@ -166,7 +266,10 @@ describe('rating properties', () => {
         const request = normalizeRequest(requestFrom(r, [driverFrom('d', r.facts)]), r.currency);
         const table = tableSets[r.currency].versions[0]!.table;
         const { steps } = termFactors(request.drivers[0]!, request.transferDate, request, table);
-        const shuffled = steps.map((s, i) => ({ s, k: order(i) })).sort((a, b) => a.k - b.k).map((x) => x.s);
+        const shuffled = steps
+          .map((s, i) => ({ s, k: order(i) }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.s);
         const a = annualPremium(steps, table);
         const b = annualPremium(shuffled, table);
         a.coverages.forEach((c, i) => {

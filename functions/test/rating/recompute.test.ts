@@ -6,7 +6,15 @@ import Decimal from 'decimal.js';
 import { loadRateTableSet, rate, type BreakdownLine, type RatingResult, type RateTableSet } from '../../src/rating';
 import { cleanDriver, euTableJson, usTableJson, workedExampleDriver, workedExampleRequest } from './fixtures';
 
-const MODES: Record<string, Decimal.Rounding> = { HALF_UP: Decimal.ROUND_HALF_UP, HALF_EVEN: Decimal.ROUND_HALF_EVEN, HALF_DOWN: Decimal.ROUND_HALF_DOWN, UP: Decimal.ROUND_UP, DOWN: Decimal.ROUND_DOWN, CEILING: Decimal.ROUND_CEIL, FLOOR: Decimal.ROUND_FLOOR };
+const MODES: Record<string, Decimal.Rounding> = {
+  HALF_UP: Decimal.ROUND_HALF_UP,
+  HALF_EVEN: Decimal.ROUND_HALF_EVEN,
+  HALF_DOWN: Decimal.ROUND_HALF_DOWN,
+  UP: Decimal.ROUND_UP,
+  DOWN: Decimal.ROUND_DOWN,
+  CEILING: Decimal.ROUND_CEIL,
+  FLOOR: Decimal.ROUND_FLOOR,
+};
 const D = Decimal.clone({ precision: 100 });
 
 /** Recomputes term `n` (1-based) from its lines and the published table version they name; returns minor units. */
@@ -15,7 +23,9 @@ function recomputeTerm(result: RatingResult, n: number, tables: RateTableSet): n
   const mine = result.breakdown.filter((l) => l.term === n);
   const version = tables.versions.find((v) => v.table.version === term.tableVersion)!;
   // The lines name the version and carry its hash: a regulator checks the published table is that one.
-  expect(new Set(mine.filter((l) => l.tableVersion !== undefined).map((l) => `${l.tableVersion}@${l.tableSha256}`))).toEqual(new Set([`${term.tableVersion}@${version.sha256}`]));
+  expect(
+    new Set(mine.filter((l) => l.tableVersion !== undefined).map((l) => `${l.tableVersion}@${l.tableSha256}`)),
+  ).toEqual(new Set([`${term.tableVersion}@${version.sha256}`]));
   expect(term.tableSha256).toBe(version.sha256);
   const { rounding, minorUnitDigits } = version.table;
   const round = (x: Decimal) => x.toNearest(rounding.unit, MODES[rounding.mode]);
@@ -27,7 +37,9 @@ function recomputeTerm(result: RatingResult, n: number, tables: RateTableSet): n
     const factors = lines.filter((l) => l.step === 'factor');
     const reference = factors.filter((l) => l.kind === undefined).reduce((p, l) => p.times(l.value), base);
     const coefficient = factors.filter((l) => l.kind === 'coefficient').reduce((p, l) => p.times(l.value), new D(1));
-    const surcharge = factors.filter((l) => l.kind === 'referenceSurcharge').reduce((p, l) => p.plus(l.value), new D(0));
+    const surcharge = factors
+      .filter((l) => l.kind === 'referenceSurcharge')
+      .reduce((p, l) => p.plus(l.value), new D(0));
     const annual = round(reference.times(coefficient).plus(reference.times(surcharge)));
     expect(amount(lines.find((l) => l.step === 'coveragePremium')!).equals(annual)).toBe(true);
     total = total.plus(round(annual.times(term.days).dividedBy(term.yearDays)));
@@ -45,7 +57,12 @@ function twoVersions(json: () => TableJson, change: (next: TableJson) => void): 
   const first = json();
   Object.assign(first, { version: '2025.07.0', effectiveFrom: '2000-01-01', effectiveTo: '2026-07-01' });
   const next = json();
-  Object.assign(next, { version: '2026.07.0', effectiveFrom: '2026-07-01', effectiveTo: null, supersedes: '2025.07.0' });
+  Object.assign(next, {
+    version: '2026.07.0',
+    effectiveFrom: '2026-07-01',
+    effectiveTo: null,
+    supersedes: '2025.07.0',
+  });
   change(next);
   return loadRateTableSet([first, next]);
 }
@@ -75,8 +92,15 @@ describe('every term recomputed from the breakdown alone', () => {
       claims: [{ date: '2024-06-01', responsibility: 'partial', amountMinor: 250_000 }],
       violations: [{ date: '2024-06-01', points: 6, code: 'DUI' }],
     });
-    const result = rate(workedExampleRequest({ vehicle: { ...workedExampleRequest().vehicle, currency: 'EUR' }, drivers: [novice] }), tables);
-    expect(result.breakdown.some((l) => l.kind === 'referenceSurcharge' && l.term === 2 && l.value === '1.25')).toBe(true);
-    expect(result.terms.map((_, i) => recomputeTerm(result, i + 1, tables))).toEqual(result.terms.map((t) => t.premiumMinor));
+    const result = rate(
+      workedExampleRequest({ vehicle: { ...workedExampleRequest().vehicle, currency: 'EUR' }, drivers: [novice] }),
+      tables,
+    );
+    expect(result.breakdown.some((l) => l.kind === 'referenceSurcharge' && l.term === 2 && l.value === '1.25')).toBe(
+      true,
+    );
+    expect(result.terms.map((_, i) => recomputeTerm(result, i + 1, tables))).toEqual(
+      result.terms.map((t) => t.premiumMinor),
+    );
   });
 });

@@ -7,9 +7,16 @@ const tables = builtInRateTableSet('us-illustrative');
 
 describe('highest-risk driver', () => {
   it('chooses per term, so adding a driver never lowers the lease total (choosing on the first term only gave 2308.98 < 2314.98 alone)', () => {
-    const young = cleanDriver('a-young', { dateOfBirth: '2003-01-01', licensedSince: '2020-01-01', priorInsurance: { periods: [{ from: '2020-01-01' }] } });
+    const young = cleanDriver('a-young', {
+      dateOfBirth: '2003-01-01',
+      licensedSince: '2020-01-01',
+      priorInsurance: { periods: [{ from: '2020-01-01' }] },
+    });
     // One at-fault claim that leaves the 60-month look-back before term 2 starts (2026-07-15).
-    const claimAgesOut = cleanDriver('b-claim', { territory: 'urban', claims: [{ date: '2021-03-01', atFault: true, amountMinor: 500_000 }] });
+    const claimAgesOut = cleanDriver('b-claim', {
+      territory: 'urban',
+      claims: [{ date: '2021-03-01', atFault: true, amountMinor: 500_000 }],
+    });
     const alone = rate(workedExampleRequest({ drivers: [young] }), tables);
     const other = rate(workedExampleRequest({ drivers: [claimAgesOut] }), tables);
     expect(alone.terms.map((t) => t.premiumMinor)).toEqual([145667, 85831]);
@@ -22,11 +29,17 @@ describe('highest-risk driver', () => {
     expect(both.leaseTotalMinor).toBe(240550);
     expect(both.ratedDriverKey).toBe('b-claim');
     expect(lines(both, 'driverSelection', 2).map((l) => [l.source.driverFact, l.amountMinor, l.source.note])).toEqual([
-      ['driver[a-young]', 85831, 'rated driver: highest term premium of 2 drivers on this output (ties: higher annual premium, then smallest driverKey)'],
+      [
+        'driver[a-young]',
+        85831,
+        'rated driver: highest term premium of 2 drivers on this output (ties: higher annual premium, then smallest driverKey)',
+      ],
       ['driver[b-claim]', 76179, 'not rated: lower-risk than a-young'],
     ]);
     // Term 2 is priced, line for line, on the driver charged for it.
-    expect(lines(both, 'factor', 2).find((l) => l.factor === 'driverAge')?.source.driverFact).toBe('dateOfBirth → age 23 at 2026-07-15');
+    expect(lines(both, 'factor', 2).find((l) => l.factor === 'driverAge')?.source.driverFact).toBe(
+      'dateOfBirth → age 23 at 2026-07-15',
+    );
   });
 
   it('rates every driver and charges the highest term premium, saying so', () => {
@@ -38,13 +51,22 @@ describe('highest-risk driver', () => {
     expect(result.annualPremiumMinor).toBe(alone.annualPremiumMinor);
     expect(result.terms).toEqual(alone.terms);
     expect(lines(result, 'driverSelection')).toEqual([
-      { step: 'driverSelection', term: 1, value: (cleanAlone.terms[0]!.premiumMinor / 100).toFixed(2), amountMinor: cleanAlone.terms[0]!.premiumMinor, source: { driverFact: 'driver[a-clean]', note: 'not rated: lower-risk than b-risky' } },
+      {
+        step: 'driverSelection',
+        term: 1,
+        value: (cleanAlone.terms[0]!.premiumMinor / 100).toFixed(2),
+        amountMinor: cleanAlone.terms[0]!.premiumMinor,
+        source: { driverFact: 'driver[a-clean]', note: 'not rated: lower-risk than b-risky' },
+      },
       {
         step: 'driverSelection',
         term: 1,
         value: '2392.31',
         amountMinor: 239231,
-        source: { driverFact: 'driver[b-risky]', note: 'rated driver: highest term premium of 2 drivers on this output (ties: higher annual premium, then smallest driverKey)' },
+        source: {
+          driverFact: 'driver[b-risky]',
+          note: 'rated driver: highest term premium of 2 drivers on this output (ties: higher annual premium, then smallest driverKey)',
+        },
       },
     ]);
   });
@@ -56,8 +78,14 @@ describe('highest-risk driver', () => {
   });
 
   it('reports review reasons of every driver, not only the rated one', () => {
-    const dui = cleanDriver('co-owner', { territory: 'rural', violations: [{ date: '2024-03-01', points: 0, code: 'DUI' }] });
-    const result = rate(workedExampleRequest({ drivers: [workedExampleDriver(), dui, { driverKey: 'ghost', unknown: true }] }), tables);
+    const dui = cleanDriver('co-owner', {
+      territory: 'rural',
+      violations: [{ date: '2024-03-01', points: 0, code: 'DUI' }],
+    });
+    const result = rate(
+      workedExampleRequest({ drivers: [workedExampleDriver(), dui, { driverKey: 'ghost', unknown: true }] }),
+      tables,
+    );
     expect(result.ratedDriverKey).toBe('ghost');
     expect(result.reviewReasons).toEqual([
       'driver co-owner: violations[2024-03-01 DUI 0pt] is a referral offence within 36 months',

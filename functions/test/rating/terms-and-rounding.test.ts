@@ -29,7 +29,9 @@ describe('splitTerms', () => {
 
   it('has no term when the transfer is at the end, and refuses an absurd lease', () => {
     expect(splitTerms(d('2025-01-01'), d('2025-01-01'), 50)).toEqual([]);
-    expect(() => splitTerms(d('2025-01-01'), d('2099-01-01'), 50)).toThrow('lease.endDate: the lease needs more than 50 policy terms');
+    expect(() => splitTerms(d('2025-01-01'), d('2099-01-01'), 50)).toThrow(
+      'lease.endDate: the lease needs more than 50 policy terms',
+    );
   });
 
   it('covers every day of the lease exactly once', () => {
@@ -41,7 +43,13 @@ describe('splitTerms', () => {
 
 describe('pro-rata over leap years', () => {
   it('a full 366-day term (2027-07-15 -> 2028-07-15) equals the annual premium exactly', () => {
-    const result = rate(workedExampleRequest({ transferDate: '2027-07-15', lease: { startDate: '2027-01-01', endDate: '2028-07-15', annualMileageKm: 24_140, usage: 'commute' } }), tables);
+    const result = rate(
+      workedExampleRequest({
+        transferDate: '2027-07-15',
+        lease: { startDate: '2027-01-01', endDate: '2028-07-15', annualMileageKm: 24_140, usage: 'commute' },
+      }),
+      tables,
+    );
     expect(result.terms).toHaveLength(1);
     expect(result.terms[0]).toMatchObject({ days: 366, yearDays: 366 });
     expect(result.terms[0]!.premiumMinor).toBe(result.annualPremiumMinor);
@@ -49,17 +57,30 @@ describe('pro-rata over leap years', () => {
   });
 
   it('a part term over 29 February divides by 366: 183/366 of each line', () => {
-    const result = rate(workedExampleRequest({ transferDate: '2027-07-15', lease: { startDate: '2027-01-01', endDate: '2028-01-14', annualMileageKm: 24_140, usage: 'commute' } }), tables);
+    const result = rate(
+      workedExampleRequest({
+        transferDate: '2027-07-15',
+        lease: { startDate: '2027-01-01', endDate: '2028-01-14', annualMileageKm: 24_140, usage: 'commute' },
+      }),
+      tables,
+    );
     expect(result.terms[0]).toMatchObject({ days: 183, yearDays: 366 });
     // Each coverage line is exactly half its annual amount (183/366), rounded half-up; the fee is not prorated.
     const annual = Object.fromEntries(lines(result, 'coveragePremium').map((l) => [l.coverage, l.amountMinor!]));
-    for (const line of lines(result, 'termCoverage')) expect(line.amountMinor).toBe(Math.floor((annual[line.coverage!]! + 1) / 2));
+    for (const line of lines(result, 'termCoverage'))
+      expect(line.amountMinor).toBe(Math.floor((annual[line.coverage!]! + 1) / 2));
   });
 
   it('ACTUAL_365F divides by 365 even in a leap year (a table option)', () => {
     const json = usTableJson();
     json.proration.basis = 'ACTUAL_365F';
-    const result = rate(workedExampleRequest({ transferDate: '2027-07-15', lease: { startDate: '2027-01-01', endDate: '2028-07-15', annualMileageKm: 24_140, usage: 'commute' } }), loadRateTableSet([json]));
+    const result = rate(
+      workedExampleRequest({
+        transferDate: '2027-07-15',
+        lease: { startDate: '2027-01-01', endDate: '2028-07-15', annualMileageKm: 24_140, usage: 'commute' },
+      }),
+      loadRateTableSet([json]),
+    );
     expect(result.terms[0]).toMatchObject({ days: 366, yearDays: 365 });
     expect(result.terms[0]!.premiumMinor).toBeGreaterThan(result.annualPremiumMinor);
   });
@@ -104,14 +125,19 @@ describe('rounding at the coverage checkpoint, by the table mode', () => {
   });
 
   it('rounds each prorated line: 2.01 × 183/366 = 1.005 -> 1.01 (HALF_UP) / 1.00 (HALF_EVEN)', () => {
-    const term = (mode: string) => lines(rate(neutralRequest('2028-01-14'), neutralTable('4.02', mode)), 'termCoverage').find((l) => l.coverage === 'LIAB')!.amountMinor;
+    const term = (mode: string) =>
+      lines(rate(neutralRequest('2028-01-14'), neutralTable('4.02', mode)), 'termCoverage').find(
+        (l) => l.coverage === 'LIAB',
+      )!.amountMinor;
     expect(term('HALF_UP')).toBe(101);
     expect(term('HALF_EVEN')).toBe(100);
   });
 
   it('never rounds a factor product: the running value keeps every digit', () => {
     const result = rate(workedExampleRequest(), tables);
-    expect(result.breakdown.filter((l) => l.step === 'factor' && l.coverage === 'COLL' && l.term === 1).at(-1)!.running).toBe('855.69238755');
+    expect(
+      result.breakdown.filter((l) => l.step === 'factor' && l.coverage === 'COLL' && l.term === 1).at(-1)!.running,
+    ).toBe('855.69238755');
   });
 });
 
@@ -130,7 +156,14 @@ describe('minimum premiums', () => {
   });
 
   it('a very short term is lifted to the term minimum with a MIN_TERM_ADJ line', () => {
-    const result = rate(workedExampleRequest({ transferDate: '2025-07-15', drivers: [cleanDriver('d1')], lease: { startDate: '2025-01-01', endDate: '2025-07-16', annualMileageKm: 15_000, usage: 'commute' } }), tables);
+    const result = rate(
+      workedExampleRequest({
+        transferDate: '2025-07-15',
+        drivers: [cleanDriver('d1')],
+        lease: { startDate: '2025-01-01', endDate: '2025-07-16', annualMileageKm: 15_000, usage: 'commute' },
+      }),
+      tables,
+    );
     expect(result.terms).toEqual([expect.objectContaining({ days: 1, yearDays: 365, premiumMinor: 5000 })]);
     const adj = lines(result, 'termMinimumAdjustment');
     expect(adj).toHaveLength(1);

@@ -8,7 +8,12 @@ import { expectDocumentedResponse } from './openapi-validator';
 
 export type Method = 'get' | 'put' | 'post';
 
-export async function documentedCall(path: string, method: Method, handler: ReturnType<typeof driversHandler>, request: Parameters<typeof invoke>[1]): Promise<Invocation> {
+export async function documentedCall(
+  path: string,
+  method: Method,
+  handler: ReturnType<typeof driversHandler>,
+  request: Parameters<typeof invoke>[1],
+): Promise<Invocation> {
   const response = await invoke(handler, request);
   expectDocumentedResponse(path, method, response);
   expect(response.logs.join('\n')).not.toMatch(/1985-04-12|1990-01-01/); // never log personal data
@@ -19,11 +24,33 @@ export async function documentedCall(path: string, method: Method, handler: Retu
 export function driverCalls(appOf: () => TestApp) {
   const services = () => appOf().services;
   return {
-    putDriver: (driverKey: string, body: unknown) => documentedCall('/drivers/{driverKey}', 'put', driversHandler(services()), sendJson('PUT', `/drivers/${driverKey}`, { driverKey }, body)),
-    getDriver: (driverKey: string) => documentedCall('/drivers/{driverKey}', 'get', driversHandler(services()), get(`/drivers/${driverKey}`, { driverKey })),
+    putDriver: (driverKey: string, body: unknown) =>
+      documentedCall(
+        '/drivers/{driverKey}',
+        'put',
+        driversHandler(services()),
+        sendJson('PUT', `/drivers/${driverKey}`, { driverKey }, body),
+      ),
+    getDriver: (driverKey: string) =>
+      documentedCall(
+        '/drivers/{driverKey}',
+        'get',
+        driversHandler(services()),
+        get(`/drivers/${driverKey}`, { driverKey }),
+      ),
     postClaim: (driverKey: string, body: unknown) =>
-      documentedCall('/drivers/{driverKey}/claims', 'post', driverClaimsHandler(services()), sendJson('POST', `/drivers/${driverKey}/claims`, { driverKey }, body)),
+      documentedCall(
+        '/drivers/{driverKey}/claims',
+        'post',
+        driverClaimsHandler(services()),
+        sendJson('POST', `/drivers/${driverKey}/claims`, { driverKey }, body),
+      ),
     postViolation: (driverKey: string, body: unknown) =>
-      documentedCall('/drivers/{driverKey}/violations', 'post', driverViolationsHandler(services()), sendJson('POST', `/drivers/${driverKey}/violations`, { driverKey }, body)),
+      documentedCall(
+        '/drivers/{driverKey}/violations',
+        'post',
+        driverViolationsHandler(services()),
+        sendJson('POST', `/drivers/${driverKey}/violations`, { driverKey }, body),
+      ),
   };
 }

@@ -2,7 +2,13 @@
 // prefix per suite, real HttpRequest / InvocationContext objects, real HttpResponse for reading.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpRequest, HttpResponse, InvocationContext, type HttpHandler } from '@azure/functions';
-import { BATCH_CONTENT_TYPE, STRUCTURED_CONTENT_TYPE, WebhookSigner, parseWebhookSecrets, type OwnershipEvent } from '@lease-premium/events';
+import {
+  BATCH_CONTENT_TYPE,
+  STRUCTURED_CONTENT_TYPE,
+  WebhookSigner,
+  parseWebhookSecrets,
+  type OwnershipEvent,
+} from '@lease-premium/events';
 import { createAppServices, type AppServices } from '../../src/app-services';
 import { loadConfig } from '../../src/config';
 import { testStorageConnectionString, uniqueName } from '../../../tests/support/storage';
@@ -30,7 +36,12 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 export function createTestApp(overrides: Record<string, string> = {}, now?: () => Date): TestApp {
   const env = testEnv(overrides);
   const config = loadConfig(env, parseWebhookSecrets);
-  return { services: createAppServices(config, now), secrets: config.webhookSecrets, signer: new WebhookSigner(config.webhookSecrets), env };
+  return {
+    services: createAppServices(config, now),
+    secrets: config.webhookSecrets,
+    signer: new WebhookSigner(config.webhookSecrets),
+    env,
+  };
 }
 
 export interface Invocation {
@@ -49,7 +60,8 @@ export async function invoke(handler: HttpHandler, request: HttpRequest, functio
   const context = new InvocationContext({
     invocationId: `test-${++counter}-${randomUUID()}`,
     functionName,
-    logHandler: (level, ...args) => logs.push(`${level}: ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`),
+    logHandler: (level, ...args) =>
+      logs.push(`${level}: ${args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`),
   });
   const result = await handler(request, context);
   const response = result instanceof HttpResponse ? result : new HttpResponse(result);
@@ -67,13 +79,22 @@ export async function invoke(handler: HttpHandler, request: HttpRequest, functio
 
 const BASE = 'http://127.0.0.1:7071/api';
 
-export function get(path: string, params: Record<string, string> = {}, query: Record<string, string> = {}): HttpRequest {
+export function get(
+  path: string,
+  params: Record<string, string> = {},
+  query: Record<string, string> = {},
+): HttpRequest {
   const url = new URL(`${BASE}${path}`);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   return new HttpRequest({ method: 'GET', url: url.toString(), params, query, headers: {} });
 }
 
-export function sendJson(method: 'PUT' | 'POST', path: string, params: Record<string, string>, body: unknown): HttpRequest {
+export function sendJson(
+  method: 'PUT' | 'POST',
+  path: string,
+  params: Record<string, string>,
+  body: unknown,
+): HttpRequest {
   return new HttpRequest({
     method,
     url: `${BASE}${path}`,
@@ -87,11 +108,19 @@ export function sendJson(method: 'PUT' | 'POST', path: string, params: Record<st
 export function webhookRequest(
   app: Pick<TestApp, 'signer'>,
   payload: OwnershipEvent[] | OwnershipEvent | string,
-  options: { contentType?: string; headers?: Record<string, string>; signedAt?: Date; signer?: WebhookSigner; unsigned?: boolean } = {},
+  options: {
+    contentType?: string;
+    headers?: Record<string, string>;
+    signedAt?: Date;
+    signer?: WebhookSigner;
+    unsigned?: boolean;
+  } = {},
 ): HttpRequest {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const contentType = options.contentType ?? (Array.isArray(payload) ? BATCH_CONTENT_TYPE : STRUCTURED_CONTENT_TYPE);
-  const signature = options.unsigned ? {} : (options.signer ?? app.signer).sign(`msg_${randomUUID()}`, body, options.signedAt);
+  const signature = options.unsigned
+    ? {}
+    : (options.signer ?? app.signer).sign(`msg_${randomUUID()}`, body, options.signedAt);
   return new HttpRequest({
     method: 'POST',
     url: `${BASE}/ownership-changes`,

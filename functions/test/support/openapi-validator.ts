@@ -23,20 +23,33 @@ export function expectDocumentedResponse(path: string, method: 'get' | 'put' | '
   const operation = paths[path]?.[method];
   if (!operation) throw new Error(`${method.toUpperCase()} ${path} is not in the OpenAPI document`);
   const documented = operation.responses[String(response.status)];
-  if (!documented) throw new Error(`${method.toUpperCase()} ${path} answered ${response.status}, which the OpenAPI document does not list`);
+  if (!documented)
+    throw new Error(
+      `${method.toUpperCase()} ${path} answered ${response.status}, which the OpenAPI document does not list`,
+    );
   if (documented.content) expectDocumentedBody(path, method, response, documented.content); // none: e.g. 401 from the host, empty body
   const coverageFile = process.env.OPENAPI_COVERAGE_FILE;
   if (coverageFile) appendFileSync(coverageFile, `${method.toUpperCase()} ${path} ${response.status}\n`);
 }
 
-function expectDocumentedBody(path: string, method: string, response: Invocation, content: Record<string, unknown>): void {
+function expectDocumentedBody(
+  path: string,
+  method: string,
+  response: Invocation,
+  content: Record<string, unknown>,
+): void {
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-  if (!(contentType in content)) throw new Error(`${method.toUpperCase()} ${path} ${response.status}: content-type "${contentType}" is not documented`);
+  if (!(contentType in content))
+    throw new Error(
+      `${method.toUpperCase()} ${path} ${response.status}: content-type "${contentType}" is not documented`,
+    );
   const ref = `${DOC_ID}#/paths/${pointer(path)}/${method}/responses/${response.status}/content/${pointer(contentType)}/schema`;
   const validate = ajv.getSchema(ref);
   if (!validate) throw new Error(`no schema at ${ref}`);
   if (!validate(response.body)) {
-    throw new Error(`${method.toUpperCase()} ${path} ${response.status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body).slice(0, 2000)}`);
+    throw new Error(
+      `${method.toUpperCase()} ${path} ${response.status} does not match the document: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(response.body).slice(0, 2000)}`,
+    );
   }
 }
 

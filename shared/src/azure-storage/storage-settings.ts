@@ -18,10 +18,14 @@ export function readStorageSettings(env: Env): StorageSettings {
   const accountName = textSetting(env, 'STORAGE_ACCOUNT_NAME');
   if (accountName) {
     // https://learn.microsoft.com/azure/storage/common/storage-account-overview#storage-account-name
-    if (!/^[a-z0-9]{3,24}$/.test(accountName)) throw new ConfigError('STORAGE_ACCOUNT_NAME', `must be 3-24 lowercase letters and digits, got "${accountName}"`);
+    if (!/^[a-z0-9]{3,24}$/.test(accountName))
+      throw new ConfigError('STORAGE_ACCOUNT_NAME', `must be 3-24 lowercase letters and digits, got "${accountName}"`);
     return { kind: 'identity', accountName, clientId: textSetting(env, 'AZURE_CLIENT_ID') };
   }
-  throw new ConfigError('STORAGE_CONNECTION_STRING', 'set STORAGE_CONNECTION_STRING (or "UseDevelopmentStorage=true") locally, or STORAGE_ACCOUNT_NAME (managed identity) in Azure');
+  throw new ConfigError(
+    'STORAGE_CONNECTION_STRING',
+    'set STORAGE_CONNECTION_STRING (or "UseDevelopmentStorage=true") locally, or STORAGE_ACCOUNT_NAME (managed identity) in Azure',
+  );
 }
 
 /** The public endpoint of one of the account's services. */
@@ -34,14 +38,18 @@ export function storageServiceUrl(accountName: string, service: StorageService):
  * unless told (`allowInsecureConnection`). The queue and blob SDKs need no such flag.
  */
 export function isPlainHttp(connectionString: string): boolean {
-  return /UseDevelopmentStorage=true/i.test(connectionString) || /(Endpoint=|Protocol=)http(;|:)/i.test(connectionString);
+  return (
+    /UseDevelopmentStorage=true/i.test(connectionString) || /(Endpoint=|Protocol=)http(;|:)/i.test(connectionString)
+  );
 }
 
 /**
  * The managed identity's credential. @azure/identity is loaded on first call only: it is a large
  * module that a connection-string setup never needs.
  */
-export function storageCredential(settings: Extract<StorageSettings, { kind: 'identity' }>): AzureIdentity.TokenCredential {
+export function storageCredential(
+  settings: Extract<StorageSettings, { kind: 'identity' }>,
+): AzureIdentity.TokenCredential {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { DefaultAzureCredential } = require('@azure/identity') as typeof AzureIdentity;
   return new DefaultAzureCredential(settings.clientId ? { managedIdentityClientId: settings.clientId } : {});

@@ -14,7 +14,8 @@ export function encodeTableKey(value: string): string {
   } catch {
     throw new RangeError('a table key must be well-formed Unicode text'); // a lone surrogate
   }
-  if (encoded.length > MAX_KEY_CHARS) throw new RangeError(`key too long for Azure Tables (${encoded.length} characters)`);
+  if (encoded.length > MAX_KEY_CHARS)
+    throw new RangeError(`key too long for Azure Tables (${encoded.length} characters)`);
   return encoded;
 }
 

@@ -19,7 +19,11 @@ export interface FaultProxy {
 
 export async function startFaultProxy(): Promise<FaultProxy> {
   // The handler reads the returned object itself: the test changes target and poison on it.
-  const state: Pick<FaultProxy, 'target' | 'poison'> & { failedBatches: number } = { target: undefined, poison: undefined, failedBatches: 0 };
+  const state: Pick<FaultProxy, 'target' | 'poison'> & { failedBatches: number } = {
+    target: undefined,
+    poison: undefined,
+    failedBatches: 0,
+  };
 
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -71,7 +75,14 @@ function eventsOf(body: Buffer): Array<{ id: string; subject: string }> {
     const json: unknown = JSON.parse(body.toString('utf8'));
     if (!Array.isArray(json)) return [];
     return json.flatMap((e: unknown) =>
-      typeof e === 'object' && e !== null && 'id' in e && 'subject' in e && typeof e.id === 'string' && typeof e.subject === 'string' ? [{ id: e.id, subject: e.subject }] : [],
+      typeof e === 'object' &&
+      e !== null &&
+      'id' in e &&
+      'subject' in e &&
+      typeof e.id === 'string' &&
+      typeof e.subject === 'string'
+        ? [{ id: e.id, subject: e.subject }]
+        : [],
     );
   } catch {
     return [];

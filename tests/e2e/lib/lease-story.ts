@@ -7,7 +7,14 @@ import type { DriverProfile, VehicleAsset } from '@lease-premium/events';
 import type { BackOfficeClient } from '../../../devstack/src/demo/back-office-client';
 import { shiftDate } from '../../../devstack/src/demo/dates';
 import { buildFleet } from '../../../devstack/src/demo/fleet';
-import { buildOwnershipTransfer, buildVehicleCreate, leaseMetadata, type LeaseLedger, type LeaseTerms, type SignedTransaction } from '../../../devstack/src/demo/lease-ledger';
+import {
+  buildOwnershipTransfer,
+  buildVehicleCreate,
+  leaseMetadata,
+  type LeaseLedger,
+  type LeaseTerms,
+  type SignedTransaction,
+} from '../../../devstack/src/demo/lease-ledger';
 import type { KeyPair } from '../../../devstack/src/stack/local-config';
 
 export interface Car {
@@ -53,7 +60,11 @@ export class LeaseStory {
   }
 
   async registerCars(count: number): Promise<Car[]> {
-    const fleet = buildFleet(count, { currency: 'USD', modelYear: 2025, serialBase: randomInt(100_000, 900_000 - count) });
+    const fleet = buildFleet(count, {
+      currency: 'USD',
+      modelYear: 2025,
+      serialBase: randomInt(100_000, 900_000 - count),
+    });
     const added: Car[] = [];
     for (const { asset } of fleet) {
       const tx = buildVehicleCreate(asset, this.company);
@@ -77,7 +88,13 @@ export class LeaseStory {
       usage: 'commute',
       ...overrides,
     };
-    const tx = buildOwnershipTransfer(car.lastTx, car.assetId, this.company, [driver.publicKey], leaseMetadata('lease-start', terms));
+    const tx = buildOwnershipTransfer(
+      car.lastTx,
+      car.assetId,
+      this.company,
+      [driver.publicKey],
+      leaseMetadata('lease-start', terms),
+    );
     await this.ledger.commit(tx);
     this.transactions.push(tx);
     Object.assign(car, { lastTx: tx, holder: driver, lease: terms });
@@ -88,7 +105,13 @@ export class LeaseStory {
 
   async endLease(car: Car): Promise<SignedTransaction> {
     if (!car.holder || !car.lease) throw new Error(`car ${car.assetId} is not leased`);
-    const tx = buildOwnershipTransfer(car.lastTx, car.assetId, car.holder, [this.company.publicKey], leaseMetadata('lease-end', car.lease));
+    const tx = buildOwnershipTransfer(
+      car.lastTx,
+      car.assetId,
+      car.holder,
+      [this.company.publicKey],
+      leaseMetadata('lease-end', car.lease),
+    );
     await this.ledger.commit(tx);
     this.transactions.push(tx);
     Object.assign(car, { lastTx: tx, holder: undefined, lease: undefined });

@@ -19,6 +19,12 @@ export async function leasedFleet(t: TestStack, cars: number): Promise<LeasedFle
   for (const persona of PERSONAS.slice(0, 3)) drivers.push(await story.registerDriver(personaProfile(persona, today)));
   await story.registerCars(cars);
   await story.churn(drivers, 1);
-  await waitForConsistency(t.api, t.stack.description.ledger.apiUrl, story.cars.map((c) => c.assetId), 30_000, () => t.logTail());
+  await waitForConsistency(
+    t.api,
+    t.stack.description.ledger.apiUrl,
+    story.cars.map((c) => c.assetId),
+    30_000,
+    () => t.logTail(),
+  );
   return { story, drivers };
 }

@@ -3,7 +3,10 @@ export class LedgerAdmin {
   constructor(private readonly adminUrl: string) {}
 
   private async post(action: string, query = ''): Promise<unknown> {
-    const response = await fetch(`${this.adminUrl}/faults/${action}${query}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(`${this.adminUrl}/faults/${action}${query}`, {
+      method: 'POST',
+      signal: AbortSignal.timeout(10_000),
+    });
     const text = await response.text();
     if (!response.ok) throw new Error(`ledger admin ${action}: HTTP ${response.status} ${text}`);
     return text ? (JSON.parse(text) as unknown) : undefined;

@@ -48,7 +48,8 @@ export async function trafficProgress(traffic: Traffic, n: number, timeoutMs = 3
   while (traffic.committed() < target) {
     const failure = traffic.failure();
     if (failure) throw failure;
-    if (Date.now() > deadline) throw new Error(`traffic committed ${traffic.committed()} of ${target} transactions within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`traffic committed ${traffic.committed()} of ${target} transactions within ${timeoutMs} ms`);
     await sleep(50);
   }
 }

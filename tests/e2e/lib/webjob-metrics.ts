@@ -17,7 +17,12 @@ export async function metric(metricsUrl: string, name: string, labelFilter?: str
 }
 
 /** Polls until the metric satisfies `done` (bounded); returns its last value. */
-export async function waitForMetric(metricsUrl: string, name: string, done: (value: number) => boolean, timeoutMs: number): Promise<number> {
+export async function waitForMetric(
+  metricsUrl: string,
+  name: string,
+  done: (value: number) => boolean,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await metric(metricsUrl, name).catch(() => Number.NaN);

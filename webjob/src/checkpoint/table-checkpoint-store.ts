@@ -16,7 +16,11 @@ export class TableCheckpointStore implements CheckpointStore {
   private readonly pk: string;
   private readonly rk: string;
 
-  constructor(private readonly table: TableClient, source: string, consumer: string) {
+  constructor(
+    private readonly table: TableClient,
+    source: string,
+    consumer: string,
+  ) {
     this.pk = encodeTableKey(source);
     this.rk = encodeTableKey(consumer);
   }
@@ -36,7 +40,12 @@ export class TableCheckpointStore implements CheckpointStore {
   }
 
   async save(height: number): Promise<void> {
-    const entity: CheckpointEntity = { partitionKey: this.pk, rowKey: this.rk, height, updatedAt: new Date().toISOString() };
+    const entity: CheckpointEntity = {
+      partitionKey: this.pk,
+      rowKey: this.rk,
+      height,
+      updatedAt: new Date().toISOString(),
+    };
     try {
       if (this.etag === undefined) {
         const result = await this.table.createEntity(entity);
@@ -47,7 +56,9 @@ export class TableCheckpointStore implements CheckpointStore {
       }
     } catch (error) {
       if (isConflict(error)) {
-        throw new CheckpointConflictError(`checkpoint ${this.pk}/${this.rk} was changed by another writer (HTTP ${statusOf(error)})`);
+        throw new CheckpointConflictError(
+          `checkpoint ${this.pk}/${this.rk} was changed by another writer (HTTP ${statusOf(error)})`,
+        );
       }
       throw error;
     }

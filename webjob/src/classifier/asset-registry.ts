@@ -67,14 +67,20 @@ export class AssetRegistry {
     if (!car?.tracked) return;
     car.latestTransactionId = tx.id;
     // Interned: a car back with its leasing company carries the company's condition, like every other such car.
-    car.latestConditionUris = tx.outputs.length === 1 ? this.strings.intern(tx.outputs[0]?.condition.uri ?? '') : tx.outputs.map((o) => o.condition.uri);
+    car.latestConditionUris =
+      tx.outputs.length === 1
+        ? this.strings.intern(tx.outputs[0]?.condition.uri ?? '')
+        : tx.outputs.map((o) => o.condition.uri);
   }
 
   async lookup(assetId: string, signal?: AbortSignal): Promise<AssetInfo> {
     const known = this.cars.get(assetId);
     if (known) return known;
     const tx = await this.fetch(assetId, signal);
-    const info = this.remember(assetId, tx.operation === 'CREATE' ? judgeCreate(tx, this.trusted).asset : UNTRACKED['untracked-asset']);
+    const info = this.remember(
+      assetId,
+      tx.operation === 'CREATE' ? judgeCreate(tx, this.trusted).asset : UNTRACKED['untracked-asset'],
+    );
     if (info.tracked) this.rememberOutputs(assetId, tx);
     return info;
   }
@@ -87,7 +93,10 @@ export class AssetRegistry {
     for (const input of tx.inputs) {
       if (!input.fulfills) continue;
       const { transaction_id: spentId, output_index: index } = input.fulfills;
-      const uris = latest?.latestTransactionId === spentId ? latest.latestConditionUris : (await this.fetch(spentId, signal)).outputs.map((o) => o.condition.uri);
+      const uris =
+        latest?.latestTransactionId === spentId
+          ? latest.latestConditionUris
+          : (await this.fetch(spentId, signal)).outputs.map((o) => o.condition.uri);
       const uri = typeof uris === 'string' ? (index === 0 ? uris : undefined) : uris[index];
       if (uri !== undefined) result.set(outputKey(spentId, index), uri);
     }
@@ -100,7 +109,13 @@ export class AssetRegistry {
       const value = vehicle[field];
       if (typeof value === 'string') vehicle[field] = this.strings.intern(value);
     }
-    return { tracked: true, vehicle: vehicle as VehicleAsset, issuer: this.strings.intern(info.issuer), latestTransactionId: undefined, latestConditionUris: [] };
+    return {
+      tracked: true,
+      vehicle: vehicle as VehicleAsset,
+      issuer: this.strings.intern(info.issuer),
+      latestTransactionId: undefined,
+      latestConditionUris: [],
+    };
   }
 
   private async fetch(id: string, signal?: AbortSignal): Promise<LedgerTransaction> {
@@ -110,9 +125,14 @@ export class AssetRegistry {
       if (raw !== null) {
         const parsed = parseLedgerTransaction(raw);
         if (parsed.ok && parsed.value.id === id) return parsed.value;
-        throw new Error(`ledger returned an invalid transaction for ${id}: ${parsed.ok ? 'id mismatch' : parsed.reason}`);
+        throw new Error(
+          `ledger returned an invalid transaction for ${id}: ${parsed.ok ? 'id mismatch' : parsed.reason}`,
+        );
       }
-      this.logger.error('a transaction the ledger references cannot be read; still retrying', { transactionId: id, waitedMs: this.lagToleranceMs });
+      this.logger.error('a transaction the ledger references cannot be read; still retrying', {
+        transactionId: id,
+        waitedMs: this.lagToleranceMs,
+      });
     }
   }
 }

@@ -8,7 +8,8 @@ import type { DeadLetterKind } from '../deadletter/dead-letter-store';
 
 export type SkipReason = 'not-car-lease' | 'untrusted-issuer' | 'untracked-asset' | 'other-operation';
 
-export type AssetInfo = { tracked: true; vehicle: VehicleAsset; issuer: string } | { tracked: false; reason: SkipReason };
+export type AssetInfo =
+  { tracked: true; vehicle: VehicleAsset; issuer: string } | { tracked: false; reason: SkipReason };
 
 export interface CreateJudgement {
   asset: AssetInfo;
@@ -22,9 +23,16 @@ export function judgeCreate(tx: LedgerTransaction, trusted: ReadonlySet<string>,
   if (classified.kind === 'not-car-lease') return { asset: { tracked: false, reason: 'not-car-lease' } };
   if (trustedIssuersOf(tx, trusted).length === 0) return { asset: { tracked: false, reason: 'untrusted-issuer' } };
   const verified = verifyTrustedCreate(tx, trusted, verdict);
-  if (!verified.ok) return { asset: { tracked: false, reason: 'untracked-asset' }, refusal: { kind: 'verification-failed', reason: verified.reason } };
+  if (!verified.ok)
+    return {
+      asset: { tracked: false, reason: 'untracked-asset' },
+      refusal: { kind: 'verification-failed', reason: verified.reason },
+    };
   if (classified.kind === 'malformed') {
-    return { asset: { tracked: false, reason: 'untracked-asset' }, refusal: { kind: 'malformed', reason: `asset.data: ${formatIssues(classified.issues)}` } };
+    return {
+      asset: { tracked: false, reason: 'untracked-asset' },
+      refusal: { kind: 'malformed', reason: `asset.data: ${formatIssues(classified.issues)}` },
+    };
   }
   return { asset: { tracked: true, vehicle: classified.vehicle, issuer: verified.value } };
 }

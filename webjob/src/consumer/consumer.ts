@@ -33,7 +33,12 @@ export class Consumer {
   constructor(private readonly deps: ConsumerDeps) {}
 
   status(): ConsumerStatus {
-    return { stream: this.pipeline?.stream.currentState ?? 'idle', nextHeight: this.pipeline?.sequencer.nextHeight, checkpoint: this.flusher?.saved, stalledSeconds: this.stalledSeconds() };
+    return {
+      stream: this.pipeline?.stream.currentState ?? 'idle',
+      nextHeight: this.pipeline?.sequencer.nextHeight,
+      checkpoint: this.flusher?.saved,
+      stalledSeconds: this.stalledSeconds(),
+    };
   }
 
   /**
@@ -45,7 +50,15 @@ export class Consumer {
     const startHeight = await this.startHeight(leadership);
     const stop = new TermStop(leadership, shutdown);
     const pipeline = (this.pipeline = new LivePipeline(this.deps, startHeight, stop));
-    const flusher = (this.flusher = new CheckpointFlusher({ store: checkpoints, tracker: pipeline.tracker, saved: startHeight - 1, signal: stop.abandonSignal, onConflict: (error) => stop.fail(error), logger, metrics }));
+    const flusher = (this.flusher = new CheckpointFlusher({
+      store: checkpoints,
+      tracker: pipeline.tracker,
+      saved: startHeight - 1,
+      signal: stop.abandonSignal,
+      onConflict: (error) => stop.fail(error),
+      logger,
+      metrics,
+    }));
     logger.info('consumption starting', { startHeight, checkpoint: flusher.saved ?? null });
     const checkpointing = setInterval(() => {
       this.updateGauges();
@@ -71,13 +84,22 @@ export class Consumer {
   /** The grace period: deliveries in flight may finish, unless the term is abandoned meanwhile. */
   private async finishDeliveries(dispatcher: DeliveryDispatcher, stop: TermStop): Promise<void> {
     const { config, logger } = this.deps;
-    logger.info('intake stopped; finishing deliveries in flight', { pending: dispatcher.pending, graceMs: config.shutdown.graceMs });
+    logger.info('intake stopped; finishing deliveries in flight', {
+      pending: dispatcher.pending,
+      graceMs: config.shutdown.graceMs,
+    });
     try {
-      await untilAborted(dispatcher.drained(), AbortSignal.any([stop.abandonSignal, AbortSignal.timeout(config.shutdown.graceMs)]));
+      await untilAborted(
+        dispatcher.drained(),
+        AbortSignal.any([stop.abandonSignal, AbortSignal.timeout(config.shutdown.graceMs)]),
+      );
     } catch (error) {
       if (!(error instanceof AbortedError)) throw error;
     }
-    if (dispatcher.pending > 0) logger.warn('grace period over: undelivered events will be redelivered after restart', { pending: dispatcher.pending });
+    if (dispatcher.pending > 0)
+      logger.warn('grace period over: undelivered events will be redelivered after restart', {
+        pending: dispatcher.pending,
+      });
   }
 
   /**
@@ -87,9 +109,12 @@ export class Consumer {
   private stalledSeconds(now = Date.now()): number {
     const tracker = this.pipeline?.tracker;
     if (!tracker) return 0;
-    if (tracker.completedHeight !== this.progress.height) this.progress = { height: tracker.completedHeight, advancedAt: now };
+    if (tracker.completedHeight !== this.progress.height)
+      this.progress = { height: tracker.completedHeight, advancedAt: now };
     const pendingSince = tracker.oldestOpenSince;
-    return pendingSince === undefined ? 0 : Math.max(0, (now - Math.max(this.progress.advancedAt, pendingSince)) / 1000);
+    return pendingSince === undefined
+      ? 0
+      : Math.max(0, (now - Math.max(this.progress.advancedAt, pendingSince)) / 1000);
   }
 
   private updateGauges(): void {
@@ -101,7 +126,8 @@ export class Consumer {
     metrics.lagBlocks.set(Math.max(0, sequencer.highestKnownHeight - delivered));
     const now = Date.now();
     const oldestPending = tracker.oldestOpenSince;
-    const since = oldestPending ?? (sequencer.highestKnownHeight > delivered ? sequencer.firstSeenAt(delivered + 1) : undefined);
+    const since =
+      oldestPending ?? (sequencer.highestKnownHeight > delivered ? sequencer.firstSeenAt(delivered + 1) : undefined);
     metrics.lagSeconds.set(since === undefined ? 0 : Math.max(0, (now - since) / 1000));
     metrics.oldestPendingEventAge.set(oldestPending === undefined ? 0 : Math.max(0, (now - oldestPending) / 1000));
     metrics.checkpointStalled.set(this.stalledSeconds(now));
@@ -113,10 +139,18 @@ export class Consumer {
     const stored = await checkpoints.load();
     if (stored !== undefined) return stored + 1;
     const position = config.startPosition;
-    const start = position.kind === 'earliest' ? 0 : position.kind === 'height' ? position.height : (await ledger.findTipHeight(signal)) + 1;
+    const start =
+      position.kind === 'earliest'
+        ? 0
+        : position.kind === 'height'
+          ? position.height
+          : (await ledger.findTipHeight(signal)) + 1;
     // Store the first position at once: a restart must not re-resolve "latest" and skip what came between.
     await checkpoints.save(start - 1);
-    logger.info('no checkpoint yet: starting from the configured position', { startPosition: position.kind, startHeight: start });
+    logger.info('no checkpoint yet: starting from the configured position', {
+      startPosition: position.kind,
+      startHeight: start,
+    });
     return start;
   }
 }

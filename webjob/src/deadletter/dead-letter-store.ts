@@ -63,7 +63,10 @@ function parseLetter(text: string): { letter: DeadLetter | undefined; indexKey: 
   try {
     const json: unknown = JSON.parse(text);
     const parsed = DeadLetterMessage.safeParse(json);
-    const indexKey = typeof json === 'object' && json !== null && 'indexKey' in json && typeof json.indexKey === 'string' ? json.indexKey : undefined;
+    const indexKey =
+      typeof json === 'object' && json !== null && 'indexKey' in json && typeof json.indexKey === 'string'
+        ? json.indexKey
+        : undefined;
     return { letter: parsed.success ? { ...parsed.data, assetId: parsed.data.assetId } : undefined, indexKey };
   } catch {
     return { letter: undefined, indexKey: undefined };
@@ -89,25 +92,44 @@ export class QueueDeadLetterStore implements DeadLetterStore {
     const indexKey = `${letter.kind}~${randomUUID()}`;
     let text = JSON.stringify({ ...letter, indexKey });
     if (text.length > DEAD_LETTER_TUNING.maxMessageChars) {
-      text = JSON.stringify({ ...letter, indexKey, payload: { truncated: true, note: 'payload too large for a queue message: read the transaction from the ledger by id and height' } });
+      text = JSON.stringify({
+        ...letter,
+        indexKey,
+        payload: {
+          truncated: true,
+          note: 'payload too large for a queue message: read the transaction from the ledger by id and height',
+        },
+      });
     }
     const onRetry = ({ attempt, delayMs, problem }: RetryNotice): void =>
       this.logger.error('dead-letter write failed; retrying', { attempt, delayMs, error: problem });
     await retry({ policy: this.retry, signal, onRetry }, async () => {
       try {
-        await this.index.upsertEntity({ partitionKey: INDEX_PARTITION, rowKey: indexKey, transactionId: letter.transactionId }, 'Replace');
+        await this.index.upsertEntity(
+          { partitionKey: INDEX_PARTITION, rowKey: indexKey, transactionId: letter.transactionId },
+          'Replace',
+        );
         // -1: never expires (the queue default is 7 days, which would silently lose letters)
         await this.queue.sendMessage(text, { messageTimeToLive: -1 });
       } catch (error) {
         return new RetryLater(error);
       }
-      this.logger.warn('dead-lettered', { kind: letter.kind, reason: letter.reason, transactionId: letter.transactionId, assetId: letter.assetId, blockHeight: letter.blockHeight });
+      this.logger.warn('dead-lettered', {
+        kind: letter.kind,
+        reason: letter.reason,
+        transactionId: letter.transactionId,
+        assetId: letter.assetId,
+        blockHeight: letter.blockHeight,
+      });
       return undefined;
     });
   }
 
   async receive(max: number, hideSeconds: number): Promise<ReceivedDeadLetter[]> {
-    const response = await this.queue.receiveMessages({ numberOfMessages: Math.min(32, max), visibilityTimeout: hideSeconds });
+    const response = await this.queue.receiveMessages({
+      numberOfMessages: Math.min(32, max),
+      visibilityTimeout: hideSeconds,
+    });
     return response.receivedMessageItems.map((item) => {
       const { letter, indexKey } = parseLetter(item.messageText);
       return {
@@ -122,7 +144,9 @@ export class QueueDeadLetterStore implements DeadLetterStore {
 
   async countByKind(): Promise<Record<DeadLetterKind, number>> {
     const counts = Object.fromEntries(DEAD_LETTER_KINDS.map((kind) => [kind, 0])) as Record<DeadLetterKind, number>;
-    const rows = this.index.listEntities<object>({ queryOptions: { filter: `PartitionKey eq '${INDEX_PARTITION}'`, select: ['RowKey'] } });
+    const rows = this.index.listEntities<object>({
+      queryOptions: { filter: `PartitionKey eq '${INDEX_PARTITION}'`, select: ['RowKey'] },
+    });
     for await (const row of rows) {
       const kind = (row.rowKey ?? '').split('~')[0] as DeadLetterKind;
       if (kind in counts) counts[kind] += 1;

@@ -76,8 +76,12 @@ export class AdaptiveConcurrencyLimit {
       if (baseline === undefined || sample.latencyMs < baseline) this.baselines.set(bucket, sample.latencyMs);
       // Only answers at the latency floor teach a slower baseline: with few requests in flight a
       // slower answer means the receiver itself got slower, not that the WebJob is queueing on it.
-      else if (sample.inFlight <= this.latencyFloor) this.baselines.set(bucket, baseline + (sample.latencyMs - baseline) * BASELINE_DRIFT);
-      const blownUp = baseline !== undefined && sample.latencyMs > baseline * this.tolerance && sample.latencyMs - baseline > this.noiseFloorMs;
+      else if (sample.inFlight <= this.latencyFloor)
+        this.baselines.set(bucket, baseline + (sample.latencyMs - baseline) * BASELINE_DRIFT);
+      const blownUp =
+        baseline !== undefined &&
+        sample.latencyMs > baseline * this.tolerance &&
+        sample.latencyMs - baseline > this.noiseFloorMs;
       if (blownUp) this.decrease(sample.startedAt, this.latencyFloor);
       // Grow only while the limit is what holds delivery back (TCP's "cwnd-limited" rule): an
       // idle sender must not build up a limit it has never tested.

@@ -43,14 +43,22 @@ export type DeliveryRefusal =
   | { kind: 'poison'; reason: string; lastStatus: number | 'timeout' | 'network'; attempts: number };
 
 /** The dispatcher settings that come straight from the WebJob's webhook configuration. */
-export function dispatcherTuning(webhook: WebJobConfig['webhook']): Pick<DispatcherOptions, 'batchSize' | 'maxConcurrency' | 'initialConcurrency' | 'retry' | 'maxEventAttempts' | 'receiverHealth'> {
+export function dispatcherTuning(
+  webhook: WebJobConfig['webhook'],
+): Pick<
+  DispatcherOptions,
+  'batchSize' | 'maxConcurrency' | 'initialConcurrency' | 'retry' | 'maxEventAttempts' | 'receiverHealth'
+> {
   return {
     batchSize: webhook.batchSize,
     maxConcurrency: webhook.maxConcurrency,
     initialConcurrency: webhook.initialConcurrency,
     retry: { baseMs: webhook.retryBaseMs, maxMs: webhook.retryMaxMs },
     maxEventAttempts: webhook.maxEventAttempts,
-    receiverHealth: new ReceiverHealth({ healthUrl: webhook.healthUrl, timeoutMs: Math.min(webhook.timeoutMs, DELIVERY_TUNING.healthProbeTimeoutMs) }),
+    receiverHealth: new ReceiverHealth({
+      healthUrl: webhook.healthUrl,
+      timeoutMs: Math.min(webhook.timeoutMs, DELIVERY_TUNING.healthProbeTimeoutMs),
+    }),
   };
 }
 
@@ -87,7 +95,10 @@ export class DeliveryDispatcher {
   private readonly limit: AdaptiveConcurrencyLimit;
 
   constructor(private readonly options: DispatcherOptions) {
-    this.limit = new AdaptiveConcurrencyLimit({ initial: options.initialConcurrency ?? 2, maximum: options.maxConcurrency });
+    this.limit = new AdaptiveConcurrencyLimit({
+      initial: options.initialConcurrency ?? 2,
+      maximum: options.maxConcurrency,
+    });
     options.metrics.deliveryConcurrencyLimit.set(this.limit.current);
     options.signal.addEventListener('abort', () => this.releaseWaiters(), { once: true });
   }
@@ -130,7 +141,11 @@ export class DeliveryDispatcher {
   }
 
   private pump(): void {
-    while (this.activeRequests < this.limit.current && this.readyHead < this.ready.length && !this.options.signal.aborted) {
+    while (
+      this.activeRequests < this.limit.current &&
+      this.readyHead < this.ready.length &&
+      !this.options.signal.aborted
+    ) {
       const batch: DeliveryItem[] = [];
       const vehicles: string[] = [];
       const request = ++this.requestsStarted;
@@ -206,7 +221,14 @@ export class DeliveryDispatcher {
     const onRetry = ({ attempt, delayMs, problem }: RetryNotice): void => {
       const failure = problem as RetryableResult;
       metrics.deliveryRetries.inc();
-      logger.warn('delivery failed; retrying', { deliveryId, attempt, failuresAlone, status: failure.status, delayMs, detail: failure.detail.slice(0, 300) });
+      logger.warn('delivery failed; retrying', {
+        deliveryId,
+        attempt,
+        failuresAlone,
+        status: failure.status,
+        delayMs,
+        detail: failure.detail.slice(0, 300),
+      });
     };
     await retry({ policy: this.options.retry, signal, onRetry }, async () => {
       let result: SendResult;
@@ -227,7 +249,11 @@ export class DeliveryDispatcher {
       if (result.kind === 'refused') {
         if (batch.length > 1) {
           // One bad event must not sink its neighbours: resend them one by one (still in order).
-          logger.warn('receiver refused a batch; resending its events one by one', { deliveryId, status: result.status, events: batch.length });
+          logger.warn('receiver refused a batch; resending its events one by one', {
+            deliveryId,
+            status: result.status,
+            events: batch.length,
+          });
           for (const item of batch) await this.deliver([item]);
           return;
         }
@@ -237,7 +263,11 @@ export class DeliveryDispatcher {
       if (countsAgainstEvents(result.status) && (await this.options.receiverHealth.answersSince(startedAt, signal))) {
         if (batch.length > 1) {
           metrics.deliverySplits.inc();
-          logger.warn('batch failed while the receiver answers otherwise; splitting it to isolate the failing event', { deliveryId, status: result.status, events: batch.length });
+          logger.warn('batch failed while the receiver answers otherwise; splitting it to isolate the failing event', {
+            deliveryId,
+            status: result.status,
+            events: batch.length,
+          });
           await this.deliverSplit(batch);
           return;
         }
@@ -266,15 +296,26 @@ export class DeliveryDispatcher {
     }
   }
 
-  private async settleAcknowledged(batch: DeliveryItem[], outcomes: Map<string, { outcome: EventOutcome; reason?: string }>, deliveryId: string): Promise<void> {
+  private async settleAcknowledged(
+    batch: DeliveryItem[],
+    outcomes: Map<string, { outcome: EventOutcome; reason?: string }>,
+    deliveryId: string,
+  ): Promise<void> {
     for (const item of batch) {
       const answer = outcomes.get(item.event.id);
       if (answer?.outcome === 'rejected') {
-        await this.deadLetter(item, { kind: 'rejected', reason: answer.reason ?? 'rejected by the receiver (no reason given)' });
+        await this.deadLetter(item, {
+          kind: 'rejected',
+          reason: answer.reason ?? 'rejected by the receiver (no reason given)',
+        });
         continue;
       }
       const outcome = answer?.outcome ?? 'unreported';
-      if (!answer) this.options.logger.warn('receiver acknowledged the request without a result for an event', { deliveryId, eventId: item.event.id });
+      if (!answer)
+        this.options.logger.warn('receiver acknowledged the request without a result for an event', {
+          deliveryId,
+          eventId: item.event.id,
+        });
       this.options.metrics.eventsDelivered.inc(1, { outcome });
       this.options.handlers.processAcknowledged(item, outcome);
       this.settled(item);
@@ -285,13 +326,22 @@ export class DeliveryDispatcher {
   private adapt(result: SendResult, startedAt: number, batchSize: number): void {
     const changed =
       result.kind === 'acknowledged'
-        ? this.limit.record({ kind: 'ok', latencyMs: performance.now() - startedAt, batchSize, inFlight: this.activeRequests, startedAt })
+        ? this.limit.record({
+            kind: 'ok',
+            latencyMs: performance.now() - startedAt,
+            batchSize,
+            inFlight: this.activeRequests,
+            startedAt,
+          })
         : result.kind === 'retry' && isOverloadSignal(result.status)
           ? this.limit.record({ kind: 'overload', startedAt })
           : false;
     if (!changed) return;
     this.options.metrics.deliveryConcurrencyLimit.set(this.limit.current);
-    this.options.logger.debug('delivery concurrency limit changed', { limit: this.limit.current, result: String(result.status) });
+    this.options.logger.debug('delivery concurrency limit changed', {
+      limit: this.limit.current,
+      result: String(result.status),
+    });
     this.pump();
   }
 
@@ -322,7 +372,11 @@ export function splitBatch(batch: readonly DeliveryItem[]): [DeliveryItem[], Del
   const vehicles = [...new Set(batch.map((item) => item.event.subject))];
   if (vehicles.length > 1) {
     const firstHalf = new Set(vehicles.slice(0, Math.ceil(vehicles.length / 2)));
-    return [batch.filter((item) => firstHalf.has(item.event.subject)), batch.filter((item) => !firstHalf.has(item.event.subject)), true];
+    return [
+      batch.filter((item) => firstHalf.has(item.event.subject)),
+      batch.filter((item) => !firstHalf.has(item.event.subject)),
+      true,
+    ];
   }
   const middle = Math.ceil(batch.length / 2);
   return [batch.slice(0, middle), batch.slice(middle), false];
@@ -330,7 +384,15 @@ export function splitBatch(batch: readonly DeliveryItem[]): [DeliveryItem[], Del
 
 /** Answers that mean "too much": the receiver is saturated or in front of a queue that is. */
 function isOverloadSignal(status: number | 'timeout' | 'network'): boolean {
-  return status === 'timeout' || status === 'network' || status === 408 || status === 429 || status === 502 || status === 503 || status === 504;
+  return (
+    status === 'timeout' ||
+    status === 'network' ||
+    status === 408 ||
+    status === 429 ||
+    status === 502 ||
+    status === 503 ||
+    status === 504
+  );
 }
 
 /** The dead letter for an event the receiver refused: the CloudEvent itself is the payload. */

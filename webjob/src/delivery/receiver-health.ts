@@ -28,7 +28,8 @@ export class ReceiverHealth {
   async answersSince(since: number, signal: AbortSignal): Promise<boolean> {
     if (this.lastAcknowledgedAt >= since) return true;
     const now = performance.now();
-    if (!this.probe || now - this.probe.at > (this.options.cacheMs ?? DELIVERY_TUNING.healthProbeCacheMs)) this.probe = { at: now, answer: this.isHealthy(signal) };
+    if (!this.probe || now - this.probe.at > (this.options.cacheMs ?? DELIVERY_TUNING.healthProbeCacheMs))
+      this.probe = { at: now, answer: this.isHealthy(signal) };
     return this.probe.answer;
   }
 

@@ -45,7 +45,12 @@ export class WebhookSender {
     return result;
   }
 
-  private async post(deliveryId: string, body: string, signal: AbortSignal | undefined, traceHeaders: TraceCarrier | undefined): Promise<SendResult> {
+  private async post(
+    deliveryId: string,
+    body: string,
+    signal: AbortSignal | undefined,
+    traceHeaders: TraceCarrier | undefined,
+  ): Promise<SendResult> {
     const headers: Record<string, string> = {
       'content-type': BATCH_CONTENT_TYPE,
       ...this.options.signer.sign(deliveryId, body),
@@ -60,9 +65,20 @@ export class WebhookSender {
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw error;
-      if (request.timedOut) return { kind: 'retry', status: 'timeout', retryAfterMs: undefined, detail: `no answer within ${this.options.timeoutMs} ms` };
+      if (request.timedOut)
+        return {
+          kind: 'retry',
+          status: 'timeout',
+          retryAfterMs: undefined,
+          detail: `no answer within ${this.options.timeoutMs} ms`,
+        };
       const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      return { kind: 'retry', status: 'network', retryAfterMs: undefined, detail: `${error instanceof Error ? error.message : String(error)}${cause}` };
+      return {
+        kind: 'retry',
+        status: 'network',
+        retryAfterMs: undefined,
+        detail: `${error instanceof Error ? error.message : String(error)}${cause}`,
+      };
     } finally {
       request.dispose();
     }
@@ -76,11 +92,17 @@ export class WebhookSender {
         json = undefined;
       }
       const parsed = WebhookResponse.safeParse(json);
-      if (parsed.success) for (const r of parsed.data.results) outcomes.set(r.id, r.outcome === 'rejected' ? { outcome: r.outcome, reason: r.reason } : { outcome: r.outcome });
+      if (parsed.success)
+        for (const r of parsed.data.results)
+          outcomes.set(
+            r.id,
+            r.outcome === 'rejected' ? { outcome: r.outcome, reason: r.reason } : { outcome: r.outcome },
+          );
       return { kind: 'acknowledged', status, outcomes };
     }
     const detail = text.slice(0, 2_000);
-    if (isRetryableStatus(status)) return { kind: 'retry', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), detail };
+    if (isRetryableStatus(status))
+      return { kind: 'retry', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), detail };
     return { kind: 'refused', status, detail };
   }
 }

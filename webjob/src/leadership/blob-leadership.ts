@@ -59,24 +59,27 @@ export class BlobLeadership {
       this.logger.error('leadership lost: stopping consumption', { reason, ...(error ? { error } : {}) });
       controller.abort(new Error(`leadership lost: ${reason}`));
     };
-    const timer = setInterval(() => {
-      if (renewing || controller.signal.aborted) return;
-      renewing = true;
-      lease
-        .renewLease()
-        .then(() => {
-          if (controller.signal.aborted) return;
-          clearTimeout(expiry);
-          expiry = setTimeout(() => lose('renewals failed until the lease may have expired'), expiryMs);
-        })
-        .catch((error: unknown) => {
-          if (isConflict(error)) lose(`renewal refused (HTTP ${statusOf(error)})`, error);
-          else this.logger.warn('lease renewal failed; will retry', { error });
-        })
-        .finally(() => {
-          renewing = false;
-        });
-    }, Math.max(1_000, Math.floor(leaseMs / LIFETIME_TUNING.leaseRenewalsPerPeriod)));
+    const timer = setInterval(
+      () => {
+        if (renewing || controller.signal.aborted) return;
+        renewing = true;
+        lease
+          .renewLease()
+          .then(() => {
+            if (controller.signal.aborted) return;
+            clearTimeout(expiry);
+            expiry = setTimeout(() => lose('renewals failed until the lease may have expired'), expiryMs);
+          })
+          .catch((error: unknown) => {
+            if (isConflict(error)) lose(`renewal refused (HTTP ${statusOf(error)})`, error);
+            else this.logger.warn('lease renewal failed; will retry', { error });
+          })
+          .finally(() => {
+            renewing = false;
+          });
+      },
+      Math.max(1_000, Math.floor(leaseMs / LIFETIME_TUNING.leaseRenewalsPerPeriod)),
+    );
     return {
       signal: controller.signal,
       release: async () => {

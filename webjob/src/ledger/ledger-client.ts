@@ -29,7 +29,11 @@ export interface LedgerClientOptions {
 
 export class LedgerHttpError extends Error {
   override readonly name = 'LedgerHttpError';
-  constructor(readonly status: number, readonly url: string, detail: string) {
+  constructor(
+    readonly status: number,
+    readonly url: string,
+    detail: string,
+  ) {
     super(`ledger ${url} answered ${status}: ${detail}`);
   }
 }
@@ -67,7 +71,8 @@ export class LedgerClient {
   async discoverStreamsUrl(signal?: AbortSignal): Promise<string> {
     const body = await this.getJson('', signal);
     const parsed = ApiIndexBody.safeParse(body);
-    if (!parsed.success || !parsed.data.streams) throw new LedgerHttpError(200, this.options.apiUrl, 'the API index has no "streams" URL; set LEDGER_WS_URL');
+    if (!parsed.success || !parsed.data.streams)
+      throw new LedgerHttpError(200, this.options.apiUrl, 'the API index has no "streams" URL; set LEDGER_WS_URL');
     return parsed.data.streams;
   }
 
@@ -124,9 +129,10 @@ export class LedgerClient {
           await response.body?.cancel();
           return null;
         }
-        if (response.ok) return (await response.json());
+        if (response.ok) return await response.json();
         const text = (await response.text()).slice(0, 200);
-        if (response.status < 500 && response.status !== 408 && response.status !== 429) throw new LedgerHttpError(response.status, url, text);
+        if (response.status < 500 && response.status !== 408 && response.status !== 429)
+          throw new LedgerHttpError(response.status, url, text);
         return new RetryLater(`HTTP ${response.status}`);
       } catch (error) {
         if (error instanceof LedgerHttpError) throw error;

@@ -12,7 +12,10 @@ export function parseLedgerTransaction(raw: unknown): Checked<LedgerTransaction>
   const parsed = bigchaindb.Transaction.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    return { ok: false, reason: `not a valid v2.0 transaction: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'schema mismatch'}` };
+    return {
+      ok: false,
+      reason: `not a valid v2.0 transaction: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'schema mismatch'}`,
+    };
   }
   if (parsed.data.id === null) return { ok: false, reason: 'not a valid v2.0 transaction: id is null' };
   return { ok: true, value: parsed.data as LedgerTransaction };

@@ -44,7 +44,11 @@ export function toOwnershipEvent(tx: LedgerTransaction, ctx: MappingContext): Ow
         blockHeight: ctx.blockHeight,
         indexInBlock: ctx.indexInBlock,
         operation: isCreate ? 'CREATE' : 'TRANSFER',
-        spends: tx.inputs.flatMap((input) => (input.fulfills ? [{ transactionId: input.fulfills.transaction_id, outputIndex: input.fulfills.output_index }] : [])),
+        spends: tx.inputs.flatMap((input) =>
+          input.fulfills
+            ? [{ transactionId: input.fulfills.transaction_id, outputIndex: input.fulfills.output_index }]
+            : [],
+        ),
       },
       vehicle: ctx.vehicle,
       previousOwners: unique(tx.inputs.flatMap((input) => input.owners_before)),

@@ -8,7 +8,12 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export async function startHealthServer(host: string, port: number, metrics: WebJobMetrics, status: () => { healthy: boolean; [key: string]: unknown }): Promise<HealthServer> {
+export async function startHealthServer(
+  host: string,
+  port: number,
+  metrics: WebJobMetrics,
+  status: () => { healthy: boolean; [key: string]: unknown },
+): Promise<HealthServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -15,11 +15,16 @@ export interface Logger {
 }
 
 function serializeError(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, ...(value.cause ? { cause: serializeError(value.cause) } : {}) };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, ...(value.cause ? { cause: serializeError(value.cause) } : {}) };
   return value;
 }
 
-export function createLogger(level: LogLevel, base: LogFields = {}, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
+export function createLogger(
+  level: LogLevel,
+  base: LogFields = {},
+  write: (line: string) => void = (l) => process.stdout.write(l),
+): Logger {
   const min = RANK[level];
   const emit = (lvl: LogLevel, msg: string, fields?: LogFields): void => {
     if (RANK[lvl] < min) return;

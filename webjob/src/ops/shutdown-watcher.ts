@@ -6,7 +6,12 @@ import type { MessagePort } from 'node:worker_threads';
 import { LIFETIME_TUNING } from '../tuning';
 
 /** `port`: in a worker thread, the main thread forwards the signals as {shutdown: "SIGTERM"} messages. */
-export function watchForShutdown(shutdownFile: string | undefined, onShutdown: (reason: string) => void, port?: MessagePort, pollMs: number = LIFETIME_TUNING.shutdownFilePollMs): () => void {
+export function watchForShutdown(
+  shutdownFile: string | undefined,
+  onShutdown: (reason: string) => void,
+  port?: MessagePort,
+  pollMs: number = LIFETIME_TUNING.shutdownFilePollMs,
+): () => void {
   let fired = false;
   const fire = (reason: string): void => {
     if (fired) return;
@@ -18,7 +23,13 @@ export function watchForShutdown(shutdownFile: string | undefined, onShutdown: (
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
   const onMessage = (message: unknown): void => {
-    if (typeof message === 'object' && message !== null && 'shutdown' in message && typeof message.shutdown === 'string') fire(message.shutdown);
+    if (
+      typeof message === 'object' &&
+      message !== null &&
+      'shutdown' in message &&
+      typeof message.shutdown === 'string'
+    )
+      fire(message.shutdown);
   };
   port?.on('message', onMessage);
   const timer = shutdownFile

@@ -7,7 +7,13 @@
 // the Function App continues the same trace. Every /metrics value is exported as an OTel metric.
 import type { Span } from '@opentelemetry/api';
 import type { OwnershipEvent } from '@lease-premium/events';
-import { SPAN_ATTRIBUTES, startAzureMonitor, type Telemetry, type TelemetrySettings, type TraceCarrier } from '@lease-premium/events/telemetry';
+import {
+  SPAN_ATTRIBUTES,
+  startAzureMonitor,
+  type Telemetry,
+  type TelemetrySettings,
+  type TraceCarrier,
+} from '@lease-premium/events/telemetry';
 import type { TxOutcome } from '../pipeline/transaction-processor';
 import type { LogFields } from './logger';
 import type { WebJobMetrics } from './metrics';
@@ -57,7 +63,11 @@ export class WebJobTelemetry {
     const { api } = this.telemetry;
     const A = SPAN_ATTRIBUTES;
     const position = { [A.transactionId]: rawId(raw), [A.blockHeight]: blockHeight, [A.indexInBlock]: indexInBlock };
-    const root = this.telemetry.startSpan('ledger transaction', { kind: api.SpanKind.CONSUMER, attributes: position, ...(seenAt !== undefined ? { startTime: seenAt } : {}) });
+    const root = this.telemetry.startSpan('ledger transaction', {
+      kind: api.SpanKind.CONSUMER,
+      attributes: position,
+      ...(seenAt !== undefined ? { startTime: seenAt } : {}),
+    });
     const verify = this.telemetry.startSpan('verify transaction', { parent: root, attributes: position });
     return {
       processed: (outcome) => {
@@ -66,15 +76,23 @@ export class WebJobTelemetry {
           const attributes = { [A.assetId]: event.subject, [A.operation]: event.data.ledger.operation };
           root.setAttributes(attributes);
           verify.setAttributes(attributes).end();
-          const delivery = this.telemetry.startSpan('deliver event', { parent: root, kind: api.SpanKind.PRODUCER, attributes: { ...position, ...attributes } });
+          const delivery = this.telemetry.startSpan('deliver event', {
+            parent: root,
+            kind: api.SpanKind.PRODUCER,
+            attributes: { ...position, ...attributes },
+          });
           const carrier = this.telemetry.inject(delivery);
           if (carrier.traceparent) event.traceparent = carrier.traceparent;
           if (carrier.tracestate) event.tracestate = carrier.tracestate;
           this.deliveries.set(event, { root, delivery });
           return;
         }
-        const reason = outcome.kind === 'skip' ? outcome.reason : `${outcome.deadLetter.kind}: ${outcome.deadLetter.reason}`;
-        const ended = { [A.outcome]: outcome.kind === 'skip' ? 'skipped' : 'dead-lettered', [A.reason]: reason.slice(0, 1_000) };
+        const reason =
+          outcome.kind === 'skip' ? outcome.reason : `${outcome.deadLetter.kind}: ${outcome.deadLetter.reason}`;
+        const ended = {
+          [A.outcome]: outcome.kind === 'skip' ? 'skipped' : 'dead-lettered',
+          [A.reason]: reason.slice(0, 1_000),
+        };
         if (outcome.kind === 'dead-letter') {
           if (outcome.deadLetter.assetId) root.setAttribute(A.assetId, outcome.deadLetter.assetId);
           verify.setStatus({ code: api.SpanStatusCode.ERROR, message: ended[A.reason] });
@@ -91,20 +109,31 @@ export class WebJobTelemetry {
     if (!open) return;
     this.deliveries.delete(event);
     const { api } = this.telemetry;
-    const attributes = { [SPAN_ATTRIBUTES.outcome]: outcome, ...(reason !== undefined ? { [SPAN_ATTRIBUTES.reason]: reason.slice(0, 1_000) } : {}) };
-    if (outcome === 'dead-lettered') open.delivery.setStatus({ code: api.SpanStatusCode.ERROR, ...(reason !== undefined ? { message: reason.slice(0, 1_000) } : {}) });
+    const attributes = {
+      [SPAN_ATTRIBUTES.outcome]: outcome,
+      ...(reason !== undefined ? { [SPAN_ATTRIBUTES.reason]: reason.slice(0, 1_000) } : {}),
+    };
+    if (outcome === 'dead-lettered')
+      open.delivery.setStatus({
+        code: api.SpanStatusCode.ERROR,
+        ...(reason !== undefined ? { message: reason.slice(0, 1_000) } : {}),
+      });
     open.delivery.setAttributes(attributes).end();
     open.root.setAttributes(attributes).end();
   }
 
   /** A client span for one webhook POST; its trace context goes in the request's headers. */
   request(deliveryId: string): RequestTrace {
-    const span = this.telemetry.startSpan('POST ownership-changes', { kind: this.telemetry.api.SpanKind.CLIENT, attributes: { [SPAN_ATTRIBUTES.deliveryId]: deliveryId } });
+    const span = this.telemetry.startSpan('POST ownership-changes', {
+      kind: this.telemetry.api.SpanKind.CLIENT,
+      attributes: { [SPAN_ATTRIBUTES.deliveryId]: deliveryId },
+    });
     return {
       headers: this.telemetry.inject(span),
       end: (status) => {
         span.setAttribute('http.response.status_code', typeof status === 'number' ? status : 0);
-        if (typeof status !== 'number' || status >= 400) span.setStatus({ code: this.telemetry.api.SpanStatusCode.ERROR, message: String(status) });
+        if (typeof status !== 'number' || status >= 400)
+          span.setStatus({ code: this.telemetry.api.SpanStatusCode.ERROR, message: String(status) });
         span.end();
       },
     };
@@ -113,7 +142,16 @@ export class WebJobTelemetry {
   /** Exports every /metrics value under the same name and labels, read when the exporter asks. */
   observe(metrics: WebJobMetrics): void {
     const { meter } = this.telemetry;
-    const instruments = new Map(metrics.definitions().map((def) => [def.name, def.type === 'counter' ? meter.createObservableCounter(def.name, { description: def.help }) : meter.createObservableGauge(def.name, { description: def.help })]));
+    const instruments = new Map(
+      metrics
+        .definitions()
+        .map((def) => [
+          def.name,
+          def.type === 'counter'
+            ? meter.createObservableCounter(def.name, { description: def.help })
+            : meter.createObservableGauge(def.name, { description: def.help }),
+        ]),
+    );
     meter.addBatchObservableCallback(
       (result) => {
         metrics.forEachValue((name, value, labels) => {
@@ -131,8 +169,18 @@ export class WebJobTelemetry {
     return (line) => {
       write(line);
       if (!logger) return;
-      const { level, msg, time: _time, ...fields } = JSON.parse(line) as LogFields & { level: string; msg: string; time: string };
-      const attributes = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as string | number | boolean)]));
+      const {
+        level,
+        msg,
+        time: _time,
+        ...fields
+      } = JSON.parse(line) as LogFields & { level: string; msg: string; time: string };
+      const attributes = Object.fromEntries(
+        Object.entries(fields).map(([key, value]) => [
+          key,
+          typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as string | number | boolean),
+        ]),
+      );
       logger.emit({ severityNumber: SEVERITY[level] ?? 9, severityText: level.toUpperCase(), body: msg, attributes });
     };
   }

@@ -41,7 +41,9 @@ export class BlockHandler implements BlockHandlers {
     const { processor, dispatcher, deadLetters, metrics, replay } = this.options;
     await untilAborted(dispatcher.whenBelow(this.options.maxPendingEvents), signal);
     const events: OwnershipEvent[] = [];
-    const selected = [...block.transactions.entries()].filter(([, raw]) => !this.options.select || this.options.select(raw));
+    const selected = [...block.transactions.entries()].filter(
+      ([, raw]) => !this.options.select || this.options.select(raw),
+    );
     processor.prime(selected.map(([, raw]) => raw)); // no-op for what the sequencer already primed
     for (const [indexInBlock, raw] of selected) {
       const trace = this.options.telemetry?.transaction(raw, block.height, indexInBlock, seenAt);
@@ -50,7 +52,16 @@ export class BlockHandler implements BlockHandlers {
       if (outcome.kind === 'event') events.push(outcome.event);
       else if (outcome.kind === 'skip') metrics.eventsSkipped.inc(1, { reason: outcome.reason });
       else {
-        await deadLetters.add({ ...outcome.deadLetter, blockHeight: block.height, indexInBlock, deadLetteredAt: new Date().toISOString(), ...(replay ? { replay } : {}) }, signal);
+        await deadLetters.add(
+          {
+            ...outcome.deadLetter,
+            blockHeight: block.height,
+            indexInBlock,
+            deadLetteredAt: new Date().toISOString(),
+            ...(replay ? { replay } : {}),
+          },
+          signal,
+        );
         metrics.eventsDeadLettered.inc(1, { kind: outcome.deadLetter.kind });
       }
     }

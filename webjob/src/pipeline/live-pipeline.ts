@@ -15,7 +15,12 @@ import type { WebJobConfig } from '../config';
 import { HeightTracker } from '../checkpoint/height-tracker';
 import type { TermStop } from '../consumer/stop-reason';
 import type { DeadLetterStore } from '../deadletter/dead-letter-store';
-import { DeliveryDispatcher, deadLetterOfEvent, dispatcherTuning, type DeliveryHandlers } from '../delivery/delivery-dispatcher';
+import {
+  DeliveryDispatcher,
+  deadLetterOfEvent,
+  dispatcherTuning,
+  type DeliveryHandlers,
+} from '../delivery/delivery-dispatcher';
 import type { WebhookSender } from '../delivery/webhook-sender';
 import type { LedgerClient } from '../ledger/ledger-client';
 import type { Logger } from '../ops/logger';
@@ -43,7 +48,11 @@ export class LivePipeline {
   readonly tracker: HeightTracker;
   private readonly processor: TransactionProcessor;
 
-  constructor(deps: PipelineDeps, startHeight: number, private readonly stop: TermStop) {
+  constructor(
+    deps: PipelineDeps,
+    startHeight: number,
+    private readonly stop: TermStop,
+  ) {
     const { config, logger, metrics, ledger } = deps;
     const reading = stop.readSignal;
     this.stream = new StreamClient({

@@ -23,7 +23,16 @@ export interface TxPosition {
 export type TxOutcome =
   | { kind: 'event'; event: OwnershipEvent }
   | { kind: 'skip'; reason: SkipReason }
-  | { kind: 'dead-letter'; deadLetter: { kind: DeadLetterKind; reason: string; transactionId: string; assetId: string | undefined; payload: unknown } };
+  | {
+      kind: 'dead-letter';
+      deadLetter: {
+        kind: DeadLetterKind;
+        reason: string;
+        transactionId: string;
+        assetId: string | undefined;
+        payload: unknown;
+      };
+    };
 
 export interface ProcessorOptions {
   registry: AssetRegistry;
@@ -54,7 +63,16 @@ export class TransactionProcessor {
   async process(raw: unknown, position: TxPosition, replay: boolean, signal?: AbortSignal): Promise<TxOutcome> {
     const parsed = parseLedgerTransaction(raw);
     if (!parsed.ok) {
-      return { kind: 'dead-letter', deadLetter: { kind: 'verification-failed', reason: parsed.reason, transactionId: rawTransactionId(raw), assetId: undefined, payload: raw } };
+      return {
+        kind: 'dead-letter',
+        deadLetter: {
+          kind: 'verification-failed',
+          reason: parsed.reason,
+          transactionId: rawTransactionId(raw),
+          assetId: undefined,
+          payload: raw,
+        },
+      };
     }
     const tx = parsed.value;
     const observedAt = new Date().toISOString();
@@ -70,7 +88,19 @@ export class TransactionProcessor {
       if (!judgement.asset.tracked) return { kind: 'skip', reason: judgement.asset.reason };
       this.options.registry.rememberOutputs(tx.id, tx);
       const { vehicle, issuer } = judgement.asset;
-      return { kind: 'event', event: toOwnershipEvent(tx, { source: this.options.source, ...position, assetId: tx.id, vehicle, issuer, lease: null, observedAt, replay }) };
+      return {
+        kind: 'event',
+        event: toOwnershipEvent(tx, {
+          source: this.options.source,
+          ...position,
+          assetId: tx.id,
+          vehicle,
+          issuer,
+          lease: null,
+          observedAt,
+          replay,
+        }),
+      };
     }
     if (tx.operation !== 'TRANSFER' || !('id' in tx.asset)) return { kind: 'skip', reason: 'other-operation' };
 
@@ -100,7 +130,11 @@ export class TransactionProcessor {
 }
 
 /** The processor live consumption and replays both use, from the WebJob's settings; close() it when done. */
-export function transactionProcessorFor(config: WebJobConfig, ledger: LedgerClient, logger: Logger): TransactionProcessor {
+export function transactionProcessorFor(
+  config: WebJobConfig,
+  ledger: LedgerClient,
+  logger: Logger,
+): TransactionProcessor {
   const trusted = config.trust.leasingCompanyPublicKeys;
   return new TransactionProcessor({
     registry: new AssetRegistry(ledger, trusted, logger, config.assetCacheSize),

@@ -18,7 +18,10 @@ export class UsageError extends Error {
 }
 
 function height(flag: string, value: string | undefined): number {
-  if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${flag} needs a block height (a whole number), got ${value === undefined ? 'nothing' : `"${value}"`}`);
+  if (value === undefined || !/^\d+$/.test(value))
+    throw new UsageError(
+      `${flag} needs a block height (a whole number), got ${value === undefined ? 'nothing' : `"${value}"`}`,
+    );
   return Number(value);
 }
 
@@ -27,13 +30,15 @@ export function parseReplayArgs(argv: string[]): ReplayRequest {
   if (flag === '--from-height') {
     const from = height(flag, value);
     if (rest.length === 0) return { kind: 'heights', from, to: undefined };
-    if (rest[0] !== '--to-height' || rest.length !== 2) throw new UsageError(`unexpected arguments after --from-height: ${rest.join(' ')}`);
+    if (rest[0] !== '--to-height' || rest.length !== 2)
+      throw new UsageError(`unexpected arguments after --from-height: ${rest.join(' ')}`);
     const to = height('--to-height', rest[1]);
     if (to < from) throw new UsageError(`--to-height ${to} is below --from-height ${from}`);
     return { kind: 'heights', from, to };
   }
   if (flag === '--asset') {
-    if (value === undefined || !/^[0-9a-f]{64}$/.test(value) || rest.length > 0) throw new UsageError('--asset needs one asset id (64 lowercase hex characters)');
+    if (value === undefined || !/^[0-9a-f]{64}$/.test(value) || rest.length > 0)
+      throw new UsageError('--asset needs one asset id (64 lowercase hex characters)');
     return { kind: 'asset', assetId: value };
   }
   if (flag === '--dead-letters' && argv.length === 1) return { kind: 'dead-letters' };
@@ -62,9 +67,25 @@ async function main(): Promise<number> {
   const metrics = new WebJobMetrics();
   const replayer = new Replayer({
     config,
-    ledger: new LedgerClient({ apiUrl: config.ledger.apiUrl, requestTimeoutMs: config.ledger.requestTimeoutMs, retry: LEDGER_TUNING.readRetry, logger, metrics }),
-    sender: new WebhookSender({ url: config.webhook.url, functionKey: config.webhook.functionKey, signer: new WebhookSigner(config.webhook.secrets), timeoutMs: config.webhook.timeoutMs }),
-    deadLetters: new QueueDeadLetterStore(storage.deadLetters, storage.checkpoints, DEAD_LETTER_TUNING.writeRetry, logger),
+    ledger: new LedgerClient({
+      apiUrl: config.ledger.apiUrl,
+      requestTimeoutMs: config.ledger.requestTimeoutMs,
+      retry: LEDGER_TUNING.readRetry,
+      logger,
+      metrics,
+    }),
+    sender: new WebhookSender({
+      url: config.webhook.url,
+      functionKey: config.webhook.functionKey,
+      signer: new WebhookSigner(config.webhook.secrets),
+      timeoutMs: config.webhook.timeoutMs,
+    }),
+    deadLetters: new QueueDeadLetterStore(
+      storage.deadLetters,
+      storage.checkpoints,
+      DEAD_LETTER_TUNING.writeRetry,
+      logger,
+    ),
     logger,
     metrics,
     signal: abort.signal,

@@ -14,7 +14,10 @@ import { rawTransactionId } from '../ledger/ledger-transaction';
 import { DEAD_LETTER_TUNING } from '../tuning';
 import { AbortedError } from '../util/aborted';
 
-export type ReplayRequest = { kind: 'heights'; from: number; to: number | undefined } | { kind: 'asset'; assetId: string } | { kind: 'dead-letters' };
+export type ReplayRequest =
+  | { kind: 'heights'; from: number; to: number | undefined }
+  | { kind: 'asset'; assetId: string }
+  | { kind: 'dead-letters' };
 
 export interface ReplaySummary {
   blocks: number;
@@ -82,13 +85,22 @@ export class Replayer {
 
   private async settle(): Promise<void> {
     await this.dispatcher.drained();
-    if (this.failure !== undefined) throw this.failure instanceof Error ? this.failure : new Error('replay delivery failed', { cause: this.failure });
+    if (this.failure !== undefined)
+      throw this.failure instanceof Error ? this.failure : new Error('replay delivery failed', { cause: this.failure });
     if (this.deps.signal.aborted) throw new Error('replay interrupted before every event was acknowledged');
   }
 
   private async handle(block: LedgerBlock, summary: ReplaySummary, select?: (raw: unknown) => boolean): Promise<void> {
     const { config, deadLetters, metrics, signal } = this.deps;
-    const handler = new BlockHandler({ processor: this.processor, dispatcher: this.dispatcher, deadLetters, metrics, replay: true, maxPendingEvents: config.maxPendingEvents, ...(select ? { select } : {}) });
+    const handler = new BlockHandler({
+      processor: this.processor,
+      dispatcher: this.dispatcher,
+      deadLetters,
+      metrics,
+      replay: true,
+      maxPendingEvents: config.maxPendingEvents,
+      ...(select ? { select } : {}),
+    });
     await handler.processBlock(block, undefined, signal);
     summary.blocks += 1;
     summary.transactions += select ? block.transactions.filter(select).length : block.transactions.length;
@@ -98,7 +110,8 @@ export class Replayer {
     for (let height = from; to === undefined || height <= to; height++) {
       const block = await this.deps.ledger.getBlock(height, this.deps.signal);
       if (!block) {
-        if (to !== undefined) throw new Error(`block ${height} does not exist (the ledger tip is lower than --to-height ${to})`);
+        if (to !== undefined)
+          throw new Error(`block ${height} does not exist (the ledger tip is lower than --to-height ${to})`);
         break;
       }
       await this.handle(block, summary);
@@ -133,10 +146,13 @@ export class Replayer {
     const replayable: Array<{ received: ReceivedDeadLetter; letter: DeadLetter }> = [];
     let kept = 0;
     for (const received of taken) {
-      if (received.letter && received.letter.transactionId !== '') replayable.push({ received, letter: received.letter });
+      if (received.letter && received.letter.transactionId !== '')
+        replayable.push({ received, letter: received.letter });
       else kept += 1; // nothing to rebuild it from; it reappears in the queue after the hide period
     }
-    replayable.sort((a, b) => a.letter.blockHeight - b.letter.blockHeight || a.letter.indexInBlock - b.letter.indexInBlock);
+    replayable.sort(
+      (a, b) => a.letter.blockHeight - b.letter.blockHeight || a.letter.indexInBlock - b.letter.indexInBlock,
+    );
     const heights = [...new Set(replayable.map((r) => r.letter.blockHeight))];
     for (const height of heights) {
       const ids = new Set(replayable.filter((r) => r.letter.blockHeight === height).map((r) => r.letter.transactionId));

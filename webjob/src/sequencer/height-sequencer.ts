@@ -146,7 +146,10 @@ export class HeightSequencer implements StreamHandlers {
     while (!signal.aborted) {
       this.sweepUnannounced();
       this.checkStall();
-      const byMemory = Math.max(1, Math.floor(this.options.maxPrefetchTransactions / Math.max(1, this.averageBlockSize)));
+      const byMemory = Math.max(
+        1,
+        Math.floor(this.options.maxPrefetchTransactions / Math.max(1, this.averageBlockSize)),
+      );
       const window = Math.min(byMemory, this.probe ? this.probeWindow : this.options.fetchConcurrency);
       const target = this.probe ? this.next + window - 1 : Math.min(this.knownTip, this.next + window - 1);
       for (let h = this.next; h <= target; h++) if (!inflight.has(h)) inflight.set(h, fetchAt(h));
@@ -182,7 +185,11 @@ export class HeightSequencer implements StreamHandlers {
         lagAttempt += 1;
         this.options.metrics.ledgerRetries.inc(1, { reason: 'index-lag' });
         const delayMs = backoffDelay(lagRetry, lagAttempt);
-        this.options.logger.warn('block lacks transactions its stream frames announced; re-reading', { height: this.next, missing: missing.length, delayMs });
+        this.options.logger.warn('block lacks transactions its stream frames announced; re-reading', {
+          height: this.next,
+          missing: missing.length,
+          delayMs,
+        });
         await sleep(delayMs, signal);
         continue;
       }
@@ -201,7 +208,12 @@ export class HeightSequencer implements StreamHandlers {
   private noteExists(height: number): void {
     if (height > this.knownTip) {
       const at = this.now();
-      for (let h = Math.max(this.knownTip + 1, this.next); h <= height && this.seenAt.size < LEDGER_TUNING.maxSeenHeights; h++) this.seenAt.set(h, at);
+      for (
+        let h = Math.max(this.knownTip + 1, this.next);
+        h <= height && this.seenAt.size < LEDGER_TUNING.maxSeenHeights;
+        h++
+      )
+        this.seenAt.set(h, at);
       this.knownTip = height;
       this.options.metrics.lastSeenHeight.set(height);
     }
@@ -238,7 +250,9 @@ export class HeightSequencer implements StreamHandlers {
   private checkStall(): void {
     if (this.silentSince !== undefined && this.now() - this.silentSince > this.options.stallTimeoutMs) {
       this.silentSince = undefined;
-      this.options.logger.warn('stream stalled: new blocks over HTTP but no frames', { stallTimeoutMs: this.options.stallTimeoutMs });
+      this.options.logger.warn('stream stalled: new blocks over HTTP but no frames', {
+        stallTimeoutMs: this.options.stallTimeoutMs,
+      });
       this.options.stream.forceReconnect('stream stalled');
     }
   }
@@ -248,7 +262,9 @@ export class HeightSequencer implements StreamHandlers {
     for (const [id, at] of this.v1Pending) {
       if (at < cutoff) {
         this.v1Pending.delete(id);
-        this.options.logger.warn('v1 frame names a transaction no block contains; giving up on it', { transactionId: id });
+        this.options.logger.warn('v1 frame names a transaction no block contains; giving up on it', {
+          transactionId: id,
+        });
       }
     }
   }

@@ -5,7 +5,13 @@
 import { TableClient } from '@azure/data-tables';
 import { QueueClient } from '@azure/storage-queue';
 import { ContainerClient } from '@azure/storage-blob';
-import { isPlainHttp, storageCredential, storageServiceUrl, webJobStorageNames, type WebJobStorageNames } from '@lease-premium/events/azure-storage';
+import {
+  isPlainHttp,
+  storageCredential,
+  storageServiceUrl,
+  webJobStorageNames,
+  type WebJobStorageNames,
+} from '@lease-premium/events/azure-storage';
 import type { WebJobStorageSettings } from '../config';
 
 export interface StorageClients {
@@ -21,7 +27,9 @@ export function createStorageClients(settings: WebJobStorageSettings): StorageCl
     const cs = settings.connectionString;
     return {
       names,
-      checkpoints: TableClient.fromConnectionString(cs, names.checkpointsTable, { allowInsecureConnection: isPlainHttp(cs) }),
+      checkpoints: TableClient.fromConnectionString(cs, names.checkpointsTable, {
+        allowInsecureConnection: isPlainHttp(cs),
+      }),
       deadLetters: new QueueClient(cs, names.deadLetterQueue),
       leases: new ContainerClient(cs, names.leasesContainer),
     };
@@ -38,5 +46,9 @@ export function createStorageClients(settings: WebJobStorageSettings): StorageCl
 
 /** Creates the table, queue and container if missing (idempotent). */
 export async function ensureStorage(clients: StorageClients): Promise<void> {
-  await Promise.all([clients.checkpoints.createTable(), clients.deadLetters.createIfNotExists(), clients.leases.createIfNotExists()]);
+  await Promise.all([
+    clients.checkpoints.createTable(),
+    clients.deadLetters.createIfNotExists(),
+    clients.leases.createIfNotExists(),
+  ]);
 }

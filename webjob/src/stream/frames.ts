@@ -19,8 +19,15 @@ export function parseStreamFrame(text: string): StreamFrame | undefined {
     return undefined;
   }
   const v2 = V2Frame.safeParse(json);
-  if (v2.success) return { format: 'v2', height: v2.data.height, assetId: v2.data.asset_id, transactionId: v2.data.transaction_id };
+  if (v2.success)
+    return { format: 'v2', height: v2.data.height, assetId: v2.data.asset_id, transactionId: v2.data.transaction_id };
   const v1 = V1Frame.safeParse(json);
-  if (v1.success) return { format: 'v1', blockId: v1.data.block_id, assetId: v1.data.asset_id, transactionId: v1.data.transaction_id };
+  if (v1.success)
+    return {
+      format: 'v1',
+      blockId: v1.data.block_id,
+      assetId: v1.data.asset_id,
+      transactionId: v1.data.transaction_id,
+    };
   return undefined;
 }

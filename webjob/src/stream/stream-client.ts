@@ -102,11 +102,17 @@ export class StreamClient {
     socket.on('message', (data, isBinary) => {
       if (isBinary) return;
       this.attempt = 0; // a live, talking connection: the next outage starts backoff afresh
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+      const text = Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : Buffer.from(data).toString('utf8');
       const frame = parseStreamFrame(text);
       if (!frame) {
         this.options.metrics.streamFrames.inc(1, { format: 'invalid' });
-        this.options.logger.warn('stream frame ignored: not a v1 or v2 valid_transactions frame', { length: text.length });
+        this.options.logger.warn('stream frame ignored: not a v1 or v2 valid_transactions frame', {
+          length: text.length,
+        });
         return;
       }
       this.options.metrics.streamFrames.inc(1, { format: frame.format });
@@ -135,7 +141,9 @@ export class StreamClient {
       if (socket.readyState !== WebSocket.OPEN || this.pongDeadline) return;
       socket.ping();
       this.pongDeadline = setTimeout(() => {
-        this.options.logger.warn('stream ping timed out: terminating the connection', { timeoutMs: this.options.pingTimeoutMs });
+        this.options.logger.warn('stream ping timed out: terminating the connection', {
+          timeoutMs: this.options.pingTimeoutMs,
+        });
         socket.terminate();
       }, this.options.pingTimeoutMs);
     }, this.options.pingIntervalMs);
@@ -153,7 +161,11 @@ export class StreamClient {
     this.attempt += 1;
     const delayMs = backoffDelay(this.options.reconnect, this.attempt);
     this.options.metrics.streamReconnects.inc();
-    this.options.logger.info('stream reconnect scheduled', { attempt: this.attempt, delayMs, ...(error ? { error } : {}) });
+    this.options.logger.info('stream reconnect scheduled', {
+      attempt: this.attempt,
+      delayMs,
+      ...(error ? { error } : {}),
+    });
     this.reconnectTimer = setTimeout(() => void this.connect(), delayMs);
   }
 }

@@ -3,7 +3,13 @@
 // compared with the spent output's). The transaction core's rules (checkTransactionId, verifyInputs),
 // with the transaction serialized once and each fulfillment parsed once through the fast parser.
 // Imports only the core's zod-free entry: verifier threads load this file alone.
-import { checkTransactionId, parseFulfillmentUri, signingMessages, transactionTexts, type Transaction } from '@lease-premium/bigchaindb/signatures';
+import {
+  checkTransactionId,
+  parseFulfillmentUri,
+  signingMessages,
+  transactionTexts,
+  type Transaction,
+} from '@lease-premium/bigchaindb/signatures';
 
 export type Verdict = { ok: true; signers: string[][]; conditionUris: string[] } | { ok: false; reason: string };
 /** A transaction's verdict, or undefined when its signatures cannot matter (verdictOfRaw). */
@@ -24,7 +30,8 @@ export function verdictOf(tx: Transaction): Verdict {
   for (const [index, input] of tx.inputs.entries()) {
     const parsed = typeof input.fulfillment === 'string' ? parseFulfillmentUri(input.fulfillment) : undefined;
     if (!parsed) return { ok: false, reason: `InvalidSignature: input ${index}: the fulfillment URI cannot be parsed` };
-    if (!parsed.validates(messages[index] as Buffer)) return { ok: false, reason: `InvalidSignature: input ${index}: the signature does not verify` };
+    if (!parsed.validates(messages[index] as Buffer))
+      return { ok: false, reason: `InvalidSignature: input ${index}: the signature does not verify` };
     signers.push(parsed.signers);
     conditionUris.push(parsed.conditionUri);
   }
@@ -40,7 +47,8 @@ export function verdictOf(tx: Transaction): Verdict {
 export function verdictOfRaw(raw: unknown, trusted: ReadonlySet<string>): MaybeVerdict {
   try {
     const tx = raw as Transaction;
-    const matters = tx.operation === 'TRANSFER' || (tx.operation === 'CREATE' && trustedIssuersOf(tx, trusted).length > 0);
+    const matters =
+      tx.operation === 'TRANSFER' || (tx.operation === 'CREATE' && trustedIssuersOf(tx, trusted).length > 0);
     return matters ? verdictOf(tx) : undefined;
   } catch (error) {
     return { ok: false, reason: `not a transaction: ${error instanceof Error ? error.message : String(error)}` };

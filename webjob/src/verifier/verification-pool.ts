@@ -14,7 +14,9 @@ import type { VerdictRequest, VerdictResponse, VerifierThreadData } from './veri
 const CHUNK = 32;
 
 // Compiled: a sibling file. From TypeScript sources (tests), the compiled copy in dist/.
-const WORKER_FILE = __filename.endsWith('.ts') ? path.resolve(__dirname, '..', '..', 'dist', 'verifier', 'verification-worker.js') : path.join(__dirname, 'verification-worker.js');
+const WORKER_FILE = __filename.endsWith('.ts')
+  ? path.resolve(__dirname, '..', '..', 'dist', 'verifier', 'verification-worker.js')
+  : path.join(__dirname, 'verification-worker.js');
 
 interface Job {
   raws: unknown[];
@@ -50,7 +52,10 @@ class VerifierThread {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const data: VerifierThreadData = { trusted: [...this.trusted] };
-    const worker = new Worker(WORKER_FILE, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 } });
+    const worker = new Worker(WORKER_FILE, {
+      workerData: data,
+      resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 },
+    });
     worker.unref(); // never what keeps the process alive
     worker.on('message', ({ id, verdicts }: VerdictResponse) => {
       const job = this.jobs.get(id);
@@ -92,12 +97,19 @@ export class VerificationPool {
   /** Starts checking these transactions on the verifier threads (no-op without threads or when already primed). */
   prime(raws: readonly unknown[]): void {
     if (this.threads.length === 0) return;
-    const fresh = raws.filter((raw): raw is object => typeof raw === 'object' && raw !== null && !this.results.has(raw));
+    const fresh = raws.filter(
+      (raw): raw is object => typeof raw === 'object' && raw !== null && !this.results.has(raw),
+    );
     for (let start = 0; start < fresh.length; start += CHUNK) {
       const chunk = fresh.slice(start, start + CHUNK);
       const thread = this.threads.reduce((a, b) => (b.queued < a.queued ? b : a));
       const results = thread.run(chunk);
-      chunk.forEach((raw, index) => this.results.set(raw, results.then((all) => all[index])));
+      chunk.forEach((raw, index) =>
+        this.results.set(
+          raw,
+          results.then((all) => all[index]),
+        ),
+      );
     }
   }
 

@@ -2,7 +2,12 @@
 // devstack demo's builders: valid vehicle@1 assets (computed VIN check digits), lease@1 metadata.
 import { Ed25519Keypair, Transaction } from 'bigchaindb-driver';
 import { VEHICLE_SCHEMA_TAG, type VehicleAsset } from '@lease-premium/events';
-import { buildOwnershipTransfer, buildVehicleCreate, leaseMetadata, type SignedTransaction } from '../../../devstack/src/demo/lease-ledger';
+import {
+  buildOwnershipTransfer,
+  buildVehicleCreate,
+  leaseMetadata,
+  type SignedTransaction,
+} from '../../../devstack/src/demo/lease-ledger';
 import { buildVin } from '../../../devstack/src/demo/vin';
 
 export interface KeyPair {
@@ -38,7 +43,10 @@ export class CarHistory {
   private owner: KeyPair;
   private leaseNo = 0;
 
-  constructor(readonly company: KeyPair, vehicle: VehicleAsset = vehicleAsset()) {
+  constructor(
+    readonly company: KeyPair,
+    vehicle: VehicleAsset = vehicleAsset(),
+  ) {
     this.transactions.push(buildVehicleCreate(vehicle, company));
     this.owner = company;
   }
@@ -89,7 +97,12 @@ export function rounds(cars: CarHistory[]): SignedTransaction[][] {
 
 /** A CREATE of someone else's (non-car) asset: the bridge must skip it. */
 export function unrelatedCreate(owner: KeyPair = newKeyPair()): SignedTransaction {
-  const unsigned = Transaction.makeCreateTransaction({ kind: 'artwork', title: 'Untitled' }, { note: 'not a car' }, [Transaction.makeOutput(Transaction.makeEd25519Condition(owner.publicKey))], owner.publicKey);
+  const unsigned = Transaction.makeCreateTransaction(
+    { kind: 'artwork', title: 'Untitled' },
+    { note: 'not a car' },
+    [Transaction.makeOutput(Transaction.makeEd25519Condition(owner.publicKey))],
+    owner.publicKey,
+  );
   return Transaction.signTransaction(unsigned, owner.privateKey);
 }
 
@@ -98,7 +111,12 @@ export function unrelatedCreate(owner: KeyPair = newKeyPair()): SignedTransactio
  * the real BigchainDB accepts it (it does not compare the fulfillment key with owners_before).
  */
 export function impostorCreate(company: KeyPair, impostor: KeyPair = newKeyPair()): SignedTransaction {
-  const unsigned = Transaction.makeCreateTransaction({ ...vehicleAsset() }, null as never, [Transaction.makeOutput(Transaction.makeEd25519Condition(company.publicKey))], company.publicKey);
+  const unsigned = Transaction.makeCreateTransaction(
+    { ...vehicleAsset() },
+    null as never,
+    [Transaction.makeOutput(Transaction.makeEd25519Condition(company.publicKey))],
+    company.publicKey,
+  );
   // The driver signs each input with the given key whatever owners_before says.
   return Transaction.signTransaction(unsigned, impostor.privateKey);
 }

@@ -52,13 +52,21 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions): Pro
   const acked: DeliveryItem[] = [];
   const deadLetters: RecordedDeadLetter[] = [];
   const dispatcher = new DeliveryDispatcher({
-    sender: new WebhookSender({ url: receiver.url, functionKey: options.functionKey, signer: new WebhookSigner(TEST_SECRETS), timeoutMs: options.timeoutMs }),
+    sender: new WebhookSender({
+      url: receiver.url,
+      functionKey: options.functionKey,
+      signer: new WebhookSigner(TEST_SECRETS),
+      timeoutMs: options.timeoutMs,
+    }),
     batchSize: options.batchSize,
     maxConcurrency: options.maxConcurrency,
     initialConcurrency: options.initialConcurrency,
     retry: { baseMs: 20, maxMs: 200 },
     maxEventAttempts: options.maxEventAttempts ?? 3,
-    receiverHealth: new ReceiverHealth({ healthUrl: new URL('/api/health', receiver.url).toString(), timeoutMs: 1_000 }),
+    receiverHealth: new ReceiverHealth({
+      healthUrl: new URL('/api/health', receiver.url).toString(),
+      timeoutMs: 1_000,
+    }),
     logger: silentLogger,
     metrics,
     signal: abort.signal,
@@ -75,7 +83,10 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions): Pro
     },
   });
   const limits: number[] = [];
-  const sampler = options.sampleLimitEveryMs === undefined ? undefined : setInterval(() => limits.push(dispatcher.concurrencyLimit), options.sampleLimitEveryMs);
+  const sampler =
+    options.sampleLimitEveryMs === undefined
+      ? undefined
+      : setInterval(() => limits.push(dispatcher.concurrencyLimit), options.sampleLimitEveryMs);
   return {
     receiver,
     dispatcher,
@@ -83,7 +94,8 @@ export async function startDeliveryHarness(options: DeliveryHarnessOptions): Pro
     acked,
     deadLetters,
     limits,
-    enqueue: (events) => events.forEach((event) => dispatcher.enqueue({ event, blockHeight: event.data.ledger.blockHeight })),
+    enqueue: (events) =>
+      events.forEach((event) => dispatcher.enqueue({ event, blockHeight: event.data.ledger.blockHeight })),
     stop: async () => {
       clearInterval(sampler);
       abort.abort();

@@ -6,7 +6,12 @@
 // carried the same vehicle at once (the WebJob must never do that).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseOwnershipEventBatch, WebhookVerifier, type OwnershipEvent, type WebhookEventResult } from '@lease-premium/events';
+import {
+  parseOwnershipEventBatch,
+  WebhookVerifier,
+  type OwnershipEvent,
+  type WebhookEventResult,
+} from '@lease-premium/events';
 
 export interface ReceivedDelivery {
   deliveryId: string;
@@ -48,7 +53,11 @@ export interface TestReceiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(options: { secrets: string[]; functionKey?: string; slowMs?: number }): Promise<TestReceiver> {
+export async function startReceiver(options: {
+  secrets: string[];
+  functionKey?: string;
+  slowMs?: number;
+}): Promise<TestReceiver> {
   const verifier = new WebhookVerifier(options.secrets);
   const seen = new Set<string>();
   const state = {
@@ -74,7 +83,9 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     if (req.method === 'GET' && req.url === '/api/health') {
       state.healthChecks += 1;
       const status = state.mode === 'unavailable' ? 503 : state.mode === 'failing' ? 500 : 200;
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status: status === 200 ? 'ok' : 'unhealthy' }));
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: status === 200 ? 'ok' : 'unhealthy' }));
       return;
     }
     state.inFlight += 1;
@@ -100,7 +111,9 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
   const respond = async (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> => {
     state.requests += 1;
     if (state.mode === 'unavailable') {
-      res.writeHead(503, state.retryAfterSeconds !== undefined ? { 'retry-after': String(state.retryAfterSeconds) } : {}).end('down for a test');
+      res
+        .writeHead(503, state.retryAfterSeconds !== undefined ? { 'retry-after': String(state.retryAfterSeconds) } : {})
+        .end('down for a test');
       return;
     }
     if (state.mode === 'failing') {
@@ -113,7 +126,13 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     const verified = verifier.verify(body, req.headers);
     if (!verified.ok || (options.functionKey !== undefined && req.headers['x-functions-key'] !== options.functionKey)) {
       state.authFailures += 1;
-      res.writeHead(401, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ title: 'unauthorized', status: 401, detail: verified.ok ? 'function key' : verified.reason }));
+      res.writeHead(401, { 'content-type': 'application/problem+json' }).end(
+        JSON.stringify({
+          title: 'unauthorized',
+          status: 401,
+          detail: verified.ok ? 'function key' : verified.reason,
+        }),
+      );
       return;
     }
     let json: unknown;
@@ -125,7 +144,9 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     }
     const batch = parseOwnershipEventBatch(json);
     if (!batch.ok) {
-      res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ title: 'bad batch', status: 400, errors: batch.issues }));
+      res
+        .writeHead(400, { 'content-type': 'application/problem+json' })
+        .end(JSON.stringify({ title: 'bad batch', status: 400, errors: batch.issues }));
       return;
     }
     const items = batch.value;
@@ -133,12 +154,22 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
     const events = items.flatMap((item) => (item.ok ? [item.value] : []));
     const failing = events.find((event) => state.failIds.has(event.id));
     if (failing) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`RangeError: event ${failing.id} breaks the test receiver`);
+      res
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(`RangeError: event ${failing.id} breaks the test receiver`);
       return;
     }
     const bad = events.find((event) => state.badRequestIds.has(event.id));
     if (invalid || bad) {
-      res.writeHead(400, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title: 'Bad event', status: 400, detail: bad ? `event ${bad.id} refused by the test` : 'invalid event', errors: [] }));
+      res.writeHead(400, { 'content-type': 'application/problem+json' }).end(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Bad event',
+          status: 400,
+          detail: bad ? `event ${bad.id} refused by the test` : 'invalid event',
+          errors: [],
+        }),
+      );
       return;
     }
     const results = events.map((event): WebhookEventResult => {
@@ -146,7 +177,9 @@ export async function startReceiver(options: { secrets: string[]; functionKey?: 
       state.received.push(event);
       const duplicate = seen.has(event.id);
       seen.add(event.id);
-      return duplicate ? { id: event.id, outcome: 'duplicate', firstOutcome: 'applied', kind: 'premium' } : { id: event.id, outcome: 'applied', kind: 'premium' };
+      return duplicate
+        ? { id: event.id, outcome: 'duplicate', firstOutcome: 'applied', kind: 'premium' }
+        : { id: event.id, outcome: 'applied', kind: 'premium' };
     });
     state.deliveries.push({ deliveryId: String(req.headers['webhook-id']), events });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results }));
@@ -227,7 +260,15 @@ function subjectsOf(body: Buffer): string[] {
   try {
     const json: unknown = JSON.parse(body.toString('utf8'));
     if (!Array.isArray(json)) return [];
-    return [...new Set(json.flatMap((event: unknown) => (typeof event === 'object' && event !== null && 'subject' in event && typeof event.subject === 'string' ? [event.subject] : [])))];
+    return [
+      ...new Set(
+        json.flatMap((event: unknown) =>
+          typeof event === 'object' && event !== null && 'subject' in event && typeof event.subject === 'string'
+            ? [event.subject]
+            : [],
+        ),
+      ),
+    ];
   } catch {
     return [];
   }

@@ -69,7 +69,10 @@ export async function startStack(ledgerOptions: LedgerNodeOptions = {}): Promise
     config: (overrides) => loadConfig(env(overrides)),
     startWebJob: async (overrides, logger) => {
       const config = loadConfig(env(overrides));
-      const job = await startWebJob(config, logger ?? (process.env.WEBJOB_TEST_LOG_LEVEL ? createLogger(config.logLevel) : silentLogger));
+      const job = await startWebJob(
+        config,
+        logger ?? (process.env.WEBJOB_TEST_LOG_LEVEL ? createLogger(config.logLevel) : silentLogger),
+      );
       jobs.push(job);
       return job;
     },
@@ -83,13 +86,21 @@ export async function startStack(ledgerOptions: LedgerNodeOptions = {}): Promise
 
 /** Posts and waits for the commit (POST /transactions?mode=commit). */
 export async function commit(ledger: LedgerNode, tx: SignedTransaction): Promise<void> {
-  const response = await fetch(`${ledger.apiUrl}transactions?mode=commit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tx) });
+  const response = await fetch(`${ledger.apiUrl}transactions?mode=commit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(tx),
+  });
   const text = await response.text();
   if (response.status !== 202) throw new Error(`ledger refused ${tx.id}: ${response.status} ${text.slice(0, 300)}`);
 }
 
 /** Commits every car's history: round r (every car's r-th transaction) in parallel, rounds in order. */
-export async function commitFleet(ledger: LedgerNode, cars: CarHistory[], between?: (round: number) => Promise<void>): Promise<void> {
+export async function commitFleet(
+  ledger: LedgerNode,
+  cars: CarHistory[],
+  between?: (round: number) => Promise<void>,
+): Promise<void> {
   const depth = Math.max(...cars.map((c) => c.transactions.length));
   for (let r = 0; r < depth; r++) {
     await Promise.all(cars.flatMap((c) => c.transactions.slice(r, r + 1).map((tx) => commit(ledger, tx))));
@@ -97,7 +108,11 @@ export async function commitFleet(ledger: LedgerNode, cars: CarHistory[], betwee
   }
 }
 
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -115,7 +130,11 @@ export function allArrived(receiver: TestReceiver, cars: CarHistory[]): boolean 
  * The issue's assertions: every qualifying transaction reached the receiver, in ledger order per
  * vehicle (first arrivals), nothing else arrived, signatures all verified, and (normal flow) no duplicates.
  */
-export function expectDeliveredInOrder(receiver: TestReceiver, cars: CarHistory[], duplicates: 'none' | 'allowed'): void {
+export function expectDeliveredInOrder(
+  receiver: TestReceiver,
+  cars: CarHistory[],
+  duplicates: 'none' | 'allowed',
+): void {
   expect(receiver.authFailures).toBe(0);
   const tracked = new Set(cars.map((c) => c.assetId));
   const stray = receiver.received.filter((e) => !tracked.has(e.subject));

@@ -58,7 +58,12 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const namePrefix = `bench${randomBytes(5).toString('hex')}`;
   const recent = new Map<string, string[]>();
   const profileEnv = (part: string): Record<string, string> =>
-    options.profileDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`, BENCH_CPU_PROFILE_DIR: path.join(options.profileDir, part) } : {};
+    options.profileDir
+      ? {
+          NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`,
+          BENCH_CPU_PROFILE_DIR: path.join(options.profileDir, part),
+        }
+      : {};
   const stack = await startStack({
     repoRoot: options.repoRoot,
     stateDir: options.stateDir,
@@ -112,7 +117,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       await waitUntil(
         async () => {
           counters = await webjobCounters();
-          if (counters.deadLettered > 0) throw new Error(`the WebJob dead-lettered ${counters.deadLettered} benchmark events`);
+          if (counters.deadLettered > 0)
+            throw new Error(`the WebJob dead-lettered ${counters.deadLettered} benchmark events`);
           return counters.delivered >= total;
         },
         { timeoutMs, intervalMs: 200, what: `the WebJob to deliver ${total} events` },

@@ -55,7 +55,10 @@ function shortLocation(url: string, line: number): string {
   if (!url) return '';
   const clean = url.replace(/^file:\/\//, '');
   const modules = clean.lastIndexOf('node_modules/');
-  const short = modules >= 0 ? clean.slice(modules + 'node_modules/'.length) : clean.replace(/^.*?\/(functions|webjob|devstack|shared)\/dist\//, '$1/');
+  const short =
+    modules >= 0
+      ? clean.slice(modules + 'node_modules/'.length)
+      : clean.replace(/^.*?\/(functions|webjob|devstack|shared)\/dist\//, '$1/');
   return `${short}:${line + 1}`;
 }
 
@@ -91,7 +94,12 @@ export function summariseProfile(profile: CpuProfile, file: string, topN = 15): 
   const top = [...byFunction.values()]
     .sort((a, b) => b.us - a.us)
     .slice(0, topN)
-    .map((e) => ({ fn: e.fn, location: e.location, selfMs: e.us / 1000, busyPercent: busyUs > 0 ? (100 * e.us) / busyUs : 0 }));
+    .map((e) => ({
+      fn: e.fn,
+      location: e.location,
+      selfMs: e.us / 1000,
+      busyPercent: busyUs > 0 ? (100 * e.us) / busyUs : 0,
+    }));
   const modules = [...byModule]
     .sort((a, b) => b[1] - a[1])
     .slice(0, topN)
@@ -107,14 +115,30 @@ export function summariseProfiles(dir: string, topN?: number): ProfileSummary[] 
   } catch {
     return [];
   }
-  return files.sort().map((file) => summariseProfile(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile, path.join(dir, file), topN));
+  return files
+    .sort()
+    .map((file) =>
+      summariseProfile(
+        JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile,
+        path.join(dir, file),
+        topN,
+      ),
+    );
 }
 
 export function profileTable(summary: ProfileSummary): string {
-  const lines = [`${summary.file}: wall ${(summary.wallMs / 1000).toFixed(1)} s, busy ${(summary.busyMs / 1000).toFixed(1)} s`];
+  const lines = [
+    `${summary.file}: wall ${(summary.wallMs / 1000).toFixed(1)} s, busy ${(summary.busyMs / 1000).toFixed(1)} s`,
+  ];
   lines.push('  self time by function:');
-  for (const entry of summary.top) lines.push(`  ${entry.selfMs.toFixed(0).padStart(7)} ms ${entry.busyPercent.toFixed(1).padStart(5)}%  ${entry.fn}  ${entry.location}`);
+  for (const entry of summary.top)
+    lines.push(
+      `  ${entry.selfMs.toFixed(0).padStart(7)} ms ${entry.busyPercent.toFixed(1).padStart(5)}%  ${entry.fn}  ${entry.location}`,
+    );
   lines.push('  self time by module:');
-  for (const entry of summary.byModule) lines.push(`  ${entry.selfMs.toFixed(0).padStart(7)} ms ${entry.busyPercent.toFixed(1).padStart(5)}%  ${entry.module}`);
+  for (const entry of summary.byModule)
+    lines.push(
+      `  ${entry.selfMs.toFixed(0).padStart(7)} ms ${entry.busyPercent.toFixed(1).padStart(5)}%  ${entry.module}`,
+    );
   return lines.join('\n');
 }

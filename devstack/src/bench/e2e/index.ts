@@ -26,12 +26,18 @@ export interface E2eBenchOutcome {
   profiles: ProfileSummary[];
 }
 
-export async function runE2eBench(plan: BenchPlan, repoRoot: string, log: (line: string) => void = console.log): Promise<E2eBenchOutcome> {
+export async function runE2eBench(
+  plan: BenchPlan,
+  repoRoot: string,
+  log: (line: string) => void = console.log,
+): Promise<E2eBenchOutcome> {
   const startedAt = new Date();
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lease-premium-bench-'));
   try {
     const { config } = await loadOrCreateLocalConfig(stateDir);
-    const nearSaturation = plan.skip.has('near-saturation') ? 0 : Math.ceil(plan.nearSaturationMaxRate * plan.nearSaturationSeconds);
+    const nearSaturation = plan.skip.has('near-saturation')
+      ? 0
+      : Math.ceil(plan.nearSaturationMaxRate * plan.nearSaturationSeconds);
     const transfers =
       plan.fleet +
       (plan.skip.has('saturation') ? 0 : plan.saturationTransfers) +
@@ -39,10 +45,22 @@ export async function runE2eBench(plan: BenchPlan, repoRoot: string, log: (line:
       nearSaturation +
       (plan.skip.has('catch-up') ? 0 : plan.catchUpTransfers) +
       (plan.skip.has('naive') ? 0 : plan.naiveTransfers);
-    log(`end-to-end bench (${plan.mode}): ${plan.runs} run(s), ${os.cpus().length} CPUs, node ${process.version}, load average ${os.loadavg().map((v) => v.toFixed(1)).join(' ')}`);
+    log(
+      `end-to-end bench (${plan.mode}): ${plan.runs} run(s), ${os.cpus().length} CPUs, node ${process.version}, load average ${os
+        .loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')}`,
+    );
     const signing = performance.now();
-    const workload = buildWorkload(config.leasingCompany, { fleet: plan.fleet, drivers: plan.drivers, transfers, currency: currencyForRateTable(RATE_TABLE) });
-    log(`pre-built and signed ${workload.creates.length} CREATEs and ${workload.transfers.length} TRANSFERs in ${((performance.now() - signing) / 1000).toFixed(1)} s (not timed)`);
+    const workload = buildWorkload(config.leasingCompany, {
+      fleet: plan.fleet,
+      drivers: plan.drivers,
+      transfers,
+      currency: currencyForRateTable(RATE_TABLE),
+    });
+    log(
+      `pre-built and signed ${workload.creates.length} CREATEs and ${workload.transfers.length} TRANSFERs in ${((performance.now() - signing) / 1000).toFixed(1)} s (not timed)`,
+    );
 
     const runs: RunResult[] = [];
     for (let run = 1; run <= plan.runs; run++) {
@@ -58,9 +76,16 @@ export async function runE2eBench(plan: BenchPlan, repoRoot: string, log: (line:
     writeFileSync(jsonFile, json);
     writeFileSync(path.join(plan.outDir, `e2e-${plan.mode}-latest.json`), json);
     log(`\nJSON: ${jsonFile}`);
-    for (const run of runs) if (run.failure) log(`run ${run.run} stopped in phase ${run.failure.phase}: ${run.failure.message.split('\n')[0]}`);
+    for (const run of runs)
+      if (run.failure)
+        log(`run ${run.run} stopped in phase ${run.failure.phase}: ${run.failure.message.split('\n')[0]}`);
 
-    const profiles = plan.profileDir ? [...summariseProfiles(path.join(plan.profileDir, 'webjob')), ...summariseProfiles(path.join(plan.profileDir, 'function-app'))] : [];
+    const profiles = plan.profileDir
+      ? [
+          ...summariseProfiles(path.join(plan.profileDir, 'webjob')),
+          ...summariseProfiles(path.join(plan.profileDir, 'function-app')),
+        ]
+      : [];
     for (const summary of profiles) log(`\n${profileTable(summary)}`);
     return { report, jsonFile, profiles, complete: runs.every((run) => !run.failure) };
   } finally {

@@ -24,12 +24,21 @@ export class LedgerLoad {
 
   private call(method: string, url: string, body?: string): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { method, agent: this.agent, timeout: 60_000, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = request(
+        url,
+        {
+          method,
+          agent: this.agent,
+          timeout: 60_000,
+          headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within 60 s`)));
       req.on('error', reject);
       req.end(body);
@@ -50,7 +59,8 @@ export class LedgerLoad {
     for (;;) {
       const status = await this.committedCount();
       if (status.transactions >= total) return status;
-      if (Date.now() > deadline) throw new Error(`ledger committed ${status.transactions} of ${total} transactions within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`ledger committed ${status.transactions} of ${total} transactions within ${timeoutMs} ms`);
       await sleep(20);
     }
   }
@@ -85,7 +95,13 @@ export class LedgerLoad {
    * committed before the next, whose transactions spend its outputs. `committedBefore` is the
    * node's committed count before the first one.
    */
-  async postRounds(txs: readonly PreparedTx[], firstIndex: number, fleet: number, committedBefore: number, concurrency: number): Promise<void> {
+  async postRounds(
+    txs: readonly PreparedTx[],
+    firstIndex: number,
+    fleet: number,
+    committedBefore: number,
+    concurrency: number,
+  ): Promise<void> {
     let offset = 0;
     while (offset < txs.length) {
       // The rest of the round the first transaction belongs to.

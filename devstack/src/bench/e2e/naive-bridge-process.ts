@@ -54,7 +54,8 @@ export class NaiveBridgeProcess {
     const bridge = new NaiveBridgeProcess(child);
     await waitUntil(
       () => {
-        if (child.exitCode !== null) throw new Error(`the naive bridge exited (${child.exitCode}): ${bridge.errors.join(' | ')}`);
+        if (child.exitCode !== null)
+          throw new Error(`the naive bridge exited (${child.exitCode}): ${bridge.errors.join(' | ')}`);
         return Promise.resolve(bridge.ready);
       },
       { timeoutMs: 15_000, intervalMs: 20, what: 'the naive bridge to connect' },
@@ -69,11 +70,17 @@ export class NaiveBridgeProcess {
   async waitDelivered(total: number, timeoutMs: number): Promise<void> {
     await waitUntil(
       () => {
-        if (this.counts.failed > 0) throw new Error(`the naive bridge failed ${this.counts.failed} events: ${this.errors.join(' | ')}`);
-        if (this.child.exitCode !== null) throw new Error(`the naive bridge exited (${this.child.exitCode}): ${this.errors.join(' | ')}`);
+        if (this.counts.failed > 0)
+          throw new Error(`the naive bridge failed ${this.counts.failed} events: ${this.errors.join(' | ')}`);
+        if (this.child.exitCode !== null)
+          throw new Error(`the naive bridge exited (${this.child.exitCode}): ${this.errors.join(' | ')}`);
         return Promise.resolve(this.counts.delivered >= total);
       },
-      { timeoutMs, intervalMs: 50, what: `the naive bridge to deliver ${total} events (delivered ${this.counts.delivered})` },
+      {
+        timeoutMs,
+        intervalMs: 50,
+        what: `the naive bridge to deliver ${total} events (delivered ${this.counts.delivered})`,
+      },
     );
   }
 

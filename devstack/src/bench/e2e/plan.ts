@@ -94,7 +94,10 @@ function positive(name: string, raw: string | undefined, fallback: number): numb
   return value;
 }
 
-export function parseBenchArgs(argv: readonly string[], repoRoot: string): BenchPlan | { components: true; quick: boolean } | { help: true } {
+export function parseBenchArgs(
+  argv: readonly string[],
+  repoRoot: string,
+): BenchPlan | { components: true; quick: boolean } | { help: true } {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -120,7 +123,8 @@ export function parseBenchArgs(argv: readonly string[], repoRoot: string): Bench
   const base = values.quick ? QUICK : FULL;
   const skip = new Set<PhaseName>();
   for (const name of (values.skip ?? '').split(',').filter(Boolean)) {
-    if (!(PHASES as readonly string[]).includes(name)) throw new Error(`--skip: unknown phase "${name}" (phases: ${PHASES.join(', ')})`);
+    if (!(PHASES as readonly string[]).includes(name))
+      throw new Error(`--skip: unknown phase "${name}" (phases: ${PHASES.join(', ')})`);
     skip.add(name as PhaseName);
   }
   const webjobEnv: Record<string, string> = {};
@@ -129,7 +133,8 @@ export function parseBenchArgs(argv: readonly string[], repoRoot: string): Bench
     if (!match) throw new Error(`--webjob-env must be NAME=VALUE, got "${setting}"`);
     webjobEnv[match[1] as string] = match[2] as string;
   }
-  const int = (name: string, raw: string | undefined, fallback: number): number => Math.round(positive(name, raw, fallback));
+  const int = (name: string, raw: string | undefined, fallback: number): number =>
+    Math.round(positive(name, raw, fallback));
   return {
     ...base,
     runs: int('runs', values.runs, base.runs),

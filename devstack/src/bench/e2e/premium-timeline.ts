@@ -22,10 +22,17 @@ export function parseStorageTimestamp(value: string): number {
 }
 
 /** Every event history record of the Vehicles table, by transaction id. */
-export async function readStoredEvents(connectionString: string, namePrefix: string): Promise<Map<string, StoredEvent>> {
-  const table = TableClient.fromConnectionString(connectionString, `${namePrefix}Vehicles`, { allowInsecureConnection: true });
+export async function readStoredEvents(
+  connectionString: string,
+  namePrefix: string,
+): Promise<Map<string, StoredEvent>> {
+  const table = TableClient.fromConnectionString(connectionString, `${namePrefix}Vehicles`, {
+    allowInsecureConnection: true,
+  });
   const stored = new Map<string, StoredEvent>();
-  const rows = table.listEntities<Record<string, unknown>>({ queryOptions: { filter: "RowKey ge 'h~' and RowKey lt 'h~~'", select: ['RowKey', 'Timestamp'] } });
+  const rows = table.listEntities<Record<string, unknown>>({
+    queryOptions: { filter: "RowKey ge 'h~' and RowKey lt 'h~~'", select: ['RowKey', 'Timestamp'] },
+  });
   for await (const row of rows) {
     const match = HISTORY_ROW.exec(String(row.rowKey));
     const timestamp = row.timestamp;
@@ -43,7 +50,8 @@ export class CommitClock {
     if (!line.includes('"block committed"')) return;
     try {
       const entry = JSON.parse(line) as { time?: string; msg?: string; height?: number };
-      if (entry.msg === 'block committed' && typeof entry.height === 'number' && entry.time) this.committedAt.set(entry.height, Date.parse(entry.time));
+      if (entry.msg === 'block committed' && typeof entry.height === 'number' && entry.time)
+        this.committedAt.set(entry.height, Date.parse(entry.time));
     } catch {
       // Not a JSON log line.
     }
@@ -70,7 +78,11 @@ export interface PhaseTimeline {
 }
 
 /** Joins a phase's transaction ids with the storage records and the ledger's commit times. */
-export function phaseTimeline(ids: readonly string[], stored: ReadonlyMap<string, StoredEvent>, clock: CommitClock): PhaseTimeline {
+export function phaseTimeline(
+  ids: readonly string[],
+  stored: ReadonlyMap<string, StoredEvent>,
+  clock: CommitClock,
+): PhaseTimeline {
   let firstCommitMs = Infinity;
   let lastCommitMs = -Infinity;
   let lastStoredMs = -Infinity;

@@ -28,12 +28,18 @@ const MB = 1024 * 1024;
 
 export const METHOD = {
   commitTime: "the ledger node's own log line for each block ('block committed', its clock, ms precision)",
-  storedTime: 'the storage Timestamp of the premium history record, written in the same Table transaction as the current coverage and the processed-event marker (durable and readable from then on)',
-  latency: 'stored time - commit time of the block holding the transaction, per event; nearest-rank percentiles over every event of the phase',
-  throughput: 'events / (last premium stored - first block commit of the phase); posting stops when the ledger committed everything',
-  catchUp: 'WebJob stopped (graceful, checkpoint stored), the backlog committed, WebJob spawned: spawn -> last premium of the backlog stored',
-  naive: 'devstack/src/bench/naive-bridge.ts in its own process, the WebJob stopped, the same number of transfers posted the same way',
-  storageCeiling: 'copies of a real premium history record written to the same Azurite by 100-entity transactions, one partition each, concurrently',
+  storedTime:
+    'the storage Timestamp of the premium history record, written in the same Table transaction as the current coverage and the processed-event marker (durable and readable from then on)',
+  latency:
+    'stored time - commit time of the block holding the transaction, per event; nearest-rank percentiles over every event of the phase',
+  throughput:
+    'events / (last premium stored - first block commit of the phase); posting stops when the ledger committed everything',
+  catchUp:
+    'WebJob stopped (graceful, checkpoint stored), the backlog committed, WebJob spawned: spawn -> last premium of the backlog stored',
+  naive:
+    'devstack/src/bench/naive-bridge.ts in its own process, the WebJob stopped, the same number of transfers posted the same way',
+  storageCeiling:
+    'copies of a real premium history record written to the same Azurite by 100-entity transactions, one partition each, concurrently',
   memory: '/proc/<pid>/status: VmHWM (kernel peak RSS) and VmRSS sampled every 250 ms',
   cpu: '/proc/<pid>/stat utime + stime used during the phase, divided by its events (independent of machine load, unlike rates)',
 };
@@ -42,13 +48,24 @@ type Pick = (run: RunResult) => number | undefined;
 
 export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date): BenchReport {
   const figures: Record<string, Figure> = {};
-  const add = (key: string, label: string, unit: string, pick: Pick, target?: { text: string; ok: (v: number) => boolean }): void => {
+  const add = (
+    key: string,
+    label: string,
+    unit: string,
+    pick: Pick,
+    target?: { text: string; ok: (v: number) => boolean },
+  ): void => {
     const values = runs.map((run) => pick(run) ?? Number.NaN);
     if (values.every((v) => !Number.isFinite(v))) return;
     const s = spread(values);
     figures[key] = { label, unit, ...s, ...(target ? { target: target.text, met: target.ok(s.median) } : {}) };
   };
-  const peak = (run: RunResult, process: string, field: 'peakRssBytes' | 'rssBytes', phases?: string[]): number | undefined => {
+  const peak = (
+    run: RunResult,
+    process: string,
+    field: 'peakRssBytes' | 'rssBytes',
+    phases?: string[],
+  ): number | undefined => {
     const values = Object.entries(run.processes)
       .filter(([phase]) => !phases || phases.includes(phase))
       .map(([, readings]) => readings[process]?.[field])
@@ -60,20 +77,54 @@ export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date)
   add('saturationP99', '  latency p99 at saturation (backlog)', 'ms', (r) => r.saturation?.latency.p99);
   add('fixedP50', `latency p50 at ${plan.fixedRate}/s offered`, 'ms', (r) => r.fixedRate?.latency.p50);
   add('fixedP95', `latency p95 at ${plan.fixedRate}/s offered`, 'ms', (r) => r.fixedRate?.latency.p95);
-  add('fixedP99', `latency p99 at ${plan.fixedRate}/s offered`, 'ms', (r) => r.fixedRate?.latency.p99, { text: '<= 250', ok: (v) => v <= 250 });
-  add('nearRate', `near-saturation offered rate (${Math.round(plan.nearSaturationFraction * 100)}% of saturation)`, 'events/s', (r) => r.nearSaturation?.offeredPerSecond);
+  add('fixedP99', `latency p99 at ${plan.fixedRate}/s offered`, 'ms', (r) => r.fixedRate?.latency.p99, {
+    text: '<= 250',
+    ok: (v) => v <= 250,
+  });
+  add(
+    'nearRate',
+    `near-saturation offered rate (${Math.round(plan.nearSaturationFraction * 100)}% of saturation)`,
+    'events/s',
+    (r) => r.nearSaturation?.offeredPerSecond,
+  );
   add('nearP50', '  latency p50 near saturation', 'ms', (r) => r.nearSaturation?.latency.p50);
   add('nearP95', '  latency p95 near saturation', 'ms', (r) => r.nearSaturation?.latency.p95);
   add('nearP99', '  latency p99 near saturation', 'ms', (r) => r.nearSaturation?.latency.p99);
   add('catchUpSeconds', `catch-up of ${plan.catchUpTransfers} transfers`, 's', (r) => r.catchUp?.seconds);
-  add('catchUpRate', '  catch-up rate', 'tx/s', (r) => r.catchUp?.transactionsPerSecond, { text: '>= 5000', ok: (v) => v >= 5000 });
-  add('catchUpDrained', '  backlog drained within the limit', '%', (r) => (r.catchUp ? (100 * r.catchUp.stored) / r.catchUp.transfers : undefined));
+  add('catchUpRate', '  catch-up rate', 'tx/s', (r) => r.catchUp?.transactionsPerSecond, {
+    text: '>= 5000',
+    ok: (v) => v >= 5000,
+  });
+  add('catchUpDrained', '  backlog drained within the limit', '%', (r) =>
+    r.catchUp ? (100 * r.catchUp.stored) / r.catchUp.transfers : undefined,
+  );
   add('webjobRetries', 'WebJob delivery retries in the run (timeouts, 5xx)', '', (r) => r.webjobRetries);
   add('naiveThroughput', 'naive bridge throughput', 'events/s', (r) => r.naive?.eventsPerSecond);
-  add('naiveRatio', '  ours / naive', 'x', (r) => (r.saturation && r.naive ? r.saturation.eventsPerSecond / r.naive.eventsPerSecond : undefined), { text: '>= 5', ok: (v) => v >= 5 });
+  add(
+    'naiveRatio',
+    '  ours / naive',
+    'x',
+    (r) => (r.saturation && r.naive ? r.saturation.eventsPerSecond / r.naive.eventsPerSecond : undefined),
+    { text: '>= 5', ok: (v) => v >= 5 },
+  );
   add('ceiling', 'storage ceiling (batched, concurrent)', 'records/s', (r) => r.storageCeiling?.entitiesPerSecond);
-  add('ceilingFraction', '  ours / ceiling', '%', (r) => (r.saturation && r.storageCeiling ? (100 * r.saturation.eventsPerSecond) / r.storageCeiling.entitiesPerSecond : undefined), { text: '>= 50', ok: (v) => v >= 50 });
-  add('webjobSteadyRss', `WebJob RSS, steady at ${plan.fixedRate}/s`, 'MB', (r) => peak(r, 'webjob', 'rssBytes', ['fixed-rate']), { text: '<= 150', ok: (v) => v <= 150 });
+  add(
+    'ceilingFraction',
+    '  ours / ceiling',
+    '%',
+    (r) =>
+      r.saturation && r.storageCeiling
+        ? (100 * r.saturation.eventsPerSecond) / r.storageCeiling.entitiesPerSecond
+        : undefined,
+    { text: '>= 50', ok: (v) => v >= 50 },
+  );
+  add(
+    'webjobSteadyRss',
+    `WebJob RSS, steady at ${plan.fixedRate}/s`,
+    'MB',
+    (r) => peak(r, 'webjob', 'rssBytes', ['fixed-rate']),
+    { text: '<= 150', ok: (v) => v <= 150 },
+  );
   add('webjobPeakRss', 'WebJob peak RSS (VmHWM, any phase)', 'MB', (r) => peak(r, 'webjob', 'peakRssBytes'));
   add('functionAppPeakRss', 'Function App host peak RSS (VmHWM)', 'MB', (r) => peak(r, 'function-app', 'peakRssBytes'));
   add('naivePeakRss', 'naive bridge peak RSS (VmHWM)', 'MB', (r) => peak(r, 'naive-bridge', 'peakRssBytes'));
@@ -83,10 +134,14 @@ export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date)
     return used !== undefined && events ? used / events : undefined;
   };
   for (const process of ['webjob', 'function-app', 'azurite', 'ledger']) {
-    add(`cpuPerEvent:${process}`, `CPU per event at saturation: ${process}`, 'ms', (r) => cpuPerEvent(r, 'saturation', process));
+    add(`cpuPerEvent:${process}`, `CPU per event at saturation: ${process}`, 'ms', (r) =>
+      cpuPerEvent(r, 'saturation', process),
+    );
   }
   for (const process of ['webjob', 'function-app', 'azurite', 'ledger']) {
-    add(`cpuPerEventCatchUp:${process}`, `CPU per event in catch-up: ${process}`, 'ms', (r) => cpuPerEvent(r, 'catch-up', process));
+    add(`cpuPerEventCatchUp:${process}`, `CPU per event in catch-up: ${process}`, 'ms', (r) =>
+      cpuPerEvent(r, 'catch-up', process),
+    );
   }
   add('cpuPerEventNaive', 'CPU per event: naive bridge', 'ms', (r) => {
     const used = r.processes.naive?.['naive-bridge']?.cpuMs;
@@ -97,7 +152,12 @@ export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date)
     schema: 'lease-premium/bench-e2e@1',
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverageAtEnd: loadavg() },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      loadAverageAtEnd: loadavg(),
+    },
     plan: { ...plan, skip: [...plan.skip] },
     method: METHOD,
     figures,
@@ -121,6 +181,7 @@ export function reportTable(report: BenchReport): string {
   ]);
   const header = ['figure', `median of ${report.runs.length}`, 'min - max', 'target'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

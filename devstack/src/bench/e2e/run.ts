@@ -77,7 +77,8 @@ export interface RunContext {
 const deliveryTimeoutMs = (events: number): number => 120_000 + events * 50;
 
 function throughputPhase(transfers: number, timeline: PhaseTimeline): ThroughputPhase {
-  if (timeline.stored !== transfers) throw new Error(`only ${timeline.stored} of ${transfers} premiums found in storage`);
+  if (timeline.stored !== transfers)
+    throw new Error(`only ${timeline.stored} of ${transfers} premiums found in storage`);
   return {
     transfers,
     eventsPerSecond: (transfers * 1000) / (timeline.lastStoredMs - timeline.firstCommitMs),
@@ -110,7 +111,8 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
     let delivered = 0; // by the current WebJob process
     let cursor = 0;
     const take = (count: number): { txs: PreparedTx[]; first: number } => {
-      if (cursor + count > workload.transfers.length) throw new Error(`the pre-built workload has ${workload.transfers.length} transfers; ${cursor + count} needed`);
+      if (cursor + count > workload.transfers.length)
+        throw new Error(`the pre-built workload has ${workload.transfers.length} transfers; ${cursor + count} needed`);
       const first = cursor;
       cursor += count;
       return { txs: workload.transfers.slice(first, cursor), first };
@@ -165,7 +167,12 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
       retries += await bench.webjobRetries().catch(() => 0);
       await stack.supervisor.stopPart('webjob');
     };
-    const countRetries = async (): Promise<number> => retries + (bench.pid('webjob') !== undefined && stack.supervisor.status().find((p) => p.name === 'webjob')?.state === 'healthy' ? await bench.webjobRetries().catch(() => 0) : 0);
+    const countRetries = async (): Promise<number> =>
+      retries +
+      (bench.pid('webjob') !== undefined &&
+      stack.supervisor.status().find((p) => p.name === 'webjob')?.state === 'healthy'
+        ? await bench.webjobRetries().catch(() => 0)
+        : 0);
     readRetries = countRetries;
     const fullSpeed = async (count: number): Promise<string[]> => {
       const { txs, first } = take(count);
@@ -185,10 +192,17 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
       delivered += count;
       await bench.waitDelivered(delivered, deliveryTimeoutMs(count));
     };
-    const timelineOf = async (ids: string[]): Promise<PhaseTimeline> => phaseTimeline(ids, await readStoredEvents(bench.connectionString, bench.namePrefix), bench.clock);
+    const timelineOf = async (ids: string[]): Promise<PhaseTimeline> =>
+      phaseTimeline(ids, await readStoredEvents(bench.connectionString, bench.namePrefix), bench.clock);
     const pacedPhase = (offered: number, lateMs: number, ids: string[], timeline: PhaseTimeline): PacedPhase => {
       const through = throughputPhase(ids.length, timeline);
-      return { offeredPerSecond: offered, transfers: ids.length, senderLateMs: lateMs, eventsPerSecond: through.eventsPerSecond, latency: through.latency };
+      return {
+        offeredPerSecond: offered,
+        transfers: ids.length,
+        senderLateMs: lateMs,
+        eventsPerSecond: through.eventsPerSecond,
+        latency: through.latency,
+      };
     };
 
     if (!skip('saturation')) {
@@ -198,7 +212,9 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
         return posted;
       });
       result.saturation = throughputPhase(ids.length, await timelineOf(ids));
-      log(`  saturation: ${result.saturation.eventsPerSecond.toFixed(0)} events/s (ledger committed ${result.saturation.committedPerSecond.toFixed(0)}/s), p99 ${result.saturation.latency.p99.toFixed(0)} ms`);
+      log(
+        `  saturation: ${result.saturation.eventsPerSecond.toFixed(0)} events/s (ledger committed ${result.saturation.committedPerSecond.toFixed(0)}/s), p99 ${result.saturation.latency.p99.toFixed(0)} ms`,
+      );
     }
 
     if (!skip('fixed-rate')) {
@@ -208,18 +224,25 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
         return posted;
       });
       result.fixedRate = pacedPhase(plan.fixedRate, lateMs, ids, await timelineOf(ids));
-      log(`  fixed rate ${plan.fixedRate}/s: p50 ${result.fixedRate.latency.p50.toFixed(0)} / p95 ${result.fixedRate.latency.p95.toFixed(0)} / p99 ${result.fixedRate.latency.p99.toFixed(0)} ms`);
+      log(
+        `  fixed rate ${plan.fixedRate}/s: p50 ${result.fixedRate.latency.p50.toFixed(0)} / p95 ${result.fixedRate.latency.p95.toFixed(0)} / p99 ${result.fixedRate.latency.p99.toFixed(0)} ms`,
+      );
     }
 
     if (!skip('near-saturation') && result.saturation) {
-      const rate = Math.min(plan.nearSaturationMaxRate, Math.max(1, Math.round(result.saturation.eventsPerSecond * plan.nearSaturationFraction)));
+      const rate = Math.min(
+        plan.nearSaturationMaxRate,
+        Math.max(1, Math.round(result.saturation.eventsPerSecond * plan.nearSaturationFraction)),
+      );
       const { ids, lateMs } = await measured('near-saturation', async () => {
         const posted = await paced(rate, plan.nearSaturationSeconds);
         await webjobDrains(posted.ids.length);
         return posted;
       });
       result.nearSaturation = pacedPhase(rate, lateMs, ids, await timelineOf(ids));
-      log(`  near saturation ${rate}/s: p50 ${result.nearSaturation.latency.p50.toFixed(0)} / p95 ${result.nearSaturation.latency.p95.toFixed(0)} / p99 ${result.nearSaturation.latency.p99.toFixed(0)} ms`);
+      log(
+        `  near saturation ${rate}/s: p50 ${result.nearSaturation.latency.p50.toFixed(0)} / p95 ${result.nearSaturation.latency.p95.toFixed(0)} / p99 ${result.nearSaturation.latency.p99.toFixed(0)} ms`,
+      );
     }
 
     if (!skip('catch-up')) {
@@ -243,11 +266,21 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
         return { spawnedAt: spawned, healthyAt: healthy };
       });
       const timeline = await timelineOf(txs.map((tx) => tx.id));
-      if (completed && timeline.stored !== txs.length) throw new Error(`catch-up: only ${timeline.stored} of ${txs.length} premiums found in storage`);
+      if (completed && timeline.stored !== txs.length)
+        throw new Error(`catch-up: only ${timeline.stored} of ${txs.length} premiums found in storage`);
       const seconds = (timeline.lastStoredMs - spawnedAt) / 1000;
-      result.catchUp = { transfers: txs.length, completed, stored: timeline.stored, seconds, transactionsPerSecond: timeline.stored / seconds, startupSeconds: (healthyAt - spawnedAt) / 1000 };
+      result.catchUp = {
+        transfers: txs.length,
+        completed,
+        stored: timeline.stored,
+        seconds,
+        transactionsPerSecond: timeline.stored / seconds,
+        startupSeconds: (healthyAt - spawnedAt) / 1000,
+      };
       if (!completed) log(`  catch-up did NOT drain within the limit: ${timeline.stored} of ${txs.length} stored`);
-      log(`  catch-up: ${timeline.stored} transfers in ${seconds.toFixed(1)} s = ${result.catchUp.transactionsPerSecond.toFixed(0)} tx/s`);
+      log(
+        `  catch-up: ${timeline.stored} transfers in ${seconds.toFixed(1)} s = ${result.catchUp.transactionsPerSecond.toFixed(0)} tx/s`,
+      );
     }
 
     if (!skip('naive')) {
@@ -268,15 +301,25 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
       });
       await bridge.stop();
       result.naive = throughputPhase(ids.length, await timelineOf(ids));
-      log(`  naive bridge: ${result.naive.eventsPerSecond.toFixed(0)} events/s, p99 ${result.naive.latency.p99.toFixed(0)} ms`);
+      log(
+        `  naive bridge: ${result.naive.eventsPerSecond.toFixed(0)} events/s, p99 ${result.naive.latency.p99.toFixed(0)} ms`,
+      );
     }
 
     if (!skip('storage-ceiling')) {
       const template = await premiumTemplate(bench.connectionString, bench.namePrefix);
       result.storageCeiling = await measured('storage-ceiling', () =>
-        measureStorageCeiling(bench.connectionString, `${bench.namePrefix}Ceiling`, template, plan.saturationTransfers, plan.ceilingConcurrency),
+        measureStorageCeiling(
+          bench.connectionString,
+          `${bench.namePrefix}Ceiling`,
+          template,
+          plan.saturationTransfers,
+          plan.ceilingConcurrency,
+        ),
       );
-      log(`  storage ceiling: ${result.storageCeiling.entitiesPerSecond.toFixed(0)} premium records/s (${result.storageCeiling.entityBytes} B each)`);
+      log(
+        `  storage ceiling: ${result.storageCeiling.entitiesPerSecond.toFixed(0)} premium records/s (${result.storageCeiling.entityBytes} B each)`,
+      );
     }
   } catch (error) {
     const phase = currentPhase;

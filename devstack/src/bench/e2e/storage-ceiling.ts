@@ -15,8 +15,12 @@ const BATCH = 100;
 
 /** A stored premium history record of the run, without its keys and system properties. */
 export async function premiumTemplate(connectionString: string, namePrefix: string): Promise<Record<string, unknown>> {
-  const table = TableClient.fromConnectionString(connectionString, `${namePrefix}Vehicles`, { allowInsecureConnection: true });
-  for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions: { filter: "RowKey ge 'h~' and RowKey lt 'h~~'" } })) {
+  const table = TableClient.fromConnectionString(connectionString, `${namePrefix}Vehicles`, {
+    allowInsecureConnection: true,
+  });
+  for await (const row of table.listEntities<Record<string, unknown>>({
+    queryOptions: { filter: "RowKey ge 'h~' and RowKey lt 'h~~'" },
+  })) {
     const { partitionKey: _pk, rowKey: _rk, timestamp: _ts, etag: _etag, ...properties } = row;
     for (const key of Object.keys(properties)) if (key.startsWith('odata.')) delete properties[key];
     return properties;
@@ -24,7 +28,13 @@ export async function premiumTemplate(connectionString: string, namePrefix: stri
   throw new Error(`no premium history record in ${namePrefix}Vehicles to copy`);
 }
 
-export async function measureStorageCeiling(connectionString: string, tableName: string, template: Record<string, unknown>, entities: number, concurrency: number): Promise<CeilingResult> {
+export async function measureStorageCeiling(
+  connectionString: string,
+  tableName: string,
+  template: Record<string, unknown>,
+  entities: number,
+  concurrency: number,
+): Promise<CeilingResult> {
   const table = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
   await table.createTable();
   const batches: TransactionAction[][] = [];
@@ -45,5 +55,10 @@ export async function measureStorageCeiling(connectionString: string, tableName:
   await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, writer));
   const seconds = (performance.now() - started) / 1000;
   await table.deleteTable().catch(() => undefined); // frees Azurite's memory for the next run
-  return { entities, entityBytes: Buffer.byteLength(JSON.stringify(template)), seconds, entitiesPerSecond: entities / seconds };
+  return {
+    entities,
+    entityBytes: Buffer.byteLength(JSON.stringify(template)),
+    seconds,
+    entitiesPerSecond: entities / seconds,
+  };
 }

@@ -37,25 +37,39 @@ export function predecessorOf(index: number, fleet: number): number {
   return index - fleet;
 }
 
-export function buildWorkload(company: KeyPair, options: { fleet: number; drivers: number; transfers: number; currency: string; today?: Date }): LedgerWorkload {
+export function buildWorkload(
+  company: KeyPair,
+  options: { fleet: number; drivers: number; transfers: number; currency: string; today?: Date },
+): LedgerWorkload {
   const today = isoDate(options.today ?? new Date());
   const outputs = new Map<string, bigchaindb.Output>();
   const outputFor = (publicKey: string): bigchaindb.Output => {
     let output = outputs.get(publicKey);
     if (!output) {
       const details = bigchaindb.conditionDetailsFor([publicKey]);
-      output = { public_keys: [publicKey], condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() }, amount: '1' };
+      output = {
+        public_keys: [publicKey],
+        condition: { details, uri: bigchaindb.conditionFromDetails(details).serializeUri() },
+        amount: '1',
+      };
       outputs.set(publicKey, output);
     }
     return output;
   };
   const drivers: BenchDriver[] = Array.from({ length: options.drivers }, (_, i) => {
     const keys = new Ed25519Keypair();
-    return { keys: { publicKey: keys.publicKey, privateKey: keys.privateKey }, profile: personaProfile(PERSONAS[i % PERSONAS.length] as (typeof PERSONAS)[number], today) };
+    return {
+      keys: { publicKey: keys.publicKey, privateKey: keys.privateKey },
+      profile: personaProfile(PERSONAS[i % PERSONAS.length] as (typeof PERSONAS)[number], today),
+    };
   });
 
   // A serial range of its own keeps VINs (and so CREATE ids) apart from the demo's cars.
-  const fleet = buildFleet(options.fleet, { currency: options.currency, modelYear: Number(today.slice(0, 4)) - 1, serialBase: 500_000 });
+  const fleet = buildFleet(options.fleet, {
+    currency: options.currency,
+    modelYear: Number(today.slice(0, 4)) - 1,
+    serialBase: 500_000,
+  });
   const creates: bigchaindb.Transaction[] = fleet.map((car) =>
     bigchaindb.signTransaction(
       {
@@ -81,11 +95,28 @@ export function buildWorkload(company: KeyPair, options: { fleet: number; driver
     const holder = holders[car] as KeyPair;
     // A different lessee each round (never the current holder: a hand-over changes the driver).
     const lessee = (drivers[(car * 7 + round * 13 + 1) % drivers.length] as BenchDriver).keys;
-    const next = lessee.publicKey === holder.publicKey ? ((drivers[(car * 7 + round * 13 + 2) % drivers.length] as BenchDriver).keys) : lessee;
-    const lease: LeaseMetadata = { schema: LEASE_SCHEMA_TAG, action: 'lease-start', leaseId: `BENCH-${car}-${round}`, startDate: today, endDate, annualMileageKm: 15_000, usage: 'commute' };
+    const next =
+      lessee.publicKey === holder.publicKey
+        ? (drivers[(car * 7 + round * 13 + 2) % drivers.length] as BenchDriver).keys
+        : lessee;
+    const lease: LeaseMetadata = {
+      schema: LEASE_SCHEMA_TAG,
+      action: 'lease-start',
+      leaseId: `BENCH-${car}-${round}`,
+      startDate: today,
+      endDate,
+      annualMileageKm: 15_000,
+      usage: 'commute',
+    };
     const tx = bigchaindb.signTransaction(
       {
-        inputs: [{ owners_before: [holder.publicKey], fulfills: { transaction_id: previous[car] as string, output_index: 0 }, fulfillment: null }],
+        inputs: [
+          {
+            owners_before: [holder.publicKey],
+            fulfills: { transaction_id: previous[car] as string, output_index: 0 },
+            fulfillment: null,
+          },
+        ],
         outputs: [outputFor(next.publicKey)],
         operation: 'TRANSFER',
         metadata: { ...lease },
@@ -99,5 +130,10 @@ export function buildWorkload(company: KeyPair, options: { fleet: number; driver
     previous[car] = tx.id as string;
     holders[car] = next;
   }
-  return { drivers, creates: creates.map((tx) => ({ id: tx.id as string, body: JSON.stringify(tx) })), transfers, fleet: options.fleet };
+  return {
+    drivers,
+    creates: creates.map((tx) => ({ id: tx.id as string, body: JSON.stringify(tx) })),
+    transfers,
+    fleet: options.fleet,
+  };
 }

@@ -8,18 +8,23 @@ export const PLATFORM_SETTINGS: Readonly<Record<string, string>> = {
   AzureWebJobsStorage__blobServiceUri: 'Functions host storage: keys, locks (blob)',
   AzureWebJobsStorage__queueServiceUri: 'Functions host storage: queue endpoint',
   AzureWebJobsStorage__tableServiceUri: 'Functions host storage: table endpoint',
-  APPLICATIONINSIGHTS_CONNECTION_STRING: 'Functions host telemetry (both apps read it too: their own traces and metrics)',
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Entra-authenticated telemetry (local auth is off); read by the Functions host and both apps',
+  APPLICATIONINSIGHTS_CONNECTION_STRING:
+    'Functions host telemetry (both apps read it too: their own traces and metrics)',
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING:
+    'Entra-authenticated telemetry (local auth is off); read by the Functions host and both apps',
   AZURE_CLIENT_ID: 'read by @azure/identity DefaultAzureCredential to pick the user-assigned identity',
   SCM_DO_BUILD_DURING_DEPLOYMENT: 'deploy the zip as built (no Oryx build on the web app)',
-  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: 'Functions host: refuses bodies over 8 MiB (twice the app limit) before buffering them',
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT:
+    'Functions host: refuses bodies over 8 MiB (twice the app limit) before buffering them',
 };
 
 /** Read by our code, deliberately not set in Azure. */
 export const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
-  STORAGE_CONNECTION_STRING: 'local development and tests; Azure uses STORAGE_ACCOUNT_NAME with a managed identity (shared keys are disabled)',
+  STORAGE_CONNECTION_STRING:
+    'local development and tests; Azure uses STORAGE_ACCOUNT_NAME with a managed identity (shared keys are disabled)',
   WEBJOBS_SHUTDOWN_FILE: 'provided by the WebJobs runtime',
-  WEBJOB_START_POSITION: 'default "earliest" is right for a first deployment (events are idempotent downstream); set a height to skip history',
+  WEBJOB_START_POSITION:
+    'default "earliest" is right for a first deployment (events are idempotent downstream); set a height to skip history',
   WEBJOB_CONSUMER_NAME: 'default "webjob" names the single consumer in the checkpoint table',
   WEBJOB_HEALTH_HOST: 'default 127.0.0.1: the health/metrics server stays private to the instance',
   WEBJOB_HEALTH_PORT: 'default 0 (a free port)',
@@ -42,9 +47,11 @@ export const NOT_SET_IN_AZURE: Readonly<Record<string, string>> = {
   WEBHOOK_TIMEOUT_MS: 'tuning default',
   WEBHOOK_HEALTH_URL: 'default: the /api/health route on the origin of WEBHOOK_URL, which Bicep sets',
   LEDGER_REQUEST_TIMEOUT_MS: 'tuning default',
-  OTEL_METRIC_EXPORT_INTERVAL: 'OpenTelemetry default 60 s, the granularity of Application Insights metrics; tests shorten it',
+  OTEL_METRIC_EXPORT_INTERVAL:
+    'OpenTelemetry default 60 s, the granularity of Application Insights metrics; tests shorten it',
   CONSOLE_DEV_SIGN_IN: "the console's local sign-in stand-in: local stack only (refused on App Service)",
-  CONSOLE_WEBJOB_HEALTH_URL: "the WebJob's health port is private to its App Service instance; only the local stack reaches it",
+  CONSOLE_WEBJOB_HEALTH_URL:
+    "the WebJob's health port is private to its App Service instance; only the local stack reaches it",
   WEBSITE_AUTH_ENABLED: 'set by App Service when authentication (console sign-in) is on',
   WEBSITE_SITE_NAME: 'set by App Service on every app',
 };
@@ -96,6 +103,16 @@ export interface Component {
 }
 
 export const COMPONENTS: readonly Component[] = [
-  { name: 'functions', sourceDirs: ['functions/src', 'shared/src'], module: 'modules/function-app.bicep', moduleCall: 'functionApp' },
-  { name: 'webjob', sourceDirs: ['webjob/src', 'shared/src', 'bigchaindb/src'], module: 'modules/webjob-app.bicep', moduleCall: 'webjobApp' },
+  {
+    name: 'functions',
+    sourceDirs: ['functions/src', 'shared/src'],
+    module: 'modules/function-app.bicep',
+    moduleCall: 'functionApp',
+  },
+  {
+    name: 'webjob',
+    sourceDirs: ['webjob/src', 'shared/src', 'bigchaindb/src'],
+    module: 'modules/webjob-app.bicep',
+    moduleCall: 'webjobApp',
+  },
 ];

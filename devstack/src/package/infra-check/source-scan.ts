@@ -7,7 +7,13 @@ import { join, relative } from 'node:path';
 async function sourceFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   for (const entry of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && !entry.name.endsWith('.test.ts')) files.push(join(entry.parentPath, entry.name));
+    if (
+      entry.isFile() &&
+      entry.name.endsWith('.ts') &&
+      !entry.name.endsWith('.d.ts') &&
+      !entry.name.endsWith('.test.ts')
+    )
+      files.push(join(entry.parentPath, entry.name));
   }
   return files.sort();
 }
@@ -36,7 +42,8 @@ export function settingsReadIn(source: string): string[] {
 export function importedPackagesIn(source: string): string[] {
   const code = stripTsComments(source);
   const names = new Set<string>();
-  for (const match of code.matchAll(/\b(?:from|import|require\()\s*['"]((?:@[^/'"]+\/)?[^/'".][^/'"]*)/g)) names.add(match[1]!);
+  for (const match of code.matchAll(/\b(?:from|import|require\()\s*['"]((?:@[^/'"]+\/)?[^/'".][^/'"]*)/g))
+    names.add(match[1]!);
   return [...names].sort();
 }
 

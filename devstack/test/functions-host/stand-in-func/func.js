@@ -55,7 +55,10 @@ function readSettingsFile(appRoot) {
   const values = json.Values ?? {};
   const encrypted = json.IsEncrypted ?? true;
   if (encrypted && Object.values(values).some((value) => value !== '' && value !== null)) {
-    refuse(1, 'Failed to decrypt settings. Encrypted settings only be edited through \'func settings add\'. (local.settings.json without "IsEncrypted": false)');
+    refuse(
+      1,
+      'Failed to decrypt settings. Encrypted settings only be edited through \'func settings add\'. (local.settings.json without "IsEncrypted": false)',
+    );
   }
   return { values, port: json.Host?.LocalHttpPort };
 }
@@ -70,7 +73,8 @@ function checkBuild(appRoot) {
   const pkg = JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8'));
   if (typeof pkg.main !== 'string') refuse(1, 'package.json has no "main": the Node worker finds no functions');
   const files = fg.sync(pkg.main, { cwd: appRoot, onlyFiles: true });
-  if (files.length === 0) refuse(1, `Found zero files matching the supplied pattern "${pkg.main}" (the app is not built)`);
+  if (files.length === 0)
+    refuse(1, `Found zero files matching the supplied pattern "${pkg.main}" (the app is not built)`);
   for (const file of files) {
     const source = path.join(appRoot, file.replace(/(^|\/)dist\//, '$1src/').replace(/\.js$/, '.ts'));
     if (existsSync(source) && statSync(source).mtimeMs > statSync(path.join(appRoot, file)).mtimeMs) {
@@ -94,7 +98,9 @@ async function main() {
 
   const runtime = setting('FUNCTIONS_WORKER_RUNTIME', settings);
   if (runtime === undefined || runtime === '') {
-    process.stdout.write('Select a number for worker runtime:\n1. dotnet (isolated worker model)\n2. dotnet (in-process model)\n3. node\n4. python\n5. java\n6. powershell\n7. custom\nChoose option: ');
+    process.stdout.write(
+      'Select a number for worker runtime:\n1. dotnet (isolated worker model)\n2. dotnet (in-process model)\n3. node\n4. python\n5. java\n6. powershell\n7. custom\nChoose option: ',
+    );
     refuse(3, 'FUNCTIONS_WORKER_RUNTIME is not set: real Core Tools would wait on this menu forever');
   }
   if (runtime !== 'node') refuse(1, `FUNCTIONS_WORKER_RUNTIME is "${runtime}", this app needs "node"`);
@@ -104,14 +110,23 @@ async function main() {
   const hostJsonFile = path.join(appRoot, 'host.json');
   if (!existsSync(hostJsonFile)) refuse(1, `no host.json in ${appRoot}`);
   const hostJson = JSON.parse(readFileSync(hostJsonFile, 'utf8'));
-  if (hostJson.extensionBundle !== undefined) refuse(1, 'host.json declares an extension bundle: func start would download it (no offline first run)');
+  if (hostJson.extensionBundle !== undefined)
+    refuse(1, 'host.json declares an extension bundle: func start would download it (no offline first run)');
 
   checkBuild(appRoot);
   const port = options.port ?? settings.port ?? 7071;
-  if (!(await portIsFree(port))) refuse(1, `Port ${port} is unavailable. Close the process using that port, or specify another port using --port [-p].`);
+  if (!(await portIsFree(port)))
+    refuse(
+      1,
+      `Port ${port} is unavailable. Close the process using that port, or specify another port using --port [-p].`,
+    );
 
-  const child = spawn(process.execPath, [localHostCli, '--port', String(port), '--app-root', appRoot], { stdio: 'inherit', env: process.env });
-  if (process.env.STAND_IN_FUNC_PID_FILE) writeFileSync(process.env.STAND_IN_FUNC_PID_FILE, `${process.pid} ${child.pid}`);
+  const child = spawn(process.execPath, [localHostCli, '--port', String(port), '--app-root', appRoot], {
+    stdio: 'inherit',
+    env: process.env,
+  });
+  if (process.env.STAND_IN_FUNC_PID_FILE)
+    writeFileSync(process.env.STAND_IN_FUNC_PID_FILE, `${process.pid} ${child.pid}`);
   const forward = (signal) => () => {
     if (signal === 'SIGTERM' && process.env.STAND_IN_FUNC_IGNORE_SIGTERM === '1') return;
     child.kill(signal);
