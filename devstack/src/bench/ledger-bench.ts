@@ -16,19 +16,13 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import * as bigchaindb from '@lease-premium/bigchaindb';
+import { SAMPLE_ISSUER, SAMPLE_LESSEE } from './sample-keys';
 
 type Tx = bigchaindb.Transaction;
 
 const DEFAULT_CLI = resolve(__dirname, '..', 'ledger', 'cli.js');
-// A fixed key pair (the BigchainDB docs' sample issuer; not a secret).
-const ISSUER = {
-  private_key: 'CfdqtD7sS7FgkMoGPXw55MVGGFwQLAoHYTcBhZDtF99Z',
-  public_key: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD',
-};
-const LESSEE = {
-  private_key: '3AeWpPdhEZzWLYfkfYHBfMFC2r1f8HEaGS9NtbbKssya',
-  public_key: '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9',
-};
+const ISSUER = SAMPLE_ISSUER;
+const LESSEE = SAMPLE_LESSEE;
 
 interface RunResult {
   createTps: number;

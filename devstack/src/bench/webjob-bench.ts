@@ -20,19 +20,13 @@ import * as bigchaindb from '@lease-premium/bigchaindb';
 import { LEASE_SCHEMA_TAG, VEHICLE_SCHEMA_TAG, WebhookVerifier, type WebhookEventResult } from '@lease-premium/events';
 import { startAzurite } from '../azurite/azurite-process';
 import { buildVin } from '../demo/vin';
+import { SAMPLE_ISSUER, SAMPLE_LESSEE } from './sample-keys';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const LEDGER_CLI = path.join(ROOT, 'devstack', 'dist', 'ledger', 'cli.js');
 const WEBJOB = path.join(ROOT, 'webjob', 'run.js');
-// Fixed, public sample keys (the BigchainDB documentation's), not secrets.
-const ISSUER = {
-  private: 'CfdqtD7sS7FgkMoGPXw55MVGGFwQLAoHYTcBhZDtF99Z',
-  public: '4K9sWUMFwTgaDGPfdynrbxWqWS6sWmKbZoTjxLtVUibD',
-};
-const LESSEE = {
-  private: '3AeWpPdhEZzWLYfkfYHBfMFC2r1f8HEaGS9NtbbKssya',
-  public: '3yfQPHeWAa1MxTX9Zf9176QqcpcnWcanVZZbaHb8B3h9',
-};
+const ISSUER = SAMPLE_ISSUER;
+const LESSEE = SAMPLE_LESSEE;
 const SECRET = 'whsec_YmVuY2htYXJrLW9ubHktc2VjcmV0LTMyLWJ5dGVzISE=';
 
 type Tx = bigchaindb.Transaction;
@@ -95,8 +89,8 @@ let serial = 100_000 + Math.floor(Math.random() * 700_000);
 function presign(pairs: number): { creates: Tx[]; transfers: Tx[] } {
   const creates: Tx[] = [];
   const transfers: Tx[] = [];
-  const toIssuer = output(ISSUER.public);
-  const toLessee = output(LESSEE.public);
+  const toIssuer = output(ISSUER.public_key);
+  const toLessee = output(LESSEE.public_key);
   for (let i = 0; i < pairs; i++) {
     const asset = {
       schema: VEHICLE_SCHEMA_TAG,
@@ -111,14 +105,14 @@ function presign(pairs: number): { creates: Tx[]; transfers: Tx[] } {
     };
     const create = bigchaindb.signTransaction(
       {
-        inputs: [{ owners_before: [ISSUER.public], fulfills: null, fulfillment: null }],
+        inputs: [{ owners_before: [ISSUER.public_key], fulfills: null, fulfillment: null }],
         outputs: [toIssuer],
         operation: 'CREATE',
         metadata: null,
         asset: { data: asset },
         version: '2.0',
       },
-      [ISSUER.private],
+      [ISSUER.private_key],
     );
     const lease = {
       schema: LEASE_SCHEMA_TAG,
@@ -133,7 +127,7 @@ function presign(pairs: number): { creates: Tx[]; transfers: Tx[] } {
       {
         inputs: [
           {
-            owners_before: [ISSUER.public],
+            owners_before: [ISSUER.public_key],
             fulfills: { transaction_id: create.id!, output_index: 0 },
             fulfillment: null,
           },
@@ -144,7 +138,7 @@ function presign(pairs: number): { creates: Tx[]; transfers: Tx[] } {
         asset: { id: create.id! },
         version: '2.0',
       },
-      [ISSUER.private],
+      [ISSUER.private_key],
       () => toIssuer,
     );
     creates.push(create);
@@ -366,7 +360,7 @@ async function main(): Promise<void> {
     LEDGER_SOURCE: 'bigchaindb://bench',
     WEBHOOK_URL: receiver.url,
     WEBHOOK_SECRETS: SECRET,
-    LEASING_COMPANY_PUBLIC_KEYS: ISSUER.public,
+    LEASING_COMPANY_PUBLIC_KEYS: ISSUER.public_key,
     STORAGE_CONNECTION_STRING: azurite.connectionString,
     STORAGE_NAME_PREFIX: 'bench',
     // tuning knobs pass through: WEBJOB_BATCH_SIZE=200 node .../webjob-bench.js
