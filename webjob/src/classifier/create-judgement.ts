@@ -4,7 +4,7 @@ import { classifyVehicleAsset, formatIssues, type VehicleAsset } from '@lease-pr
 import type { LedgerTransaction } from '../ledger/ledger-transaction';
 import { verifyTrustedCreate } from '../verifier/transaction-verifier';
 import { trustedIssuersOf, type Verdict } from '../verifier/verdict';
-import type { DeadLetterKind } from '../deadletter/dead-letter-store';
+import type { DeadLetterKind } from '@lease-premium/events';
 
 export type SkipReason = 'not-car-lease' | 'untrusted-issuer' | 'untracked-asset' | 'other-operation';
 

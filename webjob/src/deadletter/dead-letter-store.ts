@@ -11,8 +11,6 @@ import { DEAD_LETTER_TUNING } from '../tuning';
 import { retry, RetryLater, type BackoffPolicy, type RetryNotice } from '../util/retry';
 import type { Logger } from '../ops/logger';
 
-export type { DeadLetterKind };
-
 export interface DeadLetter {
   kind: DeadLetterKind;
   reason: string;

@@ -6,7 +6,7 @@ import { classifyLeaseMetadata, formatIssues, type OwnershipEvent } from '@lease
 import type { WebJobConfig } from '../config';
 import { AssetRegistry } from '../classifier/asset-registry';
 import { judgeCreate, type SkipReason } from '../classifier/create-judgement';
-import type { DeadLetterKind } from '../deadletter/dead-letter-store';
+import type { DeadLetterKind } from '@lease-premium/events';
 import { toOwnershipEvent } from '../mapper/event-mapper';
 import type { LedgerClient } from '../ledger/ledger-client';
 import type { Logger } from '../ops/logger';
