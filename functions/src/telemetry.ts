@@ -20,6 +20,16 @@ import type { EventOutcome } from './premium/premium-service';
 /** The span of the event being applied, for the steps inside it (rating, Table transaction). */
 const currentEvent = new AsyncLocalStorage<{ telemetry: Telemetry; span: Span }>();
 
+/** The trace of one event being applied (no-op with telemetry off): its steps run inside it, then it ends once. */
+export interface EventTrace {
+  run<T>(step: () => T): T;
+  end(outcome: EventOutcome): void;
+  fail(error: unknown): void;
+}
+
+/** The trace of an event with telemetry off. */
+export const UNTRACED: EventTrace = { run: (step) => step(), end: () => undefined, fail: () => undefined };
+
 /** The invocation's trace context as the Functions host passes it (the request span of the batch). */
 export type RequestTraceContext = TraceContext;
 
@@ -56,14 +66,11 @@ export class FunctionTelemetry {
   }
 
   /**
-   * Applies one event inside its own span: a child of the event's `traceparent` (a new trace
-   * without one), linked to the invocation's request span; ended with the outcome and premium.
+   * Opens the span of one event being applied: a child of the event's `traceparent` (a new trace
+   * without one), linked to the invocation's request span. The steps run inside it (EventTrace.run)
+   * get child spans (traceStep); the span ends with the outcome and premium, or the failure.
    */
-  async applyEvent(
-    event: OwnershipEvent,
-    request: RequestTraceContext | undefined,
-    apply: () => Promise<EventOutcome>,
-  ): Promise<EventOutcome> {
+  beginEvent(event: OwnershipEvent, request: RequestTraceContext | undefined): EventTrace {
     const { api } = this.telemetry;
     const A = SPAN_ATTRIBUTES;
     const requestSpan = request?.traceParent
@@ -90,30 +97,33 @@ export class FunctionTelemetry {
         [A.operation]: event.data.ledger.operation,
       },
     });
-    try {
-      const outcome = await currentEvent.run({ telemetry: this.telemetry, span }, apply);
-      span.setAttribute(A.outcome, outcome.outcome);
-      if (outcome.outcome === 'rejected') {
-        span.setAttribute(A.reason, outcome.reason.slice(0, 1_000));
-      } else if (outcome.premium) {
-        span.setAttributes({
-          [A.annualPremiumMinor]: outcome.premium.annualPremiumMinor,
-          [A.currency]: outcome.premium.currency,
-          [A.ratingOutcome]: outcome.premium.ratingOutcome,
+    const store = { telemetry: this.telemetry, span };
+    return {
+      run: (step) => currentEvent.run(store, step),
+      end: (outcome) => {
+        span.setAttribute(A.outcome, outcome.outcome);
+        if (outcome.outcome === 'rejected') {
+          span.setAttribute(A.reason, outcome.reason.slice(0, 1_000));
+        } else if (outcome.premium) {
+          span.setAttributes({
+            [A.annualPremiumMinor]: outcome.premium.annualPremiumMinor,
+            [A.currency]: outcome.premium.currency,
+            [A.ratingOutcome]: outcome.premium.ratingOutcome,
+          });
+          if (outcome.outcome === 'applied')
+            this.premiumsRated.add(1, { rating_outcome: outcome.premium.ratingOutcome });
+        }
+        span.end();
+      },
+      fail: (error) => {
+        span.recordException(error instanceof Error ? error : String(error));
+        span.setStatus({
+          code: api.SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
         });
-        if (outcome.outcome === 'applied') this.premiumsRated.add(1, { rating_outcome: outcome.premium.ratingOutcome });
-      }
-      return outcome;
-    } catch (error) {
-      span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({
-        code: api.SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      throw error;
-    } finally {
-      span.end();
-    }
+        span.end();
+      },
+    };
   }
 
   shutdown(): Promise<void> {

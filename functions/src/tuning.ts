@@ -26,8 +26,17 @@ export const RETRY_TUNING = {
 
 /** Work done side by side within one invocation. */
 export const CONCURRENCY_TUNING = {
-  /** Cars of one webhook batch processed at once (one car's events always in order): Table round trips overlap. */
-  vehiclesPerDelivery: 16,
+  /**
+   * Point reads of cars' current coverage in flight at once, for the cars of a delivery not in the
+   * cache (a cold instance): round trips overlap without flooding the connection pool.
+   */
+  vehicleReads: 16,
+  /**
+   * Cars whose current coverage (and its ETag) the event path keeps between deliveries, so a car's
+   * next event is planned without reading it: ~2 KB each, so ~40 MB at most; a fleet larger than
+   * this reads the cars that left the cache (one point read each), which costs time, not correctness.
+   */
+  cachedCars: 20_000,
   /** Cars re-rated at once after a driver change (a claim or violation on the request path). */
   vehiclesPerRerate: 8,
 } as const;

@@ -1,4 +1,4 @@
-// The console's list of cars: the "current" row of every car in the Vehicles table. Table storage
+// The console's list of cars: the "current" row of every car in the Vehicles table (isCurrent column). Table storage
 // has no secondary index, so this is a filtered scan, paged like the API's other listings; the
 // "recently stored premiums" feed narrows it with the service's own write time (Timestamp).
 import type { TableClient } from '@azure/data-tables';
@@ -7,6 +7,7 @@ import { unpackJson } from '../storage/packed-json';
 import { storageCall } from '../storage/storage-errors';
 import type { TableStore } from '../storage/table-store';
 import { currentNeedsReview, type CurrentCoverage } from '../coverage/coverage';
+import { CURRENT_ROW_FILTER } from '../storage/vehicles-repository';
 import type { FleetCar } from './console-contract';
 
 /** Most rows one feed request reads (the feed is a scan narrowed by time). */
@@ -51,7 +52,7 @@ export class FleetListing {
     const sdkToken = decodeContinuationToken(continuationToken);
     const page = await storageCall('list cars', async () => {
       const pages = table
-        .listEntities<Record<string, unknown>>({ queryOptions: { filter: "RowKey eq 'current'" } })
+        .listEntities<Record<string, unknown>>({ queryOptions: { filter: CURRENT_ROW_FILTER } })
         .byPage({ maxPageSize: pageSize, continuationToken: sdkToken });
       const result = await pages.next();
       return result.done ? undefined : result.value;
@@ -68,7 +69,7 @@ export class FleetListing {
   /** Cars whose current row was written since `since`, newest first, at most `limit`. */
   async changedSince(since: Date, limit: number): Promise<FleetCar[]> {
     const table = await this.table();
-    const filter = `RowKey eq 'current' and Timestamp ge datetime'${since.toISOString()}'`;
+    const filter = `${CURRENT_ROW_FILTER} and Timestamp ge datetime'${since.toISOString()}'`;
     const cars = await storageCall('list recent premiums', async () => {
       const found: FleetCar[] = [];
       let scanned = 0;

@@ -1,5 +1,10 @@
-// Applies ownership events to the cars' coverage: each event is read-plan-rate-commit in one
-// ETag-guarded transaction in the car's partition, retried on a lost race, idempotent on the event id.
+// Applies ownership events to the cars' coverage. A delivery is worked in rounds (the first event of
+// every car, then the second, ...: one car's events stay in ledger order), and each round in stages
+// shared by all its cars: the cars' current coverage (cached from this process's own writes, else
+// read), the new drivers' links written together, their profiles read together, each premium rated,
+// then every car's records committed together, one Table transaction per shard and 100 rows. Each
+// car's write stays atomic, ETag-guarded and idempotent on the event id; a car that lost a race (or
+// whose cached coverage was out of date) is tried again alone in the next attempt, the others stand.
 // A failure of one event is that event's outcome: only a dependency outage fails the delivery.
 import {
   VEHICLE_REGISTERED_TYPE,
@@ -7,23 +12,24 @@ import {
   type Unrated,
   type WebhookEventResult,
 } from '@lease-premium/events';
-import { RatingError, rate, type RateTableSet, type RatingResult } from '../rating';
-import type { DriversRepository } from '../storage/drivers-repository';
-import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import { isConflict } from '@lease-premium/events/azure-storage';
-import { InvalidStoredRecordError, StorageUnavailableError } from '../storage/storage-errors';
+import { RatingError, rate, type RateTableSet, type RatingResult } from '../rating';
+import type { DriverRecord, DriversRepository, StoredDriver } from '../storage/drivers-repository';
+import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
+import { InvalidStoredRecordError, StorageUnavailableError, isNotFound } from '../storage/storage-errors';
 import type { CurrentCoverage } from '../coverage/coverage';
 import { eventHistoryRowKey } from '../coverage/history-row-key';
 import { ledgerPointOf } from '../coverage/ledger-point';
 import type { EventMarker } from '../coverage/work-marker';
 import type { CoverageWrite, Versioned, VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, mapWithConcurrency } from './concurrency';
-import { isStale, planEvent } from './event-plan';
+import { CoverageCache } from './coverage-cache';
+import { isStale, planEvent, type EventPlan } from './event-plan';
 import { CONCURRENCY_TUNING, RETRY_TUNING } from '../tuning';
 import { eventWrite } from './event-write';
 import { buildRatingRequest } from './rating-request';
 import type { SideEffects } from './side-effects';
-import { traceStep, type FunctionTelemetry, type RequestTraceContext } from '../telemetry';
+import { UNTRACED, traceStep, type EventTrace, type FunctionTelemetry, type RequestTraceContext } from '../telemetry';
 
 export type EventOutcome = WebhookEventResult;
 
@@ -54,9 +60,31 @@ export interface PremiumServiceDeps {
   telemetry?: FunctionTelemetry | undefined;
 }
 
-type Prepared = { rejected: string } | { marker: EventMarker; write: CoverageWrite };
+/** An event of the round being worked, with its trace. */
+interface Work {
+  event: OwnershipEvent;
+  trace: EventTrace;
+}
+
+/** What the stages made of an event: its answer, a duplicate (answered after its outbox), or records to commit. */
+type Prepared =
+  | { work: Work; outcome: EventOutcome }
+  | { work: Work; duplicate: EventMarker }
+  | { work: Work; marker: EventMarker; write: CoverageWrite };
+
+/** A premium event between its links and its rating. */
+interface ToRate {
+  work: Work;
+  current: Versioned<CurrentCoverage> | undefined;
+  plan: Extract<EventPlan, { kind: 'premium' }>;
+  stale: boolean;
+  rowKey: string;
+  driverLinks: Record<string, string>;
+}
 
 export class PremiumService {
+  private readonly cache = new CoverageCache(CONCURRENCY_TUNING.cachedCars);
+
   constructor(private readonly deps: PremiumServiceDeps) {}
 
   /** Outcomes in request order; resolves only after every write is durable. `request`: the batch's request span, for the events' traces. */
@@ -68,54 +96,104 @@ export class PremiumService {
       if (lane) lane.push(index);
       else lanes.set(event.subject, [index]);
     });
-    const outcomes = new Array<EventOutcome>(events.length);
-    await mapWithConcurrency([...lanes.values()], CONCURRENCY_TUNING.vehiclesPerDelivery, async (indexes) => {
-      for (const index of indexes) {
-        const event = events[index] as OwnershipEvent;
-        outcomes[index] = await (telemetry
-          ? telemetry.applyEvent(event, request, () => this.applyEventOrReject(event))
-          : this.applyEventOrReject(event));
-      }
-    });
-    return outcomes;
-  }
-
-  /** applyEvent, with a deterministic failure answered as this event's rejection (transient ones propagate). */
-  async applyEventOrReject(event: OwnershipEvent): Promise<EventOutcome> {
+    const outcomes = new Array<EventOutcome | undefined>(events.length);
+    const traces = events.map((event) => (telemetry ? telemetry.beginEvent(event, request) : UNTRACED));
     try {
-      return await this.applyEvent(event);
+      for (let round = 0; ; round++) {
+        const indexes = [...lanes.values()].flatMap((lane) => (round < lane.length ? [lane[round] as number] : []));
+        if (indexes.length === 0) break;
+        const works = indexes.map((index) => ({
+          event: events[index] as OwnershipEvent,
+          trace: traces[index] as EventTrace,
+        }));
+        const answers = await this.applyRound(works);
+        indexes.forEach((index, i) => {
+          const outcome = answers.get(works[i] as Work) as EventOutcome;
+          outcomes[index] = outcome;
+          traces[index]?.end(outcome);
+        });
+      }
     } catch (error) {
-      if (isTransientFailure(error)) throw error;
-      return { id: event.id, outcome: 'rejected', reason: rejectionReason(error) };
+      traces.forEach((trace, index) => {
+        if (outcomes[index] === undefined) trace.fail(error);
+      });
+      throw error;
     }
+    return outcomes as EventOutcome[];
   }
 
   async applyEvent(event: OwnershipEvent): Promise<EventOutcome> {
-    const { vehicles, sideEffects } = this.deps;
-    const assetId = event.subject;
-    if (event.type === VEHICLE_REGISTERED_TYPE) {
-      const registered = await this.tryRegisterNewCar(event);
-      if (registered) return registered;
-    }
-    for (let attempt = 1; attempt <= RETRY_TUNING.maxWriteAttempts; attempt++) {
-      const current = await vehicles.readCurrent(assetId);
-      const marker = await this.markerOf(event, current?.value, attempt);
-      if (marker) {
-        await sideEffects.complete(assetId, marker); // redone: a crash may have interrupted the outbox
-        return { id: event.id, outcome: 'duplicate', firstOutcome: marker.outcome, ...marker.summary };
+    const [outcome] = await this.applyEvents([event]);
+    return outcome as EventOutcome;
+  }
+
+  /** One event of each of several cars: attempts until every car is committed or answered. */
+  private async applyRound(works: readonly Work[]): Promise<Map<Work, EventOutcome>> {
+    const outcomes = new Map<Work, EventOutcome>();
+    let todo = works;
+    for (let attempt = 1; todo.length > 0; attempt++) {
+      if (attempt > RETRY_TUNING.maxWriteAttempts) throw new ContentionError(`vehicle ${todo[0]?.event.subject}`);
+      const prepared = await this.prepareAll(todo, attempt);
+      const toCommit = prepared.filter((p): p is Extract<Prepared, { write: CoverageWrite }> => 'write' in p);
+      const commit = toCommit.length > 0 ? this.deps.vehicles.commitMany(toCommit.map((p) => p.write)) : undefined;
+      // Each event's trace shows the transaction it waited for (shared with the other cars of its shard).
+      await Promise.all(
+        toCommit.map((p) => p.work.trace.run(() => traceStep('Table transaction', 'client', () => commit))),
+      );
+      const committed = (await commit) ?? [];
+      const outbox: { work: Work; marker: EventMarker; duplicate: boolean }[] = [];
+      const losers: Work[] = [];
+      for (const p of prepared) {
+        if ('outcome' in p) outcomes.set(p.work, p.outcome);
+        else if ('duplicate' in p) outbox.push({ work: p.work, marker: p.duplicate, duplicate: true });
       }
-      const prepared = await this.prepare(event, current);
-      if ('rejected' in prepared) return { id: event.id, outcome: 'rejected', reason: prepared.rejected };
-      try {
-        await traceStep('Table transaction', 'client', () => vehicles.commit(prepared.write));
-      } catch (error) {
-        if (isConflict(error)) continue; // someone else wrote this car (or this very event): re-read
-        throw error;
+      toCommit.forEach((p, i) => {
+        const result = committed[i];
+        const { assetId } = p.write.history;
+        if (result?.ok) {
+          if (p.write.current)
+            this.cache.set(assetId, { value: p.write.current.value, etag: result.currentEtag ?? '' });
+          outbox.push({ work: p.work, marker: p.marker, duplicate: false });
+        } else if (isConflict(result?.error) || isNotFound(result?.error)) {
+          // Someone else wrote this car (or this very event), or the cached row is gone: read it again.
+          this.cache.delete(assetId);
+          losers.push(p.work);
+        } else {
+          outcomes.set(p.work, { id: p.work.event.id, outcome: 'rejected', reason: rejectionReason(result?.error) });
+        }
+      });
+      // The outbox (redone for a duplicate: a crash may have interrupted it), before answering.
+      await this.deps.sideEffects.completeMany(
+        outbox.map(({ work, marker }) => ({ assetId: work.event.subject, marker })),
+      );
+      for (const { work, marker, duplicate } of outbox) {
+        const summary = { id: work.event.id, ...marker.summary };
+        outcomes.set(
+          work,
+          duplicate
+            ? { ...summary, outcome: 'duplicate', firstOutcome: marker.outcome }
+            : { ...summary, outcome: marker.outcome },
+        );
       }
-      await sideEffects.complete(assetId, prepared.marker);
-      return { id: event.id, outcome: prepared.marker.outcome, ...prepared.marker.summary };
+      todo = losers;
     }
-    throw new ContentionError(`vehicle ${assetId}`);
+    return outcomes;
+  }
+
+  /**
+   * The car's current coverage: on a first attempt the copy this process last wrote or read, else
+   * read. A CREATE almost always finds no car yet: it is committed as the car's first state without
+   * reading (its rows are all "create", so an existing car fails that commit with 409).
+   */
+  private async currentOf(event: OwnershipEvent, attempt: number): Promise<Versioned<CurrentCoverage> | undefined> {
+    if (attempt === 1) {
+      const cached = this.cache.get(event.subject);
+      if (cached) return cached;
+      if (event.type === VEHICLE_REGISTERED_TYPE) return undefined;
+    }
+    const current = await this.deps.vehicles.readCurrent(event.subject);
+    if (current) this.cache.set(event.subject, current);
+    return current;
   }
 
   /**
@@ -133,67 +211,123 @@ export class PremiumService {
     return undefined;
   }
 
-  /**
-   * A CREATE almost always finds no car yet: commit it as the car's first state without reading
-   * (every row is a "create", so an existing car or marker fails the transaction with 409).
-   * undefined = the car exists: take the normal read-plan-commit path.
-   */
-  private async tryRegisterNewCar(event: OwnershipEvent): Promise<EventOutcome | undefined> {
-    const prepared = await this.prepare(event, undefined);
-    if ('rejected' in prepared) return undefined;
-    try {
-      await traceStep('Table transaction', 'client', () => this.deps.vehicles.commit(prepared.write));
-    } catch (error) {
-      if (isConflict(error)) return undefined;
-      throw error;
-    }
-    await this.deps.sideEffects.complete(event.subject, prepared.marker);
-    return { id: event.id, outcome: prepared.marker.outcome, ...prepared.marker.summary };
-  }
-
-  private async prepare(event: OwnershipEvent, current: Versioned<CurrentCoverage> | undefined): Promise<Prepared> {
-    const { drivers, driverVehicles, rateTables, now } = this.deps;
-    const stale = isStale(event, current?.value);
-    const plan = planEvent(event, stale ? undefined : current?.value);
-    if (plan.kind === 'rejected') return { rejected: plan.reason };
-    const rowKey = eventHistoryRowKey(ledgerPointOf(event));
-
-    let rating: RatingResult | undefined;
-    let unrated: Unrated | undefined;
-    const driverLinks: Record<string, string> = {};
-    if (plan.kind === 'premium') {
-      // Link before reading driver facts: a driver-history change from now on finds this car (and
-      // forces this commit to retry; see RerateService). The link is only a hint until the commit.
-      if (!stale) {
-        const etags = await Promise.all(plan.driverKeys.map((key) => driverVehicles.link(key, event.subject, rowKey)));
-        plan.driverKeys.forEach((key, i) => {
-          const etag = etags[i];
-          if (etag !== undefined) driverLinks[key] = etag;
-        });
-      }
-      const profiles = await drivers.getMany(plan.driverKeys);
+  /** Every event's answer or records: the reads, links, profiles and ratings of all of them at once. */
+  private async prepareAll(works: readonly Work[], attempt: number): Promise<Prepared[]> {
+    const { driverVehicles, drivers, now } = this.deps;
+    const recordedAt = now().toISOString();
+    const prepared: Prepared[] = [];
+    const toRate: ToRate[] = [];
+    await mapWithConcurrency(works, CONCURRENCY_TUNING.vehicleReads, async (work) => {
+      const { event } = work;
       try {
-        rating = traceStep('rate premium', 'internal', () =>
-          rate(buildRatingRequest(plan.basis, plan.driverKeys, profiles), rateTables),
+        const current = await this.currentOf(event, attempt);
+        const marker = await this.markerOf(event, current?.value, attempt);
+        if (marker) {
+          prepared.push({ work, duplicate: marker });
+          return;
+        }
+        const stale = isStale(event, current?.value);
+        const plan = planEvent(event, stale ? undefined : current?.value);
+        const rowKey = eventHistoryRowKey(ledgerPointOf(event));
+        if (plan.kind === 'rejected') prepared.push({ work, outcome: rejected(event, plan.reason) });
+        else if (plan.kind === 'premium') toRate.push({ work, current, plan, stale, rowKey, driverLinks: {} });
+        else
+          prepared.push(
+            this.write(work, { current, plan, stale, rowKey, rating: undefined, driverLinks: {}, recordedAt }),
+          );
+      } catch (error) {
+        if (isTransientFailure(error)) throw error;
+        prepared.push({ work, outcome: rejected(event, rejectionReason(error)) }); // e.g. a stored row that does not parse
+      }
+    });
+    if (toRate.length === 0) return prepared;
+
+    // Link before reading driver facts: a driver-history change from now on finds this car (and
+    // forces this commit to retry; see RerateService). The link is only a hint until the commit.
+    const linking = toRate.filter((r) => !r.stale);
+    const links = linking.flatMap((r) =>
+      r.plan.driverKeys.map((driverKey) => ({ r, driverKey, assetId: r.work.event.subject, since: r.rowKey })),
+    );
+    const linked = links.length > 0 ? await driverVehicles.linkMany(links) : [];
+    const linkFailed = new Map<ToRate, unknown>();
+    links.forEach(({ r, driverKey }, i) => {
+      const outcome = linked[i];
+      if (outcome?.ok && outcome.etag !== undefined) r.driverLinks[driverKey] = outcome.etag;
+      else if (outcome && !outcome.ok) linkFailed.set(r, outcome.error);
+    });
+
+    const records = await drivers.readMany(toRate.flatMap((r) => (linkFailed.has(r) ? [] : r.plan.driverKeys)));
+    for (const r of toRate) {
+      const { event } = r.work;
+      const failure = linkFailed.get(r);
+      if (failure !== undefined) {
+        prepared.push({ work: r.work, outcome: rejected(event, rejectionReason(failure)) });
+        continue;
+      }
+      const profiles = validProfiles(r.plan.driverKeys, records);
+      if (profiles instanceof InvalidStoredRecordError) {
+        prepared.push({ work: r.work, outcome: rejected(event, rejectionReason(profiles)) });
+        continue;
+      }
+      let rating: RatingResult | undefined;
+      let unrated: Unrated | undefined;
+      try {
+        rating = r.work.trace.run(() =>
+          traceStep('rate premium', 'internal', () =>
+            rate(buildRatingRequest(r.plan.basis, r.plan.driverKeys, profiles), this.deps.rateTables),
+          ),
         );
       } catch (error) {
         // The car changed hands all the same: its coverage is stored unrated, visible and queued
         // for an underwriter, rather than refused (which only a dead letter would remember).
-        if (!(error instanceof RatingError)) throw error;
+        if (!(error instanceof RatingError)) {
+          prepared.push({ work: r.work, outcome: rejected(event, rejectionReason(error)) });
+          continue;
+        }
         unrated = { reason: `cannot rate: ${error.message}` };
       }
+      prepared.push(this.write(r.work, { ...r, rating, ...(unrated ? { unrated } : {}), recordedAt }));
     }
-
-    return eventWrite({
-      event,
-      rowKey,
-      current,
-      plan,
-      rating,
-      ...(unrated ? { unrated } : {}),
-      stale,
-      driverLinks,
-      recordedAt: now().toISOString(),
-    });
+    return prepared;
   }
+
+  /** The event's records, or its rejection when they cannot be built (a value too large to store). */
+  private write(
+    work: Work,
+    input: {
+      current: Versioned<CurrentCoverage> | undefined;
+      plan: Exclude<EventPlan, { kind: 'rejected' }>;
+      stale: boolean;
+      rowKey: string;
+      rating: RatingResult | undefined;
+      unrated?: Unrated;
+      driverLinks: Record<string, string>;
+      recordedAt: string;
+    },
+  ): Prepared {
+    try {
+      return { work, ...eventWrite({ event: work.event, ...input }) };
+    } catch (error) {
+      return { work, outcome: rejected(work.event, rejectionReason(error)) };
+    }
+  }
+}
+
+function rejected(event: OwnershipEvent, reason: string): EventOutcome {
+  return { id: event.id, outcome: 'rejected', reason };
+}
+
+/** The event's drivers that are registered, or the error naming the first whose stored profile is not valid. */
+function validProfiles(
+  driverKeys: readonly string[],
+  records: ReadonlyMap<string, DriverRecord>,
+): Map<string, StoredDriver> | InvalidStoredRecordError {
+  const profiles = new Map<string, StoredDriver>();
+  for (const key of driverKeys) {
+    const record = records.get(key);
+    if (!record) continue;
+    if (!record.valid) return new InvalidStoredRecordError(`profile of driver ${key}`, record.driver.issues);
+    profiles.set(key, record.driver);
+  }
+  return profiles;
 }

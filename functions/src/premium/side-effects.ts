@@ -1,9 +1,9 @@
-// The outbox of an applied event or re-rate: writes outside the car's partition (removing driver ->
+// The outbox of an applied event or re-rate: writes outside the car's rows (ending driver ->
 // vehicle links a closure or hand-over ended, review queue entries: a record to review joins the open
 // listing, the item it supersedes leaves it). The marker committed with the
 // history record lists them; the writer performs them right after the commit, and every redelivery
 // of the event performs them again (a crash may have interrupted the first run). All are idempotent:
-// a removed link answers 404, a review entry is rewritten with the same content. Nothing marks them
+// an ended link is not ended again, a review entry is rewritten with the same content. Nothing marks them
 // done: that write cost a request per event to save a few on the rare redelivery.
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import type { ReviewQueueRepository } from '../storage/review-queue-repository';
@@ -19,15 +19,31 @@ export class SideEffects {
     private readonly vehicles: VehiclesRepository,
   ) {}
 
-  async complete(assetId: string, marker: EventMarker | RerateMarker): Promise<void> {
-    if (marker.sideEffectsDone) return; // nothing to do (or, in markers stored by older versions, done)
-    const { indexRemove, linkEtags, review, supersededReview } = marker.sideEffects;
+  complete(assetId: string, marker: EventMarker | RerateMarker): Promise<void> {
+    return this.completeMany([{ assetId, marker }]);
+  }
+
+  /** The outboxes of many cars' records: their driver links ended together (one transaction per shard and 100). */
+  async completeMany(items: readonly { assetId: string; marker: EventMarker | RerateMarker }[]): Promise<void> {
+    // Markers stored as done (by older versions) or without work outside the partition: nothing to do.
+    const pending = items.filter(({ marker }) => !marker.sideEffectsDone);
+    const unlinks = pending.flatMap(({ assetId, marker }) =>
+      marker.sideEffects.indexRemove.map((driverKey) => ({
+        driverKey,
+        assetId,
+        closedAt: marker.historyRowKey,
+        knownEtag: marker.sideEffects.linkEtags?.[driverKey],
+      })),
+    );
     await Promise.all([
-      ...indexRemove.map((driverKey) =>
-        this.driverVehicles.unlinkIfBefore(driverKey, assetId, marker.historyRowKey, linkEtags?.[driverKey]),
-      ),
-      ...(review ? [this.listOpen(review)] : []),
-      ...(supersededReview ? [this.reviewQueue.removeOpen(assetId, supersededReview)] : []),
+      ...(unlinks.length > 0 ? [this.driverVehicles.unlinkMany(unlinks)] : []),
+      ...pending.flatMap(({ assetId, marker }) => {
+        const { review, supersededReview } = marker.sideEffects;
+        return [
+          ...(review ? [this.listOpen(review)] : []),
+          ...(supersededReview ? [this.reviewQueue.removeOpen(assetId, supersededReview)] : []),
+        ];
+      }),
     ]);
   }
 

@@ -1,14 +1,30 @@
-// Drivers table: PK = driver public key, RK = "profile". The profile (with its claim and violation
-// history) is one JSON document plus a revision that counts its changes; every change is ETag-guarded
-// so concurrent appends never lose an item.
+// Drivers table (<prefix>DriverShards): PK = shardOf(driver public key), RK = "<encoded key>|profile".
+// The profile (with its claim and violation history) is one JSON document plus a revision that counts
+// its changes; every change is ETag-guarded so concurrent appends never lose an item. Drivers of one
+// shard are read together, a few keys per query (readMany).
 import { type TableEntityResult } from '@azure/data-tables';
 import { DriverProfile, parseWith, type ValidationIssue } from '@lease-premium/events';
-import { encodeTableKey } from '@lease-premium/events/azure-storage';
+import { odataString } from '@lease-premium/events/azure-storage';
+import { mapWithConcurrency } from '../premium/concurrency';
 import { packJson, unpackJson } from './packed-json';
+import { ownedRowKey, shardOf } from './shard-key';
 import { InvalidStoredRecordError, isNotFound, storageCall } from './storage-errors';
 import { type TableStore } from './table-store';
 
 const PROFILE_ROW = 'profile';
+
+/**
+ * Keys per query: Azure evaluates at most 15 comparisons in a $filter
+ * (https://learn.microsoft.com/rest/api/storageservices/querying-tables-and-entities), one of them the PartitionKey.
+ */
+const KEYS_PER_QUERY = 14;
+
+/** Queries of one readMany in flight at once. */
+const QUERIES_IN_FLIGHT = 8;
+
+function profileRowKey(driverKey: string): string {
+  return ownedRowKey(driverKey, PROFILE_ROW);
+}
 
 export interface StoredDriver {
   driverKey: string;
@@ -35,7 +51,7 @@ export class DriversRepository {
     const table = await this.store.table(this.store.names.drivers);
     try {
       const entity = await storageCall('read driver', () =>
-        table.getEntity<Record<string, unknown>>(encodeTableKey(driverKey), PROFILE_ROW),
+        table.getEntity<Record<string, unknown>>(shardOf(driverKey), profileRowKey(driverKey)),
       );
       return toDriverRecord(driverKey, entity);
     } catch (error) {
@@ -54,8 +70,42 @@ export class DriversRepository {
 
   /** Reads several drivers at once (missing ones are absent from the map); throws as get() does. */
   async getMany(driverKeys: readonly string[]): Promise<Map<string, StoredDriver>> {
-    const found = await Promise.all([...new Set(driverKeys)].map((key) => this.get(key)));
-    return new Map(found.filter((d): d is StoredDriver => d !== undefined).map((d) => [d.driverKey, d]));
+    const records = await this.readMany(driverKeys);
+    const drivers = new Map<string, StoredDriver>();
+    for (const [key, record] of records) {
+      if (!record.valid) throw new InvalidStoredRecordError(`profile of driver ${key}`, record.driver.issues);
+      drivers.set(key, record.driver);
+    }
+    return drivers;
+  }
+
+  /** The stored rows of several drivers, valid or not (missing ones are absent): one query per shard and 14 keys. */
+  async readMany(driverKeys: readonly string[]): Promise<Map<string, DriverRecord>> {
+    const byShard = new Map<string, string[]>();
+    for (const key of new Set(driverKeys)) {
+      const shard = shardOf(key);
+      const keys = byShard.get(shard);
+      if (keys) keys.push(key);
+      else byShard.set(shard, [key]);
+    }
+    const queries: { shard: string; keys: string[] }[] = [];
+    for (const [shard, keys] of byShard)
+      for (let i = 0; i < keys.length; i += KEYS_PER_QUERY)
+        queries.push({ shard, keys: keys.slice(i, i + KEYS_PER_QUERY) });
+    const table = await this.store.table(this.store.names.drivers);
+    const records = new Map<string, DriverRecord>();
+    await mapWithConcurrency(queries, QUERIES_IN_FLIGHT, async ({ shard, keys }) => {
+      const byRowKey = new Map(keys.map((key) => [profileRowKey(key), key]));
+      const rowKeys = [...byRowKey.keys()].map((rowKey) => `RowKey eq ${odataString(rowKey)}`).join(' or ');
+      const filter = `PartitionKey eq ${odataString(shard)} and (${rowKeys})`;
+      await storageCall('read drivers', async () => {
+        for await (const entity of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+          const key = byRowKey.get(entity.rowKey ?? '');
+          if (key !== undefined) records.set(key, toDriverRecord(key, entity));
+        }
+      });
+    });
+    return records;
   }
 
   /** Creates (expected undefined) or replaces (expected = the etag read) the profile. Throws 409/412 on a lost race. */
@@ -68,8 +118,8 @@ export class DriversRepository {
   ): Promise<StoredDriver> {
     const table = await this.store.table(this.store.names.drivers);
     const entity = {
-      partitionKey: encodeTableKey(driverKey),
-      rowKey: PROFILE_ROW,
+      partitionKey: shardOf(driverKey),
+      rowKey: profileRowKey(driverKey),
       revision,
       updatedAt: now.toISOString(),
       ...packJson('profile', profile),

@@ -1,8 +1,9 @@
-// Vehicles table: the current coverage, the history and the processed-event/re-rate markers of one
-// car share its partition, so each event (or re-rate) is ONE atomic transaction: history record +
-// marker (both "create": a second writer gets 409) + current coverage (ETag If-Match: a concurrent
-// change gets 412). Rows are stored as a JSON document plus a few scalar columns for reading by eye.
-// Rows of one car (PK = asset id):
+// Vehicles table (<prefix>CarShards): the current coverage, the history and the processed-event/re-rate
+// markers of one car share its shard's partition, so each event (or re-rate) is ONE atomic set of
+// rows: history record + marker (both "create": a second writer gets 409) + current coverage (ETag
+// If-Match: a concurrent change gets 412); many cars of one shard go in one transaction (commitMany).
+// Rows are stored as a JSON document plus a few scalar columns for reading by eye.
+// Rows of one car (PK = shardOf(asset id), RK = "<encoded asset id>|<row name>"):
 //   "current"                  the coverage in force (or the registration / closure), ETag-guarded
 //   "h~..."                    the history records, keyed as ../coverage/history-row-key.ts says
 //   "evt~<txid>"               processed-event marker: the stored outcome of that event
@@ -17,10 +18,15 @@ import type { ReviewResolution } from '../coverage/review-resolution';
 import type { EventMarker, RerateMarker } from '../coverage/work-marker';
 import { type Page, decodeContinuationToken, encodeContinuationToken } from './continuation-token';
 import { packJson, unpackJson } from './packed-json';
+import { submitUnits } from './partition-transactions';
+import { ownedRowKey, shardOf } from './shard-key';
 import { isNotFound, storageCall } from './storage-errors';
 import { type TableStore } from './table-store';
 
 const CURRENT_ROW = 'current';
+
+/** The column that marks a car's current row, for the listing of every car (a filtered scan). */
+export const CURRENT_ROW_FILTER = 'isCurrent eq true';
 
 function resolutionMarkerRowKey(reviewedRowKey: string): string {
   return `rv~${reviewedRowKey}`;
@@ -53,6 +59,9 @@ export interface CoverageWrite {
   /** "create": a second resolution of the same record gets 409. */
   resolutionMarker?: ReviewResolution;
 }
+
+/** A commit's outcome: the ETag of the current row written, or the storage error that refused it (409/412: a lost race). */
+export type CommitOutcome = { ok: true; currentEtag: string | undefined } | { ok: false; error: unknown };
 
 type Row = Record<string, unknown>;
 
@@ -91,46 +100,27 @@ export class VehiclesRepository {
     return this.readDoc<HistoryRecord>(assetId, rowKey, 'read history record');
   }
 
-  /** One atomic transaction. Throws a 409/412 RestError when another writer got there first. */
-  async commit(write: CoverageWrite): Promise<void> {
-    const pk = encodeTableKey(write.history.assetId);
-    const actions: TransactionAction[] = [['create', historyEntity(pk, write.history)]];
-    if (write.eventMarker) {
-      const m = write.eventMarker;
-      actions.push([
-        'create',
-        { partitionKey: pk, rowKey: eventMarkerRowKey(m.transactionId), outcome: m.outcome, ...packJson('doc', m) },
-      ]);
-    }
-    if (write.rerateMarker) {
-      const m = write.rerateMarker;
-      actions.push([
-        'create',
-        { partitionKey: pk, rowKey: rerateMarkerRowKey(m.driverKey, m.revision), ...packJson('doc', m) },
-      ]);
-    }
-    if (write.resolutionMarker) {
-      const m = write.resolutionMarker;
-      actions.push([
-        'create',
-        {
-          partitionKey: pk,
-          rowKey: resolutionMarkerRowKey(m.reviewedRowKey),
-          decision: m.decision,
-          ...packJson('doc', m),
-        },
-      ]);
-    }
-    if (write.current) {
-      const entity = currentEntity(pk, write.current.value);
-      actions.push(
-        write.current.etag === undefined
-          ? ['create', entity]
-          : ['update', entity, 'Replace', { etag: write.current.etag }],
-      );
-    }
+  /** One atomic write. Throws a 409/412 RestError when another writer got there first. */
+  async commit(write: CoverageWrite): Promise<string | undefined> {
+    const [outcome] = await this.commitMany([write]);
+    if (!outcome?.ok) throw outcome?.error;
+    return outcome.currentEtag;
+  }
+
+  /**
+   * Each write atomic, writes of cars in one shard sent together (one transaction per 100 rows);
+   * outcomes in order. A write refused by storage (a lost race, a 4xx of its own) is its outcome;
+   * storage out of reach throws StorageUnavailableError.
+   */
+  async commitMany(writes: readonly CoverageWrite[]): Promise<CommitOutcome[]> {
+    const units = writes.map((write) => ({ partitionKey: shardOf(write.history.assetId), actions: actionsOf(write) }));
     const table = await this.table();
-    await storageCall('commit coverage transaction', () => table.submitTransaction(actions));
+    const outcomes = await submitUnits(table, units, 'commit coverage transaction');
+    return outcomes.map((outcome, i) =>
+      outcome.ok
+        ? { ok: true, currentEtag: writes[i]?.current ? outcome.etags[outcome.etags.length - 1] : undefined }
+        : outcome,
+    );
   }
 
   /**
@@ -141,7 +131,11 @@ export class VehiclesRepository {
     const table = await this.table();
     await storageCall('touch current coverage', () =>
       table.updateEntity(
-        { partitionKey: encodeTableKey(assetId), rowKey: CURRENT_ROW, touchedAt: new Date().toISOString() },
+        {
+          partitionKey: shardOf(assetId),
+          rowKey: ownedRowKey(assetId, CURRENT_ROW),
+          touchedAt: new Date().toISOString(),
+        },
         'Merge',
         { etag },
       ),
@@ -155,7 +149,9 @@ export class VehiclesRepository {
     continuationToken: string | undefined,
   ): Promise<Page<HistoryRecord>> {
     const table = await this.table();
-    const filter = `PartitionKey eq ${odataString(encodeTableKey(assetId))} and RowKey ge ${odataString(HISTORY_ROW_KEY_RANGE.start)} and RowKey lt ${odataString(HISTORY_ROW_KEY_RANGE.end)}`;
+    const start = ownedRowKey(assetId, HISTORY_ROW_KEY_RANGE.start);
+    const end = ownedRowKey(assetId, HISTORY_ROW_KEY_RANGE.end);
+    const filter = `PartitionKey eq ${odataString(shardOf(assetId))} and RowKey ge ${odataString(start)} and RowKey lt ${odataString(end)}`;
     const sdkToken = decodeContinuationToken(continuationToken);
     const page = await storageCall('list history', async () => {
       const iterator = table
@@ -176,7 +172,7 @@ export class VehiclesRepository {
   ): Promise<TableEntityResult<Row> | undefined> {
     const table = await this.table();
     try {
-      return await storageCall(operation, () => table.getEntity<Row>(encodeTableKey(assetId), rowKey));
+      return await storageCall(operation, () => table.getEntity<Row>(shardOf(assetId), ownedRowKey(assetId, rowKey)));
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -196,10 +192,43 @@ function withoutUndefined(row: NewRow): NewRow {
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)) as NewRow;
 }
 
-function currentEntity(pk: string, current: CurrentCoverage): NewRow {
+/** The rows of one write, in this order: history, markers, current (last, so its ETag is the last). */
+function actionsOf(write: CoverageWrite): TransactionAction[] {
+  const { assetId } = write.history;
+  const row = (name: string) => ({ partitionKey: shardOf(assetId), rowKey: ownedRowKey(assetId, name) });
+  const actions: TransactionAction[] = [['create', historyEntity(row(write.history.rowKey), write.history)]];
+  if (write.eventMarker) {
+    const m = write.eventMarker;
+    actions.push(['create', { ...row(eventMarkerRowKey(m.transactionId)), outcome: m.outcome, ...packJson('doc', m) }]);
+  }
+  if (write.rerateMarker) {
+    const m = write.rerateMarker;
+    actions.push(['create', { ...row(rerateMarkerRowKey(m.driverKey, m.revision)), ...packJson('doc', m) }]);
+  }
+  if (write.resolutionMarker) {
+    const m = write.resolutionMarker;
+    actions.push([
+      'create',
+      { ...row(resolutionMarkerRowKey(m.reviewedRowKey)), decision: m.decision, ...packJson('doc', m) },
+    ]);
+  }
+  if (write.current) {
+    const entity = currentEntity(row(CURRENT_ROW), write.current.value);
+    actions.push(
+      write.current.etag === undefined
+        ? ['create', entity]
+        : ['update', entity, 'Replace', { etag: write.current.etag }],
+    );
+  }
+  return actions;
+}
+
+type RowId = { partitionKey: string; rowKey: string };
+
+function currentEntity(id: RowId, current: CurrentCoverage): NewRow {
   return withoutUndefined({
-    partitionKey: pk,
-    rowKey: CURRENT_ROW,
+    ...id,
+    isCurrent: true,
     status: current.status,
     transactionId: current.ledger.transactionId,
     annualPremiumMinor: current.premium?.annualPremiumMinor,
@@ -210,10 +239,9 @@ function currentEntity(pk: string, current: CurrentCoverage): NewRow {
   });
 }
 
-function historyEntity(pk: string, record: HistoryRecord): NewRow {
+function historyEntity(id: RowId, record: HistoryRecord): NewRow {
   return withoutUndefined({
-    partitionKey: pk,
-    rowKey: record.rowKey,
+    ...id,
     kind: record.kind,
     transactionId: record.ledger.transactionId,
     stale: record.stale,
