@@ -1,5 +1,6 @@
 // Back-office API against real Azurite: drivers, claims/violations re-rating leased cars, current
 // premium, paged history and review queue, health, OpenAPI; every response checked against the document.
+import { ownedRowKey, shardOf } from '../src/storage/shard-key';
 import { TableClient } from '@azure/data-tables';
 import {
   leaseStartEvent,
@@ -345,7 +346,11 @@ describe('health, openapi and unexpected errors', () => {
       allowInsecureConnection: true,
     });
     await app.services.store.table(app.services.store.names.vehicles);
-    await table.createEntity({ partitionKey: assetId, rowKey: 'current', status: 'active' });
+    await table.createEntity({
+      partitionKey: shardOf(assetId),
+      rowKey: ownedRowKey(assetId, 'current'),
+      status: 'active',
+    });
     const response = await currentPremium(assetId);
     expect(response.status).toBe(500);
     const body = response.body as { invocationId: string; detail: string };

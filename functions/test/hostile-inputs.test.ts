@@ -2,6 +2,7 @@
 // real Azurite: a deterministic failure of one event is that event's `rejected` (the rest of the batch
 // proceeds, never a 5xx); ledger extras over the budget are dropped with a note; every back-office
 // write keeps the rules reads check; a stored record that fails them is served flagged and repairable.
+import { ownedRowKey, shardOf } from '../src/storage/shard-key';
 import { TableClient } from '@azure/data-tables';
 import bs58 from 'bs58';
 import {
@@ -71,8 +72,8 @@ async function storeRawProfile(driverKey: string, profile: unknown): Promise<voi
     allowInsecureConnection: true,
   });
   await table.createEntity({
-    partitionKey: driverKey,
-    rowKey: 'profile',
+    partitionKey: shardOf(driverKey),
+    rowKey: ownedRowKey(driverKey, 'profile'),
     revision: 1,
     updatedAt: TODAY.toISOString(),
     ...packJson('profile', profile),
@@ -295,8 +296,8 @@ describe('back office: every write keeps the rules reads check', () => {
       allowInsecureConnection: true,
     });
     await table.createEntity({
-      partitionKey: driver,
-      rowKey: 'profile',
+      partitionKey: shardOf(driver),
+      rowKey: ownedRowKey(driver, 'profile'),
       revision: 3,
       updatedAt: TODAY.toISOString(),
       profileParts: 1,

@@ -362,7 +362,7 @@ describe('superseded items', () => {
     // The event lands after the resolution read the car and before it commits.
     class EventLandsFirst extends VehiclesRepository {
       private raced = false;
-      override async commit(write: CoverageWrite): Promise<void> {
+      override async commit(write: CoverageWrite): Promise<string | undefined> {
         if (!this.raced) {
           this.raced = true;
           await app.services.premiums.applyEvents([handOver]);

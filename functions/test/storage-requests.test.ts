@@ -23,13 +23,14 @@ import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-reposit
 import { DriversRepository } from '../src/storage/drivers-repository';
 import { ReviewQueueRepository } from '../src/storage/review-queue-repository';
 import { packJson, unpackJson } from '../src/storage/packed-json';
+import { ownedRowKey, shardOf } from '../src/storage/shard-key';
 import type { EventMarker } from '../src/coverage/work-marker';
 import { testStorageConnectionString } from '../../tests/support/storage';
 import { createTestApp, type TestApp } from './support/function-app';
 
 /** The outbox never runs: the process "crashed" right after the commit. */
 class CrashAfterCommit extends SideEffects {
-  override complete(): Promise<void> {
+  override completeMany(): Promise<void> {
     return Promise.reject(new Error('simulated crash after the commit'));
   }
 }
@@ -37,6 +38,8 @@ class CrashAfterCommit extends SideEffects {
 let app: TestApp;
 let links: DriverVehiclesRepository;
 let crashing: PremiumService;
+/** The event path of a process started after a crash: nothing cached yet. */
+let restarted: () => PremiumService;
 let storage: StorageRequestCounter;
 beforeAll(async () => {
   app = createTestApp();
@@ -45,14 +48,10 @@ beforeAll(async () => {
   const { store, vehicles, rateTables } = app.services;
   links = new DriverVehiclesRepository(store);
   const drivers = new DriversRepository(store);
-  crashing = new PremiumService({
-    vehicles,
-    drivers,
-    driverVehicles: links,
-    sideEffects: new CrashAfterCommit(links, new ReviewQueueRepository(store, reviewReasonCodes), vehicles),
-    rateTables,
-    now: () => new Date(),
-  });
+  const reviewQueue = new ReviewQueueRepository(store, reviewReasonCodes);
+  const deps = { vehicles, drivers, driverVehicles: links, rateTables, now: () => new Date() };
+  crashing = new PremiumService({ ...deps, sideEffects: new CrashAfterCommit(links, reviewQueue, vehicles) });
+  restarted = () => new PremiumService({ ...deps, sideEffects: new SideEffects(links, reviewQueue, vehicles) });
 });
 
 afterAll(() => storage.stop());
@@ -80,7 +79,7 @@ async function marker(assetId: string, transactionId: string): Promise<EventMark
 }
 
 describe('storage requests per event', () => {
-  it('registration 1, lease start 4, hand-over 5, lease end 3, and the outcomes are right', async () => {
+  it('one at a time: registration 1, lease start 3, hand-over 4, lease end 2, and the outcomes are right', async () => {
     const car = newCar();
     const [a, b] = [randomPublicKey(), randomPublicKey()];
     await Promise.all([a, b].map((key) => app.services.drivers.put(key, sampleProfile())));
@@ -90,15 +89,16 @@ describe('storage requests per event', () => {
     const handOver = transferEvent(car, { blockHeight: 3, spends: start.id }, [a], [b], lease);
     const end = leaseEndEvent(car, { blockHeight: 4, spends: handOver.id }, [b], lease);
 
-    // CREATE: one transaction, no read. Lease start: read car, link, read driver, transaction.
+    // CREATE: one transaction, no read. Lease start: the car as this instance wrote it (no read),
+    // link, read driver, transaction.
     expect(await requestsOf(() => premiums.applyEvent(registeredEvent(car, { blockHeight: 1 })))).toBe(1);
-    expect(await requestsOf(() => premiums.applyEvent(start))).toBe(4);
-    // Hand-over: read car, link B, read B, transaction, delete A's link (conditional on its ETag).
-    expect(await requestsOf(() => premiums.applyEvent(handOver))).toBe(5);
+    expect(await requestsOf(() => premiums.applyEvent(start))).toBe(3);
+    // Hand-over: link B, read B, transaction, end A's link (conditional on its ETag).
+    expect(await requestsOf(() => premiums.applyEvent(handOver))).toBe(4);
     expect(await links.vehiclesOf(a)).toEqual([]);
     expect(await links.vehiclesOf(b)).toEqual([car.assetId]);
-    // Lease end: read car, transaction, delete B's link.
-    expect(await requestsOf(() => premiums.applyEvent(end))).toBe(3);
+    // Lease end: transaction, end B's link.
+    expect(await requestsOf(() => premiums.applyEvent(end))).toBe(2);
     expect(await links.vehiclesOf(b)).toEqual([]);
     expect((await app.services.vehicles.readCurrent(car.assetId))?.value).toMatchObject({
       status: 'closed',
@@ -106,23 +106,25 @@ describe('storage requests per event', () => {
     });
   });
 
-  it('a redelivered hand-over reads the car (which holds its marker) and redoes the (idempotent) outbox', async () => {
+  it('a redelivered hand-over is answered from the car (which holds its marker) and redoes the (idempotent) outbox', async () => {
     const { a, start, handOver } = await leasedCar();
-    await app.services.premiums.applyEvent(handOver);
+    const premiums = restarted();
+    await premiums.applyEvent(handOver);
     let earlier;
-    // An earlier event: read car, then its marker (it lies before the car's ledger point); no outbox.
-    expect(await requestsOf(async () => (earlier = await app.services.premiums.applyEvent(start)))).toBe(2);
+    // An earlier event: its marker (it lies before the car's ledger point); no outbox.
+    expect(await requestsOf(async () => (earlier = await premiums.applyEvent(start)))).toBe(1);
     expect(earlier).toMatchObject({ id: start.id, outcome: 'duplicate', firstOutcome: 'applied', kind: 'premium' });
     let outcome;
-    // read car (its latest event's marker is in the row), delete A's link again (404: already gone)
-    expect(await requestsOf(async () => (outcome = await app.services.premiums.applyEvent(handOver)))).toBe(2);
+    // The car's row holds its latest event's marker; A's link again: the conditional end finds it
+    // changed (it was ended), the read finds it ended.
+    expect(await requestsOf(async () => (outcome = await premiums.applyEvent(handOver)))).toBe(2);
     expect(outcome).toMatchObject({ id: handOver.id, outcome: 'duplicate', firstOutcome: 'applied' });
     expect(await links.vehiclesOf(a)).toEqual([]);
   });
 });
 
 describe('crash between the commit and the side effects', () => {
-  it('the redelivery removes the old driver link (one conditional delete), and the re-rates follow the new driver', async () => {
+  it('the redelivery ends the old driver link (one conditional write), and the re-rates follow the new driver', async () => {
     const { car, a, b, handOver } = await leasedCar();
     await expect(crashing.applyEvent(handOver)).rejects.toThrow('simulated crash');
     expect(await links.vehiclesOf(a)).toEqual([car.assetId]); // the outbox did not run
@@ -132,7 +134,8 @@ describe('crash between the commit and the side effects', () => {
     });
 
     let outcome;
-    expect(await requestsOf(async () => (outcome = await app.services.premiums.applyEvent(handOver)))).toBe(2);
+    // The restarted process: read car (its marker is in the row), end A's link (conditional on its ETag).
+    expect(await requestsOf(async () => (outcome = await restarted().applyEvent(handOver)))).toBe(2);
     expect(outcome).toMatchObject({ outcome: 'duplicate', firstOutcome: 'applied' });
     expect(await links.vehiclesOf(a)).toEqual([]);
 
@@ -156,11 +159,11 @@ describe('crash between the commit and the side effects', () => {
     const handOverRow = (await marker(car.assetId, handOver.id)).historyRowKey;
 
     await links.link(a, car.assetId, `${handOverRow}~later`); // e.g. A leases the car again further on
-    await app.services.premiums.applyEvent(handOver);
+    await restarted().applyEvent(handOver);
     expect(await links.vehiclesOf(a)).toEqual([car.assetId]);
 
     await links.link(a, car.assetId, 'h~000000000002~000000~earlier'); // a racing older event's link
-    await app.services.premiums.applyEvent(handOver);
+    await restarted().applyEvent(handOver);
     expect(await links.vehiclesOf(a)).toEqual([]);
   });
 
@@ -169,7 +172,7 @@ describe('crash between the commit and the side effects', () => {
     const end = leaseEndEvent(car, { blockHeight: 3, spends: start.id }, [a], lease);
     await expect(crashing.applyEvent(end)).rejects.toThrow('simulated crash');
     expect(await links.vehiclesOf(a)).toEqual([car.assetId]);
-    await app.services.premiums.applyEvent(end);
+    await restarted().applyEvent(end);
     expect(await links.vehiclesOf(a)).toEqual([]);
   });
 });
@@ -220,9 +223,10 @@ describe('rows stored before this write path', () => {
     change: (doc: Record<string, unknown>) => Record<string, unknown>,
   ) {
     const table = vehiclesTable();
-    const row = await table.getEntity<Record<string, unknown>>(assetId, rowKey);
+    const key = { partitionKey: shardOf(assetId), rowKey: ownedRowKey(assetId, rowKey) };
+    const row = await table.getEntity<Record<string, unknown>>(key.partitionKey, key.rowKey);
     await table.updateEntity(
-      { partitionKey: assetId, rowKey, ...packJson('doc', change(unpackJson(row, 'doc') as Record<string, unknown>)) },
+      { ...key, ...packJson('doc', change(unpackJson(row, 'doc') as Record<string, unknown>)) },
       'Merge',
     );
   }
@@ -230,14 +234,14 @@ describe('rows stored before this write path', () => {
   it('a coverage without link ETags still ends the old link (read + compare); without its last event, a redelivery reads the marker; a marker stored as done is not redone', async () => {
     const { car, a, handOver } = await leasedCar();
     await rewriteDoc(car.assetId, 'current', ({ driverLinks: _dropped, ...doc }) => doc);
-    // read car, link B, read B, transaction, read A's link, delete it
-    expect(await requestsOf(() => app.services.premiums.applyEvent(handOver))).toBe(6);
+    // read car, link B, read B, transaction, read A's link, end it
+    expect(await requestsOf(() => restarted().applyEvent(handOver))).toBe(6);
     expect(await links.vehiclesOf(a)).toEqual([]);
 
     await rewriteDoc(car.assetId, 'current', ({ lastEvent: _dropped, ...doc }) => doc);
     await rewriteDoc(car.assetId, `evt~${handOver.id}`, (doc) => ({ ...doc, sideEffectsDone: true }));
     let outcome;
-    expect(await requestsOf(async () => (outcome = await app.services.premiums.applyEvent(handOver)))).toBe(2); // read car, read marker: nothing redone
+    expect(await requestsOf(async () => (outcome = await restarted().applyEvent(handOver)))).toBe(2); // read car, read marker: nothing redone
     expect(outcome).toMatchObject({ id: handOver.id, outcome: 'duplicate', firstOutcome: 'applied', kind: 'premium' });
   });
 });

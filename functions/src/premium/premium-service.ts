@@ -21,7 +21,7 @@ import type { CurrentCoverage } from '../coverage/coverage';
 import { eventHistoryRowKey } from '../coverage/history-row-key';
 import { ledgerPointOf } from '../coverage/ledger-point';
 import type { EventMarker } from '../coverage/work-marker';
-import type { CoverageWrite, Versioned, VehiclesRepository } from '../storage/vehicles-repository';
+import type { CommitOutcome, CoverageWrite, Versioned, VehiclesRepository } from '../storage/vehicles-repository';
 import { ContentionError, mapWithConcurrency } from './concurrency';
 import { CoverageCache } from './coverage-cache';
 import { isStale, planEvent, type EventPlan } from './event-plan';
@@ -135,12 +135,7 @@ export class PremiumService {
       if (attempt > RETRY_TUNING.maxWriteAttempts) throw new ContentionError(`vehicle ${todo[0]?.event.subject}`);
       const prepared = await this.prepareAll(todo, attempt);
       const toCommit = prepared.filter((p): p is Extract<Prepared, { write: CoverageWrite }> => 'write' in p);
-      const commit = toCommit.length > 0 ? this.deps.vehicles.commitMany(toCommit.map((p) => p.write)) : undefined;
-      // Each event's trace shows the transaction it waited for (shared with the other cars of its shard).
-      await Promise.all(
-        toCommit.map((p) => p.work.trace.run(() => traceStep('Table transaction', 'client', () => commit))),
-      );
-      const committed = (await commit) ?? [];
+      const committed = toCommit.length > 0 ? await this.commit(toCommit) : [];
       const outbox: { work: Work; marker: EventMarker; duplicate: boolean }[] = [];
       const losers: Work[] = [];
       for (const p of prepared) {
@@ -178,6 +173,14 @@ export class PremiumService {
       todo = losers;
     }
     return outcomes;
+  }
+
+  /** Every car's records at once; each event's trace shows the transaction it waited for (shared with its shard's cars). */
+  private async commit(toCommit: readonly Extract<Prepared, { write: CoverageWrite }>[]): Promise<CommitOutcome[]> {
+    const commit = this.deps.vehicles.commitMany(toCommit.map((p) => p.write));
+    const traced = toCommit.map((p) => p.work.trace.run(() => traceStep('Table transaction', 'client', () => commit)));
+    await Promise.allSettled(traced);
+    return commit;
   }
 
   /**
