@@ -18,6 +18,8 @@ import {
   type SignedTransaction,
 } from '../../devstack/src/demo/lease-ledger';
 import { packJson } from '../../functions/src/storage/packed-json';
+import { ownedRowKey, shardOf } from '../../functions/src/storage/shard-key';
+import { tableNames } from '../../functions/src/storage/table-names';
 import type { KeyPair } from '../../devstack/src/stack/local-config';
 import { startTestStack, type TestStack } from '../support/stack';
 import { LeaseStory } from './lib/lease-story';
@@ -145,9 +147,13 @@ describe('hostile ledger inputs: each has its own outcome, healthy cars keep flo
   it('a lease to a driver whose stored profile fails validation is rejected with its reason (dead letter), not a 5xx', async () => {
     const key = new Ed25519Keypair();
     const d = t.stack.description;
-    const drivers = TableClient.fromConnectionString(d.storage.connectionString, `${d.storage.namePrefix}Drivers`, {
-      allowInsecureConnection: true,
-    });
+    const drivers = TableClient.fromConnectionString(
+      d.storage.connectionString,
+      tableNames(d.storage.namePrefix).drivers,
+      {
+        allowInsecureConnection: true,
+      },
+    );
     const profile = {
       ...personaProfile(PERSONAS[1]!, today),
       claims: Array.from({ length: MAX_CLAIMS + 1 }, (_, i) => ({
@@ -157,8 +163,8 @@ describe('hostile ledger inputs: each has its own outcome, healthy cars keep flo
       })),
     };
     await drivers.createEntity({
-      partitionKey: key.publicKey,
-      rowKey: 'profile',
+      partitionKey: shardOf(key.publicKey),
+      rowKey: ownedRowKey(key.publicKey, 'profile'),
       revision: 1,
       updatedAt: new Date().toISOString(),
       ...packJson('profile', profile),
