@@ -28,14 +28,7 @@ export interface FunctionAppConfig {
 export function loadConfig(env: Env, parseSecrets: (value: string) => string[]): FunctionAppConfig {
   const storage = readStorageSettings(env);
 
-  const namePrefix = textSetting(env, 'STORAGE_NAME_PREFIX') ?? 'leasepremium';
-  // Table names: 3-63 alphanumerics starting with a letter; the longest suffix is "DriverVehicles" (14).
-  if (!/^[A-Za-z][A-Za-z0-9]{0,48}$/.test(namePrefix)) {
-    throw new ConfigError(
-      'STORAGE_NAME_PREFIX',
-      'must start with a letter and hold only letters and digits (at most 49)',
-    );
-  }
+  const namePrefix = storageNamePrefix(env);
 
   const secretsValue = textSetting(env, 'WEBHOOK_SECRETS');
   if (!secretsValue)
@@ -76,6 +69,19 @@ export function loadConfig(env: Env, parseSecrets: (value: string) => string[]):
     telemetry,
     webjobHealthUrl: webjobHealthUrl(env),
   };
+}
+
+/** STORAGE_NAME_PREFIX (default "leasepremium"): also read by the layout migration command. */
+export function storageNamePrefix(env: Env): string {
+  const namePrefix = textSetting(env, 'STORAGE_NAME_PREFIX') ?? 'leasepremium';
+  // Table names: 3-63 alphanumerics starting with a letter; the longest suffix is "DriverVehicles" (14).
+  if (!/^[A-Za-z][A-Za-z0-9]{0,48}$/.test(namePrefix)) {
+    throw new ConfigError(
+      'STORAGE_NAME_PREFIX',
+      'must start with a letter and hold only letters and digits (at most 49)',
+    );
+  }
+  return namePrefix;
 }
 
 function webjobHealthUrl(env: Env): string | undefined {

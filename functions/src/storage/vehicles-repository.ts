@@ -23,7 +23,8 @@ import { ownedRowKey, shardOf } from './shard-key';
 import { isNotFound, storageCall } from './storage-errors';
 import { type TableStore } from './table-store';
 
-const CURRENT_ROW = 'current';
+/** The row name of a car's coverage in force. */
+export const CURRENT_ROW = 'current';
 
 /** The column that marks a car's current row, for the listing of every car (a filtered scan). */
 export const CURRENT_ROW_FILTER = 'isCurrent eq true';
