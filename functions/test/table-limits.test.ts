@@ -1,5 +1,6 @@
 // Azure Table limits the repositories handle: large documents split across string properties, keys
 // with forbidden characters encoded, and the driver-vehicle links kept in ledger order.
+import { randomBytes } from 'node:crypto';
 import { StorageRequestCounter } from '../../devstack/src/bench/storage-request-counter';
 import { TableStore } from '../src/storage/table-store';
 import { packJson, unpackJson } from '../src/storage/packed-json';
@@ -20,7 +21,7 @@ describe('table limits', () => {
       breakdown: Array.from({ length: 2000 }, (_, i) => ({
         step: `step ${i}`,
         value: '1.2345',
-        source: { note: 'é'.repeat(20) },
+        source: { note: 'é'.repeat(20), id: randomBytes(24).toString('base64') }, // random: deflates little
       })),
     };
     const props = packJson('doc', doc);
@@ -28,6 +29,20 @@ describe('table limits', () => {
     const table = await store.table(store.names.vehicles);
     await table.createEntity({ partitionKey: 'p', rowKey: 'big', ...props });
     expect(unpackJson(await table.getEntity('p', 'big'), 'doc')).toEqual(doc);
+  });
+
+  it('stores a large document deflated and reads it back; a plain one (written before compression) still reads', async () => {
+    const doc = { breakdown: Array.from({ length: 300 }, (_, i) => ({ step: `step ${i}`, note: 'é premium' })) };
+    const props = packJson('doc', doc);
+    expect(props.docEncoding).toBe('deflate-base64');
+    expect(String(props.doc0).length).toBeLessThan(JSON.stringify(doc).length / 4);
+    const plain = { docParts: 1, doc0: JSON.stringify(doc) };
+    const table = await store.table(store.names.vehicles);
+    await table.createEntity({ partitionKey: 'p', rowKey: 'deflated', ...props });
+    await table.createEntity({ partitionKey: 'p', rowKey: 'plain', ...plain });
+    expect(unpackJson(await table.getEntity('p', 'deflated'), 'doc')).toEqual(doc);
+    expect(unpackJson(await table.getEntity('p', 'plain'), 'doc')).toEqual(doc);
+    expect(packJson('doc', { small: true })).toEqual({ docParts: 1, doc0: '{"small":true}' }); // small: plain
   });
 
   it('refuses a document over the entity budget with a clear error', () => {
