@@ -18,6 +18,7 @@ const UNIT_TESTS = [
   'webjob/test/term-stop.test.ts',
   'webjob/test/verifier.test.ts',
   'webjob/test/verification-pool.test.ts',
+  'devstack/test/bench/azure-cost.test.ts',
   'devstack/test/demo/**/*.test.ts',
   'devstack/test/functions-host/route-template.test.ts',
   'devstack/test/functions-host/keys.test.ts',

@@ -45,6 +45,8 @@ describe('npm run bench -- --quick', () => {
       'ours / ceiling',
       'WebJob peak RSS',
       'Function App host peak RSS',
+      'table requests per event at saturation',
+      'cost per million ownership changes',
     ]) {
       expect(stdout).toContain(label);
     }
@@ -58,6 +60,7 @@ describe('npm run bench -- --quick', () => {
         { median: number; min: number; max: number; runs: number[]; target?: string; met?: boolean }
       >;
       method: Record<string, string>;
+      costPerMillionOwnershipChanges?: { totalUsd: number; lines: { item: string; usd: number }[] };
     };
     expect(report.schema).toBe('lease-premium/bench-e2e@1');
     expect(report.runs).toHaveLength(1);
@@ -74,6 +77,8 @@ describe('npm run bench -- --quick', () => {
       'ceilingFraction',
       'webjobPeakRss',
       'functionAppPeakRss',
+      'storageRequestsPerEvent:function-app',
+      'eventsPerDelivery',
     ]) {
       const figure = report.figures[key];
       expect(figure).toBeDefined();
@@ -83,5 +88,9 @@ describe('npm run bench -- --quick', () => {
     // Targets are judged, whichever way they come out on this machine.
     expect(typeof report.figures.fixedP99?.met).toBe('boolean');
     expect(Object.keys(report.method)).toEqual(expect.arrayContaining(['commitTime', 'storedTime', 'latency']));
+    // The cost per million ownership changes, from the run's own figures.
+    const cost = report.costPerMillionOwnershipChanges;
+    expect(cost?.lines.map((line) => line.item)).toHaveLength(4);
+    expect(cost?.totalUsd).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -1,12 +1,16 @@
 // Storage read benchmark: how a car's state is read - one point read (PartitionKey + RowKey), as the
-// event path does now, against the two-row query it used before ("PartitionKey eq 'car' and (RowKey eq
-// 'current' or RowKey eq 'evt~id')") - at a growing Vehicles table. Azurite answers a query by testing
-// every row of the table, so the query's cost grows with the fleet and its history; a point read's
-// does not. Prints the storage process's CPU per read (from /proc, Linux) and wall time per read.
+// event path does now, against a two-row query ("PartitionKey eq '<shard>' and (RowKey eq
+// '<car>|current' or RowKey eq '<car>|evt~id')") - at a growing cars' table in the shard layout of
+// <prefix>CarShards (functions/src/storage/shard-key.ts: 8 partitions, many cars each). Azurite
+// answers a query by testing every row of the table, so the query's cost grows with the fleet and
+// its history; a point read's does not. Prints the storage process's CPU per read (from /proc, Linux)
+// and wall time per read.
 //
 //   STORAGE_CONNECTION_STRING=<azurite> node devstack/dist/bench/vehicle-read-bench.js --storage-pid PID [--reads 300] [--sizes 1000,10000]
 import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
+import { odataString } from '@lease-premium/events/azure-storage';
+import { ownedRowKey, shardOf } from '../../../functions/dist/storage/shard-key';
 import { liveProcessCpuMs } from './e2e/process-sampler';
 
 function option(name: string, fallback: string): string {
@@ -51,21 +55,24 @@ async function main(): Promise<void> {
       while (cars.length * 3 < size) {
         const car = randomBytes(32).toString('hex');
         cars.push(car);
+        const partitionKey = shardOf(car);
         await table.submitTransaction([
-          ['create', { partitionKey: car, rowKey: 'current', doc: 'x'.repeat(500) }],
-          ['create', { partitionKey: car, rowKey: `h~000000000001~000000~${car}`, doc: 'x'.repeat(500) }],
-          ['create', { partitionKey: car, rowKey: `evt~${car}`, doc: 'x'.repeat(200) }],
+          ['create', { partitionKey, rowKey: ownedRowKey(car, 'current'), doc: 'x'.repeat(500) }],
+          ['create', { partitionKey, rowKey: ownedRowKey(car, `h~000000000001~000000~${car}`), doc: 'x'.repeat(500) }],
+          ['create', { partitionKey, rowKey: ownedRowKey(car, `evt~${car}`), doc: 'x'.repeat(200) }],
         ]);
       }
       const carOf = (i: number) => cars[(i * 7919) % cars.length] as string;
-      const point = await timed(pid, reads, (i) => table.getEntity(carOf(i), 'current'));
+      const point = await timed(pid, reads, (i) =>
+        table.getEntity(shardOf(carOf(i)), ownedRowKey(carOf(i), 'current')),
+      );
       const query = await timed(pid, reads, async (i) => {
         const car = carOf(i);
+        const current = odataString(ownedRowKey(car, 'current'));
+        const marker = odataString(ownedRowKey(car, `evt~${car}`));
+        const filter = `PartitionKey eq '${shardOf(car)}' and (RowKey eq ${current} or RowKey eq ${marker})`;
         const rows = [];
-        for await (const row of table.listEntities({
-          queryOptions: { filter: `PartitionKey eq '${car}' and (RowKey eq 'current' or RowKey eq 'evt~${car}')` },
-        }))
-          rows.push(row);
+        for await (const row of table.listEntities({ queryOptions: { filter } })) rows.push(row);
         return rows;
       });
       console.log(

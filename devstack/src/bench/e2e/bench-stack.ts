@@ -1,13 +1,15 @@
 // The whole local system for one benchmark run: the same composition as `npm start` and the
 // end-to-end tests (devstack/src/stack), in memory, on free ports, with a fresh storage prefix,
 // plus what the benchmark observes: block commit times from the ledger's log, the WebJob's
-// counters, the parts' process ids.
+// counters, the parts' process ids, and the table requests the Function App and the WebJob sent
+// (counted inside each by storage-request-preload.ts).
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startStack, type RunningStack } from '../../stack/stack';
 import { waitUntil } from '../../stack/wait';
 import { LedgerLoad } from './ledger-load';
 import { CommitClock } from './premium-timeline';
+import { readStorageRequests, STORAGE_REQUESTS_DIR_VARIABLE } from './storage-request-files';
 
 export interface BenchStackOptions {
   repoRoot: string;
@@ -24,7 +26,12 @@ export interface WebJobCounters {
   delivered: number;
   deadLettered: number;
   skipped: number;
+  /** Webhook POSTs sent, retries included (each one Function App execution). */
+  deliveryRequests: number;
 }
+
+/** The parts whose requests to the table endpoint are counted. */
+export type CountedPart = 'function-app' | 'webjob';
 
 export interface BenchStack {
   readonly stack: RunningStack;
@@ -39,6 +46,8 @@ export interface BenchStack {
   /** Waits until the WebJob process has acknowledged (or dead-lettered) `total` events. */
   waitDelivered(total: number, timeoutMs: number): Promise<WebJobCounters>;
   pid(part: 'webjob' | 'function-app' | 'ledger' | 'azurite'): number | undefined;
+  /** Requests each counted part has sent to the table endpoint since the stack started (every process it ran). */
+  storageRequests(): Record<CountedPart, number>;
   /** The last lines of every part, for an error message. */
   tail(): string;
   stop(): Promise<void>;
@@ -57,13 +66,18 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const clock = new CommitClock();
   const namePrefix = `bench${randomBytes(5).toString('hex')}`;
   const recent = new Map<string, string[]>();
-  const profileEnv = (part: string): Record<string, string> =>
-    options.profileDir
-      ? {
-          NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`,
-          BENCH_CPU_PROFILE_DIR: path.join(options.profileDir, part),
-        }
-      : {};
+  const requestsDir = (part: CountedPart): string =>
+    path.join(options.stateDir, `storage-requests-${namePrefix}`, part);
+  // Every counted part counts its table requests; with --profile it is CPU-profiled too.
+  const preloadEnv = (part: CountedPart): Record<string, string> => {
+    const preloads = [path.join(__dirname, 'storage-request-preload.js')];
+    if (options.profileDir) preloads.push(path.join(__dirname, 'cpu-profile-preload.js'));
+    return {
+      NODE_OPTIONS: preloads.map((file) => `--require ${file}`).join(' '),
+      [STORAGE_REQUESTS_DIR_VARIABLE]: requestsDir(part),
+      ...(options.profileDir ? { BENCH_CPU_PROFILE_DIR: path.join(options.profileDir, part) } : {}),
+    };
+  };
   const stack = await startStack({
     repoRoot: options.repoRoot,
     stateDir: options.stateDir,
@@ -73,8 +87,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     namePrefix,
     rateTable: options.rateTable,
     ledger: { admin: true, blockIntervalMs: options.blockIntervalMs },
-    webjobEnv: { ...options.webjobEnv, ...profileEnv('webjob') },
-    functionAppEnv: profileEnv('function-app'),
+    webjobEnv: { ...options.webjobEnv, ...preloadEnv('webjob') },
+    functionAppEnv: preloadEnv('function-app'),
     onEvent: (event) => {
       if (event.kind !== 'line') return;
       if (event.part === 'ledger') clock.noteLogLine(event.line);
@@ -101,6 +115,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       delivered: sumMetric(text, 'webjob_events_delivered_total'),
       deadLettered: sumMetric(text, 'webjob_events_dead_lettered_total'),
       skipped: sumMetric(text, 'webjob_events_skipped_total'),
+      deliveryRequests: sumMetric(text, 'webjob_delivery_requests_total'),
     };
   };
 
@@ -113,7 +128,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     webjobCounters,
     webjobRetries: async () => sumMetric(await metrics(), 'webjob_delivery_retries_total'),
     async waitDelivered(total, timeoutMs) {
-      let counters: WebJobCounters = { delivered: 0, deadLettered: 0, skipped: 0 };
+      let counters: WebJobCounters = { delivered: 0, deadLettered: 0, skipped: 0, deliveryRequests: 0 };
       await waitUntil(
         async () => {
           counters = await webjobCounters();
@@ -126,6 +141,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       return counters;
     },
     pid: (part) => stack.supervisor.pid(part),
+    storageRequests: () => ({
+      'function-app': readStorageRequests(requestsDir('function-app')),
+      webjob: readStorageRequests(requestsDir('webjob')),
+    }),
     tail: () => [...recent].map(([part, lines]) => `--- ${part}\n${lines.join('\n')}`).join('\n'),
     async stop() {
       load.close();

@@ -1,9 +1,13 @@
 // When each ledger event became durable: the Function App writes one history record per event
-// ("h~<height>~<index>~<txid>" in the car's partition of <prefix>Vehicles) in the same Table
-// transaction as the current coverage and the processed-event marker, so the record's Timestamp
-// (set by the storage service at commit of that transaction) is the moment the premium is stored
-// and readable. Read once after the run, so measuring adds no load while the phases run.
+// (row "h~<height>~<index>~<txid>" of the car in its shard of <prefix>CarShards, RowKey
+// "<encoded asset id>|h~...") in the same Table transaction as the current coverage and the
+// processed-event marker, so the record's Timestamp (set by the storage service at commit of that
+// transaction) is the moment the premium is stored and readable. Read once after the run, so
+// measuring adds no load while the phases run: one scan of the table with two columns, since no
+// RowKey range spans the history rows of every car (each car's rows start with its own key).
 import { TableClient } from '@azure/data-tables';
+import { rowNameOf } from '../../../../functions/dist/storage/shard-key';
+import { tableNames } from '../../../../functions/dist/storage/table-names';
 
 export interface StoredEvent {
   height: number;
@@ -21,22 +25,20 @@ export function parseStorageTimestamp(value: string): number {
   return Date.parse(`${match[1]}Z`) + (fraction ? Number(`0.${fraction}`) * 1000 : 0);
 }
 
-/** Every event history record of the Vehicles table, by transaction id. */
+/** Every event history record of the cars' table, by transaction id. */
 export async function readStoredEvents(
   connectionString: string,
   namePrefix: string,
 ): Promise<Map<string, StoredEvent>> {
-  const table = TableClient.fromConnectionString(connectionString, `${namePrefix}Vehicles`, {
+  const table = TableClient.fromConnectionString(connectionString, tableNames(namePrefix).vehicles, {
     allowInsecureConnection: true,
   });
   const stored = new Map<string, StoredEvent>();
-  const rows = table.listEntities<Record<string, unknown>>({
-    queryOptions: { filter: "RowKey ge 'h~' and RowKey lt 'h~~'", select: ['RowKey', 'Timestamp'] },
-  });
+  const rows = table.listEntities<Record<string, unknown>>({ queryOptions: { select: ['RowKey', 'Timestamp'] } });
   for await (const row of rows) {
-    const match = HISTORY_ROW.exec(String(row.rowKey));
+    const match = HISTORY_ROW.exec(rowNameOf(String(row.rowKey)) ?? '');
     const timestamp = row.timestamp;
-    if (!match || typeof timestamp !== 'string') continue; // re-rate records and the like
+    if (!match || typeof timestamp !== 'string') continue; // current rows, markers, re-rate records
     stored.set(match[3] as string, { height: Number(match[1]), storedAtMs: parseStorageTimestamp(timestamp) });
   }
   return stored;

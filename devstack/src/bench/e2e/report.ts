@@ -1,6 +1,8 @@
 // Turns the runs into the printed table and the JSON document: each figure as the median of the
-// runs with min-max, next to its target.
+// runs with min-max, next to its target; then the cost per million ownership changes at Azure list
+// prices, from the medians of the saturation phase's figures (azure-cost.ts).
 import { cpus, loadavg } from 'node:os';
+import { costPerMillionOwnershipChanges, type CostPerMillion } from './azure-cost';
 import type { BenchPlan } from './plan';
 import type { RunResult } from './run';
 import { spread, type Spread } from './stats';
@@ -21,6 +23,8 @@ export interface BenchReport {
   plan: Omit<BenchPlan, 'skip'> & { skip: string[] };
   method: Record<string, string>;
   figures: Record<string, Figure>;
+  /** Absent when the run did not measure what it needs (the saturation phase skipped or failed). */
+  costPerMillionOwnershipChanges?: CostPerMillion;
   runs: RunResult[];
 }
 
@@ -42,6 +46,11 @@ export const METHOD = {
     'copies of a real premium history record written to the same Azurite by 100-entity transactions, one partition each, concurrently',
   memory: '/proc/<pid>/status: VmHWM (kernel peak RSS) and VmRSS sampled every 250 ms',
   cpu: '/proc/<pid>/stat utime + stime used during the phase, divided by its events (independent of machine load, unlike rates)',
+  storageRequests:
+    "HTTP requests the Function App's and the WebJob's processes sent to the table endpoint during the phase (Node's http.client.request.start diagnostics channel, preloaded into each), divided by its events; an entity-group transaction is one request and one billed transaction",
+  deliveries:
+    "the WebJob's webjob_delivery_requests_total during the phase: each POST, a retry too, is one Functions execution",
+  cost: 'per one million ownership changes at the list prices of azure-cost.ts, from the medians of the saturation figures: table requests per event, events per delivery, Function App CPU per event (as its execution time), throughput (the pace of the WebJob)',
 };
 
 type Pick = (run: RunResult) => number | undefined;
@@ -147,7 +156,19 @@ export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date)
     const used = r.processes.naive?.['naive-bridge']?.cpuMs;
     return used !== undefined && r.naive ? used / r.naive.transfers : undefined;
   });
+  const saturationTraffic = (run: RunResult) => (run.saturation ? run.traffic.saturation : undefined);
+  for (const part of ['function-app', 'webjob'] as const) {
+    add(`storageRequestsPerEvent:${part}`, `table requests per event at saturation: ${part}`, '', (r) => {
+      const requests = saturationTraffic(r)?.storageRequests[part];
+      return requests !== undefined && r.saturation ? requests / r.saturation.transfers : undefined;
+    });
+  }
+  add('eventsPerDelivery', 'events per webhook delivery at saturation', '', (r) => {
+    const deliveries = saturationTraffic(r)?.deliveryRequests;
+    return deliveries && r.saturation ? r.saturation.transfers / deliveries : undefined;
+  });
   add('loadAverage', 'machine load average (1 min) at run start', '', (r) => r.loadAverageAtStart[0]);
+  const cost = costOf(figures);
   return {
     schema: 'lease-premium/bench-e2e@1',
     startedAt: startedAt.toISOString(),
@@ -161,14 +182,29 @@ export function buildReport(plan: BenchPlan, runs: RunResult[], startedAt: Date)
     plan: { ...plan, skip: [...plan.skip] },
     method: METHOD,
     figures,
+    ...(cost ? { costPerMillionOwnershipChanges: cost } : {}),
     runs,
   };
+}
+
+/** The cost per million ownership changes from the figures' medians; undefined when one is missing. */
+function costOf(figures: Record<string, Figure>): CostPerMillion | undefined {
+  const median = (key: string): number => figures[key]?.median ?? Number.NaN;
+  const inputs = {
+    storageRequestsPerEvent: median('storageRequestsPerEvent:function-app') + median('storageRequestsPerEvent:webjob'),
+    eventsPerDelivery: median('eventsPerDelivery'),
+    functionAppMsPerEvent: median('cpuPerEvent:function-app'),
+    eventsPerSecond: median('saturationThroughput'),
+  };
+  if (!Object.values(inputs).every(Number.isFinite)) return undefined;
+  return costPerMillionOwnershipChanges(inputs);
 }
 
 function format(value: number): string {
   if (!Number.isFinite(value)) return '-';
   if (Math.abs(value) >= 100) return value.toFixed(0);
   if (Math.abs(value) >= 10) return value.toFixed(1);
+  if (value !== 0 && Math.abs(value) < 0.1) return value.toPrecision(2); // e.g. 0.0033 requests/event
   return value.toFixed(2);
 }
 
@@ -180,6 +216,39 @@ export function reportTable(report: BenchReport): string {
     f.target ? `${f.target}${f.unit === '%' || f.unit === 'x' ? f.unit : ''} ${f.met ? 'met' : 'NOT met'}` : '',
   ]);
   const header = ['figure', `median of ${report.runs.length}`, 'min - max', 'target'];
+  const table = textTable(header, rows);
+  const cost = report.costPerMillionOwnershipChanges;
+  return cost ? `${table}\n\n${costTable(cost)}` : table;
+}
+
+/** The "cost per million ownership changes" block: quantity, list price and USD per item. */
+export function costTable(cost: CostPerMillion): string {
+  const usd = (value: number): string => `$${value < 1 ? value.toFixed(4) : value.toFixed(2)}`;
+  const amount = (value: number): string => (value >= 1000 ? Math.round(value).toLocaleString('en-US') : format(value));
+  const rows = cost.lines.map((l) => [
+    l.item,
+    `${amount(l.quantity)} ${l.unit}`,
+    `${listPrice(l.price.usd)} per ${l.price.pricedPer}${l.price.toBeChecked ? ' *' : ''}`,
+    usd(l.usd),
+  ]);
+  rows.push(['total', '', '', usd(cost.totalUsd)]);
+  const { storageRequestsPerEvent, eventsPerDelivery, functionAppMsPerEvent, eventsPerSecond } = cost.inputs;
+  return [
+    `cost per million ownership changes (Azure list prices, USD, East US, read ${cost.pricesReadOn}; free grants left out)`,
+    `from: ${format(storageRequestsPerEvent)} table requests/event, ${format(eventsPerDelivery)} events/delivery, ` +
+      `${format(functionAppMsPerEvent)} ms Function App CPU/event, ${format(eventsPerSecond)} events/s`,
+    textTable(['item', 'quantity', 'list price', 'cost'], rows),
+    '* price to be checked (see devstack/src/bench/e2e/azure-cost.ts)',
+  ].join('\n');
+}
+
+/** A list price with every digit it has, and at least cents: $0.40, $0.018, $0.000026. */
+function listPrice(usd: number): string {
+  const decimals = String(usd).split('.')[1]?.length ?? 0;
+  return `$${usd.toFixed(Math.min(20, Math.max(2, decimals)))}`;
+}
+
+function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ');

@@ -1,17 +1,20 @@
 // One benchmark run on a fresh stack: set-up (drivers, cars, first leases), then the phases in order:
 // saturation -> fixed rate -> near saturation -> catch-up (WebJob stopped, backlog, restarted) ->
 // naive bridge (WebJob stopped) -> storage ceiling. Timing comes from the ledger's block commit
-// log and the storage Timestamp of each premium record; see premium-timeline.ts.
+// log and the storage Timestamp of each premium record; see premium-timeline.ts. Each phase also
+// records the table requests of the Function App and the WebJob and the WebJob's webhook POSTs, the
+// quantities the cost per ownership change is computed from (report.ts, azure-cost.ts).
 import { loadavg } from 'node:os';
 import { BackOfficeClient } from '../../demo/back-office-client';
 import type { LocalConfig } from '../../stack/local-config';
-import { startBenchStack, type BenchStack } from './bench-stack';
+import { startBenchStack, type BenchStack, type CountedPart } from './bench-stack';
 import { NaiveBridgeProcess } from './naive-bridge-process';
 import type { BenchPlan, PhaseName } from './plan';
 import { ProcessSampler, type ProcessUsage } from './process-sampler';
 import { phaseTimeline, readStoredEvents, type PhaseTimeline } from './premium-timeline';
 import { latencySummary, type LatencySummary } from './stats';
 import { measureStorageCeiling, premiumTemplate, type CeilingResult } from './storage-ceiling';
+import { STORAGE_REQUESTS_FLUSH_MS } from './storage-request-files';
 import type { LedgerWorkload, PreparedTx } from './workload';
 
 export interface ThroughputPhase {
@@ -46,6 +49,13 @@ export interface CatchUpPhase {
   startupSeconds: number;
 }
 
+export interface PhaseTraffic {
+  /** Requests to the table endpoint during the phase, per part (a transaction of many rows is one). */
+  storageRequests: Record<CountedPart, number>;
+  /** Webhook POSTs the WebJob sent during the phase (absent when no WebJob ran). */
+  deliveryRequests?: number;
+}
+
 export interface RunResult {
   run: number;
   loadAverageAtStart: number[];
@@ -62,6 +72,8 @@ export interface RunResult {
   webjobRetries?: number;
   /** Per phase and process: peak VmRSS / VmHWM (bytes) and CPU ms used during the phase. */
   processes: Record<string, Record<string, ProcessUsage>>;
+  /** Per phase: storage requests and webhook deliveries. */
+  traffic: Record<string, PhaseTraffic>;
 }
 
 export interface RunContext {
@@ -90,7 +102,7 @@ function throughputPhase(transfers: number, timeline: PhaseTimeline): Throughput
 
 export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> {
   const { plan, workload, log } = ctx;
-  const result: RunResult = { run, loadAverageAtStart: loadavg(), loadAverageAtEnd: [], processes: {} };
+  const result: RunResult = { run, loadAverageAtStart: loadavg(), loadAverageAtEnd: [], processes: {}, traffic: {} };
   const skip = (phase: PhaseName): boolean => plan.skip.has(phase);
   const bench: BenchStack = await startBenchStack({
     repoRoot: ctx.repoRoot,
@@ -124,8 +136,20 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
       ledger: bench.pid('ledger'),
       ...(naive ? { 'naive-bridge': naive.pid } : {}),
     });
+    // Totals so far: the parts' count files (rewritten every STORAGE_REQUESTS_FLUSH_MS while they
+    // change, hence the wait) and the running WebJob's counter (a stopped one counts as 0: the next
+    // process counts from zero).
+    const trafficTotals = async (): Promise<{ storage: Record<CountedPart, number>; deliveries?: number }> => {
+      await new Promise((resolve) => setTimeout(resolve, STORAGE_REQUESTS_FLUSH_MS * 3));
+      const deliveries = await bench
+        .webjobCounters()
+        .then((c) => c.deliveryRequests)
+        .catch(() => undefined);
+      return { storage: bench.storageRequests(), ...(deliveries === undefined ? {} : { deliveries }) };
+    };
     const measured = async <T>(phase: string, body: () => Promise<T>): Promise<T> => {
       currentPhase = phase;
+      const before = await trafficTotals();
       const sampler = new ProcessSampler(pids);
       sampler.start();
       const started = performance.now();
@@ -133,6 +157,14 @@ export async function runOnce(ctx: RunContext, run: number): Promise<RunResult> 
         return await body();
       } finally {
         result.processes[phase] = sampler.stop();
+        const after = await trafficTotals();
+        result.traffic[phase] = {
+          storageRequests: {
+            'function-app': after.storage['function-app'] - before.storage['function-app'],
+            webjob: after.storage.webjob - before.storage.webjob,
+          },
+          ...(after.deliveries === undefined ? {} : { deliveryRequests: after.deliveries - (before.deliveries ?? 0) }),
+        };
         log(`  ${phase} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       }
     };
