@@ -146,8 +146,9 @@ export class PremiumService {
         const result = committed[i];
         const { assetId } = p.write.history;
         if (result?.ok) {
-          if (p.write.current)
-            this.cache.set(assetId, { value: p.write.current.value, etag: result.currentEtag ?? '' });
+          if (p.write.current && result.currentEtag !== undefined)
+            this.cache.set(assetId, { value: p.write.current.value, etag: result.currentEtag });
+          else if (p.write.current) this.cache.delete(assetId); // no ETag to write against: read next time
           outbox.push({ work: p.work, marker: p.marker, duplicate: false });
         } else if (isConflict(result?.error) || isNotFound(result?.error)) {
           // Someone else wrote this car (or this very event), or the cached row is gone: read it again.
