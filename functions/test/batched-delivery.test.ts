@@ -15,15 +15,12 @@ import {
   type CarOnLedger,
 } from '../../devstack/src/bench/event-factory';
 import { StorageRequestCounter } from '../../devstack/src/bench/storage-request-counter';
-import { PremiumService } from '../src/premium/premium-service';
-import { reviewReasonCodes } from '../src/premium/review-reasons';
-import { SideEffects } from '../src/premium/side-effects';
+import type { PremiumService } from '../src/premium/premium-service';
 import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
-import { DriversRepository } from '../src/storage/drivers-repository';
 import { submitUnits } from '../src/storage/partition-transactions';
-import { ReviewQueueRepository } from '../src/storage/review-queue-repository';
 import { testStorageConnectionString } from '../../tests/support/storage';
 import { createTestApp, type TestApp } from './support/function-app';
+import { premiumInstance } from './support/premium-instance';
 
 let app: TestApp;
 let storage: StorageRequestCounter;
@@ -34,16 +31,7 @@ beforeAll(async () => {
   app = createTestApp();
   storage = new StorageRequestCounter(testStorageConnectionString());
   await app.services.store.ping(); // tables created once per process: not part of any event's cost
-  const { store, vehicles, rateTables } = app.services;
-  const links = new DriverVehiclesRepository(store);
-  otherInstance = new PremiumService({
-    vehicles,
-    drivers: new DriversRepository(store),
-    driverVehicles: links,
-    sideEffects: new SideEffects(links, new ReviewQueueRepository(store, reviewReasonCodes), vehicles),
-    rateTables,
-    now: () => new Date(),
-  });
+  otherInstance = premiumInstance(app);
 });
 
 afterAll(() => storage.stop());

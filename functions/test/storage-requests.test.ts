@@ -16,17 +16,15 @@ import {
   transferEvent,
 } from '../../devstack/src/bench/event-factory';
 import { StorageRequestCounter } from '../../devstack/src/bench/storage-request-counter';
-import { PremiumService } from '../src/premium/premium-service';
-import { reviewReasonCodes } from '../src/premium/review-reasons';
+import type { PremiumService } from '../src/premium/premium-service';
 import { SideEffects } from '../src/premium/side-effects';
 import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
-import { DriversRepository } from '../src/storage/drivers-repository';
-import { ReviewQueueRepository } from '../src/storage/review-queue-repository';
 import { packJson, unpackJson } from '../src/storage/packed-json';
 import { ownedRowKey, shardOf } from '../src/storage/shard-key';
 import type { EventMarker } from '../src/coverage/work-marker';
 import { testStorageConnectionString } from '../../tests/support/storage';
 import { createTestApp, type TestApp } from './support/function-app';
+import { premiumInstance } from './support/premium-instance';
 
 /** The outbox never runs: the process "crashed" right after the commit. */
 class CrashAfterCommit extends SideEffects {
@@ -45,13 +43,9 @@ beforeAll(async () => {
   app = createTestApp();
   storage = new StorageRequestCounter(testStorageConnectionString());
   await app.services.store.ping(); // tables created once per process: not part of any event's cost
-  const { store, vehicles, rateTables } = app.services;
-  links = new DriverVehiclesRepository(store);
-  const drivers = new DriversRepository(store);
-  const reviewQueue = new ReviewQueueRepository(store, reviewReasonCodes);
-  const deps = { vehicles, drivers, driverVehicles: links, rateTables, now: () => new Date() };
-  crashing = new PremiumService({ ...deps, sideEffects: new CrashAfterCommit(links, reviewQueue, vehicles) });
-  restarted = () => new PremiumService({ ...deps, sideEffects: new SideEffects(links, reviewQueue, vehicles) });
+  links = new DriverVehiclesRepository(app.services.store);
+  crashing = premiumInstance(app, CrashAfterCommit);
+  restarted = () => premiumInstance(app);
 });
 
 afterAll(() => storage.stop());
