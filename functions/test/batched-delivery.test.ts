@@ -18,6 +18,10 @@ import { StorageRequestCounter } from '../../devstack/src/bench/storage-request-
 import type { PremiumService } from '../src/premium/premium-service';
 import { DriverVehiclesRepository } from '../src/storage/driver-vehicles-repository';
 import { submitUnits } from '../src/storage/partition-transactions';
+import type { CoverageWrite } from '../src/storage/vehicles-repository';
+import { eventHistoryRowKey } from '../src/coverage/history-row-key';
+import { ledgerPointOf } from '../src/coverage/ledger-point';
+import { eventWrite } from '../src/premium/event-write';
 import { testStorageConnectionString } from '../../tests/support/storage';
 import { createTestApp, type TestApp } from './support/function-app';
 import { premiumInstance } from './support/premium-instance';
@@ -149,6 +153,34 @@ describe('one car does not hold back the others in its transaction', () => {
       const entity = unit?.actions[0]?.[1] as { partitionKey: string; rowKey: string };
       expect((await table.getEntity(entity.partitionKey, entity.rowKey)).rowKey).toBe(entity.rowKey);
     }
+  });
+
+  it('a car whose records cannot be built (a document too large to store) is refused alone; its neighbour commits', async () => {
+    const writes = [newCar(), newCar()].map((car) => {
+      const event = registeredEvent(car, { blockHeight: 1 });
+      return eventWrite({
+        event,
+        rowKey: eventHistoryRowKey(ledgerPointOf(event)),
+        current: undefined,
+        plan: { kind: 'registration' },
+        rating: undefined,
+        stale: false,
+        driverLinks: {},
+        recordedAt: new Date().toISOString(),
+      }).write;
+    });
+    const [tooLarge, fine] = writes as [CoverageWrite, CoverageWrite];
+    const outcomes = await app.services.vehicles.commitMany([
+      { ...tooLarge, history: { ...tooLarge.history, reason: 'x'.repeat(1_000_000) } },
+      fine,
+    ]);
+    expect(outcomes[0]).toMatchObject({
+      ok: false,
+      error: expect.objectContaining({ message: expect.stringMatching(/too large to store/) }),
+    });
+    expect(outcomes[1]).toMatchObject({ ok: true, currentEtag: expect.any(String) });
+    expect(await app.services.vehicles.readCurrent(tooLarge.history.assetId)).toBeUndefined();
+    expect((await app.services.vehicles.readCurrent(fine.history.assetId))?.value.status).toBe('registered');
   });
 
   it('a car another instance wrote since it was cached is read again and applied; its neighbours are not disturbed', async () => {

@@ -18,7 +18,7 @@ import type { ReviewResolution } from '../coverage/review-resolution';
 import type { EventMarker, RerateMarker } from '../coverage/work-marker';
 import { type Page, decodeContinuationToken, encodeContinuationToken } from './continuation-token';
 import { packJson, unpackJson } from './packed-json';
-import { submitUnits } from './partition-transactions';
+import { submitUnits, type TransactionUnit, type UnitOutcome } from './partition-transactions';
 import { ownedRowKey, shardOf } from './shard-key';
 import { isNotFound, storageCall } from './storage-errors';
 import { type TableStore } from './table-store';
@@ -114,14 +114,24 @@ export class VehiclesRepository {
    * storage out of reach throws StorageUnavailableError.
    */
   async commitMany(writes: readonly CoverageWrite[]): Promise<CommitOutcome[]> {
-    const units = writes.map((write) => ({ partitionKey: shardOf(write.history.assetId), actions: actionsOf(write) }));
-    const table = await this.table();
-    const outcomes = await submitUnits(table, units, 'commit coverage transaction');
-    return outcomes.map((outcome, i) =>
-      outcome.ok
-        ? { ok: true, currentEtag: writes[i]?.current ? outcome.etags[outcome.etags.length - 1] : undefined }
-        : outcome,
-    );
+    // A write whose rows cannot be built (a document or key too large to store) is refused alone.
+    const built = writes.map((write): TransactionUnit | { refused: unknown } => {
+      try {
+        return { partitionKey: shardOf(write.history.assetId), actions: actionsOf(write) };
+      } catch (error) {
+        return { refused: error };
+      }
+    });
+    const units = built.filter((unit): unit is TransactionUnit => !('refused' in unit));
+    const submitted =
+      units.length > 0 ? await submitUnits(await this.table(), units, 'commit coverage transaction') : [];
+    let next = 0;
+    return built.map((unit, i): CommitOutcome => {
+      if ('refused' in unit) return { ok: false, error: unit.refused };
+      const outcome = submitted[next++] as UnitOutcome;
+      if (!outcome.ok) return outcome;
+      return { ok: true, currentEtag: writes[i]?.current ? outcome.etags[outcome.etags.length - 1] : undefined };
+    });
   }
 
   /**
