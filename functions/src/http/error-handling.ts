@@ -1,7 +1,7 @@
 // The one place unexpected failures become HTTP: storage trouble -> 503 with Retry-After (callers
 // retry), anything else -> 500 problem quoting the invocation id; the stack goes to the log only.
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { ContentionError } from '../premium/concurrency';
+import { ContentionError } from '../premium/contention-error';
 import { InvalidContinuationTokenError } from '../storage/continuation-token';
 import { StorageUnavailableError } from '../storage/storage-errors';
 import { RETRY_TUNING } from '../tuning';

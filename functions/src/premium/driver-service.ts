@@ -5,7 +5,7 @@ import { DriverProfile, parseWith, type Claim, type ValidationIssue, type Violat
 import type { DriverRecord, DriversRepository, StoredDriver } from '../storage/drivers-repository';
 import { isConflict } from '@lease-premium/events/azure-storage';
 import type { DriverChange } from '../coverage/history-record';
-import { ContentionError } from './concurrency';
+import { ContentionError } from './contention-error';
 import { RETRY_TUNING } from '../tuning';
 import type { RerateResult, RerateService } from './rerate-service';
 

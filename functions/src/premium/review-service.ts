@@ -11,7 +11,7 @@ import { needsReviewOf, type HistoryRecord } from '../coverage/history-record';
 import type { ReviewEntry } from '../coverage/review-entry';
 import type { ReviewResolution } from '../coverage/review-resolution';
 import type { VehiclesRepository } from '../storage/vehicles-repository';
-import { ContentionError } from './concurrency';
+import { ContentionError } from './contention-error';
 import { RETRY_TUNING } from '../tuning';
 import { minorOfAmount } from './money-amount';
 import { reviewEntry } from './review-entry';

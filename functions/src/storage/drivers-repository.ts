@@ -5,7 +5,7 @@
 import { type TableEntityResult } from '@azure/data-tables';
 import { DriverProfile, parseWith, type ValidationIssue } from '@lease-premium/events';
 import { odataString } from '@lease-premium/events/azure-storage';
-import { mapWithConcurrency } from '../premium/concurrency';
+import { mapWithConcurrency } from '../map-with-concurrency';
 import { packJson, unpackJson } from './packed-json';
 import { ownedRowKey, shardOf } from './shard-key';
 import { InvalidStoredRecordError, isNotFound, storageCall } from './storage-errors';

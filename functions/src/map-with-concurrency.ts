@@ -1,3 +1,4 @@
+// Bounded concurrency for the Function App's fan-outs (storage reads and writes of many cars or drivers).
 /** Maps with at most `limit` calls in flight; results keep the input order. */
 export async function mapWithConcurrency<T, R>(
   items: readonly T[],
@@ -14,12 +15,4 @@ export async function mapWithConcurrency<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** Too many lost optimistic-concurrency races in a row: the caller should retry later (503). */
-export class ContentionError extends Error {
-  constructor(what: string) {
-    super(`gave up after repeated concurrent updates of ${what}`);
-    this.name = 'ContentionError';
-  }
 }
