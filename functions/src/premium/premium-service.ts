@@ -14,7 +14,7 @@ import {
 } from '@lease-premium/events';
 import { isConflict } from '@lease-premium/events/azure-storage';
 import { RatingError, rate, type RateTableSet, type RatingResult } from '../rating';
-import type { DriverRecord, DriversRepository, StoredDriver } from '../storage/drivers-repository';
+import { validDrivers, type DriversRepository } from '../storage/drivers-repository';
 import type { DriverVehiclesRepository } from '../storage/driver-vehicles-repository';
 import { InvalidStoredRecordError, StorageUnavailableError, isNotFound } from '../storage/storage-errors';
 import type { CurrentCoverage } from '../coverage/coverage';
@@ -27,7 +27,7 @@ import { mapWithConcurrency } from '../map-with-concurrency';
 import { CoverageCache } from './coverage-cache';
 import { isStale, planEvent, type EventPlan } from './event-plan';
 import { CONCURRENCY_TUNING, RETRY_TUNING } from '../tuning';
-import { eventWrite } from './event-write';
+import { eventWrite, type EventWriteInput } from './event-write';
 import { buildRatingRequest } from './rating-request';
 import type { SideEffects } from './side-effects';
 import { UNTRACED, traceStep, type EventTrace, type FunctionTelemetry, type RequestTraceContext } from '../telemetry';
@@ -269,7 +269,7 @@ export class PremiumService {
         prepared.push({ work: r.work, outcome: rejected(event, rejectionReason(failure)) });
         continue;
       }
-      const profiles = validProfiles(r.plan.driverKeys, records);
+      const profiles = validDrivers(r.plan.driverKeys, records);
       if (profiles instanceof InvalidStoredRecordError) {
         prepared.push({ work: r.work, outcome: rejected(event, rejectionReason(profiles)) });
         continue;
@@ -297,19 +297,7 @@ export class PremiumService {
   }
 
   /** The event's records, or its rejection when they cannot be built (a value too large to store). */
-  private write(
-    work: Work,
-    input: {
-      current: Versioned<CurrentCoverage> | undefined;
-      plan: Exclude<EventPlan, { kind: 'rejected' }>;
-      stale: boolean;
-      rowKey: string;
-      rating: RatingResult | undefined;
-      unrated?: Unrated;
-      driverLinks: Record<string, string>;
-      recordedAt: string;
-    },
-  ): Prepared {
+  private write(work: Work, input: Omit<EventWriteInput, 'event'>): Prepared {
     try {
       return { work, ...eventWrite({ event: work.event, ...input }) };
     } catch (error) {
@@ -320,19 +308,4 @@ export class PremiumService {
 
 function rejected(event: OwnershipEvent, reason: string): EventOutcome {
   return { id: event.id, outcome: 'rejected', reason };
-}
-
-/** The event's drivers that are registered, or the error naming the first whose stored profile is not valid. */
-function validProfiles(
-  driverKeys: readonly string[],
-  records: ReadonlyMap<string, DriverRecord>,
-): Map<string, StoredDriver> | InvalidStoredRecordError {
-  const profiles = new Map<string, StoredDriver>();
-  for (const key of driverKeys) {
-    const record = records.get(key);
-    if (!record) continue;
-    if (!record.valid) return new InvalidStoredRecordError(`profile of driver ${key}`, record.driver.issues);
-    profiles.set(key, record.driver);
-  }
-  return profiles;
 }

@@ -70,12 +70,8 @@ export class DriversRepository {
 
   /** Reads several drivers at once (missing ones are absent from the map); throws as get() does. */
   async getMany(driverKeys: readonly string[]): Promise<Map<string, StoredDriver>> {
-    const records = await this.readMany(driverKeys);
-    const drivers = new Map<string, StoredDriver>();
-    for (const [key, record] of records) {
-      if (!record.valid) throw new InvalidStoredRecordError(`profile of driver ${key}`, record.driver.issues);
-      drivers.set(key, record.driver);
-    }
+    const drivers = validDrivers(driverKeys, await this.readMany(driverKeys));
+    if (drivers instanceof InvalidStoredRecordError) throw drivers;
     return drivers;
   }
 
@@ -129,6 +125,21 @@ export class DriversRepository {
       : await storageCall('create driver', () => table.createEntity(entity));
     return { driverKey, profile, revision, updatedAt: entity.updatedAt, etag: response.etag ?? '' };
   }
+}
+
+/** The registered drivers among `driverKeys`, or the error naming the first whose stored profile is not valid. */
+export function validDrivers(
+  driverKeys: readonly string[],
+  records: ReadonlyMap<string, DriverRecord>,
+): Map<string, StoredDriver> | InvalidStoredRecordError {
+  const drivers = new Map<string, StoredDriver>();
+  for (const key of driverKeys) {
+    const record = records.get(key);
+    if (!record) continue;
+    if (!record.valid) return new InvalidStoredRecordError(`profile of driver ${key}`, record.driver.issues);
+    drivers.set(key, record.driver);
+  }
+  return drivers;
 }
 
 function toDriverRecord(driverKey: string, entity: TableEntityResult<Record<string, unknown>>): DriverRecord {
